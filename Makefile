@@ -1,0 +1,48 @@
+# Lijfwijs entry points. Each target bootstraps what it needs on a fresh clone.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint bench e2e browser clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# Debian's Chromium and axe-core for the browser tests (installed once; skipped without root/apt).
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	  else echo "note: $(CHROMIUM) missing and cannot be installed here; browser tests will be skipped"; fi; }
+	@test -f node_modules/axe-core/axe.min.js || { \
+	  if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; \
+	  else echo "note: npm missing; browser tests will be skipped"; fi; }
+
+run: $(STAMP)
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_content
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) browser
+	$(PY) -m pytest -n 2 -q
+
+e2e: $(STAMP) browser
+	$(PY) -m pytest -q e2e
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var/test*.sqlite3

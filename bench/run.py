@@ -1,0 +1,538 @@
+"""Lijfwijs benchmark: throughput of one gunicorn sync worker, the pure scoring core, and
+database queries per report view, in one run. See bench/README.md.
+
+Plain Python, no pytest. Builds a throwaway var dir, migrates and loads content into it, starts
+gunicorn on 127.0.0.1 only, measures, prints one table and cleans up. Exit status 0 when every
+measurement was taken (a missed target is a row marked MISSED), 1 on a harness error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"  # the only address this harness ever talks to
+PIJNTEST_TOML = "lijfwijs/assessments/instruments/pijntest.toml"
+QUESTION_PATH = "/pijntest/vragen/toestand/"
+
+# Targets from the issue.
+QUESTION_SHARE = 0.25  # a test page >= 25% of the /healthz floor
+REPORT_SHARE = 0.50  # a stored report >= 50% of the floor
+SCORINGS_PER_S = 20_000  # pure core, one core
+MAX_REPORT_QUERIES = 5  # per report view, and the same for every report
+
+
+class BenchError(RuntimeError):
+    """The harness could not take a measurement (not a missed target)."""
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Environment and setup
+
+
+def bench_env(var_dir: Path) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "lijfwijs.settings",
+        "LIJFWIJS_VAR_DIR": str(var_dir),
+        "SECRET_KEY": "bench-secret-not-for-production-" + "x" * 40,
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "PIJNTEST_RATE_LIMIT": "1000000",
+        "LOG_LEVEL": "WARNING",
+        # Keep the benchmark on local SQLite and local-memory cache whatever the shell has set.
+        "DATABASE_URL": "",
+        "REDIS_URL": "",
+    }
+
+
+def manage(*args: str) -> None:
+    cmd = [sys.executable, "manage.py", *args]
+    log("$ " + " ".join(cmd[1:]))
+    proc = subprocess.run(
+        cmd, cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=300
+    )
+    if proc.returncode != 0:
+        tail = (proc.stdout + proc.stderr).strip().splitlines()[-25:]
+        raise BenchError(
+            f"manage.py {' '.join(args)} failed ({proc.returncode}):\n" + "\n".join(tail)
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure core: scorings per second
+
+
+def full_answers(instrument: Any) -> dict[str, Any]:
+    """A complete, valid Pijntest answer set (as lijfwijs/assessments/tests/factories.py builds it,
+    but from the engine's own instrument, without the registry or Django)."""
+    answers: dict[str, Any] = {}
+    for iid, item in instrument.items.items():
+        if iid.startswith(("redflag.", "crisis.", "neuro.")):
+            answers[iid] = "no"
+        elif item.type == "scale":
+            answers[iid] = 2 if item.max <= 4 else 5
+    answers.update({"pain.duration": "gt1y", "pain.regions": ["lower_back"], "time.per_day": "10"})
+    return answers
+
+
+def bench_scoring(seconds: float, repeats: int = 3) -> tuple[float, dict[str, Any]]:
+    from lijfwijs.assessments import engine
+
+    instrument = engine.load_file(ROOT / PIJNTEST_TOML)
+    clean, problems = engine.validate(instrument, full_answers(instrument))
+    if problems:
+        raise BenchError(f"the benchmark's Pijntest answer set does not validate: {problems}")
+    score = engine.score
+    for _ in range(200):  # warm up
+        score(instrument, clean)
+    best = 0.0
+    for _ in range(repeats):
+        n, batch = 0, 500
+        start = time.perf_counter()
+        deadline = start + seconds
+        while True:
+            for _ in range(batch):
+                score(instrument, clean)
+            n += batch
+            now = time.perf_counter()
+            if now >= deadline:
+                break
+        best = max(best, n / (now - start))
+    return best, clean
+
+
+# ---------------------------------------------------------------------------------------------
+# In process: stored reports and queries per report view
+
+
+def make_reports(answers: dict[str, Any], count: int = 2) -> list[str]:
+    """Store completed Pijntest reports through the API (in process); return their report URLs."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(HTTP_HOST=HOST)
+    urls = []
+    for _ in range(count):
+        resp = client.post(
+            "/api/v1/instruments/pijntest/responses",
+            data=json.dumps({"answers": answers}),
+            content_type="application/json",
+        )
+        if resp.status_code != 201:
+            raise BenchError(
+                f"POST /api/v1/instruments/pijntest/responses gave {resp.status_code}: "
+                f"{resp.content[:500]!r}"
+            )
+        rid = resp.json()["id"]
+        urls.append(reverse("assessments:report", kwargs={"response_id": rid}))
+    return urls
+
+
+def count_report_queries(urls: list[str]) -> list[tuple[int, int]]:
+    """(first, cached) query counts for one view of each report URL, in a fresh client."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    counts = []
+    for url in urls:
+        client = Client(HTTP_HOST=HOST)
+        pair = []
+        for _ in ("first", "cached"):
+            with CaptureQueriesContext(connection) as ctx:
+                resp = client.get(url)
+            if resp.status_code != 200:
+                raise BenchError(f"GET {url} (in process) gave {resp.status_code}")
+            pair.append(len(ctx.captured_queries))
+        counts.append((pair[0], pair[1]))
+    connection.close()
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# The server
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def request(
+    port: int,
+    method: str,
+    path: str,
+    headers: dict[str, str] | None = None,
+    body: str | None = None,
+) -> tuple[int, dict[str, str], bytes, list[str]]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        data = resp.read()
+        cookies = resp.headers.get_all("Set-Cookie") or []
+        return resp.status, dict(resp.getheaders()), data, cookies
+    finally:
+        conn.close()
+
+
+def start_gunicorn(port: int, log_path: Path) -> subprocess.Popen[bytes]:
+    gunicorn = BIN / "gunicorn"
+    if not gunicorn.exists():
+        raise BenchError(f"{gunicorn} not found; install the project (make bench does)")
+    cmd = [
+        str(gunicorn),
+        "lijfwijs.wsgi",
+        "-w",
+        "1",
+        "-k",
+        "sync",
+        "-b",
+        f"{HOST}:{port}",
+        "--error-logfile",
+        str(log_path),
+        "--log-level",
+        "warning",
+    ]
+    log(f"$ gunicorn lijfwijs.wsgi -w 1 -k sync -b {HOST}:{port}")
+    return subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def stop_gunicorn(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+def wait_ready(
+    port: int, proc: subprocess.Popen[bytes], log_path: Path, timeout: float = 30
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise BenchError(f"gunicorn exited with {proc.returncode}:\n{tail(log_path)}")
+        try:
+            status, _, _, _ = request(port, "GET", "/healthz")
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise BenchError(f"/healthz did not answer within {timeout:.0f}s:\n{tail(log_path)}")
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def cookie_value(set_cookies: list[str], name: str) -> str | None:
+    for header in set_cookies:
+        first = header.split(";", 1)[0]
+        key, _, value = first.partition("=")
+        if key.strip() == name:
+            return value.strip()
+    return None
+
+
+def draft_cookie(port: int) -> str:
+    """Start a Pijntest draft through the running server; return the Cookie header that holds it."""
+    status, _, body, cookies = request(port, "GET", "/pijntest/")
+    if status != 200:
+        raise BenchError(f"GET /pijntest/ gave {status}")
+    csrf_cookie = cookie_value(cookies, "csrftoken")
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if not csrf_cookie or not match:
+        raise BenchError("GET /pijntest/ gave no csrftoken cookie or no csrfmiddlewaretoken field")
+    status, headers, body, cookies = request(
+        port,
+        "POST",
+        "/pijntest/begin/",
+        headers={
+            "Cookie": f"csrftoken={csrf_cookie}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body=f"csrfmiddlewaretoken={match.group(1).decode()}",
+    )
+    session = cookie_value(cookies, "sessionid")
+    if status != 302 or not session:
+        raise BenchError(
+            f"POST /pijntest/begin/ gave {status} (expected 302 with a session): {body[:300]!r}"
+        )
+    location = urlsplit(headers.get("Location", "")).path
+    if not location.startswith("/pijntest/vragen/"):
+        raise BenchError(
+            f"POST /pijntest/begin/ redirected to {location!r}, not to a question page"
+        )
+    return f"csrftoken={csrf_cookie}; sessionid={session}"
+
+
+def check_page(port: int, path: str, headers: dict[str, str], must_contain: bytes) -> None:
+    status, _, body, _ = request(port, "GET", path, headers=headers)
+    if status != 200:
+        raise BenchError(f"GET {path} gave {status}, expected 200")
+    if must_contain not in body:
+        raise BenchError(f"GET {path} does not look like the expected page (no {must_contain!r})")
+
+
+def warm_up(port: int, path: str, headers: dict[str, str], n: int) -> None:
+    for _ in range(n):
+        status, _, _, _ = request(port, "GET", path, headers=headers)
+        if status != 200:
+            raise BenchError(f"warm-up GET {path} gave {status}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Load generators
+
+
+def load_wrk(
+    port: int, path: str, headers: dict[str, str], seconds: int, threads: int, conns: int
+) -> float:
+    cmd = [
+        shutil.which("wrk") or "wrk",
+        f"-t{threads}",
+        f"-c{conns}",
+        f"-d{seconds}s",
+        "--timeout",
+        "5s",
+    ]
+    for key, value in headers.items():
+        cmd += ["-H", f"{key}: {value}"]
+    cmd.append(f"http://{HOST}:{port}{path}")
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30)
+    out = proc.stdout
+    if proc.returncode != 0:
+        raise BenchError(f"wrk failed ({proc.returncode}): {proc.stderr.strip() or out}")
+    bad = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out)
+    if bad and int(bad.group(1)):
+        raise BenchError(f"GET {path}: {bad.group(1)} non-2xx/3xx responses under load:\n{out}")
+    rate = re.search(r"Requests/sec:\s*([\d.]+)", out)
+    if not rate:
+        raise BenchError(f"could not read wrk's output:\n{out}")
+    errors = re.search(r"Socket errors:.*", out)
+    if errors and re.search(r"timeout [1-9]", errors.group(0)):
+        log(f"note: {path}: {errors.group(0).strip()}")
+    return float(rate.group(1))
+
+
+def load_python(port: int, path: str, headers: dict[str, str], seconds: int, threads: int) -> float:
+    """Fallback when wrk is missing: threads with http.client connections (reconnecting when the
+    sync worker closes them) for a fixed time. Slower than wrk; the floor may be client-bound."""
+    stop = time.monotonic() + seconds
+    ok = [0] * threads
+    failures: list[str] = []
+
+    def worker(i: int) -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=5)
+        try:
+            while time.monotonic() < stop:
+                try:
+                    conn.request("GET", path, headers=headers)
+                    resp = conn.getresponse()
+                    resp.read()
+                except (OSError, http.client.HTTPException):
+                    conn.close()
+                    continue
+                if resp.status != 200:
+                    failures.append(f"{resp.status}")
+                    return
+                ok[i] += 1
+                if resp.will_close:
+                    conn.close()
+        finally:
+            conn.close()
+
+    start = time.monotonic()
+    pool = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(seconds + 10)
+    elapsed = time.monotonic() - start
+    if failures:
+        raise BenchError(f"GET {path}: status {failures[0]} under load")
+    return sum(ok) / elapsed
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+
+def print_table(rows: list[tuple[str, str, str, str]]) -> None:
+    head = ("metric", "value", "target", "ok?")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    print(line(head))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(line(row))
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per URL (10)")
+    parser.add_argument(
+        "--score-seconds", type=float, default=2.0, help="seconds per scoring run (2)"
+    )
+    parser.add_argument("--threads", type=int, default=2, help="load generator threads (2)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
+    parser.add_argument("--python-load", action="store_true", help="use the Python load generator")
+    parser.add_argument("--keep", action="store_true", help="keep the var dir and gunicorn log")
+    args = parser.parse_args(argv)
+
+    started = time.monotonic()
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    var_dir = Path(tempfile.mkdtemp(prefix="lijfwijs-bench-"))
+    os.environ.update(bench_env(var_dir))
+    log_path = var_dir / "gunicorn.log"
+    server: subprocess.Popen[bytes] | None = None
+    use_wrk = bool(shutil.which("wrk")) and not args.python_load
+    try:
+        manage("migrate", "--noinput")
+        manage("load_content")
+        manage("collectstatic", "--noinput")
+
+        log(f"scoring in the pure core: 3 x {args.score_seconds:g}s")
+        scorings, clean = bench_scoring(args.score_seconds)
+
+        import django
+
+        django.setup()
+        report_urls = make_reports(clean, count=2)
+        query_counts = count_report_queries(report_urls)
+
+        port = free_port()
+        server = start_gunicorn(port, log_path)
+        wait_ready(port, server, log_path)
+        cookie = draft_cookie(port)
+        targets = [
+            ("/healthz", "/healthz", {}, b"ok"),
+            ("question page", QUESTION_PATH, {"Cookie": cookie}, b"<form"),
+            ("stored report", report_urls[0], {}, b"<html"),
+        ]
+        rates: dict[str, float] = {}
+        for name, path, headers, marker in targets:
+            check_page(port, path, headers, marker)
+            warm_up(port, path, headers, 100)
+            log(f"load: GET {path} for {args.duration}s ({'wrk' if use_wrk else 'python'})")
+            if use_wrk:
+                rate = load_wrk(port, path, headers, args.duration, args.threads, args.connections)
+            else:
+                rate = load_python(port, path, headers, args.duration, max(args.threads, 4))
+            if server.poll() is not None:
+                raise BenchError(f"gunicorn died during the run:\n{tail(log_path)}")
+            rates[name] = rate
+    except BenchError as exc:
+        print(f"bench: harness error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if server is not None:
+            stop_gunicorn(server)
+        if args.keep:
+            log(f"kept {var_dir}")
+        else:
+            shutil.rmtree(var_dir, ignore_errors=True)
+
+    floor = rates["/healthz"]
+    q_share = rates["question page"] / floor
+    r_share = rates["stored report"] / floor
+    flat = [n for pair in query_counts for n in pair]
+    constant = (
+        len({first for first, _ in query_counts}) == 1
+        and len({cached for _, cached in query_counts}) == 1
+    )
+    q_ok = constant and max(flat) <= MAX_REPORT_QUERIES
+    rows = [
+        ("/healthz req/s (floor)", f"{floor:,.0f}", "-", "-"),
+        ("question page req/s", f"{rates['question page']:,.0f}", "-", "-"),
+        (
+            "question page % of floor",
+            f"{q_share:.0%}",
+            f">= {QUESTION_SHARE:.0%}",
+            verdict(q_share >= QUESTION_SHARE),
+        ),
+        ("stored report req/s", f"{rates['stored report']:,.0f}", "-", "-"),
+        (
+            "stored report % of floor",
+            f"{r_share:.0%}",
+            f">= {REPORT_SHARE:.0%}",
+            verdict(r_share >= REPORT_SHARE),
+        ),
+        (
+            "scorings/s (pure core)",
+            f"{scorings:,.0f}",
+            f">= {SCORINGS_PER_S:,}",
+            verdict(scorings >= SCORINGS_PER_S),
+        ),
+        (
+            "queries per report view (first/cached)",
+            ", ".join(f"report {i + 1}: {a}/{b}" for i, (a, b) in enumerate(query_counts)),
+            f"constant, <= {MAX_REPORT_QUERIES}",
+            verdict(q_ok),
+        ),
+    ]
+    print(
+        f"Lijfwijs bench: 1 gunicorn sync worker on {HOST}, load by "
+        + (f"wrk -t{args.threads} -c{args.connections}" if use_wrk else "python threads")
+        + f", {args.duration}s per URL; Python {platform.python_version()}, {os.cpu_count()} CPUs"
+    )
+    print(f"question page: {QUESTION_PATH} (draft session); stored report: {report_urls[0]}")
+    print()
+    print_table(rows)
+    print()
+    print(f"(run took {time.monotonic() - started:.0f}s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Fixtures for the browser tests: one Chromium per worker and module, a fresh context per test.
+
+Playwright's sync API keeps an asyncio event loop on the test thread. Django then refuses ORM
+calls from the test process ("async context"), so DJANGO_ALLOW_ASYNC_UNSAFE is set, the
+documented workaround for Playwright + Django tests. It is set only while the browser is up
+and restored afterwards, so the rest of the suite (same xdist worker) keeps Django's check.
+"""
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+TIMEOUT_MS = 15_000
+
+
+def missing_tools() -> str:
+    """Why the browser tests cannot run here ("" when they can)."""
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing (install Debian's chromium: `make browser`)"
+    if not AXE.exists():
+        return f"{AXE.relative_to(ROOT)} is missing (run `npm ci`)"
+    return ""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    reason = missing_tools()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def served_static(settings) -> None:
+    """Plain static URLs for the live server.
+
+    Production uses whitenoise's manifest storage (hashed names, needs collectstatic); the live
+    server serves static files straight from the app folders (like StaticLiveServerTestCase),
+    which only knows the plain names.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def content(transactional_db) -> None:
+    """The built-in exercises and articles (the transactional flush removes them after a test)."""
+    from django.core.management import call_command
+
+    call_command("load_content", verbosity=0)
+
+
+@dataclass
+class BrowserTab:
+    """A page in its own context, and every request it made."""
+
+    page: object
+    base_url: str
+    requests: list[str] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def foreign_requests(self) -> list[str]:
+        """Requests that went anywhere but the live server (data: and blob: URLs stay in the page)."""
+        server = urlsplit(self.base_url)
+        foreign = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob"):
+                continue
+            if (parts.scheme, parts.hostname, parts.port) != (server.scheme, server.hostname, server.port):
+                foreign.append(url)
+        return foreign
+
+
+@pytest.fixture
+def open_tab(browser, live_server, served_static) -> Iterator[Callable[..., BrowserTab]]:
+    """open_tab(viewport, locale) -> a BrowserTab in a fresh context (no cookies from other tests)."""
+    contexts = []
+
+    def _open(viewport: dict[str, int] = DESKTOP, locale: str = "nl-NL") -> BrowserTab:
+        context = browser.new_context(viewport=viewport, locale=locale)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        tab = BrowserTab(page=page, base_url=live_server.url)
+        context.on("request", lambda request: tab.requests.append(request.url))
+        return tab
+
+    yield _open
+    for context in contexts:
+        context.close()

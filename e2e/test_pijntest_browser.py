@@ -1,0 +1,367 @@
+"""The Pijntest in a real browser: the normal path, the safety path, validation and English.
+
+Every test also checks that no request leaves the server (no CDN, fonts or trackers), that
+the page does not scroll sideways, and runs axe-core (WCAG 2.1 A/AA) on the key pages.
+"""
+
+import json
+import re
+
+import pytest
+
+from e2e.conftest import AXE, DESKTOP, PHONE, missing_tools
+from lijfwijs.assessments import registry
+
+_reason = missing_tools()
+if _reason:
+    pytest.skip(f"browser tests need Chromium and axe-core: {_reason}", allow_module_level=True)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SECTIONS = [s.id for s in registry.get("pijntest").sections]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def section_of(page) -> str:
+    match = re.search(r"/pijntest/vragen/([^/]+)/$", page.url)
+    return match.group(1) if match else ""
+
+
+def submit(page, action: str = "next"):
+    """Press one of the form buttons and wait for the next page; returns its HTTP response."""
+    with page.expect_navigation() as nav:
+        page.locator(f'form button[name="action"][value="{action}"]').click()
+    return nav.value
+
+
+def fieldsets(page) -> list[dict]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('form fieldset')].map(fs => {
+            const inputs = [...fs.querySelectorAll('input')];
+            return {name: inputs[0].name, type: inputs[0].type,
+                    options: inputs.map(i => ({id: i.id, value: i.value}))};
+        })"""
+    )
+
+
+def checked(page) -> dict[str, list[str]]:
+    """{item id: [checked values]} of the form on the page."""
+    return page.evaluate(
+        """() => {
+            const out = {};
+            for (const i of document.querySelectorAll('form input[type=radio], form input[type=checkbox]')) {
+                out[i.name] = out[i.name] || [];
+                if (i.checked) out[i.name].push(i.value);
+            }
+            return out;
+        }"""
+    )
+
+
+def answer_page(page, choices: dict[str, str | list[str]] | None = None) -> dict[str, list[str]]:
+    """Answer the page by clicking labels, like a person would.
+
+    Items in `choices` get those values; other radio groups get "no" for yes/no questions (no
+    red flags) and otherwise an option that varies with the position on the page; optional
+    checkbox groups are left empty. Returns what should now be checked.
+    """
+    choices = choices or {}
+    expected = {}
+    for n, fs in enumerate(fieldsets(page)):
+        values = [o["value"] for o in fs["options"]]
+        if fs["name"] in choices:
+            wanted = choices[fs["name"]]
+            wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+        elif fs["type"] == "radio":
+            wanted = ["no"] if "no" in values else [values[(n + 1) % len(values)]]
+        else:
+            wanted = []
+        for value in wanted:
+            option = fs["options"][values.index(value)]
+            page.locator(f'label[for="{option["id"]}"]').click()
+        expected[fs["name"]] = wanted
+    got = checked(page)
+    assert got == expected, f"clicking the labels did not check the answers on {page.url}"
+    return expected
+
+
+def assert_fits_the_screen(page) -> None:
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert widths[0] <= widths[1], f"{page.url} scrolls sideways: content {widths[0]}px in a {widths[1]}px window"
+
+
+def assert_accessible(page, what: str) -> None:
+    """axe-core, WCAG 2.1 A and AA: no serious or critical violation."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    bad = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    if bad:
+        lines = [f"axe: {len(bad)} serious/critical violation(s) on {what} ({page.url}):"]
+        for v in bad:
+            lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({v['helpUrl']})")
+            for node in v["nodes"][:10]:
+                lines.append(f"    {json.dumps(node['target'])}: {node['html'][:200]}")
+                if node.get("failureSummary"):
+                    lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def assert_stays_on_the_server(tab) -> None:
+    assert tab.requests, "no requests were recorded"
+    foreign = tab.foreign_requests()
+    assert not foreign, f"requests left the server {tab.base_url}: {foreign}"
+
+
+def start(tab, prefix: str = ""):
+    page = tab.page
+    response = page.goto(tab.url(f"{prefix}/pijntest/"))
+    assert response.status == 200
+    return page
+
+
+def press_start(page) -> None:
+    with page.expect_navigation() as nav:
+        page.locator('main form[action$="/pijntest/begin/"] button[type="submit"]').click()
+    assert nav.value.status == 200
+    assert section_of(page) == SECTIONS[0]
+
+
+def walk_to_report(page, choices: dict[str, str | list[str]] | None = None, *, until: str = "") -> None:
+    """Answer the pages from the current one up to (not including) `until`, or to the report."""
+    while section_of(page) and section_of(page) != until:
+        here = section_of(page)
+        assert_fits_the_screen(page)
+        answer_page(page, choices)
+        response = submit(page)
+        assert response.status == 200, f"{here}: {response.status}"
+        assert section_of(page) != here, f"{here} did not accept the answers"
+
+
+def report_section(page, heading: str):
+    return page.locator("main section").filter(has=page.get_by_role("heading", name=heading, exact=True))
+
+
+def follow(page, link) -> str:
+    """Open a link from the report: it must be a real page with a heading. Returns the heading."""
+    href = link.get_attribute("href")
+    with page.expect_navigation() as nav:
+        link.click()
+    assert nav.value.status == 200, f"{href}: {nav.value.status}"
+    h1 = page.locator("main h1")
+    assert h1.count() == 1 and h1.inner_text().strip(), f"{href} has no heading"
+    assert_fits_the_screen(page)
+    return h1.inner_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests
+
+
+def test_normal_path_on_a_phone(open_tab, content):
+    tab = open_tab(viewport=PHONE)
+    page = start(tab)
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert_fits_the_screen(page)
+    assert_accessible(page, "the start page")
+    page.get_by_role("button", name="Start de Pijntest").click()
+    page.wait_for_url(re.compile(r"/pijntest/vragen/veiligheid/$"))
+
+    # safety and wellbeing: no to everything; no safety panel on the next pages
+    walk_to_report(page, until="pijn")
+    assert page.locator(".panel-crisis, .panel-urgent, .panel-same_day").count() == 0
+
+    # the pain page: a 0-10 scale and an optional multiple choice
+    pain = {"pain.duration": "gt1y", "peg.pain": "6", "peg.enjoyment": "7", "peg.activity": "5",
+            "pain.regions": ["lower_back", "buttock"]}
+    assert_fits_the_screen(page)
+    answer_page(page, pain)
+    assert submit(page).status == 200
+    assert section_of(page) == "toestand"
+
+    # the state page (0-4 labelled scale): answer, then go back once
+    assert_fits_the_screen(page)
+    assert_accessible(page, "the state page (0-4 scale)")
+    state = answer_page(page)
+    assert submit(page, "back").status == 200
+    assert section_of(page) == "pijn"
+    assert checked(page) == {k: v if isinstance(v, list) else [v] for k, v in pain.items()}, (
+        "going back lost the answers of the pain page"
+    )
+    assert_accessible(page, "the pain page (0-10 scale)")
+    assert submit(page).status == 200
+    assert section_of(page) == "toestand"
+    assert checked(page) == state, "going back from the state page lost its answers"
+    assert submit(page).status == 200
+
+    # the stress page by keyboard only: Tab into each group, Space picks, arrows move the pick
+    assert section_of(page) == "stress"
+    page.locator("main").focus()
+    groups = fieldsets(page)
+    for n, fs in enumerate(groups):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("() => [document.activeElement.name, document.activeElement.value]")
+        assert focused == [fs["name"], fs["options"][0]["value"]], f"Tab did not reach {fs['name']}: {focused}"
+        page.keyboard.press("Space")
+        for _ in range(n % 3):
+            page.keyboard.press("ArrowRight")
+    assert checked(page) == {fs["name"]: [fs["options"][n % 3]["value"]] for n, fs in enumerate(groups)}
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.value") == "next", "Tab did not reach Volgende"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert section_of(page) == "ademhaling"
+
+    # the domain pages, then skip "Patronen in je pijn"
+    walk_to_report(page, until="patronen")
+    assert page.get_by_role("heading", level=1).inner_text() == "Patronen in je pijn"
+    assert submit(page, "skip").status == 200
+    assert section_of(page) == "klachten"
+    walk_to_report(page, {"complaints": ["sleep"], "goals": ["calm", "sleep_better"]}, until="doelen")
+    answer_page(page, {"goals": ["calm"], "time.per_day": "10"})
+    with page.expect_navigation() as nav:
+        page.get_by_role("button", name="Bekijk mijn uitslag").click()
+    assert nav.value.status == 200
+    assert re.search(r"/pijntest/uitslag/[^/]+/$", page.url), page.url
+
+    # the report
+    assert page.get_by_role("heading", level=1).inner_text() == "Jouw Pijntest-uitslag"
+    assert page.locator(".panel-crisis").count() == 0
+    chart = page.get_by_role("img", name=re.compile("Belasting per domein"))
+    assert chart.count() == 1 and chart.evaluate("e => e.tagName.toLowerCase()") == "svg"
+    assert (chart.locator("title").text_content() or "").strip()
+    rows = page.locator("main table tbody tr")
+    assert rows.count() == 6
+    for text in rows.all_inner_texts():
+        assert re.search(r"\d+%$", text.strip()), text
+    assert report_section(page, "Hier begin je").locator("li").count() == 2
+    exercises = report_section(page, "Drie oefeningen om mee te beginnen").locator("a")
+    articles = report_section(page, "Om te lezen").locator("a")
+    exercise_hrefs = [a.get_attribute("href") for a in exercises.all()]
+    article_hrefs = [a.get_attribute("href") for a in articles.all()]
+    assert len(exercise_hrefs) == 3 and all(h.startswith("/oefeningen/") for h in exercise_hrefs), exercise_hrefs
+    assert len(article_hrefs) == 3 and all(h.startswith("/kennisbank/") for h in article_hrefs), article_hrefs
+    assert "niet wetenschappelijk gevalideerd" in page.locator("main").inner_text()
+    assert "vervangt je huisarts of een medisch onderzoek niet" in page.locator("footer").inner_text()
+    assert_fits_the_screen(page)
+    assert_accessible(page, "the normal report")
+    report_url = page.url
+
+    follow(page, exercises.first)
+    page.goto(report_url)
+    follow(page, articles.first)
+    assert_stays_on_the_server(tab)
+
+
+def test_safety_path_shows_the_crisis_and_urgent_panels_first(open_tab, content):
+    tab = open_tab(viewport=DESKTOP)
+    page = start(tab)
+    press_start(page)
+    answer_page(page, {"redflag.saddle": "yes"})
+    submit(page)
+    assert section_of(page) == "welzijn"
+    assert page.locator(".panel-urgent").count() == 1, "the urgent panel should show right after the red flag"
+    answer_page(page, {"crisis.thoughts": "yes"})
+    submit(page)
+    assert section_of(page) == "pijn"
+    crisis = page.locator(".panel-crisis")
+    assert crisis.count() == 1, "the crisis panel should show on the page right after the answer"
+    assert crisis.is_visible()
+    for text in ("113", "0800-0113", "113.nl", "112"):
+        assert text in crisis.inner_text(), text
+    # answer "Patronen in je pijn" this time instead of skipping it
+    walk_to_report(page, {"neuro.1": "yes", "neuro.2": "yes"})
+    assert re.search(r"/pijntest/uitslag/[^/]+/$", page.url), page.url
+
+    main = page.locator("main")
+    order = main.evaluate(
+        """m => {
+            const h1 = m.querySelector('h1');
+            const before = el => !!el && !!(el.compareDocumentPosition(h1) & Node.DOCUMENT_POSITION_FOLLOWING);
+            const after = sel => [...m.querySelectorAll(sel)].every(
+                el => !!(h1.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING));
+            return {crisis: before(m.querySelector('.panel-crisis')),
+                    urgent: before(m.querySelector('.panel-urgent')),
+                    chart: after('svg[role=img], table') && m.querySelectorAll('svg[role=img]').length === 1,
+                    exercises: after('a[href^="/oefeningen/"]')};
+        }"""
+    )
+    assert order == {"crisis": True, "urgent": True, "chart": True, "exercises": True}, order
+    crisis_text = page.locator(".panel-crisis").inner_text()
+    for text in ("113", "0800-0113", "113.nl", "112"):
+        assert text in crisis_text, text
+    assert page.locator('.panel-crisis a[href="tel:113"]').count() == 1
+    assert page.locator('.panel-crisis a[href="tel:08000113"]').count() == 1
+    assert "huisartsenpost" in page.locator(".panel-urgent").inner_text()
+    assert page.get_by_role("heading", level=1).inner_text() == "Jouw Pijntest-uitslag"
+    assert page.locator("main table tbody tr").count() == 6
+    assert report_section(page, "Drie oefeningen om mee te beginnen").locator("a").count() == 3
+    assert_fits_the_screen(page)
+    assert_accessible(page, "the safety report")
+    assert_stays_on_the_server(tab)
+
+
+def test_validation_on_the_pain_page(open_tab):
+    tab = open_tab(viewport=PHONE)
+    page = start(tab)
+    press_start(page)
+    page.goto(tab.url("/pijntest/vragen/pijn/"))
+    required = ["pain.duration", "peg.pain", "peg.enjoyment", "peg.activity"]
+
+    # nothing filled in: a summary, and a message at every required question
+    response = submit(page)
+    assert response.status == 422
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    assert summary.get_attribute("role") == "alert"
+    assert summary.locator("li").count() == len(required)
+    for item in required:
+        dom = "q-" + item.replace(".", "-")
+        message = page.locator(f"#{dom}-error")
+        assert message.is_visible() and message.inner_text().strip(), f"no message for {item}"
+        assert f"{dom}-error" in (page.locator(f"fieldset#{dom}").get_attribute("aria-describedby") or "")
+        # the summary link jumps to the question's first option
+        assert summary.locator(f'a[href="#{dom}-0"]').count() == 1, f"no summary link for {item}"
+    assert page.locator("#q-pain-regions-error").count() == 0, "an optional question got an error"
+    assert "Controleer je antwoorden" in page.title()
+    assert_fits_the_screen(page)
+    assert_accessible(page, "the pain page with errors")
+
+    # half filled in: what was entered stays checked, only the rest is flagged
+    entered = {"pain.duration": "3to12m", "peg.pain": "7", "pain.regions": ["neck", "head"]}
+    answer_page(page, entered)
+    assert submit(page).status == 422
+    got = checked(page)
+    assert got["pain.duration"] == ["3to12m"] and got["peg.pain"] == ["7"], got
+    assert got["pain.regions"] == ["neck", "head"], got
+    assert summary.locator("li").count() == 2
+    assert page.locator("#q-peg-enjoyment-error").is_visible()
+    assert page.locator("#q-peg-activity-error").is_visible()
+    assert page.locator("#q-pain-duration-error").count() == 0
+    assert page.locator("#q-peg-pain-error").count() == 0
+    assert_stays_on_the_server(tab)
+
+
+def test_english_flow_reaches_an_english_report(open_tab, content):
+    tab = open_tab(viewport=DESKTOP, locale="en-GB")
+    page = start(tab, "/en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    press_start(page)
+    assert page.url.endswith("/en/pijntest/vragen/veiligheid/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Your safety first"
+    walk_to_report(page)
+    assert re.search(r"/en/pijntest/uitslag/[^/]+/$", page.url), page.url
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("main table tbody tr").count() == 6
+    main_text = page.locator("main").inner_text()
+    assert "What loads your nervous system" in main_text, "the report is not in English"
+    assert page.get_by_role("heading", level=1).inner_text() != "Jouw Pijntest-uitslag"
+    assert_stays_on_the_server(tab)

@@ -1,0 +1,50 @@
+"""The REST API (django-ninja), mounted at /api/v1/ with its OpenAPI schema and docs."""
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from lijfwijs.assessments.api import router as assessments_router
+
+api = NinjaAPI(
+    title="Lijfwijs API",
+    version="1",
+    description="Lijfwijs REST API. Errors are JSON: `detail`, and `errors` with a message per field or item id.",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("/", assessments_router)
+
+
+def _field(loc: list) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = {}
+    for err in exc.errors:
+        errors.setdefault(_field(list(err.get("loc", []))), str(err.get("msg", "invalid")))
+    return api.create_response(request, {"detail": "The request is not valid.", "errors": errors}, status=422)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not authenticated."}, status=401)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": "The request body is too large."}, status=413)

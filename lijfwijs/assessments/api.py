@@ -1,0 +1,108 @@
+"""API for instruments and responses (docs/pijntest.md), for the Pijntest and every other instrument."""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from lijfwijs.core.i18n import current_language
+from lijfwijs.core.ratelimit import client_address, hit
+
+from . import access, engine, registry, services
+
+router = Router(tags=["instruments"])
+
+
+class InstrumentSummary(Schema):
+    id: str
+    version: str
+    title: str
+    kind: str
+
+
+class AnswersIn(Schema):
+    answers: dict[str, Any] = Field(description="Answer per item id: a code, a whole number, or a list of codes.")
+
+
+class ResponseOut(Schema):
+    id: str
+    result: dict[str, Any]
+
+
+class StoredResponse(Schema):
+    id: str
+    instrument: str
+    version: str
+    status: str
+    language: str
+    answers: dict[str, Any]
+    result: dict[str, Any]
+    created_at: datetime
+    completed_at: datetime | None
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, str] = {}
+
+
+def _instrument(instrument_id: str) -> engine.Instrument:
+    try:
+        return registry.get(instrument_id)
+    except registry.UnknownInstrument:
+        raise HttpError(404, "Unknown instrument") from None
+
+
+@router.get("/instruments", response=list[InstrumentSummary], summary="List the instruments")
+def list_instruments(request: HttpRequest) -> list[dict[str, Any]]:
+    lang = current_language()
+    return [
+        {"id": i.id, "version": i.version, "title": engine._pick(i.title, lang), "kind": i.kind}
+        for i in registry.latest()
+    ]
+
+
+@router.get(
+    "/instruments/{instrument_id}",
+    response={200: dict[str, Any], 404: ErrorOut},
+    summary="An instrument's definition in the requested language (Accept-Language)",
+)
+def get_instrument(request: HttpRequest, instrument_id: str) -> dict[str, Any]:
+    return engine.describe(_instrument(instrument_id), current_language())
+
+
+@router.post(
+    "/instruments/{instrument_id}/responses",
+    response={200: ResponseOut, 201: ResponseOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Submit a complete answer set; scored at once",
+    description=(
+        "Anonymous use is allowed and rate-limited per address. Send an `Idempotency-Key` header to make "
+        "a retry return the first response (200) instead of storing a second one."
+    ),
+)
+def submit_response(request: HttpRequest, instrument_id: str, payload: AnswersIn) -> Status:
+    instrument = _instrument(instrument_id)
+    if not request.user.is_authenticated and not hit(
+        "api-submit", client_address(request), settings.PIJNTEST_RATE_LIMIT, settings.PIJNTEST_RATE_WINDOW
+    ):
+        return Status(429, {"detail": "Too many submissions from this address; try again later."})
+    key = request.headers.get("Idempotency-Key", "")[:64]
+    outcome = services.submit(
+        instrument.id, payload.answers, language=current_language(), user=request.user, idempotency_key=key
+    )
+    if outcome.response is None:
+        return Status(422, {"detail": "Some answers are missing or invalid.", "errors": outcome.errors})
+    return Status(201 if outcome.created else 200, {"id": outcome.response.pk, "result": outcome.response.result})
+
+
+@router.get(
+    "/responses/{response_id}",
+    response={200: StoredResponse, 404: ErrorOut},
+    summary="A stored response and its result (for its owner, or whoever holds an anonymous response's id)",
+)
+def get_response(request: HttpRequest, response_id: str) -> Any:
+    return access.response_for(request, response_id)

@@ -1,0 +1,148 @@
+"""Words for the codes in a result (translatable), kept in one place for pages, API and PDF."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .engine import Problem
+
+DOMAINS = {
+    "stress": _("Stress"),
+    "breathing": _("Ademhaling"),
+    "movement": _("Bewegen"),
+    "nutrition": _("Voeding"),
+    "sleep": _("Slaap"),
+    "immune": _("Afweer"),
+}
+
+DOMAIN_WHY = {
+    "stress": _(
+        "Spanning, hoge eisen aan jezelf en ingehouden gevoelens houden je alarmsysteem scherp. "
+        "Leren ontladen en grenzen voelen geeft je zenuwstelsel ruimte om te zakken."
+    ),
+    "breathing": _(
+        "Een hoge, snelle adem vertelt je lijf dat er gevaar is. Rustig en laag ademen is de "
+        "snelste weg die je zelf in handen hebt om je zenuwstelsel tot rust te brengen."
+    ),
+    "movement": _(
+        "Bewegen uit angst vermijden maakt je lijf stijver en je alarm gevoeliger. Rustig en "
+        "met plezier bewegen leert je zenuwstelsel dat bewegen veilig is."
+    ),
+    "nutrition": _(
+        "Onregelmatig eten en veel suiker of cafeïne geven schommelingen in energie en spanning. "
+        "Kleine, haalbare stappen in je eetpatroon geven je lijf meer rust."
+    ),
+    "sleep": _(
+        "In je slaap herstelt je lijf en zakt je alarmsysteem. Slecht slapen maakt pijn gevoeliger; "
+        "rust voor het slapengaan helpt je lijf om te schakelen."
+    ),
+    "immune": _(
+        "Een afweersysteem dat vaak aan het werk is, houdt ook je zenuwstelsel alert. Herstel, "
+        "rust en een rustige darm verlagen die totale belasting."
+    ),
+}
+
+STATES = {
+    "ventral": _("Rust en verbinding"),
+    "sympathetic": _("Vechten of vluchten"),
+    "dorsal": _("Bevriezen of uitschakelen"),
+}
+
+STATE_TEXT = {
+    "ventral": _(
+        "Je voelt je vaak rustig en verbonden. Dat is een goede basis: vanuit veiligheid kan je "
+        "zenuwstelsel leren dat de pijn minder alarm nodig heeft."
+    ),
+    "sympathetic": _(
+        "Je lijf staat vaak in de actiestand: onrustig, gespannen, op je hoede. Oefeningen die "
+        "spanning ontladen en je adem vertragen helpen je om terug te schakelen."
+    ),
+    "dorsal": _(
+        "Je voelt je vaak leeg, moe of afgesloten. Zachte oefeningen die je weer in het hier en nu "
+        "brengen helpen je lijf om voorzichtig weer op gang te komen."
+    ),
+}
+
+LEVELS = {
+    "urgent": _("Neem nu contact op met een arts"),
+    "same_day": _("Neem vandaag contact op met je huisarts"),
+    "days": _("Maak binnen een paar dagen een afspraak bij je huisarts"),
+    "routine": _("Bespreek dit bij je huisarts"),
+}
+
+LEVEL_ADVICE = {
+    "urgent": _(
+        "Bel nu je huisarts. Buiten kantooruren bel je de huisartsenpost. Is het ernstig, bel dan 112. "
+        "Wacht hier niet mee: deze signalen moet een arts direct beoordelen."
+    ),
+    "same_day": _(
+        "Bel vandaag nog je huisarts, of buiten kantooruren de huisartsenpost. Een arts wil deze "
+        "signalen dezelfde dag beoordelen."
+    ),
+    "days": _(
+        "Maak binnen een paar dagen een afspraak bij je huisarts om dit te laten beoordelen. "
+        "Waarschijnlijk is er niets ernstigs aan de hand, maar een arts moet het uitsluiten."
+    ),
+    "routine": _(
+        "Bespreek dit bij een gewone afspraak met je huisarts. Soms hoort ochtendstijfheid bij een "
+        "ontstekingsvorm van rugpijn, waarvoor een arts gerichte hulp kan geven."
+    ),
+}
+
+FLAGS = {
+    "redflag.bladder": _("nieuwe problemen met plassen of verlies van urine"),
+    "redflag.saddle": _("doof of tintelend gevoel rond geslachtsdelen, anus of binnenkant dijen"),
+    "redflag.bowel_sexual": _("nieuw verlies van ontlasting of nieuwe seksuele problemen"),
+    "redflag.both_legs": _("pijn, doofheid of tintelingen in beide benen"),
+    "redflag.leg_weakness": _("een been dat snel zwakker wordt, of een klapvoet"),
+    "redflag.fever": _("koorts of je erg ziek voelen"),
+    "redflag.trauma": _("een recente val of een ongeluk"),
+    "redflag.cancer": _("kanker, nu of in het verleden"),
+    "redflag.weight_loss": _("ongewild afvallen"),
+    "redflag.night_pain": _("constante pijn die erger wordt, ook 's nachts en liggend"),
+    "redflag.age_onset": _("voor het eerst rugpijn jonger dan 20 of ouder dan 55"),
+    "redflag.morning_stiffness": _("ochtendstijfheid langer dan een half uur die beter wordt met bewegen"),
+}
+
+PHQ4_BANDS = {
+    "none": _("geen of nauwelijks klachten"),
+    "mild": _("lichte klachten"),
+    "moderate": _("matige klachten"),
+    "severe": _("ernstige klachten"),
+}
+
+NEURO_BANDS = {
+    "few": _(
+        "Je herkent weinig van deze kenmerken. Dat zegt niets over hoe echt je pijn is; het betekent "
+        "alleen dat deze patronen bij jou minder op de voorgrond staan."
+    ),
+    "some": _(
+        "Je herkent een aantal van deze kenmerken. Ze komen vaak voor als het zenuwstelsel pijn blijft "
+        "maken terwijl het weefsel al hersteld is. Dat is goed nieuws: een zenuwstelsel kan ook weer leren."
+    ),
+    "many": _(
+        "Je herkent veel van deze kenmerken. Ze passen bij pijn die vooral door een beschermend, "
+        "gevoelig geworden zenuwstelsel wordt gemaakt. Dat maakt de pijn niet minder echt, en het "
+        "betekent dat er veel te leren en te veranderen valt."
+    ),
+}
+
+REASONS_STATE = {
+    "ventral": _("Past bij de rust die je vaak al voelt: om die verder te versterken."),
+    "sympathetic": _("Omdat je lijf vaak in de actiestand staat: dit helpt spanning te ontladen."),
+    "dorsal": _("Omdat je je vaak leeg of afgesloten voelt: dit brengt je zacht terug in het nu."),
+}
+
+TIME_PER_DAY = {"5": _("5 minuten"), "10": _("10 minuten"), "20": _("20 minuten")}
+
+
+def problem_message(problem: Problem, multi: bool = False) -> str:
+    """The sentence shown next to an answer the engine rejected."""
+    code, params = problem.code, problem.params
+    if code == "required":
+        return str(_("Kies minstens één antwoord.") if multi else _("Kies een antwoord."))
+    if code in ("not_a_number", "out_of_range"):
+        return str(_("Kies een getal van %(min)s tot en met %(max)s.") % {"min": params["min"], "max": params["max"]})
+    if code == "not_a_list":
+        return str(_("Geef een lijst met antwoorden."))
+    if code == "unknown_item":
+        return str(_("Deze vraag hoort niet bij deze vragenlijst."))
+    return str(_("Kies een van de antwoorden uit de lijst."))

@@ -1,0 +1,136 @@
+"""Turn an instrument section and a result into plain context for the templates."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from lijfwijs.core import charts
+from lijfwijs.core.i18n import current_language, pick
+from lijfwijs.exercises.models import Exercise
+from lijfwijs.learn.models import Article
+
+from . import engine, labels
+
+
+def present_item(item: engine.Item, value: Any, error: str, lang: str) -> dict[str, Any]:
+    dom = "q-" + item.id.replace(".", "-")
+    chosen = value if isinstance(value, list) else [value]
+    if item.type == "scale" and not item.options:
+        options = [{"code": v, "label": str(v)} for v in range(item.min, item.max + 1)]
+    else:
+        options = [{"code": o.code, "label": pick(o.label, lang)} for o in item.options]
+    for n, opt in enumerate(options):
+        opt["dom"] = f"{dom}-{n}"
+        opt["checked"] = opt["code"] in chosen or str(opt["code"]) in [str(c) for c in chosen if c != ""]
+    layout = "scale11" if item.type == "scale" and not item.options else ("inline" if len(options) <= 5 else "")
+    return {
+        "id": item.id,
+        "dom": dom,
+        "type": item.type,
+        "text": pick(item.text, lang),
+        "help": pick(item.help, lang),
+        "required": item.required,
+        "options": options,
+        "layout": layout,
+        "anchors": {k: pick(v, lang) for k, v in item.anchors.items()},
+        "error": error,
+        "input": "checkbox" if item.type == "multi" else "radio",
+    }
+
+
+def page_context(
+    instrument: engine.Instrument,
+    section: engine.Section,
+    values: dict[str, Any],
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    lang = current_language()
+    ids = [s.id for s in instrument.sections]
+    number = ids.index(section.id) + 1
+    return {
+        "instrument_title": pick(instrument.title, lang),
+        "section": section,
+        "section_title": pick(section.title, lang),
+        "section_intro": pick(section.intro, lang),
+        "items": [present_item(i, values.get(i.id), errors.get(i.id, ""), lang) for i in section.items],
+        "errors": errors,
+        "step": number,
+        "steps": len(ids),
+        "is_first": number == 1,
+        "is_last": number == len(ids),
+    }
+
+
+def safety_context(safety: dict[str, Any]) -> dict[str, Any]:
+    level = safety.get("level") or "none"
+    return {
+        "crisis": bool(safety.get("crisis")),
+        "level": level,
+        "prominent": bool(safety.get("crisis")) or level in ("urgent", "same_day"),
+        "heading": labels.LEVELS.get(level, ""),
+        "advice": labels.LEVEL_ADVICE.get(level, ""),
+        "flags": [labels.FLAGS[f] for f in safety.get("flags", []) if f in labels.FLAGS],
+    }
+
+
+def _why(reason: dict[str, str] | None) -> str:
+    if not reason:
+        return ""
+    kind, code = reason.get("kind"), reason.get("code", "")
+    if kind == "state":
+        return str(labels.REASONS_STATE.get(code, ""))
+    if kind == "domain":
+        return _("Omdat %(domain)s bij jou nu het zwaarst weegt.") % {"domain": str(labels.DOMAINS[code]).lower()}
+    if kind == "neuroplastic":
+        return _("Omdat je een aantal kenmerken van een gevoelig geworden zenuwstelsel herkent.")
+    return _("Een goede basis voor iedereen met aanhoudende pijn.")
+
+
+def report_context(result: dict[str, Any]) -> dict[str, Any]:
+    """Everything the report shows, from a stored result (two queries: exercises, articles)."""
+    domains = result["domains"]
+    domain_rows = [{"code": c, "label": str(labels.DOMAINS[c]), "value": v} for c, v in domains.items()]
+    state = result["state"]
+    dominant = state.get("dominant")
+    reco = result["recommendations"]
+    reasons = reco.get("reasons", {})
+    exercises = {e.slug: e for e in Exercise.objects.active().filter(slug__in=reco["exercises"])}
+    articles = {a.slug: a for a in Article.objects.published().filter(slug__in=reco["articles"])}
+    radar = charts.radar(
+        [(r["label"], r["value"]) for r in domain_rows],
+        title=_("Belasting per domein"),
+        description=_("Hoe zwaarder een domein weegt, hoe verder de vorm naar buiten gaat (0 tot 100%)."),
+    )
+    phq4 = result["phq4"]
+    neuro = result["neuroplastic"]
+    return {
+        "result": result,
+        "safety": safety_context(result["safety"]),
+        "radar": radar,
+        "domain_rows": domain_rows,
+        "priority": [
+            {"code": c, "label": labels.DOMAINS[c], "value": domains[c], "why": labels.DOMAIN_WHY[c]}
+            for c in result["priority_domains"]
+        ],
+        "states": [
+            {
+                "code": c,
+                "label": labels.STATES[c],
+                "value": state[c],
+                "bar": charts.bar(state[c], label=str(labels.STATES[c])),
+            }
+            for c in ("ventral", "sympathetic", "dorsal")
+        ],
+        "dominant": labels.STATES.get(dominant) if dominant else None,
+        "dominant_text": labels.STATE_TEXT.get(dominant, "") if dominant else "",
+        "peg": result["pain"]["peg"],
+        "chronic": result["pain"]["chronic"],
+        "phq4": phq4,
+        "phq4_band": labels.PHQ4_BANDS.get(phq4["band"], ""),
+        "neuro": neuro,
+        "neuro_text": labels.NEURO_BANDS.get(neuro.get("band") or "", ""),
+        "exercises": [
+            {"item": exercises[s], "why": _why(reasons.get(s))} for s in reco["exercises"] if s in exercises
+        ],
+        "articles": [{"item": articles[s], "why": _why(reasons.get(s))} for s in reco["articles"] if s in articles],
+    }

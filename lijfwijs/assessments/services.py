@@ -1,0 +1,188 @@
+"""What the pages and the API do with instruments: drafts, pages, completion, submission."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.utils import timezone
+
+from . import engine, registry
+from .labels import problem_message
+from .models import Response
+
+PIJNTEST = "pijntest"
+
+
+@dataclass
+class PageOutcome:
+    """What became of one submitted page: the values as entered, and a message per item id."""
+
+    entered: dict[str, Any]
+    errors: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def messages_for(instrument: engine.Instrument, problems: dict[str, engine.Problem]) -> dict[str, str]:
+    out = {}
+    for iid, problem in problems.items():
+        item = instrument.items.get(iid)
+        out[iid] = problem_message(problem, multi=bool(item and item.type == "multi"))
+    return out
+
+
+def read_form(section: engine.Section, data: QueryDict) -> dict[str, Any]:
+    """The answers of one page as typed values (a number that is not one stays text, to be flagged)."""
+    values: dict[str, Any] = {}
+    for item in section.items:
+        if item.type == "multi":
+            values[item.id] = [v for v in data.getlist(item.id) if v]
+            continue
+        raw = data.get(item.id, "")
+        raw = raw.strip()[:50] if isinstance(raw, str) else ""
+        if item.type == "scale" and raw.lstrip("-").isdigit():
+            values[item.id] = int(raw)
+        else:
+            values[item.id] = raw
+    return values
+
+
+def section_by_id(instrument: engine.Instrument, section_id: str) -> engine.Section | None:
+    return next((s for s in instrument.sections if s.id == section_id), None)
+
+
+def neighbours(instrument: engine.Instrument, section: engine.Section) -> tuple[str | None, str | None]:
+    ids = [s.id for s in instrument.sections]
+    n = ids.index(section.id)
+    return (ids[n - 1] if n > 0 else None, ids[n + 1] if n + 1 < len(ids) else None)
+
+
+def section_complete(section: engine.Section, answers: dict[str, Any]) -> bool:
+    return all(i.id in answers for i in section.items if i.required)
+
+
+def first_open_section(instrument: engine.Instrument, answers: dict[str, Any]) -> engine.Section:
+    for section in instrument.sections:
+        if not section_complete(section, answers):
+            return section
+    return instrument.sections[-1]
+
+
+def start_draft(instrument_id: str, language: str, user: Any = None) -> Response:
+    instrument = registry.get(instrument_id)
+    return Response.objects.create(
+        instrument=instrument.id,
+        version=instrument.version,
+        language=language,
+        user=user if user is not None and user.is_authenticated else None,
+    )
+
+
+def save_page(response: Response, section: engine.Section, data: QueryDict, *, strict: bool) -> PageOutcome:
+    """Store one page's answers in the draft.
+
+    strict: every answer must be valid (going forward). Not strict (going back): keep the valid
+    answers, drop the rest, never complain. Answers of other pages are untouched.
+    """
+    instrument = response.definition()
+    entered = read_form(section, data)
+    ids = [i.id for i in section.items]
+    clean, problems = engine.validate(instrument, entered, only=ids, partial=not strict)
+    if strict and problems:
+        return PageOutcome(entered, messages_for(instrument, problems))
+    with transaction.atomic():
+        draft = Response.objects.select_for_update().get(pk=response.pk)
+        if draft.is_completed:
+            return PageOutcome(entered, {})
+        answers = {k: v for k, v in draft.answers.items() if k not in ids}
+        answers.update(clean)
+        draft.answers = answers
+        draft.save(update_fields=["answers", "updated_at"])
+    response.answers = answers
+    return PageOutcome(entered, {})
+
+
+def skip_page(response: Response, section: engine.Section) -> None:
+    ids = {i.id for i in section.items}
+    with transaction.atomic():
+        draft = Response.objects.select_for_update().get(pk=response.pk)
+        if not draft.is_completed:
+            draft.answers = {k: v for k, v in draft.answers.items() if k not in ids}
+            draft.save(update_fields=["answers", "updated_at"])
+            response.answers = draft.answers
+
+
+def complete(response: Response) -> tuple[bool, dict[str, str]]:
+    """Score a finished draft once. A second call (double submit) changes nothing.
+
+    Returns (done, problems by item id); problems mean an earlier page is not finished.
+    """
+    instrument = response.definition()
+    clean, problems = engine.validate(instrument, response.answers)
+    if problems:
+        return False, messages_for(instrument, problems)
+    result = engine.score(instrument, clean)
+    now = timezone.now()
+    updated = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(
+        status=Response.Status.COMPLETED, result=result, answers=clean, completed_at=now, updated_at=now
+    )
+    if updated:
+        response.status, response.result, response.completed_at = Response.Status.COMPLETED, result, now
+    return True, {}
+
+
+def safety_preview(response: Response) -> dict[str, Any]:
+    """The safety part of the result from a draft's answers so far (shown on later pages)."""
+    result = engine.score(response.definition(), response.answers)
+    return result.get("safety") or {}
+
+
+@dataclass
+class Submission:
+    response: Response | None
+    errors: dict[str, str]
+    created: bool = True
+
+
+def submit(
+    instrument_id: str,
+    answers: dict[str, Any],
+    *,
+    language: str,
+    user: Any = None,
+    idempotency_key: str = "",
+) -> Submission:
+    """Validate, score and store a whole answer set at once (the API)."""
+    instrument = registry.get(instrument_id)
+    if idempotency_key:
+        existing = Response.objects.filter(idempotency_key=idempotency_key, instrument=instrument.id).first()
+        if existing:
+            return Submission(existing, {}, created=False)
+    clean, problems = engine.validate(instrument, answers)
+    if problems:
+        return Submission(None, messages_for(instrument, problems))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                instrument=instrument.id,
+                version=instrument.version,
+                status=Response.Status.COMPLETED,
+                channel=Response.Channel.API,
+                language=language,
+                answers=clean,
+                result=engine.score(instrument, clean),
+                user=user if user is not None and user.is_authenticated else None,
+                idempotency_key=idempotency_key,
+                completed_at=now,
+            )
+    except IntegrityError:
+        # The same key raced us: the other request's response is the one effect.
+        existing = Response.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return Submission(existing, {}, created=False)
+    return Submission(response, {})

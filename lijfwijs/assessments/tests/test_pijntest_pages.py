@@ -1,0 +1,228 @@
+"""The Pijntest through HTTP: pages, validation, resuming, completion and the report."""
+
+import pytest
+from django.core.management import call_command
+
+from lijfwijs.assessments import registry
+from lijfwijs.assessments.models import Response
+from lijfwijs.assessments.tests.factories import form_data, pijntest_answers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def content():
+    call_command("load_content", verbosity=0)
+
+
+def begin(client, prefix=""):
+    response = client.post(f"{prefix}/pijntest/begin/")
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def page_url(section_id, prefix=""):
+    return f"{prefix}/pijntest/vragen/{section_id}/"
+
+
+def take_test(client, answers, prefix=""):
+    """Walk every page with `answers`; returns the last response (the redirect to the report)."""
+    begin(client, prefix)
+    last = None
+    for section in registry.get("pijntest").sections:
+        last = client.post(page_url(section.id, prefix), {**form_data(section, answers), "action": "next"})
+        assert last.status_code == 302, (section.id, last.content.decode()[:2000])
+    return last
+
+
+def test_start_page_works_without_account(client):
+    response = client.get("/pijntest/")
+    assert response.status_code == 200
+    assert "Start de Pijntest" in response.content.decode()
+
+
+def test_begin_goes_to_the_safety_page_first(client):
+    assert begin(client) == page_url("veiligheid")
+    html = client.get(page_url("veiligheid")).content.decode()
+    assert 'name="redflag.bladder"' in html and "Pagina 1 van 14" in html
+
+
+def test_pages_without_a_draft_send_you_to_the_start(client):
+    response = client.get(page_url("pijn"))
+    assert response.status_code == 302 and response["Location"] == "/pijntest/"
+
+
+def test_unknown_page_is_404(client):
+    begin(client)
+    assert client.get(page_url("bestaat-niet")).status_code == 404
+
+
+def test_missing_answers_rerender_with_what_was_entered_and_a_message_per_field(client):
+    begin(client)
+    response = client.post(page_url("pijn"), {"pain.duration": "gt1y", "peg.pain": "7", "peg.activity": "11"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'value="gt1y" checked' in html
+    assert 'id="q-peg-pain-7" name="peg.pain" value="7" checked' in html
+    assert 'id="q-peg-enjoyment-error"' in html  # missing
+    assert 'id="q-peg-activity-error"' in html  # out of range
+    assert "Kies een getal van 0 tot en met 10." in html
+    assert "Kies een antwoord." in html
+    assert "error-summary" in html
+    # nothing was stored from the rejected page
+    draft = Response.objects.get()
+    assert "pain.duration" not in draft.answers
+
+
+def test_error_messages_in_english(client):
+    begin(client, "/en")
+    response = client.post(page_url("pijn", "/en"), {"pain.duration": "gt1y"})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Choose an answer." in html
+    assert "How long have you had back pain?" in html
+
+
+def test_junk_values_are_rejected_cleanly(client):
+    begin(client)
+    junk = {"pain.duration": "<script>", "peg.pain": "-1", "peg.enjoyment": "abc", "peg.activity": "9" * 40,
+            "pain.regions": ["lower_back", "nose"]}
+    response = client.post(page_url("pijn"), junk)
+    assert response.status_code == 422
+    assert "<script>" not in response.content.decode()
+
+
+def test_back_keeps_answers_and_forward_shows_them_again(client):
+    begin(client)
+    answers = pijntest_answers()
+    instrument = registry.get("pijntest")
+    safety, wellbeing, pain = instrument.sections[:3]
+    client.post(page_url("veiligheid"), {**form_data(safety, answers), "action": "next"})
+    client.post(page_url("welzijn"), {**form_data(wellbeing, answers), "action": "next"})
+    # half-filled pain page, then back: the valid answer is kept, nothing complains
+    response = client.post(page_url("pijn"), {"pain.duration": "3to12m", "peg.pain": "x", "action": "back"})
+    assert response.status_code == 302 and response["Location"] == page_url("welzijn")
+    html = client.get(page_url("pijn")).content.decode()
+    assert 'value="3to12m" checked' in html
+    html = client.get(page_url("veiligheid")).content.decode()
+    assert html.count('value="no" checked') == 12
+
+
+def test_resume_after_closing_the_tab(client):
+    begin(client)
+    answers = pijntest_answers()
+    for section in registry.get("pijntest").sections[:3]:
+        client.post(page_url(section.id), {**form_data(section, answers), "action": "next"})
+    # same browser session comes back later: the start page offers to continue at the next open page
+    html = client.get("/pijntest/").content.decode()
+    assert "Ga verder waar je was" in html and page_url("toestand") in html
+    # starting again without restart continues the draft
+    assert begin(client) == page_url("toestand")
+    assert Response.objects.count() == 1
+
+
+def test_restart_makes_a_new_draft(client):
+    begin(client)
+    response = client.post("/pijntest/begin/", {"restart": "1"})
+    assert response["Location"] == page_url("veiligheid")
+    assert Response.objects.count() == 2
+
+
+def test_skippable_page_can_be_skipped(client):
+    begin(client)
+    response = client.post(page_url("patronen"), {"neuro.1": "yes", "action": "skip"})
+    assert response.status_code == 302 and response["Location"] == page_url("klachten")
+    assert not any(k.startswith("neuro.") for k in Response.objects.get().answers)
+
+
+def test_full_test_gives_a_report(client, content):
+    response = take_test(client, pijntest_answers(**{"peg.pain": 6, "peg.enjoyment": 7, "peg.activity": 6}))
+    stored = Response.objects.get()
+    assert stored.is_completed and stored.completed_at
+    assert response["Location"] == f"/pijntest/uitslag/{stored.pk}/"
+    assert stored.result["pain"]["peg"] == 6.3
+    assert stored.rescore() == stored.result
+    report = client.get(response["Location"])
+    assert report.status_code == 200
+    assert report["Cache-Control"].startswith("max-age=0") or "no-store" in report["Cache-Control"]
+    html = report.content.decode()
+    for text in ("Wat je zenuwstelsel belast", "<svg", "<table", "Hier begin je", "PEG-score is <strong>6,3</strong>",
+                 "Drie oefeningen om mee te beginnen", "Waarom je dit ziet", "niet wetenschappelijk gevalideerd",
+                 "vervangt je huisarts of een medisch onderzoek niet"):
+        assert text in html, text
+    for slug in stored.result["recommendations"]["exercises"]:
+        assert f"/oefeningen/{slug}/" in html
+    for slug in stored.result["recommendations"]["articles"]:
+        assert f"/kennisbank/{slug}/" in html
+    assert "panel-crisis" not in html and "panel-urgent" not in html  # no safety panel on a normal result
+
+
+def test_double_submit_of_the_last_page_has_one_effect(client, content):
+    take_test(client, pijntest_answers())
+    last = registry.get("pijntest").sections[-1]
+    first = Response.objects.get()
+    again = client.post(page_url(last.id), {**form_data(last, pijntest_answers(**{"time.per_day": "5"})), "action": "next"})
+    assert again.status_code == 302
+    assert Response.objects.count() == 1
+    assert Response.objects.get().result == first.result
+
+
+def test_urgent_flag_and_crisis_put_the_safety_panel_above_everything(client, content):
+    answers = pijntest_answers(**{"redflag.saddle": "yes", "crisis.thoughts": "yes"})
+    response = take_test(client, answers)
+    html = client.get(response["Location"]).content.decode()
+    main = html.split('<main id="main"')[1]
+    crisis, urgent, heading = main.index("panel-crisis"), main.index("panel-urgent"), main.index("<h1>")
+    assert crisis < urgent < heading
+    for text in ("tel:113", "0800-0113", "113.nl", "112", "huisartsenpost"):
+        assert text in main, text
+    # the rest of the report stays visible below the panel
+    assert "Wat je zenuwstelsel belast" in main and "Drie oefeningen om mee te beginnen" in main
+
+
+def test_crisis_panel_appears_on_the_pages_right_after_the_answer(client):
+    begin(client)
+    answers = pijntest_answers(**{"crisis.thoughts": "yes"})
+    instrument = registry.get("pijntest")
+    for section in instrument.sections[:2]:
+        client.post(page_url(section.id), {**form_data(section, answers), "action": "next"})
+    html = client.get(page_url("pijn")).content.decode()
+    assert "panel-crisis" in html and "0800-0113" in html
+
+
+@pytest.mark.parametrize("level,text", [("same_day", "vandaag"), ("days", "binnen een paar dagen"), ("routine", "gewone afspraak")])
+def test_lower_levels_get_their_fixed_advice(client, content, level, text):
+    flag = {"same_day": "redflag.fever", "days": "redflag.weight_loss", "routine": "redflag.morning_stiffness"}[level]
+    response = take_test(client, pijntest_answers(**{flag: "yes"}))
+    html = client.get(response["Location"]).content.decode()
+    assert f"panel-{level}" in html and text in html
+
+
+def test_report_in_english(client, content):
+    response = take_test(client, pijntest_answers(), prefix="/en")
+    assert response["Location"].startswith("/en/pijntest/uitslag/")
+    html = client.get(response["Location"]).content.decode()
+    assert '<html lang="en">' in html
+    assert "What loads your nervous system" in html
+    assert Response.objects.get().language == "en"
+
+
+def test_report_of_an_unknown_id_is_404(client):
+    assert client.get("/pijntest/uitslag/not-a-real-id/").status_code == 404
+
+
+def test_report_of_an_unfinished_draft_is_404_for_others(client):
+    begin(client)
+    draft = Response.objects.get()
+    from django.test import Client
+
+    assert Client().get(f"/pijntest/uitslag/{draft.pk}/").status_code == 404
+
+
+def test_report_queries_are_constant(client, content, django_assert_max_num_queries):
+    response = take_test(client, pijntest_answers())
+    url = response["Location"]
+    with django_assert_max_num_queries(5):
+        client.get(url)
+    with django_assert_max_num_queries(2):
+        client.get(url)  # body cached: the response lookup (and the session) only

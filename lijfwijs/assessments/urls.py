@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("begin/", views.begin, name="begin"),
+    path("vragen/<slug:section_id>/", views.page, name="page"),
+    path("uitslag/<str:response_id>/", views.report, name="report"),
+]

@@ -1,0 +1,116 @@
+"""The Pijntest in the browser: start, one page per topic, and the report."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from lijfwijs.core.i18n import current_language
+from lijfwijs.core.ratelimit import client_address, hit
+
+from . import access, pages, services
+from .models import Response
+
+DRAFT_KEY = "pijntest_draft"
+LAST_KEY = "pijntest_last"
+REPORT_CACHE_VERSION = 1
+
+
+def _draft(request: HttpRequest) -> Response | None:
+    draft_id = request.session.get(DRAFT_KEY)
+    if not draft_id:
+        return None
+    return Response.objects.filter(pk=draft_id, instrument=services.PIJNTEST).first()
+
+
+def _report_url(response_id: str) -> str:
+    return reverse("assessments:report", kwargs={"response_id": response_id})
+
+
+@never_cache
+def start(request: HttpRequest) -> HttpResponse:
+    draft = _draft(request)
+    resume = None
+    if draft and not draft.is_completed:
+        resume = services.first_open_section(draft.definition(), draft.answers)
+    return render(request, "assessments/start.html", {"resume": resume, "last": request.session.get(LAST_KEY)})
+
+
+@require_POST
+def begin(request: HttpRequest) -> HttpResponse:
+    draft = _draft(request)
+    if draft and not draft.is_completed and request.POST.get("restart") != "1":
+        section = services.first_open_section(draft.definition(), draft.answers)
+        return redirect("assessments:page", section_id=section.id)
+    if not hit("pijntest-start", client_address(request), settings.PIJNTEST_RATE_LIMIT, settings.PIJNTEST_RATE_WINDOW):
+        return render(request, "assessments/too_many.html", status=429)
+    draft = services.start_draft(services.PIJNTEST, current_language(), request.user)
+    request.session[DRAFT_KEY] = draft.pk
+    return redirect("assessments:page", section_id=draft.definition().sections[0].id)
+
+
+@never_cache
+def page(request: HttpRequest, section_id: str) -> HttpResponse:
+    draft = _draft(request)
+    if draft is None:
+        return redirect("assessments:start")
+    if draft.is_completed:
+        return redirect(_report_url(draft.pk))
+    instrument = draft.definition()
+    section = services.section_by_id(instrument, section_id)
+    if section is None:
+        raise Http404("no such page")
+    previous, following = services.neighbours(instrument, section)
+    values, errors, status = dict(draft.answers), {}, 200
+
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        if action == "back":
+            services.save_page(draft, section, request.POST, strict=False)
+            return redirect("assessments:page", section_id=previous or section.id)
+        if action == "skip" and section.skippable:
+            services.skip_page(draft, section)
+            return _forward(request, draft, following)
+        outcome = services.save_page(draft, section, request.POST, strict=True)
+        if outcome.ok:
+            return _forward(request, draft, following)
+        values, errors, status = outcome.entered, outcome.errors, 422
+    elif request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+
+    context = pages.page_context(instrument, section, values, errors)
+    context["safety"] = pages.safety_context(services.safety_preview(draft))
+    return render(request, "assessments/page.html", context, status=status)
+
+
+def _forward(request: HttpRequest, draft: Response, following: str | None) -> HttpResponseRedirect:
+    if following:
+        return redirect("assessments:page", section_id=following)
+    done, _problems = services.complete(draft)
+    if not done:
+        section = services.first_open_section(draft.definition(), draft.answers)
+        return redirect("assessments:page", section_id=section.id)
+    request.session.pop(DRAFT_KEY, None)
+    request.session[LAST_KEY] = draft.pk
+    return redirect(_report_url(draft.pk))
+
+
+@never_cache
+def report(request: HttpRequest, response_id: str) -> HttpResponse:
+    response = access.response_for(request, response_id)
+    if not response.is_completed:
+        if request.session.get(DRAFT_KEY) == response.pk:
+            return redirect("assessments:start")
+        raise Http404("not finished")
+    lang = current_language()
+    # A scored result never changes: its report body is rendered once per language.
+    key = f"report:{response.pk}:{response.version}:{lang}:{REPORT_CACHE_VERSION}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("assessments/_report_body.html", pages.report_context(response.result), request)
+        cache.set(key, body, timeout=60 * 60 * 24)
+    return render(request, "assessments/report.html", {"response": response, "body": body})

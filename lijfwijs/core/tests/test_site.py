@@ -1,0 +1,46 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_no_pending_migrations():
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path,lang", [("/", "nl"), ("/en/", "en")])
+def test_home_language_and_layout(client, path, lang):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{lang}">' in html
+    assert 'href="#main"' in html
+    assert "<main" in html and "<nav" in html and "<footer" in html
+
+
+@pytest.mark.django_db
+def test_footer_says_not_a_replacement_for_gp(client):
+    assert "vervangt je huisarts of een medisch onderzoek niet" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_no_third_party_urls_in_pages(client):
+    html = client.get("/").content.decode()
+    for marker in ("http://", "https://", "//cdn", "googleapis"):
+        assert marker not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    assert "bestaat niet" in response.content.decode()

@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from .models import Article
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "title_nl",
+        "category",
+        "reading_minutes",
+        "is_published",
+        "published_at",
+        "builtin",
+    ]
+    list_filter = ["category", "is_published", "builtin"]
+    search_fields = ["slug", "title_nl", "title_en", "summary_nl", "summary_en"]
+    prepopulated_fields = {"slug": ["title_nl"]}
+    filter_horizontal = ["related"]
+    readonly_fields = ["reading_minutes"]
+    date_hierarchy = "published_at"
+    ordering = ["sort_order", "slug"]

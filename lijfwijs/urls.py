@@ -1,0 +1,25 @@
+"""Root URLs: Dutch pages unprefixed, English under /en/, the API and health check beside them."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from lijfwijs.api.api import api
+from lijfwijs.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+]
+
+urlpatterns += i18n_patterns(
+    path("", core_views.home, name="home"),
+    path("pijntest/", include("lijfwijs.assessments.urls")),
+    path("oefeningen/", include("lijfwijs.exercises.urls")),
+    path("kennisbank/", include("lijfwijs.learn.urls")),
+    prefix_default_language=False,
+)
+
+handler404 = "lijfwijs.core.views.not_found"
+handler500 = "lijfwijs.core.views.server_error"
