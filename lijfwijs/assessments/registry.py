@@ -1,5 +1,6 @@
 """The instruments this installation knows: built-in files plus those a practice adds."""
 
+import logging
 from functools import cache
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from . import engine
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "instruments"
+log = logging.getLogger(__name__)
 
 
 class UnknownInstrument(LookupError):
@@ -22,22 +24,42 @@ def _folders() -> list[Path]:
     return folders
 
 
+def problems() -> list[str]:
+    """What is wrong with the files a practice added (shown by `manage.py check`)."""
+    return _load()[1]
+
+
 @cache
-def _all() -> dict[tuple[str, str], engine.Instrument]:
+def _load() -> tuple[dict[tuple[str, str], engine.Instrument], list[str]]:
+    """Read every file. A broken built-in file is a bug and stops everything; a broken file a
+    practice added is reported and skipped, so it cannot take the Pijntest down with it."""
     found: dict[tuple[str, str], engine.Instrument] = {}
+    skipped: list[str] = []
     for folder in _folders():
+        builtin = folder == BUILTIN_DIR
         for path in sorted(folder.glob("*.toml")):
-            instrument = engine.load_file(path)
-            key = (instrument.id, instrument.version)
-            if key in found:
-                raise engine.DefinitionError(f"{path}: {key} is defined twice")
+            try:
+                instrument = engine.load_file(path)
+                key = (instrument.id, instrument.version)
+                if key in found:
+                    raise engine.DefinitionError(f"{path}: {instrument.id} {instrument.version} is defined twice")
+            except engine.DefinitionError as exc:
+                if builtin:
+                    raise
+                log.error("instrument file skipped: %s", exc)
+                skipped.append(str(exc))
+                continue
             found[key] = instrument
-    return found
+    return found, skipped
+
+
+def _all() -> dict[tuple[str, str], engine.Instrument]:
+    return _load()[0]
 
 
 def reload() -> None:
     """Forget what was read (after a file was added to the practice's folder)."""
-    _all.cache_clear()
+    _load.cache_clear()
 
 
 def get(instrument_id: str, version: str | None = None) -> engine.Instrument:
