@@ -203,7 +203,7 @@ def test_report_in_english(client, content):
     assert response["Location"].startswith("/en/pijntest/uitslag/")
     html = client.get(response["Location"]).content.decode()
     assert '<html lang="en">' in html
-    assert "What loads your nervous system" in html
+    assert "What puts strain on your nervous system" in html
     assert Response.objects.get().language == "en"
 
 

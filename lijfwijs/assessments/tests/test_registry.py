@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from lijfwijs.assessments import engine, registry
+from lijfwijs.assessments import registry
 from lijfwijs.assessments.models import Response
 
 LICENSED = """
