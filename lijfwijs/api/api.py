@@ -27,7 +27,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     errors = {}
     for err in exc.errors:
         errors.setdefault(_field(list(err.get("loc", []))), str(err.get("msg", "invalid")))
-    return api.create_response(request, {"detail": "The request is not valid.", "errors": errors}, status=422)
+    return api.create_response(
+        request, {"detail": "The request is not valid.", "errors": errors}, status=422
+    )
 
 
 @api.exception_handler(Http404)

@@ -25,7 +25,9 @@ class InstrumentSummary(Schema):
 
 
 class AnswersIn(Schema):
-    answers: dict[str, Any] = Field(description="Answer per item id: a code, a whole number, or a list of codes.")
+    answers: dict[str, Any] = Field(
+        description="Answer per item id: a code, a whole number, or a list of codes."
+    )
 
 
 class ResponseOut(Schema):
@@ -87,16 +89,28 @@ def get_instrument(request: HttpRequest, instrument_id: str) -> dict[str, Any]:
 def submit_response(request: HttpRequest, instrument_id: str, payload: AnswersIn) -> Status:
     instrument = _instrument(instrument_id)
     if not request.user.is_authenticated and not hit(
-        "api-submit", client_address(request), settings.PIJNTEST_RATE_LIMIT, settings.PIJNTEST_RATE_WINDOW
+        "api-submit",
+        client_address(request),
+        settings.PIJNTEST_RATE_LIMIT,
+        settings.PIJNTEST_RATE_WINDOW,
     ):
         return Status(429, {"detail": "Too many submissions from this address; try again later."})
     key = request.headers.get("Idempotency-Key", "")[:64]
     outcome = services.submit(
-        instrument.id, payload.answers, language=current_language(), user=request.user, idempotency_key=key
+        instrument.id,
+        payload.answers,
+        language=current_language(),
+        user=request.user,
+        idempotency_key=key,
     )
     if outcome.response is None:
-        return Status(422, {"detail": "Some answers are missing or invalid.", "errors": outcome.errors})
-    return Status(201 if outcome.created else 200, {"id": outcome.response.pk, "result": outcome.response.result})
+        return Status(
+            422, {"detail": "Some answers are missing or invalid.", "errors": outcome.errors}
+        )
+    return Status(
+        201 if outcome.created else 200,
+        {"id": outcome.response.pk, "result": outcome.response.result},
+    )
 
 
 @router.get(

@@ -176,7 +176,9 @@ def _item(raw: Mapping[str, Any], option_sets: Mapping[str, Any]) -> Item:
         if "labels" in raw:
             options = _options(raw["labels"], option_sets, f"item {iid}")
             if any(not isinstance(o.code, int) or not lo <= o.code <= hi for o in options):
-                raise DefinitionError(f"item {iid}: scale labels must be values between min and max")
+                raise DefinitionError(
+                    f"item {iid}: scale labels must be values between min and max"
+                )
     else:
         options = _options(raw.get("options"), option_sets, f"item {iid}")
     anchors = {k: _texts(v, f"item {iid} anchors") for k, v in (raw.get("anchors") or {}).items()}
@@ -287,7 +289,10 @@ def check_item(item: Item, value: Any) -> tuple[Any, Problem | None]:
 
 
 def validate(
-    instrument: Instrument, answers: Answers, only: Iterable[str] | None = None, partial: bool = False
+    instrument: Instrument,
+    answers: Answers,
+    only: Iterable[str] | None = None,
+    partial: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Problem]]:
     """Check answers against the definition.
 
@@ -507,7 +512,9 @@ def _compile_rule(
                 return {g: 0 for g in sums}
             floors = {g: s * 100 // total for g, s in sums.items()}
             leftover = 100 - sum(floors.values())
-            by_remainder = sorted(sums, key=lambda g: (-(sums[g] * 100 % total), tie_rank.get(g, 99)))
+            by_remainder = sorted(
+                sums, key=lambda g: (-(sums[g] * 100 % total), tie_rank.get(g, 99))
+            )
             for g in by_remainder[:leftover]:
                 floors[g] += 1
             return floors
@@ -521,9 +528,14 @@ def _compile_rule(
 
         def ranked(out: dict[str, Any]) -> list[str]:
             """Names by value, highest first; unanswered (None) entries are left out."""
-            values = {k: v for k, v in (_get(out, source) or {}).items() if isinstance(v, int | float)}
+            values = {
+                k: v for k, v in (_get(out, source) or {}).items() if isinstance(v, int | float)
+            }
             names = list(values)
-            rank = {name: (order.index(name) if name in order else len(order) + names.index(name)) for name in names}
+            rank = {
+                name: (order.index(name) if name in order else len(order) + names.index(name))
+                for name in names
+            }
             return sorted(names, key=lambda g: (-values[g], rank[g]))
 
         if kind == "argmax":
@@ -538,7 +550,11 @@ def _compile_rule(
         return lambda scores, answers, out: ranked(out)[:n_top]
 
     if kind == "ratio_band":
-        numerator, denominator, bands = rule.get("numerator"), rule.get("denominator"), rule.get("bands")
+        numerator, denominator, bands = (
+            rule.get("numerator"),
+            rule.get("denominator"),
+            rule.get("bands"),
+        )
         if not isinstance(bands, list) or not bands:
             raise DefinitionError(f"{where}: needs bands")
         # `below` is a percentage; exact integer comparison avoids float edges (30% of 10 is 3).
@@ -574,22 +590,35 @@ def _compile_recommend(rule: Mapping[str, Any], data: Mapping[str, Any], where: 
     neuro_key = rule.get("neuroplastic", "neuroplastic.band")
     step = data.get("program_step", {})
 
-    def source_lists(kind: str, out: dict[str, Any], source: str) -> tuple[list[str], dict[str, str]]:
+    def source_lists(
+        kind: str, out: dict[str, Any], source: str
+    ) -> tuple[list[str], dict[str, str]]:
         if source == "state":
             code = _get(out, state_key)
             table = data.get("states", {})
-            return (table.get(code, {}).get(kind, []), {"kind": "state", "code": code}) if code else ([], {})
+            return (
+                (table.get(code, {}).get(kind, []), {"kind": "state", "code": code})
+                if code
+                else ([], {})
+            )
         if source.startswith("domain:"):
             picked = _get(out, domains_key) or []
             n = int(source.split(":")[1])
             if n >= len(picked):
                 return [], {}
             code = picked[n]
-            return data.get("domains", {}).get(code, {}).get(kind, []), {"kind": "domain", "code": code}
+            return data.get("domains", {}).get(code, {}).get(kind, []), {
+                "kind": "domain",
+                "code": code,
+            }
         if source == "neuroplastic":
             code = _get(out, neuro_key)
             table = data.get("neuroplastic", {})
-            return (table.get(code, {}).get(kind, []), {"kind": "neuroplastic", "code": code}) if code else ([], {})
+            return (
+                (table.get(code, {}).get(kind, []), {"kind": "neuroplastic", "code": code})
+                if code
+                else ([], {})
+            )
         return data.get("always", {}).get(kind, []), {"kind": "always", "code": ""}
 
     def pick(kind: str, out: dict[str, Any], reasons: dict[str, dict[str, str]]) -> list[str]:

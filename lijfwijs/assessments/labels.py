@@ -99,7 +99,9 @@ FLAGS = {
     "redflag.weight_loss": _("ongewild afvallen"),
     "redflag.night_pain": _("constante pijn die erger wordt, ook 's nachts en liggend"),
     "redflag.age_onset": _("voor het eerst rugpijn jonger dan 20 of ouder dan 55"),
-    "redflag.morning_stiffness": _("ochtendstijfheid langer dan een half uur die beter wordt met bewegen"),
+    "redflag.morning_stiffness": _(
+        "ochtendstijfheid langer dan een half uur die beter wordt met bewegen"
+    ),
 }
 
 PHQ4_BANDS = {
@@ -140,7 +142,10 @@ def problem_message(problem: Problem, multi: bool = False) -> str:
     if code == "required":
         return str(_("Kies minstens één antwoord.") if multi else _("Kies een antwoord."))
     if code in ("not_a_number", "out_of_range"):
-        return str(_("Kies een getal van %(min)s tot en met %(max)s.") % {"min": params["min"], "max": params["max"]})
+        return str(
+            _("Kies een getal van %(min)s tot en met %(max)s.")
+            % {"min": params["min"], "max": params["max"]}
+        )
     if code == "not_a_list":
         return str(_("Geef een lijst met antwoorden."))
     if code == "unknown_item":

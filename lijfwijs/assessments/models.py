@@ -1,15 +1,26 @@
 """Stored responses to instruments, each keeping the version it was scored with."""
 
+import re
 import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import engine, registry
+
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}")
+REPORT_TEMPLATE_VERSION = 1  # bump when the report's templates change, to drop cached pages
+
+
+def report_cache_key(response_id: str, language: str) -> str:
+    return f"report:{REPORT_TEMPLATE_VERSION}:{response_id}:{language}"
 
 
 def new_token() -> str:
@@ -43,7 +54,11 @@ class Response(models.Model):
     answers = models.JSONField(default=dict)
     result = models.JSONField(default=dict)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="responses"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="responses",
     )
     idempotency_key = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
@@ -74,6 +89,10 @@ class Response(models.Model):
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
 
+    def forget_rendered_report(self) -> None:
+        """Drop the cached report pages (the owner or the result changed, or it was deleted)."""
+        cache.delete_many([report_cache_key(self.pk, lang) for lang, _ in settings.LANGUAGES])
+
     def definition(self) -> engine.Instrument:
         """The definition at the version this response was started or scored with."""
         return registry.get(self.instrument, self.version)
@@ -81,3 +100,8 @@ class Response(models.Model):
     def rescore(self) -> dict[str, Any]:
         """Score the stored answers again with the stored version (the result must not change)."""
         return engine.score(self.definition(), self.answers)
+
+
+@receiver([post_save, post_delete], sender=Response)
+def _forget_rendered_report(sender: type[Response], instance: Response, **kwargs: Any) -> None:
+    instance.forget_rendered_report()

@@ -21,8 +21,14 @@ def present_item(item: engine.Item, value: Any, error: str, lang: str) -> dict[s
         options = [{"code": o.code, "label": pick(o.label, lang)} for o in item.options]
     for n, opt in enumerate(options):
         opt["dom"] = f"{dom}-{n}"
-        opt["checked"] = opt["code"] in chosen or str(opt["code"]) in [str(c) for c in chosen if c != ""]
-    layout = "scale11" if item.type == "scale" and not item.options else ("inline" if len(options) <= 5 else "")
+        opt["checked"] = opt["code"] in chosen or str(opt["code"]) in [
+            str(c) for c in chosen if c != ""
+        ]
+    layout = (
+        "scale11"
+        if item.type == "scale" and not item.options
+        else ("inline" if len(options) <= 5 else "")
+    )
     return {
         "id": item.id,
         "dom": dom,
@@ -52,7 +58,9 @@ def page_context(
         "section": section,
         "section_title": pick(section.title, lang),
         "section_intro": pick(section.intro, lang),
-        "items": [present_item(i, values.get(i.id), errors.get(i.id, ""), lang) for i in section.items],
+        "items": [
+            present_item(i, values.get(i.id), errors.get(i.id, ""), lang) for i in section.items
+        ],
         "errors": errors,
         "step": number,
         "steps": len(ids),
@@ -80,7 +88,9 @@ def _why(reason: dict[str, str] | None) -> str:
     if kind == "state":
         return str(labels.REASONS_STATE.get(code, ""))
     if kind == "domain":
-        return _("Omdat %(domain)s bij jou nu het zwaarst weegt.") % {"domain": str(labels.DOMAINS[code]).lower()}
+        return _("Omdat %(domain)s bij jou nu het zwaarst weegt.") % {
+            "domain": str(labels.DOMAINS[code]).lower()
+        }
     if kind == "neuroplastic":
         return _("Omdat je een aantal kenmerken van een gevoelig geworden zenuwstelsel herkent.")
     return _("Een goede basis voor iedereen met aanhoudende pijn.")
@@ -89,7 +99,9 @@ def _why(reason: dict[str, str] | None) -> str:
 def report_context(result: dict[str, Any]) -> dict[str, Any]:
     """Everything the report shows, from a stored result (two queries: exercises, articles)."""
     domains = result["domains"]
-    domain_rows = [{"code": c, "label": str(labels.DOMAINS[c]), "value": v} for c, v in domains.items()]
+    domain_rows = [
+        {"code": c, "label": str(labels.DOMAINS[c]), "value": v} for c, v in domains.items()
+    ]
     state = result["state"]
     dominant = state.get("dominant")
     reco = result["recommendations"]
@@ -99,7 +111,9 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
     radar = charts.radar(
         [(r["label"], r["value"]) for r in domain_rows],
         title=_("Belasting per domein"),
-        description=_("Hoe zwaarder een domein weegt, hoe verder de vorm naar buiten gaat (0 tot 100%)."),
+        description=_(
+            "Hoe zwaarder een domein weegt, hoe verder de vorm naar buiten gaat (0 tot 100%)."
+        ),
     )
     phq4 = result["phq4"]
     neuro = result["neuroplastic"]
@@ -109,7 +123,12 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
         "radar": radar,
         "domain_rows": domain_rows,
         "priority": [
-            {"code": c, "label": labels.DOMAINS[c], "value": domains[c], "why": labels.DOMAIN_WHY[c]}
+            {
+                "code": c,
+                "label": labels.DOMAINS[c],
+                "value": domains[c],
+                "why": labels.DOMAIN_WHY[c],
+            }
             for c in result["priority_domains"]
         ],
         "states": [
@@ -130,7 +149,13 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
         "neuro": neuro,
         "neuro_text": labels.NEURO_BANDS.get(neuro.get("band") or "", ""),
         "exercises": [
-            {"item": exercises[s], "why": _why(reasons.get(s))} for s in reco["exercises"] if s in exercises
+            {"item": exercises[s], "why": _why(reasons.get(s))}
+            for s in reco["exercises"]
+            if s in exercises
         ],
-        "articles": [{"item": articles[s], "why": _why(reasons.get(s))} for s in reco["articles"] if s in articles],
+        "articles": [
+            {"item": articles[s], "why": _why(reasons.get(s))}
+            for s in reco["articles"]
+            if s in articles
+        ],
     }

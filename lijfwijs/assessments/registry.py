@@ -42,7 +42,9 @@ def _load() -> tuple[dict[tuple[str, str], engine.Instrument], list[str]]:
                 instrument = engine.load_file(path)
                 key = (instrument.id, instrument.version)
                 if key in found:
-                    raise engine.DefinitionError(f"{path}: {instrument.id} {instrument.version} is defined twice")
+                    raise engine.DefinitionError(
+                        f"{path}: {instrument.id} {instrument.version} is defined twice"
+                    )
             except engine.DefinitionError as exc:
                 if builtin:
                     raise

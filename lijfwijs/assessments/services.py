@@ -26,7 +26,9 @@ class PageOutcome:
         return not self.errors
 
 
-def messages_for(instrument: engine.Instrument, problems: dict[str, engine.Problem]) -> dict[str, str]:
+def messages_for(
+    instrument: engine.Instrument, problems: dict[str, engine.Problem]
+) -> dict[str, str]:
     out = {}
     for iid, problem in problems.items():
         item = instrument.items.get(iid)
@@ -54,7 +56,9 @@ def section_by_id(instrument: engine.Instrument, section_id: str) -> engine.Sect
     return next((s for s in instrument.sections if s.id == section_id), None)
 
 
-def neighbours(instrument: engine.Instrument, section: engine.Section) -> tuple[str | None, str | None]:
+def neighbours(
+    instrument: engine.Instrument, section: engine.Section
+) -> tuple[str | None, str | None]:
     ids = [s.id for s in instrument.sections]
     n = ids.index(section.id)
     return (ids[n - 1] if n > 0 else None, ids[n + 1] if n + 1 < len(ids) else None)
@@ -81,7 +85,9 @@ def start_draft(instrument_id: str, language: str, user: Any = None) -> Response
     )
 
 
-def save_page(response: Response, section: engine.Section, data: QueryDict, *, strict: bool) -> PageOutcome:
+def save_page(
+    response: Response, section: engine.Section, data: QueryDict, *, strict: bool
+) -> PageOutcome:
     """Store one page's answers in the draft.
 
     strict: every answer must be valid (going forward). Not strict (going back): keep the valid
@@ -127,10 +133,18 @@ def complete(response: Response) -> tuple[bool, dict[str, str]]:
     result = engine.score(instrument, clean)
     now = timezone.now()
     updated = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(
-        status=Response.Status.COMPLETED, result=result, answers=clean, completed_at=now, updated_at=now
+        status=Response.Status.COMPLETED,
+        result=result,
+        answers=clean,
+        completed_at=now,
+        updated_at=now,
     )
     if updated:
-        response.status, response.result, response.completed_at = Response.Status.COMPLETED, result, now
+        response.status, response.result, response.completed_at = (
+            Response.Status.COMPLETED,
+            result,
+            now,
+        )
     return True, {}
 
 
@@ -158,7 +172,9 @@ def submit(
     """Validate, score and store a whole answer set at once (the API)."""
     instrument = registry.get(instrument_id)
     if idempotency_key:
-        existing = Response.objects.filter(idempotency_key=idempotency_key, instrument=instrument.id).first()
+        existing = Response.objects.filter(
+            idempotency_key=idempotency_key, instrument=instrument.id
+        ).first()
         if existing:
             return Submission(existing, {}, created=False)
     clean, problems = engine.validate(instrument, answers)

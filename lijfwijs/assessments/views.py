@@ -13,11 +13,11 @@ from lijfwijs.core.i18n import current_language
 from lijfwijs.core.ratelimit import client_address, hit
 
 from . import access, pages, services
-from .models import Response
+from .models import TOKEN, Response, report_cache_key
 
 DRAFT_KEY = "pijntest_draft"
 LAST_KEY = "pijntest_last"
-REPORT_CACHE_VERSION = 1
+REPORT_CACHE_SECONDS = 60 * 60 * 24
 
 
 def _draft(request: HttpRequest) -> Response | None:
@@ -37,7 +37,9 @@ def start(request: HttpRequest) -> HttpResponse:
     resume = None
     if draft and not draft.is_completed:
         resume = services.first_open_section(draft.definition(), draft.answers)
-    return render(request, "assessments/start.html", {"resume": resume, "last": request.session.get(LAST_KEY)})
+    return render(
+        request, "assessments/start.html", {"resume": resume, "last": request.session.get(LAST_KEY)}
+    )
 
 
 @require_POST
@@ -46,7 +48,12 @@ def begin(request: HttpRequest) -> HttpResponse:
     if draft and not draft.is_completed and request.POST.get("restart") != "1":
         section = services.first_open_section(draft.definition(), draft.answers)
         return redirect("assessments:page", section_id=section.id)
-    if not hit("pijntest-start", client_address(request), settings.PIJNTEST_RATE_LIMIT, settings.PIJNTEST_RATE_WINDOW):
+    if not hit(
+        "pijntest-start",
+        client_address(request),
+        settings.PIJNTEST_RATE_LIMIT,
+        settings.PIJNTEST_RATE_WINDOW,
+    ):
         return render(request, "assessments/too_many.html", status=429)
     draft = services.start_draft(services.PIJNTEST, current_language(), request.user)
     request.session[DRAFT_KEY] = draft.pk
@@ -101,16 +108,21 @@ def _forward(request: HttpRequest, draft: Response, following: str | None) -> Ht
 
 @never_cache
 def report(request: HttpRequest, response_id: str) -> HttpResponse:
+    if not TOKEN.fullmatch(response_id):
+        raise Http404("no such response")
+    lang = current_language()
+    # A scored result never changes: its page is rendered once per language and served from the
+    # cache. An anonymous result needs no database at all; one tied to an account is checked first.
+    key = report_cache_key(response_id, lang)
+    cached = cache.get(key)
+    if cached is not None and (cached["owner"] is None or cached["owner"] == request.user.pk):
+        return HttpResponse(cached["page"])
     response = access.response_for(request, response_id)
     if not response.is_completed:
         if request.session.get(DRAFT_KEY) == response.pk:
             return redirect("assessments:start")
         raise Http404("not finished")
-    lang = current_language()
-    # A scored result never changes: its report body is rendered once per language.
-    key = f"report:{response.pk}:{response.version}:{lang}:{REPORT_CACHE_VERSION}"
-    body = cache.get(key)
-    if body is None:
-        body = render_to_string("assessments/_report_body.html", pages.report_context(response.result), request)
-        cache.set(key, body, timeout=60 * 60 * 24)
-    return render(request, "assessments/report.html", {"response": response, "body": body})
+    body = render_to_string("assessments/_report_body.html", pages.report_context(response.result))
+    page = render(request, "assessments/report.html", {"response": response, "body": body})
+    cache.set(key, {"owner": response.user_id, "page": page.content}, timeout=REPORT_CACHE_SECONDS)
+    return page

@@ -45,7 +45,9 @@ def radar(
         parts.append(f'<polygon points="{poly}" fill="none" stroke="{GRID}" stroke-width="1"/>')
     for a in angles:
         x, y = _pt(cx, cy, r, a)
-        parts.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
+        parts.append(
+            f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
+        )
 
     def shape(series: Sequence[tuple[str, float]], fill: str, dash: str) -> str:
         poly = " ".join(

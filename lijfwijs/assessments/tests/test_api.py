@@ -46,12 +46,19 @@ def test_unknown_instrument_is_404_json(client):
     response = client.get("/api/v1/instruments/nope")
     assert response.status_code == 404 and response.json()["detail"]
     assert post(client, {"answers": {}}).status_code == 422
-    nope = client.post("/api/v1/instruments/nope/responses", data='{"answers": {}}', content_type="application/json")
+    nope = client.post(
+        "/api/v1/instruments/nope/responses",
+        data='{"answers": {}}',
+        content_type="application/json",
+    )
     assert nope.status_code == 404
 
 
 def test_submit_scores_and_stores(client):
-    response = post(client, {"answers": pijntest_answers(**{"peg.pain": 6, "peg.enjoyment": 7, "peg.activity": 6})})
+    response = post(
+        client,
+        {"answers": pijntest_answers(**{"peg.pain": 6, "peg.enjoyment": 7, "peg.activity": 6})},
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["result"]["pain"]["peg"] == 6.3
@@ -62,13 +69,21 @@ def test_submit_scores_and_stores(client):
 
 
 def test_missing_and_invalid_answers_get_a_message_per_item(client):
-    answers = pijntest_answers(**{"peg.pain": 11, "pain.duration": "forever", "pain.regions": ["nose"]})
+    answers = pijntest_answers(
+        **{"peg.pain": 11, "pain.duration": "forever", "pain.regions": ["nose"]}
+    )
     del answers["redflag.bladder"]
     answers["made.up"] = 1
     response = post(client, {"answers": answers}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert set(errors) == {"peg.pain", "pain.duration", "pain.regions", "redflag.bladder", "made.up"}
+    assert set(errors) == {
+        "peg.pain",
+        "pain.duration",
+        "pain.regions",
+        "redflag.bladder",
+        "made.up",
+    }
     assert errors["peg.pain"] == "Choose a number from 0 to 10."
     assert Response.objects.count() == 0
 
@@ -76,7 +91,10 @@ def test_missing_and_invalid_answers_get_a_message_per_item(client):
 def test_messages_follow_accept_language(client):
     answers = pijntest_answers()
     del answers["peg.pain"]
-    assert post(client, {"answers": answers}, HTTP_ACCEPT_LANGUAGE="nl").json()["errors"]["peg.pain"] == "Kies een antwoord."
+    assert (
+        post(client, {"answers": answers}, HTTP_ACCEPT_LANGUAGE="nl").json()["errors"]["peg.pain"]
+        == "Kies een antwoord."
+    )
 
 
 @pytest.mark.parametrize(
@@ -141,8 +159,11 @@ def test_unknown_response_is_404(client):
 
 def test_other_instruments_score_through_the_same_endpoint(client):
     answers = {f"phq9.{n}": 1 for n in range(1, 10)}
-    response = client.post("/api/v1/instruments/phq9/responses", data=json.dumps({"answers": answers}),
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/instruments/phq9/responses",
+        data=json.dumps({"answers": answers}),
+        content_type="application/json",
+    )
     assert response.status_code == 201
     assert response.json()["result"]["total"] == 9
     assert response.json()["result"]["crisis"] is True
@@ -159,13 +180,24 @@ def test_openapi_schema_and_docs_are_served_locally(client):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(answers=st.dictionaries(st.sampled_from(["peg.pain", "pain.regions", "redflag.bladder", "x"]) | st.text(max_size=30), json_values, max_size=8))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    answers=st.dictionaries(
+        st.sampled_from(["peg.pain", "pain.regions", "redflag.bladder", "x"])
+        | st.text(max_size=30),
+        json_values,
+        max_size=8,
+    )
+)
 def test_fuzzed_answers_never_give_a_server_error(client, answers):
     response = post(client, {"answers": answers})
     assert response.status_code in (201, 422, 429)

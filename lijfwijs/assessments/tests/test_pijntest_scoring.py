@@ -16,7 +16,16 @@ def score(**overrides):
 def test_result_has_the_contract_shape():
     r = score()
     assert r["instrument"] == "pijntest" and r["version"]
-    assert set(r) >= {"safety", "pain", "phq4", "state", "domains", "priority_domains", "neuroplastic", "recommendations"}
+    assert set(r) >= {
+        "safety",
+        "pain",
+        "phq4",
+        "state",
+        "domains",
+        "priority_domains",
+        "neuroplastic",
+        "recommendations",
+    }
     assert set(r["safety"]) == {"level", "flags", "crisis"}
     assert set(r["pain"]) == {"duration", "chronic", "peg", "regions"}
     assert set(r["state"]) == {"ventral", "sympathetic", "dorsal", "dominant"}
@@ -54,14 +63,23 @@ def test_crisis_answer():
 
 @pytest.mark.parametrize(
     "peg,expected",
-    [((6, 7, 6), 6.3), ((0, 0, 0), 0.0), ((10, 10, 10), 10.0), ((0, 0, 1), 0.3), ((5, 5, 6), 5.3), ((1, 2, 2), 1.7)],
+    [
+        ((6, 7, 6), 6.3),
+        ((0, 0, 0), 0.0),
+        ((10, 10, 10), 10.0),
+        ((0, 0, 1), 0.3),
+        ((5, 5, 6), 5.3),
+        ((1, 2, 2), 1.7),
+    ],
 )
 def test_peg_is_the_mean_with_one_decimal(peg, expected):
     r = score(**{"peg.pain": peg[0], "peg.enjoyment": peg[1], "peg.activity": peg[2]})
     assert r["pain"]["peg"] == expected
 
 
-@pytest.mark.parametrize("duration,chronic", [("lt6w", False), ("6to12w", False), ("3to12m", True), ("gt1y", True)])
+@pytest.mark.parametrize(
+    "duration,chronic", [("lt6w", False), ("6to12w", False), ("3to12m", True), ("gt1y", True)]
+)
 def test_chronic_from_duration(duration, chronic):
     assert score(**{"pain.duration": duration})["pain"]["chronic"] is chronic
 
@@ -83,7 +101,12 @@ def test_chronic_from_duration(duration, chronic):
 def test_phq4_bands_and_screens(items, total, band, anx, dep):
     keys = ["phq4.nervous", "phq4.worry", "phq4.interest", "phq4.down"]
     r = score(**dict(zip(keys, items, strict=True)))["phq4"]
-    assert (r["total"], r["band"], r["anxiety_positive"], r["depression_positive"]) == (total, band, anx, dep)
+    assert (r["total"], r["band"], r["anxiety_positive"], r["depression_positive"]) == (
+        total,
+        band,
+        anx,
+        dep,
+    )
     assert r["anxiety"] == items[0] + items[1] and r["depression"] == items[2] + items[3]
 
 
@@ -140,11 +163,23 @@ def _states(v, s, d):
     [
         ((0, 0, 0), (0, 0, 0), (0, 0, 0), (0, 0, 0), None),
         ((1, 1, 1), (2, 2, 2), (1, 1, 1), (25, 50, 25), "sympathetic"),
-        ((1, 0, 0), (1, 0, 0), (1, 0, 0), (33, 34, 33), "sympathetic"),  # equal remainders: sympathetic first
+        (
+            (1, 0, 0),
+            (1, 0, 0),
+            (1, 0, 0),
+            (33, 34, 33),
+            "sympathetic",
+        ),  # equal remainders: sympathetic first
         ((1, 0, 0), (0, 0, 0), (1, 0, 0), (50, 0, 50), "dorsal"),  # tie: dorsal before ventral
         ((4, 4, 4), (0, 0, 0), (0, 0, 0), (100, 0, 0), "ventral"),
         ((2, 0, 0), (1, 0, 0), (0, 0, 0), (67, 33, 0), "ventral"),
-        ((1, 1, 0), (2, 0, 0), (1, 1, 1), (28, 29, 43), "dorsal"),  # 2/7,2/7,3/7: +1 to dorsal, then sympathetic
+        (
+            (1, 1, 0),
+            (2, 0, 0),
+            (1, 1, 1),
+            (28, 29, 43),
+            "dorsal",
+        ),  # 2/7,2/7,3/7: +1 to dorsal, then sympathetic
     ],
 )
 def test_state_shares_largest_remainder(v, s, d, expected, dominant):
@@ -155,7 +190,15 @@ def test_state_shares_largest_remainder(v, s, d, expected, dominant):
 
 @pytest.mark.parametrize(
     "yes,asked,band",
-    [(0, 10, "few"), (2, 10, "few"), (3, 10, "some"), (5, 10, "some"), (6, 10, "many"), (10, 10, "many"), (0, 0, None)],
+    [
+        (0, 10, "few"),
+        (2, 10, "few"),
+        (3, 10, "some"),
+        (5, 10, "some"),
+        (6, 10, "many"),
+        (10, 10, "many"),
+        (0, 0, None),
+    ],
 )
 def test_neuroplastic_band(yes, asked, band):
     answers = {f"neuro.{n}": ("yes" if n <= yes else "no") for n in range(1, 11)}

@@ -58,7 +58,10 @@ def test_a_dropped_file_becomes_an_instrument(practice_folder):
 def test_the_api_serves_and_scores_a_dropped_file(client, practice_folder):
     (practice_folder / "practice-scale.toml").write_text(LICENSED.format(version="1.0", top=4))
     registry.reload()
-    assert client.get("/api/v1/instruments/practice-scale", HTTP_ACCEPT_LANGUAGE="en").json()["title"] == "Practice scale"
+    assert (
+        client.get("/api/v1/instruments/practice-scale", HTTP_ACCEPT_LANGUAGE="en").json()["title"]
+        == "Practice scale"
+    )
     response = client.post(
         "/api/v1/instruments/practice-scale/responses",
         data=json.dumps({"answers": {"ps.1": 3, "ps.2": 4}}),
@@ -72,8 +75,12 @@ def test_a_stored_response_keeps_and_rescored_with_its_own_version(practice_fold
     (practice_folder / "v1.toml").write_text(LICENSED.format(version="1.0", top=4))
     registry.reload()
     old = Response.objects.create(
-        instrument="practice-scale", version="1.0", status="completed", answers={"ps.1": 4, "ps.2": 4},
-        result={"total": 8}, completed_at="2026-01-01T00:00:00Z",
+        instrument="practice-scale",
+        version="1.0",
+        status="completed",
+        answers={"ps.1": 4, "ps.2": 4},
+        result={"total": 8},
+        completed_at="2026-01-01T00:00:00Z",
     )
     # version 2 widens the scale; new responses use it, the old one still scores with 1.0
     (practice_folder / "v2.toml").write_text(LICENSED.format(version="2.0", top=10))

@@ -44,3 +44,17 @@ def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/bestaat-niet/")
     assert response.status_code == 404
     assert "bestaat niet" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path,switch",
+    [
+        ("/", 'href="/en/"'),
+        ("/en/", 'href="/"'),
+        ("/pijntest/", 'href="/en/pijntest/"'),
+        ("/en/pijntest/", 'href="/pijntest/"'),
+    ],
+)
+def test_language_switch_links_to_the_same_page(client, path, switch):
+    assert switch in client.get(path).content.decode()
