@@ -136,6 +136,9 @@ else:
                 ),
             },
             "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
+            # Keep the connection between requests: opening one runs the PRAGMAs above every time.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

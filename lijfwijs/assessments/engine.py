@@ -94,7 +94,7 @@ class Instrument:
     items: Mapping[str, Item]
     rules: tuple[Mapping[str, Any], ...]
     recommendations: Mapping[str, Any]
-    scorer: Callable[[Answers], dict[str, Any]] = field(repr=False, compare=False)
+    scorer: Callable[[Answers, str | None], dict[str, Any]] = field(repr=False, compare=False)
 
     @property
     def version_key(self) -> tuple[int, ...]:
@@ -661,7 +661,7 @@ def _compile(
     recommendations: Mapping[str, Any],
     instrument_id: str,
     version: str,
-) -> Callable[[Answers], dict[str, Any]]:
+) -> Callable[[Answers, str | None], dict[str, Any]]:
     compiled: list[tuple[str, Rule]] = []
     seen: set[str] = set()
     for rule in rules:
@@ -674,7 +674,7 @@ def _compile(
         compiled.append((key, _compile_rule(rule, items, recommendations)))
     tables = {iid: item.score_table() for iid, item in items.items() if item.type != "multi"}
 
-    def score(answers: Answers) -> dict[str, Any]:
+    def score(answers: Answers, only: str | None = None) -> dict[str, Any]:
         scores = {}
         for iid, table in tables.items():
             value = answers.get(iid)
@@ -682,15 +682,20 @@ def _compile(
                 scores[iid] = table.get(value)
         out: dict[str, Any] = {"instrument": instrument_id, "version": version}
         for key, fn in compiled:
-            _set(out, key, fn(scores, answers, out))
+            if only is None or key.startswith(only):
+                _set(out, key, fn(scores, answers, out))
         return out
 
     return score
 
 
-def score(instrument: Instrument, answers: Answers) -> dict[str, Any]:
-    """Score answers that passed `validate` (a draft's partial answers score too)."""
-    return instrument.scorer(answers)
+def score(instrument: Instrument, answers: Answers, only: str | None = None) -> dict[str, Any]:
+    """Score answers that passed `validate` (a draft's partial answers score too).
+
+    `only` limits the work to the rules whose key starts with it (e.g. "safety." for a draft's
+    safety panel); rules that read other results must then be included too.
+    """
+    return instrument.scorer(answers, only)
 
 
 def reverse_value(item: Item, value: int) -> int:

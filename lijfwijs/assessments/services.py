@@ -150,7 +150,7 @@ def complete(response: Response) -> tuple[bool, dict[str, str]]:
 
 def safety_preview(response: Response) -> dict[str, Any]:
     """The safety part of the result from a draft's answers so far (shown on later pages)."""
-    result = engine.score(response.definition(), response.answers)
+    result = engine.score(response.definition(), response.answers, only="safety.")
     return result.get("safety") or {}
 
 

@@ -24,7 +24,10 @@ def _draft(request: HttpRequest) -> Response | None:
     draft_id = request.session.get(DRAFT_KEY)
     if not draft_id:
         return None
-    return Response.objects.filter(pk=draft_id, instrument=services.PIJNTEST).first()
+    try:
+        return Response.objects.get(pk=draft_id, instrument=services.PIJNTEST)
+    except Response.DoesNotExist:
+        return None
 
 
 def _report_url(response_id: str) -> str:

@@ -53,6 +53,9 @@ def test_result_has_the_contract_shape():
 def test_safety_level_is_the_highest_flag(flags, level):
     r = score(**flags)
     assert r["safety"]["level"] == level
+    # the draft's safety panel scores only the safety rules: same answer
+    partial = engine.score(registry.get("pijntest"), pijntest_answers(**flags), only="safety.")
+    assert partial["safety"] == r["safety"] and "domains" not in partial
     assert r["safety"]["flags"] == [f for f in registry.get("pijntest").items if f in flags]
 
 
