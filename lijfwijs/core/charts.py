@@ -35,7 +35,8 @@ def radar(
     r = size / 2 - pad
     angles = [-math.pi / 2 + 2 * math.pi * k / n for k in range(n)]
     parts = [
-        f'<svg class="chart" viewBox="0 0 {size} {size}" role="img" '
+        # wide margins on both sides so the labels left and right are never cut off
+        f'<svg class="chart" viewBox="-80 0 {size + 160} {size}" role="img" '
         f'aria-labelledby="radar-title radar-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="radar-title">{escape(title)}</title><desc id="radar-desc">{escape(description)}</desc>',
     ]
@@ -67,7 +68,7 @@ def radar(
         anchor = "middle" if abs(math.cos(a)) < 0.3 else ("start" if math.cos(a) > 0 else "end")
         dy = -4 if math.sin(a) < -0.5 else (14 if math.sin(a) > 0.5 else 4)
         parts.append(
-            f'<text x="{x:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}" font-size="14" fill="{INK}">'
+            f'<text x="{x:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}" font-size="16" fill="{INK}">'
             f'{escape(label)} <tspan font-weight="700">{round(value)}%</tspan></text>'
         )
     parts.append("</svg>")
