@@ -65,11 +65,10 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def served_static(settings) -> None:
-    """Plain static URLs for the live server.
+    """Plain static URLs for the live server, whatever STATIC_STORAGE says.
 
-    Production uses whitenoise's manifest storage (hashed names, needs collectstatic); the live
-    server serves static files straight from the app folders (like StaticLiveServerTestCase),
-    which only knows the plain names.
+    The live server serves static files straight from the app folders (like
+    StaticLiveServerTestCase), which only knows the plain names, not a manifest's hashed ones.
     """
     settings.STORAGES = {
         **settings.STORAGES,
@@ -92,9 +91,23 @@ class BrowserTab:
     page: object
     base_url: str
     requests: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)  # sub-resources (CSS, icons) that failed
 
     def url(self, path: str) -> str:
         return self.base_url + path
+
+    def on_request(self, request) -> None:
+        self.requests.append(request.url)
+
+    def on_request_failed(self, request) -> None:
+        # ERR_ABORTED: the page navigated on while it loaded (a click), not a broken resource
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.broken.append(f"{request.url}: {request.failure}")
+
+    def on_response(self, response) -> None:
+        # pages may answer 422 (a form with errors); sub-resources must all load
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.broken.append(f"{response.url}: HTTP {response.status}")
 
     def foreign_requests(self) -> list[str]:
         """Requests that went anywhere but the live server (data: and blob: URLs stay in the page)."""
@@ -104,7 +117,11 @@ class BrowserTab:
             parts = urlsplit(url)
             if parts.scheme in ("data", "blob"):
                 continue
-            if (parts.scheme, parts.hostname, parts.port) != (server.scheme, server.hostname, server.port):
+            if (parts.scheme, parts.hostname, parts.port) != (
+                server.scheme,
+                server.hostname,
+                server.port,
+            ):
                 foreign.append(url)
         return foreign
 
@@ -118,9 +135,11 @@ def open_tab(browser, live_server, served_static) -> Iterator[Callable[..., Brow
         context = browser.new_context(viewport=viewport, locale=locale)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        page = context.new_page()
-        tab = BrowserTab(page=page, base_url=live_server.url)
-        context.on("request", lambda request: tab.requests.append(request.url))
+        tab = BrowserTab(page=None, base_url=live_server.url)
+        context.on("request", tab.on_request)
+        context.on("requestfailed", tab.on_request_failed)
+        context.on("response", tab.on_response)
+        tab.page = context.new_page()
         return tab
 
     yield _open

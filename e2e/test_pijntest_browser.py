@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from e2e.conftest import AXE, DESKTOP, PHONE, ROOT, missing_tools
+from e2e.conftest import AXE, DESKTOP, PHONE, missing_tools
 from lijfwijs.assessments import registry
 
 _reason = missing_tools()
@@ -93,10 +93,10 @@ def answer_page(
 
 
 def assert_fits_the_screen(page) -> None:
-    widths = page.evaluate(
-        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], (
+        f"{page.url} scrolls sideways: content {widths[0]}px in a {widths[1]}px window"
     )
-    assert widths[0] <= widths[1], f"{page.url} scrolls sideways: content {widths[0]}px in a {widths[1]}px window"
 
 
 def assert_accessible(page, what: str) -> None:
@@ -130,9 +130,20 @@ def describe_violations(violations: list[dict]) -> str:
 
 
 def assert_stays_on_the_server(tab) -> None:
+    """Every request went to the live server (tel: links are no requests), and none failed."""
     assert tab.requests, "no requests were recorded"
     foreign = tab.foreign_requests()
     assert not foreign, f"requests left the server {tab.base_url}: {foreign}"
+    assert not tab.broken, f"sub-resources failed to load: {tab.broken}"
+
+
+def assert_styled(page) -> None:
+    """The site's stylesheet is loaded (else the phone and contrast checks would mean little)."""
+    rules = page.evaluate(
+        "() => [...document.styleSheets].filter(s => s.href && s.href.includes('/static/'))"
+        ".map(s => s.cssRules.length)"
+    )
+    assert rules and all(rules), f"the stylesheet did not load on {page.url}: {rules}"
 
 
 def start(tab, prefix: str = ""):
@@ -149,7 +160,9 @@ def press_start(page) -> None:
     assert section_of(page) == SECTIONS[0]
 
 
-def walk_to_report(page, choices: dict[str, str | list[str]] | None = None, *, until: str = "") -> None:
+def walk_to_report(
+    page, choices: dict[str, str | list[str]] | None = None, *, until: str = ""
+) -> None:
     """Answer the pages from the current one up to (not including) `until`, or to the report."""
     while section_of(page) and section_of(page) != until:
         here = section_of(page)
@@ -161,7 +174,9 @@ def walk_to_report(page, choices: dict[str, str | list[str]] | None = None, *, u
 
 
 def report_section(page, heading: str):
-    return page.locator("main section").filter(has=page.get_by_role("heading", name=heading, exact=True))
+    return page.locator("main section").filter(
+        has=page.get_by_role("heading", name=heading, exact=True)
+    )
 
 
 def follow(page, link) -> str:
@@ -184,6 +199,7 @@ def test_normal_path_on_a_phone(open_tab, content):
     tab = open_tab(viewport=PHONE)
     page = start(tab)
     assert page.locator("html").get_attribute("lang") == "nl"
+    assert_styled(page)
     assert_fits_the_screen(page)
     assert_accessible(page, "the start page")
     page.get_by_role("button", name="Start de Pijntest").click()
@@ -194,8 +210,13 @@ def test_normal_path_on_a_phone(open_tab, content):
     assert page.locator(".panel-crisis, .panel-urgent, .panel-same_day").count() == 0
 
     # the pain page: a 0-10 scale and an optional multiple choice
-    pain = {"pain.duration": "gt1y", "peg.pain": "6", "peg.enjoyment": "7", "peg.activity": "5",
-            "pain.regions": ["lower_back", "buttock"]}
+    pain = {
+        "pain.duration": "gt1y",
+        "peg.pain": "6",
+        "peg.enjoyment": "7",
+        "peg.activity": "5",
+        "pain.regions": ["lower_back", "buttock"],
+    }
     assert_fits_the_screen(page)
     answer_page(page, pain)
     assert submit(page).status == 200
@@ -223,13 +244,19 @@ def test_normal_path_on_a_phone(open_tab, content):
     for n, fs in enumerate(groups):
         page.keyboard.press("Tab")
         focused = page.evaluate("() => [document.activeElement.name, document.activeElement.value]")
-        assert focused == [fs["name"], fs["options"][0]["value"]], f"Tab did not reach {fs['name']}: {focused}"
+        assert focused == [fs["name"], fs["options"][0]["value"]], (
+            f"Tab did not reach {fs['name']}: {focused}"
+        )
         page.keyboard.press("Space")
         for _ in range(n % 3):
             page.keyboard.press("ArrowRight")
-    assert checked(page) == {fs["name"]: [fs["options"][n % 3]["value"]] for n, fs in enumerate(groups)}
+    assert checked(page) == {
+        fs["name"]: [fs["options"][n % 3]["value"]] for n, fs in enumerate(groups)
+    }
     page.keyboard.press("Tab")
-    assert page.evaluate("() => document.activeElement.value") == "next", "Tab did not reach Volgende"
+    assert page.evaluate("() => document.activeElement.value") == "next", (
+        "Tab did not reach Volgende"
+    )
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert section_of(page) == "ademhaling"
@@ -239,7 +266,9 @@ def test_normal_path_on_a_phone(open_tab, content):
     assert page.get_by_role("heading", level=1).inner_text() == "Patronen in je pijn"
     assert submit(page, "skip").status == 200
     assert section_of(page) == "klachten"
-    walk_to_report(page, {"complaints": ["sleep"], "goals": ["calm", "sleep_better"]}, until="doelen")
+    walk_to_report(
+        page, {"complaints": ["sleep"], "goals": ["calm", "sleep_better"]}, until="doelen"
+    )
     answer_page(page, {"goals": ["calm"], "time.per_day": "10"})
     with page.expect_navigation() as nav:
         page.get_by_role("button", name="Bekijk mijn uitslag").click()
@@ -248,7 +277,11 @@ def test_normal_path_on_a_phone(open_tab, content):
 
     # the report
     assert page.get_by_role("heading", level=1).inner_text() == "Jouw Pijntest-uitslag"
-    assert page.locator(".panel-crisis").count() == 0
+    assert page.locator(".panel-crisis, .panel-urgent, .panel-same_day").count() == 0
+    assert (
+        "Je hebt deze vragen overgeslagen"
+        in report_section(page, "Patronen in je pijn").inner_text()
+    )
     chart = page.get_by_role("img", name=re.compile("Belasting per domein"))
     assert chart.count() == 1 and chart.evaluate("e => e.tagName.toLowerCase()") == "svg"
     assert (chart.locator("title").text_content() or "").strip()
@@ -261,10 +294,16 @@ def test_normal_path_on_a_phone(open_tab, content):
     articles = report_section(page, "Om te lezen").locator("a")
     exercise_hrefs = [a.get_attribute("href") for a in exercises.all()]
     article_hrefs = [a.get_attribute("href") for a in articles.all()]
-    assert len(exercise_hrefs) == 3 and all(h.startswith("/oefeningen/") for h in exercise_hrefs), exercise_hrefs
-    assert len(article_hrefs) == 3 and all(h.startswith("/kennisbank/") for h in article_hrefs), article_hrefs
+    assert len(exercise_hrefs) == 3 and all(h.startswith("/oefeningen/") for h in exercise_hrefs), (
+        exercise_hrefs
+    )
+    assert len(article_hrefs) == 3 and all(h.startswith("/kennisbank/") for h in article_hrefs), (
+        article_hrefs
+    )
     assert "niet wetenschappelijk gevalideerd" in page.locator("main").inner_text()
-    assert "vervangt je huisarts of een medisch onderzoek niet" in page.locator("footer").inner_text()
+    assert (
+        "vervangt je huisarts of een medisch onderzoek niet" in page.locator("footer").inner_text()
+    )
     assert_fits_the_screen(page)
     assert_accessible(page, "the normal report")
     report_url = page.url
@@ -282,7 +321,9 @@ def test_safety_path_shows_the_crisis_and_urgent_panels_first(open_tab, content)
     answer_page(page, {"redflag.saddle": "yes"})
     submit(page)
     assert section_of(page) == "welzijn"
-    assert page.locator(".panel-urgent").count() == 1, "the urgent panel should show right after the red flag"
+    assert page.locator(".panel-urgent").count() == 1, (
+        "the urgent panel should show right after the red flag"
+    )
     answer_page(page, {"crisis.thoughts": "yes"})
     submit(page)
     assert section_of(page) == "pijn"
@@ -341,7 +382,9 @@ def test_validation_on_the_pain_page(open_tab):
         dom = "q-" + item.replace(".", "-")
         message = page.locator(f"#{dom}-error")
         assert message.is_visible() and message.inner_text().strip(), f"no message for {item}"
-        assert f"{dom}-error" in (page.locator(f"fieldset#{dom}").get_attribute("aria-describedby") or "")
+        assert f"{dom}-error" in (
+            page.locator(f"fieldset#{dom}").get_attribute("aria-describedby") or ""
+        )
         # the summary link jumps to the question's first option
         assert summary.locator(f'a[href="#{dom}-0"]').count() == 1, f"no summary link for {item}"
     assert page.locator("#q-pain-regions-error").count() == 0, "an optional question got an error"
@@ -375,14 +418,24 @@ def test_english_flow_reaches_an_english_report(open_tab, content):
     assert re.search(r"/en/pijntest/uitslag/[^/]+/$", page.url), page.url
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("main table tbody tr").count() == 6
-    h1 = page.get_by_role("heading", level=1).inner_text()
-    if h1 == "Jouw Pijntest-uitslag" or "What loads your nervous system" not in page.locator("main").inner_text():
-        compiled = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.mo"
+    assert_fits_the_screen(page)
+    assert_stays_on_the_server(tab)
+    english = page.locator("main h1, main h2").all_inner_texts()
+
+    # the language switch leads to the same report in Dutch; no heading may be the same in both
+    with page.expect_navigation() as nav:
+        page.locator('nav a[hreflang="nl"]').click()
+    assert nav.value.status == 200
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.get_by_role("heading", level=1).inner_text() == "Jouw Pijntest-uitslag"
+    dutch = page.locator("main h1, main h2").all_inner_texts()
+    assert len(english) == len(dutch) > 5, (english, dutch)
+    untranslated = [text for text in english if text in dutch]
+    if untranslated:
         pytest.fail(
-            "APP PROBLEM: the English report at /en/ is still in Dutch (h1 "
-            f"{h1!r}, no 'What loads your nervous system'): the English translations are missing "
-            f"({compiled.relative_to(ROOT)} {'exists' if compiled.exists() else 'does not exist'}; "
-            "add locale/en/LC_MESSAGES/django.po and compile it)",
+            f"APP PROBLEM: the English report shows Dutch headings {untranslated}; the English "
+            "translations (locale/en/LC_MESSAGES/django.po, compiled to django.mo) are missing "
+            "or not compiled for these strings",
             pytrace=False,
         )
     assert_stays_on_the_server(tab)
