@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from lijfwijs.core.i18n import current_language
+from lijfwijs.core.i18n import current_language, pick
 from lijfwijs.core.ratelimit import client_address, hit
 
 from . import access, engine, registry, services
@@ -63,7 +63,7 @@ def _instrument(instrument_id: str) -> engine.Instrument:
 def list_instruments(request: HttpRequest) -> list[dict[str, Any]]:
     lang = current_language()
     return [
-        {"id": i.id, "version": i.version, "title": engine._pick(i.title, lang), "kind": i.kind}
+        {"id": i.id, "version": i.version, "title": pick(i.title, lang), "kind": i.kind}
         for i in registry.latest()
     ]
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lijfwijs.core.i18n import current_language
 from lijfwijs.core.ratelimit import client_address, hit
@@ -64,6 +64,7 @@ def begin(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, section_id: str) -> HttpResponse:
     draft = _draft(request)
     if draft is None:
@@ -89,8 +90,6 @@ def page(request: HttpRequest, section_id: str) -> HttpResponse:
         if outcome.ok:
             return _forward(request, draft, following)
         values, errors, status = outcome.entered, outcome.errors, 422
-    elif request.method != "GET":
-        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
 
     context = pages.page_context(instrument, section, values, errors)
     context["safety"] = pages.safety_context(services.safety_preview(draft))

@@ -286,3 +286,10 @@ def test_deleted_report_is_gone_at_once(client, content):
 def test_report_ids_with_odd_characters_are_404(client):
     assert client.get("/pijntest/uitslag/a%20b/").status_code == 404
     assert client.get("/pijntest/uitslag/" + "a" * 40 + "/").status_code == 404
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_other_methods_are_refused(client, method):
+    begin(client)
+    assert getattr(client, method)(page_url("pijn")).status_code == 405
+    assert getattr(client, method)("/pijntest/begin/").status_code == 405
