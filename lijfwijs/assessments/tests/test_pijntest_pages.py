@@ -3,6 +3,8 @@
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lijfwijs.assessments import registry
 from lijfwijs.assessments.models import Response
@@ -293,3 +295,34 @@ def test_other_methods_are_refused(client, method):
     begin(client)
     assert getattr(client, method)(page_url("pijn")).status_code == 405
     assert getattr(client, method)("/pijntest/begin/").status_code == 405
+
+
+form_values = st.lists(st.text(max_size=30) | st.integers().map(str), max_size=3)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    section_id=st.sampled_from([s.id for s in registry.get("pijntest").sections]),
+    data=st.dictionaries(
+        st.sampled_from(
+            [
+                "pain.duration",
+                "peg.pain",
+                "pain.regions",
+                "redflag.bladder",
+                "state.dorsal.1",
+                "action",
+            ]
+        )
+        | st.text(max_size=20),
+        form_values,
+        max_size=6,
+    ),
+)
+def test_fuzzed_pages_never_give_a_server_error(client, section_id, data):
+    if "pijntest_draft" not in client.session:
+        begin(client)
+    response = client.post(page_url(section_id), data)
+    assert response.status_code in (200, 302, 422)
