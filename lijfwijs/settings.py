@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -71,24 +72,39 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "lijfwijs.core",
     "lijfwijs.accounts",
     "lijfwijs.assessments",
     "lijfwijs.exercises",
     "lijfwijs.learn",
+    "lijfwijs.practice",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "lijfwijs.core.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lijfwijs.accounts.middleware.SessionPolicyMiddleware",
+    "lijfwijs.accounts.middleware.RequireTwoFactorMiddleware",
+    "lijfwijs.core.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, as django-axes asks
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lijfwijs.urls"
@@ -157,6 +173,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -171,7 +193,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
+# The cookie lives as long as the longest allowed session; SessionPolicyMiddleware ends sessions
+# earlier by role: practitioners and staff after 30 minutes idle or 12 hours in all, clients after
+# CLIENT_IDLE_SECONDS idle (default 14 days).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 30)
+CLIENT_IDLE_SECONDS = env_int("CLIENT_IDLE_SECONDS", 60 * 60 * 24 * 14)
+PRACTITIONER_IDLE_SECONDS = env_int("PRACTITIONER_IDLE_SECONDS", 30 * 60)
+PRACTITIONER_ABSOLUTE_SECONDS = env_int("PRACTITIONER_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -227,6 +255,106 @@ PIJNTEST_RATE_LIMIT = env_int("PIJNTEST_RATE_LIMIT", 60)
 PIJNTEST_RATE_WINDOW = env_int("PIJNTEST_RATE_WINDOW", 3600)
 
 SITE_NAME = "Lijfwijs"
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # absolute links in emails
+
+# Brute force: lock username + address together (never the username alone, which would let anyone
+# lock a person out). With more than one process the cache must be shared (REDIS_URL).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_CALLABLE = "lijfwijs.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# Two-factor authentication (TOTP) for practitioners and staff.
+OTP_TOTP_ISSUER = "Lijfwijs"
+
+# Email: printed to the console in development, SMTP otherwise.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lijfwijs <noreply@lijfwijs.local>")
+
+# Background work: Django's Tasks API (django-tasks backport). The database backend by default
+# (a task commits with the change it follows); RQ on Redis when REDIS_URL is set.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+    if REDIS_URL
+    else {"BACKEND": "django_tasks_db.DatabaseBackend"}
+}
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+
+# Free-text health data is encrypted with these keys (MultiFernet: the first encrypts, all decrypt).
+# Comma-separated Fernet keys; in DEBUG one is generated into var/.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+
+
+def _field_encryption_keys(keys: list[str]) -> list[str]:
+    """Check the keys; without any, stop unless DEBUG, which keeps one generated key in var/."""
+    from cryptography.fernet import Fernet
+
+    if not keys:
+        if not DEBUG:
+            raise ImproperlyConfigured(
+                "FIELD_ENCRYPTION_KEYS is not set. Set it to one or more comma-separated Fernet keys "
+                "(see docs/encryption.md), or run with DEBUG=1 for local development."
+            )
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path = VAR_DIR / "field_encryption_key"  # losing this file loses the encrypted dev data
+        if not path.exists():
+            # Written aside, then linked: processes starting together all keep the first key.
+            tmp = VAR_DIR / f".field_encryption_key.{os.getpid()}"
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+                f.write(Fernet.generate_key())
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        keys = [path.read_text().strip()]
+    for position, key in enumerate(keys, 1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"FIELD_ENCRYPTION_KEYS: key {position} is not a Fernet key (32 url-safe "
+                "base64-encoded bytes); make one as docs/encryption.md shows."
+            ) from None
+    return keys
+
+
+FIELD_ENCRYPTION_KEYS = _field_encryption_keys(FIELD_ENCRYPTION_KEYS)
+
+# Access log (NEN 7513 style) retention.
+ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 5 * 365)
+
+# Content Security Policy: nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

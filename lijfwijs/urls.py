@@ -18,6 +18,8 @@ urlpatterns += i18n_patterns(
     path("pijntest/", include("lijfwijs.assessments.urls")),
     path("oefeningen/", include("lijfwijs.exercises.urls")),
     path("kennisbank/", include("lijfwijs.learn.urls")),
+    path("account/", include("lijfwijs.accounts.urls")),
+    path("praktijk/", include("lijfwijs.practice.urls")),
     prefix_default_language=False,
 )
 

@@ -4,3 +4,5 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "lijfwijs.accounts"
     label = "accounts"
+    home_panel = "lijfwijs.accounts.services.home_panel"
+    content_loader = "lijfwijs.accounts.content.load"

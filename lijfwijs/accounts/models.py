@@ -1,14 +1,22 @@
-"""People of Lijfwijs: one user model, logging in with an email address."""
+"""People of Lijfwijs, their consents, practitioner access and the access log."""
 
+import secrets
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lijfwijs.core.i18n import Translated
 
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra: object) -> "User":
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
             raise ValueError("An email address is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -16,16 +24,19 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra: object) -> "User":
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         extra.setdefault("role", User.Role.STAFF)
         return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(email__iexact=username or "")
 
 
 class User(AbstractUser):
@@ -39,7 +50,10 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mailadres"), unique=True)
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.CLIENT)
-    language = models.CharField(_("taal"), max_length=5, default="nl")
+    language = models.CharField(_("taal"), max_length=5, default="nl", choices=settings.LANGUAGES)
+    display_name = models.CharField(_("naam"), max_length=120, blank=True, default="")
+    practice_name = models.CharField(_("praktijk"), max_length=120, blank=True, default="")
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -47,4 +61,210 @@ class User(AbstractUser):
     objects = UserManager()  # type: ignore[misc]
 
     def __str__(self) -> str:
-        return self.email
+        return self.display_name or self.email
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == self.Role.CLIENT
+
+    @property
+    def is_practitioner(self) -> bool:
+        return self.role == self.Role.PRACTITIONER
+
+    @property
+    def needs_two_factor(self) -> bool:
+        """Practitioners and staff must use a second factor."""
+        return (
+            self.role in (self.Role.PRACTITIONER, self.Role.STAFF)
+            or self.is_staff
+            or self.is_superuser
+        )
+
+
+class ConsentText(models.Model):
+    """A version of a consent text people agree to. Shipped as data (accounts/consents/*.toml)."""
+
+    class Kind(models.TextChoices):
+        HEALTH_DATA = "health_data", _("verwerking van gezondheidsgegevens")
+        PRACTITIONER_ACCESS = "practitioner_access", _("inzage door een behandelaar")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    version = models.CharField(max_length=16)
+    title_nl = models.CharField(max_length=200)
+    title_en = models.CharField(max_length=200)
+    text_nl = models.TextField()
+    text_en = models.TextField()
+    published_at = models.DateTimeField(default=timezone.now)
+
+    title = Translated()
+    text = Translated()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="consent_text_version_unique")
+        ]
+        ordering = ["kind", "-published_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.version}"
+
+    @classmethod
+    def current(cls, kind: str) -> "ConsentText":
+        return cls.objects.filter(kind=kind).order_by("-published_at", "-id").first()  # type: ignore[return-value]
+
+
+class Consent(models.Model):
+    """Who agreed to which version of a consent text, when; and when they withdrew it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
+    )
+    kind = models.CharField(max_length=32, choices=ConsentText.Kind.choices)
+    version = models.CharField(max_length=16)
+    given_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_current_consent_per_kind",
+            )
+        ]
+        ordering = ["-given_at"]
+
+
+class PractitionerAccessQuerySet(models.QuerySet["PractitionerAccess"]):
+    def active(self) -> "PractitionerAccessQuerySet":
+        return self.filter(status=PractitionerAccess.Status.ACTIVE)
+
+
+class PractitionerAccess(models.Model):
+    """A client's consent that one practitioner may see their data; revocable at any time."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("actief")
+        REVOKED = "revoked", _("ingetrokken")
+
+    class Origin(models.TextChoices):
+        CLIENT_GRANT = "client_grant", _("door de cliënt gegeven")
+        INVITATION = "invitation", _("uitnodiging geaccepteerd")
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="granted_access"
+    )
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_access"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.CLIENT_GRANT)
+    consent_version = models.CharField(max_length=16)
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PractitionerAccessQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "practitioner"],
+                condition=Q(status="active"),
+                name="one_active_access_per_pair",
+            )
+        ]
+        ordering = ["-granted_at"]
+
+
+def invitation_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """A practitioner's invitation to a client; it becomes access only when the client accepts."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("open")
+        ACCEPTED = "accepted", _("geaccepteerd")
+        DECLINED = "declined", _("afgewezen")
+        WITHDRAWN = "withdrawn", _("ingetrokken")
+
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, default=invitation_token)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practitioner", "email"],
+                condition=Q(status="pending"),
+                name="one_open_invitation_per_pair",
+            )
+        ]
+        ordering = ["-created_at"]
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLog"]):
+    """Append-only for the application: rows are never changed or deleted, except by retention."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("the access log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the access log is append-only")
+
+    def prune(self, before: Any) -> int:
+        """Remove rows older than `before` (retention); the only way rows ever leave the log."""
+        old = self.filter(at__lt=before)
+        return old._raw_delete(old.db)  # type: ignore[attr-defined]
+
+    def about(self, client_id: int) -> "AccessLogQuerySet":
+        return self.filter(client_id=client_id)
+
+
+class AccessLog(models.Model):
+    """One read or export of a client's data by someone other than the client (NEN 7513 style).
+
+    No health data: who, on whose behalf, whose data, what kind, which action, when (UTC). The
+    client is stored as a plain id, so the row outlives the client's account (the legal exception
+    to erasure; retention ACCESS_LOG_RETENTION_DAYS).
+    """
+
+    class Kind(models.TextChoices):
+        PIJNTEST = "pijntest", _("Pijntest-uitslagen")
+        PROFILE = "profile", _("profielgegevens")
+        CLIENT_LIST = "client_list", _("cliëntenlijst")
+        EXPORT = "export", _("volledige export")
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("bekeken")
+        LIST = "list", _("in een lijst getoond")
+        EXPORT = "export", _("geëxporteerd")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor_id = models.BigIntegerField()
+    actor_email = models.CharField(max_length=254)
+    actor_role = models.CharField(max_length=20)
+    on_behalf_of = models.CharField(max_length=200, blank=True, default="")
+    client_id = models.BigIntegerField(db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    object_ref = models.CharField(max_length=64, blank=True, default="")
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("the access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("the access log is append-only")

@@ -3,11 +3,15 @@
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 
+from lijfwijs.accounts.access import clients_of
+from lijfwijs.accounts.audit import log_request
+from lijfwijs.accounts.models import AccessLog
+
 from .models import Response, ResponseQuerySet
 
 
 def visible_responses(request: HttpRequest) -> ResponseQuerySet:
-    """Responses the requester may list: their own (nothing for anonymous visitors)."""
+    """Responses the requester may list as their own (nothing for anonymous visitors)."""
     user = request.user
     if not user.is_authenticated:
         return Response.objects.none()
@@ -17,14 +21,25 @@ def visible_responses(request: HttpRequest) -> ResponseQuerySet:
 def response_for(request: HttpRequest, response_id: str) -> Response:
     """One response by its unguessable id, or 404.
 
-    An anonymous response belongs to whoever holds its id; one tied to an account only to
-    that account.
+    An anonymous response belongs to whoever holds its id; one tied to an account only to that
+    account and to the practitioners that person has given access (each such view is logged).
     """
     user = request.user
-    owner = Q(user__isnull=True)
+    allowed = Q(user__isnull=True)
     if user.is_authenticated:
-        owner |= Q(user=user)
+        allowed |= Q(user=user)
+        if user.is_practitioner:
+            allowed |= Q(user__in=clients_of(user))
     try:
-        return Response.objects.filter(owner).get(pk=str(response_id)[:32])
+        response = Response.objects.filter(allowed).get(pk=str(response_id)[:32])
     except Response.DoesNotExist:
         raise Http404("no such response") from None
+    if response.user_id is not None and response.user_id != user.pk:
+        log_request(
+            request,
+            response.user_id,
+            AccessLog.Kind.PIJNTEST,
+            AccessLog.Action.VIEW,
+            f"response:{response.pk}",
+        )
+    return response

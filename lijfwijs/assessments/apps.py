@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class AssessmentsConfig(AppConfig):
     name = "lijfwijs.assessments"
     label = "assessments"
+    home_panel = "lijfwijs.assessments.services.home_panel"
+    export_user_data = "lijfwijs.assessments.services.export_user_data"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system check)
+        from . import checks, signals  # noqa: F401  (registers the system check and signal receivers)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from . import engine, registry
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}")
-REPORT_TEMPLATE_VERSION = 2  # bump when the report's templates change, to drop cached pages
+REPORT_TEMPLATE_VERSION = 3  # bump when the report's templates change, to drop cached pages
 
 
 def report_cache_key(response_id: str, language: str) -> str:

@@ -12,7 +12,7 @@ from lijfwijs.core.i18n import current_language, pick
 from lijfwijs.exercises.models import Exercise
 from lijfwijs.learn.models import Article
 
-from . import engine, labels
+from . import engine, labels, services
 
 
 def dom_id(item_id: str) -> str:
@@ -218,4 +218,24 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
             for s in reco["articles"]
             if s in articles
         ],
+    }
+
+
+def compare_context(first: Any, second: Any) -> dict[str, Any]:
+    diff = services.compare(first.result, second.result)
+    labels_of = {c: str(labels.DOMAINS[c]) for c in first.result["domains"]}
+    radar = charts.radar(
+        [(labels_of[c], v) for c, v in second.result["domains"].items()],
+        overlay=[(labels_of[c], v) for c, v in first.result["domains"].items()],
+        title=_("Belasting per domein: eerste en tweede uitslag"),
+        description=_("De doorgetrokken vorm is de nieuwste uitslag, de gestippelde de eerdere."),
+    )
+    for row in diff["domains"]:
+        row["label"] = labels_of[row["code"]]
+    return {
+        "first": first,
+        "second": second,
+        "diff": diff,
+        "radar": radar,
+        "meaningful_change": services.PEG_MEANINGFUL_CHANGE,
     }

@@ -202,3 +202,66 @@ def submit(
             raise
         return Submission(existing, {}, created=False)
     return Submission(response, {})
+
+
+def export_user_data(user: Any) -> dict[str, Any]:
+    """Everything this app stores about a person, for their export (docs/export.md)."""
+    return {
+        "responses": [
+            {
+                "id": r.pk,
+                "instrument": r.instrument,
+                "version": r.version,
+                "status": r.status,
+                "language": r.language,
+                "created_at": r.created_at.isoformat(),
+                "completed_at": r.completed_at.isoformat() if r.completed_at else None,
+                "answers": r.answers,
+                "result": r.result,
+            }
+            for r in Response.objects.filter(user=user).order_by("created_at")
+        ]
+    }
+
+
+def compare(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """Two Pijntest results side by side: domain changes and the PEG change judged against ~1 point."""
+    peg_a, peg_b = first["pain"]["peg"], second["pain"]["peg"]
+    change = round(peg_b - peg_a, 1)
+    meaningful = abs(change) >= PEG_MEANINGFUL_CHANGE
+    return {
+        "peg": {
+            "before": peg_a,
+            "after": peg_b,
+            "change": change,
+            "meaningful": meaningful,
+            "direction": "better" if change < 0 else ("worse" if change > 0 else "same"),
+        },
+        "domains": [
+            {
+                "code": code,
+                "before": first["domains"][code],
+                "after": second["domains"][code],
+                "change": second["domains"][code] - first["domains"][code],
+            }
+            for code in first["domains"]
+        ],
+    }
+
+
+PEG_MEANINGFUL_CHANGE = (
+    1.0  # points on the PEG (anchor-based 1.0-1.75; Reed 2023), docs/clinical.md
+)
+
+
+def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
+    """The client's start page: their latest Pijntest and where to begin."""
+    if not request.user.is_client:
+        return None
+    latest = (
+        Response.objects.completed()
+        .filter(user=request.user, instrument=PIJNTEST)
+        .order_by("-completed_at")
+        .first()
+    )
+    return "assessments/_home_panel.html", {"latest": latest}

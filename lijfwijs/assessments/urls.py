@@ -9,4 +9,6 @@ urlpatterns = [
     path("begin/", views.begin, name="begin"),
     path("vragen/<slug:section_id>/", views.page, name="page"),
     path("uitslag/<str:response_id>/", views.report, name="report"),
+    path("mijn-uitslagen/", views.my_results, name="mine"),
+    path("vergelijk/", views.compare, name="compare"),
 ]

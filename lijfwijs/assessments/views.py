@@ -1,11 +1,14 @@
 """The Pijntest in the browser: start, one page per topic, and the report."""
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -113,18 +116,60 @@ def report(request: HttpRequest, response_id: str) -> HttpResponse:
     if not TOKEN.fullmatch(response_id):
         raise Http404("no such response")
     lang = current_language()
-    # A scored result never changes: its page is rendered once per language and served from the
-    # cache. An anonymous result needs no database at all; one tied to an account is checked first.
+    signed_in = bool(request.session.session_key) and request.user.is_authenticated
+    # A scored result never changes: its body is rendered once per language. For a visitor who is
+    # not signed in, an anonymous result's whole page is served from the cache with no query at all;
+    # a result tied to an account is shown only to that account.
     key = report_cache_key(response_id, lang)
     cached = cache.get(key)
-    if cached is not None and (cached["owner"] is None or cached["owner"] == request.user.pk):
+    if cached is not None and cached["owner"] is None and not signed_in and cached["page"]:
         return HttpResponse(cached["page"])
-    response = access.response_for(request, response_id)
-    if not response.is_completed:
-        if request.session.get(DRAFT_KEY) == response.pk:
-            return redirect("assessments:start")
-        raise Http404("not finished")
-    body = render_to_string("assessments/_report_body.html", pages.report_context(response.result))
-    page = render(request, "assessments/report.html", {"response": response, "body": body})
-    cache.set(key, {"owner": response.user_id, "page": page.content}, timeout=REPORT_CACHE_SECONDS)
+    if cached is not None and (
+        cached["owner"] is None or (signed_in and cached["owner"] == request.user.pk)
+    ):
+        owner, body = cached["owner"], cached["body"]
+    else:
+        response = access.response_for(request, response_id)
+        if not response.is_completed:
+            if request.session.get(DRAFT_KEY) == response.pk:
+                return redirect("assessments:start")
+            raise Http404("not finished")
+        owner = response.user_id
+        context = pages.report_context(response.result)
+        context["owned"] = owner is not None
+        body = render_to_string("assessments/_report_body.html", context)
+    page = render(request, "assessments/report.html", {"body": body})
+    shared_page = page.content if owner is None and not signed_in else b""
+    if cached is None or (shared_page and not cached["page"]):
+        cache.set(
+            key, {"owner": owner, "body": body, "page": shared_page}, timeout=REPORT_CACHE_SECONDS
+        )
     return page
+
+
+@login_required
+def my_results(request: HttpRequest) -> HttpResponse:
+    results = list(
+        access.visible_responses(request)
+        .completed()
+        .filter(instrument=services.PIJNTEST)
+        .order_by("-completed_at")
+    )
+    return render(request, "assessments/my_results.html", {"results": results})
+
+
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    """Two of one's own results side by side: domains overlaid, PEG change against ~1 point."""
+    own = access.visible_responses(request).completed().filter(instrument=services.PIJNTEST)
+    chosen = {
+        r.pk: r for r in own.filter(pk__in=[request.GET.get("a", ""), request.GET.get("b", "")])
+    }
+    first, second = chosen.get(request.GET.get("a", "")), chosen.get(request.GET.get("b", ""))
+    if first is None or second is None or first.pk == second.pk:
+        messages.error(request, _("Kies twee verschillende uitslagen om te vergelijken."))
+        return redirect("assessments:mine")
+    if first.completed_at > second.completed_at:
+        first, second = second, first
+    context = pages.compare_context(first, second)
+    return render(request, "assessments/compare.html", context)

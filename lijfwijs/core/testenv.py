@@ -12,5 +12,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("PIJNTEST_RATE_LIMIT", "1000")
+# A fixed test-only Fernet key for the encrypted fields (never used outside tests).
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "YgLzw7WN2-wp_OQxV9FfD6TaDyBPR0AUu8Lf2vwPfjw=")
 # Tests do not run collectstatic: serve the source files without a manifest.
 os.environ.setdefault("STATIC_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")

@@ -1,7 +1,10 @@
 """Site-wide pages: home, health check and error pages."""
 
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 
 
@@ -12,7 +15,21 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """The public home page, or for someone signed in their own start page made of app panels.
+
+    An app adds a panel by naming a function in its AppConfig (`home_panel = "module.func"`) that
+    takes the request and returns (template name, context) or None.
+    """
+    if not request.user.is_authenticated:
+        return render(request, "core/home.html")
+    panels = []
+    for config in apps.get_app_configs():
+        path = getattr(config, "home_panel", None)
+        if path:
+            panel = import_string(path)(request)
+            if panel is not None:
+                panels.append(render_to_string(panel[0], panel[1], request))
+    return render(request, "core/dashboard.html", {"panels": panels})
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,0 +1,220 @@
+"""Forms of the account pages. Every rejected form keeps what was typed (except passwords)."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+from lijfwijs.core.mail import send_email
+
+from .models import ConsentText, User
+
+
+class EmailLoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mailadres"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "Dit e-mailadres en wachtwoord horen niet bij elkaar. Let op hoofdletters."
+        ),
+        "inactive": _("Dit account is niet actief."),
+    }
+
+
+class PasswordFieldsMixin:
+    def clean_password2(self) -> str:
+        p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")  # type: ignore[attr-defined]
+        if p1 and p2 and p1 != p2:
+            raise forms.ValidationError(_("De twee wachtwoorden zijn niet gelijk."))
+        return p2 or ""
+
+
+class RegistrationForm(PasswordFieldsMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("E-mailadres"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    display_name = forms.CharField(
+        label=_("Hoe mogen we je noemen?"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minstens 12 tekens. Een zin van een paar woorden werkt goed."),
+    )
+    password2 = forms.CharField(
+        label=_("Wachtwoord nog een keer"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    language = forms.ChoiceField(label=_("Taal"), choices=settings.LANGUAGES)
+    consent = forms.BooleanField(
+        label=_(
+            "Ik geef toestemming voor het verwerken van mijn gezondheidsgegevens zoals hierboven beschreven."
+        ),
+        error_messages={
+            "required": _("Zonder deze toestemming kunnen we je gegevens niet bewaren.")
+        },
+    )
+    consent_version = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, consent_text: ConsentText, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.consent_text = consent_text
+        self.fields["consent_version"].initial = consent_text.version
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "Er is al een account met dit e-mailadres. Log in, of vraag een nieuw wachtwoord aan."
+                )
+            )
+        return email
+
+    def clean_consent_version(self) -> str:
+        version = self.cleaned_data["consent_version"]
+        if version != self.consent_text.version:
+            raise forms.ValidationError(
+                _(
+                    "De toestemmingstekst is net gewijzigd. Lees hem opnieuw en vink het vakje weer aan."
+                )
+            )
+        return version
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        password = data.get("password1")
+        if password:
+            user = User(email=data.get("email", ""), display_name=data.get("display_name", ""))
+            try:
+                password_validation.validate_password(password, user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        label=_("Nieuw e-mailadres"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("Je huidige wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_new_email(self) -> str:
+        email = self.cleaned_data["new_email"].strip().lower()
+        if email == self.user.email:
+            raise forms.ValidationError(_("Dit is al je e-mailadres."))
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Dit e-mailadres is al in gebruik."))
+        return email
+
+    def clean_password(self) -> str:
+        return check_password_field(self.user, self.cleaned_data["password"])
+
+
+def check_password_field(user: User, password: str) -> str:
+    if not user.check_password(password):
+        raise forms.ValidationError(_("Dit wachtwoord klopt niet."))
+    return password
+
+
+class PasswordConfirmForm(forms.Form):
+    """A fresh password check before export or deletion."""
+
+    password = forms.CharField(
+        label=_("Je wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        return check_password_field(self.user, self.cleaned_data["password"])
+
+
+class DeleteAccountForm(PasswordConfirmForm):
+    confirm = forms.BooleanField(
+        label=_("Ik begrijp dat al mijn gegevens definitief worden verwijderd."),
+        error_messages={"required": _("Vink dit aan als je je account echt wilt verwijderen.")},
+    )
+
+
+class GrantAccessForm(forms.Form):
+    practitioner_email = forms.EmailField(label=_("E-mailadres van je behandelaar"))
+    consent = forms.BooleanField(
+        label=_("Ik geef deze behandelaar toegang zoals hierboven beschreven."),
+        error_messages={"required": _("Vink dit aan om toegang te geven.")},
+    )
+
+    def clean_practitioner_email(self) -> User:
+        email = self.cleaned_data["practitioner_email"].strip().lower()
+        practitioner = User.objects.filter(
+            email__iexact=email, role=User.Role.PRACTITIONER, is_active=True
+        ).first()
+        if practitioner is None:
+            raise forms.ValidationError(
+                _(
+                    "We vinden geen behandelaar met dit e-mailadres in Lijfwijs. Vraag je behandelaar om het adres waarmee hij of zij inlogt."
+                )
+            )
+        return practitioner
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mailadres van je cliënt"))
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "language"]
+
+
+class LijfwijsPasswordResetForm(PasswordResetForm):
+    """Django's reset flow, with the email sent as a background task in the person's language."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from .services import link
+
+        user = context["user"]
+        url = link(
+            "accounts:password_reset_confirm",
+            user.language,
+            uidb64=context["uid"],
+            token=context["token"],
+        )
+        send_email(
+            to_email,
+            "accounts/emails/password_reset",
+            {"link": url, "name": str(user)},
+            user.language,
+        )

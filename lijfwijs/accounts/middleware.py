@@ -1,0 +1,76 @@
+"""Session lifetimes by role, and the second factor practitioners and staff must pass."""
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+LOGIN_AT = "_login_at"
+SEEN_AT = "_seen_at"
+SEEN_RESOLUTION = 60  # seconds; the session is written at most once a minute for this
+
+
+def session_limits(user: object) -> tuple[int, int | None]:
+    """(idle seconds, absolute seconds or None) for a user."""
+    if getattr(user, "needs_two_factor", False):
+        return settings.PRACTITIONER_IDLE_SECONDS, settings.PRACTITIONER_ABSOLUTE_SECONDS
+    return settings.CLIENT_IDLE_SECONDS, None
+
+
+class SessionPolicyMiddleware:
+    """Ends a session after too long idle (and, for practitioners and staff, after 12 hours)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.session.session_key and request.user.is_authenticated:
+            now = int(time.time())
+            idle, absolute = session_limits(request.user)
+            seen = request.session.get(SEEN_AT, now)
+            login_at = request.session.get(LOGIN_AT, now)
+            if now - seen > idle or (absolute is not None and now - login_at > absolute):
+                logout(request)
+                messages.info(request, _("Je sessie is verlopen. Log opnieuw in."))
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            if now - seen >= SEEN_RESOLUTION or SEEN_AT not in request.session:
+                request.session[SEEN_AT] = now
+            request.session.setdefault(LOGIN_AT, now)
+        return self.get_response(request)
+
+
+ALLOWED_WITHOUT_SECOND_FACTOR = (
+    "/account/tweestaps/",
+    "/en/account/tweestaps/",
+    "/account/uitloggen/",
+    "/en/account/uitloggen/",
+    "/static/",
+    "/healthz",
+)
+
+
+class RequireTwoFactorMiddleware:
+    """Practitioners and staff reach nothing but the two-factor pages until they have passed it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            request.session.session_key
+            and user.is_authenticated
+            and user.needs_two_factor
+            and not user.is_verified()
+            and not request.path_info.startswith(ALLOWED_WITHOUT_SECOND_FACTOR)
+        ):
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": "Two-factor authentication required."}, status=403)
+            return redirect("accounts:two_factor")
+        return self.get_response(request)

@@ -1,0 +1,178 @@
+"""Account rules: registration, verification, email change, consent, access, export, deletion."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import override
+
+from lijfwijs.core.mail import send_email
+
+from .models import AccessLog, Consent, ConsentText, Invitation, PractitionerAccess, User
+
+VERIFY_SALT = "lijfwijs.accounts.verify-email"
+CHANGE_SALT = "lijfwijs.accounts.change-email"
+LINK_MAX_AGE = 60 * 60 * 24 * 3  # three days
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def link(name: str, language: str, **kwargs: Any) -> str:
+    """An absolute link for an email, in the recipient's language."""
+    with override(language):
+        return absolute(reverse(name, kwargs=kwargs))
+
+
+@transaction.atomic
+def register(
+    *, email: str, password: str, display_name: str, language: str, consent_version: str
+) -> User:
+    user = User.objects.create_user(email, password, display_name=display_name, language=language)
+    Consent.objects.create(user=user, kind=ConsentText.Kind.HEALTH_DATA, version=consent_version)
+    send_verification(user)
+    return user
+
+
+def send_verification(user: User) -> None:
+    token = signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
+    send_email(
+        user.email,
+        "accounts/emails/verify_email",
+        {"name": str(user), "link": link("accounts:verify_email", user.language, token=token)},
+        user.language,
+    )
+
+
+def verify_email(token: str) -> User | None:
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+    if user and user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    return user
+
+
+def request_email_change(user: User, new_email: str) -> None:
+    """Send a confirmation link to the new address; nothing changes until it is followed."""
+    token = signing.dumps({"u": user.pk, "old": user.email, "new": new_email}, salt=CHANGE_SALT)
+    send_email(
+        new_email,
+        "accounts/emails/confirm_email_change",
+        {
+            "name": str(user),
+            "link": link("accounts:confirm_email_change", user.language, token=token),
+        },
+        user.language,
+    )
+    send_email(
+        user.email,
+        "accounts/emails/email_change_requested",
+        {"name": str(user), "new_email": new_email},
+        user.language,
+    )
+
+
+def confirm_email_change(token: str) -> User | None:
+    try:
+        data = signing.loads(token, salt=CHANGE_SALT, max_age=LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    user = User.objects.filter(pk=data.get("u"), email=data.get("old")).first()
+    if user is None or User.objects.filter(email__iexact=data["new"]).exists():
+        return None
+    user.email = data["new"]
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email", "email_verified_at"])
+    return user
+
+
+def grant_access(
+    client: User, practitioner: User, origin: str = PractitionerAccess.Origin.CLIENT_GRANT
+) -> PractitionerAccess:
+    """The client's own act; a second grant while one is active changes nothing."""
+    version = ConsentText.current(ConsentText.Kind.PRACTITIONER_ACCESS).version
+    try:
+        with transaction.atomic():
+            return PractitionerAccess.objects.create(
+                client=client, practitioner=practitioner, origin=origin, consent_version=version
+            )
+    except IntegrityError:
+        return PractitionerAccess.objects.active().get(client=client, practitioner=practitioner)
+
+
+def revoke_access(client: User, access_id: int) -> bool:
+    """Withdrawal: from the next request on the practitioner sees nothing."""
+    return bool(
+        PractitionerAccess.objects.active()
+        .filter(pk=access_id, client=client)
+        .update(status=PractitionerAccess.Status.REVOKED, revoked_at=timezone.now())
+    )
+
+
+def invite(practitioner: User, email: str) -> Invitation:
+    email = email.strip().lower()
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(practitioner=practitioner, email=email)
+    except IntegrityError:
+        return Invitation.objects.get(
+            practitioner=practitioner, email=email, status=Invitation.Status.PENDING
+        )
+    existing = User.objects.filter(email__iexact=email).first()
+    language = existing.language if existing else "nl"
+    target = "accounts:settings" if existing else "accounts:register"
+    send_email(
+        email,
+        "accounts/emails/invitation",
+        {
+            "practitioner": str(practitioner),
+            "practice": practitioner.practice_name,
+            "link": link(target, language),
+        },
+        language,
+    )
+    return invitation
+
+
+def pending_invitations(user: User) -> Any:
+    return Invitation.objects.filter(
+        email__iexact=user.email, status=Invitation.Status.PENDING
+    ).select_related("practitioner")
+
+
+@transaction.atomic
+def answer_invitation(user: User, invitation_id: int, accept: bool) -> bool:
+    invitation = pending_invitations(user).select_for_update().filter(pk=invitation_id).first()
+    if invitation is None:
+        return False
+    invitation.status = Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    if accept:
+        grant_access(user, invitation.practitioner, PractitionerAccess.Origin.INVITATION)
+    return True
+
+
+def delete_account(user: User) -> None:
+    """Remove the person and everything about them (cascade). The access log stays, by law."""
+    with transaction.atomic():
+        Invitation.objects.filter(email__iexact=user.email).delete()
+        user.delete()
+
+
+def access_log_for(user: User) -> Any:
+    return AccessLog.objects.about(user.pk)
+
+
+def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
+    user = request.user
+    invitations = pending_invitations(user).count() if user.is_client else 0
+    return "accounts/_home_panel.html", {"invitations": invitations}

@@ -1,0 +1,257 @@
+"""Account pages: register, verify, log in (with a second factor where required), settings,
+consent and practitioner access, email and password changes, export, deletion, access log."""
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import access, services, two_factor
+from .exporting import export_user
+from .forms import (
+    DeleteAccountForm,
+    EmailChangeForm,
+    EmailLoginForm,
+    GrantAccessForm,
+    LijfwijsPasswordResetForm,
+    PasswordConfirmForm,
+    ProfileForm,
+    RegistrationForm,
+)
+from .models import AccessLog, ConsentText
+
+
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """django-axes: too many failed logins for this address and email together."""
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    consent_text = ConsentText.current(ConsentText.Kind.HEALTH_DATA)
+    form = RegistrationForm(
+        request.POST or None, consent_text=consent_text, initial={"language": request.LANGUAGE_CODE}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.register(
+            email=data["email"],
+            password=data["password1"],
+            display_name=data["display_name"],
+            language=data["language"],
+            consent_version=data["consent_version"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, _("Welkom! We hebben je een e-mail gestuurd om je adres te bevestigen.")
+        )
+        return redirect("home")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "accounts/register.html",
+        {"form": form, "consent_text": consent_text},
+        status=status,
+    )
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    user = services.verify_email(token)
+    return render(
+        request, "accounts/verified.html", {"ok": user is not None}, status=200 if user else 400
+    )
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailLoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("home")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = LijfwijsPasswordResetForm
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:settings")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        messages.success(self.request, _("Je wachtwoord is gewijzigd."))
+        return super().form_valid(form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    profile = ProfileForm(request.POST or None, instance=user, prefix="profile")
+    if request.method == "POST" and profile.is_valid():
+        profile.save()
+        messages.success(request, _("Je gegevens zijn bewaard."))
+        return redirect("accounts:settings")
+    return render(
+        request,
+        "accounts/settings.html",
+        _settings_context(request, profile=profile),
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _settings_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    forms.setdefault("profile", ProfileForm(instance=user, prefix="profile"))
+    forms.setdefault("grant", GrantAccessForm(prefix="grant"))
+    return {
+        **forms,
+        "accesses": access.practitioners_of(user),
+        "invitations": services.pending_invitations(user),
+        "consents": user.consents.all(),
+        "access_text": ConsentText.current(ConsentText.Kind.PRACTITIONER_ACCESS),
+        "has_two_factor": two_factor.has_device(user),
+    }
+
+
+@login_required
+@require_POST
+def grant_access(request: HttpRequest) -> HttpResponse:
+    form = GrantAccessForm(request.POST, prefix="grant")
+    if form.is_valid():
+        services.grant_access(request.user, form.cleaned_data["practitioner_email"])
+        messages.success(request, _("Je behandelaar heeft nu toegang."))
+        return redirect("accounts:settings")
+    return render(
+        request, "accounts/settings.html", _settings_context(request, grant=form), status=422
+    )
+
+
+@login_required
+@require_POST
+def revoke_access(request: HttpRequest, access_id: int) -> HttpResponse:
+    if not services.revoke_access(request.user, access_id):
+        raise Http404("no such access")
+    messages.success(
+        request, _("De toegang is ingetrokken. Je behandelaar ziet je gegevens niet meer.")
+    )
+    return redirect("accounts:settings")
+
+
+@login_required
+@require_POST
+def answer_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    accept = request.POST.get("answer") == "accept"
+    if not services.answer_invitation(request.user, invitation_id, accept):
+        raise Http404("no such invitation")
+    messages.success(
+        request,
+        _("Je behandelaar heeft nu toegang.") if accept else _("De uitnodiging is afgewezen."),
+    )
+    return redirect("accounts:settings")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_email(request: HttpRequest) -> HttpResponse:
+    form = EmailChangeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.request_email_change(request.user, form.cleaned_data["new_email"])
+        messages.success(
+            request, _("We hebben een bevestigingslink naar je nieuwe adres gestuurd.")
+        )
+        return redirect("accounts:settings")
+    return render(
+        request,
+        "accounts/change_email.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
+    user = services.confirm_email_change(token)
+    return render(
+        request,
+        "accounts/email_changed.html",
+        {"ok": user is not None},
+        status=200 if user else 400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest) -> HttpResponse:
+    form = PasswordConfirmForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        body = json.dumps(export_user(request.user), ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="lijfwijs-export.json"'
+        return response
+    return render(
+        request,
+        "accounts/export.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.delete_account(user)
+        return render(request, "accounts/deleted.html")
+    return render(
+        request,
+        "accounts/delete.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    rows = services.access_log_for(request.user)[:500]
+    return render(
+        request,
+        "accounts/access_log.html",
+        {"rows": rows, "kinds": AccessLog.Kind, "actions": AccessLog.Action},
+    )

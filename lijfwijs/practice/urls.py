@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "practice"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("clienten/<int:client_id>/", views.client_detail, name="client"),
+]
