@@ -134,6 +134,9 @@ class Consent(models.Model):
         ]
         ordering = ["-given_at"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.version}"
+
 
 class PractitionerAccessQuerySet(models.QuerySet["PractitionerAccess"]):
     def active(self) -> "PractitionerAccessQuerySet":
@@ -175,6 +178,9 @@ class PractitionerAccess(models.Model):
         ]
         ordering = ["-granted_at"]
 
+    def __str__(self) -> str:
+        return f"{self.client_id} → {self.practitioner_id} ({self.status})"
+
 
 def invitation_token() -> str:
     return secrets.token_urlsafe(24)
@@ -207,6 +213,9 @@ class Invitation(models.Model):
             )
         ]
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.status})"
 
 
 class AccessLogQuerySet(models.QuerySet["AccessLog"]):
@@ -260,6 +269,9 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.kind} of {self.client_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
