@@ -26,10 +26,13 @@ browser:
 	  if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; \
 	  else echo "note: npm missing; browser tests will be skipped"; fi; }
 
+# Development: SQLite in var/, emails printed by the task worker that runs beside the server.
 run: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_content
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) browser
 	$(PY) -m pytest -n 2 -q

@@ -294,6 +294,7 @@ TASKS = {
 if REDIS_URL:
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # so a plain `manage.py rqworker` runs Django tasks
 
 # Free-text health data is encrypted with these keys (MultiFernet: the first encrypts, all decrypt).
 # Comma-separated Fernet keys; in DEBUG one is generated into var/.

@@ -13,6 +13,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lijfwijs.core.fields import EncryptedJSONField
+
 from . import engine, registry
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -51,7 +53,8 @@ class Response(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
     language = models.CharField(max_length=5, default="nl")
-    answers = models.JSONField(default=dict)
+    # The answers are health data typed in by the person: encrypted at rest (docs/encryption.md).
+    answers = EncryptedJSONField(default=dict)
     result = models.JSONField(default=dict)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

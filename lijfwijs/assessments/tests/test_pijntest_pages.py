@@ -326,3 +326,14 @@ def test_fuzzed_pages_never_give_a_server_error(client, section_id, data):
         begin(client)
     response = client.post(page_url(section_id), data)
     assert response.status_code in (200, 302, 422)
+
+
+def test_answers_are_encrypted_at_rest(client, content):
+    from django.db import connection
+
+    take_test(client, pijntest_answers(**{"pain.duration": "3to12m"}))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT answers FROM assessments_response")
+        (raw,) = cursor.fetchone()
+    assert "3to12m" not in raw and "redflag" not in raw
+    assert Response.objects.get().answers["pain.duration"] == "3to12m"

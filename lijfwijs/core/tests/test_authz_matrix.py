@@ -1,0 +1,543 @@
+"""Authorization matrix: every URL pattern × GET/POST/PUT/PATCH/DELETE × seven actors, exact statuses.
+
+ROUTES has one entry per URL pattern of the resolver (pages, API, redirects); a pattern that is
+not in it fails `test_every_url_pattern_is_in_the_matrix`, so a new URL is added here together
+with what each actor may do with it. URLs point at client A's objects.
+
+The people and their data are made once per module through the real pages: password login, the
+second factor (a TOTP code) for practitioners and staff, A granting access and revoking it. Each
+request of the matrix runs in a savepoint that is rolled back, so a POST that revokes, declines
+or logs out changes nothing for the next request.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.resolvers import LocalePrefixPattern
+from django.utils import timezone, translation
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lijfwijs.accounts.models import Invitation, PractitionerAccess, User
+from lijfwijs.assessments.tests.factories import pijntest_answers
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "een lange zin als wachtwoord voor de matrix"
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# The order of the status tuples in ROUTES.
+ACTORS = ("anon", "client_a", "client_b", "p_consent", "p_none", "p_revoked", "staff")
+LOGIN = "/account/inloggen/"
+TWO_FACTOR = "/account/tweestaps/"
+
+
+def every(status: int) -> tuple[int, ...]:
+    return (status,) * len(ACTORS)
+
+
+def signed_in(anon: int, rest: int) -> tuple[int, ...]:
+    return (anon,) + (rest,) * (len(ACTORS) - 1)
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to reach one URL pattern, and the status every actor gets per method.
+
+    `methods`: the methods the view supports, each with a status per actor (in ACTORS order).
+    `unsupported`: the status per actor for every other method (405 unless a check comes first).
+    `login`: anonymous visitors are sent to the login page (checked on every anonymous 302).
+    `json`: POST a JSON body (`{}`) instead of an empty form.
+    """
+
+    url: str
+    methods: dict[str, tuple[int, ...]]
+    unsupported: tuple[int, ...] = every(405)
+    login: bool = False
+    json: bool = False
+
+    def expected(self, method: str) -> tuple[int, ...]:
+        return self.methods.get(method, self.unsupported)
+
+
+#                                          anon   A    B   P+   P-   Px  staff
+OWNER_AND_PRACTITIONER_WITH_CONSENT = (404, 200, 404, 200, 404, 404, 404)
+CLIENTS_403 = (302, 403, 403, 405, 405, 405, 403)  # practitioner pages, unsupported methods
+
+ROUTES: dict[str, Route] = {
+    # --- outside the language prefix
+    "healthz": Route("/healthz", {"GET": every(200)}),
+    "api/v1/openapi.json": Route("/api/v1/openapi.json", {"GET": every(200)}),
+    "api/v1/docs": Route("/api/v1/docs", {"GET": every(200)}),
+    "api/v1/": Route("/api/v1/", {"GET": every(404)}, unsupported=every(404)),
+    "api/v1/instruments": Route("/api/v1/instruments", {"GET": every(200)}),
+    "api/v1/instruments/<instrument_id>": Route(
+        "/api/v1/instruments/pijntest", {"GET": every(200)}
+    ),
+    "api/v1/instruments/<instrument_id>/responses": Route(
+        "/api/v1/instruments/pijntest/responses", {"POST": every(422)}, json=True
+    ),
+    "api/v1/responses/<response_id>": Route(
+        "/api/v1/responses/{response}", {"GET": OWNER_AND_PRACTITIONER_WITH_CONSENT}
+    ),
+    "api/docs": Route("/api/docs", {"GET": every(302)}),
+    # --- public pages
+    "": Route("/", {"GET": every(200)}),
+    "oefeningen/": Route("/oefeningen/", {"GET": every(200)}),
+    "oefeningen/<slug:slug>/": Route("/oefeningen/{exercise}/", {"GET": every(200)}),
+    "kennisbank/": Route("/kennisbank/", {"GET": every(200)}),
+    "kennisbank/<slug:slug>/": Route("/kennisbank/{article}/", {"GET": every(200)}),
+    # --- the Pijntest (no draft in these sessions: the question pages send you to the start)
+    "pijntest/": Route("/pijntest/", {"GET": every(200)}),
+    "pijntest/begin/": Route("/pijntest/begin/", {"POST": every(302)}),
+    "pijntest/vragen/<slug:section_id>/": Route(
+        "/pijntest/vragen/veiligheid/", {"GET": every(302), "POST": every(302)}
+    ),
+    "pijntest/uitslag/<str:response_id>/": Route(
+        "/pijntest/uitslag/{response}/", {"GET": OWNER_AND_PRACTITIONER_WITH_CONSENT}
+    ),
+    "pijntest/mijn-uitslagen/": Route(
+        "/pijntest/mijn-uitslagen/",
+        {"GET": signed_in(302, 200)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    # A's two results: only A gets the comparison; anyone else is sent back to their own list
+    "pijntest/vergelijk/": Route(
+        "/pijntest/vergelijk/?a={response}&b={response2}",
+        {"GET": (302, 200, 302, 302, 302, 302, 302)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    # --- accounts: signing in and out
+    "account/registreren/": Route(
+        "/account/registreren/", {"GET": signed_in(200, 302), "POST": signed_in(422, 302)}
+    ),
+    "account/bevestigen/<str:token>/": Route(
+        "/account/bevestigen/not-a-valid-token/", {"GET": every(400)}
+    ),
+    "account/inloggen/": Route(
+        LOGIN,
+        {"GET": signed_in(200, 302), "POST": signed_in(422, 302)},
+        unsupported=signed_in(405, 302),  # signed in: sent on before the method matters
+    ),
+    "account/uitloggen/": Route("/account/uitloggen/", {"POST": every(302)}),
+    # clients may set up a second factor (200); verified practitioners and staff are sent on
+    "account/tweestaps/": Route(
+        TWO_FACTOR,
+        {
+            "GET": (302, 200, 200, 302, 302, 302, 302),
+            "POST": (302, 422, 422, 302, 302, 302, 302),
+        },
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "account/tweestaps/herstelcodes/": Route(
+        "/account/tweestaps/herstelcodes/",
+        {"POST": (302, 302, 302, 200, 200, 200, 200)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "account/wachtwoord-vergeten/": Route(
+        "/account/wachtwoord-vergeten/", {"GET": every(200), "POST": every(200)}
+    ),
+    "account/wachtwoord-vergeten/verstuurd/": Route(
+        "/account/wachtwoord-vergeten/verstuurd/", {"GET": every(200)}
+    ),
+    # Django's view answers an invalid link with its "link not valid" page (200, no form)
+    "account/wachtwoord-herstellen/<uidb64>/<token>/": Route(
+        "/account/wachtwoord-herstellen/MQ/not-a-valid-token/",
+        {"GET": every(200), "POST": every(200)},
+    ),
+    "account/wachtwoord-herstellen/klaar/": Route(
+        "/account/wachtwoord-herstellen/klaar/", {"GET": every(200)}
+    ),
+    "account/wachtwoord/": Route(
+        "/account/wachtwoord/",
+        {"GET": signed_in(302, 200), "POST": signed_in(302, 200)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    # --- accounts: one's own settings and data (an empty POST is a rejected form: 422)
+    "account/": Route(
+        "/account/",
+        {"GET": signed_in(302, 200), "POST": signed_in(302, 422)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "account/toegang/": Route(
+        "/account/toegang/",
+        {"POST": signed_in(302, 422)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "account/toegang/<int:access_id>/intrekken/": Route(
+        "/account/toegang/{access}/intrekken/",
+        {"POST": (302, 302, 404, 404, 404, 404, 404)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "account/uitnodigingen/<int:invitation_id>/": Route(
+        "/account/uitnodigingen/{invitation}/",
+        {"POST": (302, 302, 404, 404, 404, 404, 404)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "account/e-mail/": Route(
+        "/account/e-mail/",
+        {"GET": signed_in(302, 200), "POST": signed_in(302, 422)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "account/e-mail/bevestigen/<str:token>/": Route(
+        "/account/e-mail/bevestigen/not-a-valid-token/", {"GET": every(400)}
+    ),
+    "account/export/": Route(
+        "/account/export/",
+        {"GET": signed_in(302, 200), "POST": signed_in(302, 422)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "account/verwijderen/": Route(
+        "/account/verwijderen/",
+        {"GET": signed_in(302, 200), "POST": signed_in(302, 422)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "account/inzage/": Route(
+        "/account/inzage/",
+        {"GET": signed_in(302, 200)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    # --- the practitioner's workspace
+    "praktijk/": Route(
+        "/praktijk/",
+        {
+            "GET": (302, 403, 403, 200, 200, 200, 403),
+            "POST": (302, 403, 403, 422, 422, 422, 403),
+        },
+        unsupported=CLIENTS_403,
+        login=True,
+    ),
+    "praktijk/clienten/<int:client_id>/": Route(
+        "/praktijk/clienten/{client_a}/",
+        {"GET": (302, 403, 403, 200, 404, 404, 403)},
+        unsupported=CLIENTS_403,
+        login=True,
+    ),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The URL patterns of the resolver
+
+
+@dataclass(frozen=True)
+class Pattern:
+    route: str  # without the language prefix
+    i18n: bool
+
+
+def url_patterns() -> list[Pattern]:
+    found: list[Pattern] = []
+
+    def walk(patterns: list, prefix: str, i18n: bool) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                localised = isinstance(p.pattern, LocalePrefixPattern)
+                walk(p.url_patterns, prefix + ("" if localised else str(p.pattern)), i18n or localised)
+            elif isinstance(p, URLPattern):
+                found.append(Pattern(prefix + str(p.pattern), i18n))
+
+    walk(get_resolver().url_patterns, "", False)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# The people and their data, made once per module through the real pages
+
+
+@dataclass
+class World:
+    ids: dict[str, str]
+    sessions: dict[str, str] = field(default_factory=dict)  # actor -> session key
+    users: dict[str, User] = field(default_factory=dict)
+
+    def url(self, route: Route) -> str:
+        return route.url.format(**self.ids)
+
+
+def _ok(response, what: str, status: int = 302) -> None:
+    assert response.status_code == status, (
+        f"setting up the matrix: {what} answered {response.status_code}, expected {status}"
+    )
+
+
+def _sign_in(user: User, *, second_factor: bool) -> Client:
+    client = Client()
+    _ok(client.post(LOGIN, {"username": user.email, "password": PASSWORD}), f"login {user}")
+    if second_factor:
+        device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        code = f"{totp(device.bin_key):06d}"
+        _ok(client.post(TWO_FACTOR, {"code": code}), f"second factor of {user}")
+    return client
+
+
+def _session_key(client: Client) -> str:
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def build_world() -> World:
+    call_command("load_content", verbosity=0)  # consent texts, exercises, articles
+    from lijfwijs.exercises.models import Exercise
+    from lijfwijs.learn.models import Article
+
+    now = timezone.now()
+    roles = {
+        "client_a": User.Role.CLIENT,
+        "client_b": User.Role.CLIENT,
+        "p_consent": User.Role.PRACTITIONER,
+        "p_none": User.Role.PRACTITIONER,
+        "p_revoked": User.Role.PRACTITIONER,
+        "staff": User.Role.STAFF,
+    }
+    users = {
+        actor: User.objects.create_user(
+            f"{actor.replace('_', '-')}@matrix.example",
+            PASSWORD,
+            role=role,
+            is_staff=role == User.Role.STAFF,
+            display_name=actor,
+            practice_name="Praktijk Matrix" if role == User.Role.PRACTITIONER else "",
+            email_verified_at=now,
+        )
+        for actor, role in roles.items()
+    }
+    clients = {
+        actor: _sign_in(user, second_factor=user.needs_two_factor) for actor, user in users.items()
+    }
+    a = clients["client_a"]
+
+    # A's two completed Pijntest results (through the API, signed in as A)
+    response_ids = []
+    for pain in (6, 3):
+        body = {"answers": pijntest_answers(**{"peg.pain": pain})}
+        r = a.post(
+            "/api/v1/instruments/pijntest/responses", body, content_type="application/json"
+        )
+        _ok(r, "A's Pijntest through the API", 201)
+        response_ids.append(r.json()["id"])
+
+    # A gives two practitioners access and withdraws it from one of them
+    for actor in ("p_consent", "p_revoked"):
+        r = a.post(
+            "/account/toegang/",
+            {"grant-practitioner_email": users[actor].email, "grant-consent": "on"},
+        )
+        _ok(r, f"A grants access to {actor}")
+    revoked = PractitionerAccess.objects.get(client=users["client_a"], practitioner=users["p_revoked"])
+    _ok(a.post(f"/account/toegang/{revoked.pk}/intrekken/"), "A revokes access")
+    access = PractitionerAccess.objects.active().get(
+        client=users["client_a"], practitioner=users["p_consent"]
+    )
+
+    # a practitioner without access invites A (pending: no access until A accepts)
+    _ok(clients["p_none"].post("/praktijk/", {"email": users["client_a"].email}), "invitation")
+    invitation = Invitation.objects.get(practitioner=users["p_none"], email=users["client_a"].email)
+
+    world = World(
+        ids={
+            "response": response_ids[0],
+            "response2": response_ids[1],
+            "access": str(access.pk),
+            "invitation": str(invitation.pk),
+            "client_a": str(users["client_a"].pk),
+            "exercise": Exercise.objects.active().order_by("slug").first().slug,
+            "article": Article.objects.published().order_by("slug").first().slug,
+        },
+        users=users,
+    )
+    world.sessions = {actor: _session_key(c) for actor, c in clients.items()}
+    # the same practitioner with consent, signed in with a password but without the second factor
+    world.sessions["p_unverified"] = _session_key(_sign_in(users["p_consent"], second_factor=False))
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """Made once per module inside a transaction that is rolled back at the end of the module."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Requests
+
+
+@dataclass
+class Outcome:
+    status: int
+    location: str = ""
+    error: str = ""  # an exception the view raised (shown as a 500)
+
+
+def request(world: World, actor: str, method: str, url: str, *, json: bool = False) -> Outcome:
+    """One request as `actor`, in a savepoint that is rolled back afterwards."""
+    client = Client()
+    if actor != "anon":
+        client.cookies = SimpleCookie({settings.SESSION_COOKIE_NAME: world.sessions[actor]})
+    with transaction.atomic():
+        try:
+            if method == "POST" and json:
+                response = client.post(url, b"{}", content_type="application/json")
+            elif method == "POST":
+                response = client.post(url, {})
+            else:
+                response = client.generic(method, url)
+        except Exception as exc:  # noqa: BLE001 - reported as the 500 it would be
+            return Outcome(500, error=f"{type(exc).__name__}: {exc}")
+        finally:
+            transaction.set_rollback(True)
+    return Outcome(response.status_code, response.get("Location", ""))
+
+
+def check(world: World, key: str, methods: tuple[str, ...]) -> list[str]:
+    """Every actor × `methods` on one route; returns what differs from the table."""
+    route = ROUTES[key]
+    url = world.url(route)
+    problems = []
+    for method in methods:
+        for actor, expected in zip(ACTORS, route.expected(method), strict=True):
+            got = request(world, actor, method, url, json=route.json)
+            where = f"{method} {url} as {actor}"
+            if got.status >= 500:
+                problems.append(f"{where}: SERVER ERROR {got.status} {got.error}")
+            elif got.status != expected:
+                problems.append(f"{where}: {got.status}, expected {expected}")
+            elif got.status == 302:
+                location = urlsplit(got.location).path
+                if actor == "anon" and route.login and location != LOGIN:
+                    problems.append(f"{where}: redirected to {got.location}, not to {LOGIN}")
+                if actor != "anon" and location in (LOGIN, TWO_FACTOR) and key != "account/tweestaps/":
+                    problems.append(
+                        f"{where}: sent to {got.location}: the matrix's session is not signed in "
+                        "with both factors"
+                    )
+    return problems
+
+
+ALL_ROUTES = sorted(ROUTES)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    patterns = {p.route for p in url_patterns()}
+    missing = sorted(patterns - set(ROUTES))
+    stale = sorted(set(ROUTES) - patterns)
+    assert not missing, (
+        f"URL patterns missing from the authorization matrix (add them to ROUTES in {__file__} "
+        f"with the status every actor gets): {missing}"
+    )
+    assert not stale, f"ROUTES has entries for patterns that no longer exist: {stale}"
+
+
+def test_table_urls_reach_their_own_pattern(world):
+    for key in ALL_ROUTES:
+        path = urlsplit(world.url(ROUTES[key])).path
+        assert resolve(path).route == key, f"{path} resolves to {resolve(path).route}, not {key}"
+
+
+def test_every_dutch_page_also_resolves_under_en(world):
+    i18n = [p for p in url_patterns() if p.i18n]
+    assert len(i18n) > 20
+    for p in i18n:
+        path = urlsplit(world.url(ROUTES[p.route])).path
+        dutch = resolve(path)
+        with translation.override("en"):
+            english = resolve("/en" + path)
+        assert english.func == dutch.func and english.kwargs == dutch.kwargs, (
+            f"/en{path} does not resolve to the same view as {path}"
+        )
+
+
+@pytest.mark.parametrize("key", ALL_ROUTES)
+def test_access(world, key):
+    """The methods a view supports: the exact status for every actor, never a server error."""
+    problems = check(world, key, tuple(ROUTES[key].methods))
+    assert not problems, f"authorization matrix, pattern {key!r}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("key", ALL_ROUTES)
+def test_unsupported_methods_are_refused(world, key):
+    """Methods a view does not support are refused with 405 (ASVS 5.0 V4.1.4), never served."""
+    unsupported = tuple(m for m in METHODS if m not in ROUTES[key].methods)
+    problems = check(world, key, unsupported)
+    assert not problems, (
+        f"pattern {key!r} does not refuse methods it does not support (expected statuses from "
+        "the matrix; 200/400/422 here means the view served the request, e.g. a GET-only view "
+        "without @require_safe / require_GET, or a class view without http_method_names):\n"
+        + "\n".join(problems)
+    )
+
+
+def test_english_pages_answer_like_the_dutch_ones(world):
+    """GET on the /en/ variant of every page gives the same status as the Dutch URL."""
+    problems = []
+    for p in url_patterns():
+        route = ROUTES[p.route]
+        if not p.i18n or "GET" not in route.methods:
+            continue
+        url = world.url(route)
+        for actor in ("anon", "client_a", "p_consent"):
+            dutch = request(world, actor, "GET", url)
+            english = request(world, actor, "GET", "/en" + url)
+            if english.status != dutch.status:
+                problems.append(f"GET /en{url} as {actor}: {english.status}, Dutch {dutch.status}")
+    assert not problems, "\n".join(problems)
+
+
+TWO_FACTOR_EXEMPT = ("healthz", "account/tweestaps/", "account/uitloggen/")
+
+
+@pytest.mark.parametrize("key", [k for k in ALL_ROUTES if k not in TWO_FACTOR_EXEMPT])
+def test_practitioner_without_second_factor_reaches_nothing(world, key):
+    """Password only: every page sends a practitioner to the second factor, the API says 403."""
+    route = ROUTES[key]
+    url = world.url(route)
+    problems = []
+    for method in METHODS:
+        got = request(world, "p_unverified", method, url, json=route.json)
+        if url.startswith("/api/"):
+            if got.status != 403:
+                problems.append(f"{method} {url}: {got.status}, expected 403 {got.error}")
+        elif got.status != 302 or urlsplit(got.location).path != TWO_FACTOR:
+            problems.append(
+                f"{method} {url}: {got.status} {got.location or got.error}, "
+                f"expected 302 to {TWO_FACTOR}"
+            )
+    assert not problems, "\n".join(problems)
+
+
+def test_csrf_is_enforced_on_forms():
+    """A real browser-like client without the CSRF token is refused (the matrix's client is not)."""
+    client = Client(enforce_csrf_checks=True)
+    assert client.get(LOGIN).status_code == 200  # sets the CSRF cookie, like a browser
+    response = client.post(LOGIN, {"username": "iemand@example.org", "password": PASSWORD})
+    assert response.status_code == 403

@@ -1,0 +1,154 @@
+"""A demo practice for `make run`: one practitioner, two clients with Pijntest results. Idempotent.
+
+Refuses to run without DEBUG unless --force: the demo logins are printed and well known.
+"""
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lijfwijs.accounts import services as account_services
+from lijfwijs.accounts.models import Consent, ConsentText, User
+from lijfwijs.assessments import engine, registry
+from lijfwijs.assessments.models import Response
+
+PASSWORD = "lijfwijs-demo-2026"
+# A fixed TOTP key, so the demo practitioner can add it to an authenticator app.
+TOTP_KEY_HEX = (
+    "3132333435363738393031323334353637383930"  # "12345678901234567890" (RFC 6238 test key)
+)
+RECOVERY = ["demo-herstel-1", "demo-herstel-2", "demo-herstel-3"]
+
+PRACTITIONER = {
+    "email": "behandelaar@demo.lijfwijs.local",
+    "display_name": "Pieter de Vries",
+    "practice_name": "Praktijk Rugwijs",
+}
+CLIENTS = [
+    {"email": "anna@demo.lijfwijs.local", "display_name": "Anna", "profile": "stress"},
+    {"email": "bram@demo.lijfwijs.local", "display_name": "Bram", "profile": "sleep"},
+]
+
+
+def _answers(
+    instrument: engine.Instrument, rng: random.Random, heavy: str, improvement: int
+) -> dict[str, Any]:
+    """A plausible answer set: one domain heavier, loads easing by `improvement` steps over time."""
+    answers: dict[str, Any] = {}
+    for iid, item in instrument.items.items():
+        if iid.startswith(("redflag.", "crisis.")):
+            answers[iid] = "no"
+        elif iid.startswith("neuro."):
+            answers[iid] = "yes" if rng.random() < 0.5 else "no"
+        elif iid.startswith("domain."):
+            load = 3 if f".{heavy}." in iid else rng.choice([1, 2, 2])
+            load = max(0, load - improvement)
+            answers[iid] = engine.reverse_value(item, load) if item.reverse else load
+        elif iid.startswith("state."):
+            answers[iid] = (
+                max(0, (3 if "sympathetic" in iid else 1) - improvement)
+                if "ventral" not in iid
+                else 1 + improvement
+            )
+        elif iid.startswith("peg."):
+            answers[iid] = max(0, 7 - 2 * improvement + rng.choice([-1, 0, 1]))
+        elif iid.startswith("phq4."):
+            answers[iid] = max(0, 2 - improvement)
+    answers.update(
+        {
+            "pain.duration": "gt1y",
+            "pain.regions": ["lower_back", "neck"],
+            "time.per_day": "10",
+            "goals": ["understand", "less_pain"],
+            "complaints": ["sleep"] if heavy == "sleep" else ["burnout"],
+        }
+    )
+    return answers
+
+
+class Command(BaseCommand):
+    help = "Create the demo practice (one practitioner, two clients with results) and print the logins."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="also without DEBUG (never on a real installation)"
+        )
+
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "load_demo creates accounts with published passwords; run it with DEBUG=1 (or --force)."
+            )
+        with transaction.atomic():
+            practitioner = self._user(PRACTITIONER, User.Role.PRACTITIONER)
+            self._two_factor(practitioner)
+            for n, spec in enumerate(CLIENTS):
+                client = self._user(spec, User.Role.CLIENT)
+                if not Consent.objects.filter(
+                    user=client, kind=ConsentText.Kind.HEALTH_DATA
+                ).exists():
+                    Consent.objects.create(
+                        user=client,
+                        kind=ConsentText.Kind.HEALTH_DATA,
+                        version=ConsentText.current(ConsentText.Kind.HEALTH_DATA).version,
+                    )
+                account_services.grant_access(client, practitioner)
+                self._results(client, spec["profile"], seed=n)
+        self.stdout.write(
+            self.style.SUCCESS("Demo practice ready. Logins (password for all: %s):" % PASSWORD)
+        )
+        self.stdout.write(f"  practitioner  {PRACTITIONER['email']}")
+        self.stdout.write(
+            f"                two-factor key (base32): GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ, or a recovery code: {', '.join(RECOVERY)}"
+        )
+        for spec in CLIENTS:
+            self.stdout.write(f"  client        {spec['email']}")
+
+    def _user(self, spec: dict[str, str], role: str) -> User:
+        user = User.objects.filter(email=spec["email"]).first()
+        if user is None:
+            user = User.objects.create_user(
+                spec["email"],
+                PASSWORD,
+                role=role,
+                display_name=spec["display_name"],
+                practice_name=spec.get("practice_name", ""),
+                email_verified_at=timezone.now(),
+            )
+        return user
+
+    def _two_factor(self, user: User) -> None:
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="demo", key=TOTP_KEY_HEX, confirmed=True)
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name="recovery", defaults={"confirmed": True}
+        )
+        for code in RECOVERY:
+            StaticToken.objects.get_or_create(device=device, token=code)
+
+    def _results(self, client: User, heavy: str, seed: int) -> None:
+        if Response.objects.filter(user=client).exists():
+            return
+        instrument = registry.get("pijntest")
+        rng = random.Random(seed)  # noqa: S311 - demo data, not security
+        for step, days_ago in enumerate((90, 45, 5)):
+            clean, problems = engine.validate(instrument, _answers(instrument, rng, heavy, step))
+            assert not problems, problems  # noqa: S101 - a bug in the demo data itself
+            when = timezone.now() - timedelta(days=days_ago)
+            Response.objects.create(
+                instrument=instrument.id,
+                version=instrument.version,
+                status=Response.Status.COMPLETED,
+                user=client,
+                answers=clean,
+                result=engine.score(instrument, clean),
+                created_at=when,
+                completed_at=when,
+            )
