@@ -12,6 +12,9 @@ from .labels import problem_message
 from .models import Response
 
 PIJNTEST = "pijntest"
+PEG_MEANINGFUL_CHANGE = (
+    1.0  # points on the PEG (anchor-based 1.0-1.75; Reed 2023), docs/clinical.md
+)
 
 
 @dataclass
@@ -247,11 +250,6 @@ def compare(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
             for code in first["domains"]
         ],
     }
-
-
-PEG_MEANINGFUL_CHANGE = (
-    1.0  # points on the PEG (anchor-based 1.0-1.75; Reed 2023), docs/clinical.md
-)
 
 
 def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
