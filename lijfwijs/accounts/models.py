@@ -5,8 +5,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -182,6 +185,10 @@ class PractitionerAccess(models.Model):
         return f"{self.client_id} → {self.practitioner_id} ({self.status})"
 
 
+def invitations_key(email: str) -> str:
+    return f"invitations:{email.lower()}"
+
+
 def invitation_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -280,3 +287,8 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("the access log is append-only")
+
+
+@receiver([post_save, post_delete], sender=Invitation)
+def _forget_invitation_count(sender: type[Invitation], instance: Invitation, **kwargs: Any) -> None:
+    cache.delete(invitations_key(instance.email))

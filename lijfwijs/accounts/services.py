@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +12,15 @@ from django.utils.translation import override
 
 from lijfwijs.core.mail import send_email
 
-from .models import AccessLog, Consent, ConsentText, Invitation, PractitionerAccess, User
+from .models import (
+    AccessLog,
+    Consent,
+    ConsentText,
+    Invitation,
+    PractitionerAccess,
+    User,
+    invitations_key,
+)
 
 VERIFY_SALT = "lijfwijs.accounts.verify-email"
 CHANGE_SALT = "lijfwijs.accounts.change-email"
@@ -172,7 +181,14 @@ def access_log_for(user: User) -> Any:
     return AccessLog.objects.about(user.pk)
 
 
+def pending_invitation_count(user: User) -> int:
+    """For the start page; cached until an invitation to this address changes (see models)."""
+    return cache.get_or_set(
+        invitations_key(user.email), lambda: pending_invitations(user).count(), 60 * 60 * 24
+    )
+
+
 def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
     user = request.user
-    invitations = pending_invitations(user).count() if user.is_client else 0
+    invitations = pending_invitation_count(user) if user.is_client else 0
     return "accounts/_home_panel.html", {"invitations": invitations}

@@ -93,8 +93,10 @@ class Response(models.Model):
         return self.status == self.Status.COMPLETED
 
     def forget_rendered_report(self) -> None:
-        """Drop the cached report pages (the owner or the result changed, or it was deleted)."""
-        cache.delete_many([report_cache_key(self.pk, lang) for lang, _ in settings.LANGUAGES])
+        """Drop what is cached about this response: its report pages and its owner's latest summary."""
+        keys = [report_cache_key(self.pk, lang) for lang, _ in settings.LANGUAGES]
+        keys.append(f"pijntest-latest:{self.user_id}")
+        cache.delete_many(keys)
 
     def definition(self) -> engine.Instrument:
         """The definition at the version this response was started or scored with."""

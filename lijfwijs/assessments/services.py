@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
@@ -252,14 +253,36 @@ def compare(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def latest_key(user_id: int) -> str:
+    return f"pijntest-latest:{user_id}"
+
+
+def latest_summary(user: Any) -> dict[str, Any] | None:
+    """The person's latest Pijntest for their start page, cached until one of their responses changes."""
+
+    def fetch() -> dict[str, Any]:
+        latest = (
+            Response.objects.completed()
+            .filter(user=user, instrument=PIJNTEST)
+            .order_by("-completed_at")
+            .values("pk", "completed_at", "result")
+            .first()
+        )
+        if latest is None:
+            return {"latest": None}
+        return {
+            "latest": {
+                "pk": latest["pk"],
+                "completed_at": latest["completed_at"],
+                "peg": latest["result"]["pain"]["peg"],
+            }
+        }
+
+    return cache.get_or_set(latest_key(user.pk), fetch, timeout=60 * 60 * 24)["latest"]
+
+
 def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
     """The client's start page: their latest Pijntest and where to begin."""
     if not request.user.is_client:
         return None
-    latest = (
-        Response.objects.completed()
-        .filter(user=request.user, instrument=PIJNTEST)
-        .order_by("-completed_at")
-        .first()
-    )
-    return "assessments/_home_panel.html", {"latest": latest}
+    return "assessments/_home_panel.html", {"latest": latest_summary(request.user)}

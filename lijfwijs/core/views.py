@@ -28,7 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
         if path:
             panel = import_string(path)(request)
             if panel is not None:
-                panels.append(render_to_string(panel[0], panel[1], request))
+                # Panels hold no forms: rendered without the request's context processors.
+                panels.append(render_to_string(panel[0], {"user": request.user, **panel[1]}))
     return render(request, "core/dashboard.html", {"panels": panels})
 
 

@@ -337,3 +337,16 @@ def test_answers_are_encrypted_at_rest(client, content):
         (raw,) = cursor.fetchone()
     assert "3to12m" not in raw and "redflag" not in raw
     assert Response.objects.get().answers["pain.duration"] == "3to12m"
+
+
+def test_home_shows_the_latest_result_as_soon_as_it_is_finished(client, content, django_user_model):
+    user = django_user_model.objects.create_user("home@example.org", "a-long-password-1", role="client")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    assert "nog geen Pijntest gedaan" in client.get("/").content.decode()
+    take_test(client, pijntest_answers(**{"peg.pain": 6, "peg.enjoyment": 7, "peg.activity": 6}))
+    html = client.get("/").content.decode()
+    assert "PEG-score van 6,3" in html
+    stored = Response.objects.get()
+    assert stored.user == user
+    stored.delete()
+    assert "nog geen Pijntest gedaan" in client.get("/").content.decode()

@@ -19,7 +19,7 @@ from lijfwijs.accounts.models import Consent, ConsentText, User
 from lijfwijs.assessments import engine, registry
 from lijfwijs.assessments.models import Response
 
-PASSWORD = "lijfwijs-demo-2026"
+PASSWORD = "lijfwijs-demo-2026"  # noqa: S105 - the demo's published password, refused without DEBUG
 # A fixed TOTP key, so the demo practitioner can add it to an authenticator app.
 TOTP_KEY_HEX = (
     "3132333435363738393031323334353637383930"  # "12345678901234567890" (RFC 6238 test key)
@@ -102,7 +102,7 @@ class Command(BaseCommand):
                 account_services.grant_access(client, practitioner)
                 self._results(client, spec["profile"], seed=n)
         self.stdout.write(
-            self.style.SUCCESS("Demo practice ready. Logins (password for all: %s):" % PASSWORD)
+            self.style.SUCCESS(f"Demo practice ready. Logins (password for all: {PASSWORD}):")
         )
         self.stdout.write(f"  practitioner  {PRACTITIONER['email']}")
         self.stdout.write(
