@@ -1,5 +1,6 @@
-"""Lijfwijs benchmark: throughput of one gunicorn sync worker, the pure scoring core, and
-database queries per report view, in one run. See bench/README.md.
+"""Lijfwijs benchmark: throughput of one gunicorn sync worker (anonymous pages and a signed-in
+client's home page), the pure scoring core, the export of a client with a year of data, and
+database queries per report view, export and client home page, in one run. See bench/README.md.
 
 Plain Python, no pytest. Builds a throwaway var dir, migrates and loads content into it, starts
 gunicorn on 127.0.0.1 only, measures, prints one table and cleans up. Exit status 0 when every
@@ -22,21 +23,27 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"  # the only address this harness ever talks to
 PIJNTEST_TOML = "lijfwijs/assessments/instruments/pijntest.toml"
 QUESTION_PATH = "/pijntest/vragen/toestand/"
+LOGIN_PATH = "/account/inloggen/"
+HOME_MARKER = b"home-pijntest"  # the Pijntest panel of a signed-in client's dashboard
+HOME_RESULTS = 5  # completed Pijntests of the client whose home page is loaded
 
 # Targets from the issue.
 QUESTION_SHARE = 0.25  # a test page >= 25% of the /healthz floor
 REPORT_SHARE = 0.50  # a stored report >= 50% of the floor
 SCORINGS_PER_S = 20_000  # pure core, one core
 MAX_REPORT_QUERIES = 5  # per report view, and the same for every report
+HOME_SHARE = 0.20  # a signed-in client's home page >= 20% of the floor
+EXPORT_SECONDS = 1.0  # export of a client with a year of data
 
 
 class BenchError(RuntimeError):
@@ -52,6 +59,8 @@ def log(msg: str) -> None:
 
 
 def bench_env(var_dir: Path) -> dict[str, str]:
+    from cryptography.fernet import Fernet
+
     return {
         "DJANGO_SETTINGS_MODULE": "lijfwijs.settings",
         "LIJFWIJS_VAR_DIR": str(var_dir),
@@ -62,6 +71,8 @@ def bench_env(var_dir: Path) -> dict[str, str]:
         "SECURE_COOKIES": "0",
         "SECURE_HSTS_SECONDS": "0",
         "PIJNTEST_RATE_LIMIT": "1000000",
+        # A fresh key per run for the encrypted fields (the database is thrown away too).
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "LOG_LEVEL": "WARNING",
         # Keep the benchmark on local SQLite and local-memory cache whatever the shell has set.
         "DATABASE_URL": "",
@@ -173,6 +184,185 @@ def count_report_queries(urls: list[str]) -> list[tuple[int, int]]:
         counts.append((pair[0], pair[1]))
     connection.close()
     return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# In process: signed-in clients, their export and the queries of their home page
+
+
+def make_user(email: str, role: str = "client", password: str | None = None) -> Any:
+    """A user; without a password it gets an unusable one (no slow hashing)."""
+    from lijfwijs.accounts.models import User
+
+    return User.objects.create_user(email, password, role=role)
+
+
+def add_results(user: Any, answers: dict[str, Any], count: int) -> None:
+    """`count` completed Pijntest responses of `user`, one a day back from today (bulk_create;
+    every response holds the same valid answer set and its scored result)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lijfwijs.assessments import engine, registry
+    from lijfwijs.assessments.models import Response
+
+    instrument = registry.get("pijntest")
+    clean, problems = engine.validate(instrument, answers)
+    if problems:
+        raise BenchError(f"the benchmark's answer set does not validate in the app: {problems}")
+    result = engine.score(instrument, clean)
+    now = timezone.now()
+    Response.objects.bulk_create(
+        [
+            Response(
+                instrument=instrument.id,
+                version=instrument.version,
+                status=Response.Status.COMPLETED,
+                user=user,
+                answers=clean,
+                result=result,
+                created_at=now - timedelta(days=day),
+                completed_at=now - timedelta(days=day),
+            )
+            for day in range(count)
+        ],
+        batch_size=200,
+    )
+
+
+def add_account_data(user: Any, practitioners: list[Any], log_rows: int) -> None:
+    """Consents, one access grant per practitioner (the last one revoked when there are more than
+    one) and `log_rows` access-log rows about `user`: up to 3 consents (health data, an older
+    withdrawn health-data consent, practitioner access)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lijfwijs.accounts.models import AccessLog, Consent, ConsentText, PractitionerAccess
+
+    def version(kind: str) -> str:
+        text = ConsentText.current(kind)
+        return text.version if text is not None else "1"
+
+    now = timezone.now()
+    health, access = ConsentText.Kind.HEALTH_DATA, ConsentText.Kind.PRACTITIONER_ACCESS
+    consents = [Consent(user=user, kind=health, version=version(health))]
+    if len(practitioners) > 1:
+        consents += [
+            Consent(
+                user=user,
+                kind=health,
+                version=version(health),
+                given_at=now - timedelta(days=400),
+                withdrawn_at=now - timedelta(days=366),
+            ),
+            Consent(user=user, kind=access, version=version(access)),
+        ]
+    Consent.objects.bulk_create(consents)
+    grants = []
+    for i, practitioner in enumerate(practitioners):
+        revoked = len(practitioners) > 1 and i == len(practitioners) - 1
+        grants.append(
+            PractitionerAccess(
+                client=user,
+                practitioner=practitioner,
+                consent_version=version(access),
+                status=PractitionerAccess.Status.REVOKED
+                if revoked
+                else PractitionerAccess.Status.ACTIVE,
+                revoked_at=now if revoked else None,
+            )
+        )
+    PractitionerAccess.objects.bulk_create(grants)
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(
+                at=now - timedelta(minutes=525 * i),  # spread over the year
+                actor_id=practitioners[i % len(practitioners)].pk,
+                actor_email=practitioners[i % len(practitioners)].email,
+                actor_role="practitioner",
+                client_id=user.pk,
+                kind=AccessLog.Kind.PIJNTEST,
+                action=AccessLog.Action.VIEW,
+            )
+            for i in range(log_rows)
+        ],
+        batch_size=500,
+    )
+
+
+def bench_export(answers: dict[str, Any]) -> tuple[float, int, int, int]:
+    """(best seconds of 3, bytes, queries for 10 responses, queries for 365 responses): the export
+    of a client with a year of data (365 responses, 3 consents, 3 access grants, 1,000 access-log
+    rows) and the query count of a small client (10 responses, 1 consent, 1 grant, 10 log rows)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lijfwijs.accounts.exporting import export_user
+
+    practitioners = [make_user(f"bench-p{i}@bench.invalid", "practitioner") for i in range(3)]
+    small = make_user("bench-export-10@bench.invalid")
+    add_results(small, answers, 10)
+    add_account_data(small, practitioners[:1], 10)
+    year = make_user("bench-export-365@bench.invalid")
+    add_results(year, answers, 365)
+    add_account_data(year, practitioners, 1000)
+
+    queries = []
+    for user, responses, consents, grants, log_rows in (
+        (small, 10, 1, 1, 10),
+        (year, 365, 3, 3, 1000),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            data = json.loads(json.dumps(export_user(user)))
+        queries.append(len(ctx.captured_queries))
+        # A fast export that leaves data out must not pass (docs/export.md gives the shape).
+        got = (
+            len(data.get("assessments", {}).get("responses", [])),
+            len(data.get("account", {}).get("consents", [])),
+            len(data.get("account", {}).get("practitioner_access", [])),
+            len(data.get("account", {}).get("access_log", [])),
+        )
+        if got != (responses, consents, grants, log_rows):
+            raise BenchError(
+                f"the export of {user.email} holds {got} (responses, consents, access grants, "
+                f"access-log rows); stored were {(responses, consents, grants, log_rows)}"
+            )
+
+    best, size = float("inf"), 0
+    for _ in range(3):
+        start = time.perf_counter()
+        body = json.dumps(export_user(year))
+        best = min(best, time.perf_counter() - start)
+        size = len(body)
+    connection.close()
+    return best, size, queries[0], queries[1]
+
+
+def count_home_queries(answers: dict[str, Any]) -> tuple[int, int]:
+    """Queries of the signed-in home page of a client with 1 result and one with 50 (the test
+    client, force_login; the second view counts, after the first has stored the session)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (1, 50):
+        user = make_user(f"bench-home-{n}@bench.invalid")
+        add_results(user, answers, n)
+        client = Client(HTTP_HOST=HOST)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        for view in ("first", "counted"):
+            with CaptureQueriesContext(connection) as ctx:
+                resp = client.get("/")
+            if resp.status_code != 200:
+                raise BenchError(f"GET / as a client (in process, {view}) gave {resp.status_code}")
+            if HOME_MARKER not in resp.content:
+                raise BenchError(f"GET / as a client (in process) has no {HOME_MARKER!r}")
+        counts.append(len(ctx.captured_queries))
+    connection.close()
+    return counts[0], counts[1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,6 +495,41 @@ def draft_cookie(port: int) -> str:
         raise BenchError(
             f"POST /pijntest/begin/ redirected to {location!r}, not to a question page"
         )
+    return f"csrftoken={csrf_cookie}; sessionid={session}"
+
+
+def login_cookie(port: int, email: str, password: str) -> str:
+    """Sign in through the running server like a browser; return the Cookie header of the session."""
+    status, _, body, cookies = request(port, "GET", LOGIN_PATH)
+    if status != 200:
+        raise BenchError(f"GET {LOGIN_PATH} gave {status}")
+    csrf_cookie = cookie_value(cookies, "csrftoken")
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if not csrf_cookie or not match:
+        raise BenchError(f"GET {LOGIN_PATH} gave no csrftoken cookie or no csrfmiddlewaretoken")
+    form = urlencode(
+        {"csrfmiddlewaretoken": match.group(1).decode(), "username": email, "password": password}
+    )
+    status, headers, body, cookies = request(
+        port,
+        "POST",
+        LOGIN_PATH,
+        headers={
+            "Cookie": f"csrftoken={csrf_cookie}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body=form,
+    )
+    session = cookie_value(cookies, "sessionid")
+    if status != 302 or not session:
+        raise BenchError(
+            f"POST {LOGIN_PATH} gave {status} (expected 302 with a session): {body[:300]!r}"
+        )
+    location = urlsplit(headers.get("Location", "")).path
+    if location != "/":
+        raise BenchError(f"POST {LOGIN_PATH} redirected to {location!r}, not to /")
+    # Django rotates the CSRF token on login; keep the new one, as a browser would.
+    csrf_cookie = cookie_value(cookies, "csrftoken") or csrf_cookie
     return f"csrftoken={csrf_cookie}; sessionid={session}"
 
 
@@ -455,15 +680,26 @@ def main(argv: list[str] | None = None) -> int:
         django.setup()
         report_urls = make_reports(clean, count=2)
         query_counts = count_report_queries(report_urls)
+        log("export of a client with a year of data: best of 3")
+        export_s, export_bytes, export_q_small, export_q_year = bench_export(clean)
+        home_queries = count_home_queries(clean)
+        # The client whose home page is loaded through the server.
+        home_email, home_password = "bench-client@bench.invalid", "bench-client-password-2026"
+        add_results(make_user(home_email, password=home_password), clean, HOME_RESULTS)
+        from django.db import connection
+
+        connection.close()
 
         port = free_port()
         server = start_gunicorn(port, log_path)
         wait_ready(port, server, log_path)
         cookie = draft_cookie(port)
+        client_cookie = login_cookie(port, home_email, home_password)
         targets = [
             ("/healthz", "/healthz", {}, b"ok"),
             ("question page", QUESTION_PATH, {"Cookie": cookie}, b"<form"),
             ("stored report", report_urls[0], {}, b"<html"),
+            ("client home", "/", {"Cookie": client_cookie}, HOME_MARKER),
         ]
         for _name, path, headers, marker in targets:
             check_page(port, path, headers, marker)
@@ -485,6 +721,12 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as exc:
         print(f"bench: harness error: {exc}", file=sys.stderr)
         return 1
+    except Exception:  # e.g. an app error in process (a view, the ORM, the export): say where
+        print(
+            "bench: harness error: unexpected exception:\n" + traceback.format_exc(),
+            file=sys.stderr,
+        )
+        return 1
     finally:
         if server is not None:
             stop_gunicorn(server)
@@ -502,6 +744,7 @@ def main(argv: list[str] | None = None) -> int:
         and len({cached for _, cached in query_counts}) == 1
     )
     q_ok = constant and max(flat) <= MAX_REPORT_QUERIES
+    h_share = rates["client home"] / floor
     rows = [
         ("/healthz req/s (floor)", f"{floor:,.0f}", "-", "-"),
         ("question page req/s", f"{rates['question page']:,.0f}", "-", "-"),
@@ -518,6 +761,13 @@ def main(argv: list[str] | None = None) -> int:
             f">= {REPORT_SHARE:.0%}",
             verdict(r_share >= REPORT_SHARE),
         ),
+        ("client home req/s", f"{rates['client home']:,.0f}", "-", "-"),
+        (
+            "client home % of floor",
+            f"{h_share:.0%}",
+            f">= {HOME_SHARE:.0%}",
+            verdict(h_share >= HOME_SHARE),
+        ),
         (
             "scorings/s (pure core)",
             f"{scorings:,.0f}",
@@ -530,6 +780,24 @@ def main(argv: list[str] | None = None) -> int:
             f"constant, <= {MAX_REPORT_QUERIES}",
             verdict(q_ok),
         ),
+        (
+            "export of a client with a year of data",
+            f"{export_s:.3f} s ({export_bytes / 1e6:.1f} MB)",
+            f"< {EXPORT_SECONDS:g} s",
+            verdict(export_s < EXPORT_SECONDS),
+        ),
+        (
+            "export queries (10 / 365 responses)",
+            f"{export_q_small} / {export_q_year}",
+            "constant",
+            verdict(export_q_small == export_q_year),
+        ),
+        (
+            "queries per client home (1 / 50 results)",
+            f"{home_queries[0]} / {home_queries[1]}",
+            "constant",
+            verdict(home_queries[0] == home_queries[1]),
+        ),
     ]
     print(
         f"Lijfwijs bench: 1 gunicorn sync worker on {HOST}, load by "
@@ -538,6 +806,7 @@ def main(argv: list[str] | None = None) -> int:
         + f"; Python {platform.python_version()}, {os.cpu_count()} CPUs"
     )
     print(f"question page: {QUESTION_PATH} (draft session); stored report: {report_urls[0]}")
+    print(f"client home: / (signed in through {LOGIN_PATH}, a client with {HOME_RESULTS} results)")
     print()
     print_table(rows)
     print()
