@@ -92,6 +92,7 @@ class BrowserTab:
     base_url: str
     requests: list[str] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)  # sub-resources (CSS, icons) that failed
+    console: list[str] = field(default_factory=list)  # "type: text" of every console message
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -103,6 +104,13 @@ class BrowserTab:
         # ERR_ABORTED: the page navigated on while it loaded (a click), not a broken resource
         if "ERR_ABORTED" not in (request.failure or ""):
             self.broken.append(f"{request.url}: {request.failure}")
+
+    def on_console(self, message) -> None:
+        self.console.append(f"{message.type}: {message.text}")
+
+    def csp_violations(self) -> list[str]:
+        """What Chromium reported as blocked by the Content Security Policy."""
+        return [m for m in self.console if "Content Security Policy" in m]
 
     def on_response(self, response) -> None:
         # pages may answer 422 (a form with errors); sub-resources must all load
@@ -126,19 +134,38 @@ class BrowserTab:
         return foreign
 
 
+# Reports every CSP violation of a document to the console (Chromium also logs its own message);
+# init scripts come in through the DevTools protocol, so the page's CSP does not stop this one.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', e => console.error(
+    'Content Security Policy violation: ' + e.violatedDirective + ' blocked ' +
+    (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));
+"""
+
+
 @pytest.fixture
 def open_tab(browser, live_server, served_static) -> Iterator[Callable[..., BrowserTab]]:
-    """open_tab(viewport, locale) -> a BrowserTab in a fresh context (no cookies from other tests)."""
+    """open_tab(viewport, locale, axe) -> a BrowserTab in a fresh context (no cookies from other tests).
+
+    The site sends a strict CSP (script-src 'self', no inline scripts). axe-core is injected with
+    Playwright's add_script_tag, an inline script the CSP blocks; so a tab that runs axe needs
+    `axe=True`: a context with bypass_csp, which switches the page's CSP off. Such a tab cannot
+    notice CSP violations: they are checked in tabs without it (see tab.csp_violations()).
+    """
     contexts = []
 
-    def _open(viewport: dict[str, int] = DESKTOP, locale: str = "nl-NL") -> BrowserTab:
-        context = browser.new_context(viewport=viewport, locale=locale)
+    def _open(
+        viewport: dict[str, int] = DESKTOP, locale: str = "nl-NL", *, axe: bool = False
+    ) -> BrowserTab:
+        context = browser.new_context(viewport=viewport, locale=locale, bypass_csp=axe)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         tab = BrowserTab(page=None, base_url=live_server.url)
         context.on("request", tab.on_request)
         context.on("requestfailed", tab.on_request_failed)
         context.on("response", tab.on_response)
+        context.on("console", tab.on_console)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         tab.page = context.new_page()
         return tab
 

@@ -1,16 +1,33 @@
-"""The Pijntest in a real browser: the normal path, the safety path, validation and English.
+"""The Pijntest in a real browser: the normal path, the safety path, validation, English, and
+the whole flow under the site's real Content Security Policy.
 
-Every test also checks that no request leaves the server (no CDN, fonts or trackers), that
-the page does not scroll sideways, and runs axe-core (WCAG 2.1 A/AA) on the key pages.
+Every test also checks that no request leaves the server (no CDN, fonts or trackers) and that
+the page does not scroll sideways; the tests that run axe-core (WCAG 2.1 A/AA) on the key pages
+open their tab with axe=True, which bypasses the CSP (see e2e/conftest.py); the others run
+under the CSP and check that the browser blocked nothing.
 """
 
-import json
 import re
 
 import pytest
 
-from e2e.conftest import AXE, DESKTOP, PHONE, missing_tools
-from lijfwijs.assessments import registry
+from e2e.conftest import DESKTOP, PHONE, missing_tools
+from e2e.helpers import (
+    answer_page,
+    assert_accessible,
+    assert_fits_the_screen,
+    assert_stays_on_the_server,
+    assert_styled,
+    checked,
+    fieldsets,
+    follow,
+    press_start,
+    report_section,
+    section_of,
+    start,
+    submit,
+    walk_to_report,
+)
 
 _reason = missing_tools()
 if _reason:
@@ -18,185 +35,13 @@ if _reason:
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SECTIONS = [s.id for s in registry.get("pijntest").sections]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers
-
-
-def section_of(page) -> str:
-    match = re.search(r"/pijntest/vragen/([^/]+)/$", page.url)
-    return match.group(1) if match else ""
-
-
-def submit(page, action: str = "next"):
-    """Press one of the form buttons and wait for the next page; returns its HTTP response."""
-    with page.expect_navigation() as nav:
-        page.locator(f'form button[name="action"][value="{action}"]').click()
-    return nav.value
-
-
-def fieldsets(page) -> list[dict]:
-    return page.evaluate(
-        """() => [...document.querySelectorAll('form fieldset')].map(fs => {
-            const inputs = [...fs.querySelectorAll('input')];
-            return {name: inputs[0].name, type: inputs[0].type,
-                    options: inputs.map(i => ({id: i.id, value: i.value}))};
-        })"""
-    )
-
-
-def checked(page) -> dict[str, list[str]]:
-    """{item id: [checked values]} of the form on the page."""
-    return page.evaluate(
-        """() => {
-            const out = {};
-            for (const i of document.querySelectorAll('form input[type=radio], form input[type=checkbox]')) {
-                out[i.name] = out[i.name] || [];
-                if (i.checked) out[i.name].push(i.value);
-            }
-            return out;
-        }"""
-    )
-
-
-def answer_page(
-    page, choices: dict[str, str | list[str]] | None = None, *, only: bool = False
-) -> dict[str, list[str]]:
-    """Answer the page by clicking labels, like a person would.
-
-    Items in `choices` get those values; other radio groups get "no" for yes/no questions (no
-    red flags) and otherwise an option that varies with the position on the page, unless
-    `only` (then they stay empty); optional checkbox groups are left empty. Returns what
-    should now be checked.
-    """
-    choices = choices or {}
-    expected = {}
-    for n, fs in enumerate(fieldsets(page)):
-        values = [o["value"] for o in fs["options"]]
-        if fs["name"] in choices:
-            wanted = choices[fs["name"]]
-            wanted = [wanted] if isinstance(wanted, str) else list(wanted)
-        elif fs["type"] == "radio" and not only:
-            wanted = ["no"] if "no" in values else [values[(n + 1) % len(values)]]
-        else:
-            wanted = []
-        for value in wanted:
-            option = fs["options"][values.index(value)]
-            page.locator(f'label[for="{option["id"]}"]').click()
-        expected[fs["name"]] = wanted
-    got = checked(page)
-    assert got == expected, f"clicking the labels did not check the answers on {page.url}"
-    return expected
-
-
-def assert_fits_the_screen(page) -> None:
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], (
-        f"{page.url} scrolls sideways: content {widths[0]}px in a {widths[1]}px window"
-    )
-
-
-def assert_accessible(page, what: str) -> None:
-    """axe-core, WCAG 2.1 A and AA: no serious or critical violation."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    results = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    bad = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
-    minor = [v for v in results["violations"] if v not in bad]
-    if minor:  # shown with -s or next to a failure; they do not fail the test
-        print(f"axe on {what}: minor/moderate:\n" + describe_violations(minor))
-    if bad:
-        pytest.fail(
-            f"axe: {len(bad)} serious/critical violation(s) on {what} ({page.url}):\n"
-            + describe_violations(bad),
-            pytrace=False,
-        )
-
-
-def describe_violations(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({v['helpUrl']})")
-        for node in v["nodes"][:10]:
-            lines.append(f"    {json.dumps(node['target'])}: {node['html'][:200]}")
-            if node.get("failureSummary"):
-                lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
-    return "\n".join(lines)
-
-
-def assert_stays_on_the_server(tab) -> None:
-    """Every request went to the live server (tel: links are no requests), and none failed."""
-    assert tab.requests, "no requests were recorded"
-    foreign = tab.foreign_requests()
-    assert not foreign, f"requests left the server {tab.base_url}: {foreign}"
-    assert not tab.broken, f"sub-resources failed to load: {tab.broken}"
-
-
-def assert_styled(page) -> None:
-    """The site's stylesheet is loaded (else the phone and contrast checks would mean little)."""
-    rules = page.evaluate(
-        "() => [...document.styleSheets].filter(s => s.href && s.href.includes('/static/'))"
-        ".map(s => s.cssRules.length)"
-    )
-    assert rules and all(rules), f"the stylesheet did not load on {page.url}: {rules}"
-
-
-def start(tab, prefix: str = ""):
-    page = tab.page
-    response = page.goto(tab.url(f"{prefix}/pijntest/"))
-    assert response.status == 200
-    return page
-
-
-def press_start(page) -> None:
-    with page.expect_navigation() as nav:
-        page.locator('main form[action$="/pijntest/begin/"] button[type="submit"]').click()
-    assert nav.value.status == 200
-    assert section_of(page) == SECTIONS[0]
-
-
-def walk_to_report(
-    page, choices: dict[str, str | list[str]] | None = None, *, until: str = ""
-) -> None:
-    """Answer the pages from the current one up to (not including) `until`, or to the report."""
-    while section_of(page) and section_of(page) != until:
-        here = section_of(page)
-        assert_fits_the_screen(page)
-        answer_page(page, choices)
-        response = submit(page)
-        assert response.status == 200, f"{here}: {response.status}"
-        assert section_of(page) != here, f"{here} did not accept the answers"
-
-
-def report_section(page, heading: str):
-    return page.locator("main section").filter(
-        has=page.get_by_role("heading", name=heading, exact=True)
-    )
-
-
-def follow(page, link) -> str:
-    """Open a link from the report: it must be a real page with a heading. Returns the heading."""
-    href = link.get_attribute("href")
-    with page.expect_navigation() as nav:
-        link.click()
-    assert nav.value.status == 200, f"{href}: {nav.value.status}"
-    h1 = page.locator("main h1")
-    assert h1.count() == 1 and h1.inner_text().strip(), f"{href} has no heading"
-    assert_fits_the_screen(page)
-    return h1.inner_text()
-
 
 # ---------------------------------------------------------------------------------------------
 # Tests
 
 
 def test_normal_path_on_a_phone(open_tab, content):
-    tab = open_tab(viewport=PHONE)
+    tab = open_tab(viewport=PHONE, axe=True)
     page = start(tab)
     assert page.locator("html").get_attribute("lang") == "nl"
     assert_styled(page)
@@ -315,7 +160,7 @@ def test_normal_path_on_a_phone(open_tab, content):
 
 
 def test_safety_path_shows_the_crisis_and_urgent_panels_first(open_tab, content):
-    tab = open_tab(viewport=DESKTOP)
+    tab = open_tab(viewport=DESKTOP, axe=True)
     page = start(tab)
     press_start(page)
     answer_page(page, {"redflag.saddle": "yes"})
@@ -365,7 +210,7 @@ def test_safety_path_shows_the_crisis_and_urgent_panels_first(open_tab, content)
 
 
 def test_validation_on_the_pain_page(open_tab):
-    tab = open_tab(viewport=PHONE)
+    tab = open_tab(viewport=PHONE, axe=True)
     page = start(tab)
     press_start(page)
     page.goto(tab.url("/pijntest/vragen/pijn/"))
@@ -416,6 +261,7 @@ def test_english_flow_reaches_an_english_report(open_tab, content):
     assert page.get_by_role("heading", level=1).inner_text() == "Your safety first"
     walk_to_report(page)
     assert re.search(r"/en/pijntest/uitslag/[^/]+/$", page.url), page.url
+    assert not tab.csp_violations(), tab.csp_violations()  # this tab runs under the real CSP
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("main table tbody tr").count() == 6
     assert_fits_the_screen(page)
@@ -439,3 +285,41 @@ def test_english_flow_reaches_an_english_report(open_tab, content):
             pytrace=False,
         )
     assert_stays_on_the_server(tab)
+
+
+def test_the_pijntest_runs_under_the_real_csp(open_tab, content):
+    """No bypass_csp here: the site's own CSP applies, and the browser blocks nothing on the way
+    through the Pijntest, the report, an exercise, an article and the account forms."""
+    tab = open_tab(viewport=DESKTOP)
+    page = tab.page
+    documents = []
+    page.on(
+        "response", lambda r: documents.append(r) if r.request.resource_type == "document" else None
+    )
+    page = start(tab)
+    press_start(page)
+    walk_to_report(page)
+    assert re.search(r"/pijntest/uitslag/[^/]+/$", page.url), page.url
+    report_url = page.url
+    follow(page, report_section(page, "Drie oefeningen om mee te beginnen").locator("a").first)
+    page.goto(report_url)
+    follow(page, report_section(page, "Om te lezen").locator("a").first)
+    for path in ("/account/registreren/", "/account/inloggen/", "/oefeningen/", "/kennisbank/"):
+        assert page.goto(tab.url(path)).status == 200, path
+    assert len(documents) > 15
+    for response in documents:
+        policy = response.headers.get("content-security-policy", "")
+        assert "script-src 'self'" in policy, f"{response.url}: CSP {policy!r}"
+    assert not tab.csp_violations(), "the CSP blocked something:\n" + "\n".join(
+        tab.csp_violations()
+    )
+    assert_stays_on_the_server(tab)
+
+    # the check can fail: an inline script added now is blocked, and reported
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        page.evaluate(
+            "() => { const s = document.createElement('script');"
+            " s.textContent = 'window.inlineRan = true'; document.head.append(s); }"
+        )
+    assert page.evaluate("() => window.inlineRan") is None
+    assert tab.csp_violations()

@@ -2,6 +2,7 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 
 from lijfwijs.api.api import api
@@ -10,7 +11,7 @@ from lijfwijs.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
-    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("api/docs", require_safe(RedirectView.as_view(url="/api/v1/docs", permanent=False))),
 ]
 
 urlpatterns += i18n_patterns(

@@ -26,6 +26,11 @@ class EmailLoginForm(AuthenticationForm):
         "inactive": _("Dit account is niet actief."),
     }
 
+    def clean_username(self) -> str:
+        # One spelling per address (addresses are stored lower-case): django-axes counts failures
+        # per username + IP, so "Anna@…" and "anna@…" must not be counted apart.
+        return self.cleaned_data["username"].lower()
+
 
 class PasswordFieldsMixin:
     def clean_password2(self) -> str:
@@ -85,10 +90,18 @@ class RegistrationForm(PasswordFieldsMixin, forms.Form):
     def clean_consent_version(self) -> str:
         version = self.cleaned_data["consent_version"]
         if version != self.consent_text.version:
-            raise forms.ValidationError(
+            # The version is a hidden field, whose errors nobody sees: the message goes with the
+            # checkbox, which is shown unticked, and the form now carries the current version
+            # (otherwise every later submit would fail on the stale one).
+            data = self.data.copy()
+            data["consent_version"] = self.consent_text.version
+            data.pop("consent", None)
+            self.data = data
+            self.add_error(
+                "consent",
                 _(
                     "De toestemmingstekst is net gewijzigd. Lees hem opnieuw en vink het vakje weer aan."
-                )
+                ),
             )
         return version
 

@@ -6,9 +6,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 LOGIN_AT = "_login_at"
@@ -37,8 +40,13 @@ class SessionPolicyMiddleware:
             login_at = request.session.get(LOGIN_AT, now)
             if now - seen > idle or (absolute is not None and now - login_at > absolute):
                 logout(request)
+                # MessageMiddleware runs inside this one, so it has not set up the request's
+                # message storage yet: do its two steps here.
+                request._messages = default_storage(request)  # type: ignore[attr-defined]
                 messages.info(request, _("Je sessie is verlopen. Log opnieuw in."))
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                response = redirect_to_login(request.get_full_path())
+                request._messages.update(response)  # type: ignore[attr-defined]
+                return response
             if now - seen >= SEEN_RESOLUTION or SEEN_AT not in request.session:
                 request.session[SEEN_AT] = now
             request.session.setdefault(LOGIN_AT, now)
@@ -72,5 +80,8 @@ class RequireTwoFactorMiddleware:
         ):
             if request.path_info.startswith("/api/"):
                 return JsonResponse({"detail": "Two-factor authentication required."}, status=403)
-            return redirect("accounts:two_factor")
+            target = reverse("accounts:two_factor")
+            if request.method == "GET":  # come back here afterwards (the login's `next`)
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
         return self.get_response(request)

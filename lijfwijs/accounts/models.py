@@ -1,6 +1,7 @@
 """People of Lijfwijs, their consents, practitioner access and the access log."""
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -113,7 +114,16 @@ class ConsentText(models.Model):
 
     @classmethod
     def current(cls, kind: str) -> "ConsentText":
-        return cls.objects.filter(kind=kind).order_by("-published_at", "-id").first()  # type: ignore[return-value]
+        """The newest version; read from the shipped files first if they were never loaded."""
+        text = cls.objects.filter(kind=kind).order_by("-published_at", "-id").first()
+        if text is None:
+            from .content import load
+
+            load()
+            text = cls.objects.filter(kind=kind).order_by("-published_at", "-id").first()
+        if text is None:
+            raise LookupError(f"no consent text of kind {kind} ships with Lijfwijs")
+        return text
 
 
 class Consent(models.Model):
@@ -238,6 +248,10 @@ class AccessLogQuerySet(models.QuerySet["AccessLog"]):
         """Remove rows older than `before` (retention); the only way rows ever leave the log."""
         old = self.filter(at__lt=before)
         return old._raw_delete(old.db)  # type: ignore[attr-defined]
+
+    def prune_expired(self) -> int:
+        """Retention: remove the rows older than ACCESS_LOG_RETENTION_DAYS (default 5 years)."""
+        return self.prune(timezone.now() - timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS))
 
     def about(self, client_id: int) -> "AccessLogQuerySet":
         return self.filter(client_id=client_id)

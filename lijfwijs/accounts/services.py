@@ -2,12 +2,14 @@
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import override
 
 from lijfwijs.core.mail import send_email
@@ -192,3 +194,47 @@ def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
     user = request.user
     invitations = pending_invitation_count(user) if user.is_client else 0
     return "accounts/_home_panel.html", {"invitations": invitations}
+
+
+def has_health_consent(user: Any) -> bool:
+    """Whether health data may be stored for this person now."""
+    return (
+        bool(user and user.is_authenticated)
+        and Consent.objects.filter(
+            user=user, kind=ConsentText.Kind.HEALTH_DATA, withdrawn_at__isnull=True
+        ).exists()
+    )
+
+
+def give_health_consent(user: User) -> Consent:
+    version = ConsentText.current(ConsentText.Kind.HEALTH_DATA).version
+    try:
+        with transaction.atomic():
+            return Consent.objects.create(
+                user=user, kind=ConsentText.Kind.HEALTH_DATA, version=version
+            )
+    except IntegrityError:
+        return Consent.objects.get(
+            user=user, kind=ConsentText.Kind.HEALTH_DATA, withdrawn_at__isnull=True
+        )
+
+
+@transaction.atomic
+def withdraw_health_consent(user: User) -> bool:
+    """Withdrawal stops the processing: the person's health data is erased (every app that keeps
+    some names an `erase_user_health_data` function in its AppConfig) and no practitioner keeps
+    access. The account itself stays, so consent can be given again later."""
+    now = timezone.now()
+    changed = Consent.objects.filter(
+        user=user, kind=ConsentText.Kind.HEALTH_DATA, withdrawn_at__isnull=True
+    ).update(withdrawn_at=now)
+    if not changed:
+        return False
+    for config in apps.get_app_configs():
+        path = getattr(config, "erase_user_health_data", None)
+        if path:
+            import_string(path)(user)
+    PractitionerAccess.objects.active().filter(client=user).update(
+        status=PractitionerAccess.Status.REVOKED, revoked_at=now
+    )
+    return True

@@ -18,6 +18,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -28,6 +30,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 RECOVERY_CODES = 10
+APP_CODE_DIGITS = 6  # TOTPDevice's default, used for every device made here
 
 
 class CodeForm(forms.Form):
@@ -66,12 +69,28 @@ def _new_recovery_codes(user: Any) -> list[str]:
 
 def _verify(user: Any, code: str) -> Any:
     code = code.strip().replace(" ", "").lower()
+    # An app code (six digits) goes only to the app, a recovery code (ten hex characters) only to
+    # the recovery codes: django-otp throttles a device after every failure, so a mistyped app
+    # code must not block the recovery code typed right after it (nor the other way round).
+    app_code = code.isdigit() and len(code) == APP_CODE_DIGITS
     for device in devices_for_user(user, confirmed=True):
+        if isinstance(device, StaticDevice) == app_code:
+            continue
         if device.verify_token(
             code
         ):  # TOTP: a used code is refused again; static codes are deleted
             return device
     return None
+
+
+def _next_page(request: HttpRequest) -> str:
+    """Where to go after the second factor: `next` when it is a page of this site, else home."""
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
 
 
 @login_required
@@ -87,7 +106,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             device = _verify(user, form.cleaned_data["code"])
             if device is not None:
                 otp_login(request, device)
-                return redirect(request.GET.get("next") or "home")
+                return redirect(_next_page(request))
             form.add_error(
                 "code",
                 _("Deze code klopt niet of is al gebruikt. Probeer de volgende code uit je app."),

@@ -37,4 +37,5 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("verwijderen/", views.delete_account, name="delete"),
     path("inzage/", views.access_log, name="access_log"),
+    path("toestemming/", views.health_consent, name="health_consent"),
 ]

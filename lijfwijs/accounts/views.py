@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import access, services, two_factor
 from .exporting import export_user
@@ -67,6 +67,7 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     user = services.verify_email(token)
     return render(
@@ -74,22 +75,31 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-class LoginView(auth_views.LoginView):
+FORM_METHODS = ["get", "post", "head", "options"]  # a form page: PUT, PATCH, DELETE are 405
+
+
+class RejectedFormIs422:
+    """A rejected form re-renders with 422, as on every other page."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)  # type: ignore[misc]
+        response.status_code = 422
+        return response
+
+
+class LoginView(RejectedFormIs422, auth_views.LoginView):
+    http_method_names = FORM_METHODS
     form_class = EmailLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        response = super().form_invalid(form)
-        response.status_code = 422
-        return response
 
 
 class LogoutView(auth_views.LogoutView):
     next_page = reverse_lazy("home")
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(RejectedFormIs422, auth_views.PasswordResetView):
+    http_method_names = FORM_METHODS
     form_class = LijfwijsPasswordResetForm
     template_name = "accounts/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
@@ -99,16 +109,24 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(RejectedFormIs422, auth_views.PasswordResetConfirmView):
+    http_method_names = FORM_METHODS
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Django's view answers a bad link itself, before the method check: check first.
+        if (request.method or "").lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(RejectedFormIs422, auth_views.PasswordChangeView):
+    http_method_names = FORM_METHODS
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:settings")
 
@@ -140,7 +158,9 @@ def _settings_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
     forms.setdefault("grant", GrantAccessForm(prefix="grant"))
     return {
         **forms,
-        "accesses": access.practitioners_of(user),
+        # Who has access now (revoked ones are in the export); the template's "Niemand." needs
+        # an empty list when every access was revoked.
+        "accesses": access.practitioners_of(user).active(),
         "invitations": services.pending_invitations(user),
         "consents": user.consents.all(),
         "access_text": ConsentText.current(ConsentText.Kind.PRACTITIONER_ACCESS),
@@ -203,6 +223,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
     user = services.confirm_email_change(token)
     return render(
@@ -248,6 +269,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def access_log(request: HttpRequest) -> HttpResponse:
     rows = services.access_log_for(request.user)[:500]
     return render(
@@ -255,3 +277,23 @@ def access_log(request: HttpRequest) -> HttpResponse:
         "accounts/access_log.html",
         {"rows": rows, "kinds": AccessLog.Kind, "actions": AccessLog.Action},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def health_consent(request: HttpRequest) -> HttpResponse:
+    """Give or withdraw consent for health data: as easy one way as the other."""
+    text = ConsentText.current(ConsentText.Kind.HEALTH_DATA)
+    given = services.has_health_consent(request.user)
+    if request.method == "POST":
+        if request.POST.get("action") == "withdraw" and given:
+            services.withdraw_health_consent(request.user)
+            messages.success(
+                request,
+                _("Je toestemming is ingetrokken en je gezondheidsgegevens zijn verwijderd."),
+            )
+        elif request.POST.get("action") == "give" and not given:
+            services.give_health_consent(request.user)
+            messages.success(request, _("Dank je. We bewaren je uitslagen weer in je account."))
+        return redirect("accounts:settings")
+    return render(request, "accounts/health_consent.html", {"text": text, "given": given})

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -13,6 +14,7 @@ api = NinjaAPI(
     description="Lijfwijs REST API. Errors are JSON: `detail`, and `errors` with a message per field or item id.",
     urls_namespace="api",
     docs_url="/docs",
+    docs_decorator=require_safe,
 )
 api.add_router("/", assessments_router)
 

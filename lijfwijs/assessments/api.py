@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.utils import check_csrf
 from pydantic import Field
 
 from lijfwijs.core.i18n import current_language, pick
@@ -79,7 +80,15 @@ def get_instrument(request: HttpRequest, instrument_id: str) -> dict[str, Any]:
 
 @router.post(
     "/instruments/{instrument_id}/responses",
-    response={200: ResponseOut, 201: ResponseOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        200: ResponseOut,
+        201: ResponseOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        415: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     summary="Submit a complete answer set; scored at once",
     description=(
         "Anonymous use is allowed and rate-limited per address. Send an `Idempotency-Key` header to make "
@@ -87,6 +96,11 @@ def get_instrument(request: HttpRequest, instrument_id: str) -> dict[str, Any]:
     ),
 )
 def submit_response(request: HttpRequest, instrument_id: str, payload: AnswersIn) -> Status:
+    if request.user.is_authenticated and check_csrf(request) is not None:
+        # A signed-in browser's cookie must not let another site store a result in that account.
+        return Status(403, {"detail": "CSRF check failed: send the X-CSRFToken header."})
+    if request.content_type != "application/json":
+        return Status(415, {"detail": "Send the answers as application/json."})
     instrument = _instrument(instrument_id)
     if not request.user.is_authenticated and not hit(
         "api-submit",

@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from lijfwijs.accounts.services import has_health_consent
+
 from . import engine, registry
 from .labels import problem_message
 from .models import Response
@@ -80,12 +82,13 @@ def first_open_section(instrument: engine.Instrument, answers: dict[str, Any]) -
 
 
 def start_draft(instrument_id: str, language: str, user: Any = None) -> Response:
+    """A new draft; it belongs to the person only if they consent to storing health data now."""
     instrument = registry.get(instrument_id)
     return Response.objects.create(
         instrument=instrument.id,
         version=instrument.version,
         language=language,
-        user=user if user is not None and user.is_authenticated else None,
+        user=user if has_health_consent(user) else None,
     )
 
 
@@ -195,7 +198,7 @@ def submit(
                 language=language,
                 answers=clean,
                 result=engine.score(instrument, clean),
-                user=user if user is not None and user.is_authenticated else None,
+                user=user if has_health_consent(user) else None,
                 idempotency_key=idempotency_key,
                 completed_at=now,
             )
@@ -286,3 +289,10 @@ def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
     if not request.user.is_client:
         return None
     return "assessments/_home_panel.html", {"latest": latest_summary(request.user)}
+
+
+def erase_user_health_data(user: Any) -> None:
+    """The person withdrew consent for their health data: their responses go (one by one, so the
+    cached report pages go with them)."""
+    for response in Response.objects.filter(user=user):
+        response.delete()

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.core.i18n import current_language
 from lijfwijs.core.ratelimit import client_address, hit
@@ -38,6 +38,7 @@ def _report_url(response_id: str) -> str:
 
 
 @never_cache
+@require_safe
 def start(request: HttpRequest) -> HttpResponse:
     draft = _draft(request)
     resume = None
@@ -112,6 +113,7 @@ def _forward(request: HttpRequest, draft: Response, following: str | None) -> Ht
 
 
 @never_cache
+@require_safe
 def report(request: HttpRequest, response_id: str) -> HttpResponse:
     if not TOKEN.fullmatch(response_id):
         raise Http404("no such response")
@@ -148,6 +150,7 @@ def report(request: HttpRequest, response_id: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def my_results(request: HttpRequest) -> HttpResponse:
     results = list(
         access.visible_responses(request)
@@ -159,6 +162,7 @@ def my_results(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def compare(request: HttpRequest) -> HttpResponse:
     """Two of one's own results side by side: domains overlaid, PEG change against ~1 point."""
     own = access.visible_responses(request).completed().filter(instrument=services.PIJNTEST)

@@ -9,8 +9,8 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control, pat
 
 class ApiLanguageMiddleware:
     """The API has no language prefix in its URLs: it answers in the Accept-Language of the request.
-
-    (Pages use the URL: Dutch unprefixed, English under /en/.)
+    (Pages use the URL: Dutch unprefixed, English under /en/.) Its answers may hold health data, so
+    none is ever stored by a browser or proxy.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -25,6 +25,7 @@ class ApiLanguageMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Accept-Language",))
+        add_never_cache_headers(response)
         return response
 
 

@@ -6,14 +6,17 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 
 @never_cache
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness for load balancers: the process answers. Touches no database on purpose."""
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The public home page, or for someone signed in their own start page made of app panels.
 

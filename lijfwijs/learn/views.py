@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from .models import Article
 
@@ -19,11 +20,13 @@ LISTED_FIELDS = (
 )
 
 
+@require_safe
 def article_list(request: HttpRequest) -> HttpResponse:
     groups = Article.objects.published().only(*LISTED_FIELDS).grouped_by_category()
     return render(request, "learn/list.html", {"groups": groups})
 
 
+@require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     related = Prefetch("related", queryset=Article.objects.published().only(*LISTED_FIELDS))
     article = get_object_or_404(Article.objects.published().prefetch_related(related), slug=slug)

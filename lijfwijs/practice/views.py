@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from lijfwijs.accounts import services as account_services
 from lijfwijs.accounts.access import client_for, clients_of
@@ -59,6 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @practitioner_required
+@require_safe
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_for(request, client_id)
     results = (

@@ -6,6 +6,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lijfwijs.accounts.services import give_health_consent
 from lijfwijs.assessments import registry
 from lijfwijs.assessments.models import Response
 from lijfwijs.assessments.tests.factories import form_data, pijntest_answers
@@ -340,7 +341,10 @@ def test_answers_are_encrypted_at_rest(client, content):
 
 
 def test_home_shows_the_latest_result_as_soon_as_it_is_finished(client, content, django_user_model):
-    user = django_user_model.objects.create_user("home@example.org", "a-long-password-1", role="client")
+    user = django_user_model.objects.create_user(
+        "home@example.org", "a-long-password-1", role="client"
+    )
+    give_health_consent(user)
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     assert "nog geen Pijntest gedaan" in client.get("/").content.decode()
     take_test(client, pijntest_answers(**{"peg.pain": 6, "peg.enjoyment": 7, "peg.activity": 6}))

@@ -8,8 +8,13 @@ The people and their data are made once per module through the real pages: passw
 second factor (a TOTP code) for practitioners and staff, A granting access and revoking it. Each
 request of the matrix runs in a savepoint that is rolled back, so a POST that revokes, declines
 or logs out changes nothing for the next request.
+
+Besides the status, every request is checked for server errors, for where anonymous visitors are
+redirected (the login page), and for the access-log rows it writes about client A (a read by the
+practitioner with consent: exactly one; anything else: none).
 """
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -26,7 +31,8 @@ from django.utils import timezone, translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lijfwijs.accounts.models import Invitation, PractitionerAccess, User
+from lijfwijs.accounts.models import AccessLog, Invitation, PractitionerAccess, User
+from lijfwijs.accounts.services import give_health_consent
 from lijfwijs.assessments.tests.factories import pijntest_answers
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +61,8 @@ class Route:
     `unsupported`: the status per actor for every other method (405 unless a check comes first).
     `login`: anonymous visitors are sent to the login page (checked on every anonymous 302).
     `json`: POST a JSON body (`{}`) instead of an empty form.
+    `log`: access-log rows about client A each actor's request writes, per method (default none:
+    only a read of A's data by someone else is logged, and each such read once).
     """
 
     url: str
@@ -62,14 +70,19 @@ class Route:
     unsupported: tuple[int, ...] = every(405)
     login: bool = False
     json: bool = False
+    log: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def expected(self, method: str) -> tuple[int, ...]:
         return self.methods.get(method, self.unsupported)
+
+    def expected_log(self, method: str) -> tuple[int, ...]:
+        return self.log.get(method, every(0))
 
 
 #                                          anon   A    B   P+   P-   Px  staff
 OWNER_AND_PRACTITIONER_WITH_CONSENT = (404, 200, 404, 200, 404, 404, 404)
 CLIENTS_403 = (302, 403, 403, 405, 405, 405, 403)  # practitioner pages, unsupported methods
+LOGGED_FOR_PRACTITIONER_WITH_CONSENT = (0, 0, 0, 1, 0, 0, 0)
 
 ROUTES: dict[str, Route] = {
     # --- outside the language prefix
@@ -85,7 +98,9 @@ ROUTES: dict[str, Route] = {
         "/api/v1/instruments/pijntest/responses", {"POST": every(422)}, json=True
     ),
     "api/v1/responses/<response_id>": Route(
-        "/api/v1/responses/{response}", {"GET": OWNER_AND_PRACTITIONER_WITH_CONSENT}
+        "/api/v1/responses/{response}",
+        {"GET": OWNER_AND_PRACTITIONER_WITH_CONSENT},
+        log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
     ),
     "api/docs": Route("/api/docs", {"GET": every(302)}),
     # --- public pages
@@ -101,7 +116,9 @@ ROUTES: dict[str, Route] = {
         "/pijntest/vragen/veiligheid/", {"GET": every(302), "POST": every(302)}
     ),
     "pijntest/uitslag/<str:response_id>/": Route(
-        "/pijntest/uitslag/{response}/", {"GET": OWNER_AND_PRACTITIONER_WITH_CONSENT}
+        "/pijntest/uitslag/{response}/",
+        {"GET": OWNER_AND_PRACTITIONER_WITH_CONSENT},
+        log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
     ),
     "pijntest/mijn-uitslagen/": Route(
         "/pijntest/mijn-uitslagen/",
@@ -146,7 +163,7 @@ ROUTES: dict[str, Route] = {
         login=True,
     ),
     "account/wachtwoord-vergeten/": Route(
-        "/account/wachtwoord-vergeten/", {"GET": every(200), "POST": every(200)}
+        "/account/wachtwoord-vergeten/", {"GET": every(200), "POST": every(422)}
     ),
     "account/wachtwoord-vergeten/verstuurd/": Route(
         "/account/wachtwoord-vergeten/verstuurd/", {"GET": every(200)}
@@ -161,7 +178,7 @@ ROUTES: dict[str, Route] = {
     ),
     "account/wachtwoord/": Route(
         "/account/wachtwoord/",
-        {"GET": signed_in(302, 200), "POST": signed_in(302, 200)},
+        {"GET": signed_in(302, 200), "POST": signed_in(302, 422)},
         unsupported=signed_in(302, 405),
         login=True,
     ),
@@ -217,6 +234,12 @@ ROUTES: dict[str, Route] = {
         unsupported=signed_in(302, 405),
         login=True,
     ),
+    "account/toestemming/": Route(
+        "/account/toestemming/",
+        {"GET": signed_in(302, 200), "POST": signed_in(302, 302)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
     # --- the practitioner's workspace
     "praktijk/": Route(
         "/praktijk/",
@@ -226,12 +249,15 @@ ROUTES: dict[str, Route] = {
         },
         unsupported=CLIENTS_403,
         login=True,
+        # the client list (A is on it for P+ only), also under a rejected invitation form
+        log={m: LOGGED_FOR_PRACTITIONER_WITH_CONSENT for m in ("GET", "POST")},
     ),
     "praktijk/clienten/<int:client_id>/": Route(
         "/praktijk/clienten/{client_a}/",
         {"GET": (302, 403, 403, 200, 404, 404, 403)},
         unsupported=CLIENTS_403,
         login=True,
+        log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
     ),
 }
 
@@ -253,7 +279,11 @@ def url_patterns() -> list[Pattern]:
         for p in patterns:
             if isinstance(p, URLResolver):
                 localised = isinstance(p.pattern, LocalePrefixPattern)
-                walk(p.url_patterns, prefix + ("" if localised else str(p.pattern)), i18n or localised)
+                walk(
+                    p.url_patterns,
+                    prefix + ("" if localised else str(p.pattern)),
+                    i18n or localised,
+                )
             elif isinstance(p, URLPattern):
                 found.append(Pattern(prefix + str(p.pattern), i18n))
 
@@ -321,6 +351,11 @@ def build_world() -> World:
         )
         for actor, role in roles.items()
     }
+    for actor in (
+        "client_a",
+        "client_b",
+    ):  # clients consent to their health data, as at registration
+        give_health_consent(users[actor])
     clients = {
         actor: _sign_in(user, second_factor=user.needs_two_factor) for actor, user in users.items()
     }
@@ -330,9 +365,7 @@ def build_world() -> World:
     response_ids = []
     for pain in (6, 3):
         body = {"answers": pijntest_answers(**{"peg.pain": pain})}
-        r = a.post(
-            "/api/v1/instruments/pijntest/responses", body, content_type="application/json"
-        )
+        r = a.post("/api/v1/instruments/pijntest/responses", body, content_type="application/json")
         _ok(r, "A's Pijntest through the API", 201)
         response_ids.append(r.json()["id"])
 
@@ -343,7 +376,9 @@ def build_world() -> World:
             {"grant-practitioner_email": users[actor].email, "grant-consent": "on"},
         )
         _ok(r, f"A grants access to {actor}")
-    revoked = PractitionerAccess.objects.get(client=users["client_a"], practitioner=users["p_revoked"])
+    revoked = PractitionerAccess.objects.get(
+        client=users["client_a"], practitioner=users["p_revoked"]
+    )
     _ok(a.post(f"/account/toegang/{revoked.pk}/intrekken/"), "A revokes access")
     access = PractitionerAccess.objects.active().get(
         client=users["client_a"], practitioner=users["p_consent"]
@@ -371,9 +406,11 @@ def build_world() -> World:
     return world
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    """Made once per module inside a transaction that is rolled back at the end of the module."""
+@pytest.fixture(scope="module", name="world")
+def world_fixture(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """Made once per module inside a transaction that is rolled back at the end of the module.
+
+    (Other modules import `world_fixture` to get their own `world`.)"""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -393,6 +430,7 @@ class Outcome:
     status: int
     location: str = ""
     error: str = ""  # an exception the view raised (shown as a 500)
+    logged: int = 0  # access-log rows about client A the request wrote
 
 
 def request(world: World, actor: str, method: str, url: str, *, json: bool = False) -> Outcome:
@@ -400,7 +438,9 @@ def request(world: World, actor: str, method: str, url: str, *, json: bool = Fal
     client = Client()
     if actor != "anon":
         client.cookies = SimpleCookie({settings.SESSION_COOKIE_NAME: world.sessions[actor]})
+    about_a = AccessLog.objects.about(int(world.ids["client_a"]))
     with transaction.atomic():
+        before = about_a.count()
         try:
             if method == "POST" and json:
                 response = client.post(url, b"{}", content_type="application/json")
@@ -408,39 +448,66 @@ def request(world: World, actor: str, method: str, url: str, *, json: bool = Fal
                 response = client.post(url, {})
             else:
                 response = client.generic(method, url)
+            logged = about_a.count() - before
         except Exception as exc:  # noqa: BLE001 - reported as the 500 it would be
             return Outcome(500, error=f"{type(exc).__name__}: {exc}")
         finally:
             transaction.set_rollback(True)
-    return Outcome(response.status_code, response.get("Location", ""))
+    return Outcome(response.status_code, response.get("Location", ""), logged=logged)
+
+
+def _row(values) -> str:
+    return "".join(f"{v!s:>10}" for v in values)
 
 
 def check(world: World, key: str, methods: tuple[str, ...]) -> list[str]:
-    """Every actor × `methods` on one route; returns what differs from the table."""
+    """Every actor × `methods` on one route; returns what differs from the table, per method."""
     route = ROUTES[key]
     url = world.url(route)
     problems = []
     for method in methods:
-        for actor, expected in zip(ACTORS, route.expected(method), strict=True):
-            got = request(world, actor, method, url, json=route.json)
+        expected = route.expected(method)
+        got = [request(world, actor, method, url, json=route.json) for actor in ACTORS]
+        if [g.status for g in got] != list(expected):
+            problems.append(
+                f"{method} {url}\n{'':10}{_row(ACTORS)}\n{'got':10}{_row(g.status for g in got)}"
+                f"\n{'expected':10}{_row(expected)}"
+            )
+        else:  # the right answers: then also the right access-log rows about A
+            logged = [g.logged for g in got]
+            if logged != list(route.expected_log(method)):
+                problems.append(
+                    f"{method} {url}: access-log rows about client A\n{'':10}{_row(ACTORS)}"
+                    f"\n{'written':10}{_row(logged)}\n{'expected':10}{_row(route.expected_log(method))}"
+                )
+        for actor, outcome in zip(ACTORS, got, strict=True):
             where = f"{method} {url} as {actor}"
-            if got.status >= 500:
-                problems.append(f"{where}: SERVER ERROR {got.status} {got.error}")
-            elif got.status != expected:
-                problems.append(f"{where}: {got.status}, expected {expected}")
-            elif got.status == 302:
-                location = urlsplit(got.location).path
-                if actor == "anon" and route.login and location != LOGIN:
-                    problems.append(f"{where}: redirected to {got.location}, not to {LOGIN}")
-                if actor != "anon" and location in (LOGIN, TWO_FACTOR) and key != "account/tweestaps/":
-                    problems.append(
-                        f"{where}: sent to {got.location}: the matrix's session is not signed in "
-                        "with both factors"
-                    )
+            if outcome.status >= 500:
+                problems.append(f"{where}: SERVER ERROR {outcome.status} {outcome.error}")
+            if outcome.status != 302:
+                continue
+            location = urlsplit(outcome.location).path
+            if actor == "anon" and route.login and location != LOGIN:
+                problems.append(f"{where}: redirected to {outcome.location}, not to {LOGIN}")
+            if (
+                actor != "anon"
+                and location in (LOGIN, TWO_FACTOR)
+                and not key.startswith("account/tweestaps/")
+            ):
+                problems.append(
+                    f"{where}: sent to {outcome.location}; the matrix's session is not signed in "
+                    "with both factors"
+                )
     return problems
 
 
 ALL_ROUTES = sorted(ROUTES)
+
+
+def view_name(world: World, key: str) -> str:
+    func = resolve(urlsplit(world.url(ROUTES[key])).path).func
+    func = getattr(func, "view_class", None) or getattr(func, "func", None) or func
+    return f"{func.__module__}.{func.__qualname__}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -490,10 +557,9 @@ def test_unsupported_methods_are_refused(world, key):
     unsupported = tuple(m for m in METHODS if m not in ROUTES[key].methods)
     problems = check(world, key, unsupported)
     assert not problems, (
-        f"pattern {key!r} does not refuse methods it does not support (expected statuses from "
-        "the matrix; 200/400/422 here means the view served the request, e.g. a GET-only view "
-        "without @require_safe / require_GET, or a class view without http_method_names):\n"
-        + "\n".join(problems)
+        f"pattern {key!r} (view {view_name(world, key)}) serves methods it does not support; "
+        "expected 405 (a GET-only function view needs @require_safe or @require_GET, a class "
+        "view http_method_names):\n" + "\n".join(problems)
     )
 
 
@@ -513,7 +579,13 @@ def test_english_pages_answer_like_the_dutch_ones(world):
     assert not problems, "\n".join(problems)
 
 
-TWO_FACTOR_EXEMPT = ("healthz", "account/tweestaps/", "account/uitloggen/")
+# reachable with the password alone (RequireTwoFactorMiddleware); checked separately below
+TWO_FACTOR_EXEMPT = (
+    "healthz",
+    "account/tweestaps/",
+    "account/tweestaps/herstelcodes/",
+    "account/uitloggen/",
+)
 
 
 @pytest.mark.parametrize("key", [k for k in ALL_ROUTES if k not in TWO_FACTOR_EXEMPT])
@@ -535,9 +607,50 @@ def test_practitioner_without_second_factor_reaches_nothing(world, key):
     assert not problems, "\n".join(problems)
 
 
+def test_practitioner_without_second_factor_gets_only_the_second_factor(world):
+    actor = "p_unverified"
+    assert request(world, actor, "GET", TWO_FACTOR).status == 200  # the code form
+    codes = request(world, actor, "POST", "/account/tweestaps/herstelcodes/")
+    assert (codes.status, urlsplit(codes.location).path) == (302, TWO_FACTOR), (
+        "new recovery codes were handed out before the second factor was passed"
+    )
+    out = request(world, actor, "POST", "/account/uitloggen/")
+    assert (out.status, out.location) == (302, "/")
+
+
 def test_csrf_is_enforced_on_forms():
     """A real browser-like client without the CSRF token is refused (the matrix's client is not)."""
     client = Client(enforce_csrf_checks=True)
     assert client.get(LOGIN).status_code == 200  # sets the CSRF cookie, like a browser
     response = client.post(LOGIN, {"username": "iemand@example.org", "password": PASSWORD})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_api_writes_with_the_session_cookie_need_the_csrf_token(world, content_type):
+    """The API is open to anonymous use, but a request that carries a session cookie acts for that
+    person, so without a CSRF token it is refused and nothing is stored in their account.
+
+    text/plain is what a plain cross-site <form enctype="text/plain"> can send without a CORS
+    preflight; only SameSite=Lax stands between such a form and the account otherwise (and not
+    for same-site origins such as a sibling subdomain).
+    """
+    from lijfwijs.assessments.models import Response
+
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions["client_a"]
+    body = json.dumps({"answers": pijntest_answers()})
+    owned = Response.objects.filter(user_id=int(world.ids["client_a"]))
+    with transaction.atomic():
+        before = owned.count()
+        response = client.generic(
+            "POST", "/api/v1/instruments/pijntest/responses", body, content_type=content_type
+        )
+        stored = owned.count() - before
+        transaction.set_rollback(True)
+    assert (response.status_code, stored) == (403, 0), (
+        f"POST /api/v1/instruments/pijntest/responses ({content_type}) with client A's session "
+        f"cookie and no CSRF token: {response.status_code}, {stored} response(s) stored in A's "
+        "account; expected 403 and none. The ninja API (lijfwijs/api/api.py, no auth=) does not "
+        "check CSRF, yet services.submit ties the result to request.user."
+    )

@@ -1,0 +1,187 @@
+"""Helpers of the browser tests: answering the Pijntest like a person, axe-core, and the checks
+every test makes (no request leaves the server, nothing scrolls sideways, the CSS loaded)."""
+
+import json
+import re
+
+import pytest
+
+from e2e.conftest import AXE
+from lijfwijs.assessments import registry
+
+SECTIONS = [s.id for s in registry.get("pijntest").sections]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def section_of(page) -> str:
+    match = re.search(r"/pijntest/vragen/([^/]+)/$", page.url)
+    return match.group(1) if match else ""
+
+
+def submit(page, action: str = "next"):
+    """Press one of the form buttons and wait for the next page; returns its HTTP response."""
+    with page.expect_navigation() as nav:
+        page.locator(f'form button[name="action"][value="{action}"]').click()
+    return nav.value
+
+
+def fieldsets(page) -> list[dict]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('form fieldset')].map(fs => {
+            const inputs = [...fs.querySelectorAll('input')];
+            return {name: inputs[0].name, type: inputs[0].type,
+                    options: inputs.map(i => ({id: i.id, value: i.value}))};
+        })"""
+    )
+
+
+def checked(page) -> dict[str, list[str]]:
+    """{item id: [checked values]} of the form on the page."""
+    return page.evaluate(
+        """() => {
+            const out = {};
+            for (const i of document.querySelectorAll('form input[type=radio], form input[type=checkbox]')) {
+                out[i.name] = out[i.name] || [];
+                if (i.checked) out[i.name].push(i.value);
+            }
+            return out;
+        }"""
+    )
+
+
+def answer_page(
+    page, choices: dict[str, str | list[str]] | None = None, *, only: bool = False
+) -> dict[str, list[str]]:
+    """Answer the page by clicking labels, like a person would.
+
+    Items in `choices` get those values; other radio groups get "no" for yes/no questions (no
+    red flags) and otherwise an option that varies with the position on the page, unless
+    `only` (then they stay empty); optional checkbox groups are left empty. Returns what
+    should now be checked.
+    """
+    choices = choices or {}
+    expected = {}
+    for n, fs in enumerate(fieldsets(page)):
+        values = [o["value"] for o in fs["options"]]
+        if fs["name"] in choices:
+            wanted = choices[fs["name"]]
+            wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+        elif fs["type"] == "radio" and not only:
+            wanted = ["no"] if "no" in values else [values[(n + 1) % len(values)]]
+        else:
+            wanted = []
+        for value in wanted:
+            option = fs["options"][values.index(value)]
+            page.locator(f'label[for="{option["id"]}"]').click()
+        expected[fs["name"]] = wanted
+    got = checked(page)
+    assert got == expected, f"clicking the labels did not check the answers on {page.url}"
+    return expected
+
+
+def assert_fits_the_screen(page) -> None:
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], (
+        f"{page.url} scrolls sideways: content {widths[0]}px in a {widths[1]}px window"
+    )
+
+
+def assert_accessible(page, what: str) -> None:
+    """axe-core, WCAG 2.1 A and AA: no serious or critical violation."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        try:
+            page.add_script_tag(path=str(AXE))
+        except Exception as exc:
+            if "Content Security Policy" in str(exc):
+                pytest.fail(
+                    "axe-core cannot be injected under the site's CSP: open the tab with "
+                    "open_tab(axe=True) (a context with bypass_csp)",
+                    pytrace=False,
+                )
+            raise
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    bad = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    minor = [v for v in results["violations"] if v not in bad]
+    if minor:  # shown with -s or next to a failure; they do not fail the test
+        print(f"axe on {what}: minor/moderate:\n" + describe_violations(minor))
+    if bad:
+        pytest.fail(
+            f"axe: {len(bad)} serious/critical violation(s) on {what} ({page.url}):\n"
+            + describe_violations(bad),
+            pytrace=False,
+        )
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:10]:
+            lines.append(f"    {json.dumps(node['target'])}: {node['html'][:200]}")
+            if node.get("failureSummary"):
+                lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+def assert_stays_on_the_server(tab) -> None:
+    """Every request went to the live server (tel: links are no requests), and none failed."""
+    assert tab.requests, "no requests were recorded"
+    foreign = tab.foreign_requests()
+    assert not foreign, f"requests left the server {tab.base_url}: {foreign}"
+    assert not tab.broken, f"sub-resources failed to load: {tab.broken}"
+
+
+def assert_styled(page) -> None:
+    """The site's stylesheet is loaded (else the phone and contrast checks would mean little)."""
+    rules = page.evaluate(
+        "() => [...document.styleSheets].filter(s => s.href && s.href.includes('/static/'))"
+        ".map(s => s.cssRules.length)"
+    )
+    assert rules and all(rules), f"the stylesheet did not load on {page.url}: {rules}"
+
+
+def start(tab, prefix: str = ""):
+    page = tab.page
+    response = page.goto(tab.url(f"{prefix}/pijntest/"))
+    assert response.status == 200
+    return page
+
+
+def press_start(page) -> None:
+    with page.expect_navigation() as nav:
+        page.locator('main form[action$="/pijntest/begin/"] button[type="submit"]').click()
+    assert nav.value.status == 200
+    assert section_of(page) == SECTIONS[0]
+
+
+def walk_to_report(
+    page, choices: dict[str, str | list[str]] | None = None, *, until: str = ""
+) -> None:
+    """Answer the pages from the current one up to (not including) `until`, or to the report."""
+    while section_of(page) and section_of(page) != until:
+        here = section_of(page)
+        assert_fits_the_screen(page)
+        answer_page(page, choices)
+        response = submit(page)
+        assert response.status == 200, f"{here}: {response.status}"
+        assert section_of(page) != here, f"{here} did not accept the answers"
+
+
+def report_section(page, heading: str):
+    return page.locator("main section").filter(
+        has=page.get_by_role("heading", name=heading, exact=True)
+    )
+
+
+def follow(page, link) -> str:
+    """Open a link from the report: it must be a real page with a heading. Returns the heading."""
+    href = link.get_attribute("href")
+    with page.expect_navigation() as nav:
+        link.click()
+    assert nav.value.status == 200, f"{href}: {nav.value.status}"
+    h1 = page.locator("main h1")
+    assert h1.count() == 1 and h1.inner_text().strip(), f"{href} has no heading"
+    assert_fits_the_screen(page)
+    return h1.inner_text()

@@ -1,0 +1,203 @@
+"""The people of the account and practice tests, small factories, and signing in through HTTP.
+
+Anna is a client; Pieter is her practitioner (once she gives him access); Rita is a practitioner
+who has nothing to do with Anna; Bram is another client. The fixtures are imported by the
+conftest of accounts/tests and practice/tests.
+"""
+
+import logging
+import signal
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lijfwijs.accounts import services
+from lijfwijs.accounts.models import PractitionerAccess, User
+from lijfwijs.assessments import registry
+from lijfwijs.assessments import services as assessment_services
+from lijfwijs.assessments.models import Response
+from lijfwijs.assessments.tests.factories import form_data, pijntest_answers
+
+PASSWORD = "lange zin van vijf woorden"
+LOGIN_URL = "/account/inloggen/"
+TWO_FACTOR_URL = "/account/tweestaps/"
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+# --- factories -----------------------------------------------------------------------------
+
+
+def make_client_user(email: str, consent: bool = True, **extra: Any) -> User:
+    """A client as registration makes one: with consent for their health data (unless told not)."""
+    from lijfwijs.accounts.services import give_health_consent
+
+    extra.setdefault("display_name", email.split("@")[0].title())
+    user = User.objects.create_user(email, PASSWORD, **extra)
+    if consent:
+        give_health_consent(user)
+    return user
+
+
+def make_practitioner(email: str, **extra: Any) -> User:
+    extra.setdefault("display_name", email.split("@")[0].title())
+    extra.setdefault("practice_name", "Fysio De Brug")
+    return User.objects.create_user(email, PASSWORD, role=User.Role.PRACTITIONER, **extra)
+
+
+def give_access(client_user: User, practitioner: User) -> PractitionerAccess:
+    return services.grant_access(client_user, practitioner)
+
+
+def pijntest_result(user: User | None, peg: int = 5, **overrides: Any) -> Response:
+    """A completed Pijntest of `user` with all three PEG items at `peg`."""
+    answers = pijntest_answers(
+        **{"peg.pain": peg, "peg.enjoyment": peg, "peg.activity": peg, **overrides}
+    )
+    outcome = assessment_services.submit("pijntest", answers, language="nl", user=user)
+    assert outcome.response is not None, outcome.errors
+    return outcome.response
+
+
+def take_pijntest(browser: Client, peg: int = 5) -> str:
+    """Walk every page of the Pijntest in `browser`; returns the id of the result."""
+    answers = pijntest_answers(**{"peg.pain": peg, "peg.enjoyment": peg, "peg.activity": peg})
+    assert browser.post("/pijntest/begin/").status_code == 302
+    last = None
+    for section in registry.get("pijntest").sections:
+        last = browser.post(
+            f"/pijntest/vragen/{section.id}/", {**form_data(section, answers), "action": "next"}
+        )
+        assert last.status_code == 302, section.id
+    assert last is not None and last["Location"].startswith("/pijntest/uitslag/")
+    return last["Location"].rstrip("/").rsplit("/", 1)[1]
+
+
+def confirmed_device(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+
+def code_for(device: TOTPDevice, steps: int = 0) -> str:
+    """The code the person's app shows now (or `steps` time steps later)."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=steps):0{device.digits}d}"
+
+
+# --- signing in through HTTP -----------------------------------------------------------------
+
+
+def log_in(browser: Client, email: str, password: str = PASSWORD, **extra: Any) -> Any:
+    response = browser.post(LOGIN_URL, {"username": email, "password": password}, **extra)
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response
+
+
+def log_in_with_code(browser: Client, user: User) -> TOTPDevice:
+    """Password, then the app code on the real two-factor form (a device is made when missing)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or confirmed_device(user)
+    log_in(browser, user.email)
+    response = browser.post(TWO_FACTOR_URL, {"code": code_for(device)})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return device
+
+
+def signed_in_browser(user: User) -> Client:
+    """A browser signed in as `user`: practitioners and staff through the real login and
+    two-factor forms; clients with `force_login` (the login form has its own tests), which
+    saves a password hash per test."""
+    browser = Client()
+    if user.needs_two_factor:
+        log_in_with_code(browser, user)
+    else:
+        browser.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return browser
+
+
+def access_log_rows(client_user: User) -> list[Any]:
+    from lijfwijs.accounts.models import AccessLog
+
+    return list(AccessLog.objects.about(client_user.pk).order_by("at", "id"))
+
+
+def ago(**kwargs: Any) -> Any:
+    return timezone.now() - timezone.timedelta(**kwargs)
+
+
+# --- fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def content(db):
+    """The consent texts (and the rest of the shipped content)."""
+    call_command("load_content", verbosity=0)
+
+
+@pytest.fixture
+def outbox(settings, mailoutbox):
+    """Emails are sent by the task as soon as it is enqueued (after the commit)."""
+    settings.TASKS = IMMEDIATE_TASKS
+    return mailoutbox
+
+
+@pytest.fixture
+def anna(content) -> User:
+    return make_client_user("anna@example.org", display_name="Anna")
+
+
+@pytest.fixture
+def bram(content) -> User:
+    return make_client_user("bram@example.org", display_name="Bram")
+
+
+@pytest.fixture
+def pieter(content) -> User:
+    return make_practitioner("pieter@example.org", display_name="Pieter")
+
+
+@pytest.fixture
+def rita(content) -> User:
+    return make_practitioner(
+        "rita@example.org", display_name="Rita", practice_name="Praktijk Elders"
+    )
+
+
+@pytest.fixture
+def anna_browser(anna) -> Client:
+    return signed_in_browser(anna)
+
+
+@pytest.fixture
+def bram_browser(bram) -> Client:
+    return signed_in_browser(bram)
+
+
+@pytest.fixture
+def pieter_browser(pieter) -> Client:
+    return signed_in_browser(pieter)
+
+
+@pytest.fixture
+def rita_browser(rita) -> Client:
+    return signed_in_browser(rita)
+
+
+@pytest.fixture
+def run_worker():
+    """Run the real `db_worker` until the queue is empty (as in core/tests/test_mail.py), then put
+    back the signal handlers and log levels the worker changes."""
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    handlers = {sig: signal.getsignal(sig) for sig in signals}
+    loggers = [logging.getLogger(name) for name in ("django_tasks", "django_tasks_db")]
+    levels = {log: log.level for log in loggers}
+
+    def run() -> None:
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0)
+
+    yield run
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
+    for log, level in levels.items():
+        log.setLevel(level)

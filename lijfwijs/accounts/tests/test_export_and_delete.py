@@ -1,0 +1,173 @@
+"""The GDPR rights on the account pages: export everything (JSON) and delete everything."""
+
+import json
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lijfwijs.accounts.models import (
+    AccessLog,
+    Consent,
+    ConsentText,
+    Invitation,
+    PractitionerAccess,
+    User,
+)
+from lijfwijs.accounts.tests.helpers import (
+    PASSWORD,
+    give_access,
+    log_in,
+    pijntest_result,
+)
+from lijfwijs.assessments.models import Response
+
+pytestmark = pytest.mark.django_db
+
+
+def register_consent(user):
+    """The factory gives consent as registration does; make sure it is there."""
+    assert Consent.objects.filter(user=user, kind=ConsentText.Kind.HEALTH_DATA).exists()
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def test_the_export_page_asks_for_the_password(anna_browser):
+    response = anna_browser.get("/account/export/")
+    assert response.status_code == 200
+    assert 'name="password"' in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_wrong_password_is_422_and_exports_nothing(anna_browser):
+    response = anna_browser.post("/account/export/", {"password": "niet mijn wachtwoord"})
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("text/html")
+    assert 'id="id_password_error"' in response.content.decode()
+    assert "niet mijn wachtwoord" not in response.content.decode()
+
+
+def test_the_export_has_every_section_and_only_annas_data(
+    anna, anna_browser, bram, pieter, pieter_browser, rita
+):
+    register_consent(anna)
+    register_consent(bram)
+    result = pijntest_result(anna, peg=6)
+    bram_result = pijntest_result(bram, peg=2)
+    anonymous = pijntest_result(None, peg=3)
+    give_access(anna, pieter)
+    give_access(bram, rita)
+    Invitation.objects.create(practitioner=rita, email="bram@example.org")
+    pieter_browser.get(f"/praktijk/clienten/{anna.pk}/")
+
+    response = anna_browser.post("/account/export/", {"password": PASSWORD})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="lijfwijs-export.json"'
+    assert "no-store" in response["Cache-Control"]
+    data = json.loads(response.content)
+
+    assert data["format"] == "lijfwijs-export" and data["version"] == 1
+    account = data["account"]
+    assert account["profile"]["email"] == "anna@example.org"
+    assert account["profile"]["display_name"] == "Anna"
+    assert account["profile"]["role"] == "client"
+    assert [c["kind"] for c in account["consents"]] == ["health_data"]
+    assert account["consents"][0]["version"] == ConsentText.current("health_data").version
+    [access] = account["practitioner_access"]
+    assert access["practitioner"] == "pieter@example.org" and access["status"] == "active"
+    [logged] = account["access_log"]
+    assert logged["actor"] == "pieter@example.org" and logged["kind"] == "pijntest"
+    assert account["invitations"] == []
+
+    [exported] = data["assessments"]["responses"]
+    assert exported["id"] == result.pk
+    assert exported["answers"] == result.answers and exported["answers"]["peg.pain"] == 6
+    assert exported["result"] == result.result and exported["result"]["pain"]["peg"] == 6.0
+
+    text = response.content.decode()
+    for foreign in ["bram@example.org", "rita@example.org", bram_result.pk, anonymous.pk]:
+        assert foreign not in text
+
+
+def test_the_export_needs_a_login(client, content):
+    assert client.get("/account/export/").status_code == 302
+    assert client.post("/account/export/", {"password": PASSWORD}).status_code == 302
+
+
+# --- deletion --------------------------------------------------------------------------------
+
+
+def test_a_wrong_password_or_no_confirmation_deletes_nothing(anna, anna_browser):
+    page = anna_browser.get("/account/verwijderen/")
+    assert page.status_code == 200 and 'name="confirm"' in page.content.decode()
+    wrong = anna_browser.post(
+        "/account/verwijderen/", {"password": "niet mijn wachtwoord", "confirm": "on"}
+    )
+    assert wrong.status_code == 422
+    assert 'id="id_password_error"' in wrong.content.decode()
+    unconfirmed = anna_browser.post("/account/verwijderen/", {"password": PASSWORD})
+    assert unconfirmed.status_code == 422
+    assert 'id="id_confirm_error"' in unconfirmed.content.decode()
+    assert User.objects.filter(pk=anna.pk).exists()
+    assert anna_browser.get("/account/").status_code == 200
+
+
+def test_deleting_removes_everything_but_the_access_log(
+    anna, anna_browser, bram, pieter, pieter_browser
+):
+    register_consent(anna)
+    register_consent(bram)
+    result = pijntest_result(anna)
+    bram_result = pijntest_result(bram)
+    give_access(anna, pieter)
+    give_access(bram, pieter)
+    Invitation.objects.create(practitioner=pieter, email="anna@example.org")
+    pieter_browser.get(f"/pijntest/uitslag/{result.pk}/")
+    assert pieter_browser.get(f"/praktijk/clienten/{anna.pk}/").status_code == 200
+    anna_id = anna.pk
+
+    response = anna_browser.post("/account/verwijderen/", {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 200
+    assert "Je account is verwijderd" in response.content.decode()
+
+    assert not User.objects.filter(pk=anna_id).exists()
+    assert not Response.objects.filter(pk=result.pk).exists()
+    assert not Consent.objects.filter(user_id=anna_id).exists()
+    assert not PractitionerAccess.objects.filter(client_id=anna_id).exists()
+    assert not Invitation.objects.filter(email="anna@example.org").exists()
+    assert AccessLog.objects.about(anna_id).count() == 2
+    # Bram and his access are untouched.
+    assert Response.objects.filter(pk=bram_result.pk).exists()
+    assert Consent.objects.filter(user=bram).count() == 1
+    assert PractitionerAccess.objects.active().filter(client=bram).exists()
+
+    # Pieter sees nothing of Anna any more.
+    assert pieter_browser.get(f"/praktijk/clienten/{anna_id}/").status_code == 404
+    assert pieter_browser.get(f"/pijntest/uitslag/{result.pk}/").status_code == 404
+    assert "anna@example.org" not in pieter_browser.get("/praktijk/").content.decode()
+    # Anna is logged out, and cannot log in again.
+    assert anna_browser.get("/account/").status_code == 302
+    assert (
+        Client()
+        .post("/account/inloggen/", {"username": "anna@example.org", "password": PASSWORD})
+        .status_code
+        == 422
+    )
+
+
+def test_a_practitioner_can_delete_their_account_too(anna, pieter, pieter_browser):
+    give_access(anna, pieter)
+    response = pieter_browser.post("/account/verwijderen/", {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 200
+    assert not User.objects.filter(email="pieter@example.org").exists()
+    assert not PractitionerAccess.objects.exists()
+    assert not TOTPDevice.objects.exists()
+    assert User.objects.filter(pk=anna.pk).exists()
+
+
+def test_the_email_address_can_be_used_again_after_deletion(anna, anna_browser):
+    anna_browser.post("/account/verwijderen/", {"password": PASSWORD, "confirm": "on"})
+    User.objects.create_user("anna@example.org", PASSWORD)
+    log_in(Client(), "anna@example.org")
