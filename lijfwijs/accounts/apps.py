@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     home_panel = "lijfwijs.accounts.services.home_panel"
     content_loader = "lijfwijs.accounts.content.load"
+
+    def ready(self) -> None:
+        from . import two_factor  # noqa: F401  (connects its login signal receiver)

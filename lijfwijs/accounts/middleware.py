@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 LOGIN_AT = "_login_at"
 SEEN_AT = "_seen_at"
+SECOND_FACTOR_CHOSEN = "_second_factor_chosen"  # a client who set up two factors uses them too
 SEEN_RESOLUTION = 60  # seconds; the session is written at most once a minute for this
 
 
@@ -40,6 +41,10 @@ class SessionPolicyMiddleware:
             login_at = request.session.get(LOGIN_AT, now)
             if now - seen > idle or (absolute is not None and now - login_at > absolute):
                 logout(request)
+                if request.path_info.startswith("/api/"):
+                    return JsonResponse(
+                        {"detail": "Your session has expired; sign in again."}, status=401
+                    )
                 # MessageMiddleware runs inside this one, so it has not set up the request's
                 # message storage yet: do its two steps here.
                 request._messages = default_storage(request)  # type: ignore[attr-defined]
@@ -64,7 +69,8 @@ ALLOWED_WITHOUT_SECOND_FACTOR = (
 
 
 class RequireTwoFactorMiddleware:
-    """Practitioners and staff reach nothing but the two-factor pages until they have passed it."""
+    """Practitioners and staff, and clients who chose to set up two factors, reach nothing but the
+    two-factor pages until they have passed it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -74,7 +80,7 @@ class RequireTwoFactorMiddleware:
         if (
             request.session.session_key
             and user.is_authenticated
-            and user.needs_two_factor
+            and (user.needs_two_factor or request.session.get(SECOND_FACTOR_CHOSEN))
             and not user.is_verified()
             and not request.path_info.startswith(ALLOWED_WITHOUT_SECOND_FACTOR)
         ):

@@ -15,7 +15,9 @@ import qrcode.image.svg
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +30,8 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .middleware import SECOND_FACTOR_CHOSEN
 
 RECOVERY_CODES = 10
 APP_CODE_DIGITS = 6  # TOTPDevice's default, used for every device made here
@@ -159,3 +163,17 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/recovery_codes.html", {"codes": _new_recovery_codes(request.user)}
     )
+
+
+@receiver(user_logged_in)
+def _remember_chosen_second_factor(
+    sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
+) -> None:
+    """A client who set up two factors is asked for the code at every login, like a practitioner."""
+    if (
+        request is not None
+        and hasattr(request, "session")
+        and not user.needs_two_factor
+        and has_device(user)
+    ):
+        request.session[SECOND_FACTOR_CHOSEN] = True

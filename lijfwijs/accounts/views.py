@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -171,6 +172,8 @@ def _settings_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
 @login_required
 @require_POST
 def grant_access(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_client:
+        raise PermissionDenied  # only a client gives access to their own data
     form = GrantAccessForm(request.POST, prefix="grant")
     if form.is_valid():
         services.grant_access(request.user, form.cleaned_data["practitioner_email"])

@@ -191,7 +191,7 @@ ROUTES: dict[str, Route] = {
     ),
     "account/toegang/": Route(
         "/account/toegang/",
-        {"POST": signed_in(302, 422)},
+        {"POST": (302, 422, 422, 403, 403, 403, 403)},  # only a client gives access to her data
         unsupported=signed_in(302, 405),
         login=True,
     ),
