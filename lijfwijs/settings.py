@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "lijfwijs.assessments",
     "lijfwijs.exercises",
     "lijfwijs.learn",
+    "lijfwijs.diary",
     "lijfwijs.practice",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("oefeningen/", include("lijfwijs.exercises.urls")),
     path("kennisbank/", include("lijfwijs.learn.urls")),
     path("account/", include("lijfwijs.accounts.urls")),
+    path("dagboek/", include("lijfwijs.diary.urls")),
     path("praktijk/", include("lijfwijs.practice.urls")),
     prefix_default_language=False,
 )

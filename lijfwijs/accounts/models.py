@@ -58,6 +58,7 @@ class User(AbstractUser):
     display_name = models.CharField(_("naam"), max_length=120, blank=True, default="")
     practice_name = models.CharField(_("praktijk"), max_length=120, blank=True, default="")
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(_("tijdzone"), max_length=64, default="Europe/Amsterdam")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

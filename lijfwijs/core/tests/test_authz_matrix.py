@@ -240,6 +240,28 @@ ROUTES: dict[str, Route] = {
         unsupported=signed_in(302, 405),
         login=True,
     ),
+    # --- the diary (a person's own check-ins only)
+    "dagboek/": Route(
+        "/dagboek/", {"GET": signed_in(302, 200)}, unsupported=signed_in(302, 405), login=True
+    ),
+    "dagboek/nieuw/": Route(
+        "/dagboek/nieuw/",  # only with consent for health data (the clients); others are sent to give it
+        {"GET": (302, 200, 200, 302, 302, 302, 302), "POST": (302, 422, 422, 302, 302, 302, 302)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "dagboek/<uuid:checkin_id>/": Route(
+        "/dagboek/{checkin}/",
+        {"GET": (302, 200, 404, 404, 404, 404, 404), "POST": (302, 422, 404, 404, 404, 404, 404)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "dagboek/<uuid:checkin_id>/verwijderen/": Route(
+        "/dagboek/{checkin}/verwijderen/",
+        {"POST": (302, 302, 404, 404, 404, 404, 404)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
     # --- the practitioner's workspace
     "praktijk/": Route(
         "/praktijk/",
@@ -384,6 +406,14 @@ def build_world() -> World:
         client=users["client_a"], practitioner=users["p_consent"]
     )
 
+    # A's check-in (through the diary page)
+    from lijfwijs.diary.models import CheckIn
+    from lijfwijs.diary.services import local_today
+
+    today = local_today(users["client_a"]).isoformat()
+    _ok(a.post("/dagboek/nieuw/", {"day": today, "time": "08:00", "pain": "5"}), "A's check-in")
+    checkin = CheckIn.objects.get(user=users["client_a"])
+
     # a practitioner without access invites A (pending: no access until A accepts)
     _ok(clients["p_none"].post("/praktijk/", {"email": users["client_a"].email}), "invitation")
     invitation = Invitation.objects.get(practitioner=users["p_none"], email=users["client_a"].email)
@@ -395,6 +425,7 @@ def build_world() -> World:
             "access": str(access.pk),
             "invitation": str(invitation.pk),
             "client_a": str(users["client_a"].pk),
+            "checkin": str(checkin.pk),
             "exercise": Exercise.objects.active().order_by("slug").first().slug,
             "article": Article.objects.published().order_by("slug").first().slug,
         },

@@ -1,0 +1,149 @@
+"""The daily check-in: how someone is, several times a day if they like, on their local date."""
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lijfwijs.core.fields import EncryptedTextField
+from lijfwijs.core.i18n import Translated
+
+REGIONS = (
+    "lower_back",
+    "upper_back",
+    "neck",
+    "shoulders",
+    "pelvis_hips",
+    "buttock",
+    "leg_above_knee",
+    "leg_below_knee",
+    "head",
+    "other",
+)
+
+
+class TagQuerySet(models.QuerySet["Tag"]):
+    def for_user(self, user: Any) -> "TagQuerySet":
+        """The starter vocabulary plus the person's own tags."""
+        return self.filter(Q(user__isnull=True) | Q(user=user), is_active=True)
+
+
+class Tag(models.Model):
+    """A trigger, emotion or activity. Starter tags ship as data (user empty); own tags belong to one person."""
+
+    class Kind(models.TextChoices):
+        TRIGGER = "trigger", _("trigger")
+        EMOTION = "emotion", _("emotie")
+        ACTIVITY = "activity", _("activiteit")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="tags",
+    )
+    key = models.SlugField(max_length=60, blank=True, default="")  # starter tags only
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TRIGGER)
+    name_nl = models.CharField(max_length=60)
+    name_en = models.CharField(max_length=60, blank=True, default="")
+    is_active = models.BooleanField(default=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    name = Translated()
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "sort_order", "name_nl"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(user__isnull=True), name="starter_tag_key_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "name_nl"],
+                condition=Q(user__isnull=False),
+                name="own_tag_name_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class CheckInQuerySet(models.QuerySet["CheckIn"]):
+    def for_user(self, user: Any) -> "CheckInQuerySet":
+        return self.filter(user=user)
+
+    def between(self, first: Any, last: Any) -> "CheckInQuerySet":
+        return self.filter(day__gte=first, day__lte=last)
+
+
+class CheckIn(models.Model):
+    class State(models.TextChoices):
+        VENTRAL = "ventral", _("rustig en verbonden")
+        SYMPATHETIC = "sympathetic", _("gespannen, opgejaagd")
+        DORSAL = "dorsal", _("leeg, verdoofd, uitgeput")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    day = models.DateField(db_index=True)  # the person's local date of `at`
+    pain = models.PositiveSmallIntegerField()
+    region_pain = models.JSONField(default=dict, blank=True)  # region code → 0-10
+    state = models.CharField(max_length=12, choices=State.choices, blank=True, default="")
+    stress = models.PositiveSmallIntegerField(null=True, blank=True)
+    sleep = models.PositiveSmallIntegerField(null=True, blank=True)  # quality of last night
+    energy = models.PositiveSmallIntegerField(null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="checkins")
+    exercises = models.ManyToManyField("exercises.Exercise", blank=True, related_name="+")
+    note = EncryptedTextField(blank=True, default="")
+    client_key = models.CharField(
+        max_length=64, blank=True, default=""
+    )  # offline submissions: sent once
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-at"]
+        indexes = [models.Index(fields=["user", "day"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_key"],
+                condition=~Q(client_key=""),
+                name="checkin_client_key_unique",
+            ),
+            models.CheckConstraint(condition=Q(pain__lte=10), name="checkin_pain_0_10"),
+            models.CheckConstraint(
+                condition=Q(stress__lte=10) | Q(stress__isnull=True), name="checkin_stress_0_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(sleep__lte=10) | Q(sleep__isnull=True), name="checkin_sleep_0_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(energy__lte=10) | Q(energy__isnull=True), name="checkin_energy_0_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.pain}"
+
+
+def today_key(user_id: int, day: Any) -> str:
+    """Cache key of a person's number of check-ins on a day (the start page shows it)."""
+    return f"diary-count:{user_id}:{day}"
+
+
+@receiver([post_save, post_delete], sender=CheckIn)
+def _forget_day_count(sender: type[CheckIn], instance: CheckIn, **kwargs: Any) -> None:
+    cache.delete(today_key(instance.user_id, instance.day))

@@ -1,0 +1,125 @@
+"""Check-in rules: the person's local day, the days one may add for, tags, export and erasure."""
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import CheckIn, Tag, today_key
+
+BACKFILL_DAYS = 7
+
+
+def zone_of(user: Any) -> ZoneInfo:
+    try:
+        return ZoneInfo(getattr(user, "time_zone", "") or "Europe/Amsterdam")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Europe/Amsterdam")
+
+
+def local_today(user: Any, now: datetime | None = None) -> date:
+    return (now or timezone.now()).astimezone(zone_of(user)).date()
+
+
+def allowed_days(user: Any) -> list[date]:
+    """Today and the seven days before, newest first: the days a check-in may be added for."""
+    today = local_today(user)
+    return [today - timedelta(days=n) for n in range(BACKFILL_DAYS + 1)]
+
+
+def moment(user: Any, day: date, at: time) -> datetime:
+    """The instant of a local day and time for this person (stored in UTC)."""
+    return datetime.combine(day, at, tzinfo=zone_of(user))
+
+
+def yesterdays_tags(user: Any) -> list[Tag]:
+    yesterday = local_today(user) - timedelta(days=1)
+    return list(Tag.objects.filter(checkins__user=user, checkins__day=yesterday).distinct())
+
+
+def own_tag(user: Any, name: str, kind: str = Tag.Kind.TRIGGER) -> Tag:
+    """The person's own tag with this name, made when new (case-insensitive)."""
+    name = " ".join(name.split())[:60]
+    existing = Tag.objects.for_user(user).filter(name_nl__iexact=name).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return Tag.objects.create(user=user, name_nl=name, name_en=name, kind=kind)
+    except IntegrityError:
+        return Tag.objects.get(user=user, name_nl=name)
+
+
+@transaction.atomic
+def save_checkin(
+    user: Any, data: dict[str, Any], instance: CheckIn | None = None
+) -> tuple[CheckIn, bool]:
+    """Create or update a check-in from clean form data. A repeated offline submission (same
+    client key) changes nothing and returns the first one."""
+    key = data.get("client_key") or ""
+    if instance is None and key:
+        existing = CheckIn.objects.filter(user=user, client_key=key).first()
+        if existing:
+            return existing, False
+    checkin = instance or CheckIn(user=user, client_key=key)
+    if instance is not None and instance.day != data["day"]:
+        cache.delete(today_key(user.pk, instance.day))  # the old day's count on the start page
+    checkin.day = data["day"]
+    checkin.at = moment(user, data["day"], data["time"])
+    for field in ("pain", "stress", "sleep", "energy"):
+        setattr(checkin, field, data.get(field))
+    checkin.state = data.get("state") or ""
+    checkin.region_pain = data.get("region_pain") or {}
+    checkin.note = data.get("note") or ""
+    checkin.save()
+    tags = list(data.get("tags") or [])
+    for name in data.get("new_tags") or []:
+        tags.append(own_tag(user, name))
+    checkin.tags.set(tags)
+    checkin.exercises.set(data.get("exercises") or [])
+    return checkin, instance is None
+
+
+def export_user_data(user: Any) -> dict[str, Any]:
+    checkins = CheckIn.objects.for_user(user).prefetch_related("tags", "exercises").order_by("at")
+    return {
+        "own_tags": [{"name": t.name_nl, "kind": t.kind} for t in Tag.objects.filter(user=user)],
+        "checkins": [
+            {
+                "id": str(c.pk),
+                "at": c.at.isoformat(),
+                "day": c.day.isoformat(),
+                "pain": c.pain,
+                "region_pain": c.region_pain,
+                "state": c.state,
+                "stress": c.stress,
+                "sleep": c.sleep,
+                "energy": c.energy,
+                "tags": [t.name_nl for t in c.tags.all()],
+                "exercises": [e.slug for e in c.exercises.all()],
+                "note": c.note,
+            }
+            for c in checkins
+        ],
+    }
+
+
+def erase_user_health_data(user: Any) -> None:
+    CheckIn.objects.filter(user=user).delete()
+    Tag.objects.filter(user=user).delete()
+
+
+def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
+    """Today's check-in on the client's start page."""
+    if not request.user.is_client:
+        return None
+    day = local_today(request.user)
+    count = cache.get_or_set(
+        today_key(request.user.pk, day),
+        lambda: CheckIn.objects.for_user(request.user).filter(day=day).count(),
+        60 * 60 * 24,
+    )
+    return "diary/_home_panel.html", {"today": count}

@@ -1,0 +1,176 @@
+"""Check-ins through HTTP: the form, validation that keeps what was typed, edit, delete, other users."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from lijfwijs.accounts.models import User
+from lijfwijs.accounts.services import give_health_consent
+from lijfwijs.diary import services
+from lijfwijs.diary.models import CheckIn, Tag
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def anna():
+    call_command("load_content", verbosity=0)
+    user = User.objects.create_user("anna-dagboek@example.org", "a-long-password-1", role="client")
+    give_health_consent(user)
+    return user
+
+
+@pytest.fixture
+def browser(anna):
+    client = Client()
+    client.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def post_data(anna, **extra):
+    data = {
+        "day": services.local_today(anna).isoformat(),
+        "time": "09:30",
+        "pain": "6",
+        "stress": "4",
+    }
+    data.update(extra)
+    return data
+
+
+def test_the_form_works_without_javascript(browser):
+    html = browser.get("/dagboek/nieuw/").content.decode()
+    assert 'name="pain"' in html and 'type="radio"' in html and "<script" not in html
+    assert "Werkdruk" in html  # the starter vocabulary
+
+
+def test_a_check_in_is_saved_with_tags_and_an_encrypted_note(browser, anna):
+    werkdruk = Tag.objects.get(key="werkdruk")
+    response = browser.post(
+        "/dagboek/nieuw/",
+        post_data(
+            anna,
+            tags=[str(werkdruk.pk)],
+            new_tags="Tandarts, tuinieren",
+            note="rugpijn na het tillen",
+            region_lower_back="7",
+        ),
+    )
+    assert response.status_code == 302
+    checkin = CheckIn.objects.get()
+    assert checkin.pain == 6 and checkin.stress == 4 and checkin.region_pain == {"lower_back": 7}
+    assert {t.name_nl for t in checkin.tags.all()} == {"Werkdruk", "Tandarts", "tuinieren"}
+    assert checkin.day == services.local_today(anna)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM diary_checkin")
+        assert "rugpijn" not in cursor.fetchone()[0]
+    assert CheckIn.objects.get().note == "rugpijn na het tillen"
+
+
+def test_a_rejected_check_in_keeps_everything(browser, anna):
+    response = browser.post(
+        "/dagboek/nieuw/",
+        post_data(
+            anna, pain="", stress="12", note="mijn notitie", region_neck="99", new_tags="eigen tag"
+        ),
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Kies een getal van 0 tot en met 10." in html
+    assert "mijn notitie" in html and 'value="99"' in html and 'value="eigen tag"' in html
+    assert CheckIn.objects.count() == 0
+
+
+def test_days_before_the_last_week_are_refused(browser, anna):
+    too_old = (services.local_today(anna) - timedelta(days=8)).isoformat()
+    assert browser.post("/dagboek/nieuw/", post_data(anna, day=too_old)).status_code == 422
+    last = (services.local_today(anna) - timedelta(days=7)).isoformat()
+    assert browser.post("/dagboek/nieuw/", post_data(anna, day=last)).status_code == 302
+
+
+def test_several_a_day_and_the_list(browser, anna):
+    for pain in ("3", "7"):
+        browser.post("/dagboek/nieuw/", post_data(anna, pain=pain))
+    assert CheckIn.objects.filter(day=services.local_today(anna)).count() == 2
+    html = browser.get("/dagboek/").content.decode()
+    assert html.count("/bewerken") == 0 and html.count("Bewerken") >= 2
+
+
+def test_same_tags_as_yesterday_is_one_tap(browser, anna):
+    yesterday = (services.local_today(anna) - timedelta(days=1)).isoformat()
+    werkdruk = Tag.objects.get(key="werkdruk")
+    browser.post("/dagboek/nieuw/", post_data(anna, day=yesterday, tags=[str(werkdruk.pk)]))
+    response = browser.post("/dagboek/nieuw/", post_data(anna, copy_yesterday="1", note="bewaard"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    box = re.search(rf'<input type="checkbox" name="tags" value="{werkdruk.pk}"[^>]*>', html).group(
+        0
+    )
+    assert "checked" in box
+    assert "bewaard" in html
+    assert CheckIn.objects.count() == 1  # nothing saved by the tap
+
+
+def test_edit_and_delete(browser, anna):
+    browser.post("/dagboek/nieuw/", post_data(anna))
+    checkin = CheckIn.objects.get()
+    assert browser.get(f"/dagboek/{checkin.pk}/").status_code == 200
+    assert browser.post(f"/dagboek/{checkin.pk}/", post_data(anna, pain="2")).status_code == 302
+    assert CheckIn.objects.get().pain == 2
+    assert browser.post(f"/dagboek/{checkin.pk}/verwijderen/").status_code == 302
+    assert CheckIn.objects.count() == 0
+
+
+def test_another_persons_check_in_is_404(browser, anna):
+    browser.post("/dagboek/nieuw/", post_data(anna))
+    checkin = CheckIn.objects.get()
+    bram = User.objects.create_user("bram-dagboek@example.org", "a-long-password-2", role="client")
+    other = Client()
+    other.force_login(bram, backend="django.contrib.auth.backends.ModelBackend")
+    assert other.get(f"/dagboek/{checkin.pk}/").status_code == 404
+    assert other.post(f"/dagboek/{checkin.pk}/", post_data(bram)).status_code == 404
+    assert other.post(f"/dagboek/{checkin.pk}/verwijderen/").status_code == 404
+    assert "9:30" not in other.get("/dagboek/").content.decode()
+    assert Client().get("/dagboek/").status_code == 302
+
+
+def test_the_start_page_counts_todays_check_ins(browser, anna):
+    assert "minder dan een minuut" in browser.get("/").content.decode()
+    browser.post("/dagboek/nieuw/", post_data(anna))
+    assert "Je hebt vandaag één check-in gedaan." in browser.get("/").content.decode()
+
+
+def test_list_queries_do_not_grow(browser, anna, django_assert_max_num_queries):
+    for n in range(3):
+        browser.post("/dagboek/nieuw/", post_data(anna, pain=str(n), new_tags=f"tag{n}"))
+    with django_assert_max_num_queries(6):
+        browser.get("/dagboek/")
+    for n in range(10):
+        browser.post("/dagboek/nieuw/", post_data(anna, pain=str(n), new_tags=f"x{n}"))
+    with django_assert_max_num_queries(6):
+        browser.get("/dagboek/")
+
+
+def test_export_and_erase(browser, anna):
+    browser.post("/dagboek/nieuw/", post_data(anna, note="privé"))
+    data = services.export_user_data(anna)
+    assert data["checkins"][0]["note"] == "privé" and data["checkins"][0]["pain"] == 6
+    services.erase_user_health_data(anna)
+    assert CheckIn.objects.count() == 0
+
+
+def test_without_consent_the_diary_asks_for_it_first():
+    call_command("load_content", verbosity=0)
+    user = User.objects.create_user(
+        "geen-toestemming@example.org", "a-long-password-3", role="client"
+    )
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get("/dagboek/nieuw/")
+    assert response.status_code == 302 and response["Location"] == "/account/toestemming/"
+    assert client.post("/dagboek/nieuw/", {"pain": "5"}).status_code == 302
+    assert CheckIn.objects.count() == 0

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "diary"
+
+urlpatterns = [
+    path("", views.diary, name="list"),
+    path("nieuw/", views.new, name="new"),
+    path("<uuid:checkin_id>/", views.edit, name="edit"),
+    path("<uuid:checkin_id>/verwijderen/", views.delete, name="delete"),
+]

@@ -1,0 +1,117 @@
+"""The diary pages: today's check-in (and the last seven days'), the list, edit and delete."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from lijfwijs.accounts.services import has_health_consent
+
+from . import access, services
+from .forms import CheckInForm
+
+
+def _initial(request: HttpRequest) -> dict[str, Any]:
+    now = timezone.now().astimezone(services.zone_of(request.user))
+    return {"day": now.date().isoformat(), "time": now.strftime("%H:%M")}
+
+
+@login_required
+@require_safe
+def diary(request: HttpRequest) -> HttpResponse:
+    since = services.local_today(request.user) - timedelta(days=13)
+    checkins = access.own_checkins(request).filter(day__gte=since).prefetch_related("tags")
+    return render(request, "diary/list.html", {"checkins": checkins})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    if not has_health_consent(request.user):
+        messages.info(
+            request,
+            _("Om je dagboek bij te houden, is je toestemming voor gezondheidsgegevens nodig."),
+        )
+        return redirect("accounts:health_consent")
+    yesterday = services.yesterdays_tags(request.user)
+    if request.method == "POST" and "copy_yesterday" not in request.POST:
+        form = CheckInForm(request.POST, user=request.user)
+        if form.is_valid():
+            services.save_checkin(request.user, form.cleaned_data)
+            messages.success(request, _("Je check-in is bewaard."))
+            return redirect("diary:list")
+        status = 422
+    else:
+        if (
+            request.method == "POST"
+        ):  # "same tags as yesterday": keep what was entered, add those tags
+            initial = _from_data(request.POST)
+            initial["tags"] = sorted(set(initial.get("tags", [])) | {str(t.pk) for t in yesterday})
+        else:
+            initial = _initial(request)
+        form = CheckInForm(initial=initial, user=request.user)
+        status = 200
+    return render(
+        request,
+        "diary/form.html",
+        {"form": form, "yesterday": yesterday, "editing": False},
+        status=status,
+    )
+
+
+def _from_data(data: Any) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    for key in data:
+        values = data.getlist(key)
+        initial[key] = values if key in ("tags", "exercises") else values[-1]
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, checkin_id: Any) -> HttpResponse:
+    checkin = access.checkin_for(request, checkin_id)
+    if request.method == "POST":
+        form = CheckInForm(request.POST, user=request.user)
+        if form.is_valid():
+            services.save_checkin(request.user, form.cleaned_data, instance=checkin)
+            messages.success(request, _("Je check-in is bijgewerkt."))
+            return redirect("diary:list")
+        status = 422
+    else:
+        local = checkin.at.astimezone(services.zone_of(request.user))
+        initial = {
+            "day": checkin.day.isoformat(),
+            "time": local.strftime("%H:%M"),
+            "pain": checkin.pain,
+            "state": checkin.state,
+            "stress": checkin.stress,
+            "sleep": checkin.sleep,
+            "energy": checkin.energy,
+            "tags": list(checkin.tags.all()),
+            "exercises": list(checkin.exercises.all()),
+            "note": checkin.note,
+            **{f"region_{code}": value for code, value in checkin.region_pain.items()},
+        }
+        form = CheckInForm(initial=initial, user=request.user)
+        status = 200
+    return render(
+        request,
+        "diary/form.html",
+        {"form": form, "editing": True, "checkin": checkin},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, checkin_id: Any) -> HttpResponse:
+    access.checkin_for(request, checkin_id).delete()
+    messages.success(request, _("De check-in is verwijderd."))
+    return redirect("diary:list")
