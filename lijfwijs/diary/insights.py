@@ -13,9 +13,10 @@ Rules where the issue is silent (see also each function):
 - Equality counts at every threshold (a rise of exactly 2 is a flare-up, a change of exactly
   2 points or 30% is meaningful); comparisons allow a 1e-9 tolerance so that means such as
   (6 + 7 + 8) / 3 do not miss an edge by a rounding error.
-- The Welch tests treat days as independent. Daily pain is usually autocorrelated, so the
-  intervals are somewhat too narrow for tags that come in runs; this is why a clear pattern is
-  still called "a pattern, not proof of a cause".
+- Welch's test assumes independent days, but pain drifts and tags come in runs; the intervals
+  and p-values are widened by Bartlett's factor for autocorrelated series (see
+  "Autocorrelation" below; 1.0, i.e. plain Welch, when there is none). A clear pattern is still
+  "a pattern, not proof of a cause": a tag can go with something else that raises pain.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import math
 import statistics
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -153,6 +154,7 @@ class TagEffect:
     q_value: float | None  # Benjamini-Hochberg, over all tests with enough data
     enough_data: bool  # both sides >= min_days
     clear: bool  # enough_data and q_value <= fdr
+    inflation: float  # variance factor for autocorrelation (1.0: plain Welch); see _lag1
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,7 @@ class Correlation:
     q_value: float | None  # Benjamini-Hochberg over the correlations that have a p-value
     enough_data: bool
     clear: bool
+    inflation: float  # the days count as n / inflation independent ones for the p-value
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,30 +203,48 @@ def _mean(values: list[float]) -> float | None:
     return math.fsum(values) / len(values) if values else None
 
 
+class _Bucket:
+    """One date's check-ins while they are being gathered."""
+
+    __slots__ = ("pain", "stress", "energy", "sleep", "tags", "count")
+
+    def __init__(self) -> None:
+        self.pain: list[float] = []
+        self.stress: list[float] = []
+        self.energy: list[float] = []
+        self.sleep: list[float] = []
+        self.tags: set[str] = set()
+        self.count = 0
+
+
 def daily(checkins: Iterable[CheckIn]) -> list[Day]:
     """One Day per date that has check-ins, oldest first."""
-    buckets: dict[
-        date, tuple[list[float], list[float], list[float], list[float], set[str], list[int]]
-    ]
-    buckets = {}
+    buckets: dict[date, _Bucket] = {}
     for c in checkins:
         b = buckets.get(c.day)
         if b is None:
-            b = buckets[c.day] = ([], [], [], [], set(), [0])
+            b = buckets[c.day] = _Bucket()
         if c.pain is not None:
-            b[0].append(c.pain)
+            b.pain.append(c.pain)
         if c.stress is not None:
-            b[1].append(c.stress)
+            b.stress.append(c.stress)
         if c.energy is not None:
-            b[2].append(c.energy)
+            b.energy.append(c.energy)
         if c.sleep is not None:
-            b[3].append(c.sleep)
-        if c.tags:
-            b[4].update(c.tags)
-        b[5][0] += 1
+            b.sleep.append(c.sleep)
+        b.tags.update(c.tags)
+        b.count += 1
     return [
-        Day(d, _mean(b[0]), _mean(b[1]), _mean(b[2]), _mean(b[3]), frozenset(b[4]), b[5][0])
-        for d, b in sorted(buckets.items())
+        Day(
+            day,
+            _mean(b.pain),
+            _mean(b.stress),
+            _mean(b.energy),
+            _mean(b.sleep),
+            frozenset(b.tags),
+            b.count,
+        )
+        for day, b in sorted(buckets.items())
     ]
 
 
@@ -253,10 +274,10 @@ def _prepare(days: Iterable[Day]) -> _Data:
         raise ValueError("days must have one Day per date")
     tags = tuple(sorted({t for d in ordered for t in d.tags}))
     index = {t: i for i, t in enumerate(tags)}
-    rows = [i for i, d in enumerate(ordered) for _ in d.tags]
-    cols = [index[t] for d in ordered for t in d.tags]
-    has_tag = np.zeros((len(ordered), len(tags)), dtype=np.bool_)
-    has_tag[rows, cols] = True
+    width = len(tags)
+    cells = [i * width + index[t] for i, d in enumerate(ordered) for t in d.tags]
+    flat = np.zeros(len(ordered) * width, dtype=np.bool_)
+    flat[cells] = True
     return _Data(
         days=ordered,
         ordinals=ordinals,
@@ -264,7 +285,7 @@ def _prepare(days: Iterable[Day]) -> _Data:
         sleep=_values(ordered, "sleep"),
         stress=_values(ordered, "stress"),
         tags=tags,
-        has_tag=has_tag,
+        has_tag=flat.reshape(len(ordered), width),
     )
 
 
@@ -342,6 +363,43 @@ def _trend(data: _Data) -> Trend:
 
 
 # ---------------------------------------------------------------------------------------------
+# Autocorrelation
+
+# Pain drifts from day to day and tags come in runs (a busy month at work). Days are then not
+# independent, and plain Welch intervals are far too narrow: in simulations with AR(1) pain
+# (phi 0.7) and tags in runs of about a week, 75-85% of pure-noise diaries got a "clear"
+# pattern. Bartlett's correction for two autocorrelated series (Bretherton et al. 1999,
+# J. Climate 12:1990) multiplies the variance of the difference by
+#     (1 + r) / (1 - r),  r = rho_pain * rho_tag  (lag-1 autocorrelations, each floored at 0),
+# i.e. the days count as n / inflation independent ones; with it the rate is back near 5%.
+# Without autocorrelation the factor is 1 and the result is plain Welch.
+LAG1_MIN_PAIRS = 10  # fewer pairs of consecutive days: no estimate, factor 1
+MAX_AUTOCORRELATION = 0.95  # caps the factor at 39
+
+
+def _lag1(values: FloatArray, ordinals: npt.NDArray[np.int64]) -> FloatArray:
+    """Lag-1 autocorrelation of each column over pairs of consecutive calendar days where both
+    values are known (NaN = unknown); floored at 0, and 0 where it cannot be estimated."""
+    i = np.flatnonzero(np.diff(ordinals) == 1)
+    a, b = values[i], values[i + 1]
+    ok = ~np.isnan(a) & ~np.isnan(b)
+    n = ok.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(ok, a, 0.0)
+        b = np.where(ok, b, 0.0)
+        da = np.where(ok, a - a.sum(axis=0) / n, 0.0)
+        db = np.where(ok, b - b.sum(axis=0) / n, 0.0)
+        r = (da * db).sum(axis=0) / np.sqrt((da * da).sum(axis=0) * (db * db).sum(axis=0))
+    r = np.where((n >= LAG1_MIN_PAIRS) & np.isfinite(r), r, 0.0)
+    return np.clip(r, 0.0, 1.0)
+
+
+def _inflation(rho_y: float, rho_x: FloatArray) -> FloatArray:
+    r = np.minimum(rho_y * rho_x, MAX_AUTOCORRELATION)
+    return (1.0 + r) / (1.0 - r)
+
+
+# ---------------------------------------------------------------------------------------------
 # Tag effects (Welch, Benjamini-Hochberg)
 
 
@@ -355,11 +413,13 @@ class _Welch:
     ci_low: FloatArray
     ci_high: FloatArray
     p_value: FloatArray
+    inflation: FloatArray
 
 
-def _welch(y: FloatArray, exposed: BoolArray, level: float = 0.95) -> _Welch:
+def _welch(y: FloatArray, exposed: BoolArray, inflation: FloatArray, level: float = 0.95) -> _Welch:
     """Welch's unequal-variance t test of y[exposed[:, j]] against y[~exposed[:, j]] for every
-    column j at once. NaN where a side has no value (means) or fewer than two (test)."""
+    column j at once, its variance multiplied and its degrees of freedom divided by
+    inflation[j]. NaN where a side has no value (means) or fewer than two (test)."""
     w = exposed.astype(np.float64)
     u = 1.0 - w
     n1 = w.sum(axis=0)
@@ -376,13 +436,21 @@ def _welch(y: FloatArray, exposed: BoolArray, level: float = 0.95) -> _Welch:
         df = (a + b) ** 2 / (a**2 / (n1 - 1) + b**2 / (n0 - 1))
         diff = m1 - m0
         testable = (n1 >= 2) & (n0 >= 2) & (se > SE_FLOOR)
-        se = np.where(testable, se, np.nan)
-        df = np.where(testable, df, np.nan)
+        se = np.where(testable, se * np.sqrt(inflation), np.nan)
+        df = np.where(testable, np.maximum(df / inflation, 1.0), np.nan)
         t = diff / se
         p = np.minimum(2.0 * special.stdtr(df, -np.abs(t)), 1.0)
         half = special.stdtrit(df, 0.5 + level / 2) * se
     return _Welch(
-        n1.astype(np.int64), n0.astype(np.int64), m1, m0, diff, diff - half, diff + half, p
+        n1.astype(np.int64),
+        n0.astype(np.int64),
+        m1,
+        m0,
+        diff,
+        diff - half,
+        diff + half,
+        p,
+        inflation,
     )
 
 
@@ -393,62 +461,53 @@ def _bh(p_values: Sequence[float]) -> list[float]:
 
 
 def _tag_effects(
-    data: _Data, min_days: int, fdr: float, low_sleep: float | None
+    data: _Data, min_days: int, fdr: float, low_sleep: float | None, adjust: bool
 ) -> list[TagEffect]:
     has_pain = ~np.isnan(data.pain)
+    # rho 0 gives a factor of exactly 1: plain Welch.
+    rho_pain = float(_lag1(data.pain[:, None], data.ordinals)[0]) if adjust else 0.0
+    tag_inflation = _inflation(rho_pain, _lag1(data.has_tag.astype(np.float64), data.ordinals))
     # Lag 1: pairs of consecutive calendar days, the second with pain; the first must be a day
     # with check-ins (otherwise whether it had the tag is unknown).
     nxt = np.flatnonzero((np.diff(data.ordinals) == 1) & has_pain[1:])
     groups: list[tuple[EffectKind, Sequence[str], int, _Welch]] = [
-        ("tag", data.tags, 0, _welch(data.pain[has_pain], data.has_tag[has_pain])),
-        ("tag", data.tags, 1, _welch(data.pain[nxt + 1], data.has_tag[nxt])),
+        ("tag", data.tags, 0, _welch(data.pain[has_pain], data.has_tag[has_pain], tag_inflation)),
+        ("tag", data.tags, 1, _welch(data.pain[nxt + 1], data.has_tag[nxt], tag_inflation)),
     ]
     if low_sleep is not None:
+        is_low = np.where(np.isnan(data.sleep), np.nan, data.sleep <= low_sleep + EPSILON)
+        sleep_inflation = _inflation(rho_pain, _lag1(is_low[:, None], data.ordinals))
         rows = has_pain & ~np.isnan(data.sleep)
-        low = (data.sleep[rows] <= low_sleep + EPSILON)[:, None]
-        groups.append(("low_sleep", ("",), 0, _welch(data.pain[rows], low)))
+        low = is_low[rows][:, None] == 1.0
+        groups.append(("low_sleep", ("",), 0, _welch(data.pain[rows], low, sleep_inflation)))
 
-    raw: list[tuple[EffectKind, str, int, list[float | None], int, int, bool]] = []
+    effects: list[TagEffect] = []
     for kind, names, lag, w in groups:
         for j, name in enumerate(names):
             n1, n0 = int(w.n_with[j]), int(w.n_without[j])
-            values = [
-                _float(arr[j])
-                for arr in (
-                    w.mean_with,
-                    w.mean_without,
-                    w.difference,
-                    w.ci_low,
-                    w.ci_high,
-                    w.p_value,
+            effects.append(
+                TagEffect(
+                    kind=kind,
+                    tag=name,
+                    lag=lag,
+                    n_with=n1,
+                    n_without=n0,
+                    mean_with=_float(w.mean_with[j]),
+                    mean_without=_float(w.mean_without[j]),
+                    difference=_float(w.difference[j]),
+                    ci_low=_float(w.ci_low[j]),
+                    ci_high=_float(w.ci_high[j]),
+                    p_value=_float(w.p_value[j]),
+                    q_value=None,
+                    enough_data=n1 >= min_days and n0 >= min_days,
+                    clear=False,
+                    inflation=float(w.inflation[j]),
                 )
-            ]
-            enough = n1 >= min_days and n0 >= min_days
-            raw.append((kind, name, lag, values, n1, n0, enough))
-
-    tested = [i for i, r in enumerate(raw) if r[6] and r[3][5] is not None]
-    q_of = dict(zip(tested, _bh([raw[i][3][5] or 0.0 for i in tested]), strict=True))
-    effects = []
-    for i, (kind, name, lag, v, n1, n0, enough) in enumerate(raw):
-        q = q_of.get(i)
-        effects.append(
-            TagEffect(
-                kind=kind,
-                tag=name,
-                lag=lag,
-                n_with=n1,
-                n_without=n0,
-                mean_with=v[0],
-                mean_without=v[1],
-                difference=v[2],
-                ci_low=v[3],
-                ci_high=v[4],
-                p_value=v[5],
-                q_value=q,
-                enough_data=enough,
-                clear=q is not None and q <= fdr,
             )
-        )
+
+    tested = [i for i, e in enumerate(effects) if e.enough_data and e.p_value is not None]
+    for i, q in zip(tested, _bh([effects[i].p_value or 0.0 for i in tested]), strict=True):
+        effects[i] = replace(effects[i], q_value=q, clear=q <= fdr)
     order = {"tag": 0, "low_sleep": 1}
     effects.sort(key=lambda e: (order[e.kind], e.tag, e.lag))
     return effects
@@ -459,60 +518,76 @@ def tag_effects(
     min_days: int = MIN_DAYS,
     fdr: float = FDR,
     low_sleep: float | None = LOW_SLEEP,
+    adjust_autocorrelation: bool = True,
 ) -> list[TagEffect]:
     """Every tag seen, at lag 0 (pain the same day) and lag 1 (pain the next calendar day,
     against the day after a day without the tag), plus the low-sleep comparison (pain on days
     whose reported sleep was `low_sleep` or less against the other days with a sleep value;
     None leaves it out). Days without pain are left out as outcomes.
 
-    `clear` needs both sides >= min_days and a Benjamini-Hochberg q <= fdr, taken over all
-    these tests that have enough data (and a defined p: identical values on both sides give
-    none). Sorted: tags by name and lag, then the low-sleep comparison.
+    Welch's t interval and p-value, widened for day-to-day autocorrelation unless
+    `adjust_autocorrelation` is False (see "Autocorrelation" above). `clear` needs both sides
+    >= min_days and a Benjamini-Hochberg q <= fdr, taken over all these tests that have enough
+    data and a p-value (identical values on both sides give none). Sorted: tags by name and
+    lag, then the low-sleep comparison.
     """
-    return _tag_effects(_prepare(days), min_days, fdr, low_sleep)
+    return _tag_effects(_prepare(days), min_days, fdr, low_sleep, adjust_autocorrelation)
 
 
 # ---------------------------------------------------------------------------------------------
 # Correlations
 
 
-def correlations(days: Iterable[Day], fdr: float = FDR) -> list[Correlation]:
+def correlations(
+    days: Iterable[Day], fdr: float = FDR, adjust_autocorrelation: bool = True
+) -> list[Correlation]:
     """Spearman's rho of daily pain with sleep and with stress (same date: the sleep value is
-    last night's, so this pairs a night with the day after it). `clear` is q <= fdr after
-    Benjamini-Hochberg over these correlations; rho needs at least 10 days with both values."""
-    return _correlations(_prepare(days), fdr)
+    last night's, so this pairs a night with the day after it). rho needs at least 10 days
+    with both values and some variation on both sides. The p-value is scipy's (t with n - 2
+    degrees of freedom) with n replaced by n / inflation for autocorrelation (Bartlett, as for
+    the tags) unless `adjust_autocorrelation` is False. `clear` is q <= fdr after
+    Benjamini-Hochberg over these correlations."""
+    return _correlations(_prepare(days), fdr, adjust_autocorrelation)
 
 
-def _correlations(data: _Data, fdr: float) -> list[Correlation]:
-    found: list[tuple[Variable, int, float | None, float | None]] = []
+def _correlations(data: _Data, fdr: float, adjust: bool) -> list[Correlation]:
     pairs: tuple[tuple[Variable, FloatArray], ...] = (
         ("sleep", data.sleep),
         ("stress", data.stress),
     )
+    rho_pain = float(_lag1(data.pain[:, None], data.ordinals)[0]) if adjust else 0.0
+    found: list[Correlation] = []
     for variable, values in pairs:
         both = ~np.isnan(data.pain) & ~np.isnan(values)
         n = int(both.sum())
         rho = p = None
+        inflation = float(_inflation(rho_pain, _lag1(values[:, None], data.ordinals))[0])
         x, y = data.pain[both], values[both]
         # A side that never varies has no ranks to correlate (and would make scipy warn).
         if n >= CORRELATION_MIN_DAYS and np.ptp(x) > 0 and np.ptp(y) > 0:
-            result = stats.spearmanr(x, y)
-            rho, p = _float(result.statistic), _float(result.pvalue)
-        found.append((variable, n, rho, p))
-    tested = [i for i, f in enumerate(found) if f[3] is not None]
-    q_of = dict(zip(tested, _bh([found[i][3] or 0.0 for i in tested]), strict=True))
-    return [
-        Correlation(
-            variable=variable,
-            n=n,
-            rho=rho,
-            p_value=p,
-            q_value=q_of.get(i),
-            enough_data=n >= CORRELATION_MIN_DAYS,
-            clear=(q := q_of.get(i)) is not None and q <= fdr,
+            rho = float(stats.spearmanr(x, y).statistic)
+            df = max(n / inflation - 2.0, 1.0)
+            if rho * rho >= 1.0:
+                p = 0.0
+            else:
+                t = abs(rho) * math.sqrt(df / (1.0 - rho * rho))
+                p = float(2.0 * special.stdtr(df, -t))
+        found.append(
+            Correlation(
+                variable=variable,
+                n=n,
+                rho=rho,
+                p_value=p,
+                q_value=None,
+                enough_data=n >= CORRELATION_MIN_DAYS,
+                clear=False,
+                inflation=inflation,
+            )
         )
-        for i, (variable, n, rho, p) in enumerate(found)
-    ]
+    tested = [i for i, c in enumerate(found) if c.p_value is not None]
+    for i, q in zip(tested, _bh([found[i].p_value or 0.0 for i in tested]), strict=True):
+        found[i] = replace(found[i], q_value=q, clear=q <= fdr)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -559,13 +634,14 @@ def insights(
     today: date,
     min_days: int = MIN_DAYS,
     fdr: float = FDR,
+    adjust_autocorrelation: bool = True,
 ) -> Insights:
     """All insights of one person: the days are aggregated and turned into arrays once."""
     data = _prepare(daily(checkins))
     return Insights(
         days=data.days,
         trend=_trend(data),
-        tag_effects=tuple(_tag_effects(data, min_days, fdr, LOW_SLEEP)),
-        correlations=tuple(_correlations(data, fdr)),
+        tag_effects=tuple(_tag_effects(data, min_days, fdr, LOW_SLEEP, adjust_autocorrelation)),
+        correlations=tuple(_correlations(data, fdr, adjust_autocorrelation)),
         flare_up=_flare_up(data, today),
     )
