@@ -7,7 +7,7 @@ from lijfwijs.accounts.access import clients_of
 from lijfwijs.accounts.audit import log_request
 from lijfwijs.accounts.models import AccessLog
 
-from .models import Response, ResponseQuerySet
+from .models import TOKEN, Response, ResponseQuerySet
 
 
 def visible_responses(request: HttpRequest) -> ResponseQuerySet:
@@ -24,6 +24,8 @@ def response_for(request: HttpRequest, response_id: str) -> Response:
     An anonymous response belongs to whoever holds its id; one tied to an account only to that
     account and to the practitioners that person has given access (each such view is logged).
     """
+    if not TOKEN.fullmatch(str(response_id)):  # never send odd text (NUL bytes…) to the database
+        raise Http404("no such response")
     user = request.user
     allowed = Q(user__isnull=True)
     if user.is_authenticated:
@@ -31,7 +33,7 @@ def response_for(request: HttpRequest, response_id: str) -> Response:
         if user.is_practitioner:
             allowed |= Q(user__in=clients_of(user))
     try:
-        response = Response.objects.filter(allowed).get(pk=str(response_id)[:32])
+        response = Response.objects.filter(allowed).get(pk=response_id)
     except Response.DoesNotExist:
         raise Http404("no such response") from None
     if response.user_id is not None and response.user_id != user.pk:

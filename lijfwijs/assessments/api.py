@@ -1,5 +1,6 @@
 """API for instruments and responses (docs/pijntest.md), for the Pijntest and every other instrument."""
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,8 @@ from lijfwijs.core.i18n import current_language, pick
 from lijfwijs.core.ratelimit import client_address, hit
 
 from . import access, engine, registry, services
+
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 router = Router(tags=["instruments"])
 
@@ -109,7 +112,11 @@ def submit_response(request: HttpRequest, instrument_id: str, payload: AnswersIn
         settings.PIJNTEST_RATE_WINDOW,
     ):
         return Status(429, {"detail": "Too many submissions from this address; try again later."})
-    key = request.headers.get("Idempotency-Key", "")[:64]
+    key = request.headers.get("Idempotency-Key", "")
+    if key and not IDEMPOTENCY_KEY.fullmatch(key):
+        return Status(
+            422, {"detail": "Idempotency-Key: up to 64 letters, digits, - and _.", "errors": {}}
+        )
     outcome = services.submit(
         instrument.id,
         payload.answers,

@@ -201,3 +201,19 @@ json_values = st.recursive(
 def test_fuzzed_answers_never_give_a_server_error(client, answers):
     response = post(client, {"answers": answers})
     assert response.status_code in (201, 422, 429)
+
+
+@pytest.mark.parametrize("odd", ["%00", "a%00b", "%C3%28", "x" * 40, "a b"])
+def test_odd_response_ids_are_404_not_a_database_error(client, odd):
+    assert client.get(f"/api/v1/responses/{odd}").status_code == 404
+
+
+def test_an_odd_idempotency_key_is_refused(client):
+    response = post(client, {"answers": pijntest_answers()}, HTTP_IDEMPOTENCY_KEY="key with spaces")
+    assert response.status_code == 422
+
+
+def test_a_uuid_idempotency_key_works(client):
+    key = "6f1c2e9a-3b4d-4c8e-9f10-2a3b4c5d6e7f"
+    assert post(client, {"answers": pijntest_answers()}, HTTP_IDEMPOTENCY_KEY=key).status_code == 201
+    assert post(client, {"answers": pijntest_answers()}, HTTP_IDEMPOTENCY_KEY=key).status_code == 200
