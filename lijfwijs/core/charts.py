@@ -87,3 +87,100 @@ def bar(value: float, *, maximum: float = 100, label: str) -> SafeString:
         f"{width:.1f}",
         FILL,
     )
+
+
+def line(
+    points: Sequence[tuple[str, float | None, float | None]],
+    *,
+    title: str,
+    description: str,
+    maximum: float = 10,
+    width: int = 640,
+    height: int = 220,
+) -> SafeString:
+    """Daily values as dots and their rolling mean as a line (None leaves a gap)."""
+    left, right, top, bottom = 28, 8, 10, 24
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = max(len(points) - 1, 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return left + plot_w * i / n, top + plot_h * (1 - max(0.0, min(v, maximum)) / maximum)
+
+    parts = [
+        f'<svg class="chart chart-wide" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="line-title line-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="line-title">{escape(title)}</title><desc id="line-desc">{escape(description)}</desc>',
+    ]
+    for tick in range(0, int(maximum) + 1, 2):
+        _, y = xy(0, tick)
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#d5dbd8" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{INK}">{tick}</text>'
+        )
+    for i, (_label, value, _rolling) in enumerate(points):
+        if value is not None:
+            x, y = xy(i, value)
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.2" fill="{GRID}"/>')
+    path, pen_down = [], False
+    for i, (_label, _value, rolling) in enumerate(points):
+        if rolling is None:
+            pen_down = False
+            continue
+        x, y = xy(i, rolling)
+        path.append(f"{'L' if pen_down else 'M'}{x:.1f},{y:.1f}")
+        pen_down = True
+    if path:
+        parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="{FILL}" stroke-width="2.5"/>')
+    if points:
+        for i in (0, len(points) - 1):
+            x, _ = xy(i, 0)
+            anchor = "start" if i == 0 else "end"
+            parts.append(
+                f'<text x="{x:.1f}" y="{height - 6}" text-anchor="{anchor}" font-size="11" fill="{INK}">'
+                f"{escape(points[i][0])}</text>"
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above
+
+
+def intervals(
+    rows: Sequence[tuple[str, float, float, float]],
+    *,
+    title: str,
+    description: str,
+    span: float = 5,
+    width: int = 640,
+    row_height: int = 26,
+) -> SafeString:
+    """Differences with their 95% intervals around zero, one row each (label, diff, low, high)."""
+    label_w, pad = 220, 12
+    plot_w = width - label_w - pad * 2
+    height = row_height * len(rows) + 30
+
+    def x(v: float) -> float:
+        return label_w + pad + plot_w * (max(-span, min(v, span)) + span) / (2 * span)
+
+    parts = [
+        f'<svg class="chart chart-wide" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="iv-title iv-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="iv-title">{escape(title)}</title><desc id="iv-desc">{escape(description)}</desc>',
+        f'<line x1="{x(0):.1f}" y1="4" x2="{x(0):.1f}" y2="{height - 22}" stroke="{GRID}" stroke-width="1"/>',
+    ]
+    for n, (label, diff, low, high) in enumerate(rows):
+        y = 16 + n * row_height
+        parts.append(
+            f'<text x="{label_w}" y="{y + 4}" text-anchor="end" font-size="13" fill="{INK}">{escape(label)}</text>'
+        )
+        parts.append(
+            f'<line x1="{x(low):.1f}" y1="{y}" x2="{x(high):.1f}" y2="{y}" stroke="{FILL}" stroke-width="3"/>'
+        )
+        parts.append(f'<circle cx="{x(diff):.1f}" cy="{y}" r="5" fill="{FILL}"/>')
+    for v in (-span, 0, span):
+        parts.append(
+            f'<text x="{x(v):.1f}" y="{height - 6}" text-anchor="middle" font-size="11" fill="{INK}">'
+            f"{v:+g}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -144,6 +144,25 @@ def today_key(user_id: int, day: Any) -> str:
     return f"diary-count:{user_id}:{day}"
 
 
+def insights_keys(user_id: int) -> list[str]:
+    """Cache keys of what is worked out from all of a person's check-ins (dropped on any change)."""
+    return [f"diary-insights:{user_id}:{lang}" for lang, _name in settings.LANGUAGES] + [
+        f"diary-flare:{user_id}"
+    ]
+
+
 @receiver([post_save, post_delete], sender=CheckIn)
 def _forget_day_count(sender: type[CheckIn], instance: CheckIn, **kwargs: Any) -> None:
-    cache.delete(today_key(instance.user_id, instance.day))
+    cache.delete_many([today_key(instance.user_id, instance.day), *insights_keys(instance.user_id)])
+
+
+@receiver(m2m_changed, sender=CheckIn.tags.through)
+def _forget_after_tags(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if isinstance(instance, CheckIn):
+        cache.delete_many(insights_keys(instance.user_id))
+
+
+@receiver([post_save, post_delete], sender=Tag)
+def _forget_after_tag_change(sender: type[Tag], instance: Tag, **kwargs: Any) -> None:
+    if instance.user_id:  # a renamed or merged own tag changes the person's insights
+        cache.delete_many(insights_keys(instance.user_id))

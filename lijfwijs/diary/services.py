@@ -122,4 +122,11 @@ def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
         lambda: CheckIn.objects.for_user(request.user).filter(day=day).count(),
         60 * 60 * 24,
     )
-    return "diary/_home_panel.html", {"today": count}
+    flare_key = f"diary-flare:{request.user.pk}"
+    cached = cache.get(flare_key)
+    if cached is None or cached[0] != day:
+        from .presenting import flare_for  # numpy and scipy load on first use
+
+        cached = (day, flare_for(request.user, day))
+        cache.set(flare_key, cached, 60 * 60 * 24)
+    return "diary/_home_panel.html", {"today": count, "flare": cached[1]}

@@ -7,6 +7,7 @@ app_name = "diary"
 urlpatterns = [
     path("", views.diary, name="list"),
     path("nieuw/", views.new, name="new"),
+    path("inzichten/", views.insights_page, name="insights"),
     path("<uuid:checkin_id>/", views.edit, name="edit"),
     path("<uuid:checkin_id>/verwijderen/", views.delete, name="delete"),
 ]

@@ -5,16 +5,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core.i18n import current_language
 
 from . import access, services
 from .forms import CheckInForm
+from .models import insights_keys
 
 
 def _initial(request: HttpRequest) -> dict[str, Any]:
@@ -115,3 +119,18 @@ def delete(request: HttpRequest, checkin_id: Any) -> HttpResponse:
     access.checkin_for(request, checkin_id).delete()
     messages.success(request, _("De check-in is verwijderd."))
     return redirect("diary:list")
+
+
+@login_required
+@require_safe
+def insights_page(request: HttpRequest) -> HttpResponse:
+    """What drives and what calms the person's pain, from their own diary (cached until it changes)."""
+    key = insights_keys(request.user.pk)[0 if current_language() == "nl" else 1]
+    body = cache.get(key)
+    if body is None:
+        from . import presenting  # numpy and scipy load on first use, not at start-up
+
+        context = presenting.page_context(request.user, services.local_today(request.user))
+        body = render_to_string("diary/_insights_body.html", context)
+        cache.set(key, body, 60 * 60 * 24)
+    return render(request, "diary/insights.html", {"body": body})

@@ -244,6 +244,9 @@ ROUTES: dict[str, Route] = {
     "dagboek/": Route(
         "/dagboek/", {"GET": signed_in(302, 200)}, unsupported=signed_in(302, 405), login=True
     ),
+    "dagboek/inzichten/": Route(
+        "/dagboek/inzichten/", {"GET": signed_in(302, 200)}, unsupported=signed_in(302, 405), login=True
+    ),
     "dagboek/nieuw/": Route(
         "/dagboek/nieuw/",  # only with consent for health data (the clients); others are sent to give it
         {"GET": (302, 200, 200, 302, 302, 302, 302), "POST": (302, 422, 422, 302, 302, 302, 302)},

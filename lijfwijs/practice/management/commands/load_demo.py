@@ -4,8 +4,9 @@ Refuses to run without DEBUG unless --force: the demo logins are printed and wel
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -18,6 +19,7 @@ from lijfwijs.accounts import services as account_services
 from lijfwijs.accounts.models import Consent, ConsentText, User
 from lijfwijs.assessments import engine, registry
 from lijfwijs.assessments.models import Response
+from lijfwijs.diary.models import CheckIn, Tag
 
 PASSWORD = "lijfwijs-demo-2026"  # noqa: S105 - the demo's published password, refused without DEBUG
 # A fixed TOTP key, so the demo practitioner can add it to an authenticator app.
@@ -101,6 +103,7 @@ class Command(BaseCommand):
                     )
                 account_services.grant_access(client, practitioner)
                 self._results(client, spec["profile"], seed=n)
+                self._diary(client, seed=n)
         self.stdout.write(
             self.style.SUCCESS(f"Demo practice ready. Logins (password for all: {PASSWORD}):")
         )
@@ -132,6 +135,62 @@ class Command(BaseCommand):
         )
         for code in RECOVERY:
             StaticToken.objects.get_or_create(device=device, token=code)
+
+    def _diary(self, client: User, seed: int, days: int = 120) -> None:
+        """120 days of check-ins with planted patterns: work pressure raises pain the same day,
+        a walk lowers it the next day, a bad night goes with more pain."""
+        if CheckIn.objects.filter(user=client).exists():
+            return
+        rng = random.Random(100 + seed)  # noqa: S311 - demo data, not security
+        tags = {t.key: t for t in Tag.objects.filter(user__isnull=True)}
+        zone = ZoneInfo(client.time_zone)
+        today = timezone.now().astimezone(zone).date()
+        checkins, links, walked_yesterday = [], [], False
+        for n in range(days, 0, -1):
+            day = today - timedelta(days=n - 1)
+            busy = rng.random() < 0.35 and day.weekday() < 5
+            walked = rng.random() < 0.4
+            sleep = max(0, min(10, round(rng.gauss(6.5, 1.8))))
+            base = 5.5 - 2.0 * (days - n) / days  # slowly better over four months
+            for hour in sorted(rng.sample([8, 13, 18, 21], rng.choice([1, 2, 2, 3]))):
+                pain = (
+                    base
+                    + (2.0 if busy else 0)
+                    - (1.2 if walked_yesterday else 0)
+                    + (1.0 if sleep <= 4 else 0)
+                )
+                pain += rng.gauss(0, 0.9)
+                checkin = CheckIn(
+                    user=client,
+                    day=day,
+                    at=datetime.combine(day, time(hour, rng.randint(0, 59)), tzinfo=zone),
+                    pain=max(0, min(10, round(pain))),
+                    sleep=sleep,
+                    stress=max(0, min(10, round(rng.gauss(6 if busy else 3, 1.5)))),
+                    energy=max(0, min(10, round(rng.gauss(5, 1.5)))),
+                    state=rng.choice(["sympathetic", "sympathetic", "ventral", "dorsal"]),
+                )
+                checkins.append(checkin)
+                chosen = [
+                    k
+                    for k, on in (
+                        ("werkdruk", busy),
+                        ("wandelen", walked),
+                        ("slecht-geslapen", sleep <= 4),
+                    )
+                    if on
+                ]
+                chosen += rng.sample(
+                    ["zorgen", "opgejaagd", "buiten", "ontspannen", "weer", "schermtijd"],
+                    rng.choice([0, 1]),
+                )
+                links.extend((checkin, tags[key]) for key in chosen if key in tags)
+            walked_yesterday = walked
+        CheckIn.objects.bulk_create(checkins)
+        CheckIn.tags.through.objects.bulk_create(
+            [CheckIn.tags.through(checkin_id=c.pk, tag_id=t.pk) for c, t in links],
+            ignore_conflicts=True,
+        )
 
     def _results(self, client: User, heavy: str, seed: int) -> None:
         if Response.objects.filter(user=client).exists():

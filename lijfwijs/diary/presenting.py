@@ -1,0 +1,247 @@
+"""From the insights core's numbers to plain sentences, charts and tables (Dutch and English)."""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from lijfwijs.core import charts
+
+from . import insights as core
+from .models import CheckIn, Tag
+
+
+def pattern_note() -> str:
+    return _("Een patroon, geen bewijs van een oorzaak.")
+
+
+def load(user: Any) -> list[core.CheckIn]:
+    """The person's check-ins as plain records for the core: two queries, whatever the history."""
+    tags = Prefetch("tags", queryset=Tag.objects.only("id", "name_nl", "name_en"))
+    return [
+        core.CheckIn(
+            day=c.day,
+            pain=c.pain,
+            stress=c.stress,
+            energy=c.energy,
+            sleep=c.sleep,
+            tags=frozenset(str(t.name) for t in c.tags.all()),
+        )
+        for c in CheckIn.objects.for_user(user)
+        .only("day", "pain", "stress", "energy", "sleep")
+        .prefetch_related(tags)
+    ]
+
+
+def _n(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else formats.number_format(round(value, digits), digits)
+
+
+def _neg(value: float | None) -> float | None:
+    return None if value is None else -value
+
+
+def trend_sentence(trend: core.Trend) -> str:
+    if not trend.enough_data or trend.change is None:
+        return _(
+            "Na vier weken check-ins zie je hier of je pijn verandert: je eerste twee weken tegen je laatste twee."
+        )
+    values = {
+        "first": _n(trend.first_mean),
+        "last": _n(trend.last_mean),
+        "change": _n(abs(trend.change)),
+    }
+    if trend.direction == "same":
+        text = (
+            _(
+                "Je pijn was in je laatste twee weken gemiddeld %(last)s, net als in je eerste twee weken (%(first)s)."
+            )
+            % values
+        )
+    elif trend.direction == "better":
+        text = (
+            _(
+                "Je pijn was in je laatste twee weken gemiddeld %(last)s, tegen %(first)s in je eerste twee weken: %(change)s punt lager."
+            )
+            % values
+        )
+    else:
+        text = (
+            _(
+                "Je pijn was in je laatste twee weken gemiddeld %(last)s, tegen %(first)s in je eerste twee weken: %(change)s punt hoger."
+            )
+            % values
+        )
+    if trend.meaningful:
+        return text + " " + _("Dat is een verandering die mensen echt merken (2 punten of 30%).")
+    return (
+        text
+        + " "
+        + _("Dat is minder dan een verandering die mensen echt merken (2 punten of 30%).")
+    )
+
+
+def effect_sentence(effect: core.TagEffect) -> str:
+    higher = (effect.difference or 0) > 0
+    # "1.3 points lower (95% interval 0.8 to 1.8)": the interval in the sentence's own direction
+    low, high = (
+        (effect.ci_low, effect.ci_high) if higher else (_neg(effect.ci_high), _neg(effect.ci_low))
+    )
+    values = {
+        "tag": effect.tag,
+        "n_with": effect.n_with,
+        "n_without": effect.n_without,
+        "diff": _n(abs(effect.difference or 0)),
+        "low": _n(low),
+        "high": _n(high),
+    }
+    if effect.kind == "low_sleep":
+        text = (
+            _(
+                "Op de %(n_with)s dagen nadat je 4 of minder sliep, was je pijn gemiddeld %(diff)s punt hoger (95%%-interval %(low)s tot %(high)s) dan op de %(n_without)s andere dagen."
+            )
+            if higher
+            else _(
+                "Op de %(n_with)s dagen nadat je 4 of minder sliep, was je pijn gemiddeld %(diff)s punt lager (95%%-interval %(low)s tot %(high)s) dan op de %(n_without)s andere dagen."
+            )
+        )
+    elif effect.lag == 0:
+        text = (
+            _(
+                "Op de %(n_with)s dagen met ‘%(tag)s’ was je pijn gemiddeld %(diff)s punt hoger (95%%-interval %(low)s tot %(high)s) dan op de %(n_without)s dagen zonder."
+            )
+            if higher
+            else _(
+                "Op de %(n_with)s dagen met ‘%(tag)s’ was je pijn gemiddeld %(diff)s punt lager (95%%-interval %(low)s tot %(high)s) dan op de %(n_without)s dagen zonder."
+            )
+        )
+    else:
+        text = (
+            _(
+                "Op de %(n_with)s dagen na een dag met ‘%(tag)s’ was je pijn gemiddeld %(diff)s punt hoger (95%%-interval %(low)s tot %(high)s) dan op de %(n_without)s andere dagen."
+            )
+            if higher
+            else _(
+                "Op de %(n_with)s dagen na een dag met ‘%(tag)s’ was je pijn gemiddeld %(diff)s punt lager (95%%-interval %(low)s tot %(high)s) dan op de %(n_without)s andere dagen."
+            )
+        )
+    return (text % values) + " " + pattern_note()
+
+
+def correlation_sentence(c: core.Correlation) -> str:
+    name = _("slaap") if c.variable == "sleep" else _("stress")
+    if not c.enough_data or c.rho is None:
+        return _("Pijn en %(name)s: nog te weinig dagen (minstens 10).") % {"name": name}
+    values = {"name": name, "rho": _n(c.rho, 2), "n": c.n}
+    if not c.clear:
+        return (
+            _("Pijn en %(name)s: geen duidelijk verband over %(n)s dagen (rangcorrelatie %(rho)s).")
+            % values
+        )
+    if c.variable == "sleep":
+        text = (
+            _(
+                "Op dagen na een betere nacht had je meestal minder pijn (rangcorrelatie %(rho)s over %(n)s dagen)."
+            )
+            if c.rho < 0
+            else _(
+                "Op dagen na een betere nacht had je meestal meer pijn (rangcorrelatie %(rho)s over %(n)s dagen)."
+            )
+        )
+    else:
+        text = (
+            _(
+                "Op dagen met meer stress had je meestal meer pijn (rangcorrelatie %(rho)s over %(n)s dagen)."
+            )
+            if c.rho > 0
+            else _(
+                "Op dagen met meer stress had je meestal minder pijn (rangcorrelatie %(rho)s over %(n)s dagen)."
+            )
+        )
+    return (text % values) + " " + pattern_note()
+
+
+def flare_context(flare: core.FlareUp | None) -> dict[str, Any] | None:
+    if flare is None or not flare.active:
+        return None
+    return {
+        "text": _(
+            "De laatste dagen is je pijn gemiddeld %(recent)s: %(rise)s punt boven wat voor jou gewoon is (%(baseline)s). Zo’n opvlamming gaat meestal weer voorbij. Wees mild voor jezelf en kies een oefening die je lijf tot rust brengt."
+        )
+        % {"recent": _n(flare.recent_mean), "rise": _n(flare.rise), "baseline": _n(flare.baseline)},
+    }
+
+
+def page_context(user: Any, today: date) -> dict[str, Any]:
+    result = core.insights(load(user), today)
+    series = result.trend.series[-90:]
+    trend_chart = charts.line(
+        [(formats.date_format(p.day, "j M"), p.pain, p.rolling) for p in series],
+        title=_("Je pijn per dag met het gemiddelde over 7 dagen"),
+        description=_(
+            "Punten zijn dagen, de lijn is het gemiddelde over de laatste 7 dagen (0 tot 10)."
+        ),
+    )
+    enough = [e for e in result.tag_effects if e.enough_data and e.ci_low is not None]
+    clear = [e for e in enough if e.clear]
+    label = {0: _("zelfde dag"), 1: _("dag erna")}
+    interval_chart = (
+        charts.intervals(
+            [
+                (
+                    f"{e.tag or _('4 of minder geslapen')} ({label[e.lag]})",
+                    e.difference,
+                    e.ci_low,
+                    e.ci_high,
+                )
+                for e in clear
+            ],
+            title=_("Duidelijke patronen: verschil in pijn met 95%-interval"),
+            description=_("Rechts van de nul: meer pijn met dit kenmerk; links: minder."),
+        )
+        if clear
+        else None
+    )
+    return {
+        "days": len(result.days),
+        "trend": result.trend,
+        "trend_sentence": trend_sentence(result.trend),
+        "trend_chart": trend_chart,
+        "trend_rows": [
+            {"day": p.day, "pain": _n(p.pain), "rolling": _n(p.rolling)} for p in series
+        ],
+        "clear": [
+            {"effect": e, "sentence": effect_sentence(e), "when": label[e.lag]} for e in clear
+        ],
+        "table": [
+            {
+                "name": e.tag or _("4 of minder geslapen"),
+                "when": label[e.lag],
+                "n_with": e.n_with,
+                "n_without": e.n_without,
+                "diff": _n(e.difference),
+                "low": _n(e.ci_low),
+                "high": _n(e.ci_high),
+                "clear": e.clear,
+            }
+            for e in enough
+        ],
+        "too_few": sorted({e.tag for e in result.tag_effects if not e.enough_data and e.tag}),
+        "interval_chart": interval_chart,
+        "correlations": [correlation_sentence(c) for c in result.correlations],
+        "flare": flare_context(result.flare_up),
+    }
+
+
+def flare_for(user: Any, today: date) -> dict[str, Any] | None:
+    """The flare-up panel for the start page, from the last 31 days only."""
+    since = today.toordinal() - (core.FLARE_RECENT_DAYS + core.FLARE_BASELINE_DAYS)
+    records = [
+        core.CheckIn(day=c.day, pain=c.pain)
+        for c in CheckIn.objects.for_user(user)
+        .filter(day__gte=date.fromordinal(since))
+        .only("day", "pain")
+    ]
+    return flare_context(core.flare_up(core.daily(records), today))
