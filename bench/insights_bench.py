@@ -1,7 +1,8 @@
 """Benchmark of the diary insights core: one client with 5 years of data, 3 check-ins a day and
 40 tags, through `insights()` on one core; best of 5, in ms. Target: <= 50 ms.
 
-Standalone (no Django): `.venv/bin/python bench/insights_bench.py [--runs N] [--seed S]`.
+Standalone (no Django): `.venv/bin/python bench/insights_bench.py [--runs N] [--seed S]`; bench/run.py
+runs the same measurement (`measure()`) as one row of its table.
 Building the data is not timed; `insights()` is, from check-ins to the finished result.
 """
 
@@ -59,27 +60,35 @@ def build(
     return out
 
 
+def measure(runs: int = 5, seed: int = 1) -> tuple[float, str]:
+    """Best of `runs` timed calls of `insights()` in ms (after one warm-up call), and what was
+    measured. bench/run.py calls this for its `insights (pure core), 5 years` row."""
+    checkins = build(seed)
+    today = max(c.day for c in checkins)
+    insights(checkins, today)  # warm-up: imports, first calls into numpy/scipy
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = insights(checkins, today)
+        times.append((time.perf_counter() - t0) * 1000)
+    clear = sum(e.clear for e in result.tag_effects)
+    what = (
+        f"{len(checkins):,} check-ins, {len(result.days):,} days, {TAGS} tags, "
+        f"{len(result.tag_effects)} tests ({clear} clear)"
+    )
+    return min(times), what
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
-    checkins = build(args.seed)
-    today = max(c.day for c in checkins)
-    insights(checkins, today)  # warm-up: imports, first calls into numpy/scipy
-    times = []
-    for _ in range(args.runs):
-        t0 = time.perf_counter()
-        result = insights(checkins, today)
-        times.append((time.perf_counter() - t0) * 1000)
-    best = min(times)
-    clear = sum(e.clear for e in result.tag_effects)
+    best, what = measure(args.runs, args.seed)
     print(
-        f"insights (pure core): {len(checkins):,} check-ins, {len(result.days):,} days, "
-        f"{TAGS} tags, {len(result.tag_effects)} tests ({clear} clear): "
-        f"best of {args.runs} {best:.1f} ms (target <= {TARGET_MS:.0f} ms) "
-        f"{'ok' if best <= TARGET_MS else 'MISSED'}"
+        f"insights (pure core): {what}: best of {args.runs} {best:.1f} ms "
+        f"(target <= {TARGET_MS:.0f} ms) {'ok' if best <= TARGET_MS else 'MISSED'}"
     )
     return 0
 

@@ -1,6 +1,7 @@
-"""Lijfwijs benchmark: throughput of one gunicorn sync worker (anonymous pages and a signed-in
-client's home page), the pure scoring core, the export of a client with a year of data, and
-database queries per report view, export and client home page, in one run. See bench/README.md.
+"""Lijfwijs benchmark: throughput of one gunicorn sync worker (anonymous pages, a signed-in
+client's home, check-in and insights pages, and check-in saves with no write lost), the pure
+scoring and diary-insights cores, the export of a client with a year of data, and database
+queries per report view, export, client home and diary page, in one run. See bench/README.md.
 
 Plain Python, no pytest. Builds a throwaway var dir, migrates and loads content into it, starts
 gunicorn on 127.0.0.1 only, measures, prints one table and cleans up. Exit status 0 when every
@@ -12,8 +13,10 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import platform
+import random
 import re
 import shutil
 import signal
@@ -24,9 +27,13 @@ import tempfile
 import threading
 import time
 import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -36,6 +43,13 @@ QUESTION_PATH = "/pijntest/vragen/toestand/"
 LOGIN_PATH = "/account/inloggen/"
 HOME_MARKER = b"home-pijntest"  # the Pijntest panel of a signed-in client's dashboard
 HOME_RESULTS = 5  # completed Pijntests of the client whose home page is loaded
+CHECKIN_PATH = "/dagboek/nieuw/"
+CHECKIN_MARKER = b'name="pain"'  # the pain scale of the check-in form
+CHECKIN_SAVED = "/dagboek/"  # where a saved check-in redirects to
+INSIGHTS_PATH = "/dagboek/inzichten/"
+INSIGHTS_MARKER = b'id="trend-heading"'  # the pain-trend section of the insights body
+DIARY_DAYS = 120  # days of check-ins of the client whose diary pages are loaded
+DIARY_QUERY_DAYS = (10, 2000)  # days of check-ins of the two clients whose queries are counted
 
 # Targets from the issue.
 QUESTION_SHARE = 0.25  # a test page >= 25% of the /healthz floor
@@ -44,6 +58,10 @@ SCORINGS_PER_S = 20_000  # pure core, one core
 MAX_REPORT_QUERIES = 5  # per report view, and the same for every report
 HOME_SHARE = 0.20  # a signed-in client's home page >= 20% of the floor
 EXPORT_SECONDS = 1.0  # export of a client with a year of data
+INSIGHTS_MS = 50.0  # the insights core for 5 years of data (bench/insights_bench.py)
+CHECKIN_SHARE = 0.20  # the check-in page >= 20% of the floor
+INSIGHTS_SHARE = 0.20  # the insights page >= 20% of the floor
+SAVES_PER_S = 200  # check-in POSTs per second on SQLite, one sync worker, no write lost
 
 
 class BenchError(RuntimeError):
@@ -134,6 +152,17 @@ def bench_scoring(seconds: float, repeats: int = 3) -> tuple[float, dict[str, An
                 break
         best = max(best, n / (now - start))
     return best, clean
+
+
+def bench_insights(runs: int = 5) -> tuple[float, str]:
+    """The diary insights core for one client with 5 years of data: bench/insights_bench.py's
+    measurement (best of `runs`, ms) and what it measured."""
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    from insights_bench import measure
+
+    return measure(runs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -363,6 +392,105 @@ def count_home_queries(answers: dict[str, Any]) -> tuple[int, int]:
         counts.append(len(ctx.captured_queries))
     connection.close()
     return counts[0], counts[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# In process: diary check-ins and the queries of the diary pages
+
+
+def diary_client(email: str, days: int, password: str | None = None) -> Any:
+    """A client with health-data consent and `days` days of check-ins."""
+    from lijfwijs.accounts.services import give_health_consent
+
+    user = make_user(email, password=password)
+    give_health_consent(user)
+    add_checkins(user, days, seed=days)
+    return user
+
+
+def add_checkins(user: Any, days: int, seed: int) -> int:
+    """1-3 check-ins a day on the `days` local days up to today, each with 0-3 of six starter
+    tags, pain a little higher with one of them (bulk_create, as load_demo's `_diary` does);
+    return how many were stored."""
+    from datetime import time as clock
+    from datetime import timedelta
+
+    from lijfwijs.diary import services
+    from lijfwijs.diary.models import CheckIn, Tag
+
+    tags = list(Tag.objects.filter(user__isnull=True, is_active=True).order_by("pk")[:6])
+    if len(tags) < 6:
+        raise BenchError(f"only {len(tags)} starter tags in the database (manage.py load_content)")
+    rng = random.Random(seed)
+    zone = services.zone_of(user)
+    today = services.local_today(user)
+    checkins, links = [], []
+    for n in range(days):
+        day = today - timedelta(days=n)
+        for hour in sorted(rng.sample([8, 13, 18, 21], rng.choice([1, 2, 3]))):
+            chosen = rng.sample(tags, rng.choice([0, 1, 1, 2, 3]))
+            pain = 4 + (2 if tags[0] in chosen else 0) + rng.gauss(0, 1.2)
+            checkin = CheckIn(
+                user=user,
+                day=day,
+                at=datetime.combine(day, clock(hour, rng.randint(0, 59)), tzinfo=zone),
+                pain=max(0, min(10, round(pain))),
+                stress=rng.randint(0, 10),
+                sleep=rng.randint(0, 10) if hour == 8 else None,
+                energy=rng.randint(0, 10),
+            )
+            checkins.append(checkin)
+            links.extend((checkin, tag) for tag in chosen)
+    CheckIn.objects.bulk_create(checkins, batch_size=500)
+    CheckIn.tags.through.objects.bulk_create(
+        [CheckIn.tags.through(checkin_id=c.pk, tag_id=t.pk) for c, t in links], batch_size=500
+    )
+    return len(checkins)
+
+
+def count_diary_queries() -> dict[str, list[tuple[int, int]]]:
+    """Queries of the check-in page and the insights page, in process (test client, force_login),
+    for a client with 10 days of check-ins and one with 2,000: {path: [(first, second) per
+    client]}. The second view counts (the first stores the session and fills the caches)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    counts: dict[str, list[tuple[int, int]]] = {CHECKIN_PATH: [], INSIGHTS_PATH: []}
+    for days in DIARY_QUERY_DAYS:
+        user = diary_client(f"bench-diary-{days}@bench.invalid", days)
+        client = Client(HTTP_HOST=HOST)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        for path, marker in ((CHECKIN_PATH, CHECKIN_MARKER), (INSIGHTS_PATH, INSIGHTS_MARKER)):
+            pair = []
+            for view in ("first", "second"):
+                with CaptureQueriesContext(connection) as ctx:
+                    resp = client.get(path)
+                if resp.status_code != 200:
+                    raise BenchError(
+                        f"GET {path} ({days} days, in process, {view}) gave {resp.status_code}"
+                    )
+                if marker not in resp.content:
+                    raise BenchError(f"GET {path} ({days} days, in process) has no {marker!r}")
+                pair.append(len(ctx.captured_queries))
+            counts[path].append((pair[0], pair[1]))
+    connection.close()
+    return counts
+
+
+def stored_keys(email: str) -> set[str]:
+    """The client keys of a user's stored check-ins (in process, from the bench's SQLite file)."""
+    from django.db import connection
+
+    from lijfwijs.diary.models import CheckIn
+
+    keys = set(
+        CheckIn.objects.filter(user__email=email)
+        .exclude(client_key="")
+        .values_list("client_key", flat=True)
+    )
+    connection.close()
+    return keys
 
 
 # ---------------------------------------------------------------------------------------------
@@ -622,6 +750,101 @@ def load_python(port: int, path: str, headers: dict[str, str], seconds: int, thr
 
 
 # ---------------------------------------------------------------------------------------------
+# Check-in saves: POSTs with a unique client key each, every acknowledged one must be stored
+
+
+def checkin_token(port: int, cookie: str) -> str:
+    """The csrfmiddlewaretoken of the signed-in client's check-in form (any masked copy of the
+    cookie's secret is valid, so one serves every POST)."""
+    status, _, body, _ = request(port, "GET", CHECKIN_PATH, headers={"Cookie": cookie})
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if status != 200 or not match:
+        raise BenchError(f"GET {CHECKIN_PATH} gave {status} or no csrfmiddlewaretoken field")
+    return match.group(1).decode()
+
+
+@dataclass
+class Saves:
+    """What a run of check-in POSTs got back: the client keys acknowledged (302 to the diary) and
+    every other outcome by status or error, with the first one's detail."""
+
+    acked: set[str] = field(default_factory=set)
+    failures: Counter[str] = field(default_factory=Counter)
+    detail: str = ""
+    seconds: float = 0.0
+
+    @property
+    def sent(self) -> int:
+        return len(self.acked) + sum(self.failures.values())
+
+
+def post_checkin(
+    port: int, cookie: str, token: str, zone: str, key: str, n: int, out: Saves
+) -> None:
+    """One check-in POST like the form sends it (today in the client's zone, now, a pain and a
+    stress score, the client key); the outcome goes into `out`."""
+    now = datetime.now(ZoneInfo(zone))
+    form = urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "day": now.date().isoformat(),
+            "time": now.strftime("%H:%M"),
+            "pain": n % 11,
+            "stress": (3 * n) % 11,
+            "client_key": key,
+        }
+    )
+    headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    try:
+        status, resp_headers, body, _ = request(port, "POST", CHECKIN_PATH, headers, form)
+    except (OSError, http.client.HTTPException) as exc:
+        # Sent, maybe stored, not acknowledged: a stored row without a 302 shows as a mismatch.
+        outcome, detail = type(exc).__name__, str(exc)
+    else:
+        location = urlsplit(resp_headers.get("Location", "")).path
+        if status == 302 and location == CHECKIN_SAVED:
+            out.acked.add(key)
+            return
+        outcome = f"{status}" + (f" to {location}" if location else "")
+        detail = body[:300].decode(errors="replace")
+    out.failures[outcome] += 1
+    out.detail = out.detail or f"{outcome}: {detail}"
+
+
+def load_posts(
+    port: int, cookie: str, token: str, zone: str, seconds: float, threads: int
+) -> Saves:
+    """Check-in POSTs from `threads` threads for `seconds`, each with a new connection (the sync
+    worker closes them) and a unique client key; a thread finishes its last request after the
+    deadline, so every request sent has an answer (unlike wrk, which drops its in-flight ones)."""
+    out = Saves()
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker(i: int) -> None:
+        mine = Saves()
+        n = 0
+        while time.monotonic() < stop:
+            post_checkin(port, cookie, token, zone, f"bench-load-{i}-{n}", n, mine)
+            n += 1
+        with lock:
+            out.acked |= mine.acked
+            out.failures.update(mine.failures)
+            out.detail = out.detail or mine.detail
+
+    start = time.monotonic()
+    pool = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(seconds + 30)
+    out.seconds = time.monotonic() - start
+    if any(t.is_alive() for t in pool):
+        raise BenchError(f"a POST {CHECKIN_PATH} thread did not finish")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
 # Report
 
 
@@ -642,6 +865,12 @@ def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
+def pct(share: float) -> str:
+    """A share of the floor in whole percent, rounded down: 19.9% shows as 19%, not as a 20%
+    that misses a target of 20%."""
+    return f"{math.floor(share * 100)}%"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -652,6 +881,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--score-seconds", type=float, default=2.0, help="seconds per scoring run (2)"
+    )
+    parser.add_argument(
+        "--post-seconds", type=float, default=5.0, help="seconds of check-in POSTs (5)"
+    )
+    parser.add_argument(
+        "--post-threads", type=int, default=4, help="threads sending check-in POSTs (4)"
     )
     parser.add_argument("--threads", type=int, default=2, help="load generator threads (2)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
@@ -674,6 +909,8 @@ def main(argv: list[str] | None = None) -> int:
 
         log(f"scoring in the pure core: 3 x {args.score_seconds:g}s")
         scorings, clean = bench_scoring(args.score_seconds)
+        log("diary insights in the pure core, 5 years: best of 5")
+        insights_ms, insights_what = bench_insights()
 
         import django
 
@@ -683,9 +920,15 @@ def main(argv: list[str] | None = None) -> int:
         log("export of a client with a year of data: best of 3")
         export_s, export_bytes, export_q_small, export_q_year = bench_export(clean)
         home_queries = count_home_queries(clean)
-        # The client whose home page is loaded through the server.
+        log(f"diary page queries: clients with {' and '.join(map(str, DIARY_QUERY_DAYS))} days")
+        diary_queries = count_diary_queries()
+        # The client whose home, check-in and insights pages are loaded through the server, and
+        # who saves check-ins under load.
         home_email, home_password = "bench-client@bench.invalid", "bench-client-password-2026"
-        add_results(make_user(home_email, password=home_password), clean, HOME_RESULTS)
+        bench_client = diary_client(home_email, DIARY_DAYS, password=home_password)
+        add_results(bench_client, clean, HOME_RESULTS)
+        zone = bench_client.time_zone or "Europe/Amsterdam"
+        keys_before = stored_keys(home_email)
         from django.db import connection
 
         connection.close()
@@ -700,6 +943,8 @@ def main(argv: list[str] | None = None) -> int:
             ("question page", QUESTION_PATH, {"Cookie": cookie}, b"<form"),
             ("stored report", report_urls[0], {}, b"<html"),
             ("client home", "/", {"Cookie": client_cookie}, HOME_MARKER),
+            ("check-in page", CHECKIN_PATH, {"Cookie": client_cookie}, CHECKIN_MARKER),
+            ("insights page", INSIGHTS_PATH, {"Cookie": client_cookie}, INSIGHTS_MARKER),
         ]
         for _name, path, headers, marker in targets:
             check_page(port, path, headers, marker)
@@ -718,6 +963,29 @@ def main(argv: list[str] | None = None) -> int:
                     raise BenchError(f"gunicorn died during the run:\n{tail(log_path)}")
                 log(f"round {rnd}: GET {path}: {rate:,.0f} req/s")
                 rates[name] = max(rates.get(name, 0.0), rate)
+
+        # Check-in saves, after the page loads: every save drops the client's insights cache.
+        token = checkin_token(port, client_cookie)
+        warm = Saves()
+        for n in range(20):  # the first checks the harness: a 302 to the diary
+            post_checkin(port, client_cookie, token, zone, f"bench-warm-{n}", n, warm)
+            if n == 0 and not warm.acked:
+                raise BenchError(f"POST {CHECKIN_PATH} was not acknowledged: {warm.detail}")
+        log(f"POST {CHECKIN_PATH}: {args.post_threads} threads for {args.post_seconds:g}s")
+        saves = load_posts(port, client_cookie, token, zone, args.post_seconds, args.post_threads)
+        if server.poll() is not None:
+            raise BenchError(f"gunicorn died during the check-in saves:\n{tail(log_path)}")
+        stop_gunicorn(server)
+        acked = warm.acked | saves.acked
+        stored = stored_keys(home_email) - keys_before
+        sent = warm.sent + saves.sent
+        log(
+            f"check-in saves: {sent:,} sent, {len(acked):,} acknowledged, {len(stored):,} "
+            f"stored; acknowledged but not stored: {len(acked - stored):,}, stored but not "
+            f"acknowledged: {len(stored - acked):,}"
+        )
+        if saves.detail or warm.detail:
+            log(f"first unacknowledged POST: {saves.detail or warm.detail}")
     except BenchError as exc:
         print(f"bench: harness error: {exc}", file=sys.stderr)
         return 1
@@ -745,34 +1013,73 @@ def main(argv: list[str] | None = None) -> int:
     )
     q_ok = constant and max(flat) <= MAX_REPORT_QUERIES
     h_share = rates["client home"] / floor
+    c_share = rates["check-in page"] / floor
+    i_share = rates["insights page"] / floor
+    save_rate = len(saves.acked) / saves.seconds
+    lost = len(acked - stored)
+    failed = dict(warm.failures + saves.failures)
+    # Every acknowledged save stored, nothing stored that was not acknowledged, and no save
+    # refused or broken off (a 4xx/5xx or a dropped connection is a check-in the person lost).
+    saves_ok = save_rate >= SAVES_PER_S and stored == acked and not failed
+    checkin_q = [second for _, second in diary_queries[CHECKIN_PATH]]
+    insights_q = [second for _, second in diary_queries[INSIGHTS_PATH]]
+    insights_first = [first for first, _ in diary_queries[INSIGHTS_PATH]]
     rows = [
         ("/healthz req/s (floor)", f"{floor:,.0f}", "-", "-"),
         ("question page req/s", f"{rates['question page']:,.0f}", "-", "-"),
         (
             "question page % of floor",
-            f"{q_share:.0%}",
+            pct(q_share),
             f">= {QUESTION_SHARE:.0%}",
             verdict(q_share >= QUESTION_SHARE),
         ),
         ("stored report req/s", f"{rates['stored report']:,.0f}", "-", "-"),
         (
             "stored report % of floor",
-            f"{r_share:.0%}",
+            pct(r_share),
             f">= {REPORT_SHARE:.0%}",
             verdict(r_share >= REPORT_SHARE),
         ),
         ("client home req/s", f"{rates['client home']:,.0f}", "-", "-"),
         (
             "client home % of floor",
-            f"{h_share:.0%}",
+            pct(h_share),
             f">= {HOME_SHARE:.0%}",
             verdict(h_share >= HOME_SHARE),
+        ),
+        ("check-in page req/s", f"{rates['check-in page']:,.0f}", "-", "-"),
+        (
+            "check-in page % of floor",
+            pct(c_share),
+            f">= {CHECKIN_SHARE:.0%}",
+            verdict(c_share >= CHECKIN_SHARE),
+        ),
+        ("insights page req/s", f"{rates['insights page']:,.0f}", "-", "-"),
+        (
+            "insights page % of floor",
+            pct(i_share),
+            f">= {INSIGHTS_SHARE:.0%}",
+            verdict(i_share >= INSIGHTS_SHARE),
+        ),
+        (
+            "check-in saves (POST) per second",
+            f"{save_rate:,.0f}/s; {len(acked):,} acknowledged, {len(stored):,} stored"
+            + (f", {lost:,} LOST" if lost else "")
+            + (f"; not acknowledged: {failed}" if failed else ""),
+            f">= {SAVES_PER_S}/s, no write lost",
+            verdict(saves_ok),
         ),
         (
             "scorings/s (pure core)",
             f"{scorings:,.0f}",
             f">= {SCORINGS_PER_S:,}",
             verdict(scorings >= SCORINGS_PER_S),
+        ),
+        (
+            "insights (pure core), 5 years",
+            f"{insights_ms:.1f} ms",
+            f"<= {INSIGHTS_MS:g} ms",
+            verdict(insights_ms <= INSIGHTS_MS),
         ),
         (
             "queries per report view (first/cached)",
@@ -798,6 +1105,13 @@ def main(argv: list[str] | None = None) -> int:
             "constant",
             verdict(home_queries[0] == home_queries[1]),
         ),
+        (
+            "queries per check-in page / insights page (10 / 2,000 days)",
+            f"check-in {checkin_q[0]} / {checkin_q[1]}; insights {insights_q[0]} / "
+            f"{insights_q[1]} (uncached first view {insights_first[0]} / {insights_first[1]})",
+            "constant",
+            verdict(len(set(checkin_q)) == 1 and len(set(insights_q)) == 1),
+        ),
     ]
     print(
         f"Lijfwijs bench: 1 gunicorn sync worker on {HOST}, load by "
@@ -806,7 +1120,17 @@ def main(argv: list[str] | None = None) -> int:
         + f"; Python {platform.python_version()}, {os.cpu_count()} CPUs"
     )
     print(f"question page: {QUESTION_PATH} (draft session); stored report: {report_urls[0]}")
-    print(f"client home: / (signed in through {LOGIN_PATH}, a client with {HOME_RESULTS} results)")
+    print(
+        f"client home: / (signed in through {LOGIN_PATH}, a client with {HOME_RESULTS} results); "
+        f"check-in page: {CHECKIN_PATH}, insights page: {INSIGHTS_PATH} (the same client, "
+        f"{DIARY_DAYS} days of check-ins)"
+    )
+    print(
+        f"check-in saves: POST {CHECKIN_PATH} from {args.post_threads} Python threads for "
+        f"{args.post_seconds:g}s (after 20 warm-up POSTs), a unique client_key each; stored ="
+        f" rows with those keys in SQLite after gunicorn stopped; {sent:,} sent"
+    )
+    print(f"insights core: {insights_what}")
     print()
     print_table(rows)
     print()

@@ -10,6 +10,9 @@ from lijfwijs.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # the web app: the service worker's scope is the folder it is served from, so the root
+    path("sw.js", core_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", core_views.web_manifest, name="web_manifest"),
     path("api/v1/", api.urls),
     path("api/docs", require_safe(RedirectView.as_view(url="/api/v1/docs", permanent=False))),
 ]

@@ -1,6 +1,7 @@
 """Forms of the account pages. Every rejected form keeps what was typed (except passwords)."""
 
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
 from django.conf import settings
@@ -201,7 +202,28 @@ class InviteForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "language"]
+        fields = ["display_name", "language", "time_zone"]
+        help_texts = {
+            "time_zone": _(
+                "Bijvoorbeeld Europe/Amsterdam. Je check-ins horen bij je dag in deze tijdzone."
+            )
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].required = False  # left empty: keep the zone one has
+
+    def clean_time_zone(self) -> str:
+        zone = (self.cleaned_data.get("time_zone") or "").strip() or self.instance.time_zone
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise forms.ValidationError(
+                _(
+                    "Deze tijdzone kennen we niet. Gebruik de vorm Werelddeel/Stad, zoals Europe/Amsterdam."
+                )
+            ) from None
+        return zone
 
 
 class LijfwijsPasswordResetForm(PasswordResetForm):

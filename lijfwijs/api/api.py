@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from lijfwijs.assessments.api import router as assessments_router
+from lijfwijs.diary.api import router as diary_router
 
 api = NinjaAPI(
     title="Lijfwijs API",
@@ -17,6 +18,7 @@ api = NinjaAPI(
     docs_decorator=require_safe,
 )
 api.add_router("/", assessments_router)
+api.add_router("/", diary_router)
 
 
 def _field(loc: list) -> str:

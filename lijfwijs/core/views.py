@@ -1,9 +1,15 @@
-"""Site-wide pages: home, health check and error pages."""
+"""Site-wide pages: home, health check, errors; the web app's service worker and manifest."""
+
+import hashlib
+import json
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -34,6 +40,64 @@ def home(request: HttpRequest) -> HttpResponse:
                 # Panels hold no forms: rendered without the request's context processors.
                 panels.append(render_to_string(panel[0], {"user": request.user, **panel[1]}))
     return render(request, "core/dashboard.html", {"panels": panels})
+
+
+SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "core" / "sw.js"
+# What the check-in page needs without a connection; never a page (pages may hold health data).
+APP_SHELL = (
+    "core/site.css",
+    "core/checkin.js",
+    "core/favicon.svg",
+    "core/icon.svg",
+    "core/icon-192.png",
+    "core/icon-512.png",
+)
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, from the site root so that its scope is the whole site.
+
+    The static file gets the shell's URLs as `static()` gives them (hashed in production) and a
+    version made from them and its own text, so a new deployment installs a new worker.
+    """
+    shell = [static(name) for name in APP_SHELL]
+    source = SERVICE_WORKER.read_text(encoding="utf-8")
+    version = hashlib.sha256("\n".join([source, *shell]).encode()).hexdigest()[:16]
+    body = source.replace('/*VERSION*/"dev"', json.dumps(version)).replace(
+        "/*SHELL*/[]", json.dumps(shell)
+    )
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"  # the browser asks for a new worker on every visit
+    return response
+
+
+@require_safe
+def web_manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest: Lijfwijs can be installed on a phone's home screen."""
+    manifest = {
+        "name": settings.SITE_NAME,
+        "short_name": settings.SITE_NAME,
+        "lang": "nl",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#fbfaf7",
+        "theme_color": "#1f5f5b",
+        "icons": [
+            {"src": static("core/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            {"src": static("core/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("core/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("core/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    return HttpResponse(json.dumps(manifest), content_type="application/manifest+json")
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -166,3 +166,88 @@ def _forget_after_tags(sender: Any, instance: Any, **kwargs: Any) -> None:
 def _forget_after_tag_change(sender: type[Tag], instance: Tag, **kwargs: Any) -> None:
     if instance.user_id:  # a renamed or merged own tag changes the person's insights
         cache.delete_many(insights_keys(instance.user_id))
+
+
+# --- Daily check-in reminders (the rules are in reminders.py) -----------------------------------
+
+from datetime import time  # noqa: E402  (this section was appended; see reminders.py)
+
+
+class ReminderPreferenceQuerySet(models.QuerySet["ReminderPreference"]):
+    def eligible(self) -> "ReminderPreferenceQuerySet":
+        """Switched on, by someone who can be reminded: an active account with a confirmed address
+        (no reminders to an address nobody confirmed) and current consent for health data (without
+        it there is no diary to check in to)."""
+        from lijfwijs.accounts.models import Consent, ConsentText
+
+        consent = Consent.objects.filter(
+            user=models.OuterRef("user"),
+            kind=ConsentText.Kind.HEALTH_DATA,
+            withdrawn_at__isnull=True,
+        )
+        return self.filter(
+            enabled=True, user__is_active=True, user__email_verified_at__isnull=False
+        ).filter(models.Exists(consent))
+
+
+class ReminderPreference(models.Model):
+    """Whether and when someone gets a daily check-in reminder, at a local time in their time zone
+    (`user.time_zone`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    enabled = models.BooleanField(default=False)
+    local_time = models.TimeField(default=time(20, 0))
+    # When `enabled` or `local_time` last changed: a day's reminder is due only when its moment
+    # comes after this, so a time that has already passed today starts tomorrow.
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReminderPreferenceQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'on' if self.enabled else 'off'} {self.local_time:%H:%M}"
+
+
+class ReminderDelivery(models.Model):
+    """One person's reminder for one local day. The row is the claim: the unique (user, day) makes
+    sure only one scheduler run sends it, and its status says how far sending got."""
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("gereserveerd")  # a task is (or will be) queued; safe to retry
+        SENDING = "sending", _("wordt verstuurd")  # handed to the mail server; never retried
+        SENT = "sent", _("verstuurd")
+        SKIPPED = "skipped", _("overgeslagen")
+        FAILED = "failed", _("mislukt")  # the mail server refused it; never retried
+
+    class SkipReason(models.TextChoices):
+        CHECKED_IN = "checked_in", _("al ingecheckt")
+        SWITCHED_OFF = "switched_off", _("herinneringen uitgezet")
+        NOT_ELIGIBLE = "not_eligible", _("geen toestemming of onbevestigd adres")
+        TOO_LATE = "too_late", _("te laat")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
+    )
+    day = models.DateField()  # the person's local date
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CLAIMED)
+    skip_reason = models.CharField(
+        max_length=16, choices=SkipReason.choices, blank=True, default=""
+    )
+    due_at = models.DateTimeField()  # the reminder's moment
+    send_before = models.DateTimeField()  # later than this it is not sent at all
+    claimed_at = models.DateTimeField()
+    queued_at = models.DateTimeField()  # last time a task was queued for it
+    task_id = models.CharField(max_length=64, blank=True, default="")  # that task
+    taken_at = models.DateTimeField(null=True, blank=True)  # a worker started handing it over
+    sent_at = models.DateTimeField(null=True, blank=True)  # the mail server accepted it
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_reminder_per_person_per_day")
+        ]
+        indexes = [models.Index(fields=["status", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day} {self.status}"

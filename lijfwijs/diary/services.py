@@ -85,7 +85,16 @@ def save_checkin(
 
 def export_user_data(user: Any) -> dict[str, Any]:
     checkins = CheckIn.objects.for_user(user).prefetch_related("tags", "exercises").order_by("at")
+    from .models import ReminderPreference
+
+    preference = ReminderPreference.objects.filter(user=user).first()
     return {
+        "reminder": {
+            "enabled": preference.enabled,
+            "local_time": preference.local_time.strftime("%H:%M"),
+        }
+        if preference
+        else None,
         "own_tags": [{"name": t.name_nl, "kind": t.kind} for t in Tag.objects.filter(user=user)],
         "checkins": [
             {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import reminder_views, views
 
 app_name = "diary"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("inzichten/", views.insights_page, name="insights"),
     path("<uuid:checkin_id>/", views.edit, name="edit"),
     path("<uuid:checkin_id>/verwijderen/", views.delete, name="delete"),
+    path("herinnering/", reminder_views.reminder_settings, name="reminders"),
+    path("herinnering/uit/<str:token>/", reminder_views.reminder_off, name="reminder_off"),
 ]

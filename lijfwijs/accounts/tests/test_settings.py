@@ -72,3 +72,28 @@ def test_the_english_pages_exist(content, path):
     response = Client().get(path)
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_the_time_zone_can_be_changed_and_is_checked(anna, anna_browser):
+    response = anna_browser.post(
+        "/account/",
+        {
+            "profile-display_name": "Anna",
+            "profile-language": "nl",
+            "profile-time_zone": "Mars/Olympus",
+        },
+    )
+    assert (
+        response.status_code == 422 and "Deze tijdzone kennen we niet" in response.content.decode()
+    )
+    response = anna_browser.post(
+        "/account/",
+        {
+            "profile-display_name": "Anna",
+            "profile-language": "nl",
+            "profile-time_zone": "America/New_York",
+        },
+    )
+    assert response.status_code == 302
+    anna.refresh_from_db()
+    assert anna.time_zone == "America/New_York"

@@ -215,5 +215,9 @@ def test_an_odd_idempotency_key_is_refused(client):
 
 def test_a_uuid_idempotency_key_works(client):
     key = "6f1c2e9a-3b4d-4c8e-9f10-2a3b4c5d6e7f"
-    assert post(client, {"answers": pijntest_answers()}, HTTP_IDEMPOTENCY_KEY=key).status_code == 201
-    assert post(client, {"answers": pijntest_answers()}, HTTP_IDEMPOTENCY_KEY=key).status_code == 200
+    assert (
+        post(client, {"answers": pijntest_answers()}, HTTP_IDEMPOTENCY_KEY=key).status_code == 201
+    )
+    assert (
+        post(client, {"answers": pijntest_answers()}, HTTP_IDEMPOTENCY_KEY=key).status_code == 200
+    )

@@ -87,6 +87,8 @@ LOGGED_FOR_PRACTITIONER_WITH_CONSENT = (0, 0, 0, 1, 0, 0, 0)
 ROUTES: dict[str, Route] = {
     # --- outside the language prefix
     "healthz": Route("/healthz", {"GET": every(200)}),
+    "sw.js": Route("/sw.js", {"GET": every(200)}),  # the web app's service worker
+    "manifest.webmanifest": Route("/manifest.webmanifest", {"GET": every(200)}),
     "api/v1/openapi.json": Route("/api/v1/openapi.json", {"GET": every(200)}),
     "api/v1/docs": Route("/api/v1/docs", {"GET": every(200)}),
     "api/v1/": Route("/api/v1/", {"GET": every(404)}, unsupported=every(404)),
@@ -102,6 +104,31 @@ ROUTES: dict[str, Route] = {
         {"GET": OWNER_AND_PRACTITIONER_WITH_CONSENT},
         log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
     ),
+    # the diary API: the caller's own only; writes need consent for health data (the clients),
+    # a JSON body (415 without one) and, for {} bodies, pass no validation (422)
+    "api/v1/checkins": Route(
+        "/api/v1/checkins",
+        {"GET": signed_in(401, 200), "POST": (401, 422, 422, 403, 403, 403, 403)},
+        json=True,
+    ),
+    "api/v1/checkins/<checkin_id>": Route(
+        "/api/v1/checkins/{checkin}",
+        {
+            "GET": (401, 200, 404, 404, 404, 404, 404),
+            "PUT": (401, 415, 415, 403, 403, 403, 403),
+            "DELETE": (401, 204, 404, 404, 404, 404, 404),  # deleting needs no consent
+        },
+    ),
+    "api/v1/tags": Route(
+        "/api/v1/tags",
+        {"GET": signed_in(401, 200), "POST": (401, 422, 422, 403, 403, 403, 403)},
+        json=True,
+    ),
+    "api/v1/tags/<tag_id>": Route("/api/v1/tags/1", {"PATCH": (401, 415, 415, 403, 403, 403, 403)}),
+    "api/v1/tags/<tag_id>/merge": Route(
+        "/api/v1/tags/1/merge", {"POST": (401, 422, 422, 403, 403, 403, 403)}, json=True
+    ),
+    "api/v1/insights": Route("/api/v1/insights", {"GET": signed_in(401, 200)}),
     "api/docs": Route("/api/docs", {"GET": every(302)}),
     # --- public pages
     "": Route("/", {"GET": every(200)}),
@@ -245,7 +272,10 @@ ROUTES: dict[str, Route] = {
         "/dagboek/", {"GET": signed_in(302, 200)}, unsupported=signed_in(302, 405), login=True
     ),
     "dagboek/inzichten/": Route(
-        "/dagboek/inzichten/", {"GET": signed_in(302, 200)}, unsupported=signed_in(302, 405), login=True
+        "/dagboek/inzichten/",
+        {"GET": signed_in(302, 200)},
+        unsupported=signed_in(302, 405),
+        login=True,
     ),
     "dagboek/nieuw/": Route(
         "/dagboek/nieuw/",  # only with consent for health data (the clients); others are sent to give it
@@ -264,6 +294,17 @@ ROUTES: dict[str, Route] = {
         {"POST": (302, 302, 404, 404, 404, 404, 404)},
         unsupported=signed_in(302, 405),
         login=True,
+    ),
+    # one's own reminder setting (no id in the URL; an empty POST is a rejected form: 422)
+    "dagboek/herinnering/": Route(
+        "/dagboek/herinnering/",
+        {"GET": signed_in(302, 200), "POST": signed_in(302, 422)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    # the one-click off link of the reminder emails: the signed token decides, not the session
+    "dagboek/herinnering/uit/<str:token>/": Route(
+        "/dagboek/herinnering/uit/not-a-valid-token/", {"GET": every(400), "POST": every(400)}
     ),
     # --- the practitioner's workspace
     "praktijk/": Route(

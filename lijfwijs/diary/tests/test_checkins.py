@@ -44,7 +44,9 @@ def post_data(anna, **extra):
 
 def test_the_form_works_without_javascript(browser):
     html = browser.get("/dagboek/nieuw/").content.decode()
-    assert 'name="pain"' in html and 'type="radio"' in html and "<script" not in html
+    assert 'name="pain"' in html and 'type="radio"' in html
+    # the form is plain HTML; the only script is an external, deferred enhancement
+    assert all(" src=" in tag for tag in re.findall(r"<script[^>]*>", html))
     assert "Werkdruk" in html  # the starter vocabulary
 
 

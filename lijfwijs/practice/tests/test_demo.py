@@ -22,7 +22,9 @@ def test_demo_practice_is_complete_and_idempotent():
     call_command("load_demo", force=True, verbosity=0)
     anna = User.objects.get(email="anna@demo.lijfwijs.local")
     practitioner = User.objects.get(email="behandelaar@demo.lijfwijs.local")
-    assert PractitionerAccess.objects.active().filter(client=anna, practitioner=practitioner).exists()
+    assert (
+        PractitionerAccess.objects.active().filter(client=anna, practitioner=practitioner).exists()
+    )
     assert Response.objects.filter(user=anna).count() == 3
     assert CheckIn.objects.filter(user=anna).values("day").distinct().count() == 120
     browser = Client()

@@ -1,0 +1,563 @@
+/* Lijfwijs check-in, on top of pages that work without it:
+ *  - registers the service worker (/sw.js) that keeps the app shell for use without a connection;
+ *  - the body map: a tap on a zone switches that region on and puts the focus on its slider;
+ *  - a check-in made without a connection is kept on this device (localStorage, per account) with
+ *    its client_key, listed on the diary pages, and sent once the connection returns.
+ *
+ * Exactly once: a check-in gets one client_key when it is made and keeps it on every attempt; the
+ * server stores one check-in per (person, client_key) (diary.services.save_checkin and a unique
+ * constraint). An item leaves this device only after the server's answer shows it was stored;
+ * in doubt it stays and is sent again, with the same key. One sending round at a time per page
+ * (and per browser, through a Web Lock), so `online` firing twice sends once.
+ */
+(() => {
+  "use strict";
+
+  const script = document.currentScript;
+  const config = (script && script.dataset) || {};
+  const account = config.account || "";
+  const lang = document.documentElement.lang === "en" ? "en" : "nl";
+  const STORE = "lijfwijs.outbox.v1";
+  const TIMEOUT_MS = 20000;
+
+  const TEXT = {
+    nl: {
+      kept: "Je check-in is op dit apparaat bewaard en wordt verstuurd zodra je weer verbinding hebt.",
+      sentOne: "Je bewaarde check-in is verstuurd.",
+      sentMany: "Je bewaarde check-ins ({n}) zijn verstuurd.",
+      rejected: "Een bewaarde check-in is niet aangenomen. Zet hem terug in het formulier en kijk hem na.",
+      restored: "De check-in staat weer in het formulier. Kijk hem na en bewaar hem opnieuw.",
+      needsConnection: "Daarvoor is verbinding nodig. Je check-in zelf kun je wel bewaren.",
+      notKept: "Je check-in kon niet op dit apparaat worden bewaard.",
+      title: "Check-ins op dit apparaat",
+      waiting: "wacht op verbinding",
+      notAccepted: "niet aangenomen",
+      pain: "pijn",
+      restore: "Terugzetten in het formulier",
+      discard: "Weggooien",
+      confirmDiscard: "Deze check-in weggooien? Hij is nog niet verstuurd.",
+      view: "Bekijk je dagboek",
+      painHere: "pijn hier",
+      howMuch: "hoeveel pijn, van 0 tot 10",
+    },
+    en: {
+      kept: "Your check-in is kept on this device and will be sent as soon as you are connected again.",
+      sentOne: "Your kept check-in has been sent.",
+      sentMany: "Your kept check-ins ({n}) have been sent.",
+      rejected: "A kept check-in was not accepted. Put it back in the form and check it.",
+      restored: "The check-in is back in the form. Check it and save it again.",
+      needsConnection: "This needs a connection. You can still save your check-in itself.",
+      notKept: "Your check-in could not be kept on this device.",
+      title: "Check-ins on this device",
+      waiting: "waiting for a connection",
+      notAccepted: "not accepted",
+      pain: "pain",
+      restore: "Put back in the form",
+      discard: "Discard",
+      confirmDiscard: "Discard this check-in? It has not been sent yet.",
+      view: "See your diary",
+      painHere: "pain here",
+      howMuch: "how much pain, from 0 to 10",
+    },
+  }[lang];
+
+  document.documentElement.classList.add("js");
+
+  // ---------------------------------------------------------------------------------------------
+  // Small helpers
+
+  function uuid() {
+    if (window.crypto && typeof crypto.randomUUID === "function") return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16)); // randomUUID needs a secure context
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
+  }
+
+  function timeout() {
+    return typeof AbortSignal.timeout === "function" ? AbortSignal.timeout(TIMEOUT_MS) : undefined;
+  }
+
+  function pathOf(url) {
+    return new URL(url, window.location.href).pathname;
+  }
+
+  function csrfToken() {
+    const input = document.querySelector('input[name="csrfmiddlewaretoken"]');
+    return input ? input.value : "";
+  }
+
+  function valueOf(pairs, name) {
+    const pair = pairs.find(([key]) => key === name);
+    return pair ? pair[1] : "";
+  }
+
+  function encode(pairs, token) {
+    const body = new URLSearchParams(pairs);
+    body.set("csrfmiddlewaretoken", token);
+    return body;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The body map and the region sliders
+
+  const LEVELS = Array.from({ length: 11 }, (_, n) => "zone-p" + n);
+  const regions = new Map(); // code -> {li, input, toggle, output, zone, plain, fresh}
+
+  function regionValue(row) {
+    const value = row.input.value.trim();
+    if (row.plain) return /^(10|[0-9])$/.test(value) ? value : null;
+    return row.toggle.checked ? value : null;
+  }
+
+  function paint(row) {
+    if (!row.zone) return;
+    const value = regionValue(row);
+    row.zone.classList.remove("zone-on", ...LEVELS);
+    if (value !== null) row.zone.classList.add("zone-on", "zone-p" + value);
+  }
+
+  function sync(row) {
+    if (!row.plain) {
+      const on = row.toggle.checked;
+      row.input.disabled = !on; // a disabled field is not sent: the region stays "not set"
+      row.li.classList.toggle("is-on", on);
+      row.output.textContent = on ? row.input.value : "";
+    }
+    paint(row);
+  }
+
+  function overallPain(form) {
+    const checked = form.querySelector('input[name="pain"]:checked');
+    return checked ? checked.value : "";
+  }
+
+  function enhanceRegions(form) {
+    const map = form.querySelector("[data-body-map]");
+    for (const li of form.querySelectorAll("li.region[data-region]")) {
+      const input = li.querySelector('input[type="number"]');
+      const label = input && li.querySelector(`label[for="${input.id}"]`);
+      if (!input || !label) continue;
+      const code = li.dataset.region;
+      const zone = map ? map.querySelector(`[data-region="${code}"]`) : null;
+      const typed = input.value.trim();
+      const row = { li, input, zone, plain: false, fresh: typed === "" };
+      regions.set(code, row);
+      // What the server refused stays a plain number field, so nothing typed is changed.
+      if (li.classList.contains("has-error") || !/^(10|[0-9])?$/.test(typed)) {
+        row.plain = true;
+        input.addEventListener("input", () => paint(row));
+        paint(row);
+        continue;
+      }
+      const name = label.textContent.trim();
+      const toggle = document.createElement("input");
+      toggle.type = "checkbox";
+      toggle.id = input.id + "_on";
+      toggle.className = "region-toggle";
+      toggle.checked = toggle.defaultChecked = typed !== "";
+      const toggleLabel = document.createElement("label");
+      toggleLabel.htmlFor = toggle.id;
+      toggleLabel.className = "region-name";
+      toggleLabel.textContent = name;
+      toggle.setAttribute("aria-label", name + ": " + TEXT.painHere); // starts with the visible name
+      label.textContent = name + ": " + TEXT.howMuch;
+      label.classList.add("visually-hidden", "region-slider-label");
+      input.type = "range";
+      input.step = "1";
+      input.removeAttribute("inputmode");
+      input.classList.add("region-slider");
+      if (typed !== "") input.value = typed;
+      const output = document.createElement("output");
+      output.setAttribute("for", input.id);
+      output.setAttribute("aria-hidden", "true"); // the slider says its own value
+      output.className = "region-value";
+      label.before(toggle, toggleLabel);
+      input.after(output);
+      li.classList.add("is-enhanced");
+      Object.assign(row, { toggle, output });
+      toggle.addEventListener("change", () => {
+        if (toggle.checked && row.fresh) {
+          input.value = overallPain(form) || "5"; // start from the overall pain
+          row.fresh = false;
+        }
+        sync(row);
+      });
+      input.addEventListener("input", () => sync(row));
+      sync(row);
+    }
+    form.addEventListener("reset", () => {
+      window.setTimeout(() => regions.forEach(sync), 0); // after the browser reset the fields
+    });
+    if (map) {
+      map.addEventListener("click", (event) => {
+        const zone = event.target.closest("[data-region]");
+        const row = zone && regions.get(zone.dataset.region);
+        if (!row) return;
+        if (!row.plain) {
+          row.toggle.checked = !row.toggle.checked;
+          row.toggle.dispatchEvent(new Event("change", { bubbles: true }));
+          if (!row.toggle.checked) return;
+        }
+        row.input.focus();
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Check-ins kept on this device
+
+  function load() {
+    try {
+      const items = JSON.parse(window.localStorage.getItem(STORE) || "[]");
+      return Array.isArray(items) ? items : [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  // Read, change and write in one go (no await in between), so no other change is overwritten.
+  function update(change) {
+    window.localStorage.setItem(STORE, JSON.stringify(change(load())));
+  }
+
+  function mine() {
+    return account ? load().filter((item) => item.account === account) : [];
+  }
+
+  function forget(key) {
+    try {
+      update((items) => items.filter((item) => !(item.account === account && item.key === key)));
+    } catch (error) {
+      // storage switched off: there was nothing kept either
+    }
+  }
+
+  function keep(form, pairs) {
+    const item = {
+      key: valueOf(pairs, "client_key"),
+      account,
+      action: form.action,
+      done: form.dataset.done,
+      fields: pairs,
+      savedAt: new Date().toISOString(),
+      state: "waiting",
+    };
+    update((items) =>
+      items.filter((old) => !(old.account === account && old.key === item.key)).concat([item])
+    );
+  }
+
+  // The status line (aria-live) and the list, on the check-in page and the other diary pages.
+  function outbox(create) {
+    let box = document.querySelector("[data-outbox]");
+    const diary = config.diary && window.location.pathname.startsWith(config.diary);
+    if (!box && create && diary) {
+      box = document.createElement("div");
+      box.className = "outbox";
+      box.dataset.outbox = "";
+      const status = document.createElement("p");
+      status.className = "outbox-status";
+      status.setAttribute("role", "status");
+      status.dataset.outboxStatus = "";
+      const list = document.createElement("div");
+      list.dataset.outboxList = "";
+      box.append(status, list);
+      const main = document.querySelector("main");
+      const heading = main && main.querySelector("h1");
+      if (heading) heading.after(box);
+      else if (main) main.prepend(box);
+      else return null;
+    }
+    return box;
+  }
+
+  function say(message, tone, link) {
+    const box = outbox(true);
+    const status = box && box.querySelector("[data-outbox-status]");
+    if (!status) return;
+    status.textContent = ""; // emptied first, so the same message is announced again
+    status.classList.toggle("is-ok", tone === "ok");
+    window.setTimeout(() => {
+      status.textContent = message;
+      if (link) {
+        const a = document.createElement("a");
+        a.href = link;
+        a.textContent = TEXT.view;
+        status.append(" ", a);
+      }
+    }, 50);
+  }
+
+  function describe(item) {
+    const day = valueOf(item.fields, "day");
+    const when = /^\d{4}-\d{2}-\d{2}$/.test(day)
+      ? new Date(day + "T12:00:00").toLocaleDateString(lang === "en" ? "en-GB" : "nl-NL", {
+          weekday: "short",
+          day: "numeric",
+          month: "short",
+        })
+      : day;
+    const pain = valueOf(item.fields, "pain");
+    return `${when}, ${valueOf(item.fields, "time")} · ${TEXT.pain} ${pain === "" ? "–" : pain}`;
+  }
+
+  function render() {
+    const items = mine();
+    const box = outbox(items.length > 0);
+    const list = box && box.querySelector("[data-outbox-list]");
+    if (!list) return;
+    list.replaceChildren();
+    if (!items.length) return;
+    const form = document.querySelector("form[data-offline]");
+    const heading = document.createElement("h2");
+    heading.textContent = TEXT.title;
+    const ul = document.createElement("ul");
+    ul.className = "outbox-list";
+    for (const item of items) {
+      const li = document.createElement("li");
+      const what = document.createElement("span");
+      what.textContent = describe(item);
+      const state = document.createElement("span");
+      state.className = "outbox-state" + (item.state === "rejected" ? " is-rejected" : "");
+      state.textContent = item.state === "rejected" ? TEXT.notAccepted : TEXT.waiting;
+      li.append(what, state);
+      if (item.state === "rejected" && form) {
+        li.append(button(TEXT.restore, describe(item), () => restore(form, item)));
+      }
+      li.append(
+        button(TEXT.discard, describe(item), () => {
+          if (window.confirm(TEXT.confirmDiscard)) {
+            forget(item.key);
+            render();
+          }
+        })
+      );
+      ul.append(li);
+    }
+    list.append(heading, ul);
+  }
+
+  function button(text, about, action) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "secondary";
+    b.textContent = text;
+    const hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = " (" + about + ")";
+    b.append(hidden);
+    b.addEventListener("click", action);
+    return b;
+  }
+
+  // Put a refused check-in back in the form, with its own client_key: once it is sent from there,
+  // it is the same check-in (and leaves this device).
+  function restore(form, item) {
+    const values = new Map();
+    for (const [key, value] of item.fields) values.set(key, (values.get(key) || []).concat([value]));
+    for (const el of form.elements) {
+      if (!el.name || el.name === "csrfmiddlewaretoken" || el.type === "submit") continue;
+      const given = values.get(el.name) || [];
+      if (el.type === "checkbox" || el.type === "radio") el.checked = given.includes(el.value);
+      else if (el.tagName === "SELECT") {
+        // a day no longer on offer (more than a week ago): none chosen, the person picks one
+        el.selectedIndex = [...el.options].findIndex((o) => given.includes(o.value));
+      } else if (given.length) el.value = given[0];
+      else if (el.type !== "range") el.value = "";
+    }
+    regions.forEach((row) => {
+      if (!row.plain) {
+        row.toggle.checked = values.has(row.input.name);
+        row.fresh = false;
+      }
+      sync(row);
+    });
+    const details = form.querySelector("details.regions");
+    if (details && [...regions.values()].some((row) => regionValue(row) !== null)) details.open = true;
+    say(TEXT.restored);
+    form.scrollIntoView({ block: "start" });
+  }
+
+  // Send what waits, one at a time, in the order it was made.
+  async function sendWaiting() {
+    const token = csrfToken();
+    if (!token) return;
+    const tried = new Set();
+    let sent = 0;
+    let rejected = 0;
+    for (;;) {
+      const item = mine().find((i) => i.state === "waiting" && !tried.has(i.key));
+      if (!item) break;
+      tried.add(item.key);
+      let response;
+      try {
+        response = await fetch(item.action, {
+          method: "POST",
+          body: encode(item.fields, token),
+          credentials: "same-origin",
+          redirect: "follow",
+          signal: timeout(),
+        });
+      } catch (error) {
+        break; // no connection after all: everything stays for the next time
+      }
+      if (response.redirected && pathOf(response.url) === pathOf(item.done)) {
+        forget(item.key); // stored (now or by an earlier attempt with the same key)
+        sent += 1;
+      } else if (response.status === 422) {
+        update((items) =>
+          items.map((i) =>
+            i.account === account && i.key === item.key ? { ...i, state: "rejected" } : i
+          )
+        );
+        rejected += 1;
+      } else {
+        break; // signed out, no consent, server trouble: kept, and tried again later
+      }
+    }
+    render();
+    if (rejected) say(TEXT.rejected);
+    else if (sent) {
+      say(sent === 1 ? TEXT.sentOne : TEXT.sentMany.replace("{n}", sent), "ok", config.diary);
+    }
+  }
+
+  let sending = null;
+
+  function flush() {
+    if (!account || !navigator.onLine || !mine().some((i) => i.state === "waiting")) {
+      return Promise.resolve();
+    }
+    if (!sending) {
+      const round = navigator.locks
+        ? navigator.locks.request(STORE, { ifAvailable: true }, (lock) => lock && sendWaiting())
+        : sendWaiting();
+      sending = Promise.resolve(round)
+        .catch(() => {})
+        .finally(() => {
+          sending = null;
+        });
+    }
+    return sending;
+  }
+
+  // The check-in form: sent with fetch, so a failing connection keeps the check-in here.
+  function enhanceOffline(form) {
+    const keyInput = form.querySelector('input[name="client_key"]');
+    if (!keyInput || !account) return;
+    // A key the server put back (a refused form) stays; otherwise a new check-in, a new key.
+    keyInput.value = keyInput.defaultValue || uuid();
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted) keyInput.value = uuid(); // back to a page whose check-in was sent
+    });
+    let busy = false;
+    form.addEventListener("submit", async (event) => {
+      const submitter = event.submitter;
+      if (submitter && submitter.name) {
+        // "Same tags as yesterday" asks the server for the form again: an ordinary request.
+        if (!navigator.onLine) {
+          event.preventDefault();
+          say(TEXT.needsConnection);
+        }
+        return;
+      }
+      event.preventDefault();
+      if (busy) return;
+      busy = true;
+      const pairs = Array.from(new FormData(form)).filter(
+        ([key, value]) => key !== "csrfmiddlewaretoken" && typeof value === "string"
+      );
+      try {
+        if (navigator.onLine && (await post(form, pairs))) return;
+        try {
+          keep(form, pairs);
+        } catch (error) {
+          say(TEXT.notKept);
+          return;
+        }
+        clear(form);
+        keyInput.value = uuid(); // the next check-in is another one
+        render();
+        say(TEXT.kept);
+        const box = outbox(false);
+        if (box) box.scrollIntoView({ block: "start" });
+      } finally {
+        busy = false;
+      }
+    });
+  }
+
+  // An empty form for the next check-in (today, now), as a fresh page would show it.
+  function clear(form) {
+    const now = new Date();
+    const time = [now.getHours(), now.getMinutes()].map((n) => String(n).padStart(2, "0")).join(":");
+    for (const el of form.elements) {
+      if (!el.name || el.type === "hidden" || el.type === "submit" || el.type === "range") continue;
+      if (el.type === "checkbox" || el.type === "radio") el.checked = false;
+      else if (el.type === "time") el.value = time;
+      else if (el.tagName === "SELECT") el.selectedIndex = 0;
+      else el.value = "";
+    }
+    regions.forEach((row) => {
+      if (!row.plain) {
+        row.toggle.checked = false;
+        row.fresh = true;
+      }
+      sync(row);
+    });
+  }
+
+  // Returns false when the request did not get through (then the check-in is kept here).
+  async function post(form, pairs) {
+    let response;
+    try {
+      response = await fetch(form.action, {
+        method: "POST",
+        body: encode(pairs, csrfToken()),
+        credentials: "same-origin",
+        redirect: "manual", // the redirect itself is the answer; its page shows the message
+        signal: timeout(),
+      });
+    } catch (error) {
+      return false;
+    }
+    if (response.type === "opaqueredirect") {
+      forget(valueOf(pairs, "client_key")); // a check-in put back in the form is sent now
+      window.location.assign(form.dataset.done);
+    } else {
+      // Refused (422): the ordinary submission shows the server's page, with everything kept.
+      HTMLFormElement.prototype.submit.call(form);
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  function init() {
+    const form = document.querySelector("form[data-checkin-form]");
+    if (form) {
+      enhanceRegions(form);
+      if (form.hasAttribute("data-offline")) enhanceOffline(form);
+    }
+    if (account) {
+      render();
+      flush();
+      window.addEventListener("online", flush);
+      window.addEventListener("storage", (event) => {
+        if (event.key === STORE) render();
+      });
+      window.setInterval(flush, 60000);
+    }
+  }
+
+  if ("serviceWorker" in navigator && config.sw && window.isSecureContext) {
+    window.addEventListener("load", () => {
+      navigator.serviceWorker.register(config.sw, { scope: "/" }).catch(() => {});
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,701 @@
+"""Diary API: the caller's own check-ins, tags and insights; everything the diary pages do.
+
+Signed in through the pages' session. A write also needs the CSRF token (X-CSRFToken header),
+a JSON body and consent for health data (deleting a check-in needs no consent: erasure is always
+allowed). A check-in is validated by the page's own form, so its messages are the page's, in the
+language of the request (Accept-Language).
+"""
+
+import dataclasses
+import json
+import re
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+from uuid import UUID
+
+from django.conf import settings
+from django.core.validators import validate_slug
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q
+from django.forms import ChoiceField
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import APIKeyCookie
+from ninja.utils import check_csrf
+from pydantic import Field
+
+from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.exercises.models import Exercise
+
+from . import access, services
+from .forms import CheckInForm
+from .models import REGIONS, CheckIn, Tag
+
+if TYPE_CHECKING:
+    from . import insights as core
+
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+WITH_BODY = ("POST", "PUT", "PATCH")
+DEFAULT_DAYS = 30
+MAX_DAYS = 400
+MAX_ID = 2**63 - 1
+CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+TAG_ID = re.compile(r"[0-9]{1,18}")
+SLUG = re.compile(r"[-A-Za-z0-9_]{1,80}")
+NOT_VALID = "The request is not valid."
+
+
+class SignedIn(APIKeyCookie):
+    """The session of the pages. Writes also need the CSRF token, consent and a JSON body."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self) -> None:
+        super().__init__(csrf=False)  # checked in authenticate: after the sign-in, for writes
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        if not user.is_authenticated:
+            return None  # 401
+        if request.method in WRITES:
+            if check_csrf(request) is not None:
+                # A signed-in browser's cookie must not let another site change the diary.
+                raise HttpError(403, "CSRF check failed: send the X-CSRFToken header.")
+            if request.method != "DELETE" and not has_health_consent(user):
+                raise HttpError(
+                    403,
+                    "Keeping a diary needs your consent for health data; give it on "
+                    "/account/toestemming/.",
+                )
+            if request.method in WITH_BODY and request.content_type != "application/json":
+                raise HttpError(415, "Send the body as application/json.")
+        return user
+
+
+router = Router(tags=["diary"], auth=SignedIn())
+
+
+# ---------------------------------------------------------------------------------------------
+# Schemas
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, str] = {}
+
+
+class TagRef(Schema):
+    id: int
+    name: str
+
+
+class TagOut(Schema):
+    id: int
+    name: str = Field(description="In the language of the request (Accept-Language).")
+    kind: Literal["trigger", "emotion", "activity"]
+    own: bool = Field(description="The caller's own tag (false: the starter vocabulary).")
+
+
+class TagIn(Schema):
+    name: str = Field(json_schema_extra={"maxLength": 60})
+    kind: Literal["trigger", "emotion", "activity"] = "trigger"
+
+
+class TagRename(Schema):
+    name: str = Field(json_schema_extra={"maxLength": 60})
+
+
+class TagMerge(Schema):
+    into: int = Field(description="The own or starter tag that takes the place of this one.")
+
+
+class CheckInIn(Schema):
+    """Documents the body; the page's form validates it (unknown fields are ignored)."""
+
+    day: date | None = Field(
+        None,
+        description="The caller's local date: today or one of the 7 days before. Default: today "
+        "(POST), the check-in's day (PUT).",
+    )
+    time: str | None = Field(
+        None,
+        description="Local time, HH:MM. Default: now (POST), the check-in's time (PUT).",
+        json_schema_extra={"pattern": "^[0-9]{2}:[0-9]{2}$"},
+    )
+    pain: int = Field(ge=0, le=10)
+    state: Literal["ventral", "sympathetic", "dorsal", ""] = ""
+    stress: int | None = Field(None, ge=0, le=10)
+    sleep: int | None = Field(None, ge=0, le=10, description="Quality of last night's sleep.")
+    energy: int | None = Field(None, ge=0, le=10)
+    region_pain: dict[str, int] = Field(
+        default_factory=dict, description="Pain 0-10 per region: " + ", ".join(REGIONS) + "."
+    )
+    tags: list[int] = Field(default_factory=list, description="Ids of starter or own tags.")
+    new_tags: list[str] = Field(
+        default_factory=list,
+        description="Names of new own tags (or existing ones: reused); at most 60 characters "
+        "each, 300 in all; a comma separates names.",
+    )
+    exercises: list[str] = Field(default_factory=list, description="Slugs of exercises done.")
+    note: str = Field("", max_length=2000)
+    client_key: str = Field(
+        "",
+        description="An offline submission's key: sending it again returns the first "
+        "check-in (200) instead of storing a second one.",
+        json_schema_extra={"maxLength": 64, "pattern": "^[A-Za-z0-9_-]*$"},
+    )
+
+
+class CheckInOut(Schema):
+    id: UUID
+    at: datetime
+    day: date
+    time: str = Field(description="Local time, HH:MM.")
+    pain: int
+    region_pain: dict[str, int]
+    state: str
+    stress: int | None
+    sleep: int | None
+    energy: int | None
+    tags: list[TagRef]
+    exercises: list[str]
+    note: str
+
+
+class TrendPointOut(Schema):
+    day: date
+    pain: float
+    rolling: float | None
+
+
+class TrendOut(Schema):
+    series: list[TrendPointOut]
+    first_from: date | None
+    first_to: date | None
+    last_from: date | None
+    last_to: date | None
+    n_first: int
+    n_last: int
+    enough_data: bool
+    first_mean: float | None
+    last_mean: float | None
+    change: float | None
+    percent_change: float | None
+    meaningful: bool | None
+    direction: Literal["better", "worse", "same"] | None
+
+
+class TagEffectOut(Schema):
+    kind: Literal["tag", "low_sleep"]
+    tag_id: int | None = Field(description="None for the low-sleep comparison.")
+    tag: str | None = Field(description="The tag's name in the language of the request.")
+    lag: int
+    n_with: int
+    n_without: int
+    mean_with: float | None
+    mean_without: float | None
+    difference: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    q_value: float | None
+    enough_data: bool
+    clear: bool
+    inflation: float
+
+
+class CorrelationOut(Schema):
+    variable: Literal["sleep", "stress"]
+    n: int
+    rho: float | None
+    p_value: float | None
+    q_value: float | None
+    enough_data: bool
+    clear: bool
+    inflation: float
+
+
+class FlareUpOut(Schema):
+    today: date
+    recent_mean: float
+    n_recent: int
+    baseline: float
+    n_baseline: int
+    rise: float
+    active: bool
+
+
+class InsightsOut(Schema):
+    today: date
+    checkins: int
+    days: int = Field(description="Days with at least one check-in.")
+    trend: TrendOut
+    tag_effects: list[TagEffectOut]
+    correlations: list[CorrelationOut]
+    flare_up: FlareUpOut | None
+
+
+ERRORS = {401: ErrorOut, 403: ErrorOut}
+WRITE_ERRORS = {**ERRORS, 400: ErrorOut, 415: ErrorOut, 422: ErrorOut}
+
+
+# ---------------------------------------------------------------------------------------------
+# Check-ins
+
+
+class ApiCheckInForm(CheckInForm):
+    """The page's form, with exercises by slug and client keys as the API allows them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["exercises"].to_field_name = "slug"  # type: ignore[attr-defined]
+        self.fields["client_key"].validators.append(validate_slug)
+
+
+def _own(request: HttpRequest) -> Any:
+    return access.own_checkins(request).prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.only("id", "name_nl", "name_en")),
+        Prefetch("exercises", queryset=Exercise.objects.only("id", "slug")),
+    )
+
+
+def _checkin_out(checkin: CheckIn, user: Any) -> dict[str, Any]:
+    return {
+        "id": checkin.pk,
+        "at": checkin.at,
+        "day": checkin.day,
+        "time": checkin.at.astimezone(services.zone_of(user)).strftime("%H:%M"),
+        "pain": checkin.pain,
+        "region_pain": checkin.region_pain,
+        "state": checkin.state,
+        "stress": checkin.stress,
+        "sleep": checkin.sleep,
+        "energy": checkin.energy,
+        "tags": [{"id": t.pk, "name": t.name} for t in checkin.tags.all()],
+        "exercises": [e.slug for e in checkin.exercises.all()],
+        "note": checkin.note,
+    }
+
+
+def _one(request: HttpRequest, checkin_id: Any) -> dict[str, Any]:
+    checkin = _own(request).filter(pk=checkin_id).first()
+    if checkin is None:
+        raise Http404("no such check-in")
+    return _checkin_out(checkin, request.user)
+
+
+def _text(value: Any) -> str:
+    """A JSON value as the text a form field gets (non-text values never pass a text check)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value)  # a list or an object: no field takes it
+
+
+def _listed(
+    value: Any, field: str, valid: re.Pattern[str], message: str
+) -> tuple[list[str], str | None]:
+    """Ids or slugs as the form gets them; the odd ones (nothing a database should see) refused
+    with the form field's own message."""
+    messages = CheckInForm.base_fields[field].error_messages
+    if value is None:
+        return [], None
+    if not isinstance(value, list):
+        return [], str(messages["invalid_list"])
+    items = []
+    for item in value:
+        text = _text(item)
+        if isinstance(item, bool) or not isinstance(item, int | str) or not valid.fullmatch(text):
+            return [], str(messages[message]) % {"pk": text, "value": text}
+        items.append(text)
+    return items, None
+
+
+def _bind(body: dict[str, Any], user: Any, defaults: dict[str, str]) -> tuple[Any, dict[str, str]]:
+    """The form bound to the JSON body, and what is wrong before the form looks at it."""
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {}
+    for name in ("day", "time"):
+        data[name] = defaults[name] if body.get(name) is None else _text(body[name])
+    for name in ("pain", "stress", "sleep", "energy", "state"):
+        data[name] = _text(body.get(name))
+    for name in ("note", "client_key"):
+        value = body.get(name)
+        if value is not None and not isinstance(value, str):
+            errors[name] = _("Enter a valid value.")
+        data[name] = value if isinstance(value, str) else ""
+    regions = body.get("region_pain")
+    if isinstance(regions, dict):
+        invalid = ChoiceField.default_error_messages["invalid_choice"]
+        for code, value in regions.items():
+            if code in REGIONS:
+                data[f"region_{code}"] = _text(value)
+            else:
+                errors[f"region_pain.{code}"] = str(invalid) % {"value": code}
+    elif regions is not None:
+        errors["region_pain"] = _("Enter a valid value.")
+    data["tags"], errors["tags"] = _listed(body.get("tags"), "tags", TAG_ID, "invalid_pk_value")
+    data["exercises"], errors["exercises"] = _listed(
+        body.get("exercises"), "exercises", SLUG, "invalid_choice"
+    )
+    names = body.get("new_tags")
+    if isinstance(names, list) and all(isinstance(n, str) for n in names):
+        data["new_tags"] = ", ".join(names)
+    elif names is None or isinstance(names, str):
+        data["new_tags"] = names or ""
+    else:
+        errors["new_tags"] = _("Enter a valid value.")
+    return ApiCheckInForm(data, user=user), {k: v for k, v in errors.items() if v}
+
+
+def _form_errors(form: Any) -> dict[str, str]:
+    errors = {}
+    for field, messages in form.errors.items():
+        if field == "__all__":
+            key = "body"
+        elif field.startswith("region_"):
+            key = "region_pain." + field.removeprefix("region_")
+        else:
+            key = field
+        errors[key] = " ".join(str(m) for m in messages)
+    return errors
+
+
+def _body(request: HttpRequest) -> Any:
+    try:
+        return json.loads(request.body)
+    except (ValueError, RecursionError):
+        raise HttpError(400, "Cannot parse request body") from None
+
+
+def _not_an_object() -> Status:
+    return Status(
+        422,
+        {
+            "detail": "Send the check-in as a JSON object.",
+            "errors": {"body": _("Enter a valid value.")},
+        },
+    )
+
+
+def _validated(
+    body: dict[str, Any], user: Any, defaults: dict[str, str]
+) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    form, errors = _bind(body, user, defaults)
+    valid = form.is_valid()
+    errors = {**_form_errors(form), **errors}
+    if not valid or errors:
+        return None, errors
+    return form.cleaned_data, {}
+
+
+def _invalid(errors: dict[str, str]) -> Status:
+    return Status(422, {"detail": NOT_VALID, "errors": errors})
+
+
+@router.get(
+    "/checkins",
+    response={200: list[CheckInOut], **ERRORS, 422: ErrorOut},
+    summary="The caller's check-ins, newest first",
+    description=f"`from` and `to` are local dates (inclusive); default the last {DEFAULT_DAYS} "
+    f"days up to today, at most {MAX_DAYS} days.",
+)
+def list_checkins(
+    request: HttpRequest,
+    first: date | None = Query(None, alias="from"),  # noqa: B008 - ninja's way
+    last: date | None = Query(None, alias="to"),  # noqa: B008
+) -> Any:
+    last = last or services.local_today(request.user)
+    if first is None:
+        try:
+            first = last - timedelta(days=DEFAULT_DAYS - 1)
+        except OverflowError:
+            first = date.min
+    if first > last:
+        return _invalid({"from": _("De begindatum ligt na de einddatum.")})
+    if (last - first).days + 1 > MAX_DAYS:
+        return _invalid({"to": _("Vraag hooguit %(days)s dagen tegelijk op.") % {"days": MAX_DAYS}})
+    return [_checkin_out(c, request.user) for c in _own(request).between(first, last)]
+
+
+@router.post(
+    "/checkins",
+    response={200: CheckInOut, 201: CheckInOut, **WRITE_ERRORS},
+    summary="Add a check-in",
+    description="Validated like the check-in page (messages in the language of the request). "
+    "A `client_key` sent before returns the first check-in with 200.",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": CheckInIn.model_json_schema()}},
+        }
+    },
+)
+def create_checkin(request: HttpRequest) -> Status:
+    user = request.user
+    body = _body(request)
+    if not isinstance(body, dict):
+        return _not_an_object()
+    key = body.get("client_key")
+    if isinstance(key, str) and CLIENT_KEY.fullmatch(key):  # a repeat is answered even later
+        existing = CheckIn.objects.for_user(user).filter(client_key=key).first()
+        if existing:
+            return Status(200, _one(request, existing.pk))
+    now = timezone.now().astimezone(services.zone_of(user))
+    data, errors = _validated(body, user, {"day": now.date().isoformat(), "time": f"{now:%H:%M}"})
+    if data is None:
+        return _invalid(errors)
+    try:
+        checkin, created = services.save_checkin(user, data)
+    except IntegrityError:  # the same client key at the same moment
+        checkin = CheckIn.objects.for_user(user).get(client_key=data["client_key"])
+        created = False
+    return Status(201 if created else 200, _one(request, checkin.pk))
+
+
+@router.get(
+    "/checkins/{checkin_id}",
+    response={200: CheckInOut, **ERRORS, 404: ErrorOut},
+    summary="One of the caller's check-ins",
+)
+def get_checkin(request: HttpRequest, checkin_id: UUID) -> Any:
+    return _one(request, checkin_id)
+
+
+@router.put(
+    "/checkins/{checkin_id}",
+    response={200: CheckInOut, **WRITE_ERRORS, 404: ErrorOut},
+    summary="Change one of the caller's check-ins",
+    description="The whole check-in, validated like POST; `day` and `time` default to the "
+    "check-in's own (a day must be today or one of the 7 days before, as on the page).",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": CheckInIn.model_json_schema()}},
+        }
+    },
+)
+def update_checkin(request: HttpRequest, checkin_id: UUID) -> Status:
+    checkin = access.checkin_for(request, checkin_id)
+    local = checkin.at.astimezone(services.zone_of(request.user))
+    body = _body(request)
+    if not isinstance(body, dict):
+        return _not_an_object()
+    data, errors = _validated(
+        body, request.user, {"day": checkin.day.isoformat(), "time": f"{local:%H:%M}"}
+    )
+    if data is None:
+        return _invalid(errors)
+    services.save_checkin(request.user, data, instance=checkin)
+    return Status(200, _one(request, checkin.pk))
+
+
+@router.delete(
+    "/checkins/{checkin_id}",
+    response={204: None, **ERRORS, 404: ErrorOut},
+    summary="Delete one of the caller's check-ins",
+)
+def delete_checkin(request: HttpRequest, checkin_id: UUID) -> Status:
+    access.checkin_for(request, checkin_id).delete()
+    return Status(204, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tags
+
+
+def _tag_out(tag: Tag) -> dict[str, Any]:
+    return {"id": tag.pk, "name": tag.name, "kind": tag.kind, "own": tag.user_id is not None}
+
+
+def _tag_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name:
+        message = _("This field is required.")
+    elif "\x00" in name:
+        message = _("Null characters are not allowed.")
+    elif len(name) > 60:
+        message = _("Een tag mag hooguit 60 tekens lang zijn.")
+    else:
+        return name
+    raise _TagError(message)
+
+
+class _TagError(Exception):
+    pass
+
+
+def _same_name(user: Any, name: str) -> Any:
+    return Tag.objects.for_user(user).filter(Q(name_nl__iexact=name) | Q(name_en__iexact=name))
+
+
+def _own_tag(request: HttpRequest, tag_id: int) -> Tag:
+    tag = Tag.objects.for_user(request.user).filter(pk=tag_id).first() if tag_id <= MAX_ID else None
+    if tag is None:
+        raise Http404("no such tag")
+    if tag.user_id is None:
+        raise HttpError(403, "Starter tags cannot be changed.")
+    return tag
+
+
+@router.get("/tags", response={200: list[TagOut], **ERRORS}, summary="Starter and own tags")
+def list_tags(request: HttpRequest) -> Any:
+    return [_tag_out(t) for t in Tag.objects.for_user(request.user)]
+
+
+@router.post(
+    "/tags",
+    response={200: TagOut, 201: TagOut, **WRITE_ERRORS},
+    summary="Add an own tag",
+    description="A tag with this name (either language, any case) that the caller can use "
+    "already is returned with 200 instead.",
+)
+def create_tag(request: HttpRequest, payload: TagIn) -> Status:
+    try:
+        name = _tag_name(payload.name)
+    except _TagError as error:
+        return _invalid({"name": str(error)})
+    existing = _same_name(request.user, name).first()
+    if existing:
+        return Status(200, _tag_out(existing))
+    return Status(201, _tag_out(services.own_tag(request.user, name, payload.kind)))
+
+
+@router.patch(
+    "/tags/{tag_id}",
+    response={200: TagOut, **WRITE_ERRORS, 404: ErrorOut},
+    summary="Rename an own tag",
+    description="Starter tags cannot be renamed (403). A name the caller already has another "
+    "tag for is refused (422): merge the two instead.",
+)
+def rename_tag(request: HttpRequest, tag_id: int, payload: TagRename) -> Status:
+    tag = _own_tag(request, tag_id)
+    try:
+        name = _tag_name(payload.name)
+    except _TagError as error:
+        return _invalid({"name": str(error)})
+    clash = _invalid({"name": _("Je hebt al een tag met deze naam; voeg ze samen.")})
+    if _same_name(request.user, name).exclude(pk=tag.pk).exists():
+        return clash
+    tag.name_nl = tag.name_en = name
+    try:
+        with transaction.atomic():
+            tag.save(update_fields=["name_nl", "name_en"])
+    except IntegrityError:
+        return clash
+    return Status(200, _tag_out(tag))
+
+
+@router.post(
+    "/tags/{tag_id}/merge",
+    response={200: TagOut, **WRITE_ERRORS, 404: ErrorOut},
+    summary="Merge an own tag into another tag",
+    description="Every check-in with this own tag gets the other (own or starter) tag instead; "
+    "this tag is deleted. Answers with the remaining tag.",
+)
+def merge_tag(request: HttpRequest, tag_id: int, payload: TagMerge) -> Status:
+    tag = _own_tag(request, tag_id)
+    target = (
+        Tag.objects.for_user(request.user).filter(pk=payload.into).first()
+        if 0 < payload.into <= MAX_ID
+        else None
+    )
+    if target is None:
+        message = ChoiceField.default_error_messages["invalid_choice"]
+        return _invalid({"into": str(message) % {"value": payload.into}})
+    if target.pk == tag.pk:
+        return _invalid({"into": _("Een tag kan niet met zichzelf worden samengevoegd.")})
+    through = CheckIn.tags.through
+    with transaction.atomic():
+        tagged = set(through.objects.filter(tag=tag).values_list("checkin_id", flat=True))
+        done = set(
+            through.objects.filter(tag=target, checkin_id__in=tagged).values_list(
+                "checkin_id", flat=True
+            )
+        )
+        through.objects.bulk_create(
+            [through(checkin_id=c, tag_id=target.pk) for c in tagged - done]
+        )
+        tag.delete()  # and its links; signals drop the cached insights
+    return Status(200, _tag_out(target))
+
+
+# ---------------------------------------------------------------------------------------------
+# Insights
+
+
+def _records(user: Any) -> "list[core.CheckIn]":
+    """All the caller's check-ins as the core's records, in one query (a row per tag)."""
+    from . import insights as core  # numpy and scipy load on first use, not at start-up
+
+    found: dict[Any, tuple[Any, ...]] = {}
+    rows = (
+        CheckIn.objects.for_user(user)
+        .order_by()
+        .values_list("pk", "day", "pain", "stress", "energy", "sleep", "tags")
+    )
+    for pk, *values, tag in rows:
+        entry = found.get(pk)
+        if entry is None:
+            entry = found[pk] = (*values, set())
+        if tag is not None:
+            entry[-1].add(str(tag))
+    return [
+        core.CheckIn(day, pain, stress, energy, sleep, frozenset(tags))
+        for day, pain, stress, energy, sleep, tags in found.values()
+    ]
+
+
+def _rounded(value: Any, key: str = "") -> Any:
+    if isinstance(value, float):
+        return round(value, 4 if key in ("p_value", "q_value") else 2)
+    if isinstance(value, dict):
+        return {k: _rounded(v, k) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_rounded(v) for v in value]
+    return value
+
+
+@router.get(
+    "/insights",
+    response={200: InsightsOut, **ERRORS},
+    summary="Patterns in the caller's diary",
+    description="Trend, tag effects, correlations and flare-up from all the caller's check-ins "
+    "(see lijfwijs/diary/insights.py). A pattern, not proof of a cause. Floats are rounded to "
+    "2 decimals (p- and q-values to 4).",
+)
+def get_insights(request: HttpRequest) -> Any:
+    from . import insights as core
+
+    records = _records(request.user)
+    today = services.local_today(request.user)
+    result = core.insights(records, today)
+    ids = {int(e.tag) for e in result.tag_effects if e.kind == "tag"}
+    names = {t.pk: str(t.name) for t in Tag.objects.filter(pk__in=ids)}
+    effects = []
+    for effect in result.tag_effects:
+        data = dataclasses.asdict(effect)
+        tag_id = int(effect.tag) if effect.kind == "tag" else None
+        data.update(tag_id=tag_id, tag=names.get(tag_id) if tag_id else None)
+        effects.append(data)
+    return _rounded(
+        {
+            "today": today,
+            "checkins": len(records),
+            "days": len(result.days),
+            "trend": dataclasses.asdict(result.trend),
+            "tag_effects": effects,
+            "correlations": [dataclasses.asdict(c) for c in result.correlations],
+            "flare_up": dataclasses.asdict(result.flare_up) if result.flare_up else None,
+        }
+    )
