@@ -15,8 +15,8 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.validators import validate_slug
-from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.db import IntegrityError
+from django.db.models import Prefetch
 from django.forms import ChoiceField
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -518,27 +518,6 @@ def _tag_out(tag: Tag) -> dict[str, Any]:
     return {"id": tag.pk, "name": tag.name, "kind": tag.kind, "own": tag.user_id is not None}
 
 
-def _tag_name(raw: str) -> str:
-    name = " ".join(raw.split())
-    if not name:
-        message = _("This field is required.")
-    elif "\x00" in name:
-        message = _("Null characters are not allowed.")
-    elif len(name) > 60:
-        message = _("Een tag mag hooguit 60 tekens lang zijn.")
-    else:
-        return name
-    raise _TagError(message)
-
-
-class _TagError(Exception):
-    pass
-
-
-def _same_name(user: Any, name: str) -> Any:
-    return Tag.objects.for_user(user).filter(Q(name_nl__iexact=name) | Q(name_en__iexact=name))
-
-
 def _own_tag(request: HttpRequest, tag_id: int) -> Tag:
     tag = Tag.objects.for_user(request.user).filter(pk=tag_id).first() if tag_id <= MAX_ID else None
     if tag is None:
@@ -562,10 +541,10 @@ def list_tags(request: HttpRequest) -> Any:
 )
 def create_tag(request: HttpRequest, payload: TagIn) -> Status:
     try:
-        name = _tag_name(payload.name)
-    except _TagError as error:
-        return _invalid({"name": str(error)})
-    existing = _same_name(request.user, name).first()
+        name = services.clean_tag_name(payload.name)
+    except services.TagProblem as problem:
+        return _invalid({"name": str(problem)})
+    existing = services.same_name(request.user, name).first()
     if existing:
         return Status(200, _tag_out(existing))
     return Status(201, _tag_out(services.own_tag(request.user, name, payload.kind)))
@@ -581,19 +560,9 @@ def create_tag(request: HttpRequest, payload: TagIn) -> Status:
 def rename_tag(request: HttpRequest, tag_id: int, payload: TagRename) -> Status:
     tag = _own_tag(request, tag_id)
     try:
-        name = _tag_name(payload.name)
-    except _TagError as error:
-        return _invalid({"name": str(error)})
-    clash = _invalid({"name": _("Je hebt al een tag met deze naam; voeg ze samen.")})
-    if _same_name(request.user, name).exclude(pk=tag.pk).exists():
-        return clash
-    tag.name_nl = tag.name_en = name
-    try:
-        with transaction.atomic():
-            tag.save(update_fields=["name_nl", "name_en"])
-    except IntegrityError:
-        return clash
-    return Status(200, _tag_out(tag))
+        return Status(200, _tag_out(services.rename_tag(request.user, tag, payload.name)))
+    except services.TagProblem as problem:
+        return _invalid({"name": str(problem)})
 
 
 @router.post(
@@ -613,21 +582,10 @@ def merge_tag(request: HttpRequest, tag_id: int, payload: TagMerge) -> Status:
     if target is None:
         message = ChoiceField.default_error_messages["invalid_choice"]
         return _invalid({"into": str(message) % {"value": payload.into}})
-    if target.pk == tag.pk:
-        return _invalid({"into": _("Een tag kan niet met zichzelf worden samengevoegd.")})
-    through = CheckIn.tags.through
-    with transaction.atomic():
-        tagged = set(through.objects.filter(tag=tag).values_list("checkin_id", flat=True))
-        done = set(
-            through.objects.filter(tag=target, checkin_id__in=tagged).values_list(
-                "checkin_id", flat=True
-            )
-        )
-        through.objects.bulk_create(
-            [through(checkin_id=c, tag_id=target.pk) for c in tagged - done]
-        )
-        tag.delete()  # and its links; signals drop the cached insights
-    return Status(200, _tag_out(target))
+    try:
+        return Status(200, _tag_out(services.merge_tags(tag, target)))
+    except services.TagProblem as problem:
+        return _invalid({"into": str(problem)})
 
 
 # ---------------------------------------------------------------------------------------------

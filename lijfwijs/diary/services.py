@@ -4,9 +4,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django import forms
 from django.core.cache import cache
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import CheckIn, Tag, today_key
 
@@ -139,3 +143,54 @@ def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
         cached = (day, flare_for(request.user, day))
         cache.set(flare_key, cached, 60 * 60 * 24)
     return "diary/_home_panel.html", {"today": count, "flare": cached[1]}
+
+
+class TagProblem(ValueError):
+    """Why a tag name or merge was refused (a message for the person)."""
+
+
+def clean_tag_name(raw: str) -> str:
+    name = " ".join(str(raw).split())
+    if not name:
+        raise TagProblem(str(forms.Field.default_error_messages["required"]))
+    if "\x00" in name:
+        raise TagProblem(str(ProhibitNullCharactersValidator.message))
+    if len(name) > 60:
+        raise TagProblem(_("Een tag mag hooguit 60 tekens lang zijn."))
+    return name
+
+
+def same_name(user: Any, name: str) -> Any:
+    return Tag.objects.for_user(user).filter(Q(name_nl__iexact=name) | Q(name_en__iexact=name))
+
+
+def rename_tag(user: Any, tag: Tag, raw: str) -> Tag:
+    """Rename one of the person's own tags; a name they already use is refused (merge instead)."""
+    name = clean_tag_name(raw)
+    clash = TagProblem(_("Je hebt al een tag met deze naam; voeg ze samen."))
+    if same_name(user, name).exclude(pk=tag.pk).exists():
+        raise clash
+    tag.name_nl = tag.name_en = name
+    try:
+        with transaction.atomic():
+            tag.save(update_fields=["name_nl", "name_en"])
+    except IntegrityError:
+        raise clash from None
+    return tag
+
+
+@transaction.atomic
+def merge_tags(tag: Tag, target: Tag) -> Tag:
+    """Every check-in with `tag` (an own tag) gets `target` instead; `tag` is deleted."""
+    if target.pk == tag.pk:
+        raise TagProblem(_("Een tag kan niet met zichzelf worden samengevoegd."))
+    through = CheckIn.tags.through
+    tagged = set(through.objects.filter(tag=tag).values_list("checkin_id", flat=True))
+    done = set(
+        through.objects.filter(tag=target, checkin_id__in=tagged).values_list(
+            "checkin_id", flat=True
+        )
+    )
+    through.objects.bulk_create([through(checkin_id=c, tag_id=target.pk) for c in tagged - done])
+    tag.delete()  # and its links; signals drop the cached insights
+    return target

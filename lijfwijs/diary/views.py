@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,7 +18,7 @@ from lijfwijs.core.i18n import current_language
 
 from . import access, services
 from .forms import CheckInForm
-from .models import insights_keys
+from .models import Tag, insights_keys
 
 
 def _initial(request: HttpRequest) -> dict[str, Any]:
@@ -134,3 +134,39 @@ def insights_page(request: HttpRequest) -> HttpResponse:
         body = render_to_string("diary/_insights_body.html", context)
         cache.set(key, body, 60 * 60 * 24)
     return render(request, "diary/insights.html", {"body": body})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tags(request: HttpRequest) -> HttpResponse:
+    """The person's own tags: rename one, or merge it into another tag."""
+    own = list(Tag.objects.filter(user=request.user, is_active=True).order_by("name_nl"))
+    errors: dict[int, str] = {}
+    if request.method == "POST":
+        tag = next((t for t in own if str(t.pk) == request.POST.get("tag")), None)
+        if tag is None:
+            raise Http404("no such tag")
+        try:
+            if request.POST.get("action") == "merge":
+                target = (
+                    Tag.objects.for_user(request.user)
+                    .filter(pk=request.POST.get("into") or 0)
+                    .first()
+                )
+                if target is None:
+                    raise services.TagProblem(_("Kies een tag om mee samen te voegen."))
+                services.merge_tags(tag, target)
+                messages.success(request, _("De tags zijn samengevoegd."))
+            else:
+                services.rename_tag(request.user, tag, request.POST.get("name", ""))
+                messages.success(request, _("De tag heet nu anders."))
+            return redirect("diary:tags")
+        except (services.TagProblem, ValueError) as problem:
+            errors[tag.pk] = str(problem)
+    context = {
+        "own": own,
+        "all": Tag.objects.for_user(request.user),
+        "errors": errors,
+        "entered": request.POST if request.method == "POST" else {},
+    }
+    return render(request, "diary/tags.html", context, status=422 if errors else 200)

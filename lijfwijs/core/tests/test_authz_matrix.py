@@ -277,6 +277,15 @@ ROUTES: dict[str, Route] = {
         unsupported=signed_in(302, 405),
         login=True,
     ),
+    "dagboek/tags/": Route(
+        "/dagboek/tags/",
+        {
+            "GET": signed_in(302, 200),
+            "POST": signed_in(302, 404),
+        },  # no such own tag in the empty POST
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
     "dagboek/nieuw/": Route(
         "/dagboek/nieuw/",  # only with consent for health data (the clients); others are sent to give it
         {"GET": (302, 200, 200, 302, 302, 302, 302), "POST": (302, 422, 422, 302, 302, 302, 302)},
