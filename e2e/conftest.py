@@ -144,7 +144,9 @@ document.addEventListener('securitypolicyviolation', e => console.error(
 
 
 @pytest.fixture
-def open_tab(browser, live_server, served_static) -> Iterator[Callable[..., BrowserTab]]:
+def open_tab(
+    browser, live_server, served_static, transactional_db
+) -> Iterator[Callable[..., BrowserTab]]:
     """open_tab(viewport, locale, axe) -> a BrowserTab in a fresh context (no cookies from other tests).
 
     The site sends a strict CSP (script-src 'self', no inline scripts). axe-core is injected with
@@ -170,5 +172,8 @@ def open_tab(browser, live_server, served_static) -> Iterator[Callable[..., Brow
         return tab
 
     yield _open
+    # Close the pages before the database is emptied (transactional_db's teardown comes after this
+    # one, as this fixture depends on it): a page still sending requests while PostgreSQL truncates
+    # the tables deadlocks.
     for context in contexts:
         context.close()

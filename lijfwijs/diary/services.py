@@ -65,7 +65,8 @@ def save_checkin(
     client key) changes nothing and returns the first one."""
     key = data.get("client_key") or ""
     if instance is None and key:
-        existing = CheckIn.objects.filter(user=user, client_key=key).first()
+        # no ordering: SQLite then uses the (user, client_key) unique index, not a scan of the diary
+        existing = CheckIn.objects.filter(user=user, client_key=key).order_by().first()
         if existing:
             return existing, False
     checkin = instance or CheckIn(user=user, client_key=key)
@@ -82,8 +83,11 @@ def save_checkin(
     tags = list(data.get("tags") or [])
     for name in data.get("new_tags") or []:
         tags.append(own_tag(user, name))
-    checkin.tags.set(tags)
-    checkin.exercises.set(data.get("exercises") or [])
+    exercises = list(data.get("exercises") or [])
+    if instance is not None or tags:  # a new check-in has no links to compare with: skip the query
+        checkin.tags.set(tags)
+    if instance is not None or exercises:
+        checkin.exercises.set(exercises)
     return checkin, instance is None
 
 

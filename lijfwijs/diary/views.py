@@ -43,7 +43,6 @@ def new(request: HttpRequest) -> HttpResponse:
             _("Om je dagboek bij te houden, is je toestemming voor gezondheidsgegevens nodig."),
         )
         return redirect("accounts:health_consent")
-    yesterday = services.yesterdays_tags(request.user)
     if request.method == "POST" and "copy_yesterday" not in request.POST:
         form = CheckInForm(request.POST, user=request.user)
         if form.is_valid():
@@ -51,7 +50,9 @@ def new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Je check-in is bewaard."))
             return redirect("diary:list")
         status = 422
+        yesterday = services.yesterdays_tags(request.user)
     else:
+        yesterday = services.yesterdays_tags(request.user)
         if (
             request.method == "POST"
         ):  # "same tags as yesterday": keep what was entered, add those tags
