@@ -144,11 +144,19 @@ def today_key(user_id: int, day: Any) -> str:
     return f"diary-count:{user_id}:{day}"
 
 
+def form_key(user_id: int, language: str) -> str:
+    """Cache key of a person's empty check-in form (its tags and yesterday's tags are theirs)."""
+    return f"diary-form:{user_id}:{language}"
+
+
 def insights_keys(user_id: int) -> list[str]:
-    """Cache keys of what is worked out from all of a person's check-ins (dropped on any change)."""
-    return [f"diary-insights:{user_id}:{lang}" for lang, _name in settings.LANGUAGES] + [
-        f"diary-flare:{user_id}"
-    ]
+    """Cache keys of what is worked out from a person's check-ins and tags (dropped on any change)."""
+    languages = [lang for lang, _name in settings.LANGUAGES]
+    return (
+        [f"diary-insights:{user_id}:{lang}" for lang in languages]
+        + [f"diary-flare:{user_id}"]
+        + [form_key(user_id, lang) for lang in languages]
+    )
 
 
 @receiver([post_save, post_delete], sender=CheckIn)

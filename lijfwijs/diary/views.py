@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -18,12 +20,7 @@ from lijfwijs.core.i18n import current_language
 
 from . import access, services
 from .forms import CheckInForm
-from .models import Tag, insights_keys
-
-
-def _initial(request: HttpRequest) -> dict[str, Any]:
-    now = timezone.now().astimezone(services.zone_of(request.user))
-    return {"day": now.date().isoformat(), "time": now.strftime("%H:%M")}
+from .models import Tag, form_key, insights_keys
 
 
 @login_required
@@ -43,31 +40,53 @@ def new(request: HttpRequest) -> HttpResponse:
             _("Om je dagboek bij te houden, is je toestemming voor gezondheidsgegevens nodig."),
         )
         return redirect("accounts:health_consent")
-    if request.method == "POST" and "copy_yesterday" not in request.POST:
+    if request.method == "GET":
+        return _blank_form(request)
+    yesterday = services.yesterdays_tags(request.user)
+    if (
+        "copy_yesterday" in request.POST
+    ):  # "same tags as yesterday": keep what was entered, add those tags
+        initial = _from_data(request.POST)
+        initial["tags"] = sorted(set(initial.get("tags", [])) | {str(t.pk) for t in yesterday})
+        form = CheckInForm(initial=initial, user=request.user)
+        status = 200
+    else:
         form = CheckInForm(request.POST, user=request.user)
         if form.is_valid():
             services.save_checkin(request.user, form.cleaned_data)
             messages.success(request, _("Je check-in is bewaard."))
             return redirect("diary:list")
         status = 422
-        yesterday = services.yesterdays_tags(request.user)
-    else:
-        yesterday = services.yesterdays_tags(request.user)
-        if (
-            request.method == "POST"
-        ):  # "same tags as yesterday": keep what was entered, add those tags
-            initial = _from_data(request.POST)
-            initial["tags"] = sorted(set(initial.get("tags", [])) | {str(t.pk) for t in yesterday})
-        else:
-            initial = _initial(request)
-        form = CheckInForm(initial=initial, user=request.user)
-        status = 200
-    return render(
-        request,
-        "diary/form.html",
-        {"form": form, "yesterday": yesterday, "editing": False},
-        status=status,
+    context = {"form": form, "yesterday": yesterday, "editing": False}
+    return render(request, "diary/form.html", context, status=status)
+
+
+TIME_MARK, CSRF_MARK = "\x00time\x00", "\x00csrf\x00"
+
+
+def _blank_form(request: HttpRequest) -> HttpResponse:
+    """Today's empty check-in form. Its options (tags, exercises, scales, days) change only when
+    the person's tags or diary change, or the day turns: the form is rendered once for that, and
+    the time and the CSRF token are filled in per request (some 80 inputs made the page slow)."""
+    now = timezone.now().astimezone(services.zone_of(request.user))
+    key = form_key(request.user.pk, current_language())
+    cached = cache.get(key)
+    if cached is None or cached[0] != now.date():
+        form = CheckInForm(
+            initial={"day": now.date().isoformat(), "time": TIME_MARK}, user=request.user
+        )
+        context = {
+            "form": form,
+            "yesterday": services.yesterdays_tags(request.user),
+            "editing": False,
+            "csrf_token": CSRF_MARK,
+        }
+        cached = (now.date(), render_to_string("diary/_form_body.html", context))
+        cache.set(key, cached, 60 * 60 * 24)
+    html = (
+        cached[1].replace(TIME_MARK, now.strftime("%H:%M")).replace(CSRF_MARK, get_token(request))
     )
+    return render(request, "diary/form.html", {"form_html": mark_safe(html), "editing": False})  # noqa: S308
 
 
 def _from_data(data: Any) -> dict[str, Any]:

@@ -176,3 +176,22 @@ def test_without_consent_the_diary_asks_for_it_first():
     assert response.status_code == 302 and response["Location"] == "/account/toestemming/"
     assert client.post("/dagboek/nieuw/", {"pain": "5"}).status_code == 302
     assert CheckIn.objects.count() == 0
+
+
+def test_the_cached_empty_form_stays_right(browser, anna):
+    first = browser.get("/dagboek/nieuw/").content.decode()
+    assert "\x00" not in first and re.search(r'name="time" id="id_time" value="\d\d:\d\d"', first)
+    browser.post("/dagboek/nieuw/", post_data(anna, new_tags="Tandarts"))
+    assert (
+        "Tandarts" in browser.get("/dagboek/nieuw/").content.decode()
+    )  # a new own tag shows at once
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
+    page = strict.get("/dagboek/nieuw/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert (
+        strict.post(
+            "/dagboek/nieuw/", {**post_data(anna), "csrfmiddlewaretoken": token}
+        ).status_code
+        == 302
+    )
