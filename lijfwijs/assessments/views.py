@@ -1,10 +1,13 @@
 """The Pijntest in the browser: start, one page per topic, and the report."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -79,6 +82,8 @@ def page(request: HttpRequest, section_id: str) -> HttpResponse:
     section = services.section_by_id(instrument, section_id)
     if section is None:
         raise Http404("no such page")
+    if request.method == "GET" and _plain_visitor(request):
+        return _page_from_shell(request, instrument, section, draft)
     previous, following = services.neighbours(instrument, section)
     values, errors, status = dict(draft.answers), {}, 200
 
@@ -98,6 +103,39 @@ def page(request: HttpRequest, section_id: str) -> HttpResponse:
     context = pages.page_context(instrument, section, values, errors)
     context["safety"] = pages.safety_context(services.safety_preview(draft))
     return render(request, "assessments/page.html", context, status=status)
+
+
+# Marks in a cached page shell, filled in per request (\x00…\x00 marks belong to the options).
+CSRF_MARK, SAFETY_MARK = "\x01csrf\x01", "\x01safety\x01"
+_PAGE_SHELLS: dict[tuple[str, str, str, str], str] = {}
+
+
+def _plain_visitor(request: HttpRequest) -> bool:
+    """Not signed in and no message waiting: the page around the questions is the same for all."""
+    if "messages" in request.COOKIES or "_messages" in request.session:
+        return False
+    return not (request.session.get("_auth_user_id"))
+
+
+def _page_from_shell(
+    request: HttpRequest, instrument: Any, section: Any, draft: Response
+) -> HttpResponse:
+    """A question page for a visitor: the whole page is rendered once per page and language; the
+    checked answers, the CSRF token and (rarely) the safety panel are filled in per request."""
+    key = (instrument.id, instrument.version, section.id, current_language())
+    shell = _PAGE_SHELLS.get(key)
+    if shell is None:
+        context = pages.page_context(instrument, section, {}, {}, fill=False)
+        context.update(safety={}, csrf_token=CSRF_MARK, safety_mark=SAFETY_MARK)
+        shell = _PAGE_SHELLS[key] = render_to_string("assessments/page.html", context, request)
+    safety = pages.safety_context(services.safety_preview(draft))
+    panel = (
+        render_to_string("assessments/_safety_panel.html", {"safety": safety})
+        if safety["prominent"]
+        else ""
+    )
+    html = pages.fill_marks(shell, pages.checked_ids(section, draft.answers))
+    return HttpResponse(html.replace(CSRF_MARK, get_token(request)).replace(SAFETY_MARK, panel))
 
 
 def _forward(request: HttpRequest, draft: Response, following: str | None) -> HttpResponseRedirect:
