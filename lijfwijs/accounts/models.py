@@ -14,6 +14,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lijfwijs.core import home
 from lijfwijs.core.i18n import Translated
 
 
@@ -307,3 +308,10 @@ class AccessLog(models.Model):
 @receiver([post_save, post_delete], sender=Invitation)
 def _forget_invitation_count(sender: type[Invitation], instance: Invitation, **kwargs: Any) -> None:
     cache.delete(invitations_key(instance.email))
+    for user_id in User.objects.filter(email__iexact=instance.email).values_list("pk", flat=True):
+        home.forget(user_id)
+
+
+@receiver(post_save, sender=User)
+def _forget_home_after_profile_change(sender: type[User], instance: User, **kwargs: Any) -> None:
+    home.forget(instance.pk)  # e.g. the email address was confirmed

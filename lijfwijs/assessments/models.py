@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lijfwijs.core import home
 from lijfwijs.core.fields import EncryptedJSONField
 
 from . import engine, registry
@@ -97,6 +98,7 @@ class Response(models.Model):
         keys = [report_cache_key(self.pk, lang) for lang, _ in settings.LANGUAGES]
         keys.append(f"pijntest-latest:{self.user_id}")
         cache.delete_many(keys)
+        home.forget(self.user_id)
 
     def definition(self) -> engine.Instrument:
         """The definition at the version this response was started or scored with."""

@@ -3,16 +3,29 @@
 import hashlib
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from lijfwijs.core.i18n import current_language
+
+
+def _local_day(user: object) -> object:
+    try:
+        zone = ZoneInfo(getattr(user, "time_zone", "") or "Europe/Amsterdam")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("Europe/Amsterdam")
+    return timezone.now().astimezone(zone).date()
 
 
 @never_cache
@@ -27,18 +40,26 @@ def home(request: HttpRequest) -> HttpResponse:
     """The public home page, or for someone signed in their own start page made of app panels.
 
     An app adds a panel by naming a function in its AppConfig (`home_panel = "module.func"`) that
-    takes the request and returns (template name, context) or None.
+    takes the request and returns (template name, context) or None. The panels' HTML is cached per
+    person, language and day; apps call `core.home.forget(user_id)` when what a panel shows changes.
     """
     if not request.user.is_authenticated:
         return render(request, "core/home.html")
-    panels = []
-    for config in apps.get_app_configs():
-        path = getattr(config, "home_panel", None)
-        if path:
-            panel = import_string(path)(request)
-            if panel is not None:
-                # Panels hold no forms: rendered without the request's context processors.
-                panels.append(render_to_string(panel[0], {"user": request.user, **panel[1]}))
+    key = f"home-panels:{request.user.pk}:{current_language()}"
+    today = _local_day(request.user)
+    cached = cache.get(key)
+    if cached is not None and cached[0] == today:
+        panels = cached[1]
+    else:
+        panels = []
+        for config in apps.get_app_configs():
+            path = getattr(config, "home_panel", None)
+            if path:
+                panel = import_string(path)(request)
+                if panel is not None:
+                    # Panels hold no forms: rendered without the request's context processors.
+                    panels.append(render_to_string(panel[0], {"user": request.user, **panel[1]}))
+        cache.set(key, (today, panels), 60 * 60 * 24)
     return render(request, "core/dashboard.html", {"panels": panels})
 
 

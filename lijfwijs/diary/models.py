@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lijfwijs.core import home
 from lijfwijs.core.fields import EncryptedTextField
 from lijfwijs.core.i18n import Translated
 
@@ -162,12 +163,14 @@ def insights_keys(user_id: int) -> list[str]:
 @receiver([post_save, post_delete], sender=CheckIn)
 def _forget_day_count(sender: type[CheckIn], instance: CheckIn, **kwargs: Any) -> None:
     cache.delete_many([today_key(instance.user_id, instance.day), *insights_keys(instance.user_id)])
+    home.forget(instance.user_id)
 
 
 @receiver(m2m_changed, sender=CheckIn.tags.through)
 def _forget_after_tags(sender: Any, instance: Any, **kwargs: Any) -> None:
     if isinstance(instance, CheckIn):
         cache.delete_many(insights_keys(instance.user_id))
+        home.forget(instance.user_id)
 
 
 @receiver([post_save, post_delete], sender=Tag)

@@ -58,3 +58,31 @@ def test_unknown_page_is_a_friendly_404(client):
 )
 def test_language_switch_links_to_the_same_page(client, path, switch):
     assert switch in client.get(path).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_cached_start_page_follows_each_change():
+    """The start page's panels are cached per person; every change they show drops the cache."""
+    from datetime import date
+
+    from django.test import Client
+
+    from lijfwijs.accounts.models import Invitation, User
+    from lijfwijs.accounts.services import give_health_consent
+    from lijfwijs.diary.models import CheckIn
+    from lijfwijs.diary.services import local_today
+
+    call_command("load_content", verbosity=0)
+    anna = User.objects.create_user("start@example.org", "a-long-password-1", role="client")
+    give_health_consent(anna)
+    practitioner = User.objects.create_user(
+        "p-start@example.org", "a-long-password-2", role="practitioner"
+    )
+    browser = Client()
+    browser.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
+    assert "minder dan een minuut" in browser.get("/").content.decode()
+    CheckIn.objects.create(user=anna, day=local_today(anna), pain=3)
+    assert "Je hebt vandaag één check-in gedaan." in browser.get("/").content.decode()
+    Invitation.objects.create(practitioner=practitioner, email=anna.email)
+    assert "uitnodiging van een behandelaar" in browser.get("/").content.decode()
+    assert isinstance(local_today(anna), date)
