@@ -174,6 +174,27 @@ def flare_context(flare: core.FlareUp | None) -> dict[str, Any] | None:
     }
 
 
+def pain_by(days: list[core.Day], attr: str) -> list[dict[str, Any]]:
+    """Mean daily pain for each whole value (0-10) of sleep or stress, with its number of days."""
+    groups: dict[int, list[float]] = {}
+    for day in days:
+        value = getattr(day, attr)
+        if value is not None and day.pain is not None:
+            groups.setdefault(round(value), []).append(day.pain)
+    rows = []
+    for value in sorted(groups):
+        mean = sum(groups[value]) / len(groups[value])
+        rows.append(
+            {
+                "value": value,
+                "days": len(groups[value]),
+                "pain": _n(mean),
+                "bar": charts.bar(mean, maximum=10, label=str(value)),
+            }
+        )
+    return rows
+
+
 def page_context(user: Any, today: date) -> dict[str, Any]:
     result = core.insights(load(user), today)
     series = result.trend.series[-90:]
@@ -230,7 +251,14 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
         ],
         "too_few": sorted({e.tag for e in result.tag_effects if not e.enough_data and e.tag}),
         "interval_chart": interval_chart,
-        "correlations": [correlation_sentence(c) for c in result.correlations],
+        "correlations": [
+            {
+                "sentence": correlation_sentence(c),
+                "name": _("Slaap vannacht") if c.variable == "sleep" else _("Stress"),
+                "rows": pain_by(result.days, c.variable),
+            }
+            for c in result.correlations
+        ],
         "flare": flare_context(result.flare_up),
     }
 

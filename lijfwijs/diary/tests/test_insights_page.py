@@ -107,3 +107,10 @@ def test_a_flare_up_is_offered_help_on_the_start_page(anna):
     calm = person("rustig@example.org")
     seed(calm, 40)
     assert "Een opvlamming" not in browser_for(calm).get("/").content.decode()
+
+
+def test_pain_against_sleep_and_stress_has_a_chart_and_a_table(anna):
+    seed(anna, 60)
+    html = browser_for(anna).get("/dagboek/inzichten/").content.decode()
+    assert "Gemiddelde pijn per score voor Slaap vannacht" in html
+    assert "Gemiddelde pijn per score voor Stress" in html
