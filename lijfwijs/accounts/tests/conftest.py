@@ -11,5 +11,4 @@ from lijfwijs.accounts.tests.helpers import (  # noqa: F401 (fixtures)
     pieter_browser,
     rita,
     rita_browser,
-    run_worker,
 )

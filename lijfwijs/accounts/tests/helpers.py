@@ -5,8 +5,6 @@ who has nothing to do with Anna; Bram is another client. The fixtures are import
 conftest of accounts/tests and practice/tests.
 """
 
-import logging
-import signal
 from typing import Any
 
 import pytest
@@ -182,22 +180,3 @@ def pieter_browser(pieter) -> Client:
 @pytest.fixture
 def rita_browser(rita) -> Client:
     return signed_in_browser(rita)
-
-
-@pytest.fixture
-def run_worker():
-    """Run the real `db_worker` until the queue is empty (as in core/tests/test_mail.py), then put
-    back the signal handlers and log levels the worker changes."""
-    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
-    handlers = {sig: signal.getsignal(sig) for sig in signals}
-    loggers = [logging.getLogger(name) for name in ("django_tasks", "django_tasks_db")]
-    levels = {log: log.level for log in loggers}
-
-    def run() -> None:
-        call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0)
-
-    yield run
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
-    for log, level in levels.items():
-        log.setLevel(level)

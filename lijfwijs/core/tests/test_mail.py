@@ -1,11 +1,9 @@
 """Emails: rendering in the recipient's language, enqueueing on commit, the real database worker."""
 
 import logging
-import signal
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.management import call_command
 from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.utils import translation
@@ -46,28 +44,6 @@ def notice(settings, tmp_path):
         (folder / name).write_text(source)
     settings.TEMPLATES = [{**django_settings.TEMPLATES[0], "DIRS": [tmp_path]}]
     return NOTICE
-
-
-@pytest.fixture
-def run_worker():
-    """Run the real `db_worker` command until the queue is empty.
-
-    The worker installs its own SIGINT/SIGTERM handlers and sets its loggers' levels; put them
-    back so the rest of the test run is unaffected.
-    """
-    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
-    handlers = {sig: signal.getsignal(sig) for sig in signals}
-    loggers = [logging.getLogger(name) for name in ("django_tasks", "django_tasks_db")]
-    levels = {log: log.level for log in loggers}
-
-    def run() -> None:
-        call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0)
-
-    yield run
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
-    for log, level in levels.items():
-        log.setLevel(level)
 
 
 def test_render_in_dutch(notice):

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 
 from lijfwijs.accounts.models import User
 from lijfwijs.accounts.services import give_health_consent, withdraw_health_consent
-from lijfwijs.core.tests.test_mail import run_worker  # noqa: F401  (a fixture)
 from lijfwijs.diary import reminders
 from lijfwijs.diary.models import CheckIn, ReminderDelivery, ReminderPreference
 
@@ -354,7 +353,7 @@ def later(minutes: int) -> datetime:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_sends_one_email_in_the_persons_language(mailoutbox, run_worker):  # noqa: F811
+def test_the_worker_sends_one_email_in_the_persons_language(mailoutbox, run_worker):
     anna = due_now(language="en")
     run_command(datetime.now(UTC))
     run_worker()
@@ -392,7 +391,7 @@ def test_the_email_in_dutch():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_killed_after_claiming_the_queued_task_sends_it_once(mailoutbox, run_worker):  # noqa: F811
+def test_killed_after_claiming_the_queued_task_sends_it_once(mailoutbox, run_worker):
     """The scheduler committed the claim with its task and died; no worker has run it yet."""
     due_now()
     run_command(datetime.now(UTC))
@@ -406,7 +405,7 @@ def test_killed_after_claiming_the_queued_task_sends_it_once(mailoutbox, run_wor
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_before_taking_it_is_replaced_and_sends_once(mailoutbox, run_worker):  # noqa: F811
+def test_a_worker_killed_before_taking_it_is_replaced_and_sends_once(mailoutbox, run_worker):
     due_now()
     run_command(datetime.now(UTC))
     [lost] = reminder_tasks()
@@ -427,7 +426,7 @@ def test_a_worker_killed_before_taking_it_is_replaced_and_sends_once(mailoutbox,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_while_handing_it_over_never_sends_it_again(mailoutbox, run_worker):  # noqa: F811
+def test_a_worker_killed_while_handing_it_over_never_sends_it_again(mailoutbox, run_worker):
     """The chosen trade-off: after a crash between taking a reminder and the mail server's
     answer, it may be lost, but it is never sent twice."""
     due_now()
@@ -462,7 +461,7 @@ class MailServerRefuses(LocmemBackend):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_unreachable_mail_server_is_retried_later(settings, mailoutbox, run_worker):  # noqa: F811
+def test_an_unreachable_mail_server_is_retried_later(settings, mailoutbox, run_worker):
     due_now()
     settings.EMAIL_BACKEND = f"{__name__}.MailServerDown"
     run_command(datetime.now(UTC))
