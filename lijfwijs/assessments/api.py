@@ -13,6 +13,7 @@ from pydantic import Field
 
 from lijfwijs.core.i18n import current_language, pick
 from lijfwijs.core.ratelimit import client_address, hit
+from lijfwijs.core.schemas import ErrorOut
 
 from . import access, engine, registry, services
 
@@ -49,11 +50,6 @@ class StoredResponse(Schema):
     result: dict[str, Any]
     created_at: datetime
     completed_at: datetime | None
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, str] = {}
 
 
 def _instrument(instrument_id: str) -> engine.Instrument:

@@ -308,22 +308,7 @@ def encrypt_existing_plaintext(
         )
     """
 
-    def forwards(apps: Any, schema_editor: Any) -> None:
-        model = apps.get_model(app_label, model_name)
-        result = rewrite_tokens(
-            model,
-            field_name,
-            _encrypt_if_plain,
-            using=schema_editor.connection.alias,
-            batch_size=batch_size,
-        )
-        if result.unreadable:
-            raise crypto.DecryptionError(
-                f"{app_label}.{model_name}.{field_name}: {len(result.unreadable)} rows hold tokens "
-                "no key in FIELD_ENCRYPTION_KEYS can read."
-            )
-
-    return forwards
+    return _rewrite_step(app_label, model_name, field_name, _encrypt_if_plain, batch_size)
 
 
 def decrypt_to_plaintext(
@@ -331,12 +316,20 @@ def decrypt_to_plaintext(
 ) -> Callable[[Any, Any], None]:
     """The reverse of :func:`encrypt_existing_plaintext` (before an AlterField back to plain)."""
 
-    def backwards(apps: Any, schema_editor: Any) -> None:
+    return _rewrite_step(app_label, model_name, field_name, _decrypt_if_token, batch_size)
+
+
+def _rewrite_step(
+    app_label: str, model_name: str, field_name: str, transform: Any, batch_size: int
+) -> Callable[[Any, Any], None]:
+    """A RunPython function that rewrites one field's stored values with `transform`."""
+
+    def step(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)
         result = rewrite_tokens(
             model,
             field_name,
-            _decrypt_if_token,
+            transform,
             using=schema_editor.connection.alias,
             batch_size=batch_size,
         )
@@ -346,4 +339,4 @@ def decrypt_to_plaintext(
                 "no key in FIELD_ENCRYPTION_KEYS can read."
             )
 
-    return backwards
+    return step

@@ -28,6 +28,7 @@ from ninja.utils import check_csrf
 from pydantic import Field
 
 from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core.schemas import ErrorOut
 from lijfwijs.exercises.models import Exercise
 
 from . import access, services
@@ -80,11 +81,6 @@ router = Router(tags=["diary"], auth=SignedIn())
 
 # ---------------------------------------------------------------------------------------------
 # Schemas
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, str] = {}
 
 
 class TagRef(Schema):
