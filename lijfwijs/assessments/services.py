@@ -278,10 +278,20 @@ def latest_summary(user: Any) -> dict[str, Any] | None:
                 "pk": latest["pk"],
                 "completed_at": latest["completed_at"],
                 "peg": latest["result"]["pain"]["peg"],
+                "recommendations": latest["result"].get("recommendations", {}),
             }
         }
 
     return cache.get_or_set(latest_key(user.pk), fetch, timeout=60 * 60 * 24)["latest"]
+
+
+def latest_recommendations(user: Any) -> dict[str, Any] | None:
+    """What the person's latest Pijntest recommends ({"exercises", "articles", "program_step"}).
+
+    Named in the AppConfig as `latest_recommendations`: the program asks for it without importing
+    this app (the exercises app sits below assessments)."""
+    latest = latest_summary(user)
+    return latest.get("recommendations") if latest else None
 
 
 def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:

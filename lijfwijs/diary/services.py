@@ -2,30 +2,21 @@
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
 from django.core.cache import cache
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from lijfwijs.accounts.localtime import local_today, zone_of
 
 from .models import CheckIn, Tag, today_key
 
+__all__ = ["local_today", "zone_of"]  # kept here for the diary's callers
+
 BACKFILL_DAYS = 7
-
-
-def zone_of(user: Any) -> ZoneInfo:
-    try:
-        return ZoneInfo(getattr(user, "time_zone", "") or "Europe/Amsterdam")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Europe/Amsterdam")
-
-
-def local_today(user: Any, now: datetime | None = None) -> date:
-    return (now or timezone.now()).astimezone(zone_of(user)).date()
 
 
 def allowed_days(user: Any) -> list[date]:

@@ -5,3 +5,8 @@ class ExercisesConfig(AppConfig):
     name = "lijfwijs.exercises"
     label = "exercises"
     content_loader = "lijfwijs.exercises.content.load"
+    export_user_data = "lijfwijs.exercises.services.export_user_data"
+    erase_user_health_data = "lijfwijs.exercises.services.erase_user_health_data"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (drops cached practice summaries on change)

@@ -1,14 +1,18 @@
 """The exercise catalog: built-in exercises loaded from catalog/*.toml, in Dutch and English."""
 
+import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from lijfwijs.core.fields import EncryptedTextField
 from lijfwijs.core.i18n import Translated, pick
 
 
@@ -219,3 +223,232 @@ class Exercise(models.Model):
             at = int(cue["at"])
             result.append({"at": f"{at // 60}:{at % 60:02d}", "text": pick(cue)})
         return result
+
+
+# --- What people do with the exercises: own breathing patterns, the practice log, the program ---
+
+
+def player_kind(kind: str) -> str:
+    """Which player an exercise kind uses: a breathing pacer, a timer with cues, or a timed guide."""
+    if kind == ExerciseKind.BREATHING:
+        return "pacer"
+    if kind in (ExerciseKind.SHAKING, ExerciseKind.STILLNESS, ExerciseKind.GROUNDING):
+        return "timer"
+    return "guide"
+
+
+MAX_TENSION = 10
+MAX_SESSION_SECONDS = 4 * 60 * 60
+
+
+class BreathingPatternQuerySet(models.QuerySet["BreathingPattern"]):
+    def for_user(self, user: Any) -> "BreathingPatternQuerySet":
+        return self.filter(user=user)
+
+
+class BreathingPattern(models.Model):
+    """A person's own breathing rhythm, played by the pacer like a catalog one.
+
+    `phases` has the catalog's shape: [{"phase": "inhale"|"hold"|"exhale", "seconds": 4}, …].
+    `base` is the catalog exercise it was made from; practice with it is logged under that exercise.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="breathing_patterns"
+    )
+    base = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("naam"), max_length=60)
+    phases = models.JSONField(_("fases"))
+    cycles = models.PositiveSmallIntegerField(_("rondes"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BreathingPatternQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("eigen ademritme")
+        verbose_name_plural = _("eigen ademritmes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="pattern_name_unique_per_user"),
+            models.CheckConstraint(
+                condition=Q(cycles__gte=1) & Q(cycles__lte=60), name="pattern_cycles_1_60"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PracticeSessionQuerySet(models.QuerySet["PracticeSession"]):
+    def for_user(self, user: Any) -> "PracticeSessionQuerySet":
+        return self.filter(user=user)
+
+
+class PracticeSession(models.Model):
+    """One time someone practised: tension before and after (0-10, each optional) and how long.
+
+    `day` is the person's local date of `started_at`; `program_step` the step of the 5-step program
+    they were in (None outside the program). `client_key` makes a resend (offline, double submit)
+    store one session.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sessions"
+    )
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="sessions")
+    pattern = models.ForeignKey(
+        BreathingPattern, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    day = models.DateField(db_index=True)
+    seconds = models.PositiveIntegerField(_("geoefend (seconden)"))
+    completed = models.BooleanField(_("helemaal gedaan"), default=False)
+    tension_before = models.PositiveSmallIntegerField(_("spanning vooraf"), null=True, blank=True)
+    tension_after = models.PositiveSmallIntegerField(_("spanning achteraf"), null=True, blank=True)
+    program_step = models.PositiveSmallIntegerField(null=True, blank=True)
+    client_key = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PracticeSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("oefensessie")
+        verbose_name_plural = _("oefensessies")
+        indexes = [models.Index(fields=["user", "day"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_key"],
+                condition=~Q(client_key=""),
+                name="practice_client_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(tension_before__lte=MAX_TENSION) | Q(tension_before__isnull=True),
+                name="practice_tension_before_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(tension_after__lte=MAX_TENSION) | Q(tension_after__isnull=True),
+                name="practice_tension_after_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(seconds__lte=MAX_SESSION_SECONDS), name="practice_seconds_at_most_4h"
+            ),
+            models.CheckConstraint(
+                condition=(Q(program_step__gte=1) & Q(program_step__lte=5))
+                | Q(program_step__isnull=True),
+                name="practice_program_step_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.exercise_id}"
+
+    @property
+    def tension_drop(self) -> int | None:
+        if self.tension_before is None or self.tension_after is None:
+            return None
+        return self.tension_before - self.tension_after
+
+
+class ProgramProgress(models.Model):
+    """Where someone is in the 5-step program. Whether they may go on is decided in program.py.
+
+    A practitioner with access may unlock the next step early or hold the current one (`override`),
+    which applies to `current_step` only and is cleared when the step changes.
+    """
+
+    class Override(models.TextChoices):
+        NONE = "", _("geen")
+        UNLOCK = "unlock", _("volgende stap vrijgegeven")
+        HOLD = "hold", _("stap vastgehouden")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program"
+    )
+    start_step = models.PositiveSmallIntegerField(default=1)
+    current_step = models.PositiveSmallIntegerField(default=1)
+    step_started_at = models.DateTimeField(default=timezone.now)
+    override = models.CharField(max_length=8, choices=Override.choices, blank=True, default="")
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("voortgang in het programma")
+        verbose_name_plural = _("voortgang in het programma")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(current_step__gte=1) & Q(current_step__lte=5),
+                name="program_current_step_1_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_step__gte=1) & Q(start_step__lte=5),
+                name="program_start_step_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.current_step}"
+
+
+class Reflection(models.Model):
+    """A client's private answer to one reflection prompt of a program step (encrypted at rest)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
+    )
+    step = models.PositiveSmallIntegerField()
+    prompt = models.SlugField(max_length=40)
+    answer = EncryptedTextField(_("antwoord"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["step", "prompt"]
+        verbose_name = _("reflectie")
+        verbose_name_plural = _("reflecties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "step", "prompt"], name="reflection_one_per_prompt"
+            ),
+            models.CheckConstraint(
+                condition=Q(step__gte=1) & Q(step__lte=5), name="reflection_step_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.step}/{self.prompt}"
+
+
+class SetbackPlan(models.Model):
+    """Step 5: the client's own plan for a flare-up, in their words (encrypted at rest)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="setback_plan"
+    )
+    notice_first = EncryptedTextField(_("wat ik het eerst merk"), blank=True, default="")
+    what_i_do = EncryptedTextField(_("wat ik dan doe"), blank=True, default="")
+    who_i_call = EncryptedTextField(_("wie ik bel"), blank=True, default="")
+    helpful_exercises = EncryptedTextField(
+        _("oefeningen die mij het meest helpen"), blank=True, default=""
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("terugvalplan")
+        verbose_name_plural = _("terugvalplannen")
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.notice_first, self.what_i_do, self.who_i_call, self.helpful_exercises))

@@ -1,0 +1,221 @@
+"""The 5-step program, pure: its content from program/*.toml and the one rule for going on.
+
+No Django here: plain data in, plain data out (architecture.md). The pages, the API and the
+practitioner's controls all ask `advance_status`; nothing else decides whether a step may end.
+"""
+
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PROGRAM_DIR = Path(__file__).resolve().parent / "program"
+LANGUAGES = ("nl", "en")
+LAST_STEP = 5
+REQUIRED_DAYS = 5  # days with a logged practice while the step is the current one
+
+UNLOCK = "unlock"  # a practitioner let the client go on early
+HOLD = "hold"  # a practitioner asked the client to stay in this step for now
+
+
+class ProgramError(ValueError):
+    """A program file is malformed (the message names the file and the problem)."""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    key: str
+    title: dict[str, str]
+    body: dict[str, list[str]]  # paragraphs per language
+
+
+@dataclass(frozen=True)
+class Prompt:
+    key: str
+    text: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    key: str
+    name: dict[str, str]
+    goal: dict[str, str]
+    lessons: tuple[Lesson, ...]
+    exercises: tuple[str, ...]  # catalog slugs, in the order they are offered
+    prompts: tuple[Prompt, ...]
+    setback_plan: bool = False  # step 5: the client writes their own setback plan
+
+    @property
+    def prompt_keys(self) -> frozenset[str]:
+        return frozenset(p.key for p in self.prompts)
+
+
+def _texts(data: Any, where: str) -> dict[str, str]:
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(lang), str) and data[lang].strip() for lang in LANGUAGES
+    ):
+        raise ProgramError(f"{where}: needs a non-empty text in nl and en")
+    return {lang: data[lang].strip() for lang in LANGUAGES}
+
+
+def _paragraphs(data: Any, where: str) -> dict[str, list[str]]:
+    result = {}
+    for lang in LANGUAGES:
+        value = data.get(lang) if isinstance(data, dict) else None
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, str) and v.strip() for v in value)
+        ):
+            raise ProgramError(f"{where}.{lang}: needs a list of non-empty paragraphs")
+        result[lang] = [v.strip() for v in value]
+    return result
+
+
+def parse_step(path: Path) -> Step:
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    name = path.name
+    number = data.get("number")
+    if not isinstance(number, int) or not 1 <= number <= LAST_STEP:
+        raise ProgramError(f"{name}: number must be 1-{LAST_STEP}")
+    lessons_data = data.get("lessons", [])
+    if not 2 <= len(lessons_data) <= 4:
+        raise ProgramError(f"{name}: a step has 2-4 lessons")
+    lessons = tuple(
+        Lesson(
+            key=str(lesson.get("key", "")),
+            title=_texts(lesson.get("title"), f"{name}: lessons[{n}].title"),
+            body=_paragraphs(lesson.get("body"), f"{name}: lessons[{n}].body"),
+        )
+        for n, lesson in enumerate(lessons_data)
+    )
+    prompts = tuple(
+        Prompt(key=str(p.get("key", "")), text=_texts(p, f"{name}: prompts[{n}]"))
+        for n, p in enumerate(data.get("prompts", []))
+    )
+    if not prompts:
+        raise ProgramError(f"{name}: a step needs at least one reflection prompt")
+    keys = [item.key for item in (*lessons, *prompts)]
+    if not all(k and k.replace("-", "").isalnum() and len(k) <= 40 for k in keys):
+        raise ProgramError(f"{name}: lesson and prompt keys must be short slugs")
+    if len(set(p.key for p in prompts)) != len(prompts):
+        raise ProgramError(f"{name}: prompt keys must be unique")
+    exercises = data.get("exercises", [])
+    if not exercises or not all(isinstance(e, str) and e for e in exercises):
+        raise ProgramError(f"{name}: a step needs its exercises (catalog slugs)")
+    return Step(
+        number=number,
+        key=str(data.get("key", "")),
+        name=_texts(data.get("name"), f"{name}: name"),
+        goal=_texts(data.get("goal"), f"{name}: goal"),
+        lessons=lessons,
+        exercises=tuple(exercises),
+        prompts=prompts,
+        setback_plan=bool(data.get("setback_plan", False)),
+    )
+
+
+def read_program(directory: Path = PROGRAM_DIR) -> tuple[Step, ...]:
+    steps = tuple(sorted((parse_step(p) for p in directory.glob("*.toml")), key=lambda s: s.number))
+    if [s.number for s in steps] != list(range(1, LAST_STEP + 1)):
+        raise ProgramError(f"the program needs exactly the steps 1-{LAST_STEP}")
+    return steps
+
+
+@cache
+def steps() -> tuple[Step, ...]:
+    """The shipped program, read once per process."""
+    return read_program()
+
+
+def step(number: int) -> Step:
+    return steps()[number - 1]
+
+
+@dataclass(frozen=True)
+class AdvanceStatus:
+    """Whether the client may go on from `step`, and what is still missing if not."""
+
+    step: int
+    practice_days: int
+    answered: frozenset[str]
+    prompts: frozenset[str]
+    override: str = ""
+    required_days: int = REQUIRED_DAYS
+    missing: tuple[str, ...] = field(default=())  # "days", "reflection", "held", "last"
+
+    @property
+    def may_advance(self) -> bool:
+        return not self.missing
+
+    @property
+    def days_done(self) -> int:
+        return min(self.practice_days, self.required_days)
+
+    @property
+    def reflection_done(self) -> bool:
+        return self.prompts <= self.answered
+
+
+def advance_status(
+    current_step: int,
+    practice_days: int,
+    answered_prompts: Iterable[str],
+    prompt_keys: Iterable[str],
+    override: str = "",
+) -> AdvanceStatus:
+    """The rule: the next step opens after `REQUIRED_DAYS` days with a logged practice in the current
+    step and every reflection prompt of the step answered. A practitioner's UNLOCK opens it now; a
+    HOLD keeps it closed whatever the practice. The last step has no next one."""
+    answered, prompts = frozenset(answered_prompts), frozenset(prompt_keys)
+    missing: list[str] = []
+    if current_step >= LAST_STEP:
+        missing.append("last")
+    elif override == HOLD:
+        missing.append("held")
+    elif override != UNLOCK:
+        if practice_days < REQUIRED_DAYS:
+            missing.append("days")
+        if not prompts <= answered:
+            missing.append("reflection")
+    return AdvanceStatus(
+        step=current_step,
+        practice_days=practice_days,
+        answered=answered & prompts,
+        prompts=prompts,
+        override=override,
+        missing=tuple(missing),
+    )
+
+
+def start_step(recommended: int | None) -> int:
+    """Where a new client starts: the Pijntest's suggestion when it is a valid step, else step 1."""
+    return recommended if isinstance(recommended, int) and 1 <= recommended <= LAST_STEP else 1
+
+
+def suggestion(
+    step_exercises: Sequence[str],
+    recommended: Sequence[str],
+    day_ordinal: int,
+    done_today: Iterable[str] = (),
+) -> str | None:
+    """Today's suggested exercise within a step.
+
+    The Pijntest's recommended exercises that belong to the step come first; of those (or of all the
+    step's exercises when none was recommended) one is picked by the day, so the suggestion changes
+    from day to day, leaving out what was already done today while something else is left.
+    """
+    if not step_exercises:
+        return None
+    preferred = [slug for slug in recommended if slug in step_exercises]
+    pool = preferred or list(step_exercises)
+    done = set(done_today)
+    fresh = [slug for slug in pool if slug not in done] or [
+        slug for slug in step_exercises if slug not in done
+    ]
+    candidates = fresh or pool
+    return candidates[day_ordinal % len(candidates)]

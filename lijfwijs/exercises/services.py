@@ -1,0 +1,338 @@
+"""Practice, own patterns and the program: the rules the pages and the API share.
+
+Views and the API call these; whether a client may go on in the program is decided only by
+`program.advance_status` (through `status_for`).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, F
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from lijfwijs.accounts.localtime import local_today, zone_of
+from lijfwijs.core import home
+
+from . import program
+from .models import (
+    BreathingPattern,
+    Exercise,
+    PracticeSession,
+    ProgramProgress,
+    Reflection,
+    SetbackPlan,
+)
+
+CALM_MIN_SESSIONS = 3  # below this, "what calms me" claims nothing for an exercise
+CACHE_DAY = 60 * 60 * 24
+
+
+# --- Hooks other apps offer (named in their AppConfig; this app imports none of them) -----------
+
+
+def pijntest_recommendations(user: Any) -> dict[str, Any]:
+    """{"exercises": [...], "program_step": n, ...} from the latest Pijntest, or {}."""
+    for config in apps.get_app_configs():
+        path = getattr(config, "latest_recommendations", None)
+        if path:
+            return import_string(path)(user) or {}
+    return {}
+
+
+# --- The practice log ----------------------------------------------------------------------------
+
+
+def calm_key(user_id: int) -> str:
+    return f"what-calms-me:{user_id}"
+
+
+def forget_practice(user_id: int) -> None:
+    """Drop what is cached about someone's practice (called by the models' signals)."""
+    cache.delete(calm_key(user_id))
+    home.forget(user_id)
+
+
+@transaction.atomic
+def log_session(
+    user: Any,
+    exercise: Exercise,
+    *,
+    seconds: int,
+    completed: bool = False,
+    tension_before: int | None = None,
+    tension_after: int | None = None,
+    started_at: datetime | None = None,
+    pattern: BreathingPattern | None = None,
+    client_key: str = "",
+) -> tuple[PracticeSession, bool]:
+    """Store one practice session; (session, created). A `client_key` already used by this person
+    returns the stored session (a resend from the offline queue or a double submit)."""
+    if client_key:
+        existing = PracticeSession.objects.for_user(user).filter(client_key=client_key).first()
+        if existing is not None:
+            return existing, False
+    started = started_at or timezone.now() - timezone.timedelta(seconds=seconds)
+    progress = ProgramProgress.objects.filter(user=user).only("current_step").first()
+    session = PracticeSession(
+        user=user,
+        exercise=exercise,
+        pattern=pattern,
+        started_at=started,
+        day=started.astimezone(zone_of(user)).date(),
+        seconds=seconds,
+        completed=completed,
+        tension_before=tension_before,
+        tension_after=tension_after,
+        program_step=progress.current_step if progress else None,
+        client_key=client_key,
+    )
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError:  # the same client_key at the same moment from another request
+        return PracticeSession.objects.for_user(user).get(client_key=client_key), False
+    return session, True
+
+
+@dataclass(frozen=True)
+class Calm:
+    """How one exercise went for someone: sessions rated before and after, and the mean drop."""
+
+    slug: str
+    sessions: int  # sessions with both ratings
+    mean_drop: float | None  # None below CALM_MIN_SESSIONS: nothing is claimed
+
+    @property
+    def claimed(self) -> bool:
+        return self.mean_drop is not None
+
+
+def what_calms_me(user: Any) -> list[Calm]:
+    """Per exercise the mean drop in tension (before - after) over sessions with both ratings,
+    largest drop first; exercises with fewer than CALM_MIN_SESSIONS such sessions come last,
+    without a number. Cached until the person's practice log changes."""
+
+    def fetch() -> list[Calm]:
+        rows = (
+            PracticeSession.objects.for_user(user)
+            .filter(tension_before__isnull=False, tension_after__isnull=False)
+            .values("exercise__slug")
+            .annotate(n=Count("id"), drop=Avg(F("tension_before") - F("tension_after")))
+        )
+        result = [
+            Calm(
+                slug=row["exercise__slug"],
+                sessions=row["n"],
+                mean_drop=round(float(row["drop"]), 1) if row["n"] >= CALM_MIN_SESSIONS else None,
+            )
+            for row in rows
+        ]
+        return sorted(result, key=lambda c: (not c.claimed, -(c.mean_drop or 0), c.slug))
+
+    return cache.get_or_set(calm_key(user.pk), fetch, CACHE_DAY)
+
+
+def helped_most(user: Any, limit: int = 3) -> list[Calm]:
+    """The exercises with the largest clear mean drop (claimed and above zero)."""
+    return [c for c in what_calms_me(user) if c.claimed and (c.mean_drop or 0) > 0][:limit]
+
+
+# --- The program -----------------------------------------------------------------------------------
+
+
+def progress_for(user: Any) -> ProgramProgress | None:
+    """The person's place in the program, or None before they start it."""
+    return ProgramProgress.objects.filter(user=user).first()
+
+
+def ensure_progress(user: Any) -> ProgramProgress:
+    """The person's place in the program; started at the Pijntest's suggested step if new."""
+    progress = progress_for(user)
+    if progress is None:
+        start = program.start_step(pijntest_recommendations(user).get("program_step"))
+        progress, _ = ProgramProgress.objects.get_or_create(
+            user=user, defaults={"start_step": start, "current_step": start}
+        )
+    return progress
+
+
+def practice_days(user: Any, step: int) -> int:
+    """Days with a logged practice while `step` was the person's current step."""
+    return (
+        PracticeSession.objects.for_user(user)
+        .filter(program_step=step)
+        .values("day")
+        .distinct()
+        .count()
+    )
+
+
+def answered_prompts(user: Any, step: int) -> set[str]:
+    return set(
+        Reflection.objects.filter(user=user, step=step)
+        .exclude(answer="")
+        .values_list("prompt", flat=True)
+    )
+
+
+def status_for(user: Any, progress: ProgramProgress) -> program.AdvanceStatus:
+    step = program.step(progress.current_step)
+    return program.advance_status(
+        progress.current_step,
+        practice_days(user, progress.current_step),
+        answered_prompts(user, progress.current_step),
+        step.prompt_keys,
+        progress.override,
+    )
+
+
+def advance(user: Any, from_step: int) -> bool:
+    """Go on from `from_step` to the next step if the rule allows it; True when the step changed.
+
+    Guarded by the step the person saw: a double submit or two tabs move them on once."""
+    with transaction.atomic():
+        progress = (
+            ProgramProgress.objects.select_for_update().filter(user=user, current_step=from_step)
+        ).first()
+        if progress is None or not status_for(user, progress).may_advance:
+            return False
+        changed = ProgramProgress.objects.filter(pk=progress.pk, current_step=from_step).update(
+            current_step=from_step + 1,
+            step_started_at=timezone.now(),
+            override="",
+            override_by=None,
+            override_at=None,
+            updated_at=timezone.now(),
+        )
+    home.forget(user.pk)
+    return bool(changed)
+
+
+def set_override(client: Any, by: Any, override: str) -> ProgramProgress:
+    """A practitioner (already checked to have the client's consent) unlocks or holds the client's
+    current step, or clears that ("" ). Creates the client's progress if they had none."""
+    if override not in ProgramProgress.Override.values:
+        raise ValueError(override)
+    progress = ensure_progress(client)
+    ProgramProgress.objects.filter(pk=progress.pk).update(
+        override=override,
+        override_by=by if override else None,
+        override_at=timezone.now() if override else None,
+        updated_at=timezone.now(),
+    )
+    progress.refresh_from_db()
+    home.forget(client.pk)
+    return progress
+
+
+def save_reflection(user: Any, step: int, prompt: str, answer: str) -> None:
+    """Store (or with an empty answer: remove) one reflection answer."""
+    answer = answer.strip()
+    if answer:
+        Reflection.objects.update_or_create(
+            user=user, step=step, prompt=prompt, defaults={"answer": answer}
+        )
+    else:
+        Reflection.objects.filter(user=user, step=step, prompt=prompt).delete()
+    home.forget(user.pk)
+
+
+def today_suggestion(user: Any, progress: ProgramProgress) -> str | None:
+    """The slug of today's suggested exercise in the person's current step."""
+    step = program.step(progress.current_step)
+    today = local_today(user)
+    done = PracticeSession.objects.for_user(user).filter(day=today)
+    return program.suggestion(
+        step.exercises,
+        pijntest_recommendations(user).get("exercises", []),
+        today.toordinal(),
+        done.values_list("exercise__slug", flat=True),
+    )
+
+
+def setback_plan_for(user: Any) -> SetbackPlan | None:
+    return SetbackPlan.objects.filter(user=user).first()
+
+
+def prefilled_helpful(user: Any, language: str = "nl") -> str:
+    """The setback plan's "exercises that help me most", prefilled from "what calms me"."""
+    best = helped_most(user)
+    names = dict(
+        Exercise.objects.filter(slug__in=[c.slug for c in best]).values_list(
+            "slug", f"name_{language}" if language in ("nl", "en") else "name_nl"
+        )
+    )
+    return "\n".join(names.get(c.slug, c.slug) for c in best)
+
+
+# --- Data rights (named in the AppConfig) ---------------------------------------------------------
+
+
+def export_user_data(user: Any) -> dict[str, Any]:
+    progress = ProgramProgress.objects.filter(user=user).first()
+    plan = setback_plan_for(user)
+    sessions = (
+        PracticeSession.objects.for_user(user).select_related("exercise").order_by("started_at")
+    )
+    return {
+        "breathing_patterns": [
+            {"name": p.name, "base": p.base.slug, "phases": p.phases, "cycles": p.cycles}
+            for p in BreathingPattern.objects.for_user(user).select_related("base")
+        ],
+        "practice_sessions": [
+            {
+                "id": str(s.pk),
+                "exercise": s.exercise.slug,
+                "pattern": s.pattern_id,
+                "started_at": s.started_at.isoformat(),
+                "day": s.day.isoformat(),
+                "seconds": s.seconds,
+                "completed": s.completed,
+                "tension_before": s.tension_before,
+                "tension_after": s.tension_after,
+                "program_step": s.program_step,
+            }
+            for s in sessions
+        ],
+        "program": {
+            "start_step": progress.start_step,
+            "current_step": progress.current_step,
+            "step_started_at": progress.step_started_at.isoformat(),
+            "override": progress.override,
+        }
+        if progress
+        else None,
+        "reflections": [
+            {
+                "step": r.step,
+                "prompt": r.prompt,
+                "answer": r.answer,
+                "updated_at": r.updated_at.isoformat(),
+            }
+            for r in Reflection.objects.filter(user=user)
+        ],
+        "setback_plan": {
+            "notice_first": plan.notice_first,
+            "what_i_do": plan.what_i_do,
+            "who_i_call": plan.who_i_call,
+            "helpful_exercises": plan.helpful_exercises,
+            "updated_at": plan.updated_at.isoformat(),
+        }
+        if plan
+        else None,
+    }
+
+
+def erase_user_health_data(user: Any) -> None:
+    """Withdrawn health-data consent: the practice log, reflections, setback plan and the place in
+    the program go; own breathing patterns (no health data) stay."""
+    PracticeSession.objects.filter(user=user).delete()
+    Reflection.objects.filter(user=user).delete()
+    SetbackPlan.objects.filter(user=user).delete()
+    ProgramProgress.objects.filter(user=user).delete()
+    forget_practice(user.pk)

@@ -1,0 +1,17 @@
+"""What is cached about someone's practice and program is dropped when it changes."""
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import PracticeSession, ProgramProgress, Reflection, SetbackPlan
+from .services import forget_practice
+
+
+@receiver([post_save, post_delete], sender=PracticeSession)
+@receiver([post_save, post_delete], sender=ProgramProgress)
+@receiver([post_save, post_delete], sender=Reflection)
+@receiver([post_save, post_delete], sender=SetbackPlan)
+def _forget(sender: type, instance: Any, **kwargs: Any) -> None:
+    forget_practice(instance.user_id)
