@@ -50,6 +50,11 @@ INSIGHTS_PATH = "/dagboek/inzichten/"
 INSIGHTS_MARKER = b'id="trend-heading"'  # the pain-trend section of the insights body
 DIARY_DAYS = 120  # days of check-ins of the client whose diary pages are loaded
 DIARY_QUERY_DAYS = (10, 2000)  # days of check-ins of the two clients whose queries are counted
+PLAYER_PATH = "/oefeningen/4-7-8-ademhaling/oefenen/"
+PLAYER_MARKER = b'id="player-data"'  # the player's data (json_script) on a player page
+PROGRAM_PATH = "/programma/"
+PROGRAM_MARKER = b'id="program-steps"'  # the list of the five steps on the overview
+PRACTICE_QUERY_SESSIONS = (10, 1000)  # logged practice sessions of the two clients counted
 
 # Targets from the issue.
 QUESTION_SHARE = 0.25  # a test page >= 25% of the /healthz floor
@@ -62,6 +67,9 @@ INSIGHTS_MS = 50.0  # the insights core for 5 years of data (bench/insights_benc
 CHECKIN_SHARE = 0.20  # the check-in page >= 20% of the floor
 INSIGHTS_SHARE = 0.20  # the insights page >= 20% of the floor
 SAVES_PER_S = 200  # check-in POSTs per second on SQLite, one sync worker, no write lost
+PLAYER_SHARE = 0.25  # a player page >= 25% of the floor
+PROGRAM_SHARE = 0.25  # the program page >= 25% of the floor
+PLAYER_ASSET_BYTES = 30_000  # a player's JavaScript and CSS together, gzip-compressed
 
 
 class BenchError(RuntimeError):
@@ -661,6 +669,104 @@ def login_cookie(port: int, email: str, password: str) -> str:
     return f"csrftoken={csrf_cookie}; sessionid={session}"
 
 
+# ---------------------------------------------------------------------------------------------
+# In process: practice sessions, the program, and the player's assets
+
+
+def add_practice(user: Any, sessions: int, seed: int) -> None:
+    """`sessions` logged practice sessions over the last days, with tension before and after,
+    spread over the catalog's exercises (bulk_create), and a place in the program."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lijfwijs.accounts.localtime import zone_of
+    from lijfwijs.exercises import services
+    from lijfwijs.exercises.models import Exercise, PracticeSession
+
+    progress = services.ensure_progress(user)
+    exercises = list(Exercise.objects.active())
+    rng = random.Random(seed)
+    now, zone = timezone.now(), zone_of(user)
+    rows = []
+    for n in range(sessions):
+        started = now - timedelta(hours=7 * n + 1)
+        before = rng.randint(3, 9)
+        rows.append(
+            PracticeSession(
+                user=user,
+                exercise=exercises[n % len(exercises)],
+                started_at=started,
+                day=started.astimezone(zone).date(),
+                seconds=rng.randint(60, 600),
+                completed=True,
+                tension_before=before,
+                tension_after=max(0, before - rng.randint(0, 4)),
+                program_step=progress.current_step,
+            )
+        )
+    PracticeSession.objects.bulk_create(rows, batch_size=500)
+    services.forget_practice(user.pk)
+
+
+def count_practice_queries() -> dict[str, list[tuple[int, int]]]:
+    """Queries of a player page and the program page, in process (test client, force_login), for
+    a client with 10 logged practice sessions and one with 1,000: {path: [(first, second)]}."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    pages = ((PLAYER_PATH, PLAYER_MARKER), (PROGRAM_PATH, PROGRAM_MARKER))
+    counts: dict[str, list[tuple[int, int]]] = {path: [] for path, _ in pages}
+    for sessions in PRACTICE_QUERY_SESSIONS:
+        user = diary_client(f"bench-practice-{sessions}@bench.invalid", 10)
+        add_practice(user, sessions, seed=sessions)
+        client = Client(HTTP_HOST=HOST)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        for path, marker in pages:
+            pair = []
+            for view in ("first", "second"):
+                with CaptureQueriesContext(connection) as ctx:
+                    resp = client.get(path)
+                if resp.status_code != 200 or marker not in resp.content:
+                    raise BenchError(
+                        f"GET {path} ({sessions} sessions, in process, {view}) gave "
+                        f"{resp.status_code} or has no {marker!r}"
+                    )
+                pair.append(len(ctx.captured_queries))
+            counts[path].append((pair[0], pair[1]))
+    connection.close()
+    return counts
+
+
+def player_assets(port: int, headers: dict[str, str]) -> tuple[int, int, list[str]]:
+    """The gzip-compressed bytes of the player's own JavaScript and CSS (the files under
+    /static/exercises/) and of all the JavaScript and CSS its page loads, fetched from the server
+    as a browser would; with the list of the player's own files."""
+    import gzip
+
+    status, _, body, _ = request(port, "GET", PLAYER_PATH, headers=headers)
+    if status != 200:
+        raise BenchError(f"GET {PLAYER_PATH} gave {status}")
+    html = body.decode()
+    urls = re.findall(r'<script[^>]+src="([^"]+)"', html) + re.findall(
+        r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html
+    )
+    own, total, names = 0, 0, []
+    for url in urls:
+        status, _, asset, _ = request(port, "GET", url, headers={})
+        if status != 200:
+            raise BenchError(f"GET {url} (an asset of the player page) gave {status}")
+        size = len(gzip.compress(asset, compresslevel=9))
+        total += size
+        if "/exercises/" in url:
+            own += size
+            names.append(url.rsplit("/", 1)[-1])
+    if not names:
+        raise BenchError(f"{PLAYER_PATH} loads no script or stylesheet of its own")
+    return own, total, names
+
+
 def check_page(port: int, path: str, headers: dict[str, str], must_contain: bytes) -> None:
     status, _, body, _ = request(port, "GET", path, headers=headers)
     if status != 200:
@@ -922,11 +1028,18 @@ def main(argv: list[str] | None = None) -> int:
         home_queries = count_home_queries(clean)
         log(f"diary page queries: clients with {' and '.join(map(str, DIARY_QUERY_DAYS))} days")
         diary_queries = count_diary_queries()
+        log(
+            "player and program page queries: clients with "
+            + " and ".join(map(str, PRACTICE_QUERY_SESSIONS))
+            + " practice sessions"
+        )
+        practice_queries = count_practice_queries()
         # The client whose home, check-in and insights pages are loaded through the server, and
         # who saves check-ins under load.
         home_email, home_password = "bench-client@bench.invalid", "bench-client-password-2026"
         bench_client = diary_client(home_email, DIARY_DAYS, password=home_password)
         add_results(bench_client, clean, HOME_RESULTS)
+        add_practice(bench_client, 60, seed=1)
         zone = bench_client.time_zone or "Europe/Amsterdam"
         keys_before = stored_keys(home_email)
         from django.db import connection
@@ -945,6 +1058,8 @@ def main(argv: list[str] | None = None) -> int:
             ("client home", "/", {"Cookie": client_cookie}, HOME_MARKER),
             ("check-in page", CHECKIN_PATH, {"Cookie": client_cookie}, CHECKIN_MARKER),
             ("insights page", INSIGHTS_PATH, {"Cookie": client_cookie}, INSIGHTS_MARKER),
+            ("player page", PLAYER_PATH, {"Cookie": client_cookie}, PLAYER_MARKER),
+            ("program page", PROGRAM_PATH, {"Cookie": client_cookie}, PROGRAM_MARKER),
         ]
         for _name, path, headers, marker in targets:
             check_page(port, path, headers, marker)
@@ -963,6 +1078,8 @@ def main(argv: list[str] | None = None) -> int:
                     raise BenchError(f"gunicorn died during the run:\n{tail(log_path)}")
                 log(f"round {rnd}: GET {path}: {rate:,.0f} req/s")
                 rates[name] = max(rates.get(name, 0.0), rate)
+
+        own_gz, page_gz, own_files = player_assets(port, {"Cookie": client_cookie})
 
         # Check-in saves, after the page loads: every save drops the client's insights cache.
         token = checkin_token(port, client_cookie)
@@ -1024,6 +1141,10 @@ def main(argv: list[str] | None = None) -> int:
     checkin_q = [second for _, second in diary_queries[CHECKIN_PATH]]
     insights_q = [second for _, second in diary_queries[INSIGHTS_PATH]]
     insights_first = [first for first, _ in diary_queries[INSIGHTS_PATH]]
+    p_share = rates["player page"] / floor
+    g_share = rates["program page"] / floor
+    player_q = [second for _, second in practice_queries[PLAYER_PATH]]
+    program_q = [second for _, second in practice_queries[PROGRAM_PATH]]
     rows = [
         ("/healthz req/s (floor)", f"{floor:,.0f}", "-", "-"),
         ("question page req/s", f"{rates['question page']:,.0f}", "-", "-"),
@@ -1060,6 +1181,28 @@ def main(argv: list[str] | None = None) -> int:
             pct(i_share),
             f">= {INSIGHTS_SHARE:.0%}",
             verdict(i_share >= INSIGHTS_SHARE),
+        ),
+        ("player page req/s", f"{rates['player page']:,.0f}", "-", "-"),
+        (
+            "player page % of floor",
+            pct(p_share),
+            f">= {PLAYER_SHARE:.0%}",
+            verdict(p_share >= PLAYER_SHARE),
+        ),
+        ("program page req/s", f"{rates['program page']:,.0f}", "-", "-"),
+        (
+            "program page % of floor",
+            pct(g_share),
+            f">= {PROGRAM_SHARE:.0%}",
+            verdict(g_share >= PROGRAM_SHARE),
+        ),
+        (
+            "player page's JS + CSS, gzip (all it loads)",
+            f"{page_gz / 1000:.1f} KB (its own "
+            + " + ".join(own_files)
+            + f": {own_gz / 1000:.1f} KB)",
+            f"< {PLAYER_ASSET_BYTES / 1000:g} KB",
+            verdict(page_gz < PLAYER_ASSET_BYTES),
         ),
         (
             "check-in saves (POST) per second",
@@ -1112,6 +1255,12 @@ def main(argv: list[str] | None = None) -> int:
             "constant",
             verdict(len(set(checkin_q)) == 1 and len(set(insights_q)) == 1),
         ),
+        (
+            "queries per player page / program page (10 / 1,000 sessions)",
+            f"player {player_q[0]} / {player_q[1]}; program {program_q[0]} / {program_q[1]}",
+            "constant",
+            verdict(len(set(player_q)) == 1 and len(set(program_q)) == 1),
+        ),
     ]
     print(
         f"Lijfwijs bench: 1 gunicorn sync worker on {HOST}, load by "
@@ -1124,6 +1273,10 @@ def main(argv: list[str] | None = None) -> int:
         f"client home: / (signed in through {LOGIN_PATH}, a client with {HOME_RESULTS} results); "
         f"check-in page: {CHECKIN_PATH}, insights page: {INSIGHTS_PATH} (the same client, "
         f"{DIARY_DAYS} days of check-ins)"
+    )
+    print(
+        f"player page: {PLAYER_PATH}, program page: {PROGRAM_PATH} (the same client, 60 logged "
+        "practice sessions, in the program)"
     )
     print(
         f"check-in saves: POST {CHECKIN_PATH} from {args.post_threads} Python threads for "
