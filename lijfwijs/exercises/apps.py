@@ -9,4 +9,4 @@ class ExercisesConfig(AppConfig):
     erase_user_health_data = "lijfwijs.exercises.services.erase_user_health_data"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (drops cached practice summaries on change)
+        from . import checks, signals  # noqa: F401  (the program check; drops cached summaries)

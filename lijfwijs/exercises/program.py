@@ -104,9 +104,13 @@ def parse_step(path: Path) -> Step:
         raise ProgramError(f"{name}: lesson and prompt keys must be short slugs")
     if len(set(p.key for p in prompts)) != len(prompts):
         raise ProgramError(f"{name}: prompt keys must be unique")
+    if len(set(lesson.key for lesson in lessons)) != len(lessons):
+        raise ProgramError(f"{name}: lesson keys must be unique")
     exercises = data.get("exercises", [])
     if not exercises or not all(isinstance(e, str) and e for e in exercises):
         raise ProgramError(f"{name}: a step needs its exercises (catalog slugs)")
+    if len(set(exercises)) != len(exercises):
+        raise ProgramError(f"{name}: a step names each exercise once")
     return Step(
         number=number,
         key=str(data.get("key", "")),
@@ -134,6 +138,24 @@ def steps() -> tuple[Step, ...]:
 
 def step(number: int) -> Step:
     return steps()[number - 1]
+
+
+DONE, OPEN, CURRENT, LOCKED = "done", "open", "current", "locked"
+
+
+def step_state(number: int, start_step: int, current_step: int) -> str:
+    """How a step stands for someone: DONE (gone through), OPEN (before where they started: free
+    to read), CURRENT, or LOCKED (not reached yet)."""
+    if number == current_step:
+        return CURRENT
+    if number > current_step:
+        return LOCKED
+    return DONE if number >= start_step else OPEN
+
+
+def setback_plan_step(program: Sequence[Step] | None = None) -> int:
+    """The step in which the client writes their setback plan (the last one if none says so)."""
+    return next((s.number for s in program or steps() if s.setback_plan), LAST_STEP)
 
 
 @dataclass(frozen=True)
