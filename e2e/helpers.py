@@ -185,3 +185,14 @@ def follow(page, link) -> str:
     assert h1.count() == 1 and h1.inner_text().strip(), f"{href} has no heading"
     assert_fits_the_screen(page)
     return h1.inner_text()
+
+
+def sign_in(tab, email: str, password: str) -> None:
+    """Log in through the login page, as a person would."""
+    page = tab.page
+    assert page.goto(tab.url("/account/inloggen/")).status == 200
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    with page.expect_navigation():
+        page.locator("main form").get_by_role("button", name="Inloggen").click()
+    assert "/account/inloggen/" not in page.url

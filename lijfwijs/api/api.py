@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from lijfwijs.assessments.api import router as assessments_router
 from lijfwijs.diary.api import router as diary_router
+from lijfwijs.exercises.api import router as practice_router
 
 api = NinjaAPI(
     title="Lijfwijs API",
@@ -19,6 +20,7 @@ api = NinjaAPI(
 )
 api.add_router("/", assessments_router)
 api.add_router("/", diary_router)
+api.add_router("/", practice_router)
 
 
 def _field(loc: list) -> str:

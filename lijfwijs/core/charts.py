@@ -184,3 +184,53 @@ def intervals(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above
+
+
+def bars(
+    rows: Sequence[tuple[str, float, str]],
+    *,
+    title: str,
+    description: str,
+    width: int = 400,
+    row_height: int = 46,
+) -> SafeString:
+    """Values as horizontal bars from a zero line, one row each (label, value, value as text), the
+    label above its bar: right of the line above zero, left below it. Narrow enough for a phone."""
+    pad, room = 8, 48  # room for the value at the end of a bar
+    values = [v for _, v, _ in rows]
+    low, high = min(0.0, *values), max(0.0, *values)
+    if high == low:
+        high = low + 1
+    plot_w = width - 2 * pad - (2 * room if low < 0 else room)
+    left_edge = pad + (room if low < 0 else 0)
+
+    def x(v: float) -> float:
+        return left_edge + plot_w * (v - low) / (high - low)
+
+    height = row_height * len(rows) + 4
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="bars-title bars-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="bars-title">{escape(title)}</title><desc id="bars-desc">{escape(description)}</desc>',
+    ]
+    for n, (label, value, text) in enumerate(rows):
+        y = n * row_height
+        left, right = sorted((x(0), x(value)))
+        parts.append(
+            f'<text x="{pad}" y="{y + 16}" font-size="15" fill="{INK}">{escape(label)}</text>'
+        )
+        parts.append(
+            f'<rect x="{left:.1f}" y="{y + 23}" width="{max(right - left, 1):.1f}" height="16" '
+            f'fill="{FILL}"/>'
+        )
+        end, anchor = (right + 6, "start") if value >= 0 else (left - 6, "end")
+        parts.append(
+            f'<text x="{end:.1f}" y="{y + 36}" text-anchor="{anchor}" font-size="15" '
+            f'font-weight="700" fill="{INK}">{escape(text)}</text>'
+        )
+    parts.append(
+        f'<line x1="{x(0):.1f}" y1="20" x2="{x(0):.1f}" y2="{height}" stroke="{GRID}" '
+        'stroke-width="1"/>'
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above

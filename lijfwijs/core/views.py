@@ -40,8 +40,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """The public home page, or for someone signed in their own start page made of app panels.
 
     An app adds a panel by naming a function in its AppConfig (`home_panel = "module.func"`) that
-    takes the request and returns (template name, context) or None. The panels' HTML is cached per
-    person, language and day; apps call `core.home.forget(user_id)` when what a panel shows changes.
+    takes the request and returns (template name, context), a list of those, or None. A panel
+    that must come before all others (a flare-up's plan) is (template name, context, "first").
+    The panels' HTML is cached per person, language and day; apps call
+    `core.home.forget(user_id)` when what a panel shows changes.
     """
     if not request.user.is_authenticated:
         return render(request, "core/home.html")
@@ -51,16 +53,23 @@ def home(request: HttpRequest) -> HttpResponse:
     if cached is not None and cached[0] == today:
         panels = cached[1]
     else:
-        panels = []
+        first, rest = [], []
         for config in apps.get_app_configs():
             path = getattr(config, "home_panel", None)
-            if path:
-                panel = import_string(path)(request)
-                if panel is not None:
-                    # Panels hold no forms: rendered without the request's context processors.
-                    panels.append(render_to_string(panel[0], {"user": request.user, **panel[1]}))
+            for panel in _panels(import_string(path)(request) if path else None):
+                # Panels hold no forms: rendered without the request's context processors.
+                html = render_to_string(panel[0], {"user": request.user, **panel[1]})
+                (first if panel[2:] == ("first",) else rest).append(html)
+        panels = first + rest
         cache.set(key, (today, panels), 60 * 60 * 24)
     return render(request, "core/dashboard.html", {"panels": panels})
+
+
+def _panels(result: object) -> list[tuple]:
+    """What a panel function returned, as a list of panels."""
+    if result is None:
+        return []
+    return list(result) if isinstance(result, list) else [result]
 
 
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "core" / "sw.js"

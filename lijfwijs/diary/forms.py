@@ -66,6 +66,7 @@ class _Options:
                     "value": code,
                     "label": label,
                     "checked": code in chosen,
+                    "instance": getattr(raw, "instance", None),  # a model choice's object
                 }
             )
         return options
@@ -113,9 +114,12 @@ class CheckInForm(forms.Form):
     )
     client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, calm: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.calm = calm or {}  # exercise slug → what it did for this person's tension
         self.choice_options = _Options(self)
         days = services.allowed_days(user)
         labels = [_("Vandaag"), _("Gisteren")]
@@ -125,6 +129,14 @@ class CheckInForm(forms.Form):
         ]
         self.fields["tags"].queryset = Tag.objects.for_user(user)
         self.fields["exercises"].queryset = Exercise.objects.active()
+
+    def exercise_options(self) -> list[dict[str, Any]]:
+        """The exercises to tick, each with what it did for the person's tension ("calm")."""
+        options = self.choice_options["exercises"]
+        for option in options:
+            slug = getattr(option["instance"], "slug", "")
+            option["calm"] = self.calm.get(slug, "")
+        return options
 
     def region_fields(self) -> list[Any]:
         return [self[f"region_{code}"] for code in REGIONS]

@@ -11,6 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from lijfwijs.accounts.localtime import local_today, zone_of
+from lijfwijs.exercises import calm
+from lijfwijs.exercises import services as practice
+from lijfwijs.exercises.models import SetbackPlan
 
 from .models import CheckIn, Tag, today_key
 
@@ -120,8 +123,9 @@ def erase_user_health_data(user: Any) -> None:
     Tag.objects.filter(user=user).delete()
 
 
-def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
-    """Today's check-in on the client's start page."""
+def home_panel(request: Any) -> Any:
+    """Today's check-in on the client's start page; in a flare-up first of all the person's setback
+    plan (or a way to write it) and the exercises that helped them most."""
     if not request.user.is_client:
         return None
     day = local_today(request.user)
@@ -137,7 +141,20 @@ def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
 
         cached = (day, flare_for(request.user, day))
         cache.set(flare_key, cached, 60 * 60 * 24)
-    return "diary/_home_panel.html", {"today": count, "flare": cached[1]}
+    diary = ("diary/_home_panel.html", {"today": count})
+    if not cached[1]:
+        return diary
+    return [("diary/_flare_panel.html", flare_panel(request.user, cached[1]), "first"), diary]
+
+
+def flare_panel(user: Any, flare: dict[str, Any]) -> dict[str, Any]:
+    plan = practice.setback_plan_for(user)
+    parts = [
+        (SetbackPlan._meta.get_field(name).verbose_name, getattr(plan, name))
+        for name in ("notice_first", "what_i_do", "who_i_call", "helpful_exercises")
+        if plan is not None and getattr(plan, name)
+    ]
+    return {"flare": flare, "plan": parts, "helped": calm.helped(user)}
 
 
 class TagProblem(ValueError):

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core.i18n import current_language
+from lijfwijs.exercises import calm
+from lijfwijs.exercises.services import what_calms_me
 
 from . import access, services
 from .forms import CheckInForm
@@ -48,10 +50,10 @@ def new(request: HttpRequest) -> HttpResponse:
     ):  # "same tags as yesterday": keep what was entered, add those tags
         initial = _from_data(request.POST)
         initial["tags"] = sorted(set(initial.get("tags", [])) | {str(t.pk) for t in yesterday})
-        form = CheckInForm(initial=initial, user=request.user)
+        form = CheckInForm(initial=initial, user=request.user, calm=_calm_notes(request.user))
         status = 200
     else:
-        form = CheckInForm(request.POST, user=request.user)
+        form = CheckInForm(request.POST, user=request.user, calm=_calm_notes(request.user))
         if form.is_valid():
             services.save_checkin(request.user, form.cleaned_data)
             messages.success(request, _("Je check-in is bewaard."))
@@ -64,16 +66,26 @@ def new(request: HttpRequest) -> HttpResponse:
 TIME_MARK, CSRF_MARK = "\x00time\x00", "\x00csrf\x00"
 
 
+def _calm_notes(user: Any) -> dict[str, str]:
+    return calm.notes(what_calms_me(user))
+
+
 def _blank_form(request: HttpRequest) -> HttpResponse:
-    """Today's empty check-in form. Its options (tags, exercises, scales, days) change only when
-    the person's tags or diary change, or the day turns: the form is rendered once for that, and
-    the time and the CSRF token are filled in per request (some 80 inputs made the page slow)."""
+    """Today's empty check-in form. Its options (tags, exercises with what calms the person,
+    scales, days) change only when the person's tags, diary or practice log change, or the day
+    turns: the form is rendered once for that, and the time and the CSRF token are filled in per
+    request (some 80 inputs made the page slow). What calms the person is kept with the form and
+    compared (it is cached by the practice log, which drops it on every change; this app's cache
+    keys are not the practice log's to drop)."""
     now = timezone.now().astimezone(services.zone_of(request.user))
     key = form_key(request.user.pk, current_language())
+    calms = what_calms_me(request.user)
     cached = cache.get(key)
-    if cached is None or cached[0] != now.date():
+    if cached is None or cached[0] != now.date() or cached[1] != calms:
         form = CheckInForm(
-            initial={"day": now.date().isoformat(), "time": TIME_MARK}, user=request.user
+            initial={"day": now.date().isoformat(), "time": TIME_MARK},
+            user=request.user,
+            calm=calm.notes(calms),
         )
         context = {
             "form": form,
@@ -81,10 +93,10 @@ def _blank_form(request: HttpRequest) -> HttpResponse:
             "editing": False,
             "csrf_token": CSRF_MARK,
         }
-        cached = (now.date(), render_to_string("diary/_form_body.html", context))
+        cached = (now.date(), calms, render_to_string("diary/_form_body.html", context))
         cache.set(key, cached, 60 * 60 * 24)
     html = (
-        cached[1].replace(TIME_MARK, now.strftime("%H:%M")).replace(CSRF_MARK, get_token(request))
+        cached[2].replace(TIME_MARK, now.strftime("%H:%M")).replace(CSRF_MARK, get_token(request))
     )
     return render(request, "diary/form.html", {"form_html": mark_safe(html), "editing": False})  # noqa: S308
 
@@ -102,7 +114,7 @@ def _from_data(data: Any) -> dict[str, Any]:
 def edit(request: HttpRequest, checkin_id: Any) -> HttpResponse:
     checkin = access.checkin_for(request, checkin_id)
     if request.method == "POST":
-        form = CheckInForm(request.POST, user=request.user)
+        form = CheckInForm(request.POST, user=request.user, calm=_calm_notes(request.user))
         if form.is_valid():
             services.save_checkin(request.user, form.cleaned_data, instance=checkin)
             messages.success(request, _("Je check-in is bijgewerkt."))
@@ -123,7 +135,7 @@ def edit(request: HttpRequest, checkin_id: Any) -> HttpResponse:
             "note": checkin.note,
             **{f"region_{code}": value for code, value in checkin.region_pain.items()},
         }
-        form = CheckInForm(initial=initial, user=request.user)
+        form = CheckInForm(initial=initial, user=request.user, calm=_calm_notes(request.user))
         status = 200
     return render(
         request,
@@ -144,16 +156,19 @@ def delete(request: HttpRequest, checkin_id: Any) -> HttpResponse:
 @login_required
 @require_safe
 def insights_page(request: HttpRequest) -> HttpResponse:
-    """What drives and what calms the person's pain, from their own diary (cached until it changes)."""
+    """What drives and what calms the person's pain, from their own diary and practice log (cached
+    until the diary changes; what calms them is kept with it and compared, as on the form)."""
     key = insights_keys(request.user.pk)[0 if current_language() == "nl" else 1]
-    body = cache.get(key)
-    if body is None:
+    calms = what_calms_me(request.user)
+    cached = cache.get(key)
+    if cached is None or cached[0] != calms:
         from . import presenting  # numpy and scipy load on first use, not at start-up
 
         context = presenting.page_context(request.user, services.local_today(request.user))
-        body = render_to_string("diary/_insights_body.html", context)
-        cache.set(key, body, 60 * 60 * 24)
-    return render(request, "diary/insights.html", {"body": body})
+        context.update(calm.context(calms))
+        cached = (calms, render_to_string("diary/_insights_body.html", context))
+        cache.set(key, cached, 60 * 60 * 24)
+    return render(request, "diary/insights.html", {"body": cached[1]})
 
 
 @login_required

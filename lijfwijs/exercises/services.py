@@ -336,3 +336,20 @@ def erase_user_health_data(user: Any) -> None:
     SetbackPlan.objects.filter(user=user).delete()
     ProgramProgress.objects.filter(user=user).delete()
     forget_practice(user.pk)
+
+
+# --- The practice log's pages and API ---------------------------------------------------------------
+
+
+def sent_before(user: Any, client_key: Any) -> PracticeSession | None:
+    """The session this person already logged with this client key (a resend or a double submit),
+    or None. A key no session can have (not text, too long, with a NUL) is looked up nowhere."""
+    if not isinstance(client_key, str) or not 0 < len(client_key) <= 64 or "\x00" in client_key:
+        return None
+    return (
+        PracticeSession.objects.for_user(user)
+        .select_related("exercise")
+        .filter(client_key=client_key)
+        .order_by()
+        .first()
+    )

@@ -129,11 +129,40 @@ ROUTES: dict[str, Route] = {
         "/api/v1/tags/1/merge", {"POST": (401, 422, 422, 403, 403, 403, 403)}, json=True
     ),
     "api/v1/insights": Route("/api/v1/insights", {"GET": signed_in(401, 200)}),
+    # the practice API: the caller's own sessions; a new one needs consent for health data (the
+    # clients) and {} passes no validation (422); deleting needs no consent
+    "api/v1/practice-sessions": Route(
+        "/api/v1/practice-sessions",
+        {"GET": signed_in(401, 200), "POST": (401, 422, 422, 403, 403, 403, 403)},
+        json=True,
+    ),
+    "api/v1/practice-sessions/<session_id>": Route(
+        "/api/v1/practice-sessions/{practice}",
+        {
+            "GET": (401, 200, 404, 404, 404, 404, 404),
+            "DELETE": (401, 204, 404, 404, 404, 404, 404),
+        },
+    ),
+    "api/v1/what-calms-me": Route("/api/v1/what-calms-me", {"GET": signed_in(401, 200)}),
     "api/docs": Route("/api/docs", {"GET": every(302)}),
     # --- public pages
     "": Route("/", {"GET": every(200)}),
     "oefeningen/": Route("/oefeningen/", {"GET": every(200)}),
     "oefeningen/<slug:slug>/": Route("/oefeningen/{exercise}/", {"GET": every(200)}),
+    # the practice log: one's own; logging needs consent for health data (the clients; others are
+    # sent to give it), an empty POST is a rejected form (422); deleting needs no consent
+    "oefeningen/logboek/": Route(
+        "/oefeningen/logboek/",
+        {"GET": signed_in(302, 200), "POST": (302, 422, 422, 302, 302, 302, 302)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "oefeningen/logboek/<uuid:session_id>/verwijderen/": Route(
+        "/oefeningen/logboek/{practice}/verwijderen/",
+        {"POST": (302, 302, 404, 404, 404, 404, 404)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
     "kennisbank/": Route("/kennisbank/", {"GET": every(200)}),
     "kennisbank/<slug:slug>/": Route("/kennisbank/{article}/", {"GET": every(200)}),
     # --- the Pijntest (no draft in these sessions: the question pages send you to the start)
@@ -467,6 +496,15 @@ def build_world() -> World:
     _ok(a.post("/dagboek/nieuw/", {"day": today, "time": "08:00", "pain": "5"}), "A's check-in")
     checkin = CheckIn.objects.get(user=users["client_a"])
 
+    # A's practice session (through the log page, as a player sends it)
+    r = a.post(
+        "/oefeningen/logboek/",
+        {"exercise": "schudden", "seconds": "120", "tension_before": "6", "tension_after": "3"},
+        HTTP_ACCEPT="application/json",
+    )
+    _ok(r, "A's practice session", 201)
+    practice = r.json()["id"]
+
     # a practitioner without access invites A (pending: no access until A accepts)
     _ok(clients["p_none"].post("/praktijk/", {"email": users["client_a"].email}), "invitation")
     invitation = Invitation.objects.get(practitioner=users["p_none"], email=users["client_a"].email)
@@ -479,6 +517,7 @@ def build_world() -> World:
             "invitation": str(invitation.pk),
             "client_a": str(users["client_a"].pk),
             "checkin": str(checkin.pk),
+            "practice": practice,
             "exercise": Exercise.objects.active().order_by("slug").first().slug,
             "article": Article.objects.published().order_by("slug").first().slug,
         },

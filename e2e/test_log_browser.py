@@ -1,0 +1,96 @@
+"""The practice log in a real browser: "what calms me" as a chart with a table, a practice typed
+in with the keyboard alone (no player, no JavaScript needed), deleting it again; axe finds no
+serious or critical violation on the log page or on the insights page that shows it too."""
+
+from datetime import timedelta
+
+import pytest
+
+from e2e.conftest import PHONE, missing_tools
+from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, sign_in
+
+_reason = missing_tools()
+if _reason:
+    pytest.skip(f"browser tests need Chromium and axe-core: {_reason}", allow_module_level=True)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+EMAIL = "sanne@voorbeeld.nl"
+PASSWORD = "elke avond even de benen schudden"  # noqa: S105 - a test account
+
+
+@pytest.fixture
+def sanne(content):
+    from django.utils import timezone
+
+    from lijfwijs.accounts.models import User
+    from lijfwijs.accounts.services import give_health_consent
+    from lijfwijs.exercises import services
+    from lijfwijs.exercises.models import Exercise
+
+    user = User.objects.create_user(EMAIL, PASSWORD, role="client", display_name="Sanne")
+    give_health_consent(user)
+    schudden = Exercise.objects.get(slug="schudden")
+    for n, (before, after) in enumerate([(7, 4), (6, 3), (8, 4)]):
+        services.log_session(
+            user,
+            schudden,
+            seconds=120,
+            completed=True,
+            tension_before=before,
+            tension_after=after,
+            started_at=timezone.now() - timedelta(days=n + 1),
+        )
+    return user
+
+
+def test_the_log_page_and_insights_are_accessible(open_tab, sanne):
+    tab = open_tab(viewport=PHONE, axe=True)
+    sign_in(tab, EMAIL, PASSWORD)
+    page = tab.page
+    assert page.goto(tab.url("/oefeningen/logboek/")).status == 200
+    calm = page.locator("section[aria-labelledby=calm-heading]")
+    assert calm.locator("svg[role=img]").count() == 1
+    assert "Gemiddeld 3,3 punt minder spanning" in calm.inner_text()
+    assert_styled(page)
+    assert_fits_the_screen(page)
+    assert_accessible(page, "the practice log")
+    assert page.goto(tab.url("/dagboek/inzichten/")).status == 200
+    assert "3,3" in page.locator("section[aria-labelledby=calm-heading]").inner_text()
+    assert_accessible(page, "the insights page with what calms me")
+
+
+def test_a_practice_typed_in_with_the_keyboard_alone_and_deleted(open_tab, sanne):
+    from lijfwijs.exercises.models import PracticeSession
+
+    tab = open_tab(viewport=PHONE)
+    sign_in(tab, EMAIL, PASSWORD)
+    page = tab.page
+    assert page.goto(tab.url("/oefeningen/logboek/")).status == 200
+    page.locator("#id_exercise").focus()
+    page.keyboard.type("Bodyscan")  # a select chooses by typing, as with a keyboard
+    page.keyboard.press("Tab")
+    page.keyboard.type("15")  # minutes
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # "done to the end": yes, as it is
+    page.keyboard.type("8")  # tension before
+    page.keyboard.press("Tab")
+    page.keyboard.type("3")  # tension after
+    page.locator("#id_started_at").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/oefeningen/logboek/")
+    assert "Je oefening is bewaard." in page.locator(".messages").inner_text()
+    session = PracticeSession.objects.get(user=sanne, exercise__slug="bodyscan")
+    assert (session.seconds, session.tension_before, session.tension_after) == (900, 8, 3)
+    assert session.completed
+
+    recent = page.locator("section[aria-labelledby=recent-heading]")
+    first_row = recent.locator("tbody tr").first
+    assert "Bodyscan" in first_row.inner_text() and "15 min" in first_row.inner_text()
+    first_row.get_by_role("button").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "De oefening is uit je logboek verwijderd." in page.locator(".messages").inner_text()
+    assert not PracticeSession.objects.filter(pk=session.pk).exists()
+    assert tab.csp_violations() == [] and tab.broken == []
