@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
-from django.conf import settings
 from django.core.validators import validate_slug
 from django.db import IntegrityError
 from django.db.models import Prefetch
@@ -23,11 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import APIKeyCookie
-from ninja.utils import check_csrf
 from pydantic import Field
 
-from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.accounts.api_auth import SignedIn
 from lijfwijs.core.schemas import ErrorOut
 from lijfwijs.exercises.models import Exercise
 
@@ -38,8 +35,6 @@ from .models import REGIONS, CheckIn, Tag
 if TYPE_CHECKING:
     from . import insights as core
 
-WRITES = ("POST", "PUT", "PATCH", "DELETE")
-WITH_BODY = ("POST", "PUT", "PATCH")
 DEFAULT_DAYS = 30
 MAX_DAYS = 400
 MAX_ID = 2**63 - 1
@@ -49,34 +44,7 @@ SLUG = re.compile(r"[-A-Za-z0-9_]{1,80}")
 NOT_VALID = "The request is not valid."
 
 
-class SignedIn(APIKeyCookie):
-    """The session of the pages. Writes also need the CSRF token, consent and a JSON body."""
-
-    param_name = settings.SESSION_COOKIE_NAME
-
-    def __init__(self) -> None:
-        super().__init__(csrf=False)  # checked in authenticate: after the sign-in, for writes
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = request.user
-        if not user.is_authenticated:
-            return None  # 401
-        if request.method in WRITES:
-            if check_csrf(request) is not None:
-                # A signed-in browser's cookie must not let another site change the diary.
-                raise HttpError(403, "CSRF check failed: send the X-CSRFToken header.")
-            if request.method != "DELETE" and not has_health_consent(user):
-                raise HttpError(
-                    403,
-                    "Keeping a diary needs your consent for health data; give it on "
-                    "/account/toestemming/.",
-                )
-            if request.method in WITH_BODY and request.content_type != "application/json":
-                raise HttpError(415, "Send the body as application/json.")
-        return user
-
-
-router = Router(tags=["diary"], auth=SignedIn())
+router = Router(tags=["diary"], auth=SignedIn(consent="Keeping a diary"))
 
 
 # ---------------------------------------------------------------------------------------------
