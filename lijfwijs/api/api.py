@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from lijfwijs.assessments.api import router as assessments_router
 from lijfwijs.diary.api import router as diary_router
 from lijfwijs.exercises.api import router as practice_router
+from lijfwijs.exercises.patterns_api import router as patterns_router
 
 api = NinjaAPI(
     title="Lijfwijs API",
@@ -21,6 +22,7 @@ api = NinjaAPI(
 api.add_router("/", assessments_router)
 api.add_router("/", diary_router)
 api.add_router("/", practice_router)
+api.add_router("/", patterns_router)
 
 
 def _field(loc: list) -> str:

@@ -73,10 +73,13 @@ def _panels(result: object) -> list[tuple]:
 
 
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "core" / "sw.js"
-# What the check-in page needs without a connection; never a page (pages may hold health data).
+# What the check-in page and the exercise players need without a connection. Of the pages only
+# the players are kept (sw.js): they hold no health data.
 APP_SHELL = (
     "core/site.css",
     "core/checkin.js",
+    "exercises/player.js",
+    "exercises/player.css",
     "core/favicon.svg",
     "core/icon.svg",
     "core/icon-192.png",

@@ -91,6 +91,26 @@ def _sense(sense: str, count: int) -> str:
     return texts[sense] % {"count": count}
 
 
+def duration_words(seconds: int) -> str:
+    """130 → "2 minuten en 10 seconden"; whole minutes or seconds alone as _time gives them."""
+    if seconds < 60 or seconds % 60 == 0:
+        return _time(seconds)
+    return _("%(minutes)s en %(seconds)s") % {
+        "minutes": _time(seconds - seconds % 60),
+        "seconds": _time(seconds % 60),
+    }
+
+
+def _player_phase(phase: dict[str, Any]) -> dict[str, Any]:
+    """A breathing phase for the player: its own words where the catalog gives them."""
+    text = pick(phase) if all(phase.get(lang) for lang in ("nl", "en")) else ""
+    return {"phase": phase["phase"], "seconds": float(phase["seconds"]), "text": text}
+
+
+def _choice(default: int, low: int | None, high: int | None) -> dict[str, int]:
+    return {"default": default, "min": low or default, "max": high or default}
+
+
 class Exercise(models.Model):
     """One exercise: instructions in both languages and its parameters as data (for the players)."""
 
@@ -154,7 +174,7 @@ class Exercise(models.Model):
     @property
     def duration_text(self) -> str:
         """A range such as "5-10 minuten" when the parameters give one, else "2 minuten"."""
-        low = self.duration_minutes
+        low = self.parameters.get("min_minutes", self.duration_minutes)
         high = self.parameters.get("max_minutes")
         if high and high > low:
             return _("%(min)s-%(max)s minuten") % {"min": low, "max": high}
@@ -202,6 +222,15 @@ class Exercise(models.Model):
             )
         if "seconds" in params:
             lines.append(_("Timer: %(time)s") % {"time": _time(params["seconds"])})
+        if "minute_choices" in params:
+            choices = [str(c) for c in params["minute_choices"]]
+            if len(choices) > 1:
+                # Translators: a choice of minutes, e.g. "5 of 10".
+                choices = [
+                    _("%(some)s of %(last)s")
+                    % {"some": ", ".join(choices[:-1]), "last": choices[-1]}
+                ]
+            lines.append(_("Timer naar keuze: %(choices)s minuten") % {"choices": choices[0]})
         if "clench_seconds" in params:
             lines.append(
                 _("Vuist maken %(clench)s s, daarna %(min)s-%(max)s s het verschil voelen")
@@ -211,10 +240,84 @@ class Exercise(models.Model):
                     "max": params["compare_max_seconds"],
                 }
             )
+        if "tense_seconds" in params:
+            lines.append(
+                _("Aanspannen %(tense)s s, daarna %(min)s-%(max)s s het verschil voelen")
+                % {
+                    "tense": params["tense_seconds"],
+                    "min": params["compare_min_seconds"],
+                    "max": params["compare_max_seconds"],
+                }
+            )
+        if "guide" in params:
+            count = len(params["guide"])
+            total = sum(step["seconds"] for step in params["guide"])
+            lines.append(
+                ngettext(
+                    "Begeleid in %(count)s stap, samen %(time)s",
+                    "Begeleid in %(count)s stappen, samen %(time)s",
+                    count,
+                )
+                % {"count": count, "time": duration_words(total)}
+            )
         if "senses" in params:
             senses = ", ".join(_sense(item["sense"], item["count"]) for item in params["senses"])
             lines.append(_("Zintuigen: %(senses)s") % {"senses": senses})
         return [str(line) for line in lines]
+
+    def player_data(self) -> dict[str, Any]:
+        """What the player plays, in the active language (the page passes it with json_script).
+
+        Validated when the catalog is loaded (content.py); the player computes every moment from
+        this and the clock. A pacer has `phases` and either `cycles` or `minutes` to choose from
+        (with `tempo` where the in- and out-breath are adjustable), a timer `seconds` or `minutes`
+        and its `cues`, a guide its timed `steps`.
+        """
+        params = self.parameters
+        kind = player_kind(self.kind)
+        data: dict[str, Any] = {
+            "kind": kind,
+            "exercise": self.slug,
+            "pattern": "",
+            "name": str(self.name),
+        }
+        if kind == "pacer":
+            data["phases"] = [_player_phase(phase) for phase in self.phases]
+            lead = params.get("lead_in")
+            data["lead_in"] = _player_phase(lead) if lead else None
+            if "cycles" in params:
+                data["cycles"] = _choice(
+                    params["cycles"], params.get("min_cycles", 1), params.get("max_cycles")
+                )
+            else:
+                data["minutes"] = _choice(
+                    self.duration_minutes, params.get("min_minutes"), params.get("max_minutes")
+                )
+            if "adjustable_seconds" in params:
+                low, high = params["adjustable_seconds"]
+                inhale = next(p["seconds"] for p in self.phases if p["phase"] == BreathPhase.INHALE)
+                data["tempo"] = {
+                    "default": float(inhale),
+                    "min": float(low),
+                    "max": float(high),
+                    "step": float(params.get("tempo_step", 0.5)),
+                }
+        elif kind == "timer":
+            if "minute_choices" in params:
+                data["minutes"] = {
+                    "default": self.duration_minutes,
+                    "choices": list(params["minute_choices"]),
+                }
+            else:
+                data["seconds"] = int(params["seconds"])
+            data["cues"] = [{"at": int(c["at"]), "text": pick(c)} for c in params.get("cues", [])]
+            data["end_cue"] = pick(params["end_cue"]) if "end_cue" in params else ""
+        else:
+            data["steps"] = [
+                {"seconds": int(s["seconds"]), "text": pick(s), "mark": s.get("mark", "")}
+                for s in params.get("guide", [])
+            ]
+        return data
 
     def cues(self) -> list[dict[str, Any]]:
         """Timed cues of a timer exercise, in the active language: [{"at": "0:30", "text": …}]."""

@@ -1,11 +1,13 @@
-"""What is cached about someone's practice and program is dropped when it changes."""
+"""What is cached about someone's practice and program, or an exercise's player page, is dropped
+when it changes."""
 
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import PracticeSession, ProgramProgress, Reflection, SetbackPlan
+from .content import forget_players
+from .models import Exercise, PracticeSession, ProgramProgress, Reflection, SetbackPlan
 from .services import forget_practice
 
 
@@ -15,3 +17,8 @@ from .services import forget_practice
 @receiver([post_save, post_delete], sender=SetbackPlan)
 def _forget(sender: type, instance: Any, **kwargs: Any) -> None:
     forget_practice(instance.user_id)
+
+
+@receiver([post_save, post_delete], sender=Exercise)
+def _forget_player(sender: type, instance: Exercise, **kwargs: Any) -> None:
+    forget_players([instance.slug])  # its player page is rendered once and cached

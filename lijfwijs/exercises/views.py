@@ -1,10 +1,41 @@
-"""Exercise pages: the catalog grouped by kind, and one exercise's instructions."""
+"""Exercise pages: the catalog grouped by kind, one exercise's instructions, its guided player, and
+a person's own breathing patterns (list, create, edit, delete, play)."""
 
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .models import Exercise
+from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core.i18n import current_language
+
+from . import content
+from .forms import (
+    PatternForm,
+    describe,
+    initial_for,
+    initial_from_query,
+    own_patterns,
+    parts_from,
+    pattern_for,
+    pattern_player_data,
+    round_seconds,
+)
+from .models import BreathPhase, Exercise, duration_words, player_kind
+
+CSRF_MARK, LOG_MARK, NEXT_MARK = "\x00csrf\x00", "\x00log\x00", "\x00next\x00"
+TENSION_SCALE = range(11)
 
 
 @require_safe
@@ -17,3 +48,225 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
 def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = get_object_or_404(Exercise.objects.active(), slug=slug)
     return render(request, "exercises/detail.html", {"exercise": exercise})
+
+
+# ---------------------------------------------------------------------------------------------
+# The players
+
+
+def _ui() -> dict[str, Any]:
+    """The player's words, in the active language (the script itself holds no text)."""
+
+    def both(singular: str, plural: str) -> list[str]:
+        return [ngettext(singular, plural, 1), ngettext(singular, plural, 2)]
+
+    return {
+        "lang": "en-GB" if current_language() == "en" else "nl-NL",
+        "phase": {
+            BreathPhase.INHALE: _("Adem in"),
+            BreathPhase.HOLD: _("Houd vast"),
+            BreathPhase.EXHALE: _("Adem uit"),
+        },
+        "round": _("Ronde %(n)s van %(total)s"),
+        "lead_in": _("Eerst even voorbereiden"),
+        "step": _("Stap %(n)s van %(total)s"),
+        "left": _("nog %(time)s"),
+        "pause": _("Pauze"),
+        "resume": _("Verder"),
+        "paused": _("Gepauzeerd. Druk op Verder om door te gaan."),
+        "resumed": _("We gaan verder."),
+        "done": _("Klaar"),
+        "stopped": _("Gestopt"),
+        "done_text": _("Je hebt %(time)s geoefend."),
+        "stopped_text": _("Je bent gestopt na %(time)s. Dat is helemaal goed."),
+        "time_up": _("De tijd is om."),
+        "minutes": both("%(count)s minuut", "%(count)s minuten"),
+        "seconds": both("%(count)s seconde", "%(count)s seconden"),
+        "and": _("%(minutes)s en %(seconds)s"),
+        "compare": _("Vooraf %(before)s, nu %(after)s."),
+        "saving": _("Bezig met bewaren…"),
+        "saved": _("Bewaard in je logboek."),
+        "saved_link": _("Bekijk wat jou rust geeft"),
+        "kept": _(
+            "Je hebt nu geen verbinding. Je oefensessie is op dit apparaat bewaard en wordt "
+            "verstuurd zodra je weer verbinding hebt."
+        ),
+        "sent_one": _("Je bewaarde oefensessie is verstuurd."),
+        "sent_many": _("Je bewaarde oefensessies (%(count)s) zijn verstuurd."),
+        "refused": _("Je oefensessie is niet bewaard: %(reason)s"),
+        "no_consent": _(
+            "Om je oefeningen bij te houden, is je toestemming voor gezondheidsgegevens nodig."
+        ),
+        "signed_out": _("Je bent niet meer ingelogd. Log opnieuw in om je oefening te bewaren."),
+        "not_kept": _("Je oefensessie kon niet worden bewaard. Probeer het later nog eens."),
+    }
+
+
+def _tempo_options(tempo: dict[str, float] | None) -> list[float]:
+    if not tempo:
+        return []
+    options, value = [], tempo["min"]
+    while value <= tempo["max"] + 1e-9:
+        options.append(round(value, 2))
+        value += tempo["step"]
+    return options
+
+
+def _save_pattern_query(data: dict[str, Any]) -> str:
+    """The query of "save as my own pattern": this rhythm with its default length."""
+    parts = parts_from(data["phases"])
+    length = round_seconds(data["phases"])
+    if "cycles" in data:
+        cycles = data["cycles"]["default"]
+    else:
+        cycles = max(1, round(data["minutes"]["default"] * 60 / length))
+    return urlencode({"base": data["exercise"], **parts, "cycles": cycles})
+
+
+def _player_context(exercise: Exercise, data: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    kind = data["kind"]
+    context = {
+        "exercise": exercise,
+        "kind": kind,
+        "data": {**data, "log_url": reverse("exercises:log"), "ui": _ui()},
+        "tension_scale": TENSION_SCALE,
+        "tempo_options": _tempo_options(data.get("tempo")),
+        "log_mark": LOG_MARK,
+        **extra,
+    }
+    if data.get("cycles"):
+        low, high = data["cycles"]["min"], data["cycles"]["max"]
+        context["cycle_options"] = range(low, high + 1)
+    if data.get("minutes"):
+        minutes = data["minutes"]
+        context["minute_options"] = minutes.get("choices") or range(
+            minutes["min"], minutes["max"] + 1
+        )
+    if kind == "guide":
+        context["guide_time"] = duration_words(sum(step["seconds"] for step in data["steps"]))
+    if kind == "pacer" and not data["pattern"]:
+        context["save_pattern_url"] = (
+            reverse("exercises:patterns") + "?" + _save_pattern_query(data) + "#nieuw"
+        )
+    return context
+
+
+def _log_part(request: HttpRequest) -> str:
+    """What the player offers once a practice is done, for this person: saving it in their log
+    (signed in, with consent for health data), giving that consent, or signing in."""
+    if not request.user.is_authenticated:
+        variant = "signin"
+    elif has_health_consent(request.user):
+        variant = "save"
+    else:
+        variant = "consent"
+    key = f"player-log:{variant}:{current_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            f"exercises/player/_log_{variant}.html",
+            {"csrf_token": CSRF_MARK, "next_path": NEXT_MARK},
+        )
+        cache.set(key, html, content.PLAYER_CACHE_SECONDS)
+    if variant == "save":
+        return html.replace(CSRF_MARK, get_token(request))
+    if variant == "signin":
+        return html.replace(NEXT_MARK, urlencode({"next": request.path}))
+    return html
+
+
+def _player_page(request: HttpRequest, title: str, body: str) -> HttpResponse:
+    html = body.replace(LOG_MARK, _log_part(request))
+    context = {"title": title, "body": mark_safe(html)}  # noqa: S308 - our own templates
+    return render(request, "exercises/play.html", context)
+
+
+@require_safe
+def play(request: HttpRequest, slug: str) -> HttpResponse:
+    """A catalog exercise's player. Its HTML is the same for everyone: rendered once per exercise
+    and language; the log part (and its CSRF token) is filled in per request."""
+    key = content.player_cache_key(slug, current_language())
+    cached = cache.get(key)
+    if cached is None:
+        exercise = get_object_or_404(Exercise.objects.active(), slug=slug)
+        context = _player_context(exercise, exercise.player_data())
+        body = render_to_string(f"exercises/player/{player_kind(exercise.kind)}.html", context)
+        cached = (str(exercise.name), body)
+        cache.set(key, cached, content.PLAYER_CACHE_SECONDS)
+    return _player_page(request, *cached)
+
+
+# ---------------------------------------------------------------------------------------------
+# Own breathing patterns (not health data: no consent needed to keep them)
+
+
+def _patterns_page(request: HttpRequest, form: PatternForm, status: int = 200) -> HttpResponse:
+    patterns = [
+        {"pattern": p, "description": describe(p)}
+        for p in own_patterns(request.user).select_related("base")
+    ]
+    context = {
+        "form": form,
+        "patterns": patterns,
+    }
+    return render(request, "exercises/patterns.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patterns(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = PatternForm(request.POST, user=request.user)
+        pattern = form.save() if form.is_valid() else None
+        if pattern is not None:
+            messages.success(request, _("Je ritme “%(name)s” is bewaard.") % {"name": pattern.name})
+            return redirect("exercises:patterns")
+        return _patterns_page(request, form, status=422)
+    form = PatternForm(initial=initial_from_query(request.GET), user=request.user)
+    return _patterns_page(request, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pattern_edit(request: HttpRequest, pattern_id: int) -> HttpResponse:
+    pattern = pattern_for(request.user, pattern_id)
+    if request.method == "POST":
+        form = PatternForm(request.POST, user=request.user, instance=pattern)
+        if form.is_valid() and form.save() is not None:
+            messages.success(request, _("Je ritme is bijgewerkt."))
+            return redirect("exercises:patterns")
+        status = 422
+    else:
+        form = PatternForm(initial=initial_for(pattern), user=request.user, instance=pattern)
+        status = 200
+    context = {
+        "form": form,
+        "pattern": pattern,
+    }
+    return render(request, "exercises/pattern_edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def pattern_delete(request: HttpRequest, pattern_id: int) -> HttpResponse:
+    pattern = pattern_for(request.user, pattern_id)
+    name = pattern.name
+    pattern.delete()
+    messages.success(request, _("Je ritme “%(name)s” is verwijderd.") % {"name": name})
+    return redirect("exercises:patterns")
+
+
+@login_required
+@require_safe
+def pattern_play(request: HttpRequest, pattern_id: int) -> HttpResponse:
+    """The pacer with an own pattern; practice is logged under the pattern's base exercise."""
+    pattern = pattern_for(request.user, pattern_id, with_base=True)
+    context = _player_context(
+        pattern.base,
+        pattern_player_data(pattern),
+        pattern=pattern,
+        rhythm=describe(pattern),
+    )
+    return _player_page(
+        request, pattern.name, render_to_string("exercises/player/pacer.html", context)
+    )

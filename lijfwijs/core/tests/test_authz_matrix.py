@@ -129,6 +129,21 @@ ROUTES: dict[str, Route] = {
         "/api/v1/tags/1/merge", {"POST": (401, 422, 422, 403, 403, 403, 403)}, json=True
     ),
     "api/v1/insights": Route("/api/v1/insights", {"GET": signed_in(401, 200)}),
+    # own breathing patterns over the API: anyone signed in, no consent needed (not health
+    # data); {} passes no validation (422), a PUT without a JSON body is refused (415)
+    "api/v1/breathing-patterns": Route(
+        "/api/v1/breathing-patterns",
+        {"GET": signed_in(401, 200), "POST": signed_in(401, 422)},
+        json=True,
+    ),
+    "api/v1/breathing-patterns/<pattern_id>": Route(
+        "/api/v1/breathing-patterns/{pattern}",
+        {
+            "GET": (401, 200, 404, 404, 404, 404, 404),
+            "PUT": (401, 415, 415, 415, 415, 415, 415),
+            "DELETE": (401, 204, 404, 404, 404, 404, 404),
+        },
+    ),
     # the practice API: the caller's own sessions; a new one needs consent for health data (the
     # clients) and {} passes no validation (422); deleting needs no consent
     "api/v1/practice-sessions": Route(
@@ -149,6 +164,36 @@ ROUTES: dict[str, Route] = {
     "": Route("/", {"GET": every(200)}),
     "oefeningen/": Route("/oefeningen/", {"GET": every(200)}),
     "oefeningen/<slug:slug>/": Route("/oefeningen/{exercise}/", {"GET": every(200)}),
+    # the players: anyone may practise (saving a session is the practice log's, with consent)
+    "oefeningen/<slug:slug>/oefenen/": Route(
+        "/oefeningen/{exercise}/oefenen/", {"GET": every(200)}
+    ),
+    # own breathing patterns: anyone signed in keeps their own (no health data: no consent needed);
+    # an empty POST is a rejected form (422); another person's pattern is a 404
+    "oefeningen/mijn-ritmes/": Route(
+        "/oefeningen/mijn-ritmes/",
+        {"GET": signed_in(302, 200), "POST": signed_in(302, 422)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "oefeningen/mijn-ritmes/<int:pattern_id>/": Route(
+        "/oefeningen/mijn-ritmes/{pattern}/",
+        {"GET": (302, 200, 404, 404, 404, 404, 404), "POST": (302, 422, 404, 404, 404, 404, 404)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "oefeningen/mijn-ritmes/<int:pattern_id>/verwijderen/": Route(
+        "/oefeningen/mijn-ritmes/{pattern}/verwijderen/",
+        {"POST": (302, 302, 404, 404, 404, 404, 404)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "oefeningen/mijn-ritmes/<int:pattern_id>/oefenen/": Route(
+        "/oefeningen/mijn-ritmes/{pattern}/oefenen/",
+        {"GET": (302, 200, 404, 404, 404, 404, 404)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
     # the practice log: one's own; logging needs consent for health data (the clients; others are
     # sent to give it), an empty POST is a rejected form (422); deleting needs no consent
     "oefeningen/logboek/": Route(
@@ -505,6 +550,17 @@ def build_world() -> World:
     _ok(r, "A's practice session", 201)
     practice = r.json()["id"]
 
+    # A's own breathing pattern (through the page)
+    r = a.post(
+        "/oefeningen/mijn-ritmes/",
+        {"name": "Matrix", "base": "4-7-8-ademhaling", "inhale": "4", "hold_in": "7"}
+        | {"exhale": "8", "hold_out": "0", "cycles": "4"},
+    )
+    _ok(r, "A's breathing pattern")
+    from lijfwijs.exercises.models import BreathingPattern
+
+    pattern = BreathingPattern.objects.get(user=users["client_a"])
+
     # a practitioner without access invites A (pending: no access until A accepts)
     _ok(clients["p_none"].post("/praktijk/", {"email": users["client_a"].email}), "invitation")
     invitation = Invitation.objects.get(practitioner=users["p_none"], email=users["client_a"].email)
@@ -517,6 +573,7 @@ def build_world() -> World:
             "invitation": str(invitation.pk),
             "client_a": str(users["client_a"].pk),
             "checkin": str(checkin.pk),
+            "pattern": str(pattern.pk),
             "practice": practice,
             "exercise": Exercise.objects.active().order_by("slug").first().slug,
             "article": Article.objects.published().order_by("slug").first().slug,

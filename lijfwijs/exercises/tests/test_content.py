@@ -15,6 +15,7 @@ REQUIRED_SLUGS = {
     "fysiologische-zucht",
     "schudden",
     "vuist-contrast",
+    "progressieve-ontspanning",
     "bodyscan",
     "niets-doen",
     "gronden",

@@ -1,0 +1,315 @@
+"""Own breathing patterns: the form (pages and API), its safety limits, and the pattern as the
+pacer plays it.
+
+A pattern is four numbers (in, hold, out, hold) and a number of rounds; it is stored in the
+catalog's shape, `[{"phase": "inhale", "seconds": 4}, ...]`, leaving out holds of 0 s.
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
+
+from .models import BreathingPattern, BreathPhase, Exercise, ExerciseKind, duration_words
+
+MAX_PATTERNS = 50  # own patterns per person
+MAX_CYCLES = 60  # as the model's constraint
+MAX_HOLD = 10  # seconds: longer holds can make people light-headed or short of breath
+MAX_SESSION_SECONDS = 20 * 60  # a pattern's whole session
+# (lowest, highest) seconds of each part of a round
+LIMITS = {"inhale": (2, 10), "hold_in": (0, MAX_HOLD), "exhale": (2, 15), "hold_out": (0, MAX_HOLD)}
+PARTS = tuple(LIMITS)
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def phases_from(parts: dict[str, Any]) -> list[dict[str, Any]]:
+    """{"inhale": 4, "hold_in": 7, "exhale": 8, "hold_out": 0} → the catalog's phase list."""
+    order = (
+        ("inhale", BreathPhase.INHALE),
+        ("hold_in", BreathPhase.HOLD),
+        ("exhale", BreathPhase.EXHALE),
+        ("hold_out", BreathPhase.HOLD),
+    )
+    return [
+        {"phase": str(phase), "seconds": _number(Decimal(str(parts[name])))}
+        for name, phase in order
+        if Decimal(str(parts[name])) > 0
+    ]
+
+
+def parts_from(phases: list[dict[str, Any]]) -> dict[str, int | float]:
+    """The four numbers of a phase list (two inhales in a row, as in the sigh, add up)."""
+    parts = dict.fromkeys(PARTS, Decimal(0))
+    breathed_out = False
+    for step in phases:
+        seconds = Decimal(str(step["seconds"]))
+        if step["phase"] == BreathPhase.EXHALE:
+            parts["exhale"] += seconds
+            breathed_out = True
+        elif step["phase"] == BreathPhase.INHALE:
+            parts["inhale"] += seconds
+        else:
+            parts["hold_out" if breathed_out else "hold_in"] += seconds
+    return {name: _number(value) for name, value in parts.items()}
+
+
+def round_seconds(phases: list[dict[str, Any]]) -> float:
+    return float(sum(Decimal(str(step["seconds"])) for step in phases))
+
+
+def most_cycles(phases: list[dict[str, Any]]) -> int:
+    """The most rounds of this rhythm that fit in one session (at least 1)."""
+    length = round_seconds(phases)
+    return max(1, min(MAX_CYCLES, int(MAX_SESSION_SECONDS // length) if length else 1))
+
+
+def describe(pattern: BreathingPattern) -> str:
+    """ "in 4 s, vasthouden 7 s, uit 8 s · 10 rondes, samen 3 minuten en 10 seconden"."""
+    rhythm = Exercise(parameters={"phases": pattern.phases}).pattern_text()
+    length = duration_words(round(round_seconds(pattern.phases) * pattern.cycles))
+    rounds = ngettext(
+        "%(count)s ronde, samen %(time)s", "%(count)s rondes, samen %(time)s", pattern.cycles
+    ) % {"count": pattern.cycles, "time": length}
+    return f"{rhythm} · {rounds}"
+
+
+def pattern_player_data(pattern: BreathingPattern) -> dict[str, Any]:
+    """What the pacer plays for an own pattern: the base exercise's data with this rhythm."""
+    data = pattern.base.player_data()
+    data.update(
+        pattern=str(pattern.pk),
+        name=pattern.name,
+        phases=[
+            {"phase": p["phase"], "seconds": float(p["seconds"]), "text": ""}
+            for p in pattern.phases
+        ],
+        lead_in=None,
+        cycles={"default": pattern.cycles, "min": 1, "max": most_cycles(pattern.phases)},
+    )
+    data.pop("minutes", None)
+    data.pop("tempo", None)
+    return data
+
+
+def own_patterns(user: Any) -> Any:
+    """The only way to list patterns: a person's own."""
+    return BreathingPattern.objects.for_user(user)
+
+
+def pattern_for(user: Any, pattern_id: Any, *, with_base: bool = False) -> BreathingPattern:
+    """One of the person's own patterns; anyone else's (or none) is a 404."""
+    patterns = own_patterns(user)
+    if with_base:
+        patterns = patterns.select_related("base")
+    pattern = patterns.filter(pk=pattern_id).first() if 0 < int(pattern_id) < 2**63 else None
+    if pattern is None:
+        raise Http404("no such pattern")
+    return pattern
+
+
+def breathing_exercises() -> Any:
+    return Exercise.objects.active().filter(kind=ExerciseKind.BREATHING)
+
+
+class SecondsField(forms.DecimalField):
+    """Whole or half seconds within (lowest, highest); a comma is a decimal point too."""
+
+    def __init__(self, part: str, **kwargs: Any) -> None:
+        self.lowest, self.highest = LIMITS[part]
+        self.part = part
+        attrs = {"min": self.lowest, "max": self.highest, "step": "0.5", "inputmode": "decimal"}
+        super().__init__(widget=forms.NumberInput(attrs=attrs), **kwargs)
+        self.error_messages["required"] = _("Vul een aantal seconden in.")
+        self.error_messages["invalid"] = _("Vul een getal in, zoals 4 of 5,5.")
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        if not self.lowest <= value <= self.highest:
+            if self.part in ("hold_in", "hold_out") and value > self.highest:
+                raise forms.ValidationError(
+                    _(
+                        "Houd je adem hooguit %(max)s seconden vast: langer kan je duizelig of "
+                        "benauwd maken."
+                    ),
+                    code="hold",
+                    params={"max": self.highest},
+                )
+            raise forms.ValidationError(
+                _("Kies %(min)s tot en met %(max)s seconden."),
+                code="range",
+                params={"min": self.lowest, "max": self.highest},
+            )
+        try:
+            halves = (value * 2) % 1
+        except InvalidOperation:
+            halves = 1
+        if halves:
+            raise forms.ValidationError(
+                _("Kies hele of halve seconden, zoals 4 of 5,5."), code="halves"
+            )
+
+
+class BaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Exercise) -> str:
+        return str(obj.name)
+
+
+class PatternForm(forms.Form):
+    """An own breathing pattern. Bound to one person: names are unique per person."""
+
+    name = forms.CharField(
+        label=_("Naam"),
+        max_length=60,
+        error_messages={
+            "required": _("Geef je ritme een naam."),
+            "max_length": ngettext_lazy(
+                "Houd de naam op hooguit %(limit_value)d teken.",
+                "Houd de naam op hooguit %(limit_value)d tekens.",
+                "limit_value",
+            ),
+        },
+    )
+    base = BaseChoiceField(
+        label=_("Hoort bij"),
+        queryset=Exercise.objects.none(),
+        to_field_name="slug",
+        empty_label=None,
+        help_text=_("Oefensessies met dit ritme komen in je logboek onder deze oefening."),
+        error_messages={"invalid_choice": _("Kies een van de ademhalingsoefeningen.")},
+    )
+    inhale = SecondsField("inhale", label=_("Inademen"))
+    hold_in = SecondsField("hold_in", label=_("Vasthouden na het inademen"))
+    exhale = SecondsField("exhale", label=_("Uitademen"))
+    hold_out = SecondsField("hold_out", label=_("Wachten na het uitademen"))
+    cycles = forms.IntegerField(
+        label=_("Rondes"),
+        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_CYCLES, "inputmode": "numeric"}),
+        error_messages={
+            "required": _("Vul in hoeveel rondes je wilt doen."),
+            "invalid": _("Vul een heel getal in, zoals 6."),
+        },
+    )
+
+    def __init__(
+        self, *args: Any, user: Any, instance: BreathingPattern | None = None, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.instance = instance
+        self.fields["base"].queryset = breathing_exercises()
+        self.fields["cycles"].help_text = _("Samen hooguit %(minutes)s minuten.") % {
+            "minutes": MAX_SESSION_SECONDS // 60
+        }
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Geef je ritme een naam."), code="required")
+        same = BreathingPattern.objects.for_user(self.user).filter(name__iexact=name)
+        if self.instance is not None:
+            same = same.exclude(pk=self.instance.pk)
+        if same.exists():
+            raise forms.ValidationError(_("Je hebt al een ritme met deze naam."), code="unique")
+        return name
+
+    def clean_cycles(self) -> int:
+        cycles = self.cleaned_data["cycles"]
+        if not 1 <= cycles <= MAX_CYCLES:
+            raise forms.ValidationError(
+                _("Kies 1 tot en met %(max)s rondes."), code="range", params={"max": MAX_CYCLES}
+            )
+        return cycles
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance is None and (
+            BreathingPattern.objects.for_user(self.user).count() >= MAX_PATTERNS
+        ):
+            raise forms.ValidationError(
+                _("Je kunt hooguit %(max)s eigen ritmes bewaren. Verwijder er eerst een."),
+                code="too_many",
+                params={"max": MAX_PATTERNS},
+            )
+        if all(data.get(part) is not None for part in PARTS) and data.get("cycles"):
+            phases = phases_from(data)
+            seconds = round_seconds(phases) * data["cycles"]
+            if seconds > MAX_SESSION_SECONDS:
+                self.add_error(
+                    "cycles",
+                    forms.ValidationError(
+                        _(
+                            "Zo duurt het %(minutes)s minuten. Oefen hooguit %(limit)s minuten "
+                            "achter elkaar: kies hooguit %(max)s rondes."
+                        ),
+                        code="too_long",
+                        params={
+                            "minutes": round(seconds / 60),
+                            "limit": MAX_SESSION_SECONDS // 60,
+                            "max": most_cycles(phases),
+                        },
+                    ),
+                )
+        return data
+
+    def save(self) -> BreathingPattern | None:
+        """The stored pattern, or None when the same name was stored a moment ago (then the form
+        has the error, as if it had been there when it was checked)."""
+        data = self.cleaned_data
+        pattern = self.instance or BreathingPattern(user=self.user)
+        pattern.name = data["name"]
+        pattern.base = data["base"]
+        pattern.phases = phases_from(data)
+        pattern.cycles = data["cycles"]
+        try:
+            with transaction.atomic():
+                pattern.save()
+        except IntegrityError:
+            self.add_error("name", _("Je hebt al een ritme met deze naam."))
+            return None
+        return pattern
+
+
+def initial_for(pattern: BreathingPattern) -> dict[str, Any]:
+    return {
+        "name": pattern.name,
+        "base": pattern.base.slug,
+        "cycles": pattern.cycles,
+        **parts_from(pattern.phases),
+    }
+
+
+def initial_from_query(query: Any) -> dict[str, Any]:
+    """A new pattern prefilled from a pacer's "save as my own pattern" link (?base=…&inhale=…);
+    anything odd in the query is left out, never an error."""
+    initial: dict[str, Any] = {"hold_in": 0, "hold_out": 0}
+    for part in PARTS:
+        raw = query.get(part, "")
+        try:
+            value = Decimal(raw.replace(",", "."))
+        except (InvalidOperation, ValueError):
+            continue
+        low, high = LIMITS[part]
+        if value.is_finite() and low <= value <= high:
+            initial[part] = _number(value)
+    cycles = query.get("cycles", "")
+    if cycles.isdigit() and 1 <= int(cycles) <= MAX_CYCLES:
+        initial["cycles"] = int(cycles)
+    base = breathing_exercises().filter(slug=query.get("base", "")).first()
+    if base is not None:
+        initial["base"] = base.slug
+        initial["name"] = _("%(name)s, mijn ritme") % {"name": base.name}
+    return initial
