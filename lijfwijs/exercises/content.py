@@ -29,6 +29,16 @@ def forget_players(slugs: Any) -> None:
     cache.delete_many([player_cache_key(slug, lang) for slug in slugs for lang in LANGUAGES])
 
 
+# Whether a player page offers saving (consent for health data) or asks for the consent: shown
+# from the cache for a short while, dropped when consent is given. Saving itself is always checked
+# afresh by the practice log, so a withdrawal shown late refuses the save, never stores one.
+PLAYER_CONSENT_SECONDS = 120
+
+
+def player_consent_key(user_id: int) -> str:
+    return f"player-consent:{user_id}"
+
+
 def _fail(path: Path, message: str) -> ImproperlyConfigured:
     return ImproperlyConfigured(f"{path.name}: {message}")
 

@@ -3,10 +3,13 @@ when it changes."""
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .content import forget_players
+from lijfwijs.accounts.models import Consent
+
+from .content import forget_players, player_consent_key
 from .models import Exercise, PracticeSession, ProgramProgress, Reflection, SetbackPlan
 from .services import forget_practice
 
@@ -22,3 +25,8 @@ def _forget(sender: type, instance: Any, **kwargs: Any) -> None:
 @receiver([post_save, post_delete], sender=Exercise)
 def _forget_player(sender: type, instance: Exercise, **kwargs: Any) -> None:
     forget_players([instance.slug])  # its player page is rendered once and cached
+
+
+@receiver([post_save, post_delete], sender=Consent)
+def _forget_consent(sender: type, instance: Consent, **kwargs: Any) -> None:
+    cache.delete(player_consent_key(instance.user_id))  # a player then offers saving at once

@@ -98,6 +98,7 @@ def _ui() -> dict[str, Any]:
             "Om je oefeningen bij te houden, is je toestemming voor gezondheidsgegevens nodig."
         ),
         "signed_out": _("Je bent niet meer ingelogd. Log opnieuw in om je oefening te bewaren."),
+        "give_consent": _("Naar je toestemming"),
         "not_kept": _("Je oefensessie kon niet worden bewaard. Probeer het later nog eens."),
     }
 
@@ -128,7 +129,12 @@ def _player_context(exercise: Exercise, data: dict[str, Any], **extra: Any) -> d
     context = {
         "exercise": exercise,
         "kind": kind,
-        "data": {**data, "log_url": reverse("exercises:log"), "ui": _ui()},
+        "data": {
+            **data,
+            "log_url": reverse("exercises:log"),
+            "consent_url": reverse("accounts:health_consent"),
+            "ui": _ui(),
+        },
         "tension_scale": TENSION_SCALE,
         "tempo_options": _tempo_options(data.get("tempo")),
         "log_mark": LOG_MARK,
@@ -156,10 +162,13 @@ def _log_part(request: HttpRequest) -> str:
     (signed in, with consent for health data), giving that consent, or signing in."""
     if not request.user.is_authenticated:
         variant = "signin"
-    elif has_health_consent(request.user):
-        variant = "save"
     else:
-        variant = "consent"
+        key = content.player_consent_key(request.user.pk)
+        consent = cache.get(key)
+        if consent is None:
+            consent = has_health_consent(request.user)
+            cache.set(key, consent, content.PLAYER_CONSENT_SECONDS)
+        variant = "save" if consent else "consent"
     key = f"player-log:{variant}:{current_language()}"
     html = cache.get(key)
     if html is None:

@@ -525,17 +525,17 @@
     return { result: "offline" }; // server trouble: kept and tried again later
   }
 
+  // A message in a status line, with a link: to the log once saved, or to give consent.
   function status(box, text, link) {
     if (!box) return;
     box.replaceChildren();
-    box.classList.remove("is-ok");
+    box.classList.toggle("is-ok", link === "log");
     window.setTimeout(() => {
       box.textContent = text; // emptied first, so the same message is announced again
       if (link) {
-        box.classList.add("is-ok");
         const a = document.createElement("a");
-        a.href = data.log_url;
-        a.textContent = ui.saved_link;
+        a.href = link === "log" ? data.log_url : data.consent_url;
+        a.textContent = link === "log" ? ui.saved_link : ui.give_consent;
         box.append(" ", a);
       }
     }, 50);
@@ -551,7 +551,7 @@
     const outcome = navigator.onLine === false ? { result: "offline" } : await send(data.log_url, pairs);
     if (outcome.result === "saved") {
       el.logForm.hidden = true;
-      status(el.logStatus, ui.saved, true);
+      status(el.logStatus, ui.saved, "log");
       finished = null;
     } else if (outcome.result === "offline") {
       if (keep(data.log_url, pairs)) {
@@ -569,7 +569,7 @@
         denied: outcome.reason || ui.no_consent,
         "signed-out": ui.signed_out,
       }[outcome.result];
-      status(el.logStatus, reason);
+      status(el.logStatus, reason, outcome.result === "denied" ? "consent" : "");
     }
   }
 
@@ -633,10 +633,7 @@
         break; // no connection, signed out, no consent: kept for the next time
       }
     }
-    if (sent) {
-      el.outboxStatus.classList.add("is-ok");
-      status(el.outboxStatus, sent === 1 ? ui.sent_one : fill(ui.sent_many, { count: sent }), true);
-    }
+    if (sent) status(el.outboxStatus, sent === 1 ? ui.sent_one : fill(ui.sent_many, { count: sent }), "log");
   }
 
   let sending = null;
