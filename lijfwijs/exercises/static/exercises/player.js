@@ -356,7 +356,8 @@
     el.breath.style.setProperty("--breath", String(plan.segments[0].from || LOW));
     el.pause.textContent = ui.pause;
     show("run");
-    el.pause.focus();
+    stages.run.scrollIntoView({ block: "start" }); // the circle and the words, not only the buttons
+    el.pause.focus({ preventScroll: true });
     tick();
   }
 
