@@ -10,6 +10,7 @@ from lijfwijs.assessments.api import router as assessments_router
 from lijfwijs.diary.api import router as diary_router
 from lijfwijs.exercises.api import router as practice_router
 from lijfwijs.exercises.patterns_api import router as patterns_router
+from lijfwijs.exercises.program_api import router as program_router
 
 api = NinjaAPI(
     title="Lijfwijs API",
@@ -23,6 +24,7 @@ api.add_router("/", assessments_router)
 api.add_router("/", diary_router)
 api.add_router("/", practice_router)
 api.add_router("/", patterns_router)
+api.add_router("/", program_router)
 
 
 def _field(loc: list) -> str:

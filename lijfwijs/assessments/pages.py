@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from lijfwijs.core import charts
 from lijfwijs.core.i18n import current_language, pick
+from lijfwijs.exercises import program
 from lijfwijs.exercises.models import Exercise
 from lijfwijs.learn.models import Article
 
@@ -192,6 +193,7 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
     )
     phq4 = result["phq4"]
     neuro = result["neuroplastic"]
+    start = program.step(program.start_step(reco.get("program_step")))
     return {
         "result": result,
         "safety": safety_context(result["safety"]),
@@ -223,6 +225,11 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
         "phq4_band": labels.PHQ4_BANDS.get(phq4["band"], ""),
         "neuro": neuro,
         "neuro_text": labels.NEURO_BANDS.get(neuro.get("band") or "", ""),
+        "program_start": {
+            "number": start.number,
+            "name": pick(start.name),
+            "goal": pick(start.goal),
+        },
         "exercises": [
             {"item": exercises[s], "why": _why(reasons.get(s))}
             for s in reco["exercises"]

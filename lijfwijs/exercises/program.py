@@ -4,6 +4,7 @@ No Django here: plain data in, plain data out (architecture.md). The pages, the 
 practitioner's controls all ask `advance_status`; nothing else decides whether a step may end.
 """
 
+import hashlib
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -138,6 +139,12 @@ def steps() -> tuple[Step, ...]:
 
 def step(number: int) -> Step:
     return steps()[number - 1]
+
+
+@cache
+def content_version() -> str:
+    """A short fingerprint of the shipped program, for keys of what is rendered from it."""
+    return hashlib.sha256(repr(steps()).encode()).hexdigest()[:12]
 
 
 DONE, OPEN, CURRENT, LOCKED = "done", "open", "current", "locked"

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from lijfwijs.accounts.localtime import local_today, zone_of
+from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core import home
 
 from . import program
@@ -52,8 +54,8 @@ def calm_key(user_id: int) -> str:
 
 
 def forget_practice(user_id: int) -> None:
-    """Drop what is cached about someone's practice (called by the models' signals)."""
-    cache.delete(calm_key(user_id))
+    """Drop what is cached about someone's practice and program (called by the models' signals)."""
+    cache.delete_many([calm_key(user_id), *program_keys(user_id)])
     home.forget(user_id)
 
 
@@ -209,7 +211,7 @@ def advance(user: Any, from_step: int) -> bool:
             override_at=None,
             updated_at=timezone.now(),
         )
-    home.forget(user.pk)
+    forget_practice(user.pk)  # a queryset update sends no signal
     return bool(changed)
 
 
@@ -226,7 +228,7 @@ def set_override(client: Any, by: Any, override: str) -> ProgramProgress:
         updated_at=timezone.now(),
     )
     progress.refresh_from_db()
-    home.forget(client.pk)
+    forget_practice(client.pk)  # a queryset update sends no signal
     return progress
 
 
@@ -336,6 +338,83 @@ def erase_user_health_data(user: Any) -> None:
     SetbackPlan.objects.filter(user=user).delete()
     ProgramProgress.objects.filter(user=user).delete()
     forget_practice(user.pk)
+
+
+# --- The program pages, the API and the practitioner's view ----------------------------------------
+
+PROGRAM_CACHE_SECONDS = 60 * 10  # bounds how long a write racing a read could leave a stale state
+
+
+def program_key(user_id: int) -> str:
+    return f"program-state:{user_id}"
+
+
+def program_page_key(user_id: int, language: str) -> str:
+    """The person's rendered program overview in one language (made by the page)."""
+    return f"program-page:{user_id}:{language}"
+
+
+def program_keys(user_id: int) -> list[str]:
+    return [program_key(user_id)] + [
+        program_page_key(user_id, lang) for lang, _name in settings.LANGUAGES
+    ]
+
+
+@dataclass(frozen=True)
+class ProgramState:
+    """Someone's place in the program and what the rule says about going on (cacheable)."""
+
+    start_step: int
+    current_step: int
+    override: str
+    status: program.AdvanceStatus
+
+    def state_of(self, number: int) -> str:
+        return program.step_state(number, self.start_step, self.current_step)
+
+    @property
+    def setback_plan_open(self) -> bool:
+        return self.current_step >= program.setback_plan_step()
+
+
+def may_start_program(user: Any) -> bool:
+    """Only a client who allows us to keep health data gets a place in the program."""
+    return bool(getattr(user, "is_client", False)) and has_health_consent(user)
+
+
+def program_state(user: Any) -> ProgramState | None:
+    """The person's place in the program, started at the Pijntest's suggestion on their first
+    visit when they may start (`may_start_program`); None for anyone else. Cached until their
+    practice or program changes (`forget_practice`), so the overview costs no query."""
+    key = program_key(user.pk)
+    state = cache.get(key)
+    if state is None:
+        progress = ensure_progress(user) if may_start_program(user) else progress_for(user)
+        if progress is None:
+            return None
+        state = ProgramState(
+            start_step=progress.start_step,
+            current_step=progress.current_step,
+            override=progress.override,
+            status=status_for(user, progress),
+        )
+        cache.set(key, state, PROGRAM_CACHE_SECONDS)
+    return state
+
+
+def reflections_for(user: Any, step: int) -> dict[str, str]:
+    """The person's own answers to a step's prompts, by prompt key."""
+    return dict(Reflection.objects.filter(user=user, step=step).values_list("prompt", "answer"))
+
+
+SETBACK_FIELDS = ("notice_first", "what_i_do", "who_i_call", "helpful_exercises")
+
+
+def save_setback_plan(user: Any, fields: dict[str, str]) -> SetbackPlan:
+    """Store the person's setback plan (the four texts, stripped)."""
+    values = {name: str(fields.get(name, "")).strip() for name in SETBACK_FIELDS}
+    plan, _ = SetbackPlan.objects.update_or_create(user=user, defaults=values)
+    return plan
 
 
 # --- The practice log's pages and API ---------------------------------------------------------------

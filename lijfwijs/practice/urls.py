@@ -7,4 +7,5 @@ app_name = "practice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("clienten/<int:client_id>/", views.client_detail, name="client"),
+    path("clienten/<int:client_id>/programma/", views.client_program, name="client_program"),
 ]

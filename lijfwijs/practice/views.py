@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts import services as account_services
 from lijfwijs.accounts.access import client_for, clients_of
@@ -21,6 +21,8 @@ from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.forms import InviteForm
 from lijfwijs.accounts.models import AccessLog
 from lijfwijs.assessments.models import Response
+
+from . import program_controls
 
 
 def practitioner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -58,14 +60,38 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@practitioner_required
-@require_safe
-def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = client_for(request, client_id)
+def _client_page(
+    request: HttpRequest, client: Any, form: program_controls.OverrideForm, status: int = 200
+) -> HttpResponse:
     results = (
         Response.objects.completed()
         .filter(user=client, instrument="pijntest")
         .order_by("-completed_at")
     )
     log_access(request.user, [client.pk], AccessLog.Kind.PIJNTEST, AccessLog.Action.VIEW)
-    return render(request, "practice/client.html", {"client": client, "results": results})
+    context = {
+        "client": client,
+        "results": results,
+        "program": program_controls.summary(client),
+        "program_form": form,
+    }
+    return render(request, "practice/client.html", context, status=status)
+
+
+@practitioner_required
+@require_safe
+def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_for(request, client_id)
+    return _client_page(request, client, program_controls.OverrideForm(client=client))
+
+
+@practitioner_required
+@require_POST
+def client_program(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Unlock the client's next step early, hold the current one, or go back to the rule."""
+    client = client_for(request, client_id)
+    form = program_controls.OverrideForm(request.POST, client=client)
+    if not form.is_valid():
+        return _client_page(request, client, form, status=422)
+    messages.success(request, program_controls.apply(client, request.user, form))
+    return redirect("practice:client", client_id=client.pk)

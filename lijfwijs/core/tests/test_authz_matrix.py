@@ -129,6 +129,12 @@ ROUTES: dict[str, Route] = {
         "/api/v1/tags/1/merge", {"POST": (401, 422, 422, 403, 403, 403, 403)}, json=True
     ),
     "api/v1/insights": Route("/api/v1/insights", {"GET": signed_in(401, 200)}),
+    # the program API: the caller's own place (none for practitioners and staff: shown, not
+    # stored); going on needs consent for health data, and {} passes no validation (422)
+    "api/v1/program": Route("/api/v1/program", {"GET": signed_in(401, 200)}),
+    "api/v1/program/advance": Route(
+        "/api/v1/program/advance", {"POST": (401, 422, 422, 403, 403, 403, 403)}, json=True
+    ),
     # own breathing patterns over the API: anyone signed in, no consent needed (not health
     # data); {} passes no validation (422), a PUT without a JSON body is refused (415)
     "api/v1/breathing-patterns": Route(
@@ -210,6 +216,26 @@ ROUTES: dict[str, Route] = {
     ),
     "kennisbank/": Route("/kennisbank/", {"GET": every(200)}),
     "kennisbank/<slug:slug>/": Route("/kennisbank/{article}/", {"GET": every(200)}),
+    # --- the 5-step program: the steps are for everyone to read; a place in them is a client's own.
+    # An empty reflection is a valid "nothing to keep" (back to the step); without the health-data
+    # consent (practitioners, staff) a write is sent to give it; going on too early, back to the step
+    "programma/": Route("/programma/", {"GET": every(200)}),
+    "programma/stap/<int:number>/": Route(
+        "/programma/stap/1/", {"GET": every(200), "POST": every(302)}, login=True
+    ),
+    "programma/stap/<int:number>/verder/": Route(
+        "/programma/stap/1/verder/",
+        {"POST": every(302)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    # the setback plan opens in step 5 (A and B are in step 1: shown, but no writing: 403)
+    "programma/terugvalplan/": Route(
+        "/programma/terugvalplan/",
+        {"GET": signed_in(302, 200), "POST": (302, 403, 403, 302, 302, 302, 302)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
     # --- the Pijntest (no draft in these sessions: the question pages send you to the start)
     "pijntest/": Route("/pijntest/", {"GET": every(200)}),
     "pijntest/begin/": Route("/pijntest/begin/", {"POST": every(302)}),
@@ -407,6 +433,15 @@ ROUTES: dict[str, Route] = {
         unsupported=CLIENTS_403,
         login=True,
         log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
+    ),
+    # the practitioner's hold on A's program: an empty POST is no choice, the client page comes
+    # back with the message (422), which shows A's data again (one log row)
+    "praktijk/clienten/<int:client_id>/programma/": Route(
+        "/praktijk/clienten/{client_a}/programma/",
+        {"POST": (302, 403, 403, 422, 404, 404, 403)},
+        unsupported=CLIENTS_403,
+        login=True,
+        log={"POST": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
     ),
 }
 

@@ -20,6 +20,8 @@ from lijfwijs.accounts.models import Consent, ConsentText, User
 from lijfwijs.assessments import engine, registry
 from lijfwijs.assessments.models import Response
 from lijfwijs.diary.models import CheckIn, Tag
+from lijfwijs.exercises import services as exercise_services
+from lijfwijs.exercises.models import Exercise, ProgramProgress
 
 PASSWORD = "lijfwijs-demo-2026"  # noqa: S105 - the demo's published password, refused without DEBUG
 # A fixed TOTP key, so the demo practitioner can add it to an authenticator app.
@@ -37,6 +39,29 @@ CLIENTS = [
     {"email": "anna@demo.lijfwijs.local", "display_name": "Anna", "profile": "stress"},
     {"email": "bram@demo.lijfwijs.local", "display_name": "Bram", "profile": "sleep"},
 ]
+# The program: Anna went through step 1 and practises in step 2 (with tension before and after, so
+# "what calms me" has something to say); Bram has just begun step 1.
+ANNA_STEP_1 = {
+    "eerste-signaal": "In mijn schouders en mijn kaak, vooral aan het eind van een werkdag.",
+    "moment-van-rust": "Zondag bij het wandelen langs het water: mijn adem werd vanzelf rustiger.",
+    "verschil": "Mijn losgelaten hand voelde warm en zwaar; dat had ik nog nooit zo gemerkt.",
+}
+PROGRAM_PRACTICE = {  # client index -> [(days ago, exercise, tension before, after)], per step
+    0: {
+        1: [(d, "vuist-contrast" if d % 2 else "bodyscan", 6, 4) for d in range(16, 10, -1)],
+        2: [
+            (9, "rustig-ademen", 7, 4),
+            (8, "schudden", 8, 5),
+            (7, "rustig-ademen", 6, 4),
+            (6, "4-7-8-ademhaling", 7, 5),
+            (5, "schudden", 7, 4),
+            (4, "rustig-ademen", 6, 3),
+            (3, "schudden", 6, 4),
+            (1, "rustig-ademen", 5, 3),
+        ],
+    },
+    1: {1: [(3, "bodyscan", 5, 4), (1, "vuist-contrast", 6, 5)]},
+}
 
 
 def _answers(
@@ -104,6 +129,7 @@ class Command(BaseCommand):
                 account_services.grant_access(client, practitioner)
                 self._results(client, spec["profile"], seed=n)
                 self._diary(client, seed=n)
+                self._program(client, n)
         self.stdout.write(
             self.style.SUCCESS(f"Demo practice ready. Logins (password for all: {PASSWORD}):")
         )
@@ -211,3 +237,32 @@ class Command(BaseCommand):
                 created_at=when,
                 completed_at=when,
             )
+
+    def _program(self, client: User, index: int) -> None:
+        """A place in the program with practice through the services, the way the pages log it."""
+        if ProgramProgress.objects.filter(user=client).exists():
+            return
+        exercise_services.ensure_progress(client)
+        exercises = {e.slug: e for e in Exercise.objects.active()}
+        now = timezone.now()
+        for step, sessions in PROGRAM_PRACTICE[index].items():
+            for days_ago, slug, before, after in sessions:
+                if slug not in exercises:
+                    continue
+                exercise_services.log_session(
+                    client,
+                    exercises[slug],
+                    seconds=exercises[slug].duration_minutes * 60,
+                    completed=True,
+                    tension_before=before,
+                    tension_after=after,
+                    started_at=now - timedelta(days=days_ago, hours=2),
+                )
+            if index == 0 and step == 1:
+                for prompt, answer in ANNA_STEP_1.items():
+                    exercise_services.save_reflection(client, 1, prompt, answer)
+                exercise_services.advance(client, 1)
+                # as if she went on ten days ago, before her practice in step 2
+                ProgramProgress.objects.filter(user=client).update(
+                    step_started_at=now - timedelta(days=10)
+                )

@@ -1,0 +1,266 @@
+"""The 5-step program's pages: the overview, one step, going on, the setback plan; the home panel.
+
+Whether a client may go on is decided by `program.advance_status` alone (through the services);
+these views read the request, ask the services and render. Writing needs the health-data consent.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core.i18n import current_language, pick
+
+from . import program, services
+from .models import Exercise
+from .program_forms import ReflectionForm, SetbackPlanForm, missing_texts
+
+CONTENT_SECONDS = 60 * 60  # a step's lessons and exercise list, the same for everyone
+
+
+def _step_or_404(number: int) -> program.Step:
+    if not 1 <= number <= program.LAST_STEP:
+        raise Http404("no such step")
+    return program.step(number)
+
+
+def _titles(step: program.Step, lang: str) -> dict[str, Any]:
+    return {
+        "number": step.number,
+        "name": pick(step.name, lang),
+        "goal": pick(step.goal, lang),
+        "lesson_titles": [pick(lesson.title, lang) for lesson in step.lessons],
+    }
+
+
+def _progress(state: services.ProgramState | None) -> dict[str, Any] | None:
+    """The current step's progress as the templates show it."""
+    if state is None:
+        return None
+    status = state.status
+    return {
+        "status": status,
+        "held": state.override == program.HOLD,
+        "unlocked": state.override == program.UNLOCK,
+        "last": "last" in status.missing,
+        "missing": list(missing_texts(status).values()),
+        "setback_plan_open": state.setback_plan_open,
+    }
+
+
+def _needs_consent(request: HttpRequest) -> bool:
+    return bool(getattr(request.user, "is_client", False)) and not has_health_consent(request.user)
+
+
+def _consent_redirect(request: HttpRequest) -> HttpResponse:
+    messages.info(
+        request,
+        _("Om het programma te volgen, is je toestemming voor gezondheidsgegevens nodig."),
+    )
+    return redirect("accounts:health_consent")
+
+
+@require_safe
+def overview(request: HttpRequest) -> HttpResponse:
+    """The five steps; for a client their place in it (started on the first visit).
+
+    The page's body is rendered once per person and language and kept until their practice or
+    program changes (`services.forget_practice`); for everyone else once per kind of visitor."""
+    lang = current_language()
+    user = request.user
+    state = services.program_state(user) if user.is_authenticated else None
+    if state is not None:
+        key = services.program_page_key(user.pk, lang)
+    elif _needs_consent(request):
+        key = ""  # a client who has not given the consent yet: rare, not kept
+    else:
+        who = "signed-in" if user.is_authenticated else "visitor"
+        key = f"program-page:{program.content_version()}:{who}:{lang}"
+    body = cache.get(key) if key else None
+    if body is None:
+        steps = []
+        for step in program.steps():
+            row = _titles(step, lang)
+            row["state"] = state.state_of(step.number) if state else ""
+            steps.append(row)
+        body = render_to_string(
+            "program/_overview_body.html",
+            {
+                "steps": steps,
+                "state": state,
+                "progress": _progress(state),
+                "current": steps[state.current_step - 1] if state else None,
+                "needs_consent": not key,
+                "signed_in": user.is_authenticated,
+            },
+        )
+        if key:
+            cache.set(key, body, services.PROGRAM_CACHE_SECONDS)
+    return render(request, "program/overview.html", {"body": mark_safe(body)})  # noqa: S308
+
+
+def _step_content(step: program.Step, lang: str) -> SafeString:
+    """Goal, lessons and exercises of a step: rendered once per step and language for everyone."""
+    key = f"program-step-content:{program.content_version()}:{step.number}:{lang}"
+    html = cache.get(key)
+    if html is None:
+        found = {e.slug: e for e in Exercise.objects.active().filter(slug__in=step.exercises)}
+        html = render_to_string(
+            "program/_step_content.html",
+            {
+                "step": _titles(step, lang),
+                "lessons": [
+                    {
+                        "key": lesson.key,
+                        "title": pick(lesson.title, lang),
+                        "body": lesson.body[lang],
+                    }
+                    for lesson in step.lessons
+                ],
+                "exercises": [found[slug] for slug in step.exercises if slug in found],
+            },
+        )
+        cache.set(key, html, CONTENT_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own rendering of our own content
+
+
+@require_http_methods(["GET", "POST"])
+def step_page(request: HttpRequest, number: int) -> HttpResponse:
+    """A step: goal, lessons, exercises; for a client in the program also the private reflection
+    and the way on. A step not reached yet shows its goal and what opens it."""
+    step = _step_or_404(number)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not has_health_consent(request.user):
+            return _consent_redirect(request)
+    state = services.program_state(request.user) if request.user.is_authenticated else None
+    step_state = state.state_of(number) if state else ""
+    context: dict[str, Any] = {
+        "step": _titles(step, current_language()),
+        "state": state,
+        "step_state": step_state,
+        "progress": _progress(state),
+        "is_last": number == program.LAST_STEP,
+        "setback_plan": step.setback_plan,
+        "needs_consent": state is None and _needs_consent(request),
+    }
+    if step_state != program.LOCKED:
+        context["content"] = _step_content(step, current_language())
+    status = 200
+    if state is not None and step_state != program.LOCKED:
+        if request.method == "POST":
+            form = ReflectionForm(step, request.POST)
+            if form.is_valid():
+                for prompt in step.prompts:
+                    services.save_reflection(
+                        request.user, number, prompt.key, form.cleaned_data[prompt.key]
+                    )
+                messages.success(request, _("Je reflectie is bewaard."))
+                return redirect("program:step", number=number)
+            status = 422
+        else:
+            form = ReflectionForm(step, initial=services.reflections_for(request.user, number))
+        context["form"] = form
+    elif request.method == "POST":
+        raise PermissionDenied("this step is not open (or the program is not for this account)")
+    return render(request, "program/step.html", context, status=status)
+
+
+@login_required
+@require_POST
+def advance(request: HttpRequest, number: int) -> HttpResponse:
+    """Go on from step `number` when the rule allows it. A repeat (double click, second tab)
+    lands on the same next step: the step moves once."""
+    _step_or_404(number)
+    if not has_health_consent(request.user):
+        return _consent_redirect(request)
+    state = services.program_state(request.user)
+    if state is None:
+        raise PermissionDenied("the program is for clients")
+    if services.advance(request.user, number):
+        new = program.step(number + 1)
+        messages.success(
+            request,
+            _("Welkom in stap %(number)s: %(name)s.")
+            % {"number": new.number, "name": pick(new.name)},
+        )
+        return redirect("program:step", number=number + 1)
+    state = services.program_state(request.user)
+    if state is not None and state.current_step > number:
+        return redirect("program:step", number=state.current_step)
+    if state is not None and state.current_step == number:
+        for text in missing_texts(state.status).values():
+            messages.info(request, text)
+    return redirect("program:step", number=number)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def setback_plan(request: HttpRequest) -> HttpResponse:
+    """Step 5: the client's own plan for a flare-up. Its exercises prefilled from what calmed
+    them most while the plan has none."""
+    if request.method == "POST" and not has_health_consent(request.user):
+        return _consent_redirect(request)
+    state = services.program_state(request.user)
+    is_open = state is not None and state.setback_plan_open
+    context: dict[str, Any] = {
+        "state": state,
+        "is_open": is_open,
+        "plan_step": _titles(program.step(program.setback_plan_step()), current_language()),
+        "needs_consent": state is None and _needs_consent(request),
+    }
+    status = 200
+    if not is_open:
+        if request.method == "POST":
+            raise PermissionDenied("the setback plan opens in step 5")
+        return render(request, "program/setback_plan.html", context)
+    if request.method == "POST":
+        form = SetbackPlanForm(request.POST)
+        if form.is_valid():
+            services.save_setback_plan(request.user, form.cleaned_data)
+            messages.success(request, _("Je terugvalplan is bewaard."))
+            return redirect("program:setback_plan")
+        status = 422
+    else:
+        plan = services.setback_plan_for(request.user)
+        initial = {name: getattr(plan, name, "") for name in services.SETBACK_FIELDS}
+        if not initial["helpful_exercises"]:
+            initial["helpful_exercises"] = services.prefilled_helpful(
+                request.user, current_language()
+            )
+        context["prefilled"] = not (plan and plan.helpful_exercises)
+        form = SetbackPlanForm(initial=initial)
+    context["form"] = form
+    return render(request, "program/setback_plan.html", context, status=status)
+
+
+def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
+    """The client's start page: their step, today's suggested exercise and their progress.
+
+    A client with the health-data consent is started here too, so that what they practise from
+    the first day counts for their step."""
+    if not request.user.is_client:
+        return None
+    state = services.program_state(request.user)
+    if state is None:
+        return "program/_home_panel.html", {"state": None}
+    lang = current_language()
+    slug = services.today_suggestion(request.user, state)
+    suggestion = Exercise.objects.active().filter(slug=slug).first() if slug else None
+    return "program/_home_panel.html", {
+        "state": state,
+        "step": _titles(program.step(state.current_step), lang),
+        "progress": _progress(state),
+        "suggestion": suggestion,
+    }

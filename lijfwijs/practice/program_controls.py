@@ -1,0 +1,88 @@
+"""The practitioner's hold on a client's 5-step program: what they see and what they may change.
+
+The views have already checked access (`accounts.access.client_for`). The practitioner sees the
+client's step and progress, never the reflections (those are the client's alone); they may open
+the next step early, hold the current one, or go back to the rule (`exercises.services`).
+"""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core.i18n import pick
+from lijfwijs.exercises import program, services
+from lijfwijs.exercises.models import ProgramProgress
+
+CLEAR = "clear"  # the form's word for "no override": the rule alone decides again
+ACTIONS = {program.UNLOCK: program.UNLOCK, program.HOLD: program.HOLD, CLEAR: ""}
+
+
+class OverrideForm(forms.Form):
+    action = forms.ChoiceField(
+        label=gettext_lazy("Wat wil je doen?"),
+        choices=[
+            (program.UNLOCK, gettext_lazy("Volgende stap nu openen")),
+            (program.HOLD, gettext_lazy("Deze stap vasthouden")),
+            (CLEAR, gettext_lazy("Weer de gewone regel laten gelden")),
+        ],
+        error_messages={"required": gettext_lazy("Kies wat je wilt doen.")},
+    )
+
+    def __init__(self, *args: Any, client: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not has_health_consent(self.client):
+            raise forms.ValidationError(
+                _(
+                    "Deze cliënt heeft geen toestemming gegeven voor het bewaren van "
+                    "gezondheidsgegevens; het programma kan daarom niet worden aangepast."
+                )
+            )
+        progress = services.progress_for(self.client)
+        if data.get("action") == program.UNLOCK and progress is not None:
+            if progress.current_step >= program.LAST_STEP:
+                self.add_error("action", _("Je cliënt is al in de laatste stap."))
+        return data
+
+
+def apply(client: Any, practitioner: Any, form: OverrideForm) -> str:
+    """Store the practitioner's choice; returns the message for them."""
+    override = ACTIONS[form.cleaned_data["action"]]
+    progress = services.set_override(client, practitioner, override)
+    step = program.step(progress.current_step)
+    values = {"number": step.number, "name": pick(step.name), "client": client}
+    if override == program.UNLOCK:
+        return (
+            _("%(client)s kan nu door naar de volgende stap, na stap %(number)s (%(name)s).")
+            % values
+        )
+    if override == program.HOLD:
+        return _("%(client)s blijft voorlopig in stap %(number)s (%(name)s).") % values
+    return _("Voor %(client)s geldt weer de gewone regel in stap %(number)s.") % values
+
+
+def summary(client: Any) -> dict[str, Any] | None:
+    """The client's place in the program for the practitioner (None before they started)."""
+    progress = ProgramProgress.objects.filter(user=client).select_related("override_by").first()
+    if progress is None:
+        return None
+    status = services.status_for(client, progress)
+    step = program.step(progress.current_step)
+    return {
+        "number": step.number,
+        "name": pick(step.name),
+        "goal": pick(step.goal),
+        "last_step": program.LAST_STEP,
+        "started": progress.step_started_at,
+        "status": status,
+        "override": progress.override,
+        "override_by": progress.override_by,
+        "override_at": progress.override_at,
+        "is_last": step.number >= program.LAST_STEP,
+    }
