@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from lijfwijs.accounts.localtime import local_today, zone_of
-from lijfwijs.exercises import calm
+from lijfwijs.exercises import calm, program
 from lijfwijs.exercises import services as practice
 from lijfwijs.exercises.models import SetbackPlan
 
@@ -154,7 +154,9 @@ def flare_panel(user: Any, flare: dict[str, Any]) -> dict[str, Any]:
         for name in ("notice_first", "what_i_do", "who_i_call", "helpful_exercises")
         if plan is not None and getattr(plan, name)
     ]
-    return {"flare": flare, "plan": parts, "helped": calm.helped(user)}
+    progress = practice.progress_for(user)
+    plan_open = progress is not None and progress.current_step >= program.setback_plan_step()
+    return {"flare": flare, "plan": parts, "plan_open": plan_open, "helped": calm.helped(user)}
 
 
 class TagProblem(ValueError):

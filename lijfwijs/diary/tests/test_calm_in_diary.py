@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lijfwijs.diary import services
 from lijfwijs.diary.models import CheckIn
-from lijfwijs.exercises.models import SetbackPlan
+from lijfwijs.exercises.models import ProgramProgress, SetbackPlan
 from lijfwijs.exercises.tests.log_factories import browser, calm_table, person, practise
 
 pytestmark = pytest.mark.django_db
@@ -172,8 +172,15 @@ def test_a_flare_up_brings_the_setback_plan_and_what_helped_most_first(anna):
     assert html.count('id="home-flare"') == 1
 
 
+def in_step(user, number):
+    ProgramProgress.objects.update_or_create(
+        user=user, defaults={"start_step": 1, "current_step": number}
+    )
+
+
 def test_without_a_plan_the_flare_up_offers_to_write_one(anna):
     flare(anna)
+    in_step(anna, 5)
     page = browser(anna)
     panel = first_panel(page.get("/").content.decode())
     assert "Schrijf je terugvalplan" in panel and 'href="/programma/terugvalplan/"' in panel
@@ -187,8 +194,18 @@ def test_without_a_plan_the_flare_up_offers_to_write_one(anna):
     assert 'href="/oefeningen/gronden/oefenen/"' in panel
 
 
+def test_before_step_5_the_flare_up_points_to_the_program_not_to_a_closed_plan(anna):
+    flare(anna)
+    in_step(anna, 2)
+    panel = first_panel(browser(anna).get("/").content.decode())
+    assert "Schrijf je terugvalplan" not in panel
+    assert 'href="/programma/terugvalplan/"' not in panel
+    assert "In stap 5 van het programma" in panel and 'href="/programma/"' in panel
+
+
 def test_an_empty_plan_counts_as_not_written(anna):
     flare(anna)
+    in_step(anna, 5)
     SetbackPlan.objects.create(user=anna)
     panel = first_panel(browser(anna).get("/").content.decode())
     assert "Schrijf je terugvalplan" in panel and "<dl" not in panel
