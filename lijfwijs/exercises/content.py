@@ -25,8 +25,28 @@ def player_cache_key(slug: str, lang: str) -> str:
     return f"player:{slug}:{lang}"
 
 
+LOG_VARIANTS = ("save", "consent", "signin")  # what a player offers once a practice is done
+
+
+def player_shell_key(slug: str, lang: str, visitor: str, variant: str) -> str:
+    """The whole player page for one kind of visitor (core.shells.kind_of_visitor) and variant."""
+    return f"{player_cache_key(slug, lang)}:{visitor}:{variant}"
+
+
 def forget_players(slugs: Any) -> None:
-    cache.delete_many([player_cache_key(slug, lang) for slug in slugs for lang in LANGUAGES])
+    from lijfwijs.accounts.models import User
+
+    visitors = ("visitor", *User.Role.values)
+    cache.delete_many(
+        [player_cache_key(slug, lang) for slug in slugs for lang in LANGUAGES]
+        + [
+            player_shell_key(slug, lang, visitor, variant)
+            for slug in slugs
+            for lang in LANGUAGES
+            for visitor in visitors
+            for variant in LOG_VARIANTS
+        ]
+    )
 
 
 # Whether a player page offers saving (consent for health data) or asks for the consent: shown

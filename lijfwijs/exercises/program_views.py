@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core import shells
 from lijfwijs.core.i18n import current_language, pick
 
 from . import program, services
@@ -74,39 +75,55 @@ def _consent_redirect(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     """The five steps; for a client their place in it (started on the first visit).
 
-    The page's body is rendered once per person and language and kept until their practice or
-    program changes (`services.forget_practice`); for everyone else once per kind of visitor."""
+    For a client in the program the whole page is rendered once per person and language and kept
+    until their practice or program changes (`services.forget_practice`); the CSRF token and the
+    account id are filled in per request (core.shells). For everyone else the body is rendered once
+    per kind of visitor and language."""
     lang = current_language()
     user = request.user
     state = services.program_state(user) if user.is_authenticated else None
+    whole_page = state is not None and not shells.messages_waiting(request)
     if state is not None:
         key = services.program_page_key(user.pk, lang)
     elif _needs_consent(request):
         key = ""  # a client who has not given the consent yet: rare, not kept
     else:
-        who = "signed-in" if user.is_authenticated else "visitor"
-        key = f"program-page:{program.content_version()}:{who}:{lang}"
-    body = cache.get(key) if key else None
+        key = f"program-page:{program.content_version()}:{shells.kind_of_visitor(request)}:{lang}"
+    if whole_page:
+        shell = cache.get(key)
+        if shell is not None:
+            return shells.fill_shell(request, shell)
+    shared = bool(key) and state is None  # a body the same for every visitor of a kind
+    body = cache.get(key) if shared else None
     if body is None:
-        steps = []
-        for step in program.steps():
-            row = _titles(step, lang)
-            row["state"] = state.state_of(step.number) if state else ""
-            steps.append(row)
-        body = render_to_string(
-            "program/_overview_body.html",
-            {
-                "steps": steps,
-                "state": state,
-                "progress": _progress(state),
-                "current": steps[state.current_step - 1] if state else None,
-                "needs_consent": not key,
-                "signed_in": user.is_authenticated,
-            },
-        )
-        if key:
+        body = _overview_body(user, state, lang, needs_consent=not key)
+        if shared:
             cache.set(key, body, services.PROGRAM_CACHE_SECONDS)
-    return render(request, "program/overview.html", {"body": mark_safe(body)})  # noqa: S308
+    context = {"body": mark_safe(body)}  # noqa: S308 - our own template
+    if whole_page:
+        shell = shells.render_shell(request, "program/overview.html", context)
+        cache.set(key, shell, services.PROGRAM_CACHE_SECONDS)
+        return shells.fill_shell(request, shell)
+    return render(request, "program/overview.html", context)
+
+
+def _overview_body(user: Any, state: Any, lang: str, *, needs_consent: bool) -> str:
+    steps = []
+    for step in program.steps():
+        row = _titles(step, lang)
+        row["state"] = state.state_of(step.number) if state else ""
+        steps.append(row)
+    return render_to_string(
+        "program/_overview_body.html",
+        {
+            "steps": steps,
+            "state": state,
+            "progress": _progress(state),
+            "current": steps[state.current_step - 1] if state else None,
+            "needs_consent": needs_consent,
+            "signed_in": user.is_authenticated,
+        },
+    )
 
 
 def _step_content(step: program.Step, lang: str) -> SafeString:

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core import shells
 from lijfwijs.core.i18n import current_language
 
 from . import content
@@ -157,18 +158,20 @@ def _player_context(exercise: Exercise, data: dict[str, Any], **extra: Any) -> d
     return context
 
 
-def _log_part(request: HttpRequest) -> str:
+def _log_variant(request: HttpRequest) -> str:
     """What the player offers once a practice is done, for this person: saving it in their log
     (signed in, with consent for health data), giving that consent, or signing in."""
     if not request.user.is_authenticated:
-        variant = "signin"
-    else:
-        key = content.player_consent_key(request.user.pk)
-        consent = cache.get(key)
-        if consent is None:
-            consent = has_health_consent(request.user)
-            cache.set(key, consent, content.PLAYER_CONSENT_SECONDS)
-        variant = "save" if consent else "consent"
+        return "signin"
+    key = content.player_consent_key(request.user.pk)
+    consent = cache.get(key)
+    if consent is None:
+        consent = has_health_consent(request.user)
+        cache.set(key, consent, content.PLAYER_CONSENT_SECONDS)
+    return "save" if consent else "consent"
+
+
+def _log_part(request: HttpRequest, variant: str, csrf_token: str) -> str:
     key = f"player-log:{variant}:{current_language()}"
     html = cache.get(key)
     if html is None:
@@ -178,23 +181,33 @@ def _log_part(request: HttpRequest) -> str:
         )
         cache.set(key, html, content.PLAYER_CACHE_SECONDS)
     if variant == "save":
-        return html.replace(CSRF_MARK, get_token(request))
+        return html.replace(CSRF_MARK, csrf_token)
     if variant == "signin":
         return html.replace(NEXT_MARK, urlencode({"next": request.path}))
     return html
 
 
 def _player_page(request: HttpRequest, title: str, body: str) -> HttpResponse:
-    html = body.replace(LOG_MARK, _log_part(request))
-    context = {"title": title, "body": mark_safe(html)}  # noqa: S308 - our own templates
+    """A player page rendered for this request alone (an own pattern, or a message waiting)."""
+    log = _log_part(request, _log_variant(request), get_token(request))
+    context = {"title": title, "body": mark_safe(body.replace(LOG_MARK, log))}  # noqa: S308
     return render(request, "exercises/play.html", context)
 
 
 @require_safe
 def play(request: HttpRequest, slug: str) -> HttpResponse:
-    """A catalog exercise's player. Its HTML is the same for everyone: rendered once per exercise
-    and language; the log part (and its CSRF token) is filled in per request."""
-    key = content.player_cache_key(slug, current_language())
+    """A catalog exercise's player. Its HTML is the same for everyone of a kind: the whole page is
+    rendered once per exercise, language, kind of visitor and what saving offers; the CSRF token
+    and the account id are filled in per request (core.shells)."""
+    lang = current_language()
+    waiting = shells.messages_waiting(request)
+    shell_key = content.player_shell_key(
+        slug, lang, shells.kind_of_visitor(request), _log_variant(request)
+    )
+    shell = None if waiting else cache.get(shell_key)
+    if shell is not None:
+        return shells.fill_shell(request, shell)
+    key = content.player_cache_key(slug, lang)
     cached = cache.get(key)
     if cached is None:
         exercise = get_object_or_404(Exercise.objects.active(), slug=slug)
@@ -202,7 +215,14 @@ def play(request: HttpRequest, slug: str) -> HttpResponse:
         body = render_to_string(f"exercises/player/{player_kind(exercise.kind)}.html", context)
         cached = (str(exercise.name), body)
         cache.set(key, cached, content.PLAYER_CACHE_SECONDS)
-    return _player_page(request, *cached)
+    if waiting:
+        return _player_page(request, *cached)
+    log = _log_part(request, _log_variant(request), shells.CSRF_MARK)
+    html = cached[1].replace(LOG_MARK, log)
+    page = {"title": cached[0], "body": mark_safe(html)}  # noqa: S308 - our own templates
+    shell = shells.render_shell(request, "exercises/play.html", page)
+    cache.set(shell_key, shell, content.PLAYER_CACHE_SECONDS)
+    return shells.fill_shell(request, shell)
 
 
 # ---------------------------------------------------------------------------------------------
