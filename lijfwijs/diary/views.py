@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core import shells
 from lijfwijs.core.i18n import current_language
 from lijfwijs.exercises import calm
 from lijfwijs.exercises.services import what_calms_me
@@ -63,7 +64,7 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "diary/form.html", context, status=status)
 
 
-TIME_MARK, CSRF_MARK = "\x00time\x00", "\x00csrf\x00"
+TIME_MARK = "\x00time\x00"
 
 
 def _calm_notes(user: Any) -> dict[str, str]:
@@ -91,14 +92,20 @@ def _blank_form(request: HttpRequest) -> HttpResponse:
             "form": form,
             "yesterday": services.yesterdays_tags(request.user),
             "editing": False,
-            "csrf_token": CSRF_MARK,
+            "csrf_token": shells.CSRF_MARK,
         }
-        cached = (now.date(), calms, render_to_string("diary/_form_body.html", context))
+        cached = (now.date(), calms, render_to_string("diary/_form_body.html", context), None)
+    clock = now.strftime("%H:%M")
+    if shells.messages_waiting(request):  # the page shows the message: rendered for this request
         cache.set(key, cached, 60 * 60 * 24)
-    html = (
-        cached[2].replace(TIME_MARK, now.strftime("%H:%M")).replace(CSRF_MARK, get_token(request))
-    )
-    return render(request, "diary/form.html", {"form_html": mark_safe(html), "editing": False})  # noqa: S308
+        html = cached[2].replace(TIME_MARK, clock).replace(shells.CSRF_MARK, get_token(request))
+        return render(request, "diary/form.html", {"form_html": mark_safe(html), "editing": False})  # noqa: S308
+    if cached[3] is None:  # the whole page, once (core.shells)
+        context = {"form_html": mark_safe(cached[2]), "editing": False}  # noqa: S308
+        page = shells.render_shell(request, "diary/form.html", context)
+        cached = (*cached[:3], page)
+        cache.set(key, cached, 60 * 60 * 24)
+    return shells.fill_shell(request, cached[3].replace(TIME_MARK, clock))
 
 
 def _from_data(data: Any) -> dict[str, Any]:

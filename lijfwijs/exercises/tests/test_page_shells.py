@@ -1,5 +1,6 @@
-"""Whole pages from a shell (core.shells): the player and the program overview are rendered once,
-yet every person gets their own CSRF token and account id, and a waiting message is shown."""
+"""Whole pages from a shell (core.shells): the player, the program overview and the empty check-in
+form are rendered once, yet every person gets their own CSRF token and account id, and a waiting
+message is shown."""
 
 import re
 
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 PLAYER = "/oefeningen/4-7-8-ademhaling/oefenen/"
 PROGRAM = "/programma/"
+CHECKIN = "/dagboek/nieuw/"  # the diary's empty check-in form, kept whole the same way
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -28,7 +30,7 @@ def account_id(html: str) -> str:
     return re.search(r'data-account="([^"]*)"', html).group(1)
 
 
-@pytest.mark.parametrize("path", [PLAYER, PROGRAM])
+@pytest.mark.parametrize("path", [PLAYER, PROGRAM, CHECKIN])
 def test_each_person_gets_their_own_token_and_account_id(path):
     anna, bram = person("anna@example.invalid"), person("bram@example.invalid")
     pages = {}
@@ -53,7 +55,7 @@ def test_the_player_offers_saving_only_to_whom_it_may():
     assert "/account/toestemming/" in no_consent
 
 
-@pytest.mark.parametrize("path", [PLAYER, PROGRAM])
+@pytest.mark.parametrize("path", [PLAYER, PROGRAM, CHECKIN])
 def test_a_waiting_message_is_shown_not_a_kept_page(path):
     page = browser(person("e@example.invalid"))
     assert page.get(path).status_code == 200  # fills the shell
