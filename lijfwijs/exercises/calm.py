@@ -95,3 +95,9 @@ def helped(user: Any) -> list[dict[str, Any]]:
     best = helped_most(user)
     named = names([c.slug for c in best])
     return [{"slug": c.slug, "name": named.get(c.slug, c.slug), "text": calm_text(c)} for c in best]
+
+
+def prefilled_helpful(user: Any) -> str:
+    """The setback plan's "exercises that help me most", prefilled from "what calms me": one name a
+    line, in the active language."""
+    return "\n".join(h["name"] for h in helped(user))

@@ -22,7 +22,7 @@ from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core import shells
 from lijfwijs.core.i18n import current_language, pick
 
-from . import program, services
+from . import calm, program, services
 from .models import Exercise
 from .program_forms import ReflectionForm, SetbackPlanForm, missing_texts
 
@@ -253,9 +253,7 @@ def setback_plan(request: HttpRequest) -> HttpResponse:
         plan = services.setback_plan_for(request.user)
         initial = {name: getattr(plan, name, "") for name in services.SETBACK_FIELDS}
         if not initial["helpful_exercises"]:
-            initial["helpful_exercises"] = services.prefilled_helpful(
-                request.user, current_language()
-            )
+            initial["helpful_exercises"] = calm.prefilled_helpful(request.user)
         context["prefilled"] = not (plan and plan.helpful_exercises)
         form = SetbackPlanForm(initial=initial)
     context["form"] = form

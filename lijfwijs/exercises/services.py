@@ -241,7 +241,7 @@ def save_reflection(user: Any, step: int, prompt: str, answer: str) -> None:
         )
     else:
         Reflection.objects.filter(user=user, step=step, prompt=prompt).delete()
-    home.forget(user.pk)
+    # the Reflection signals drop what is cached about the person's program (forget_practice)
 
 
 def today_suggestion(user: Any, progress: ProgramProgress) -> str | None:
@@ -259,17 +259,6 @@ def today_suggestion(user: Any, progress: ProgramProgress) -> str | None:
 
 def setback_plan_for(user: Any) -> SetbackPlan | None:
     return SetbackPlan.objects.filter(user=user).first()
-
-
-def prefilled_helpful(user: Any, language: str = "nl") -> str:
-    """The setback plan's "exercises that help me most", prefilled from "what calms me"."""
-    best = helped_most(user)
-    names = dict(
-        Exercise.objects.filter(slug__in=[c.slug for c in best]).values_list(
-            "slug", f"name_{language}" if language in ("nl", "en") else "name_nl"
-        )
-    )
-    return "\n".join(names.get(c.slug, c.slug) for c in best)
 
 
 # --- Data rights (named in the AppConfig) ---------------------------------------------------------

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -31,16 +30,6 @@ pytestmark = pytest.mark.django_db
 
 LOG = "/oefeningen/logboek/"
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-@pytest.fixture
-def content():
-    call_command("load_content", verbosity=0)
-
-
-@pytest.fixture
-def anna(content):
-    return person("anna-logboek@example.org")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -23,16 +22,6 @@ pytestmark = pytest.mark.django_db
 
 SESSIONS = "/api/v1/practice-sessions"
 CALM = "/api/v1/what-calms-me"
-
-
-@pytest.fixture
-def content():
-    call_command("load_content", verbosity=0)
-
-
-@pytest.fixture
-def anna(content):
-    return person("anna-oefen-api@example.org")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import json
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -24,16 +23,6 @@ pytestmark = pytest.mark.django_db
 
 PROGRAM = "/api/v1/program"
 ADVANCE = "/api/v1/program/advance"
-
-
-@pytest.fixture
-def content():
-    call_command("load_content", verbosity=0)
-
-
-@pytest.fixture
-def anna(content):
-    return client_user("anna-api-programma@example.org")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ going on, the setback plan; the home panel and the Pijntest report's place to st
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -35,11 +34,6 @@ def advance_url(n: int) -> str:
 
 
 PLAN = "/programma/terugvalplan/"
-
-
-@pytest.fixture
-def content():
-    call_command("load_content", verbosity=0)
 
 
 @pytest.fixture

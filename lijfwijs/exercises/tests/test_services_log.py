@@ -22,16 +22,6 @@ from lijfwijs.exercises.tests.log_factories import browser, exercise, person, pr
 PASSWORD = "een lange zin als wachtwoord voor het logboek"
 
 
-@pytest.fixture
-def content():
-    call_command("load_content", verbosity=0)
-
-
-@pytest.fixture
-def anna(content):
-    return person("anna-log@example.org")
-
-
 # --- log_session ---------------------------------------------------------------------------------
 
 
