@@ -43,6 +43,20 @@ class UserManager(BaseUserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> "User":
         return self.get(email__iexact=username or "")
 
+    def data_changed(self, person: "User | int | None") -> None:
+        """The person's data changed: raise their data version (`core.datacache`).
+
+        Call it inside the transaction of the write, through the services, for every write that can
+        change a value computed about the person. Values cached for the old version are never read
+        again. Given an account object, its `data_version` is brought up to date as well.
+        """
+        pk = getattr(person, "pk", person)
+        if pk is None:
+            return
+        self.filter(pk=pk).update(data_version=models.F("data_version") + 1)
+        if isinstance(person, User):
+            person.refresh_from_db(fields=["data_version"])
+
 
 class User(AbstractUser):
     """A person with an account. The email address is the login; there is no username."""
@@ -60,6 +74,8 @@ class User(AbstractUser):
     practice_name = models.CharField(_("praktijk"), max_length=120, blank=True, default="")
     email_verified_at = models.DateTimeField(null=True, blank=True)
     time_zone = models.CharField(_("tijdzone"), max_length=64, default="Europe/Amsterdam")
+    # Raised by every write that changes what is computed about the person (core.datacache).
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
