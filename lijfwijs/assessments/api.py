@@ -1,6 +1,7 @@
 """API for instruments and responses (docs/pijntest.md), for the Pijntest and every other instrument."""
 
 import re
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from ninja.errors import HttpError
 from ninja.utils import check_csrf
 from pydantic import Field
 
+from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core.i18n import current_language, pick
 from lijfwijs.core.ratelimit import client_address, hit
 from lijfwijs.core.schemas import ErrorOut
@@ -18,6 +20,7 @@ from lijfwijs.core.schemas import ErrorOut
 from . import access, engine, registry, services
 
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+CALLER = "api_caller"  # session key: an anonymous caller's own scope for Idempotency-Keys
 
 router = Router(tags=["instruments"])
 
@@ -50,6 +53,20 @@ class StoredResponse(Schema):
     result: dict[str, Any]
     created_at: datetime
     completed_at: datetime | None
+
+
+def idempotency_scope(request: HttpRequest) -> str:
+    """Whose Idempotency-Keys these are: the account a response is stored in, otherwise the
+    caller's session (a random token in it, so no session key is ever stored with a response).
+    Another caller's key is then just a new key."""
+    user = request.user
+    if has_health_consent(user):
+        return f"user:{user.pk}"
+    token = request.session.get(CALLER)
+    if not token:
+        # Stored in the session, so the session (and its cookie) now exists for the retry.
+        token = request.session[CALLER] = secrets.token_urlsafe(18)
+    return f"caller:{token}"
 
 
 def _instrument(instrument_id: str) -> engine.Instrument:
@@ -91,7 +108,9 @@ def get_instrument(request: HttpRequest, instrument_id: str) -> dict[str, Any]:
     summary="Submit a complete answer set; scored at once",
     description=(
         "Anonymous use is allowed and rate-limited per address. Send an `Idempotency-Key` header to make "
-        "a retry return the first response (200) instead of storing a second one."
+        "a retry return the first response (200) instead of storing a second one. A key is the "
+        "caller's own: the account's when signed in, otherwise the session's (keep the session "
+        "cookie of the first answer for the retry)."
     ),
 )
 def submit_response(request: HttpRequest, instrument_id: str, payload: AnswersIn) -> Status:
@@ -119,6 +138,7 @@ def submit_response(request: HttpRequest, instrument_id: str, payload: AnswersIn
         language=current_language(),
         user=request.user,
         idempotency_key=key,
+        idempotency_scope=idempotency_scope(request) if key else "",
     )
     if outcome.response is None:
         return Status(

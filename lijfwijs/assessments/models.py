@@ -64,7 +64,11 @@ class Response(models.Model):
         on_delete=models.CASCADE,
         related_name="responses",
     )
+    # A retry with the same Idempotency-Key returns the first response, but only to the same
+    # caller: the key is unique within its scope ("user:<id>", or "caller:<token>" kept in an
+    # anonymous caller's session), never across callers.
     idempotency_key = models.CharField(max_length=64, blank=True, default="")
+    idempotency_scope = models.CharField(max_length=48, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -76,9 +80,9 @@ class Response(models.Model):
         indexes = [models.Index(fields=["user", "instrument", "-created_at"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["idempotency_key"],
+                fields=["idempotency_scope", "instrument", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
-                name="response_idempotency_key_unique",
+                name="response_idempotency_key_per_caller",
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(completed_at__isnull=False),

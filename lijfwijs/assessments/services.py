@@ -175,13 +175,23 @@ def submit(
     language: str,
     user: Any = None,
     idempotency_key: str = "",
+    idempotency_scope: str = "",
 ) -> Submission:
-    """Validate, score and store a whole answer set at once (the API)."""
+    """Validate, score and store a whole answer set at once (the API).
+
+    A repeated `idempotency_key` returns the first response, only within `idempotency_scope`
+    (the caller: see `Response.idempotency_scope`); without a scope the key is ignored.
+    """
     instrument = registry.get(instrument_id)
+    if not idempotency_scope:
+        idempotency_key = ""
+    same_key = Response.objects.filter(
+        idempotency_scope=idempotency_scope,
+        instrument=instrument.id,
+        idempotency_key=idempotency_key,
+    )
     if idempotency_key:
-        existing = Response.objects.filter(
-            idempotency_key=idempotency_key, instrument=instrument.id
-        ).first()
+        existing = same_key.first()
         if existing:
             return Submission(existing, {}, created=False)
     clean, problems = engine.validate(instrument, answers)
@@ -200,11 +210,12 @@ def submit(
                 result=engine.score(instrument, clean),
                 user=user if has_health_consent(user) else None,
                 idempotency_key=idempotency_key,
+                idempotency_scope=idempotency_scope if idempotency_key else "",
                 completed_at=now,
             )
     except IntegrityError:
         # The same key raced us: the other request's response is the one effect.
-        existing = Response.objects.filter(idempotency_key=idempotency_key).first()
+        existing = same_key.first() if idempotency_key else None
         if existing is None:
             raise
         return Submission(existing, {}, created=False)

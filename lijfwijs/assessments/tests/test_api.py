@@ -221,3 +221,53 @@ def test_a_uuid_idempotency_key_works(client):
     assert (
         post(client, {"answers": pijntest_answers()}, HTTP_IDEMPOTENCY_KEY=key).status_code == 200
     )
+
+
+def test_another_callers_idempotency_key_never_returns_their_result(client, django_user_model):
+    """The key is the caller's own: the same key from someone else is a new submission."""
+    from lijfwijs.accounts.services import give_health_consent
+
+    owner = django_user_model.objects.create_user("owner@example.org", "a-long-password-1")
+    give_health_consent(owner)
+    signed_in = Client()
+    signed_in.force_login(owner)
+    csrf = {"HTTP_X_CSRFTOKEN": "x" * 32}
+    signed_in.cookies["csrftoken"] = "x" * 32
+    first = post(signed_in, {"answers": pijntest_answers()}, HTTP_IDEMPOTENCY_KEY="retry-1", **csrf)
+    assert first.status_code == 201
+    assert Response.objects.get(pk=first.json()["id"]).user == owner
+
+    # An anonymous caller, and another anonymous caller, with the same key.
+    stranger = post(client, {"answers": pijntest_answers()}, HTTP_IDEMPOTENCY_KEY="retry-1")
+    other = post(Client(), {"answers": pijntest_answers()}, HTTP_IDEMPOTENCY_KEY="retry-1")
+    assert stranger.status_code == 201 and other.status_code == 201
+    ids = {first.json()["id"], stranger.json()["id"], other.json()["id"]}
+    assert len(ids) == 3
+    # Each caller's own retry still returns their own first response.
+    again = post(signed_in, {"answers": pijntest_answers()}, HTTP_IDEMPOTENCY_KEY="retry-1", **csrf)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    retry = post(client, {"answers": pijntest_answers()}, HTTP_IDEMPOTENCY_KEY="retry-1")
+    assert retry.status_code == 200 and retry.json()["id"] == stranger.json()["id"]
+    assert Response.objects.count() == 3
+
+
+def test_the_same_key_in_two_accounts_stores_two_responses(django_user_model):
+    from lijfwijs.accounts.services import give_health_consent
+
+    ids = []
+    for email in ("a@example.org", "b@example.org"):
+        user = django_user_model.objects.create_user(email, "a-long-password-1")
+        give_health_consent(user)
+        browser = Client()
+        browser.force_login(user)
+        browser.cookies["csrftoken"] = "x" * 32
+        answer = post(
+            browser,
+            {"answers": pijntest_answers()},
+            HTTP_IDEMPOTENCY_KEY="retry-1",
+            HTTP_X_CSRFTOKEN="x" * 32,
+        )
+        assert answer.status_code == 201
+        assert Response.objects.get(pk=answer.json()["id"]).user == user
+        ids.append(answer.json()["id"])
+    assert ids[0] != ids[1]
