@@ -147,3 +147,13 @@ def test_logout_needs_the_csrf_token(anna, content):
     response = browser.post("/account/uitloggen/", {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert browser.get("/account/").status_code == 302
+
+
+def test_a_session_ended_by_another_process_is_not_signed_in_here(client, anna):
+    """Another gunicorn worker's logout deletes the session row; this process must not keep it."""
+    from django.contrib.sessions.models import Session
+
+    log_in(client, anna.email)
+    assert client.get("/account/").status_code == 200  # read (and, with a cache, kept) here
+    Session.objects.filter(session_key=client.session.session_key).delete()  # the other worker
+    assert client.get("/account/").status_code == 302

@@ -1,4 +1,10 @@
-"""The settings page: profile, consents, and what it shows to whom."""
+"""The settings page (profile, consents, what it shows to whom) and the settings module's start-up."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -102,3 +108,54 @@ def test_the_time_zone_can_be_changed_and_is_checked(anna, anna_browser):
     assert response.status_code == 302
     anna.refresh_from_db()
     assert anna.time_zone == "America/New_York"
+
+
+# --- the settings module: what the environment makes of it (read in a fresh interpreter) ---------
+
+ROOT = Path(__file__).resolve().parents[3]
+TEST_KEY = "YgLzw7WN2-wp_OQxV9FfD6TaDyBPR0AUu8Lf2vwPfjw="  # the suite's test-only Fernet key
+
+
+def start_up(tmp_path: Path, names: list[str], **env: str) -> subprocess.CompletedProcess:
+    """Import the settings with only `env` (plus the two secrets) set, printing `names` as JSON."""
+    base = {
+        "PATH": os.environ.get("PATH", ""),
+        "LIJFWIJS_VAR_DIR": str(tmp_path / "var"),
+        "SECRET_KEY": "settings-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "FIELD_ENCRYPTION_KEYS": TEST_KEY,
+    }
+    script = (
+        "import json, lijfwijs.settings as s; "
+        f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}, default=str))"
+    )
+    return subprocess.run(  # noqa: S603 - our own settings module, in this interpreter
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def started(tmp_path: Path, *names: str, **env: str) -> dict:
+    result = start_up(tmp_path, list(names), **env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def refused(tmp_path: Path, **env: str) -> str:
+    """The start-up error for `env` (the last line of the traceback)."""
+    result = start_up(tmp_path, ["DEBUG"], **env)
+    assert result.returncode != 0, result.stdout
+    assert "ImproperlyConfigured" in result.stderr, result.stderr[-2000:]
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_sessions_are_in_the_database_without_redis_and_read_through_redis_with_it(tmp_path):
+    alone = started(tmp_path, "SESSION_ENGINE", "CACHES")
+    assert alone["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    shared = started(tmp_path, "SESSION_ENGINE", "CACHES", REDIS_URL="redis://127.0.0.1:6379/3")
+    assert shared["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert shared["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert shared["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/3"
