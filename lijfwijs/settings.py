@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "lijfwijs.accounts.middleware.RequireTwoFactorMiddleware",
     "lijfwijs.core.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # after the session, the language and the user (its 400 page shows them); before any view
+    "lijfwijs.core.middleware.UnstorableTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # last, as django-axes asks
     "axes.middleware.AxesMiddleware",

@@ -178,10 +178,13 @@ def test_openapi_schema_and_docs_are_served_locally(client):
     assert "cdn." not in docs and "unpkg" not in docs
 
 
+# Every code point, lone surrogates and NUL included (`st.text()` leaves surrogates out): JSON
+# carries them as "\ud800" and "\u0000", and the answer must be a 422, never a 500.
+json_text = st.text(st.characters(codec=None, categories=None), max_size=20)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | json_text,
     lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+        st.lists(children, max_size=4) | st.dictionaries(json_text, children, max_size=4)
     ),
     max_leaves=12,
 )
@@ -192,8 +195,8 @@ json_values = st.recursive(
 )
 @given(
     answers=st.dictionaries(
-        st.sampled_from(["peg.pain", "pain.regions", "redflag.bladder", "x"])
-        | st.text(max_size=30),
+        st.sampled_from(["peg.pain", "pain.regions", "redflag.bladder", "x", "\ud800", "a\x00"])
+        | json_text,
         json_values,
         max_size=8,
     )

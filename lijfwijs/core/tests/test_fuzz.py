@@ -18,6 +18,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from lijfwijs.assessments import registry
+from lijfwijs.core.middleware import unstorable
 from lijfwijs.core.tests.test_authz_matrix import PASSWORD, World, world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +31,15 @@ FUZZ = hsettings(
 # Forms that check a password (Argon2, ~0.1 s a try): fewer examples.
 FUZZ_PASSWORD = hsettings(FUZZ, max_examples=20)
 
-# Text of every kind a form can carry: unicode, control characters, markup, long and very long.
-# (Lone surrogates cannot be sent as UTF-8 at all, so they are left out.)
+# Text of every kind a form can carry: unicode, NUL and other control characters, markup, long
+# and very long. A form is sent as UTF-8, which no lone surrogate survives: `any_char` leaves them
+# out, and JSON (which can carry "\ud800") uses `json_char`, which has them.
 any_char = st.characters(codec="utf-8")
+json_char = st.characters(codec=None, categories=None)  # every code point: surrogates, NUL
+json_text = st.one_of(
+    st.text(json_char, max_size=20),
+    st.text(st.sampled_from("\x00\ud800\udbff\udc00\udfffa\U0001f600"), max_size=6),
+)
 text = st.one_of(
     st.text(any_char, max_size=40),
     st.text(st.sampled_from("\x00\x01\x07\x1b\t\r\n\u200b\u202e\ufeff<>\"'&%;{}"), max_size=20),
@@ -245,10 +252,8 @@ def test_a_body_over_the_upload_limit_is_refused_not_a_crash(world):
 INSTRUMENTS = sorted({i.id for i in registry.latest()})
 
 json_value = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
-    ),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | json_text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(json_text, inner, max_size=4),
     max_leaves=12,
 )
 
@@ -271,9 +276,7 @@ def answers_for(instrument_id: str) -> st.SearchStrategy[dict]:
         st.lists(st.sampled_from(codes), max_size=4),
         json_value,
     )
-    return st.dictionaries(
-        st.sampled_from(ids) | st.text(max_size=12), answer, max_size=len(ids) + 2
-    )
+    return st.dictionaries(st.sampled_from(ids) | json_text, answer, max_size=len(ids) + 2)
 
 
 def api_post(body: bytes, instrument_id: str, content_type: str = "application/json"):
@@ -319,6 +322,8 @@ def test_api_submit_never_fails(instrument_id):
                 b'{"answers": null}',
                 b"\xff\xfe{}",
                 b'{"answers": {"a": 1e999}}',
+                b'{"answers": {"peg.pain": "\\ud800"}}',
+                b'{"answers": {"\\udfff": "\\u0000"}}',
                 b"[" * 5000,
             ]
         ),
@@ -357,3 +362,113 @@ def test_api_reads_with_random_ids(response_id, instrument_id):
     assert instrument.status_code in (200, 404), (instrument_id, instrument.status_code)
     submit = api_post(b'{"answers": {}}', instrument_id)
     assert submit.status_code < 500, (instrument_id, submit.status_code)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text that no database can store: a lone surrogate (JSON can carry "\ud800") or a NUL byte.
+# One check at the boundary (core.middleware.UnstorableTextMiddleware) answers before any view.
+
+LONE_SURROGATES_AND_NUL = ['"\\ud800"', '"a\\udfff b"', '"\\udc00\\ud800"', '"nul\\u0000"']
+PATTERN = '{"name": %s, "base": "4-7-8-ademhaling", "inhale": 4, "exhale": 8, "cycles": 4}'
+
+
+def signed_in_api(world: World) -> Client:
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions["client_a"]
+    return client
+
+
+@pytest.mark.parametrize("text", LONE_SURROGATES_AND_NUL)
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("/api/v1/checkins", '{"pain": 4, "note": %s}', "note"),
+        ("/api/v1/checkins", '{"pain": 4, "client_key": %s}', "client_key"),
+        ("/api/v1/checkins", '{"pain": 4, "new_tags": ["ok", %s]}', "new_tags"),
+        ("/api/v1/tags", '{"name": %s}', "name"),
+        ("/api/v1/breathing-patterns", PATTERN, "name"),
+        ("/api/v1/instruments/pijntest/responses", '{"answers": {"peg.pain": %s}}', "answers"),
+    ],
+)
+def test_api_text_no_database_can_store_is_422_naming_the_field(world, url, body, field, text):
+    with transaction.atomic():
+        try:
+            response = signed_in_api(world).generic(
+                "POST", url, (body % text).encode(), content_type="application/json"
+            )
+        finally:
+            transaction.set_rollback(True)
+    assert response.status_code == 422, (url, text, response.content[:300])
+    answer = response.json()
+    assert answer["detail"] and field in answer["errors"], answer
+
+
+def test_a_lone_surrogate_in_a_key_is_422_too(world):
+    response = signed_in_api(world).generic(
+        "POST", "/api/v1/tags", b'{"\\ud800": 1, "name": "x"}', content_type="application/json"
+    )
+    assert response.status_code == 422 and response.json()["errors"] == {
+        "body": response.json()["errors"]["body"]
+    }
+
+
+def test_escaped_backslashes_and_surrogate_pairs_are_ordinary_text(world):
+    """`"\\\\ud800"` is a backslash and five letters; a surrogate pair is one emoji."""
+    for name in ('"\\\\ud800"', '"\\ud83d\\ude00 rust"'):
+        with transaction.atomic():
+            try:
+                response = signed_in_api(world).generic(
+                    "POST", "/api/v1/tags", f'{{"name": {name}}}'.encode(), "application/json"
+                )
+            finally:
+                transaction.set_rollback(True)
+        assert response.status_code in (200, 201), (name, response.content)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/pijntest/vergelijk/?a=%00&b=x",
+        "/pijntest/vergelijk/?a%00=1",
+        "/oefeningen/mijn-ritmes/nieuw/?name=a%00b",
+        "/account/tweestaps/?next=%00",
+    ],
+)
+def test_a_nul_in_the_query_string_is_400_with_a_message(world, path):
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions["client_a"]
+    response = client.get(path)
+    assert response.status_code == 400, (path, response.status_code)
+    assert "nul-teken" in response.content.decode()
+    english = client.get("/en" + path)
+    assert english.status_code == 400
+
+
+def test_a_nul_in_an_api_query_string_is_422_naming_the_parameter(world):
+    response = signed_in_api(world).get("/api/v1/checkins?from=%00")
+    assert response.status_code == 422 and "from" in response.json()["errors"]
+
+
+def _holds_unstorable(value) -> bool:
+    if isinstance(value, str):
+        return unstorable(value)
+    if isinstance(value, list):
+        return any(_holds_unstorable(v) for v in value)
+    if isinstance(value, dict):
+        return any(unstorable(k) or _holds_unstorable(v) for k, v in value.items())
+    return False
+
+
+@FUZZ
+@given(body=json_value)
+def test_the_boundary_refuses_a_json_body_exactly_when_some_text_cannot_be_stored(body):
+    response = Client().generic(
+        "POST", "/api/v1/tags", json.dumps(body).encode(), content_type="application/json"
+    )
+    if _holds_unstorable(body):
+        assert response.status_code == 422, body
+        [field] = response.json()["errors"]
+        named = body.get(field) if isinstance(body, dict) else body
+        assert field == "body" or _holds_unstorable(named), (body, field)
+    else:
+        assert response.status_code == 401  # on to the view, which wants a signed-in caller
