@@ -162,7 +162,8 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory by default, Redis via REDIS_URL (needed for shared rate limits).
+# Cache: computed data under versioned keys only (core.datacache), so a per-process local-memory
+# cache is correct; Redis via REDIS_URL shares it. Rate limits are counted in Redis or the database.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -268,7 +269,8 @@ SITE_NAME = "Lijfwijs"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # absolute links in emails
 
 # Brute force: lock username + address together (never the username alone, which would let anyone
-# lock a person out). With more than one process the cache must be shared (REDIS_URL).
+# lock a person out). Failures are counted in the database, which every process shares.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))

@@ -1,9 +1,17 @@
-"""Fixed-window rate limits on the shared cache (Redis in production: atomic across hosts)."""
+"""Fixed-window rate limits counted where every process sees them: Redis when set, else the database."""
 
 import time
+from functools import cache
 
-from django.core.cache import cache
+from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
+
+from .models import RateCounter
+
+PRUNE_EVERY = 60  # seconds; each process deletes expired counters at most this often
+_next_prune = 0.0
 
 
 def client_address(request: HttpRequest) -> str:
@@ -12,12 +20,47 @@ def client_address(request: HttpRequest) -> str:
 
 def hit(scope: str, key: str, limit: int, window: int) -> bool:
     """Count one hit; True while the caller stays within `limit` hits per `window` seconds."""
-    bucket = int(time.time() // window)
-    cache_key = f"rl:{scope}:{key}:{bucket}"
-    cache.add(cache_key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # evicted between add and incr
-        cache.set(cache_key, 1, timeout=window + 5)
-        count = 1
+    now = time.time()
+    bucket = int(now // window)
+    subject = salted_hmac("lijfwijs.ratelimit", f"{scope}\x00{key}", algorithm="sha256").hexdigest()
+    expires_at = (bucket + 1) * window + 5
+    if settings.REDIS_URL:
+        count = _redis_hit(f"rl:{scope}:{subject}:{bucket}", expires_at)
+    else:
+        count = _database_hit(scope, subject, bucket, int(expires_at), now)
     return count <= limit
+
+
+def _redis_hit(name: str, expires_at: float) -> int:
+    """INCR is atomic across every process and host; the key expires with its window."""
+    name = f"{settings.CACHES['default'].get('KEY_PREFIX', 'lijfwijs')}:{name}"
+    pipe = _redis(settings.REDIS_URL).pipeline()
+    pipe.incr(name)
+    pipe.expireat(name, int(expires_at))
+    count, _ = pipe.execute()
+    return int(count)
+
+
+@cache
+def _redis(url: str):  # type: ignore[no-untyped-def]
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
+def _database_hit(scope: str, subject: str, bucket: int, expires_at: int, now: float) -> int:
+    """One atomic upsert (SQLite >= 3.35 and PostgreSQL): concurrent hits each get their own count."""
+    global _next_prune
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scope, subject, bucket, hits, expires_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, 1, %s) ON CONFLICT (scope, subject, bucket) "
+            f"DO UPDATE SET hits = {table}.hits + 1 RETURNING hits",
+            [scope, subject, bucket, expires_at],
+        )
+        (count,) = cursor.fetchone()
+    if now >= _next_prune:
+        _next_prune = now + PRUNE_EVERY
+        RateCounter.objects.filter(expires_at__lt=int(now)).delete()
+    return int(count)
