@@ -130,6 +130,31 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in var/ by default, configured for durability; PostgreSQL via DATABASE_URL.
+
+
+def sqlite_database(path: Path | str, test_name: Path | str) -> dict:
+    """The one SQLite configuration, for the default file and for DATABASE_URL=sqlite:///..."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the
+            # busy timeout instead of failing with "database is locked" half-way.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 10,
+            # FULL: a committed transaction survives power loss (NORMAL may lose it in WAL).
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
+            ),
+        },
+        "TEST": {"NAME": str(test_name)},
+        # Keep the connection between requests: opening one runs the PRAGMAs above every time.
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
 SQLITE_PATH = VAR_DIR / "lijfwijs.sqlite3"
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
@@ -137,29 +162,12 @@ if DATABASE_URL:
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        path = Path(DATABASES["default"]["NAME"])
+        DATABASES["default"] = sqlite_database(path, path.with_name(f"test_{path.name}"))
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
-            "OPTIONS": {
-                # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the
-                # busy timeout instead of failing with "database is locked" half-way.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 10,
-                # FULL: a committed transaction survives power loss (NORMAL may lose it in WAL).
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                    "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
-                ),
-            },
-            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
-            # Keep the connection between requests: opening one runs the PRAGMAs above every time.
-            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
-        }
-    }
+    DATABASES = {"default": sqlite_database(SQLITE_PATH, VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: computed data under versioned keys only (core.datacache), so a per-process local-memory

@@ -116,18 +116,15 @@ ROOT = Path(__file__).resolve().parents[3]
 TEST_KEY = "YgLzw7WN2-wp_OQxV9FfD6TaDyBPR0AUu8Lf2vwPfjw="  # the suite's test-only Fernet key
 
 
-def start_up(tmp_path: Path, names: list[str], **env: str) -> subprocess.CompletedProcess:
-    """Import the settings with only `env` (plus the two secrets) set, printing `names` as JSON."""
+def start_up(tmp_path: Path, script: str, **env: str) -> subprocess.CompletedProcess:
+    """Run `script` in a fresh interpreter with only `env` (plus the two secrets) set."""
     base = {
         "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "lijfwijs.settings",
         "LIJFWIJS_VAR_DIR": str(tmp_path / "var"),
         "SECRET_KEY": "settings-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "FIELD_ENCRYPTION_KEYS": TEST_KEY,
     }
-    script = (
-        "import json, lijfwijs.settings as s; "
-        f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}, default=str))"
-    )
     return subprocess.run(  # noqa: S603 - our own settings module, in this interpreter
         [sys.executable, "-c", script],
         cwd=ROOT,
@@ -139,14 +136,19 @@ def start_up(tmp_path: Path, names: list[str], **env: str) -> subprocess.Complet
 
 
 def started(tmp_path: Path, *names: str, **env: str) -> dict:
-    result = start_up(tmp_path, list(names), **env)
+    """The settings `names` as the environment `env` makes them."""
+    script = (
+        "import json, lijfwijs.settings as s; "
+        f"print(json.dumps({{n: getattr(s, n) for n in {list(names)!r}}}, default=str))"
+    )
+    result = start_up(tmp_path, script, **env)
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def refused(tmp_path: Path, **env: str) -> str:
     """The start-up error for `env` (the last line of the traceback)."""
-    result = start_up(tmp_path, ["DEBUG"], **env)
+    result = start_up(tmp_path, "import lijfwijs.settings", **env)
     assert result.returncode != 0, result.stdout
     assert "ImproperlyConfigured" in result.stderr, result.stderr[-2000:]
     return result.stderr.strip().splitlines()[-1]
@@ -159,3 +161,33 @@ def test_sessions_are_in_the_database_without_redis_and_read_through_redis_with_
     assert shared["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
     assert shared["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert shared["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/3"
+
+
+PRAGMAS = """
+import json, django
+django.setup()
+from django.db import connection
+with connection.cursor() as c:
+    got = {p: c.execute(f"PRAGMA {p}").fetchone()[0]
+           for p in ("journal_mode", "synchronous", "busy_timeout", "foreign_keys")}
+got["transaction_mode"] = connection.settings_dict["OPTIONS"].get("transaction_mode")
+print(json.dumps(got))
+"""
+
+
+@pytest.mark.parametrize("url", [None, "sqlite:///{tmp}/elsewhere.sqlite3"])
+def test_sqlite_is_durable_and_waits_for_the_write_lock_by_default_and_by_url(tmp_path, url):
+    env = {"DATABASE_URL": url.format(tmp=tmp_path)} if url else {}
+    result = start_up(tmp_path, PRAGMAS, **env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    got = json.loads(result.stdout.strip().splitlines()[-1])
+    # WAL, FULL (2): a committed write survives power loss; writers queue for 10 s, then fail
+    assert got == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "busy_timeout": 10000,
+        "foreign_keys": 1,
+        "transaction_mode": "IMMEDIATE",
+    }
+    if url:
+        assert (tmp_path / "elsewhere.sqlite3").exists()
