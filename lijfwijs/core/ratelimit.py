@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
+from python_ipware import IpWare
 
 from .models import RateCounter
 
@@ -15,7 +16,21 @@ _next_prune = 0.0
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """Who is asking: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the address the
+    outermost one saw, the last entry they did not write themselves in X-Forwarded-For. Whatever
+    the client put to the left of it is ignored; with no trusted proxy the header is too."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    if settings.TRUSTED_PROXY_COUNT:
+        address, _ = _forwarded_reader(settings.TRUSTED_PROXY_COUNT).get_client_ip(request.META)
+        if address is not None:
+            return str(address)
+    return remote  # a request that did not come through all the proxies
+
+
+@cache
+def _forwarded_reader(proxies: int) -> IpWare:
+    # ipware counts the proxies listed in the header; the innermost one is REMOTE_ADDR instead.
+    return IpWare(precedence=("HTTP_X_FORWARDED_FOR",), proxy_count=proxies - 1)
 
 
 def hit(scope: str, key: str, limit: int, window: int) -> bool:

@@ -157,3 +157,47 @@ def test_a_session_ended_by_another_process_is_not_signed_in_here(client, anna):
     assert client.get("/account/").status_code == 200  # read (and, with a cache, kept) here
     Session.objects.filter(session_key=client.session.session_key).delete()  # the other worker
     assert client.get("/account/").status_code == 302
+
+
+# Behind the reverse proxy docs/deploy.md asks for, every request comes from its address.
+PROXY = "127.0.0.1"
+
+
+def attempt_via_proxy(browser, email, password, forwarded):
+    return browser.post(
+        LOGIN_URL,
+        {"username": email, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_behind_one_proxy_failures_lock_the_forwarded_address_not_the_owner(settings, anna):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(4):
+        assert (
+            attempt_via_proxy(Client(), anna.email, "fout fout fout", "203.0.113.7").status_code
+            == 422
+        )
+    # what the attacker writes to the left of the proxy's entry changes nothing
+    locked = attempt_via_proxy(Client(), anna.email, "fout fout fout", "198.51.100.2, 203.0.113.7")
+    assert locked.status_code == 429
+    assert attempt_via_proxy(Client(), anna.email, PASSWORD, "203.0.113.7").status_code == 429
+    # Anna herself, from her own address through the same proxy, signs in
+    assert attempt_via_proxy(Client(), anna.email, PASSWORD, "198.51.100.2").status_code == 302
+
+
+def test_with_no_trusted_proxy_a_forged_forwarded_address_is_ignored(settings, anna):
+    settings.TRUSTED_PROXY_COUNT = 0
+    statuses = [
+        Client()
+        .post(
+            LOGIN_URL,
+            {"username": anna.email, "password": "fout fout fout"},
+            REMOTE_ADDR="10.0.0.9",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",  # a new address each time, made up
+        )
+        .status_code
+        for n in range(5)
+    ]
+    assert statuses == [422] * 4 + [429]

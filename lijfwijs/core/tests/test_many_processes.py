@@ -65,3 +65,43 @@ def test_with_redis_the_count_is_an_atomic_incr_in_redis():
         assert [ratelimit.hit(scope, "a", 2, 60) for _ in range(3)] == [True, True, False]
         ratelimit._redis.cache_clear()  # a fresh connection, as another process has
         assert not ratelimit.hit(scope, "a", 2, 60)
+
+
+# --- behind a reverse proxy ----------------------------------------------------------------------
+
+
+def start_pijntest(forwarded: str):
+    from django.test import Client
+
+    return Client().post(
+        "/pijntest/begin/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded
+    )
+
+
+@pytest.mark.django_db
+def test_behind_one_proxy_each_visitor_has_their_own_pijntest_limit(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.PIJNTEST_RATE_LIMIT = 60
+    statuses = {start_pijntest(f"198.51.100.{n}").status_code for n in range(61)}
+    assert statuses == {302}  # 61 people, one proxy: nobody is turned away
+    assert all(start_pijntest("203.0.113.5").status_code == 302 for _ in range(60))
+    too_many = start_pijntest("203.0.113.5")  # one person, the 61st start
+    assert too_many.status_code == 429
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "address"),
+    [
+        (0, "198.51.100.1", "10.0.0.1"),  # nobody is trusted: the header is anyone's to write
+        (1, "198.51.100.1", "198.51.100.1"),
+        (1, "6.6.6.6, 198.51.100.1", "198.51.100.1"),  # what the client wrote is left of it
+        (2, "6.6.6.6, 198.51.100.1, 10.0.0.2", "198.51.100.1"),
+        (2, "198.51.100.1", "10.0.0.1"),  # fewer entries than proxies: not through them
+        (1, "not an address", "10.0.0.1"),
+    ],
+)
+def test_the_client_address(rf, settings, proxies, forwarded, address):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert ratelimit.client_address(request) == address
