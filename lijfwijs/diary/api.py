@@ -10,7 +10,7 @@ import dataclasses
 import json
 import re
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from django.core.validators import validate_slug
@@ -31,9 +31,6 @@ from lijfwijs.exercises.models import Exercise
 from . import access, services
 from .forms import CheckInForm
 from .models import REGIONS, CheckIn, Tag
-
-if TYPE_CHECKING:
-    from . import insights as core
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 400
@@ -470,7 +467,7 @@ def update_checkin(request: HttpRequest, checkin_id: UUID) -> Status:
     summary="Delete one of the caller's check-ins",
 )
 def delete_checkin(request: HttpRequest, checkin_id: UUID) -> Status:
-    access.checkin_for(request, checkin_id).delete()
+    services.delete_checkin(access.checkin_for(request, checkin_id))
     return Status(204, None)
 
 
@@ -556,28 +553,6 @@ def merge_tag(request: HttpRequest, tag_id: int, payload: TagMerge) -> Status:
 # Insights
 
 
-def _records(user: Any) -> "list[core.CheckIn]":
-    """All the caller's check-ins as the core's records, in one query (a row per tag)."""
-    from . import insights as core  # numpy and scipy load on first use, not at start-up
-
-    found: dict[Any, tuple[Any, ...]] = {}
-    rows = (
-        CheckIn.objects.for_user(user)
-        .order_by()
-        .values_list("pk", "day", "pain", "stress", "energy", "sleep", "tags")
-    )
-    for pk, *values, tag in rows:
-        entry = found.get(pk)
-        if entry is None:
-            entry = found[pk] = (*values, set())
-        if tag is not None:
-            entry[-1].add(str(tag))
-    return [
-        core.CheckIn(day, pain, stress, energy, sleep, frozenset(tags))
-        for day, pain, stress, energy, sleep, tags in found.values()
-    ]
-
-
 def _rounded(value: Any, key: str = "") -> Any:
     if isinstance(value, float):
         return round(value, 4 if key in ("p_value", "q_value") else 2)
@@ -597,27 +572,36 @@ def _rounded(value: Any, key: str = "") -> Any:
     "2 decimals (p- and q-values to 4).",
 )
 def get_insights(request: HttpRequest) -> Any:
-    from . import insights as core
+    from . import computed
 
-    records = _records(request.user)
     today = services.local_today(request.user)
-    result = core.insights(records, today)
+    result = computed.insights(request.user, today)  # the page's numbers, from the same cache
     ids = {int(e.tag) for e in result.tag_effects if e.kind == "tag"}
-    names = {t.pk: str(t.name) for t in Tag.objects.filter(pk__in=ids)}
+    names = computed.tag_names(ids)
     effects = []
     for effect in result.tag_effects:
-        data = dataclasses.asdict(effect)
+        data = _fields(effect)
         tag_id = int(effect.tag) if effect.kind == "tag" else None
         data.update(tag_id=tag_id, tag=names.get(tag_id) if tag_id else None)
         effects.append(data)
-    return _rounded(
-        {
-            "today": today,
-            "checkins": len(records),
-            "days": len(result.days),
-            "trend": dataclasses.asdict(result.trend),
-            "tag_effects": effects,
-            "correlations": [dataclasses.asdict(c) for c in result.correlations],
-            "flare_up": dataclasses.asdict(result.flare_up) if result.flare_up else None,
-        }
-    )
+    trend = _fields(result.trend, skip="series")
+    trend["series"] = [
+        {"day": p.day, "pain": _rounded(p.pain), "rolling": _rounded(p.rolling)}
+        for p in result.points()
+    ]
+    return {
+        "today": today,
+        "checkins": result.checkins,
+        "days": result.days,
+        "trend": trend,
+        "tag_effects": effects,
+        "correlations": [_fields(c) for c in result.correlations],
+        "flare_up": _fields(result.flare_up) if result.flare_up else None,
+    }
+
+
+def _fields(record: Any, skip: str = "") -> dict[str, Any]:
+    """A core record's fields, floats rounded (a shallow copy: dataclasses.asdict deep-copies
+    every point of a long trend)."""
+    fields = (f.name for f in dataclasses.fields(record) if f.name != skip)
+    return {name: _rounded(getattr(record, name), name) for name in fields}

@@ -4,15 +4,11 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lijfwijs.core import home
 from lijfwijs.core.fields import EncryptedTextField
 from lijfwijs.core.i18n import Translated
 
@@ -138,45 +134,6 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.pain}"
-
-
-def today_key(user_id: int, day: Any) -> str:
-    """Cache key of a person's number of check-ins on a day (the start page shows it)."""
-    return f"diary-count:{user_id}:{day}"
-
-
-def form_key(user_id: int, language: str) -> str:
-    """Cache key of a person's empty check-in form (its tags and yesterday's tags are theirs)."""
-    return f"diary-form:{user_id}:{language}"
-
-
-def insights_keys(user_id: int) -> list[str]:
-    """Cache keys of what is worked out from a person's check-ins and tags (dropped on any change)."""
-    languages = [lang for lang, _name in settings.LANGUAGES]
-    return (
-        [f"diary-insights:{user_id}:{lang}" for lang in languages]
-        + [f"diary-flare:{user_id}"]
-        + [form_key(user_id, lang) for lang in languages]
-    )
-
-
-@receiver([post_save, post_delete], sender=CheckIn)
-def _forget_day_count(sender: type[CheckIn], instance: CheckIn, **kwargs: Any) -> None:
-    cache.delete_many([today_key(instance.user_id, instance.day), *insights_keys(instance.user_id)])
-    home.forget(instance.user_id)
-
-
-@receiver(m2m_changed, sender=CheckIn.tags.through)
-def _forget_after_tags(sender: Any, instance: Any, **kwargs: Any) -> None:
-    if isinstance(instance, CheckIn):
-        cache.delete_many(insights_keys(instance.user_id))
-        home.forget(instance.user_id)
-
-
-@receiver([post_save, post_delete], sender=Tag)
-def _forget_after_tag_change(sender: type[Tag], instance: Tag, **kwargs: Any) -> None:
-    if instance.user_id:  # a renamed or merged own tag changes the person's insights
-        cache.delete_many(insights_keys(instance.user_id))
 
 
 # --- Daily check-in reminders (the rules are in reminders.py) -----------------------------------

@@ -3,36 +3,17 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from lijfwijs.core import charts
 
+from . import computed
 from . import insights as core
-from .models import CheckIn, Tag
 
 
 def pattern_note() -> str:
     return _("Een patroon, geen bewijs van een oorzaak.")
-
-
-def load(user: Any) -> list[core.CheckIn]:
-    """The person's check-ins as plain records for the core: two queries, whatever the history."""
-    tags = Prefetch("tags", queryset=Tag.objects.only("id", "name_nl", "name_en"))
-    return [
-        core.CheckIn(
-            day=c.day,
-            pain=c.pain,
-            stress=c.stress,
-            energy=c.energy,
-            sleep=c.sleep,
-            tags=frozenset(str(t.name) for t in c.tags.all()),
-        )
-        for c in CheckIn.objects.for_user(user)
-        .only("day", "pain", "stress", "energy", "sleep")
-        .prefetch_related(tags)
-    ]
 
 
 def _n(value: float | None, digits: int = 1) -> str:
@@ -83,14 +64,14 @@ def trend_sentence(trend: core.Trend) -> str:
     )
 
 
-def effect_sentence(effect: core.TagEffect) -> str:
+def effect_sentence(effect: core.TagEffect, name: str = "") -> str:
     higher = (effect.difference or 0) > 0
     # "1.3 points lower (95% interval 0.8 to 1.8)": the interval in the sentence's own direction
     low, high = (
         (effect.ci_low, effect.ci_high) if higher else (_neg(effect.ci_high), _neg(effect.ci_low))
     )
     values = {
-        "tag": effect.tag,
+        "tag": name,
         "n_with": effect.n_with,
         "n_without": effect.n_without,
         "diff": _n(abs(effect.difference or 0)),
@@ -174,30 +155,29 @@ def flare_context(flare: core.FlareUp | None) -> dict[str, Any] | None:
     }
 
 
-def pain_by(days: list[core.Day], attr: str) -> list[dict[str, Any]]:
-    """Mean daily pain for each whole value (0-10) of sleep or stress, with its number of days."""
-    groups: dict[int, list[float]] = {}
-    for day in days:
-        value = getattr(day, attr)
-        if value is not None and day.pain is not None:
-            groups.setdefault(round(value), []).append(day.pain)
-    rows = []
-    for value in sorted(groups):
-        mean = sum(groups[value]) / len(groups[value])
-        rows.append(
-            {
-                "value": value,
-                "days": len(groups[value]),
-                "pain": _n(mean),
-                "bar": charts.bar(mean, maximum=10, label=str(value)),
-            }
-        )
-    return rows
+def pain_by(groups: tuple[tuple[int, int, float], ...]) -> list[dict[str, Any]]:
+    """Rows of mean daily pain for each whole value (0-10) of sleep or stress, with a bar."""
+    return [
+        {
+            "value": value,
+            "days": days,
+            "pain": _n(mean),
+            "bar": charts.bar(mean, maximum=10, label=str(value)),
+        }
+        for value, days, mean in groups
+    ]
 
 
 def page_context(user: Any, today: date) -> dict[str, Any]:
-    result = core.insights(load(user), today)
-    series = result.trend.series[-90:]
+    """The insights page: the cached insights, in words, charts and tables in this language."""
+    result = computed.insights(user, today)
+    names = computed.tag_names({int(e.tag) for e in result.tag_effects if e.kind == "tag"})
+    low_sleep = _("4 of minder geslapen")
+
+    def name(effect: core.TagEffect) -> str:
+        return names.get(int(effect.tag), "") if effect.kind == "tag" else low_sleep
+
+    series = result.points(last=90)
     trend_chart = charts.line(
         [(formats.date_format(p.day, "j M"), p.pain, p.rolling) for p in series],
         title=_("Je pijn per dag met het gemiddelde over 7 dagen"),
@@ -210,15 +190,7 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
     label = {0: _("zelfde dag"), 1: _("dag erna")}
     interval_chart = (
         charts.intervals(
-            [
-                (
-                    f"{e.tag or _('4 of minder geslapen')} ({label[e.lag]})",
-                    e.difference,
-                    e.ci_low,
-                    e.ci_high,
-                )
-                for e in clear
-            ],
+            [(f"{name(e)} ({label[e.lag]})", e.difference, e.ci_low, e.ci_high) for e in clear],
             title=_("Duidelijke patronen: verschil in pijn met 95%-interval"),
             description=_("Rechts van de nul: meer pijn met dit kenmerk; links: minder."),
         )
@@ -226,7 +198,7 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
         else None
     )
     return {
-        "days": len(result.days),
+        "days": result.days,
         "trend": result.trend,
         "trend_sentence": trend_sentence(result.trend),
         "trend_chart": trend_chart,
@@ -234,11 +206,12 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
             {"day": p.day, "pain": _n(p.pain), "rolling": _n(p.rolling)} for p in series
         ],
         "clear": [
-            {"effect": e, "sentence": effect_sentence(e), "when": label[e.lag]} for e in clear
+            {"effect": e, "sentence": effect_sentence(e, name(e)), "when": label[e.lag]}
+            for e in clear
         ],
         "table": [
             {
-                "name": e.tag or _("4 of minder geslapen"),
+                "name": name(e),
                 "when": label[e.lag],
                 "n_with": e.n_with,
                 "n_without": e.n_without,
@@ -249,27 +222,17 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
             }
             for e in enough
         ],
-        "too_few": sorted({e.tag for e in result.tag_effects if not e.enough_data and e.tag}),
+        "too_few": sorted(
+            {name(e) for e in result.tag_effects if not e.enough_data and e.kind == "tag"}
+        ),
         "interval_chart": interval_chart,
         "correlations": [
             {
                 "sentence": correlation_sentence(c),
                 "name": _("Slaap vannacht") if c.variable == "sleep" else _("Stress"),
-                "rows": pain_by(result.days, c.variable),
+                "rows": pain_by(result.pain_by[c.variable]),
             }
             for c in result.correlations
         ],
         "flare": flare_context(result.flare_up),
     }
-
-
-def flare_for(user: Any, today: date) -> dict[str, Any] | None:
-    """The flare-up panel for the start page, from the last 31 days only."""
-    since = today.toordinal() - (core.FLARE_RECENT_DAYS + core.FLARE_BASELINE_DAYS)
-    records = [
-        core.CheckIn(day=c.day, pain=c.pain)
-        for c in CheckIn.objects.for_user(user)
-        .filter(day__gte=date.fromordinal(since))
-        .only("day", "pain")
-    ]
-    return flare_context(core.flare_up(core.daily(records), today))

@@ -4,18 +4,19 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from lijfwijs.accounts.localtime import local_today, zone_of
+from lijfwijs.accounts.models import User
 from lijfwijs.exercises import calm, program
 from lijfwijs.exercises import services as practice
 from lijfwijs.exercises.models import SetbackPlan
 
-from .models import CheckIn, Tag, today_key
+from . import computed
+from .models import CheckIn, Tag
 
 __all__ = ["local_today", "zone_of"]  # kept here for the diary's callers
 
@@ -46,7 +47,9 @@ def own_tag(user: Any, name: str, kind: str = Tag.Kind.TRIGGER) -> Tag:
         return existing
     try:
         with transaction.atomic():
-            return Tag.objects.create(user=user, name_nl=name, name_en=name, kind=kind)
+            tag = Tag.objects.create(user=user, name_nl=name, name_en=name, kind=kind)
+            User.objects.data_changed(user)
+            return tag
     except IntegrityError:
         return Tag.objects.get(user=user, name_nl=name)
 
@@ -56,7 +59,8 @@ def save_checkin(
     user: Any, data: dict[str, Any], instance: CheckIn | None = None
 ) -> tuple[CheckIn, bool]:
     """Create or update a check-in from clean form data. A repeated offline submission (same
-    client key) changes nothing and returns the first one."""
+    client key) changes nothing and returns the first one. Raises the person's data version
+    (core.datacache): the next insights, flare-up and start page are computed anew."""
     key = data.get("client_key") or ""
     if instance is None and key:
         # no ordering: SQLite then uses the (user, client_key) unique index, not a scan of the diary
@@ -64,8 +68,6 @@ def save_checkin(
         if existing:
             return existing, False
     checkin = instance or CheckIn(user=user, client_key=key)
-    if instance is not None and instance.day != data["day"]:
-        cache.delete(today_key(user.pk, instance.day))  # the old day's count on the start page
     checkin.day = data["day"]
     checkin.at = moment(user, data["day"], data["time"])
     for field in ("pain", "stress", "sleep", "energy"):
@@ -82,7 +84,15 @@ def save_checkin(
         checkin.tags.set(tags)
     if instance is not None or exercises:
         checkin.exercises.set(exercises)
+    User.objects.data_changed(user)
     return checkin, instance is None
+
+
+@transaction.atomic
+def delete_checkin(checkin: CheckIn) -> None:
+    """Delete one check-in (erasure needs no consent); what was computed from it is not read again."""
+    checkin.delete()
+    User.objects.data_changed(checkin.user_id)
 
 
 def export_user_data(user: Any) -> dict[str, Any]:
@@ -119,8 +129,11 @@ def export_user_data(user: Any) -> dict[str, Any]:
 
 
 def erase_user_health_data(user: Any) -> None:
+    """Consent withdrawn (inside its transaction): the diary and own tags go, and with the new
+    data version nothing computed from them is read again, in any process."""
     CheckIn.objects.filter(user=user).delete()
     Tag.objects.filter(user=user).delete()
+    User.objects.data_changed(user)
 
 
 def home_panel(request: Any) -> Any:
@@ -129,22 +142,14 @@ def home_panel(request: Any) -> Any:
     if not request.user.is_client:
         return None
     day = local_today(request.user)
-    count = cache.get_or_set(
-        today_key(request.user.pk, day),
-        lambda: CheckIn.objects.for_user(request.user).filter(day=day).count(),
-        60 * 60 * 24,
-    )
-    flare_key = f"diary-flare:{request.user.pk}"
-    cached = cache.get(flare_key)
-    if cached is None or cached[0] != day:
-        from .presenting import flare_for  # numpy and scipy load on first use
-
-        cached = (day, flare_for(request.user, day))
-        cache.set(flare_key, cached, 60 * 60 * 24)
-    diary = ("diary/_home_panel.html", {"today": count})
-    if not cached[1]:
+    diary = ("diary/_home_panel.html", {"today": computed.today_count(request.user, day)})
+    flare = computed.flare(request.user, day)  # a notice for this local day only
+    if flare is None or not flare.active:
         return diary
-    return [("diary/_flare_panel.html", flare_panel(request.user, cached[1]), "first"), diary]
+    from .presenting import flare_context  # numpy and scipy load on first use
+
+    panel = flare_panel(request.user, flare_context(flare) or {})
+    return [("diary/_flare_panel.html", panel, "first"), diary]
 
 
 def flare_panel(user: Any, flare: dict[str, Any]) -> dict[str, Any]:
@@ -188,6 +193,7 @@ def rename_tag(user: Any, tag: Tag, raw: str) -> Tag:
     try:
         with transaction.atomic():
             tag.save(update_fields=["name_nl", "name_en"])
+            User.objects.data_changed(user)
     except IntegrityError:
         raise clash from None
     return tag
@@ -206,5 +212,6 @@ def merge_tags(tag: Tag, target: Tag) -> Tag:
         )
     )
     through.objects.bulk_create([through(checkin_id=c, tag_id=target.pk) for c in tagged - done])
-    tag.delete()  # and its links; signals drop the cached insights
+    tag.delete()  # and its links
+    User.objects.data_changed(tag.user_id)
     return target

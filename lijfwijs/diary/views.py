@@ -5,25 +5,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.services import has_health_consent
-from lijfwijs.core import shells
-from lijfwijs.core.i18n import current_language
 from lijfwijs.exercises import calm
 from lijfwijs.exercises.services import what_calms_me
 
 from . import access, services
 from .forms import CheckInForm
-from .models import Tag, form_key, insights_keys
+from .models import Tag
 
 
 @login_required
@@ -64,48 +58,21 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "diary/form.html", context, status=status)
 
 
-TIME_MARK = "\x00time\x00"
-
-
 def _calm_notes(user: Any) -> dict[str, str]:
     return calm.notes(what_calms_me(user))
 
 
 def _blank_form(request: HttpRequest) -> HttpResponse:
-    """Today's empty check-in form. Its options (tags, exercises with what calms the person,
-    scales, days) change only when the person's tags, diary or practice log change, or the day
-    turns: the form is rendered once for that, and the time and the CSRF token are filled in per
-    request (some 80 inputs made the page slow). What calms the person is kept with the form and
-    compared (it is cached by the practice log, which drops it on every change; this app's cache
-    keys are not the practice log's to drop)."""
+    """Today's empty check-in form, at the person's local time (rendered per request: its some
+    80 inputs are written in one template loop each, not one widget template each)."""
     now = timezone.now().astimezone(services.zone_of(request.user))
-    key = form_key(request.user.pk, current_language())
-    calms = what_calms_me(request.user)
-    cached = cache.get(key)
-    if cached is None or cached[0] != now.date() or cached[1] != calms:
-        form = CheckInForm(
-            initial={"day": now.date().isoformat(), "time": TIME_MARK},
-            user=request.user,
-            calm=calm.notes(calms),
-        )
-        context = {
-            "form": form,
-            "yesterday": services.yesterdays_tags(request.user),
-            "editing": False,
-            "csrf_token": shells.CSRF_MARK,
-        }
-        cached = (now.date(), calms, render_to_string("diary/_form_body.html", context), None)
-    clock = now.strftime("%H:%M")
-    if shells.messages_waiting(request):  # the page shows the message: rendered for this request
-        cache.set(key, cached, 60 * 60 * 24)
-        html = cached[2].replace(TIME_MARK, clock).replace(shells.CSRF_MARK, get_token(request))
-        return render(request, "diary/form.html", {"form_html": mark_safe(html), "editing": False})  # noqa: S308
-    if cached[3] is None:  # the whole page, once (core.shells)
-        context = {"form_html": mark_safe(cached[2]), "editing": False}  # noqa: S308
-        page = shells.render_shell(request, "diary/form.html", context)
-        cached = (*cached[:3], page)
-        cache.set(key, cached, 60 * 60 * 24)
-    return shells.fill_shell(request, cached[3].replace(TIME_MARK, clock))
+    form = CheckInForm(
+        initial={"day": now.date().isoformat(), "time": now.strftime("%H:%M")},
+        user=request.user,
+        calm=_calm_notes(request.user),
+    )
+    context = {"form": form, "yesterday": services.yesterdays_tags(request.user), "editing": False}
+    return render(request, "diary/form.html", context)
 
 
 def _from_data(data: Any) -> dict[str, Any]:
@@ -155,7 +122,7 @@ def edit(request: HttpRequest, checkin_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def delete(request: HttpRequest, checkin_id: Any) -> HttpResponse:
-    access.checkin_for(request, checkin_id).delete()
+    services.delete_checkin(access.checkin_for(request, checkin_id))
     messages.success(request, _("De check-in is verwijderd."))
     return redirect("diary:list")
 
@@ -163,19 +130,13 @@ def delete(request: HttpRequest, checkin_id: Any) -> HttpResponse:
 @login_required
 @require_safe
 def insights_page(request: HttpRequest) -> HttpResponse:
-    """What drives and what calms the person's pain, from their own diary and practice log (cached
-    until the diary changes; what calms them is kept with it and compared, as on the form)."""
-    key = insights_keys(request.user.pk)[0 if current_language() == "nl" else 1]
-    calms = what_calms_me(request.user)
-    cached = cache.get(key)
-    if cached is None or cached[0] != calms:
-        from . import presenting  # numpy and scipy load on first use, not at start-up
+    """What drives and what calms the person's pain, from their own diary and practice log (the
+    numbers are computed once per data version and day: diary.computed)."""
+    from . import presenting  # numpy and scipy load on first use, not at start-up
 
-        context = presenting.page_context(request.user, services.local_today(request.user))
-        context.update(calm.context(calms))
-        cached = (calms, render_to_string("diary/_insights_body.html", context))
-        cache.set(key, cached, 60 * 60 * 24)
-    return render(request, "diary/insights.html", {"body": cached[1]})
+    context = presenting.page_context(request.user, services.local_today(request.user))
+    context.update(calm.context(what_calms_me(request.user)))
+    return render(request, "diary/insights.html", context)
 
 
 @login_required

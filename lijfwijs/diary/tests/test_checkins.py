@@ -178,7 +178,7 @@ def test_without_consent_the_diary_asks_for_it_first():
     assert CheckIn.objects.count() == 0
 
 
-def test_the_cached_empty_form_stays_right(browser, anna):
+def test_the_empty_form_is_current(browser, anna):
     first = browser.get("/dagboek/nieuw/").content.decode()
     assert "\x00" not in first and re.search(r'name="time" id="id_time" value="\d\d:\d\d"', first)
     browser.post("/dagboek/nieuw/", post_data(anna, new_tags="Tandarts"))
