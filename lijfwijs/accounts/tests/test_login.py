@@ -201,3 +201,19 @@ def test_with_no_trusted_proxy_a_forged_forwarded_address_is_ignored(settings, a
         for n in range(5)
     ]
     assert statuses == [422] * 4 + [429]
+
+
+def test_a_hash_with_older_argon2_parameters_is_rewritten_at_the_next_sign_in(client, anna):
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from lijfwijs.accounts.models import User
+
+    old = Argon2PasswordHasher()  # Django's default: 100 MiB, 8 lanes
+    anna.password = old.encode(PASSWORD, old.salt())
+    anna.save(update_fields=["password"])
+    assert "m=102400,t=2,p=8" in User.objects.get(pk=anna.pk).password
+
+    assert attempt(client, anna.email, PASSWORD).status_code == 302
+    stored = User.objects.get(pk=anna.pk).password
+    assert stored.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert attempt(Client(), anna.email, PASSWORD).status_code == 302  # and it still signs in
