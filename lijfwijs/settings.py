@@ -16,11 +16,20 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+YES, NO = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in YES or word in NO:
+        return word in YES
+    # A typo ("ture") must not quietly switch a protection off.
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}"
+    )
 
 
 def env_int(name: str, default: int) -> int:
@@ -37,13 +46,28 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in env_str(name, default).split(",") if part.strip()]
 
 
+def env_secret(name: str) -> str:
+    """A secret from NAME, or from the file that NAME_FILE names (a Docker secret, a systemd
+    credential), without surrounding whitespace. Both set is refused: which one is meant?"""
+    value = os.environ.get(name, "")
+    path = os.environ.get(f"{name}_FILE", "")
+    if value and path:
+        raise ImproperlyConfigured(f"{name} and {name}_FILE are both set; set only one of them.")
+    if not path:
+        return value
+    try:
+        return Path(path).read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{name}_FILE: cannot read {path} ({exc.strerror})") from None
+
+
 DEBUG = env_bool("DEBUG", False)
 VAR_DIR = Path(env_str("LIJFWIJS_VAR_DIR", str(BASE_DIR / "var")))
 
 
 def _secret_key() -> str:
-    """The secret comes from SECRET_KEY; in DEBUG a generated one is kept in var/."""
-    key = env_str("SECRET_KEY")
+    """The secret comes from SECRET_KEY (or SECRET_KEY_FILE); in DEBUG a generated one is kept in var/."""
+    key = env_secret("SECRET_KEY")
     if key:
         return key
     if not DEBUG:
@@ -156,7 +180,7 @@ def sqlite_database(path: Path | str, test_name: Path | str) -> dict:
 
 
 SQLITE_PATH = VAR_DIR / "lijfwijs.sqlite3"
-DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_URL = env_secret("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
@@ -172,7 +196,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: computed data under versioned keys only (core.datacache), so a per-process local-memory
 # cache is correct; Redis via REDIS_URL shares it. Rate limits are counted in Redis or the database.
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = env_secret("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -308,7 +332,7 @@ EMAIL_BACKEND = env_str(
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lijfwijs <noreply@lijfwijs.local>")
 
@@ -325,8 +349,10 @@ if REDIS_URL:
     RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # so a plain `manage.py rqworker` runs Django tasks
 
 # Free-text health data is encrypted with these keys (MultiFernet: the first encrypts, all decrypt).
-# Comma-separated Fernet keys; in DEBUG one is generated into var/.
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+# Comma-separated Fernet keys (or FIELD_ENCRYPTION_KEYS_FILE); in DEBUG one is generated into var/.
+FIELD_ENCRYPTION_KEYS = [
+    key.strip() for key in env_secret("FIELD_ENCRYPTION_KEYS").split(",") if key.strip()
+]
 
 
 def _field_encryption_keys(keys: list[str]) -> list[str]:

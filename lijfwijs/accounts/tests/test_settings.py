@@ -116,8 +116,9 @@ ROOT = Path(__file__).resolve().parents[3]
 TEST_KEY = "YgLzw7WN2-wp_OQxV9FfD6TaDyBPR0AUu8Lf2vwPfjw="  # the suite's test-only Fernet key
 
 
-def start_up(tmp_path: Path, script: str, **env: str) -> subprocess.CompletedProcess:
-    """Run `script` in a fresh interpreter with only `env` (plus the two secrets) set."""
+def start_up(tmp_path: Path, script: str, **env: str | None) -> subprocess.CompletedProcess:
+    """Run `script` in a fresh interpreter with only `env` (plus the two secrets) set; a None
+    leaves that variable out."""
     base = {
         "PATH": os.environ.get("PATH", ""),
         "DJANGO_SETTINGS_MODULE": "lijfwijs.settings",
@@ -128,14 +129,14 @@ def start_up(tmp_path: Path, script: str, **env: str) -> subprocess.CompletedPro
     return subprocess.run(  # noqa: S603 - our own settings module, in this interpreter
         [sys.executable, "-c", script],
         cwd=ROOT,
-        env={**base, **env},
+        env={k: v for k, v in {**base, **env}.items() if v is not None},
         capture_output=True,
         text=True,
         timeout=60,
     )
 
 
-def started(tmp_path: Path, *names: str, **env: str) -> dict:
+def started(tmp_path: Path, *names: str, **env: str | None) -> dict:
     """The settings `names` as the environment `env` makes them."""
     script = (
         "import json, lijfwijs.settings as s; "
@@ -146,7 +147,7 @@ def started(tmp_path: Path, *names: str, **env: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def refused(tmp_path: Path, **env: str) -> str:
+def refused(tmp_path: Path, **env: str | None) -> str:
     """The start-up error for `env` (the last line of the traceback)."""
     result = start_up(tmp_path, "import lijfwijs.settings", **env)
     assert result.returncode != 0, result.stdout
@@ -191,3 +192,68 @@ def test_sqlite_is_durable_and_waits_for_the_write_lock_by_default_and_by_url(tm
     }
     if url:
         assert (tmp_path / "elsewhere.sqlite3").exists()
+
+
+@pytest.mark.parametrize("value", ["ture", "0n", "2", "enabled"])
+def test_a_yes_no_variable_that_says_neither_stops_start_up(tmp_path, value):
+    assert "DEBUG" in refused(tmp_path, DEBUG=value)
+    error = refused(tmp_path, SECURE_COOKIES=value)
+    assert "SECURE_COOKIES" in error and repr(value) in error
+
+
+def test_yes_no_variables_read_any_case_and_spacing(tmp_path):
+    on = started(
+        tmp_path,
+        "SECURE_SSL_REDIRECT",
+        "EMAIL_USE_TLS",
+        SECURE_SSL_REDIRECT=" Yes ",
+        EMAIL_USE_TLS="ON",
+    )
+    assert on == {"SECURE_SSL_REDIRECT": True, "EMAIL_USE_TLS": True}
+    off = started(
+        tmp_path,
+        "SECURE_SSL_REDIRECT",
+        "EMAIL_USE_TLS",
+        SECURE_SSL_REDIRECT="False",
+        EMAIL_USE_TLS="0",
+    )
+    assert off == {"SECURE_SSL_REDIRECT": False, "EMAIL_USE_TLS": False}
+    assert started(tmp_path, "SECURE_SSL_REDIRECT", SECURE_SSL_REDIRECT="")["SECURE_SSL_REDIRECT"]
+
+
+@pytest.mark.parametrize("value", ["-1", "one"])
+def test_the_number_of_trusted_proxies_is_a_whole_number_of_at_least_0(tmp_path, value):
+    assert "TRUSTED_PROXY_COUNT" in refused(tmp_path, TRUSTED_PROXY_COUNT=value)
+
+
+def test_secrets_can_come_from_files(tmp_path):
+    files = tmp_path / "secrets"
+    files.mkdir()
+    second = "m7nIkGmT0a8b3oiBtnnTTBW4FtlD6qgRk4R36AVLsMQ="
+    contents = {
+        "SECRET_KEY": "a-secret-key-from-a-file-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "FIELD_ENCRYPTION_KEYS": f"{TEST_KEY},{second}",
+        "EMAIL_HOST_PASSWORD": "mail password with spaces",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/from-file.sqlite3",
+        "REDIS_URL": "redis://127.0.0.1:6379/4",
+    }
+    env: dict[str, str | None] = {}
+    for name, value in contents.items():
+        (files / name).write_text(value + "\n")  # as `echo` or an editor leaves it
+        env[name] = None
+        env[f"{name}_FILE"] = str(files / name)
+    got = started(tmp_path, *contents, "DATABASES", **env)
+    assert got["SECRET_KEY"] == contents["SECRET_KEY"]
+    assert got["FIELD_ENCRYPTION_KEYS"] == [TEST_KEY, second]
+    assert got["EMAIL_HOST_PASSWORD"] == "mail password with spaces"
+    assert got["DATABASES"]["default"]["NAME"] == f"{tmp_path}/from-file.sqlite3"
+    assert got["REDIS_URL"] == "redis://127.0.0.1:6379/4"
+
+
+def test_a_secret_set_both_ways_or_from_a_missing_file_stops_start_up(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("another-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+    error = refused(tmp_path, SECRET_KEY_FILE=str(key_file))  # SECRET_KEY is set too
+    assert "SECRET_KEY" in error and "SECRET_KEY_FILE" in error
+    error = refused(tmp_path, SECRET_KEY=None, SECRET_KEY_FILE=str(tmp_path / "missing"))
+    assert "SECRET_KEY_FILE" in error and "missing" in error
