@@ -224,7 +224,7 @@ def get_session(request: HttpRequest, session_id: UUID) -> Any:
     summary="Delete one of the caller's practice sessions",
 )
 def delete_session(request: HttpRequest, session_id: UUID) -> Status:
-    get_object_or_404(_own(request), pk=session_id).delete()
+    services.delete_session(request.user, get_object_or_404(_own(request), pk=session_id))
     return Status(204, None)
 
 

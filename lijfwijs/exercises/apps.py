@@ -10,4 +10,4 @@ class ExercisesConfig(AppConfig):
     home_panel = "lijfwijs.exercises.program_views.home_panel"
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401  (the program check; drops cached summaries)
+        from . import checks  # noqa: F401  (the program check)

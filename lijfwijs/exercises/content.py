@@ -8,55 +8,12 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
 from .models import BreathPhase, Domain, Exercise, ExerciseKind, NervousState, player_kind
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 LANGUAGES = ("nl", "en")
-# The player pages are rendered once per exercise and language (views.play); a change to an
-# exercise drops them (here and through the models' signals). The time limit bounds how long a
-# process with its own local-memory cache can show an older text after another process changed it.
-PLAYER_CACHE_SECONDS = 60 * 60
-
-
-def player_cache_key(slug: str, lang: str) -> str:
-    return f"player:{slug}:{lang}"
-
-
-LOG_VARIANTS = ("save", "consent", "signin")  # what a player offers once a practice is done
-
-
-def player_shell_key(slug: str, lang: str, visitor: str, variant: str) -> str:
-    """The whole player page for one kind of visitor (core.shells.kind_of_visitor) and variant."""
-    return f"{player_cache_key(slug, lang)}:{visitor}:{variant}"
-
-
-def forget_players(slugs: Any) -> None:
-    from lijfwijs.accounts.models import User
-
-    visitors = ("visitor", *User.Role.values)
-    cache.delete_many(
-        [player_cache_key(slug, lang) for slug in slugs for lang in LANGUAGES]
-        + [
-            player_shell_key(slug, lang, visitor, variant)
-            for slug in slugs
-            for lang in LANGUAGES
-            for visitor in visitors
-            for variant in LOG_VARIANTS
-        ]
-    )
-
-
-# Whether a player page offers saving (consent for health data) or asks for the consent: shown
-# from the cache for a short while, dropped when consent is given. Saving itself is always checked
-# afresh by the practice log, so a withdrawal shown late refuses the save, never stores one.
-PLAYER_CONSENT_SECONDS = 120
-
-
-def player_consent_key(user_id: int) -> str:
-    return f"player-consent:{user_id}"
 
 
 def _fail(path: Path, message: str) -> ImproperlyConfigured:
@@ -379,6 +336,5 @@ def load(directory: Path = CATALOG_DIR) -> int:
     gone = Exercise.objects.filter(builtin=True, is_active=True).exclude(
         slug__in=[e["slug"] for e in entries]
     )
-    forget_players(list(gone.values_list("slug", flat=True)))
     gone.update(is_active=False)
     return len(entries)

@@ -142,6 +142,7 @@ def log(request: HttpRequest) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """Delete one of one's own sessions (another person's is a 404). Needs no consent: erasure."""
-    get_object_or_404(PracticeSession.objects.for_user(request.user), pk=session_id).delete()
+    session = get_object_or_404(PracticeSession.objects.for_user(request.user), pk=session_id)
+    services.delete_session(request.user, session)
     messages.success(request, _("De oefening is uit je logboek verwijderd."))
     return redirect("exercises:log")

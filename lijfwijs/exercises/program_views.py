@@ -9,24 +9,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.services import has_health_consent
-from lijfwijs.core import shells
 from lijfwijs.core.i18n import current_language, pick
 
 from . import calm, program, services
 from .models import Exercise
 from .program_forms import ReflectionForm, SetbackPlanForm, missing_texts
-
-CONTENT_SECONDS = 60 * 60  # a step's lessons and exercise list, the same for everyone
 
 
 def _step_or_404(number: int) -> program.Step:
@@ -73,82 +67,36 @@ def _consent_redirect(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def overview(request: HttpRequest) -> HttpResponse:
-    """The five steps; for a client their place in it (started on the first visit).
-
-    For a client in the program the whole page is rendered once per person and language and kept
-    until their practice or program changes (`services.forget_practice`); the CSRF token and the
-    account id are filled in per request (core.shells). For everyone else the body is rendered once
-    per kind of visitor and language."""
+    """The five steps; for a client their place in it (started on the first visit)."""
     lang = current_language()
     user = request.user
     state = services.program_state(user) if user.is_authenticated else None
-    whole_page = state is not None and not shells.messages_waiting(request)
-    if state is not None:
-        key = services.program_page_key(user.pk, lang)
-    elif _needs_consent(request):
-        key = ""  # a client who has not given the consent yet: rare, not kept
-    else:
-        key = f"program-page:{program.content_version()}:{shells.kind_of_visitor(request)}:{lang}"
-    if whole_page:
-        shell = cache.get(key)
-        if shell is not None:
-            return shells.fill_shell(request, shell)
-    shared = bool(key) and state is None  # a body the same for every visitor of a kind
-    body = cache.get(key) if shared else None
-    if body is None:
-        body = _overview_body(user, state, lang, needs_consent=not key)
-        if shared:
-            cache.set(key, body, services.PROGRAM_CACHE_SECONDS)
-    context = {"body": mark_safe(body)}  # noqa: S308 - our own template
-    if whole_page:
-        shell = shells.render_shell(request, "program/overview.html", context)
-        cache.set(key, shell, services.PROGRAM_CACHE_SECONDS)
-        return shells.fill_shell(request, shell)
-    return render(request, "program/overview.html", context)
-
-
-def _overview_body(user: Any, state: Any, lang: str, *, needs_consent: bool) -> str:
     steps = []
     for step in program.steps():
         row = _titles(step, lang)
         row["state"] = state.state_of(step.number) if state else ""
         steps.append(row)
-    return render_to_string(
-        "program/_overview_body.html",
-        {
-            "steps": steps,
-            "state": state,
-            "progress": _progress(state),
-            "current": steps[state.current_step - 1] if state else None,
-            "needs_consent": needs_consent,
-            "signed_in": user.is_authenticated,
-        },
-    )
+    context = {
+        "steps": steps,
+        "state": state,
+        "progress": _progress(state),
+        "current": steps[state.current_step - 1] if state else None,
+        "needs_consent": state is None and _needs_consent(request),
+        "signed_in": user.is_authenticated,
+    }
+    return render(request, "program/overview.html", context)
 
 
-def _step_content(step: program.Step, lang: str) -> SafeString:
-    """Goal, lessons and exercises of a step: rendered once per step and language for everyone."""
-    key = f"program-step-content:{program.content_version()}:{step.number}:{lang}"
-    html = cache.get(key)
-    if html is None:
-        found = {e.slug: e for e in Exercise.objects.active().filter(slug__in=step.exercises)}
-        html = render_to_string(
-            "program/_step_content.html",
-            {
-                "step": _titles(step, lang),
-                "lessons": [
-                    {
-                        "key": lesson.key,
-                        "title": pick(lesson.title, lang),
-                        "body": lesson.body[lang],
-                    }
-                    for lesson in step.lessons
-                ],
-                "exercises": [found[slug] for slug in step.exercises if slug in found],
-            },
-        )
-        cache.set(key, html, CONTENT_SECONDS)
-    return mark_safe(html)  # noqa: S308 - our own rendering of our own content
+def _step_content(step: program.Step, lang: str) -> dict[str, Any]:
+    """Goal, lessons and exercises of a step (the same for everyone)."""
+    found = {e.slug: e for e in Exercise.objects.active().filter(slug__in=step.exercises)}
+    return {
+        "lessons": [
+            {"key": lesson.key, "title": pick(lesson.title, lang), "body": lesson.body[lang]}
+            for lesson in step.lessons
+        ],
+        "exercises": [found[slug] for slug in step.exercises if slug in found],
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -173,7 +121,7 @@ def step_page(request: HttpRequest, number: int) -> HttpResponse:
         "needs_consent": state is None and _needs_consent(request),
     }
     if step_state != program.LOCKED:
-        context["content"] = _step_content(step, current_language())
+        context.update(_step_content(step, current_language()))
     status = 200
     if state is not None and step_state != program.LOCKED:
         if request.method == "POST":

@@ -9,16 +9,16 @@ from datetime import datetime
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from lijfwijs.accounts.localtime import local_today, zone_of
+from lijfwijs.accounts.models import User
 from lijfwijs.accounts.services import has_health_consent
-from lijfwijs.core import home
+from lijfwijs.core import datacache
+from lijfwijs.core.datacache import Kind
 
 from . import program
 from .models import (
@@ -31,7 +31,6 @@ from .models import (
 )
 
 CALM_MIN_SESSIONS = 3  # below this, "what calms me" claims nothing for an exercise
-CACHE_DAY = 60 * 60 * 24
 
 
 # --- Hooks other apps offer (named in their AppConfig; this app imports none of them) -----------
@@ -47,16 +46,6 @@ def pijntest_recommendations(user: Any) -> dict[str, Any]:
 
 
 # --- The practice log ----------------------------------------------------------------------------
-
-
-def calm_key(user_id: int) -> str:
-    return f"what-calms-me:{user_id}"
-
-
-def forget_practice(user_id: int) -> None:
-    """Drop what is cached about someone's practice and program (called by the models' signals)."""
-    cache.delete_many([calm_key(user_id), *program_keys(user_id)])
-    home.forget(user_id)
 
 
 @transaction.atomic
@@ -98,7 +87,15 @@ def log_session(
             session.save()
     except IntegrityError:  # the same client_key at the same moment from another request
         return PracticeSession.objects.for_user(user).get(client_key=client_key), False
+    User.objects.data_changed(user)
     return session, True
+
+
+def delete_session(user: Any, session: PracticeSession) -> None:
+    """Remove one of the person's own practice sessions (erasure needs no consent)."""
+    with transaction.atomic():
+        session.delete()
+        User.objects.data_changed(user)
 
 
 @dataclass(frozen=True)
@@ -117,7 +114,7 @@ class Calm:
 def what_calms_me(user: Any) -> list[Calm]:
     """Per exercise the mean drop in tension (before - after) over sessions with both ratings,
     largest drop first; exercises with fewer than CALM_MIN_SESSIONS such sessions come last,
-    without a number. Cached until the person's practice log changes."""
+    without a number. Cached under the person's data version (`core.datacache`)."""
 
     def fetch() -> list[Calm]:
         rows = (
@@ -136,7 +133,7 @@ def what_calms_me(user: Any) -> list[Calm]:
         ]
         return sorted(result, key=lambda c: (not c.claimed, -(c.mean_drop or 0), c.slug))
 
-    return cache.get_or_set(calm_key(user.pk), fetch, CACHE_DAY)
+    return datacache.for_person(Kind.CALMS, user, fetch)
 
 
 def helped_most(user: Any, limit: int = 3) -> list[Calm]:
@@ -211,7 +208,8 @@ def advance(user: Any, from_step: int) -> bool:
             override_at=None,
             updated_at=timezone.now(),
         )
-    forget_practice(user.pk)  # a queryset update sends no signal
+        if changed:
+            User.objects.data_changed(user)
     return bool(changed)
 
 
@@ -220,28 +218,30 @@ def set_override(client: Any, by: Any, override: str) -> ProgramProgress:
     current step, or clears that ("" ). Creates the client's progress if they had none."""
     if override not in ProgramProgress.Override.values:
         raise ValueError(override)
-    progress = ensure_progress(client)
-    ProgramProgress.objects.filter(pk=progress.pk).update(
-        override=override,
-        override_by=by if override else None,
-        override_at=timezone.now() if override else None,
-        updated_at=timezone.now(),
-    )
+    with transaction.atomic():
+        progress = ensure_progress(client)
+        ProgramProgress.objects.filter(pk=progress.pk).update(
+            override=override,
+            override_by=by if override else None,
+            override_at=timezone.now() if override else None,
+            updated_at=timezone.now(),
+        )
+        User.objects.data_changed(client)
     progress.refresh_from_db()
-    forget_practice(client.pk)  # a queryset update sends no signal
     return progress
 
 
 def save_reflection(user: Any, step: int, prompt: str, answer: str) -> None:
     """Store (or with an empty answer: remove) one reflection answer."""
     answer = answer.strip()
-    if answer:
-        Reflection.objects.update_or_create(
-            user=user, step=step, prompt=prompt, defaults={"answer": answer}
-        )
-    else:
-        Reflection.objects.filter(user=user, step=step, prompt=prompt).delete()
-    # the Reflection signals drop what is cached about the person's program (forget_practice)
+    with transaction.atomic():
+        if answer:
+            Reflection.objects.update_or_create(
+                user=user, step=step, prompt=prompt, defaults={"answer": answer}
+            )
+        else:
+            Reflection.objects.filter(user=user, step=step, prompt=prompt).delete()
+        User.objects.data_changed(user)
 
 
 def today_suggestion(user: Any, progress: ProgramProgress) -> str | None:
@@ -322,31 +322,15 @@ def export_user_data(user: Any) -> dict[str, Any]:
 def erase_user_health_data(user: Any) -> None:
     """Withdrawn health-data consent: the practice log, reflections, setback plan and the place in
     the program go; own breathing patterns (no health data) stay."""
-    PracticeSession.objects.filter(user=user).delete()
-    Reflection.objects.filter(user=user).delete()
-    SetbackPlan.objects.filter(user=user).delete()
-    ProgramProgress.objects.filter(user=user).delete()
-    forget_practice(user.pk)
+    with transaction.atomic():
+        PracticeSession.objects.filter(user=user).delete()
+        Reflection.objects.filter(user=user).delete()
+        SetbackPlan.objects.filter(user=user).delete()
+        ProgramProgress.objects.filter(user=user).delete()
+        User.objects.data_changed(user)
 
 
 # --- The program pages, the API and the practitioner's view ----------------------------------------
-
-PROGRAM_CACHE_SECONDS = 60 * 10  # bounds how long a write racing a read could leave a stale state
-
-
-def program_key(user_id: int) -> str:
-    return f"program-state:{user_id}"
-
-
-def program_page_key(user_id: int, language: str) -> str:
-    """The person's rendered program overview in one language (made by the page)."""
-    return f"program-page:{user_id}:{language}"
-
-
-def program_keys(user_id: int) -> list[str]:
-    return [program_key(user_id)] + [
-        program_page_key(user_id, lang) for lang, _name in settings.LANGUAGES
-    ]
 
 
 @dataclass(frozen=True)
@@ -373,22 +357,23 @@ def may_start_program(user: Any) -> bool:
 
 def program_state(user: Any) -> ProgramState | None:
     """The person's place in the program, started at the Pijntest's suggestion on their first
-    visit when they may start (`may_start_program`); None for anyone else. Cached until their
-    practice or program changes (`forget_practice`), so the overview costs no query."""
-    key = program_key(user.pk)
-    state = cache.get(key)
-    if state is None:
-        progress = ensure_progress(user) if may_start_program(user) else progress_for(user)
+    visit when they may start (`may_start_program`); None for anyone else. Cached under the
+    person's data version (raised by every practice, reflection, step or override change)."""
+    may_start = may_start_program(user)
+
+    def compute() -> ProgramState | None:
+        progress = ensure_progress(user) if may_start else progress_for(user)
         if progress is None:
             return None
-        state = ProgramState(
+        return ProgramState(
             start_step=progress.start_step,
             current_step=progress.current_step,
             override=progress.override,
             status=status_for(user, progress),
         )
-        cache.set(key, state, PROGRAM_CACHE_SECONDS)
-    return state
+
+    # whether they may start is read afresh: consent can change without a write of this app
+    return datacache.for_person(Kind.PROGRAM_STATUS, user, compute, may_start)
 
 
 def reflections_for(user: Any, step: int) -> dict[str, str]:
@@ -402,7 +387,9 @@ SETBACK_FIELDS = ("notice_first", "what_i_do", "who_i_call", "helpful_exercises"
 def save_setback_plan(user: Any, fields: dict[str, str]) -> SetbackPlan:
     """Store the person's setback plan (the four texts, stripped)."""
     values = {name: str(fields.get(name, "")).strip() for name in SETBACK_FIELDS}
-    plan, _ = SetbackPlan.objects.update_or_create(user=user, defaults=values)
+    with transaction.atomic():
+        plan, _ = SetbackPlan.objects.update_or_create(user=user, defaults=values)
+        User.objects.data_changed(user)
     return plan
 
 

@@ -6,22 +6,16 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.services import has_health_consent
-from lijfwijs.core import shells
 from lijfwijs.core.i18n import current_language
 
-from . import content
 from .forms import (
     PatternForm,
     describe,
@@ -33,9 +27,8 @@ from .forms import (
     pattern_player_data,
     round_seconds,
 )
-from .models import BreathPhase, Exercise, duration_words, player_kind
+from .models import BreathPhase, Exercise, duration_words
 
-CSRF_MARK, LOG_MARK, NEXT_MARK = "\x00csrf\x00", "\x00log\x00", "\x00next\x00"
 TENSION_SCALE = range(11)
 
 
@@ -138,7 +131,6 @@ def _player_context(exercise: Exercise, data: dict[str, Any], **extra: Any) -> d
         },
         "tension_scale": TENSION_SCALE,
         "tempo_options": _tempo_options(data.get("tempo")),
-        "log_mark": LOG_MARK,
         **extra,
     }
     if data.get("cycles"):
@@ -163,66 +155,26 @@ def _log_variant(request: HttpRequest) -> str:
     (signed in, with consent for health data), giving that consent, or signing in."""
     if not request.user.is_authenticated:
         return "signin"
-    key = content.player_consent_key(request.user.pk)
-    consent = cache.get(key)
-    if consent is None:
-        consent = has_health_consent(request.user)
-        cache.set(key, consent, content.PLAYER_CONSENT_SECONDS)
-    return "save" if consent else "consent"
+    return "save" if has_health_consent(request.user) else "consent"
 
 
-def _log_part(request: HttpRequest, variant: str, csrf_token: str) -> str:
-    key = f"player-log:{variant}:{current_language()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(
-            f"exercises/player/_log_{variant}.html",
-            {"csrf_token": CSRF_MARK, "next_path": NEXT_MARK},
-        )
-        cache.set(key, html, content.PLAYER_CACHE_SECONDS)
-    if variant == "save":
-        return html.replace(CSRF_MARK, csrf_token)
-    if variant == "signin":
-        return html.replace(NEXT_MARK, urlencode({"next": request.path}))
-    return html
-
-
-def _player_page(request: HttpRequest, title: str, body: str) -> HttpResponse:
-    """A player page rendered for this request alone (an own pattern, or a message waiting)."""
-    log = _log_part(request, _log_variant(request), get_token(request))
-    context = {"title": title, "body": mark_safe(body.replace(LOG_MARK, log))}  # noqa: S308
+def _player_page(
+    request: HttpRequest, title: str, exercise: Exercise, data: dict[str, Any], **extra: Any
+) -> HttpResponse:
+    """A player page, rendered for this request (its log part depends on who is asking)."""
+    context = _player_context(exercise, data, **extra)
+    context["title"] = title
+    context["player_template"] = f"exercises/player/{data['kind']}.html"
+    context["log_variant"] = _log_variant(request)
+    context["next_query"] = urlencode({"next": request.path})
     return render(request, "exercises/play.html", context)
 
 
 @require_safe
 def play(request: HttpRequest, slug: str) -> HttpResponse:
-    """A catalog exercise's player. Its HTML is the same for everyone of a kind: the whole page is
-    rendered once per exercise, language, kind of visitor and what saving offers; the CSRF token
-    and the account id are filled in per request (core.shells)."""
-    lang = current_language()
-    waiting = shells.messages_waiting(request)
-    shell_key = content.player_shell_key(
-        slug, lang, shells.kind_of_visitor(request), _log_variant(request)
-    )
-    shell = None if waiting else cache.get(shell_key)
-    if shell is not None:
-        return shells.fill_shell(request, shell)
-    key = content.player_cache_key(slug, lang)
-    cached = cache.get(key)
-    if cached is None:
-        exercise = get_object_or_404(Exercise.objects.active(), slug=slug)
-        context = _player_context(exercise, exercise.player_data())
-        body = render_to_string(f"exercises/player/{player_kind(exercise.kind)}.html", context)
-        cached = (str(exercise.name), body)
-        cache.set(key, cached, content.PLAYER_CACHE_SECONDS)
-    if waiting:
-        return _player_page(request, *cached)
-    log = _log_part(request, _log_variant(request), shells.CSRF_MARK)
-    html = cached[1].replace(LOG_MARK, log)
-    page = {"title": cached[0], "body": mark_safe(html)}  # noqa: S308 - our own templates
-    shell = shells.render_shell(request, "exercises/play.html", page)
-    cache.set(shell_key, shell, content.PLAYER_CACHE_SECONDS)
-    return shells.fill_shell(request, shell)
+    """A catalog exercise's player."""
+    exercise = get_object_or_404(Exercise.objects.active(), slug=slug)
+    return _player_page(request, str(exercise.name), exercise, exercise.player_data())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,12 +242,11 @@ def pattern_delete(request: HttpRequest, pattern_id: int) -> HttpResponse:
 def pattern_play(request: HttpRequest, pattern_id: int) -> HttpResponse:
     """The pacer with an own pattern; practice is logged under the pattern's base exercise."""
     pattern = pattern_for(request.user, pattern_id, with_base=True)
-    context = _player_context(
+    return _player_page(
+        request,
+        pattern.name,
         pattern.base,
         pattern_player_data(pattern),
         pattern=pattern,
         rhythm=describe(pattern),
-    )
-    return _player_page(
-        request, pattern.name, render_to_string("exercises/player/pacer.html", context)
     )

@@ -7,8 +7,9 @@
  * update late, but never shows the wrong phase once it updates.
  *
  * After a practice the session is sent to the practice log (form-encoded, with the CSRF token and a
- * client_key made at the start). Without a connection it is kept on this device (localStorage, per
- * account) and sent when the connection returns; the client_key makes a resend store one session.
+ * client_key made at the start). Without a connection it is kept on this device by the outbox
+ * (core/outbox.js, shared with the check-ins), which sends it when the connection returns; the
+ * client_key makes a resend store one session.
  */
 (() => {
   "use strict";
@@ -18,10 +19,8 @@
   if (!root || !source) return;
   const data = JSON.parse(source.textContent);
   const ui = data.ui;
-  const account = (document.querySelector("script[data-account]") || { dataset: {} }).dataset.account || "";
-  const STORE = "lijfwijs.practice.v1";
+  const outbox = window.lijfwijsOutbox;
   const PREFS = "lijfwijs.player.prefs";
-  const TIMEOUT_MS = 20000;
   const LOW = 0.55; // the circle after a full out-breath (scale), and after a full in-breath: 1
 
   const $ = (selector) => root.querySelector(selector);
@@ -471,13 +470,6 @@
     if (el.logStatus) el.logStatus.replaceChildren();
   }
 
-  function csrfToken() {
-    const cookie = document.cookie.match(/(?:^|;\s*)(?:__Host-)?csrftoken=([^;]+)/);
-    if (cookie) return decodeURIComponent(cookie[1]); // current even in a page from the cache
-    const input = root.querySelector('input[name="csrfmiddlewaretoken"]');
-    return input ? input.value : "";
-  }
-
   function fields(done) {
     return [
       ["exercise", data.exercise],
@@ -491,39 +483,9 @@
     ];
   }
 
-  function timeout() {
-    return typeof AbortSignal.timeout === "function" ? AbortSignal.timeout(TIMEOUT_MS) : undefined;
-  }
-
-  // -> "saved", "refused" (with reasons), "denied" (403), "signed-out" (401), "kept-trying" (no answer)
-  async function send(url, pairs) {
-    const body = new URLSearchParams(pairs);
-    body.set("csrfmiddlewaretoken", csrfToken());
-    let response;
-    try {
-      response = await fetch(url, {
-        method: "POST",
-        body,
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-        signal: timeout(),
-      });
-    } catch (error) {
-      return { result: "offline" };
-    }
-    let answer = {};
-    try {
-      answer = await response.json();
-    } catch (error) {
-      answer = {};
-    }
-    if ((response.status === 200 || response.status === 201) && answer.saved) return { result: "saved" };
-    if (response.status === 422) {
-      return { result: "refused", reason: Object.values(answer.errors || {}).join(" ") };
-    }
-    if (response.status === 403) return { result: "denied", reason: answer.detail || "" };
-    if (response.status === 401) return { result: "signed-out" };
-    return { result: "offline" }; // server trouble: kept and tried again later
+  // -> "saved", "refused" (with reasons), "denied" (403), "signed-out" (401), "offline" (no answer)
+  function send(url, pairs) {
+    return outbox ? outbox.send(url, pairs) : Promise.resolve({ result: "offline" });
   }
 
   // A message in a status line, with a link: to the log once saved, or to give consent.
@@ -574,83 +536,21 @@
     }
   }
 
-  // --- Sessions kept on this device, per account, sent once the connection returns
-
-  function load() {
-    try {
-      const items = JSON.parse(localStorage.getItem(STORE) || "[]");
-      return Array.isArray(items) ? items : [];
-    } catch (error) {
-      return [];
-    }
-  }
-
-  function update(change) {
-    localStorage.setItem(STORE, JSON.stringify(change(load())));
-  }
-
-  function mine() {
-    return account ? load().filter((item) => item.account === account) : [];
-  }
+  // --- Sessions kept on this device (core/outbox.js), sent once the connection returns
 
   function keep(url, pairs) {
-    if (!account) return false;
     const key = pairs.find(([name]) => name === "client_key")[1];
-    try {
-      update((items) =>
-        items
-          .filter((i) => !(i.account === account && i.key === key))
-          .concat([{ account, key, url, fields: pairs, savedAt: new Date().toISOString() }])
-      );
-      return true;
-    } catch (error) {
-      return false;
-    }
+    return Boolean(outbox) && outbox.keep("practice", { key, url, fields: pairs });
   }
 
-  function forget(key) {
-    try {
-      update((items) => items.filter((i) => !(i.account === account && i.key === key)));
-    } catch (error) {
-      // storage off: nothing was kept either
-    }
-  }
-
-  async function sendKept() {
-    let sent = 0;
-    const tried = new Set();
-    for (;;) {
-      const item = mine().find((i) => !tried.has(i.key));
-      if (!item) break;
-      tried.add(item.key);
-      const outcome = await send(item.url, item.fields);
-      if (outcome.result === "saved") {
-        forget(item.key);
-        sent += 1;
-      } else if (outcome.result === "refused") {
-        forget(item.key); // it never will be stored: say so, once
-        status(el.outboxStatus, fill(ui.refused, { reason: outcome.reason }));
-      } else {
-        break; // no connection, signed out, no consent: kept for the next time
-      }
+  // What the outbox sent or refused of the sessions kept here.
+  window.addEventListener("lijfwijs:outbox", (event) => {
+    const sent = event.detail.sent.practice || 0;
+    for (const reason of event.detail.reasons.practice || []) {
+      status(el.outboxStatus, fill(ui.refused, { reason })); // it never will be stored: said once
     }
     if (sent) status(el.outboxStatus, sent === 1 ? ui.sent_one : fill(ui.sent_many, { count: sent }), "log");
-  }
-
-  let sending = null;
-
-  function flush() {
-    if (!account || navigator.onLine === false || !mine().length || sending) return sending;
-    const round = navigator.locks
-      ? navigator.locks.request(STORE, { ifAvailable: true }, (lock) => lock && sendKept())
-      : sendKept();
-    sending = Promise.resolve(round)
-      .catch(() => {})
-      .finally(() => {
-        sending = null;
-      });
-    return sending;
-  }
+  });
 
   // ---------------------------------------------------------------------------------------------
 
@@ -684,11 +584,6 @@
     });
     updatePatternLink();
     show("intro");
-    if (account) {
-      flush();
-      window.addEventListener("online", flush);
-      window.setInterval(flush, 60000);
-    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
