@@ -304,6 +304,12 @@ EXTRA_INSTRUMENTS_DIR = env_str("LIJFWIJS_INSTRUMENTS_DIR", str(VAR_DIR / "instr
 PIJNTEST_RATE_LIMIT = env_int("PIJNTEST_RATE_LIMIT", 60)
 PIJNTEST_RATE_WINDOW = env_int("PIJNTEST_RATE_WINDOW", 3600)
 
+# Account emails (registration, password reset, email change) per window: to one recipient, and
+# asked for from one client address.
+ACCOUNT_EMAIL_LIMIT_PER_RECIPIENT = env_int("ACCOUNT_EMAIL_LIMIT_PER_RECIPIENT", 3)
+ACCOUNT_EMAIL_LIMIT_PER_ADDRESS = env_int("ACCOUNT_EMAIL_LIMIT_PER_ADDRESS", 20)
+ACCOUNT_EMAIL_WINDOW = env_int("ACCOUNT_EMAIL_WINDOW", 3600)
+
 SITE_NAME = "Lijfwijs"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # absolute links in emails
 

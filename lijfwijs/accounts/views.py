@@ -1,9 +1,11 @@
 """Account pages: register, verify, log in (with a second factor where required), settings,
 consent and practitioner access, email and password changes, export, deletion, access log."""
 
+import hashlib
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -14,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from lijfwijs.core.ratelimit import client_address, hit
 
 from . import access, services, two_factor
 from .exporting import export_user
@@ -37,6 +41,37 @@ def locked_out(
     return render(request, "accounts/locked_out.html", status=429)
 
 
+def may_send_email(request: HttpRequest, *recipients: str) -> bool:
+    """Count one account email to each recipient, asked for from this client address; False once
+    either is over its limit. Counted whether or not an account has the address, so a refusal
+    never tells whether one exists. Recipients are counted by a hash: no address in the counters."""
+    window = settings.ACCOUNT_EMAIL_WINDOW
+    allowed = hit(
+        "account-email-from",
+        client_address(request),
+        settings.ACCOUNT_EMAIL_LIMIT_PER_ADDRESS,
+        window,
+    )
+    for recipient in recipients:
+        digest = hashlib.sha256(recipient.strip().lower().encode()).hexdigest()[:32]
+        # every recipient is counted, even after a refusal: no limit is dodged by pairing
+        allowed = (
+            hit("account-email-to", digest, settings.ACCOUNT_EMAIL_LIMIT_PER_RECIPIENT, window)
+            and allowed
+        )
+    return allowed
+
+
+def too_many_emails(form: Any) -> None:
+    form.add_error(
+        None,
+        _(
+            "Er zijn in korte tijd te veel e-mails aangevraagd voor dit adres of vanaf deze "
+            "verbinding. Probeer het over een uur opnieuw."
+        ),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -45,6 +80,11 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(
         request.POST or None, consent_text=consent_text, initial={"language": request.LANGUAGE_CODE}
     )
+    status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        if not may_send_email(request, form.cleaned_data["email"]):
+            too_many_emails(form)
+            status = 429
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.register(
@@ -59,7 +99,6 @@ def register(request: HttpRequest) -> HttpResponse:
             request, _("Welkom! We hebben je een e-mail gestuurd om je adres te bevestigen.")
         )
         return redirect("home")
-    status = 422 if request.method == "POST" else 200
     return render(
         request,
         "accounts/register.html",
@@ -104,6 +143,15 @@ class PasswordResetView(RejectedFormIs422, auth_views.PasswordResetView):
     form_class = LijfwijsPasswordResetForm
     template_name = "accounts/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Counted for every valid address, with an account or not: the answer never tells.
+        if not may_send_email(self.request, form.cleaned_data["email"]):
+            too_many_emails(form)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -212,18 +260,19 @@ def answer_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def change_email(request: HttpRequest) -> HttpResponse:
     form = EmailChangeForm(request.POST or None, user=request.user)
+    status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        # Two emails go out: the link to the new address, a notice to the current one.
+        if not may_send_email(request, form.cleaned_data["new_email"], request.user.email):
+            too_many_emails(form)
+            status = 429
     if request.method == "POST" and form.is_valid():
         services.request_email_change(request.user, form.cleaned_data["new_email"])
         messages.success(
             request, _("We hebben een bevestigingslink naar je nieuwe adres gestuurd.")
         )
         return redirect("accounts:settings")
-    return render(
-        request,
-        "accounts/change_email.html",
-        {"form": form},
-        status=422 if request.method == "POST" else 200,
-    )
+    return render(request, "accounts/change_email.html", {"form": form}, status=status)
 
 
 @require_safe

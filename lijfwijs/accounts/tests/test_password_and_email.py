@@ -207,3 +207,85 @@ def test_an_address_taken_in_the_meantime_is_not_overwritten(
     User.objects.create_user("anna.nieuw@example.org", PASSWORD)
     assert Client().get(link_in(confirm)).status_code == 400
     assert User.objects.get(pk=anna.pk).email == "anna@example.org"
+
+
+# --- throttling: emails per recipient and requests per client address ------------------------
+
+RESET_URL = "/account/wachtwoord-vergeten/"
+TOO_MANY = "Er zijn in korte tijd te veel e-mails aangevraagd"
+
+
+@pytest.fixture
+def limits(settings):
+    settings.ACCOUNT_EMAIL_LIMIT_PER_RECIPIENT = 3
+    settings.ACCOUNT_EMAIL_LIMIT_PER_ADDRESS = 8
+    settings.ACCOUNT_EMAIL_WINDOW = 3600
+    return settings
+
+
+def test_thirty_resets_send_three_emails_and_then_say_so(
+    client, anna, outbox, limits, django_capture_on_commit_callbacks
+):
+    answers = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(30):
+            answers.append(client.post(RESET_URL, {"email": anna.email}))
+    assert [a.status_code for a in answers[:3]] == [302] * 3
+    assert {a.status_code for a in answers[3:]} == {429}
+    assert TOO_MANY in answers[3].content.decode()
+    assert f'value="{anna.email}"' in answers[3].content.decode()
+    assert len(outbox) == 3
+
+
+def test_a_throttled_reset_looks_the_same_with_or_without_an_account(
+    anna, outbox, limits, django_capture_on_commit_callbacks
+):
+    def answers_for(email: str) -> list[tuple[int, str]]:
+        browser = Client(REMOTE_ADDR=f"10.0.0.{len(email)}")  # each from its own address
+        with django_capture_on_commit_callbacks(execute=True):
+            return [
+                (r.status_code, r.get("Location", ""))
+                for r in (browser.post(RESET_URL, {"email": email}) for _ in range(5))
+            ]
+
+    known, unknown = answers_for(anna.email), answers_for("niemand@example.org")
+    assert known == unknown
+    pages = [  # the sixth try of each: throttled; the same page but for the address typed
+        re.sub(
+            r'name="csrfmiddlewaretoken" value="[^"]+"',
+            "",
+            Client(REMOTE_ADDR=f"10.0.0.{len(e)}").post(RESET_URL, {"email": e}).content.decode(),
+        ).replace(e, "<address>")
+        for e in (anna.email, "niemand@example.org")
+    ]
+    assert pages[0] == pages[1] and "Er zijn in korte tijd" in pages[0]
+
+
+def test_resets_for_many_addresses_from_one_client_address_are_limited(
+    client, anna, outbox, limits
+):
+    statuses = [
+        client.post(RESET_URL, {"email": f"iemand{n}@example.org"}).status_code for n in range(10)
+    ]
+    assert statuses == [302] * 8 + [429] * 2
+    elsewhere = Client(REMOTE_ADDR="192.0.2.7")
+    assert elsewhere.post(RESET_URL, {"email": "nog.iemand@example.org"}).status_code == 302
+
+
+def test_email_changes_are_limited_per_recipient(
+    anna_browser, anna, outbox, limits, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [
+            anna_browser.post(
+                "/account/e-mail/", {"new_email": "anna.nieuw@example.org", "password": PASSWORD}
+            ).status_code
+            for _ in range(5)
+        ]
+    assert statuses == [302] * 3 + [429] * 2
+    confirmations = [m for m in outbox if m.to == ["anna.nieuw@example.org"]]
+    assert len(confirmations) == 3
+    refused = anna_browser.post(
+        "/account/e-mail/", {"new_email": "anna.nieuw@example.org", "password": PASSWORD}
+    )
+    assert TOO_MANY in refused.content.decode() and PASSWORD not in refused.content.decode()

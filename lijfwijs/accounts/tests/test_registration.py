@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -171,3 +172,19 @@ def test_after_a_consent_text_change_the_form_asks_again_and_then_works(client, 
     assert "checked" not in checkbox  # to be ticked again
     assert client.post(URL, form(consent_version=current)).status_code == 302
     assert Consent.objects.get().version == current
+
+
+def test_registrations_from_one_client_address_are_limited(
+    client, content, outbox, settings, django_capture_on_commit_callbacks
+):
+    settings.ACCOUNT_EMAIL_LIMIT_PER_ADDRESS = 4
+    with django_capture_on_commit_callbacks(execute=True):
+        many = [Client().post(URL, form(email=f"iemand{n}@example.org")) for n in range(6)]
+    assert [r.status_code for r in many][4:] == [429, 429]
+    html = many[-1].content.decode()
+    assert "Er zijn in korte tijd te veel e-mails aangevraagd" in html
+    assert 'value="iemand5@example.org"' in html and PASSWORD not in html
+    assert User.objects.filter(email__startswith="iemand").count() == 4
+    assert len(outbox) == 4
+    elsewhere = Client(REMOTE_ADDR="192.0.2.7")
+    assert elsewhere.post(URL, form(email="nog.iemand@example.org")).status_code != 429
