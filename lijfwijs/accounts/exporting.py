@@ -7,9 +7,9 @@ The format is documented in docs/export.md.
 
 from typing import Any
 
-from django.apps import apps
 from django.utils import timezone
-from django.utils.module_loading import import_string
+
+from lijfwijs.core import hooks
 
 from .models import AccessLog, Consent, Invitation, PractitionerAccess, User
 
@@ -81,8 +81,6 @@ def export_user(user: User) -> dict[str, Any]:
         "exported_at": _iso(timezone.now()),
     }
     data["account"] = account_data(user)
-    for config in apps.get_app_configs():
-        path = getattr(config, "export_user_data", None)
-        if path:
-            data[config.label] = import_string(path)(user)
+    for config, export in hooks.named("export_user_data"):
+        data[config.label] = export(user)
     return data

@@ -6,15 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lijfwijs.core import home
 from lijfwijs.core.i18n import Translated
 
 
@@ -213,10 +209,6 @@ class PractitionerAccess(models.Model):
         return f"{self.client_id} → {self.practitioner_id} ({self.status})"
 
 
-def invitations_key(email: str) -> str:
-    return f"invitations:{email.lower()}"
-
-
 def invitation_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -319,15 +311,3 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("the access log is append-only")
-
-
-@receiver([post_save, post_delete], sender=Invitation)
-def _forget_invitation_count(sender: type[Invitation], instance: Invitation, **kwargs: Any) -> None:
-    cache.delete(invitations_key(instance.email))
-    for user_id in User.objects.filter(email__iexact=instance.email).values_list("pk", flat=True):
-        home.forget(user_id)
-
-
-@receiver(post_save, sender=User)
-def _forget_home_after_profile_change(sender: type[User], instance: User, **kwargs: Any) -> None:
-    home.forget(instance.pk)  # e.g. the email address was confirmed

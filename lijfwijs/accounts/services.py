@@ -2,16 +2,14 @@
 
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import override
 
+from lijfwijs.core import hooks
 from lijfwijs.core.mail import send_email
 
 from .models import (
@@ -21,7 +19,6 @@ from .models import (
     Invitation,
     PractitionerAccess,
     User,
-    invitations_key,
 )
 
 VERIFY_SALT = "lijfwijs.accounts.verify-email"
@@ -184,10 +181,9 @@ def access_log_for(user: User) -> Any:
 
 
 def pending_invitation_count(user: User) -> int:
-    """For the start page; cached until an invitation to this address changes (see models)."""
-    return cache.get_or_set(
-        invitations_key(user.email), lambda: pending_invitations(user).count(), 60 * 60 * 24
-    )
+    """For the start page. Not cached: an invitation is about an address, not about the person's
+    data (whose version keys the computed-data cache), and counting is one small query."""
+    return pending_invitations(user).count()
 
 
 def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
@@ -210,9 +206,12 @@ def give_health_consent(user: User) -> Consent:
     version = ConsentText.current(ConsentText.Kind.HEALTH_DATA).version
     try:
         with transaction.atomic():
-            return Consent.objects.create(
+            consent = Consent.objects.create(
                 user=user, kind=ConsentText.Kind.HEALTH_DATA, version=version
             )
+            # What is computed about the person depends on the consent (the program starts).
+            User.objects.data_changed(user)
+            return consent
     except IntegrityError:
         return Consent.objects.get(
             user=user, kind=ConsentText.Kind.HEALTH_DATA, withdrawn_at__isnull=True
@@ -230,11 +229,11 @@ def withdraw_health_consent(user: User) -> bool:
     ).update(withdrawn_at=now)
     if not changed:
         return False
-    for config in apps.get_app_configs():
-        path = getattr(config, "erase_user_health_data", None)
-        if path:
-            import_string(path)(user)
+    for erase in hooks.functions("erase_user_health_data"):
+        erase(user)
     PractitionerAccess.objects.active().filter(client=user).update(
         status=PractitionerAccess.Status.REVOKED, revoked_at=now
     )
+    # Nothing computed from the erased data is read again, in any process.
+    User.objects.data_changed(user)
     return True

@@ -5,25 +5,16 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lijfwijs.core import home
 from lijfwijs.core.fields import EncryptedJSONField
 
 from . import engine, registry
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}")
-REPORT_TEMPLATE_VERSION = 3  # bump when the report's templates change, to drop cached pages
-
-
-def report_cache_key(response_id: str, language: str) -> str:
-    return f"report:{REPORT_TEMPLATE_VERSION}:{response_id}:{language}"
 
 
 def new_token() -> str:
@@ -97,13 +88,6 @@ class Response(models.Model):
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
 
-    def forget_rendered_report(self) -> None:
-        """Drop what is cached about this response: its report pages and its owner's latest summary."""
-        keys = [report_cache_key(self.pk, lang) for lang, _ in settings.LANGUAGES]
-        keys.append(f"pijntest-latest:{self.user_id}")
-        cache.delete_many(keys)
-        home.forget(self.user_id)
-
     def definition(self) -> engine.Instrument:
         """The definition at the version this response was started or scored with."""
         return registry.get(self.instrument, self.version)
@@ -111,8 +95,3 @@ class Response(models.Model):
     def rescore(self) -> dict[str, Any]:
         """Score the stored answers again with the stored version (the result must not change)."""
         return engine.score(self.definition(), self.answers)
-
-
-@receiver([post_save, post_delete], sender=Response)
-def _forget_rendered_report(sender: type[Response], instance: Response, **kwargs: Any) -> None:
-    instance.forget_rendered_report()

@@ -1,10 +1,7 @@
 """Turn an instrument section and a result into plain context for the templates."""
 
-import re
 from typing import Any
 
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from lijfwijs.core import charts
@@ -21,9 +18,7 @@ def dom_id(item_id: str) -> str:
     return "q-" + item_id.replace(".", "-")
 
 
-def present_item(
-    item: engine.Item, value: Any, error: str, lang: str, marks: bool = False
-) -> dict[str, Any]:
+def present_item(item: engine.Item, value: Any, error: str, lang: str) -> dict[str, Any]:
     dom = dom_id(item.id)
     chosen = value if isinstance(value, list) else [value]
     if item.type == "scale" and not item.options:
@@ -33,10 +28,7 @@ def present_item(
     entered = {str(c) for c in chosen if c not in ("", None)}
     for n, opt in enumerate(options):
         opt["dom"] = f"{dom}-{n}"
-        if marks:  # a placeholder filled in per request (see `fieldsets`)
-            opt["checked_attr"] = f"\x00{opt['dom']}\x00"
-        else:
-            opt["checked_attr"] = " checked" if str(opt["code"]) in entered else ""
+        opt["checked"] = str(opt["code"]) in entered
     layout = (
         "scale11"
         if item.type == "scale" and not item.options
@@ -57,92 +49,30 @@ def present_item(
     }
 
 
-_SKELETONS: dict[tuple[str, str, str, str], str] = {}
-_MARK = re.compile("\x00([^\x00]+)\x00")
-
-
-def fieldsets(
-    instrument: engine.Instrument,
-    section: engine.Section,
-    values: dict[str, Any],
-    errors: dict[str, str],
-    *,
-    fill: bool = True,
-) -> SafeString:
-    """The questions of one page as HTML.
-
-    Without errors the page is the same for everyone but for which options are checked, so it is
-    rendered once per page and language with a mark on every option, and the marks are filled in
-    per request (`fill_marks`); `fill=False` returns the marked skeleton itself.
-    """
-    lang = current_language()
-    if errors:
-        items = [
-            present_item(i, values.get(i.id), errors.get(i.id, ""), lang) for i in section.items
-        ]
-        return render_to_string("assessments/_fieldsets.html", {"items": items})
-    key = (instrument.id, instrument.version, section.id, lang)
-    skeleton = _SKELETONS.get(key)
-    if skeleton is None:
-        items = [present_item(i, None, "", lang, marks=True) for i in section.items]
-        skeleton = _SKELETONS[key] = render_to_string(
-            "assessments/_fieldsets.html", {"items": items}
-        )
-    if not fill:
-        return mark_safe(skeleton)  # noqa: S308 - our own rendering
-    return fill_marks(skeleton, checked_ids(section, values))
-
-
-def checked_ids(section: engine.Section, values: dict[str, Any]) -> set[str]:
-    """The HTML ids of the options the stored answers check."""
-    checked = set()
-    for item in section.items:
-        value = values.get(item.id)
-        chosen = {str(v) for v in value} if isinstance(value, list) else {str(value)}
-        dom = dom_id(item.id)
-        codes = (
-            range(item.min, item.max + 1)
-            if item.type == "scale" and not item.options
-            else item.codes
-        )
-        checked.update(f"{dom}-{n}" for n, code in enumerate(codes) if str(code) in chosen)
-    return checked
-
-
-def fill_marks(html: str, checked: set[str]) -> SafeString:
-    return mark_safe(_MARK.sub(lambda m: " checked" if m.group(1) in checked else "", html))  # noqa: S308
-
-
 def page_context(
     instrument: engine.Instrument,
     section: engine.Section,
     values: dict[str, Any],
     errors: dict[str, str],
-    *,
-    fill: bool = True,
 ) -> dict[str, Any]:
+    """One page of questions, with the stored or entered answers checked and a message per item."""
     lang = current_language()
     ids = [s.id for s in instrument.sections]
     number = ids.index(section.id) + 1
-    context = {
+    return {
         "instrument_title": pick(instrument.title, lang),
         "section": section,
         "section_title": pick(section.title, lang),
         "section_intro": pick(section.intro, lang),
-        "fieldsets": fieldsets(instrument, section, values, errors, fill=fill),
+        "items": [
+            present_item(i, values.get(i.id), errors.get(i.id, ""), lang) for i in section.items
+        ],
         "errors": errors,
         "step": number,
         "steps": len(ids),
         "is_first": number == 1,
         "is_last": number == len(ids),
     }
-    if errors:
-        context["items"] = [
-            {"text": pick(i.text, lang), "error": errors[i.id], "dom": dom_id(i.id) + "-0"}
-            for i in section.items
-            if i.id in errors
-        ]
-    return context
 
 
 def safety_context(safety: dict[str, Any]) -> dict[str, Any]:

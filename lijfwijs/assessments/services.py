@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from lijfwijs.accounts.models import User
 from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core import datacache
 
 from . import engine, registry
 from .labels import problem_message
@@ -139,13 +140,16 @@ def complete(response: Response) -> tuple[bool, dict[str, str]]:
         return False, messages_for(instrument, problems)
     result = engine.score(instrument, clean)
     now = timezone.now()
-    updated = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(
-        status=Response.Status.COMPLETED,
-        result=result,
-        answers=clean,
-        completed_at=now,
-        updated_at=now,
-    )
+    with transaction.atomic():
+        updated = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(
+            status=Response.Status.COMPLETED,
+            result=result,
+            answers=clean,
+            completed_at=now,
+            updated_at=now,
+        )
+        if updated:
+            User.objects.data_changed(response.user_id)  # their latest result is this one
     if updated:
         response.status, response.result, response.completed_at = (
             Response.Status.COMPLETED,
@@ -213,6 +217,7 @@ def submit(
                 idempotency_scope=idempotency_scope if idempotency_key else "",
                 completed_at=now,
             )
+            User.objects.data_changed(response.user_id)
     except IntegrityError:
         # The same key raced us: the other request's response is the one effect.
         existing = same_key.first() if idempotency_key else None
@@ -267,14 +272,25 @@ def compare(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def latest_key(user_id: int) -> str:
-    return f"pijntest-latest:{user_id}"
+def claim(user: Any, response_ids: list[str]) -> int:
+    """Results taken in this browser before signing in become the person's, if they consent to
+    storing health data; only results nobody owns yet. Returns how many were claimed."""
+    ids = [i for i in response_ids if i]
+    if not ids or not has_health_consent(user):
+        return 0
+    with transaction.atomic():
+        claimed = Response.objects.filter(pk__in=ids, user__isnull=True).update(
+            user=user, updated_at=timezone.now()
+        )
+        if claimed:
+            User.objects.data_changed(user)
+    return claimed
 
 
 def latest_summary(user: Any) -> dict[str, Any] | None:
-    """The person's latest Pijntest for their start page, cached until one of their responses changes."""
+    """The person's latest Pijntest for their start page (computed once per data version)."""
 
-    def fetch() -> dict[str, Any]:
+    def fetch() -> dict[str, Any] | None:
         latest = (
             Response.objects.completed()
             .filter(user=user, instrument=PIJNTEST)
@@ -283,17 +299,15 @@ def latest_summary(user: Any) -> dict[str, Any] | None:
             .first()
         )
         if latest is None:
-            return {"latest": None}
+            return None
         return {
-            "latest": {
-                "pk": latest["pk"],
-                "completed_at": latest["completed_at"],
-                "peg": latest["result"]["pain"]["peg"],
-                "recommendations": latest["result"].get("recommendations", {}),
-            }
+            "pk": latest["pk"],
+            "completed_at": latest["completed_at"],
+            "peg": latest["result"]["pain"]["peg"],
+            "recommendations": latest["result"].get("recommendations", {}),
         }
 
-    return cache.get_or_set(latest_key(user.pk), fetch, timeout=60 * 60 * 24)["latest"]
+    return datacache.for_person(datacache.Kind.LATEST_RESULT, user, fetch)
 
 
 def latest_recommendations(user: Any) -> dict[str, Any] | None:
@@ -313,7 +327,6 @@ def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
 
 
 def erase_user_health_data(user: Any) -> None:
-    """The person withdrew consent for their health data: their responses go (one by one, so the
-    cached report pages go with them)."""
-    for response in Response.objects.filter(user=user):
-        response.delete()
+    """The person withdrew consent for their health data: their responses go. (The caller raises
+    their data version in the same transaction, `accounts.services.withdraw_health_consent`.)"""
+    Response.objects.filter(user=user).delete()

@@ -1,15 +1,10 @@
 """The Pijntest in the browser: start, one page per topic, and the report."""
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,11 +14,10 @@ from lijfwijs.core.i18n import current_language
 from lijfwijs.core.ratelimit import client_address, hit
 
 from . import access, pages, services
-from .models import TOKEN, Response, report_cache_key
+from .models import TOKEN, Response
 
 DRAFT_KEY = "pijntest_draft"
 LAST_KEY = "pijntest_last"
-REPORT_CACHE_SECONDS = 60 * 60 * 24
 
 
 def _draft(request: HttpRequest) -> Response | None:
@@ -82,8 +76,6 @@ def page(request: HttpRequest, section_id: str) -> HttpResponse:
     section = services.section_by_id(instrument, section_id)
     if section is None:
         raise Http404("no such page")
-    if request.method == "GET" and _plain_visitor(request):
-        return _page_from_shell(request, instrument, section, draft)
     previous, following = services.neighbours(instrument, section)
     values, errors, status = dict(draft.answers), {}, 200
 
@@ -105,39 +97,6 @@ def page(request: HttpRequest, section_id: str) -> HttpResponse:
     return render(request, "assessments/page.html", context, status=status)
 
 
-# Marks in a cached page shell, filled in per request (\x00…\x00 marks belong to the options).
-CSRF_MARK, SAFETY_MARK = "\x01csrf\x01", "\x01safety\x01"
-_PAGE_SHELLS: dict[tuple[str, str, str, str], str] = {}
-
-
-def _plain_visitor(request: HttpRequest) -> bool:
-    """Not signed in and no message waiting: the page around the questions is the same for all."""
-    if "messages" in request.COOKIES or "_messages" in request.session:
-        return False
-    return not (request.session.get("_auth_user_id"))
-
-
-def _page_from_shell(
-    request: HttpRequest, instrument: Any, section: Any, draft: Response
-) -> HttpResponse:
-    """A question page for a visitor: the whole page is rendered once per page and language; the
-    checked answers, the CSRF token and (rarely) the safety panel are filled in per request."""
-    key = (instrument.id, instrument.version, section.id, current_language())
-    shell = _PAGE_SHELLS.get(key)
-    if shell is None:
-        context = pages.page_context(instrument, section, {}, {}, fill=False)
-        context.update(safety={}, csrf_token=CSRF_MARK, safety_mark=SAFETY_MARK)
-        shell = _PAGE_SHELLS[key] = render_to_string("assessments/page.html", context, request)
-    safety = pages.safety_context(services.safety_preview(draft))
-    panel = (
-        render_to_string("assessments/_safety_panel.html", {"safety": safety})
-        if safety["prominent"]
-        else ""
-    )
-    html = pages.fill_marks(shell, pages.checked_ids(section, draft.answers))
-    return HttpResponse(html.replace(CSRF_MARK, get_token(request)).replace(SAFETY_MARK, panel))
-
-
 def _forward(request: HttpRequest, draft: Response, following: str | None) -> HttpResponseRedirect:
     if following:
         return redirect("assessments:page", section_id=following)
@@ -153,38 +112,18 @@ def _forward(request: HttpRequest, draft: Response, following: str | None) -> Ht
 @never_cache
 @require_safe
 def report(request: HttpRequest, response_id: str) -> HttpResponse:
+    """A result, to whoever holds its id (anonymous) or to its owner. It is health data: never
+    stored by a browser or proxy (`never_cache` says private, no-store)."""
     if not TOKEN.fullmatch(response_id):
         raise Http404("no such response")
-    lang = current_language()
-    signed_in = bool(request.session.session_key) and request.user.is_authenticated
-    # A scored result never changes: its body is rendered once per language. For a visitor who is
-    # not signed in, an anonymous result's whole page is served from the cache with no query at all;
-    # a result tied to an account is shown only to that account.
-    key = report_cache_key(response_id, lang)
-    cached = cache.get(key)
-    if cached is not None and cached["owner"] is None and not signed_in and cached["page"]:
-        return HttpResponse(cached["page"])
-    if cached is not None and (
-        cached["owner"] is None or (signed_in and cached["owner"] == request.user.pk)
-    ):
-        owner, body = cached["owner"], cached["body"]
-    else:
-        response = access.response_for(request, response_id)
-        if not response.is_completed:
-            if request.session.get(DRAFT_KEY) == response.pk:
-                return redirect("assessments:start")
-            raise Http404("not finished")
-        owner = response.user_id
-        context = pages.report_context(response.result)
-        context["owned"] = owner is not None
-        body = render_to_string("assessments/_report_body.html", context)
-    page = render(request, "assessments/report.html", {"body": body})
-    shared_page = page.content if owner is None and not signed_in else b""
-    if cached is None or (shared_page and not cached["page"]):
-        cache.set(
-            key, {"owner": owner, "body": body, "page": shared_page}, timeout=REPORT_CACHE_SECONDS
-        )
-    return page
+    response = access.response_for(request, response_id)
+    if not response.is_completed:
+        if request.session.get(DRAFT_KEY) == response.pk:
+            return redirect("assessments:start")
+        raise Http404("not finished")
+    context = pages.report_context(response.result)
+    context["owned"] = response.user_id is not None
+    return render(request, "assessments/report.html", context)
 
 
 @login_required

@@ -3,29 +3,16 @@
 import hashlib
 import json
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from lijfwijs.core.i18n import current_language
-
-
-def _local_day(user: object) -> object:
-    try:
-        zone = ZoneInfo(getattr(user, "time_zone", "") or "Europe/Amsterdam")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("Europe/Amsterdam")
-    return timezone.now().astimezone(zone).date()
+from lijfwijs.core import hooks, httpcache
 
 
 @never_cache
@@ -42,27 +29,24 @@ def home(request: HttpRequest) -> HttpResponse:
     An app adds a panel by naming a function in its AppConfig (`home_panel = "module.func"`) that
     takes the request and returns (template name, context), a list of those, or None. A panel
     that must come before all others (a flare-up's plan) is (template name, context, "first").
-    The panels' HTML is cached per person, language and day; apps call
-    `core.home.forget(user_id)` when what a panel shows changes.
+    The panels are rendered for every request; what is costly to compute behind them comes from
+    the computed-data cache (`core.datacache`), never their HTML.
     """
     if not request.user.is_authenticated:
-        return render(request, "core/home.html")
-    key = f"home-panels:{request.user.pk}:{current_language()}"
-    today = _local_day(request.user)
-    cached = cache.get(key)
-    if cached is not None and cached[0] == today:
-        panels = cached[1]
-    else:
-        first, rest = [], []
-        for config in apps.get_app_configs():
-            path = getattr(config, "home_panel", None)
-            for panel in _panels(import_string(path)(request) if path else None):
-                # Panels hold no forms: rendered without the request's context processors.
-                html = render_to_string(panel[0], {"user": request.user, **panel[1]})
-                (first if panel[2:] == ("first",) else rest).append(html)
-        panels = first + rest
-        cache.set(key, (today, panels), 60 * 60 * 24)
-    return render(request, "core/dashboard.html", {"panels": panels})
+        return _visitor_home(request)
+    first, rest = [], []
+    for home_panel in hooks.functions("home_panel"):
+        for panel in _panels(home_panel(request)):
+            # Panels hold no forms: rendered without the request's context processors.
+            html = render_to_string(panel[0], {"user": request.user, **panel[1]})
+            (first if panel[2:] == ("first",) else rest).append(html)
+    return render(request, "core/dashboard.html", {"panels": first + rest})
+
+
+@httpcache.public_for_visitors(max_age=httpcache.PAGE_MAX_AGE)
+def _visitor_home(request: HttpRequest) -> HttpResponse:
+    """The home page for visitors: the same for everyone in a language (its URL), so shared."""
+    return render(request, "core/home.html")
 
 
 def _panels(result: object) -> list[tuple]:
@@ -77,6 +61,7 @@ SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "core" / "sw.js"
 # the players are kept (sw.js): they hold no health data.
 APP_SHELL = (
     "core/site.css",
+    "core/outbox.js",
     "core/checkin.js",
     "exercises/player.js",
     "exercises/player.css",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from .models import Article, Category, reading_minutes_for, render_markdown
 
@@ -99,7 +100,9 @@ def load(directory: Path = ARTICLES_DIR) -> int:
     """Upsert every article by slug and set its related articles; returns how many files hold."""
     entries = read_articles(directory)
     slugs = [entry["fields"]["slug"] for entry in entries]
-    articles = {a.slug: a for a in Article.objects.filter(slug__in=slugs)}
+    articles = {
+        a.slug: a for a in Article.objects.filter(slug__in=slugs).prefetch_related("related")
+    }
     for entry in entries:
         fields = entry["fields"]
         article = articles.get(fields["slug"])
@@ -111,10 +114,15 @@ def load(directory: Path = ARTICLES_DIR) -> int:
             for name in changed:
                 setattr(article, name, fields[name])
             article.save(update_fields=changed)
+    now = timezone.now()
     for entry in entries:
-        # set() only writes the difference, so an unchanged list costs one read.
-        articles[entry["fields"]["slug"]].related.set([articles[slug] for slug in entry["related"]])
+        article = articles[entry["fields"]["slug"]]
+        related = [articles[slug] for slug in entry["related"]]
+        if {a.pk for a in article.related.all()} != {a.pk for a in related}:
+            article.related.set(related)
+            # The article's page shows its related reads: a new list is a new version of it.
+            Article.objects.filter(pk=article.pk).update(updated_at=now)
     Article.objects.filter(builtin=True, is_published=True).exclude(slug__in=slugs).update(
-        is_published=False
+        is_published=False, updated_at=now
     )
     return len(entries)

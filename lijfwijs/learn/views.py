@@ -1,9 +1,15 @@
-"""Knowledge base pages: articles by category, and one article with its sources and related reads."""
+"""Knowledge base pages: articles by category, and one article with its sources and related reads.
+
+The same for every visitor, so shared: an ETag from the articles' version and a public max-age
+(`core.httpcache`); a signed-in person's pages are never stored.
+"""
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
+
+from lijfwijs.core import httpcache
 
 from .models import Article
 
@@ -20,13 +26,19 @@ LISTED_FIELDS = (
 )
 
 
+def _version(request: HttpRequest, slug: str = "") -> str:
+    return f"{slug}|{Article.objects.content_version()}"
+
+
 @require_safe
+@httpcache.public_for_visitors(etag=_version)
 def article_list(request: HttpRequest) -> HttpResponse:
     groups = Article.objects.published().only(*LISTED_FIELDS).grouped_by_category()
     return render(request, "learn/list.html", {"groups": groups})
 
 
 @require_safe
+@httpcache.public_for_visitors(etag=_version)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     related = Prefetch("related", queryset=Article.objects.published().only(*LISTED_FIELDS))
     article = get_object_or_404(Article.objects.published().prefetch_related(related), slug=slug)

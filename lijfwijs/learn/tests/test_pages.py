@@ -1,10 +1,12 @@
 """Knowledge base pages through HTTP, in Dutch and in English."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.utils import timezone
 
+from lijfwijs.accounts.models import User
 from lijfwijs.learn import content
 from lijfwijs.learn.models import Article
 
@@ -90,16 +92,82 @@ def test_unpublished_or_future_article_is_404_and_hidden(client, articles):
 
 
 def test_list_queries_do_not_grow_with_the_articles(client, articles, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    # One for the ETag (the articles' version), one for the list.
+    with django_assert_num_queries(2):
         assert client.get("/kennisbank/").status_code == 200
     Article.objects.create(
         slug="extra", category="sleep", title_nl="Extra", summary_nl="Kort.", body_nl="Tekst."
     )
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         assert client.get("/kennisbank/").status_code == 200
 
 
 @pytest.mark.parametrize("slug", ["pijn-is-een-alarm", "neuroplastische-pijn", "slaap-en-pijn"])
 def test_detail_queries_are_constant(client, articles, django_assert_num_queries, slug):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert client.get(f"/kennisbank/{slug}/").status_code == 200
+
+
+# --- shared with every visitor: HTTP caching ------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/kennisbank/", "/kennisbank/pijn-is-een-alarm/"])
+def test_a_visitor_revalidates_and_gets_a_304_until_an_article_changes(client, articles, path):
+    first = client.get(path)
+    assert first.status_code == 200
+    assert "public" in first["Cache-Control"] and "max-age=300" in first["Cache-Control"]
+    again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    article = Article.objects.get(slug="pijn-is-een-alarm")
+    article.title_nl = "Pijn is een alarm, en dat kan zakken"
+    article.save()
+    changed = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert "Pijn is een alarm, en dat kan zakken" in _html(changed)
+
+
+def test_unpublishing_or_deleting_an_article_changes_the_list(client, articles):
+    etag = client.get("/kennisbank/")["ETag"]
+    Article.objects.filter(slug="slaap-en-pijn").update(is_published=False)  # as a bulk edit does
+    Article.objects.get(slug="slaap-en-pijn").save()  # and then the admin
+    unpublished = client.get("/kennisbank/", HTTP_IF_NONE_MATCH=etag)
+    assert unpublished.status_code == 200 and "/kennisbank/slaap-en-pijn/" not in _html(unpublished)
+    etag = unpublished["ETag"]
+    Article.objects.filter(slug="slaap-en-pijn").delete()
+    assert client.get("/kennisbank/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def freeze_later(minutes: int):
+    """The clock `minutes` from now, for the queries that compare with it."""
+    later = timezone.now() + datetime.timedelta(minutes=minutes)
+    return mock.patch("django.utils.timezone.now", return_value=later)
+
+
+def test_a_scheduled_article_comes_out_without_a_write(client, articles):
+    soon = timezone.now() + datetime.timedelta(minutes=5)
+    Article.objects.create(
+        slug="straks",
+        category="sleep",
+        title_nl="Straks",
+        summary_nl="Kort.",
+        body_nl="Tekst.",
+        published_at=soon,
+    )
+    etag = client.get("/kennisbank/")["ETag"]
+    with freeze_later(minutes=10):
+        later = client.get("/kennisbank/", HTTP_IF_NONE_MATCH=etag)
+    assert later.status_code == 200 and "Straks" in _html(later)
+
+
+def test_an_unknown_article_is_still_404_for_a_visitor(client, articles):
+    assert client.get("/kennisbank/bestaat-niet/", HTTP_IF_NONE_MATCH='"x"').status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/kennisbank/", "/kennisbank/pijn-is-een-alarm/"])
+def test_a_signed_in_person_gets_private_no_store_and_never_a_304(client, articles, path):
+    etag = client.get(path)["ETag"]
+    anna = User.objects.create_user("anna-learn@example.org", "a-long-password-1")
+    client.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and not response.has_header("ETag")
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]

@@ -4,21 +4,17 @@ Each app that ships content names a loader in its AppConfig (`content_loader = "
 this command calls them in app order, so core needs no import of the feature apps.
 """
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.module_loading import import_string
+
+from lijfwijs.core import hooks
 
 
 class Command(BaseCommand):
     help = "Load or update the built-in content (safe to run again)."
 
     def handle(self, *args: object, **options: object) -> None:
-        for config in apps.get_app_configs():
-            path = getattr(config, "content_loader", None)
-            if not path:
-                continue
-            loader = import_string(path)
+        for config, loader in hooks.named("content_loader"):
             with transaction.atomic():
                 count = loader()
             self.stdout.write(f"{config.label}: {count} items loaded")

@@ -1,0 +1,26 @@
+"""App hooks: a function an app names in its AppConfig (`home_panel = "module.func"`), found by name.
+
+Core imports no feature app; an app that takes part in the start page, the export, the erasure of
+health data or the content loading says so in its AppConfig, and core asks for the hook by name.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import import_string
+
+
+def named(hook: str) -> list[tuple[AppConfig, Callable[..., Any]]]:
+    """Every app's function for `hook`, in the order of INSTALLED_APPS, with the app it is from."""
+    found = []
+    for config in apps.get_app_configs():
+        path = getattr(config, hook, None)
+        if path:
+            found.append((config, import_string(path)))
+    return found
+
+
+def functions(hook: str) -> list[Callable[..., Any]]:
+    """Every app's function for `hook`, in the order of INSTALLED_APPS."""
+    return [function for _config, function in named(hook)]

@@ -1,0 +1,95 @@
+"""HTTP caching of pages that are the same for every visitor: an ETag, and `Cache-Control: public`.
+
+Only for a request without a signed-in person and without a message waiting: what a signed-in
+person gets may hold health data and is never stored (`PrivateResponseMiddleware`), and a page
+with a message is that visitor's own. The ETag holds the page's data (from the view's own
+function), its language and the release (the code, templates and translations that render it), so
+a browser or proxy revalidates with a conditional GET and gets a 304 while nothing changed.
+"""
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from functools import cache, wraps
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.views.decorators.http import condition
+
+PAGE_MAX_AGE = 5 * 60  # how long a browser or proxy may show a shared page without asking again
+
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@cache
+def release() -> str:
+    """A fingerprint of what renders the pages (code, templates, translations, static names).
+
+    The same in every process of a deployment; a new deployment makes new ETags.
+    """
+    digest = hashlib.sha256()
+    files = sorted(
+        [*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.html")]
+        + [Path(p) for base in settings.LOCALE_PATHS for p in Path(base).rglob("*.mo")]
+    )
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    for path in [*files, manifest]:
+        if path.is_file():
+            digest.update(str(path.relative_to(path.anchor)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def shared(request: HttpRequest) -> bool:
+    """Whether this request gets the page everyone gets: nobody signed in, no message waiting."""
+    if CookieStorage.cookie_name in request.COOKIES:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if "_messages" in request.session:
+            return False
+        return not request.user.is_authenticated
+    return True  # no session, so nobody signed in (and nothing read from a session store)
+
+
+View = Callable[..., HttpResponse]
+
+
+def public_for_visitors(
+    *,
+    etag: Callable[..., str | None] | None = None,
+    last_modified: Callable[..., datetime | None] | None = None,
+    max_age: int = PAGE_MAX_AGE,
+) -> Callable[[View], View]:
+    """A view whose page is the same for every visitor: conditional GET (304) and a public max-age.
+
+    `etag(request, *args, **kwargs)` gives what the page's data is (None: no such page, the view
+    answers it); `last_modified` the same way a time. Signed-in requests get the view as it is.
+    """
+
+    def decorator(view: View) -> View:
+        def tag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
+            data = etag(request, *args, **kwargs) if etag else ""
+            if data is None:
+                return None
+            text = f"{release()}:{get_language()}:{data}"
+            return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+        conditional = condition(etag_func=tag, last_modified_func=last_modified)(view)
+
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not shared(request):
+                return view(request, *args, **kwargs)
+            response = conditional(request, *args, **kwargs)
+            if response.status_code in (200, 304):
+                patch_cache_control(response, public=True, max_age=max_age)
+            return response
+
+        return wrapped
+
+    return decorator
