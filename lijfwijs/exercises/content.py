@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from .models import BreathPhase, Domain, Exercise, ExerciseKind, NervousState, player_kind
 
@@ -332,9 +333,9 @@ def load(directory: Path = CATALOG_DIR) -> int:
         if changed:
             for name in changed:
                 setattr(exercise, name, fields[name])
-            exercise.save(update_fields=changed)
+            exercise.save(update_fields=[*changed, "updated_at"])
     gone = Exercise.objects.filter(builtin=True, is_active=True).exclude(
         slug__in=[e["slug"] for e in entries]
     )
-    gone.update(is_active=False)
+    gone.update(is_active=False, updated_at=timezone.now())
     return len(entries)

@@ -140,6 +140,8 @@ class Exercise(models.Model):
     )
     is_active = models.BooleanField(_("actief"), default=True)
     sort_order = models.PositiveIntegerField(_("volgorde"), default=0)
+    # what the pages' ETags are made from (visitors' HTTP caching); load_content sets it too
+    updated_at = models.DateTimeField(auto_now=True)
 
     name = Translated()
     summary = Translated()

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core.httpcache import public_for_visitors
 from lijfwijs.core.i18n import current_language
 
 from .forms import (
@@ -32,13 +34,29 @@ from .models import BreathPhase, Exercise, duration_words
 TENSION_SCALE = range(11)
 
 
+def catalog_version(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    """What the catalog's pages show for visitors: every exercise as last changed (one query)."""
+    latest = Exercise.objects.aggregate(
+        n=Count("pk", filter=Q(is_active=True)), at=Max("updated_at")
+    )
+    return f"{latest['n']}:{latest['at']}"
+
+
+def exercise_version(request: HttpRequest, slug: str) -> str | None:
+    """One active exercise as last changed; None for no such exercise (the view answers 404)."""
+    found = Exercise.objects.active().filter(slug=slug).values_list("updated_at", flat=True)
+    return next((str(at) for at in found), None)
+
+
 @require_safe
+@public_for_visitors(etag=catalog_version)
 def exercise_list(request: HttpRequest) -> HttpResponse:
     groups = Exercise.objects.active().grouped_by_kind()
     return render(request, "exercises/list.html", {"groups": groups})
 
 
 @require_safe
+@public_for_visitors(etag=exercise_version)
 def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = get_object_or_404(Exercise.objects.active(), slug=slug)
     return render(request, "exercises/detail.html", {"exercise": exercise})
@@ -171,6 +189,7 @@ def _player_page(
 
 
 @require_safe
+@public_for_visitors(etag=exercise_version)
 def play(request: HttpRequest, slug: str) -> HttpResponse:
     """A catalog exercise's player."""
     exercise = get_object_or_404(Exercise.objects.active(), slug=slug)
