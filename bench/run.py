@@ -1,11 +1,11 @@
-"""Lijfwijs benchmark: throughput of one gunicorn sync worker (anonymous pages, a signed-in
-client's home, check-in and insights pages, and check-in saves with no write lost), the pure
-scoring and diary-insights cores, the export of a client with a year of data, and database
-queries per report view, export, client home and diary page, in one run. See bench/README.md.
+"""Lijfwijs benchmark: server time of every page in process against a reference page, the pure
+cores, consistency (check-in saves, the export, queries per page) and a Locust load run on SQLite
+and on PostgreSQL + Redis, in one run. See bench/README.md.
 
-Plain Python, no pytest. Builds a throwaway var dir, migrates and loads content into it, starts
-gunicorn on 127.0.0.1 only, measures, prints one table and cleans up. Exit status 0 when every
-measurement was taken (a missed target is a row marked MISSED), 1 on a harness error.
+Plain Python, no pytest. Builds a throwaway var dir, migrates and fills it, measures in process,
+starts gunicorn on 127.0.0.1 only for the saves and the load runs, prints one table and cleans
+up. Exit status 0 when every measurement was taken (a missed target is a row marked FAIL), 1 on a
+harness error.
 """
 
 from __future__ import annotations
@@ -13,15 +13,10 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import math
 import os
 import platform
-import random
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,92 +30,84 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"  # the only address this harness ever talks to
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import load  # noqa: E402
+from common import (  # noqa: E402
+    HOST,
+    ROOT,
+    BenchError,
+    bench_env,
+    cookie_value,
+    free_port,
+    log,
+    manage,
+    median,
+    percentile,
+    request,
+    start_gunicorn,
+    stop_gunicorn,
+    tail,
+    wait_ready,
+)
+from data import (  # noqa: E402
+    add_account_data,
+    add_practice,
+    add_results,
+    diary_client,
+    make_user,
+    others,
+    stored_keys,
+)
+from inproc import Browser, sign_in  # noqa: E402
+from inproc import handler as wsgi_handler  # noqa: E402
+
 PIJNTEST_TOML = "lijfwijs/assessments/instruments/pijntest.toml"
 QUESTION_PATH = "/pijntest/vragen/toestand/"
 LOGIN_PATH = "/account/inloggen/"
+REFERENCE_PATH = "/bench/reference/"
+REFERENCE_MARKER = b'id="reference-rows"'
 HOME_MARKER = b"home-pijntest"  # the Pijntest panel of a signed-in client's dashboard
-HOME_RESULTS = 5  # completed Pijntests of the client whose home page is loaded
+HOME_RESULTS = 5  # completed Pijntests of the measured client
 CHECKIN_PATH = "/dagboek/nieuw/"
 CHECKIN_MARKER = b'name="pain"'  # the pain scale of the check-in form
 CHECKIN_SAVED = "/dagboek/"  # where a saved check-in redirects to
+DIARY_PATH = "/dagboek/"
 INSIGHTS_PATH = "/dagboek/inzichten/"
-INSIGHTS_MARKER = b'id="trend-heading"'  # the pain-trend section of the insights body
-DIARY_DAYS = 120  # days of check-ins of the client whose diary pages are loaded
-DIARY_QUERY_DAYS = (10, 2000)  # days of check-ins of the two clients whose queries are counted
+INSIGHTS_MARKER = b'id="trend-heading"'  # the pain-trend section of the insights page
+CATALOG_PATH = "/oefeningen/"
+LOG_PATH = "/oefeningen/logboek/"
 PLAYER_PATH = "/oefeningen/4-7-8-ademhaling/oefenen/"
 PLAYER_MARKER = b'id="player-data"'  # the player's data (json_script) on a player page
 PROGRAM_PATH = "/programma/"
 PROGRAM_MARKER = b'id="program-steps"'  # the list of the five steps on the overview
-PRACTICE_QUERY_SESSIONS = (10, 1000)  # logged practice sessions of the two clients counted
+MAIN = b"<main"
+
+# The measured client and the rest of the database (data at scale).
+SCALE_DAYS = 5 * 365 + 1  # 5 years of check-ins, 3 a day
+SCALE_SESSIONS = 1000  # logged practice sessions
+OTHER_CLIENTS = 10_000
+OTHER_CHECKINS = 10  # check-ins of each other client
+# Clients whose queries are counted (constant in the amount of data).
+DIARY_QUERY_DAYS = (10, 2000)
+PRACTICE_QUERY_SESSIONS = (10, 1000)
 
 # Targets from the issue.
-QUESTION_SHARE = 0.25  # a test page >= 25% of the /healthz floor
-REPORT_SHARE = 0.50  # a stored report >= 50% of the floor
+ANONYMOUS_X = 3.0  # an anonymous page <= 3x the reference page (median)
+SIGNED_IN_X = 6.0  # a signed-in page <= 6x
+INSIGHTS_X = 8.0  # the insights page at 5 years, warm <= 8x
+INSIGHTS_COLD_MS = 150.0  # and right after a check-in (p95)
+SIGN_IN_MS = 60.0  # the login POST (p95)
 SCORINGS_PER_S = 20_000  # pure core, one core
+INSIGHTS_CORE_MS = 50.0  # the insights core for 5 years of data (bench/insights_bench.py)
 MAX_REPORT_QUERIES = 5  # per report view, and the same for every report
-HOME_SHARE = 0.20  # a signed-in client's home page >= 20% of the floor
 EXPORT_SECONDS = 1.0  # export of a client with a year of data
-INSIGHTS_MS = 50.0  # the insights core for 5 years of data (bench/insights_bench.py)
-CHECKIN_SHARE = 0.20  # the check-in page >= 20% of the floor
-INSIGHTS_SHARE = 0.20  # the insights page >= 20% of the floor
 SAVES_PER_S = 200  # check-in POSTs per second on SQLite, one sync worker, no write lost
-PLAYER_SHARE = 0.25  # a player page >= 25% of the floor
-PROGRAM_SHARE = 0.25  # the program page >= 25% of the floor
 PLAYER_ASSET_BYTES = 30_000  # a player's JavaScript and CSS together, gzip-compressed
 
 
-class BenchError(RuntimeError):
-    """The harness could not take a measurement (not a missed target)."""
-
-
-def log(msg: str) -> None:
-    print(f"[bench] {msg}", file=sys.stderr, flush=True)
-
-
 # ---------------------------------------------------------------------------------------------
-# Environment and setup
-
-
-def bench_env(var_dir: Path) -> dict[str, str]:
-    from cryptography.fernet import Fernet
-
-    return {
-        "DJANGO_SETTINGS_MODULE": "lijfwijs.settings",
-        "LIJFWIJS_VAR_DIR": str(var_dir),
-        "SECRET_KEY": "bench-secret-not-for-production-" + "x" * 40,
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "PIJNTEST_RATE_LIMIT": "1000000",
-        # A fresh key per run for the encrypted fields (the database is thrown away too).
-        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "LOG_LEVEL": "WARNING",
-        # Keep the benchmark on local SQLite and local-memory cache whatever the shell has set.
-        "DATABASE_URL": "",
-        "REDIS_URL": "",
-    }
-
-
-def manage(*args: str) -> None:
-    cmd = [sys.executable, "manage.py", *args]
-    log("$ " + " ".join(cmd[1:]))
-    proc = subprocess.run(
-        cmd, cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=300
-    )
-    if proc.returncode != 0:
-        tail = (proc.stdout + proc.stderr).strip().splitlines()[-25:]
-        raise BenchError(
-            f"manage.py {' '.join(args)} failed ({proc.returncode}):\n" + "\n".join(tail)
-        )
-
-
-# ---------------------------------------------------------------------------------------------
-# Pure core: scorings per second
+# Pure cores: scorings per second, the insights core
 
 
 def full_answers(instrument: Any) -> dict[str, Any]:
@@ -134,6 +121,17 @@ def full_answers(instrument: Any) -> dict[str, Any]:
             answers[iid] = 2 if item.max <= 4 else 5
     answers.update({"pain.duration": "gt1y", "pain.regions": ["lower_back"], "time.per_day": "10"})
     return answers
+
+
+def pijntest_answers() -> dict[str, Any]:
+    """The clean complete answer set the bench stores and posts (validated by the engine)."""
+    from lijfwijs.assessments import engine
+
+    instrument = engine.load_file(ROOT / PIJNTEST_TOML)
+    clean, problems = engine.validate(instrument, full_answers(instrument))
+    if problems:
+        raise BenchError(f"the benchmark's Pijntest answer set does not validate: {problems}")
+    return clean
 
 
 def bench_scoring(seconds: float, repeats: int = 3) -> tuple[float, dict[str, Any]]:
@@ -174,7 +172,7 @@ def bench_insights(runs: int = 5) -> tuple[float, str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# In process: stored reports and queries per report view
+# In process: stored reports, the export, the home page's queries
 
 
 def make_reports(answers: dict[str, Any], count: int = 2) -> list[str]:
@@ -221,112 +219,6 @@ def count_report_queries(urls: list[str]) -> list[tuple[int, int]]:
         counts.append((pair[0], pair[1]))
     connection.close()
     return counts
-
-
-# ---------------------------------------------------------------------------------------------
-# In process: signed-in clients, their export and the queries of their home page
-
-
-def make_user(email: str, role: str = "client", password: str | None = None) -> Any:
-    """A user; without a password it gets an unusable one (no slow hashing)."""
-    from lijfwijs.accounts.models import User
-
-    return User.objects.create_user(email, password, role=role)
-
-
-def add_results(user: Any, answers: dict[str, Any], count: int) -> None:
-    """`count` completed Pijntest responses of `user`, one a day back from today (bulk_create;
-    every response holds the same valid answer set and its scored result)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from lijfwijs.assessments import engine, registry
-    from lijfwijs.assessments.models import Response
-
-    instrument = registry.get("pijntest")
-    clean, problems = engine.validate(instrument, answers)
-    if problems:
-        raise BenchError(f"the benchmark's answer set does not validate in the app: {problems}")
-    result = engine.score(instrument, clean)
-    now = timezone.now()
-    Response.objects.bulk_create(
-        [
-            Response(
-                instrument=instrument.id,
-                version=instrument.version,
-                status=Response.Status.COMPLETED,
-                user=user,
-                answers=clean,
-                result=result,
-                created_at=now - timedelta(days=day),
-                completed_at=now - timedelta(days=day),
-            )
-            for day in range(count)
-        ],
-        batch_size=200,
-    )
-
-
-def add_account_data(user: Any, practitioners: list[Any], log_rows: int) -> None:
-    """Consents, one access grant per practitioner (the last one revoked when there are more than
-    one) and `log_rows` access-log rows about `user`: up to 3 consents (health data, an older
-    withdrawn health-data consent, practitioner access)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from lijfwijs.accounts.models import AccessLog, Consent, ConsentText, PractitionerAccess
-
-    def version(kind: str) -> str:
-        text = ConsentText.current(kind)
-        return text.version if text is not None else "1"
-
-    now = timezone.now()
-    health, access = ConsentText.Kind.HEALTH_DATA, ConsentText.Kind.PRACTITIONER_ACCESS
-    consents = [Consent(user=user, kind=health, version=version(health))]
-    if len(practitioners) > 1:
-        consents += [
-            Consent(
-                user=user,
-                kind=health,
-                version=version(health),
-                given_at=now - timedelta(days=400),
-                withdrawn_at=now - timedelta(days=366),
-            ),
-            Consent(user=user, kind=access, version=version(access)),
-        ]
-    Consent.objects.bulk_create(consents)
-    grants = []
-    for i, practitioner in enumerate(practitioners):
-        revoked = len(practitioners) > 1 and i == len(practitioners) - 1
-        grants.append(
-            PractitionerAccess(
-                client=user,
-                practitioner=practitioner,
-                consent_version=version(access),
-                status=PractitionerAccess.Status.REVOKED
-                if revoked
-                else PractitionerAccess.Status.ACTIVE,
-                revoked_at=now if revoked else None,
-            )
-        )
-    PractitionerAccess.objects.bulk_create(grants)
-    AccessLog.objects.bulk_create(
-        [
-            AccessLog(
-                at=now - timedelta(minutes=525 * i),  # spread over the year
-                actor_id=practitioners[i % len(practitioners)].pk,
-                actor_email=practitioners[i % len(practitioners)].email,
-                actor_role="practitioner",
-                client_id=user.pk,
-                kind=AccessLog.Kind.PIJNTEST,
-                action=AccessLog.Action.VIEW,
-            )
-            for i in range(log_rows)
-        ],
-        batch_size=500,
-    )
 
 
 def bench_export(answers: dict[str, Any]) -> tuple[float, int, int, int]:
@@ -403,235 +295,174 @@ def count_home_queries(answers: dict[str, Any]) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------------------------------------
-# In process: diary check-ins and the queries of the diary pages
+# In process: the queries of the diary and practice pages for small and large histories
 
 
-def diary_client(email: str, days: int, password: str | None = None) -> Any:
-    """A client with health-data consent and `days` days of check-ins."""
-    from lijfwijs.accounts.services import give_health_consent
+def count_queries(client: Any, path: str, marker: bytes, what: str) -> tuple[int, int]:
+    """(first, second) query counts of two views of `path` with a Django test client."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    user = make_user(email, password=password)
-    give_health_consent(user)
-    add_checkins(user, days, seed=days)
-    return user
-
-
-def add_checkins(user: Any, days: int, seed: int) -> int:
-    """1-3 check-ins a day on the `days` local days up to today, each with 0-3 of six starter
-    tags, pain a little higher with one of them (bulk_create, as load_demo's `_diary` does);
-    return how many were stored."""
-    from datetime import time as clock
-    from datetime import timedelta
-
-    from lijfwijs.diary import services
-    from lijfwijs.diary.models import CheckIn, Tag
-
-    tags = list(Tag.objects.filter(user__isnull=True, is_active=True).order_by("pk")[:6])
-    if len(tags) < 6:
-        raise BenchError(f"only {len(tags)} starter tags in the database (manage.py load_content)")
-    rng = random.Random(seed)
-    zone = services.zone_of(user)
-    today = services.local_today(user)
-    checkins, links = [], []
-    for n in range(days):
-        day = today - timedelta(days=n)
-        for hour in sorted(rng.sample([8, 13, 18, 21], rng.choice([1, 2, 3]))):
-            chosen = rng.sample(tags, rng.choice([0, 1, 1, 2, 3]))
-            pain = 4 + (2 if tags[0] in chosen else 0) + rng.gauss(0, 1.2)
-            checkin = CheckIn(
-                user=user,
-                day=day,
-                at=datetime.combine(day, clock(hour, rng.randint(0, 59)), tzinfo=zone),
-                pain=max(0, min(10, round(pain))),
-                stress=rng.randint(0, 10),
-                sleep=rng.randint(0, 10) if hour == 8 else None,
-                energy=rng.randint(0, 10),
+    pair = []
+    for view in ("first", "second"):
+        with CaptureQueriesContext(connection) as ctx:
+            resp = client.get(path)
+        if resp.status_code != 200 or marker not in resp.content:
+            raise BenchError(
+                f"GET {path} ({what}, in process, {view}) gave {resp.status_code} or has no "
+                f"{marker!r}"
             )
-            checkins.append(checkin)
-            links.extend((checkin, tag) for tag in chosen)
-    CheckIn.objects.bulk_create(checkins, batch_size=500)
-    CheckIn.tags.through.objects.bulk_create(
-        [CheckIn.tags.through(checkin_id=c.pk, tag_id=t.pk) for c, t in links], batch_size=500
-    )
-    return len(checkins)
+        pair.append(len(ctx.captured_queries))
+    return pair[0], pair[1]
 
 
 def count_diary_queries() -> dict[str, list[tuple[int, int]]]:
-    """Queries of the check-in page and the insights page, in process (test client, force_login),
-    for a client with 10 days of check-ins and one with 2,000: {path: [(first, second) per
-    client]}. The second view counts (the first stores the session and fills the caches)."""
+    """Queries of the check-in form, the diary and the insights page (test client, force_login)
+    for a client with 10 days of check-ins and one with 2,000: {path: [(first, second)]}."""
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    counts: dict[str, list[tuple[int, int]]] = {CHECKIN_PATH: [], INSIGHTS_PATH: []}
+    pages = ((CHECKIN_PATH, CHECKIN_MARKER), (DIARY_PATH, MAIN), (INSIGHTS_PATH, INSIGHTS_MARKER))
+    counts: dict[str, list[tuple[int, int]]] = {path: [] for path, _ in pages}
     for days in DIARY_QUERY_DAYS:
         user = diary_client(f"bench-diary-{days}@bench.invalid", days)
         client = Client(HTTP_HOST=HOST)
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        for path, marker in ((CHECKIN_PATH, CHECKIN_MARKER), (INSIGHTS_PATH, INSIGHTS_MARKER)):
-            pair = []
-            for view in ("first", "second"):
-                with CaptureQueriesContext(connection) as ctx:
-                    resp = client.get(path)
-                if resp.status_code != 200:
-                    raise BenchError(
-                        f"GET {path} ({days} days, in process, {view}) gave {resp.status_code}"
-                    )
-                if marker not in resp.content:
-                    raise BenchError(f"GET {path} ({days} days, in process) has no {marker!r}")
-                pair.append(len(ctx.captured_queries))
-            counts[path].append((pair[0], pair[1]))
+        for path, marker in pages:
+            counts[path].append(count_queries(client, path, marker, f"{days} days"))
     connection.close()
     return counts
 
 
-def stored_keys(email: str) -> set[str]:
-    """The client keys of a user's stored check-ins (in process, from the bench's SQLite file)."""
+def count_practice_queries() -> dict[str, list[tuple[int, int]]]:
+    """Queries of a player page, the program page and the practice log (test client,
+    force_login) for a client with 10 logged practice sessions and one with 1,000."""
     from django.db import connection
+    from django.test import Client
 
-    from lijfwijs.diary.models import CheckIn
-
-    keys = set(
-        CheckIn.objects.filter(user__email=email)
-        .exclude(client_key="")
-        .values_list("client_key", flat=True)
-    )
+    pages = ((PLAYER_PATH, PLAYER_MARKER), (PROGRAM_PATH, PROGRAM_MARKER), (LOG_PATH, MAIN))
+    counts: dict[str, list[tuple[int, int]]] = {path: [] for path, _ in pages}
+    for sessions in PRACTICE_QUERY_SESSIONS:
+        user = diary_client(f"bench-practice-{sessions}@bench.invalid", 10)
+        add_practice(user, sessions, seed=sessions)
+        client = Client(HTTP_HOST=HOST)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        for path, marker in pages:
+            counts[path].append(count_queries(client, path, marker, f"{sessions} sessions"))
     connection.close()
-    return keys
+    return counts
 
 
 # ---------------------------------------------------------------------------------------------
-# The server
+# In process: server time per page, against the reference page
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
+@dataclass
+class Page:
+    name: str
+    browser: Browser
+    path: str
+    marker: bytes
+    limit: float  # the target, as a multiple of the reference page (0: the reference itself)
+    label: str = ""  # the path as the table shows it, when not the path itself
+    times: list[float] = field(default_factory=list)
+    queries: int = 0
 
 
-def request(
-    port: int,
-    method: str,
-    path: str,
-    headers: dict[str, str] | None = None,
-    body: str | None = None,
-) -> tuple[int, dict[str, str], bytes, list[str]]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        resp = conn.getresponse()
-        data = resp.read()
-        cookies = resp.headers.get_all("Set-Cookie") or []
-        return resp.status, dict(resp.getheaders()), data, cookies
-    finally:
-        conn.close()
+def scale_client(answers: dict[str, Any], email: str, password: str) -> Any:
+    """The measured client: 5 years of check-ins (3 a day), 1,000 practice sessions, a place in
+    the program and a few Pijntest results."""
+    user = diary_client(email, SCALE_DAYS, password=password, per_day=3)
+    add_results(user, answers, HOME_RESULTS)
+    add_practice(user, SCALE_SESSIONS, seed=7)
+    return user
 
 
-def start_gunicorn(port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    gunicorn = BIN / "gunicorn"
-    if not gunicorn.exists():
-        raise BenchError(f"{gunicorn} not found; install the project (make bench does)")
-    cmd = [
-        str(gunicorn),
-        "lijfwijs.wsgi",
-        "-w",
-        "1",
-        "-k",
-        "sync",
-        "-b",
-        f"{HOST}:{port}",
-        "--error-logfile",
-        str(log_path),
-        "--log-level",
-        "warning",
-    ]
-    log(f"$ gunicorn lijfwijs.wsgi -w 1 -k sync -b {HOST}:{port}")
-    return subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+def visitor_draft(handler: Any) -> Browser:
+    """A visitor with a Pijntest under way, started the way a browser does it."""
+    browser = Browser(handler)
+    answer = browser.post_form("/pijntest/begin/", {}, token_from="/pijntest/")  # noqa: S106
+    if answer.status != 302 or not answer.location.startswith("/pijntest/vragen/"):
+        raise BenchError(f"POST /pijntest/begin/ gave {answer.status} to {answer.location!r}")
+    return browser
 
 
-def stop_gunicorn(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
+def check(page: Page) -> None:
+    """The page answers 200 and is the page meant; count its queries (after the warm-up, so
+    the count is that of the timed requests)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        answer = page.browser.get(page.path)
+    if answer.status != 200:
+        raise BenchError(f"GET {page.path} ({page.name}, in process) gave {answer.status}")
+    if page.marker not in answer.body:
+        raise BenchError(f"GET {page.path} ({page.name}) does not hold {page.marker!r}")
+    page.queries = len(ctx.captured_queries)
 
 
-def wait_ready(
-    port: int, proc: subprocess.Popen[bytes], log_path: Path, timeout: float = 30
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise BenchError(f"gunicorn exited with {proc.returncode}:\n{tail(log_path)}")
-        try:
-            status, _, _, _ = request(port, "GET", "/healthz")
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise BenchError(f"/healthz did not answer within {timeout:.0f}s:\n{tail(log_path)}")
+def time_pages(pages: list[Page], rounds: int, per_round: int, warm_up: int) -> None:
+    """`warm_up` untimed requests per page, then `rounds` interleaved rounds of `per_round`
+    timed requests each: a slow moment of a shared machine hits one round of every page rather
+    than all of one page."""
+    for page in pages:
+        for _ in range(warm_up):
+            page.browser.get(page.path)
+        check(page)
+    for rnd in range(1, rounds + 1):
+        for page in pages:
+            for _ in range(per_round):
+                answer = page.browser.get(page.path)
+                if answer.status != 200:
+                    raise BenchError(f"GET {page.path} ({page.name}) gave {answer.status}")
+                page.times.append(answer.seconds)
+        log(f"round {rnd} of {rounds}: {len(pages)} pages x {per_round} requests")
 
 
-def tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-def cookie_value(set_cookies: list[str], name: str) -> str | None:
-    for header in set_cookies:
-        first = header.split(";", 1)[0]
-        key, _, value = first.partition("=")
-        if key.strip() == name:
-            return value.strip()
-    return None
-
-
-def draft_cookie(port: int) -> str:
-    """Start a Pijntest draft through the running server; return the Cookie header that holds it."""
-    status, _, body, cookies = request(port, "GET", "/pijntest/")
-    if status != 200:
-        raise BenchError(f"GET /pijntest/ gave {status}")
-    csrf_cookie = cookie_value(cookies, "csrftoken")
-    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-    if not csrf_cookie or not match:
-        raise BenchError("GET /pijntest/ gave no csrftoken cookie or no csrfmiddlewaretoken field")
-    status, headers, body, cookies = request(
-        port,
-        "POST",
-        "/pijntest/begin/",
-        headers={
-            "Cookie": f"csrftoken={csrf_cookie}",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-        body=f"csrfmiddlewaretoken={match.group(1).decode()}",
-    )
-    session = cookie_value(cookies, "sessionid")
-    if status != 302 or not session:
-        raise BenchError(
-            f"POST /pijntest/begin/ gave {status} (expected 302 with a session): {body[:300]!r}"
+def insights_cold(browser: Browser, zone: str, n: int) -> tuple[list[float], list[float]]:
+    """`n` times: a check-in through the form (a new data version), then the insights page,
+    which is cold. Returns the check-in POST times and the cold insights times."""
+    token = browser.token(CHECKIN_PATH)  # any masked copy of the cookie's secret is valid
+    posts, cold = [], []
+    for i in range(n):
+        now = datetime.now(ZoneInfo(zone))
+        answer = browser.call(
+            "POST",
+            CHECKIN_PATH,
+            {
+                "csrfmiddlewaretoken": token,
+                "day": now.date().isoformat(),
+                "time": now.strftime("%H:%M"),
+                "pain": i % 11,
+                "stress": (3 * i) % 11,
+                "client_key": f"bench-cold-{i}",
+            },
         )
-    location = urlsplit(headers.get("Location", "")).path
-    if not location.startswith("/pijntest/vragen/"):
-        raise BenchError(
-            f"POST /pijntest/begin/ redirected to {location!r}, not to a question page"
-        )
-    return f"csrftoken={csrf_cookie}; sessionid={session}"
+        if answer.status != 302 or answer.location != CHECKIN_SAVED:
+            raise BenchError(f"POST {CHECKIN_PATH} (in process) gave {answer.status}")
+        posts.append(answer.seconds)
+        answer = browser.get(INSIGHTS_PATH)
+        if answer.status != 200 or INSIGHTS_MARKER not in answer.body:
+            raise BenchError(f"GET {INSIGHTS_PATH} after a check-in gave {answer.status}")
+        cold.append(answer.seconds)
+    return posts, cold
+
+
+def sign_ins(handler: Any, email: str, password: str, n: int) -> list[float]:
+    """`n` sign-ins through the login form, each from a new browser; the POSTs' times."""
+    times = []
+    for _ in range(n):
+        times.append(sign_in(Browser(handler), email, password, LOGIN_PATH).seconds)
+    return times
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+# ---------------------------------------------------------------------------------------------
+# One gunicorn sync worker: the player's assets, check-in saves with no write lost
 
 
 def login_cookie(port: int, email: str, password: str) -> str:
@@ -669,76 +500,6 @@ def login_cookie(port: int, email: str, password: str) -> str:
     return f"csrftoken={csrf_cookie}; sessionid={session}"
 
 
-# ---------------------------------------------------------------------------------------------
-# In process: practice sessions, the program, and the player's assets
-
-
-def add_practice(user: Any, sessions: int, seed: int) -> None:
-    """`sessions` logged practice sessions over the last days, with tension before and after,
-    spread over the catalog's exercises (bulk_create), and a place in the program."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from lijfwijs.accounts.localtime import zone_of
-    from lijfwijs.exercises import services
-    from lijfwijs.exercises.models import Exercise, PracticeSession
-
-    progress = services.ensure_progress(user)
-    exercises = list(Exercise.objects.active())
-    rng = random.Random(seed)
-    now, zone = timezone.now(), zone_of(user)
-    rows = []
-    for n in range(sessions):
-        started = now - timedelta(hours=7 * n + 1)
-        before = rng.randint(3, 9)
-        rows.append(
-            PracticeSession(
-                user=user,
-                exercise=exercises[n % len(exercises)],
-                started_at=started,
-                day=started.astimezone(zone).date(),
-                seconds=rng.randint(60, 600),
-                completed=True,
-                tension_before=before,
-                tension_after=max(0, before - rng.randint(0, 4)),
-                program_step=progress.current_step,
-            )
-        )
-    PracticeSession.objects.bulk_create(rows, batch_size=500)
-    services.forget_practice(user.pk)
-
-
-def count_practice_queries() -> dict[str, list[tuple[int, int]]]:
-    """Queries of a player page and the program page, in process (test client, force_login), for
-    a client with 10 logged practice sessions and one with 1,000: {path: [(first, second)]}."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    pages = ((PLAYER_PATH, PLAYER_MARKER), (PROGRAM_PATH, PROGRAM_MARKER))
-    counts: dict[str, list[tuple[int, int]]] = {path: [] for path, _ in pages}
-    for sessions in PRACTICE_QUERY_SESSIONS:
-        user = diary_client(f"bench-practice-{sessions}@bench.invalid", 10)
-        add_practice(user, sessions, seed=sessions)
-        client = Client(HTTP_HOST=HOST)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        for path, marker in pages:
-            pair = []
-            for view in ("first", "second"):
-                with CaptureQueriesContext(connection) as ctx:
-                    resp = client.get(path)
-                if resp.status_code != 200 or marker not in resp.content:
-                    raise BenchError(
-                        f"GET {path} ({sessions} sessions, in process, {view}) gave "
-                        f"{resp.status_code} or has no {marker!r}"
-                    )
-                pair.append(len(ctx.captured_queries))
-            counts[path].append((pair[0], pair[1]))
-    connection.close()
-    return counts
-
-
 def player_assets(port: int, headers: dict[str, str]) -> tuple[int, int, list[str]]:
     """The gzip-compressed bytes of the player's own JavaScript and CSS (the files under
     /static/exercises/) and of all the JavaScript and CSS its page loads, fetched from the server
@@ -765,98 +526,6 @@ def player_assets(port: int, headers: dict[str, str]) -> tuple[int, int, list[st
     if not names:
         raise BenchError(f"{PLAYER_PATH} loads no script or stylesheet of its own")
     return own, total, names
-
-
-def check_page(port: int, path: str, headers: dict[str, str], must_contain: bytes) -> None:
-    status, _, body, _ = request(port, "GET", path, headers=headers)
-    if status != 200:
-        raise BenchError(f"GET {path} gave {status}, expected 200")
-    if must_contain not in body:
-        raise BenchError(f"GET {path} does not look like the expected page (no {must_contain!r})")
-
-
-def warm_up(port: int, path: str, headers: dict[str, str], n: int) -> None:
-    for _ in range(n):
-        status, _, _, _ = request(port, "GET", path, headers=headers)
-        if status != 200:
-            raise BenchError(f"warm-up GET {path} gave {status}")
-
-
-# ---------------------------------------------------------------------------------------------
-# Load generators
-
-
-def load_wrk(
-    port: int, path: str, headers: dict[str, str], seconds: int, threads: int, conns: int
-) -> float:
-    cmd = [
-        shutil.which("wrk") or "wrk",
-        f"-t{threads}",
-        f"-c{conns}",
-        f"-d{seconds}s",
-        "--timeout",
-        "5s",
-    ]
-    for key, value in headers.items():
-        cmd += ["-H", f"{key}: {value}"]
-    cmd.append(f"http://{HOST}:{port}{path}")
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30)
-    out = proc.stdout
-    if proc.returncode != 0:
-        raise BenchError(f"wrk failed ({proc.returncode}): {proc.stderr.strip() or out}")
-    bad = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out)
-    if bad and int(bad.group(1)):
-        raise BenchError(f"GET {path}: {bad.group(1)} non-2xx/3xx responses under load:\n{out}")
-    rate = re.search(r"Requests/sec:\s*([\d.]+)", out)
-    if not rate:
-        raise BenchError(f"could not read wrk's output:\n{out}")
-    errors = re.search(r"Socket errors:.*", out)
-    if errors and re.search(r"timeout [1-9]", errors.group(0)):
-        log(f"note: {path}: {errors.group(0).strip()}")
-    return float(rate.group(1))
-
-
-def load_python(port: int, path: str, headers: dict[str, str], seconds: int, threads: int) -> float:
-    """Fallback when wrk is missing: threads with http.client connections (reconnecting when the
-    sync worker closes them) for a fixed time. Slower than wrk; the floor may be client-bound."""
-    stop = time.monotonic() + seconds
-    ok = [0] * threads
-    failures: list[str] = []
-
-    def worker(i: int) -> None:
-        conn = http.client.HTTPConnection(HOST, port, timeout=5)
-        try:
-            while time.monotonic() < stop:
-                try:
-                    conn.request("GET", path, headers=headers)
-                    resp = conn.getresponse()
-                    resp.read()
-                except (OSError, http.client.HTTPException):
-                    conn.close()
-                    continue
-                if resp.status != 200:
-                    failures.append(f"{resp.status}")
-                    return
-                ok[i] += 1
-                if resp.will_close:
-                    conn.close()
-        finally:
-            conn.close()
-
-    start = time.monotonic()
-    pool = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join(seconds + 10)
-    elapsed = time.monotonic() - start
-    if failures:
-        raise BenchError(f"GET {path}: status {failures[0]} under load")
-    return sum(ok) / elapsed
-
-
-# ---------------------------------------------------------------------------------------------
-# Check-in saves: POSTs with a unique client key each, every acknowledged one must be stored
 
 
 def checkin_token(port: int, cookie: str) -> str:
@@ -968,22 +637,56 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 
 
 def verdict(ok: bool) -> str:
-    return "ok" if ok else "MISSED"
+    return "OK" if ok else "FAIL"
 
 
-def pct(share: float) -> str:
-    """A share of the floor in whole percent, rounded down: 19.9% shows as 19%, not as a 20%
-    that misses a target of 20%."""
-    return f"{math.floor(share * 100)}%"
+def page_rows(pages: list[Page], reference: Page) -> list[tuple[str, str, str, str]]:
+    ref = median(reference.times)
+    rows = [
+        (
+            f"reference page {REFERENCE_PATH}",
+            f"median {ms(ref)}, p95 {ms(percentile(reference.times, 0.95))}, "
+            f"{reference.queries} queries, n={len(reference.times)}",
+            "-",
+            "-",
+        )
+    ]
+    for page in pages:
+        multiple = median(page.times) / ref
+        rows.append(
+            (
+                f"{page.name} {page.label or page.path}",
+                f"median {ms(median(page.times))}, p95 {ms(percentile(page.times, 0.95))}, "
+                f"{multiple:.1f}x, {page.queries} queries",
+                f"<= {page.limit:g}x",
+                verdict(multiple <= page.limit),
+            )
+        )
+    return rows
+
+
+def constant_row(name: str, counts: dict[str, list[tuple[int, int]]]) -> tuple[str, ...]:
+    """Second-view queries per page for the small and the large client (first views beside)."""
+    parts, ok = [], True
+    for path, pairs in counts.items():
+        second = [b for _, b in pairs]
+        first = [a for a, _ in pairs]
+        ok = ok and len(set(second)) == 1
+        parts.append(f"{path} {second[0]} / {second[1]} (first {first[0]} / {first[1]})")
+    return (name, "; ".join(parts), "constant", verdict(ok))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds per page (4)")
     parser.add_argument(
-        "--duration", type=int, default=10, help="seconds of load per URL, all rounds (10)"
+        "--requests", type=int, default=60, help="timed requests per page and round (60)"
     )
+    parser.add_argument("--warm-up", type=int, default=20, help="untimed requests per page (20)")
+    parser.add_argument("--cold", type=int, default=30, help="cold insights views (30)")
+    parser.add_argument("--sign-ins", type=int, default=30, help="login POSTs timed (30)")
     parser.add_argument(
-        "--rounds", type=int, default=2, help="interleaved rounds per URL, best one counts (2)"
+        "--others", type=int, default=OTHER_CLIENTS, help="other clients in the database"
     )
     parser.add_argument(
         "--score-seconds", type=float, default=2.0, help="seconds per scoring run (2)"
@@ -994,10 +697,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--post-threads", type=int, default=4, help="threads sending check-in POSTs (4)"
     )
-    parser.add_argument("--threads", type=int, default=2, help="load generator threads (2)")
-    parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
-    parser.add_argument("--python-load", action="store_true", help="use the Python load generator")
-    parser.add_argument("--keep", action="store_true", help="keep the var dir and gunicorn log")
+    parser.add_argument("--no-load", action="store_true", help="skip the Locust load runs")
+    parser.add_argument("--load-users", type=int, default=100, help="Locust users (100)")
+    parser.add_argument("--load-seconds", type=int, default=60, help="seconds per load run (60)")
+    parser.add_argument("--load-workers", type=int, default=4, help="gunicorn workers (4)")
+    parser.add_argument("--keep", action="store_true", help="keep the var dirs and logs")
     args = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -1005,9 +709,11 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     var_dir = Path(tempfile.mkdtemp(prefix="lijfwijs-bench-"))
     os.environ.update(bench_env(var_dir))
+    # The site's settings with a URLconf that adds the reference page.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     log_path = var_dir / "gunicorn.log"
-    server: subprocess.Popen[bytes] | None = None
-    use_wrk = bool(shutil.which("wrk")) and not args.python_load
+    server = None
+    load_results: list[Any] = []
     try:
         manage("migrate", "--noinput")
         manage("load_content")
@@ -1021,67 +727,79 @@ def main(argv: list[str] | None = None) -> int:
         import django
 
         django.setup()
+        from django.db import connection
+        from django.urls import reverse
+
+        from lijfwijs.accounts.localtime import zone_of
+        from lijfwijs.learn.models import Article
+
         report_urls = make_reports(clean, count=2)
         query_counts = count_report_queries(report_urls)
         log("export of a client with a year of data: best of 3")
         export_s, export_bytes, export_q_small, export_q_year = bench_export(clean)
         home_queries = count_home_queries(clean)
-        log(f"diary page queries: clients with {' and '.join(map(str, DIARY_QUERY_DAYS))} days")
+        log("diary, player, program and log queries for small and large histories")
         diary_queries = count_diary_queries()
-        log(
-            "player and program page queries: clients with "
-            + " and ".join(map(str, PRACTICE_QUERY_SESSIONS))
-            + " practice sessions"
-        )
         practice_queries = count_practice_queries()
-        # The client whose home, check-in and insights pages are loaded through the server, and
-        # who saves check-ins under load.
-        home_email, home_password = "bench-client@bench.invalid", "bench-client-password-2026"
-        bench_client = diary_client(home_email, DIARY_DAYS, password=home_password)
-        add_results(bench_client, clean, HOME_RESULTS)
-        add_practice(bench_client, 60, seed=1)
-        zone = bench_client.time_zone or "Europe/Amsterdam"
-        keys_before = stored_keys(home_email)
-        from django.db import connection
 
+        log(f"data at scale: {args.others:,} other clients, the measured client's 5 years")
+        t0 = time.monotonic()
+        other_checkins = others(args.others, OTHER_CHECKINS)
+        email, password = "bench-client@bench.invalid", "bench-client-password-2026"
+        client_user = scale_client(clean, email, password)
+        zone = str(zone_of(client_user))
+        scale_checkins = client_user.checkins.count()
+        log(f"data at scale stored in {time.monotonic() - t0:.0f}s")
+        article = Article.objects.published().order_by("pk").first()
+        if article is None:
+            raise BenchError("no published article (manage.py load_content)")
+        article_path = reverse("learn:detail", kwargs={"slug": article.slug})
+
+        handler = wsgi_handler()
+        anonymous = Browser(handler)
+        draft = visitor_draft(handler)
+        signed_in = Browser(handler)
+        sign_in(signed_in, email, password, LOGIN_PATH)
+        reference = Page("reference", Browser(handler), REFERENCE_PATH, REFERENCE_MARKER, 0)
+        pages = [
+            Page("home (visitor)", anonymous, "/", MAIN, ANONYMOUS_X),
+            Page("question page (visitor)", draft, QUESTION_PATH, b"<form", ANONYMOUS_X),
+            Page(
+                "stored report (visitor)",
+                anonymous,
+                report_urls[0],
+                MAIN,
+                ANONYMOUS_X,
+                label="/pijntest/uitslag/<id>/",
+            ),
+            Page("catalog (visitor)", anonymous, CATALOG_PATH, MAIN, ANONYMOUS_X),
+            Page("article (visitor)", anonymous, article_path, MAIN, ANONYMOUS_X),
+            Page("player (visitor)", anonymous, PLAYER_PATH, PLAYER_MARKER, ANONYMOUS_X),
+            Page("start page (client)", signed_in, "/", HOME_MARKER, SIGNED_IN_X),
+            Page("check-in form (client)", signed_in, CHECKIN_PATH, CHECKIN_MARKER, SIGNED_IN_X),
+            Page("diary (client)", signed_in, DIARY_PATH, MAIN, SIGNED_IN_X),
+            Page("program (client)", signed_in, PROGRAM_PATH, PROGRAM_MARKER, SIGNED_IN_X),
+            Page("player (client)", signed_in, PLAYER_PATH, PLAYER_MARKER, SIGNED_IN_X),
+            Page("practice log (client)", signed_in, LOG_PATH, MAIN, SIGNED_IN_X),
+            Page("insights, warm (client)", signed_in, INSIGHTS_PATH, INSIGHTS_MARKER, INSIGHTS_X),
+        ]
+        log(
+            f"server time in process: {len(pages) + 1} pages, {args.warm_up} warm-up and "
+            f"{args.rounds} x {args.requests} timed requests each"
+        )
+        time_pages([reference, *pages], args.rounds, args.requests, args.warm_up)
+        log(f"insights right after a check-in: {args.cold} times")
+        post_times, cold_times = insights_cold(signed_in, zone, args.cold)
+        log(f"sign-in: {args.sign_ins} login POSTs")
+        sign_in_times = sign_ins(handler, email, password, args.sign_ins)
+        keys_before = stored_keys(email)
         connection.close()
 
         port = free_port()
-        server = start_gunicorn(port, log_path)
+        server = start_gunicorn(port, log_path, os.environ.copy(), workers=1)
         wait_ready(port, server, log_path)
-        cookie = draft_cookie(port)
-        client_cookie = login_cookie(port, home_email, home_password)
-        targets = [
-            ("/healthz", "/healthz", {}, b"ok"),
-            ("question page", QUESTION_PATH, {"Cookie": cookie}, b"<form"),
-            ("stored report", report_urls[0], {}, b"<html"),
-            ("client home", "/", {"Cookie": client_cookie}, HOME_MARKER),
-            ("check-in page", CHECKIN_PATH, {"Cookie": client_cookie}, CHECKIN_MARKER),
-            ("insights page", INSIGHTS_PATH, {"Cookie": client_cookie}, INSIGHTS_MARKER),
-            ("player page", PLAYER_PATH, {"Cookie": client_cookie}, PLAYER_MARKER),
-            ("program page", PROGRAM_PATH, {"Cookie": client_cookie}, PROGRAM_MARKER),
-        ]
-        for _name, path, headers, marker in targets:
-            check_page(port, path, headers, marker)
-            warm_up(port, path, headers, 100)
-        # Interleaved rounds, best per URL: a slow moment on a shared machine hits one round of
-        # one URL, not the whole of one URL's measurement.
-        slice_s = max(1, round(args.duration / args.rounds))
-        rates: dict[str, float] = {}
-        for rnd in range(1, args.rounds + 1):
-            for name, path, headers, _marker in targets:
-                if use_wrk:
-                    rate = load_wrk(port, path, headers, slice_s, args.threads, args.connections)
-                else:
-                    rate = load_python(port, path, headers, slice_s, max(args.threads, 4))
-                if server.poll() is not None:
-                    raise BenchError(f"gunicorn died during the run:\n{tail(log_path)}")
-                log(f"round {rnd}: GET {path}: {rate:,.0f} req/s")
-                rates[name] = max(rates.get(name, 0.0), rate)
-
+        client_cookie = login_cookie(port, email, password)
         own_gz, page_gz, own_files = player_assets(port, {"Cookie": client_cookie})
-
-        # Check-in saves, after the page loads: every save drops the client's insights cache.
         token = checkin_token(port, client_cookie)
         warm = Saves()
         for n in range(20):  # the first checks the harness: a 302 to the diary
@@ -1094,15 +812,16 @@ def main(argv: list[str] | None = None) -> int:
             raise BenchError(f"gunicorn died during the check-in saves:\n{tail(log_path)}")
         stop_gunicorn(server)
         acked = warm.acked | saves.acked
-        stored = stored_keys(home_email) - keys_before
+        stored = stored_keys(email) - keys_before
         sent = warm.sent + saves.sent
-        log(
-            f"check-in saves: {sent:,} sent, {len(acked):,} acknowledged, {len(stored):,} "
-            f"stored; acknowledged but not stored: {len(acked - stored):,}, stored but not "
-            f"acknowledged: {len(stored - acked):,}"
-        )
         if saves.detail or warm.detail:
             log(f"first unacknowledged POST: {saves.detail or warm.detail}")
+        in_process_s = time.monotonic() - started
+
+        if not args.no_load:
+            load_results = load.all_runs(
+                args.load_users, args.load_seconds, args.load_workers, args.keep, var_dir / "static"
+            )
     except BenchError as exc:
         print(f"bench: harness error: {exc}", file=sys.stderr)
         return 1
@@ -1120,81 +839,40 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(var_dir, ignore_errors=True)
 
-    floor = rates["/healthz"]
-    q_share = rates["question page"] / floor
-    r_share = rates["stored report"] / floor
     flat = [n for pair in query_counts for n in pair]
-    constant = (
+    reports_constant = (
         len({first for first, _ in query_counts}) == 1
         and len({cached for _, cached in query_counts}) == 1
     )
-    q_ok = constant and max(flat) <= MAX_REPORT_QUERIES
-    h_share = rates["client home"] / floor
-    c_share = rates["check-in page"] / floor
-    i_share = rates["insights page"] / floor
     save_rate = len(saves.acked) / saves.seconds
     lost = len(acked - stored)
     failed = dict(warm.failures + saves.failures)
-    # Every acknowledged save stored, nothing stored that was not acknowledged, and no save
-    # refused or broken off (a 4xx/5xx or a dropped connection is a check-in the person lost).
     saves_ok = save_rate >= SAVES_PER_S and stored == acked and not failed
-    checkin_q = [second for _, second in diary_queries[CHECKIN_PATH]]
-    insights_q = [second for _, second in diary_queries[INSIGHTS_PATH]]
-    insights_first = [first for first, _ in diary_queries[INSIGHTS_PATH]]
-    p_share = rates["player page"] / floor
-    g_share = rates["program page"] / floor
-    player_q = [second for _, second in practice_queries[PLAYER_PATH]]
-    program_q = [second for _, second in practice_queries[PROGRAM_PATH]]
-    rows = [
-        ("/healthz req/s (floor)", f"{floor:,.0f}", "-", "-"),
-        ("question page req/s", f"{rates['question page']:,.0f}", "-", "-"),
+    cold_p95 = percentile(cold_times, 0.95)
+    sign_in_p95 = percentile(sign_in_times, 0.95)
+    rows = page_rows(pages, reference)
+    rows += [
         (
-            "question page % of floor",
-            pct(q_share),
-            f">= {QUESTION_SHARE:.0%}",
-            verdict(q_share >= QUESTION_SHARE),
+            f"insights, cold (client) {INSIGHTS_PATH}",
+            f"median {ms(median(cold_times))}, p95 {ms(cold_p95)}, n={len(cold_times)} (each "
+            f"right after a check-in; the check-in POST: median {ms(median(post_times))})",
+            f"p95 <= {INSIGHTS_COLD_MS:g} ms",
+            verdict(cold_p95 <= INSIGHTS_COLD_MS / 1000),
         ),
-        ("stored report req/s", f"{rates['stored report']:,.0f}", "-", "-"),
         (
-            "stored report % of floor",
-            pct(r_share),
-            f">= {REPORT_SHARE:.0%}",
-            verdict(r_share >= REPORT_SHARE),
+            f"sign-in, POST {LOGIN_PATH}",
+            f"median {ms(median(sign_in_times))}, p95 {ms(sign_in_p95)}, n={len(sign_in_times)}",
+            f"p95 <= {SIGN_IN_MS:g} ms",
+            verdict(sign_in_p95 <= SIGN_IN_MS / 1000),
         ),
-        ("client home req/s", f"{rates['client home']:,.0f}", "-", "-"),
+        *load.rows(load_results, args.load_users, args.load_seconds),
         (
-            "client home % of floor",
-            pct(h_share),
-            f">= {HOME_SHARE:.0%}",
-            verdict(h_share >= HOME_SHARE),
-        ),
-        ("check-in page req/s", f"{rates['check-in page']:,.0f}", "-", "-"),
-        (
-            "check-in page % of floor",
-            pct(c_share),
-            f">= {CHECKIN_SHARE:.0%}",
-            verdict(c_share >= CHECKIN_SHARE),
-        ),
-        ("insights page req/s", f"{rates['insights page']:,.0f}", "-", "-"),
-        (
-            "insights page % of floor",
-            pct(i_share),
-            f">= {INSIGHTS_SHARE:.0%}",
-            verdict(i_share >= INSIGHTS_SHARE),
-        ),
-        ("player page req/s", f"{rates['player page']:,.0f}", "-", "-"),
-        (
-            "player page % of floor",
-            pct(p_share),
-            f">= {PLAYER_SHARE:.0%}",
-            verdict(p_share >= PLAYER_SHARE),
-        ),
-        ("program page req/s", f"{rates['program page']:,.0f}", "-", "-"),
-        (
-            "program page % of floor",
-            pct(g_share),
-            f">= {PROGRAM_SHARE:.0%}",
-            verdict(g_share >= PROGRAM_SHARE),
+            "check-in saves (POST) per second",
+            f"{save_rate:,.0f}/s; {len(acked):,} acknowledged, {len(stored):,} stored"
+            + (f", {lost:,} LOST" if lost else "")
+            + (f"; not acknowledged: {failed}" if failed else ""),
+            f">= {SAVES_PER_S}/s, no write lost",
+            verdict(saves_ok),
         ),
         (
             "player page's JS + CSS, gzip (all it loads)",
@@ -1205,14 +883,6 @@ def main(argv: list[str] | None = None) -> int:
             verdict(page_gz < PLAYER_ASSET_BYTES),
         ),
         (
-            "check-in saves (POST) per second",
-            f"{save_rate:,.0f}/s; {len(acked):,} acknowledged, {len(stored):,} stored"
-            + (f", {lost:,} LOST" if lost else "")
-            + (f"; not acknowledged: {failed}" if failed else ""),
-            f">= {SAVES_PER_S}/s, no write lost",
-            verdict(saves_ok),
-        ),
-        (
             "scorings/s (pure core)",
             f"{scorings:,.0f}",
             f">= {SCORINGS_PER_S:,}",
@@ -1221,14 +891,14 @@ def main(argv: list[str] | None = None) -> int:
         (
             "insights (pure core), 5 years",
             f"{insights_ms:.1f} ms",
-            f"<= {INSIGHTS_MS:g} ms",
-            verdict(insights_ms <= INSIGHTS_MS),
+            f"<= {INSIGHTS_CORE_MS:g} ms",
+            verdict(insights_ms <= INSIGHTS_CORE_MS),
         ),
         (
-            "queries per report view (first/cached)",
+            "queries per report view (first/second)",
             ", ".join(f"report {i + 1}: {a}/{b}" for i, (a, b) in enumerate(query_counts)),
             f"constant, <= {MAX_REPORT_QUERIES}",
-            verdict(q_ok),
+            verdict(reports_constant and max(flat) <= MAX_REPORT_QUERIES),
         ),
         (
             "export of a client with a year of data",
@@ -1248,46 +918,34 @@ def main(argv: list[str] | None = None) -> int:
             "constant",
             verdict(home_queries[0] == home_queries[1]),
         ),
-        (
-            "queries per check-in page / insights page (10 / 2,000 days)",
-            f"check-in {checkin_q[0]} / {checkin_q[1]}; insights {insights_q[0]} / "
-            f"{insights_q[1]} (uncached first view {insights_first[0]} / {insights_first[1]})",
-            "constant",
-            verdict(len(set(checkin_q)) == 1 and len(set(insights_q)) == 1),
-        ),
-        (
-            "queries per player page / program page (10 / 1,000 sessions)",
-            f"player {player_q[0]} / {player_q[1]}; program {program_q[0]} / {program_q[1]}",
-            "constant",
-            verdict(len(set(player_q)) == 1 and len(set(program_q)) == 1),
-        ),
+        constant_row("queries per diary page (10 / 2,000 days)", diary_queries),
+        constant_row("queries per practice page (10 / 1,000 sessions)", practice_queries),
     ]
     print(
-        f"Lijfwijs bench: 1 gunicorn sync worker on {HOST}, load by "
-        + (f"wrk -t{args.threads} -c{args.connections}" if use_wrk else "python threads")
-        + f", {args.duration}s per URL in {args.rounds} interleaved rounds (best counts)"
-        + f"; Python {platform.python_version()}, {os.cpu_count()} CPUs"
-    )
-    print(f"question page: {QUESTION_PATH} (draft session); stored report: {report_urls[0]}")
-    print(
-        f"client home: / (signed in through {LOGIN_PATH}, a client with {HOME_RESULTS} results); "
-        f"check-in page: {CHECKIN_PATH}, insights page: {INSIGHTS_PATH} (the same client, "
-        f"{DIARY_DAYS} days of check-ins)"
+        f"Lijfwijs bench: server time in process (Django's WSGI handler, all middleware, "
+        f"DEBUG=0, SQLite, local-memory cache), {args.rounds} x {args.requests} requests per "
+        f"page after {args.warm_up} warm-up; Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs"
     )
     print(
-        f"player page: {PLAYER_PATH}, program page: {PROGRAM_PATH} (the same client, 60 logged "
-        "practice sessions, in the program)"
+        f"data: the measured client has {scale_checkins:,} check-ins over 5 years, "
+        f"{SCALE_SESSIONS:,} practice sessions, {HOME_RESULTS} Pijntest results; the database "
+        f"holds {args.others:,} other clients with {other_checkins:,} check-ins"
     )
     print(
-        f"check-in saves: POST {CHECKIN_PATH} from {args.post_threads} Python threads for "
-        f"{args.post_seconds:g}s (after 20 warm-up POSTs), a unique client_key each; stored ="
-        f" rows with those keys in SQLite after gunicorn stopped; {sent:,} sent"
+        f"check-in saves: POST {CHECKIN_PATH} to 1 gunicorn sync worker from "
+        f"{args.post_threads} Python threads for {args.post_seconds:g}s (after 20 warm-up), "
+        f"{sent:,} sent; insights core: {insights_what}"
     )
-    print(f"insights core: {insights_what}")
+    if not args.no_load:
+        print(load.describe(args.load_users, args.load_seconds, args.load_workers))
     print()
     print_table(rows)
     print()
-    print(f"(run took {time.monotonic() - started:.0f}s)")
+    print(
+        f"(in-process part and saves took {in_process_s:.0f}s; all took "
+        f"{time.monotonic() - started:.0f}s)"
+    )
     return 0
 
 
