@@ -1,5 +1,6 @@
 """The account flow in a real browser: an anonymous Pijntest, "Account aanmaken" from the report,
-the result in "Mijn Pijntest-uitslagen", logging out with the header button and in again.
+"check your email", signing in, the result in "Mijn Pijntest-uitslagen", logging out with the
+header button and in again.
 
 axe-core (WCAG 2.1 A/AA, no serious or critical violation) runs on the register, login, settings
 and results pages, so this tab bypasses the CSP (see open_tab); the CSP itself is checked in
@@ -76,11 +77,18 @@ def test_register_from_the_report_then_log_out_and_in(open_tab, content):
         go(page, page.locator("main form").get_by_role("button", name="Account aanmaken").click)
         == 200
     )
+    # The same answer whether or not the address had an account: "check your email", not signed in.
+    assert page.get_by_role("heading", level=1).inner_text() == "Kijk in je e-mail"
+    assert_accessible(page, "the check-your-email page")
+    assert go(page, page.locator("main").get_by_role("link", name="Naar inloggen").click) == 200
+    page.get_by_label("E-mailadres").fill(EMAIL)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    assert go(page, page.locator("main form").get_by_role("button", name="Inloggen").click) == 200
     assert page.get_by_role("heading", level=1).inner_text() == f"Hallo {NAME}", (
-        "registering did not end signed in on the personal start page"
+        "signing in after registering did not end on the personal start page"
     )
 
-    # the test taken before registering is now the account's
+    # the test taken before registering is now the account's (claimed at the first sign-in)
     open_my_results(page)
     assert_accessible(page, "the results page")
     assert result_links(page) == [report_path], result_links(page)

@@ -79,14 +79,9 @@ class RegistrationForm(PasswordFieldsMixin, forms.Form):
         self.fields["consent_version"].initial = consent_text.version
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "Er is al een account met dit e-mailadres. Log in, of vraag een nieuw wachtwoord aan."
-                )
-            )
-        return email
+        # Whether the address has an account is never said here (services.register mails its
+        # owner instead): on a back-pain platform having an account is itself sensitive.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_consent_version(self) -> str:
         version = self.cleaned_data["consent_version"]

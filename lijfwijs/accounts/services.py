@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -36,14 +37,38 @@ def link(name: str, language: str, **kwargs: Any) -> str:
         return absolute(reverse(name, kwargs=kwargs))
 
 
-@transaction.atomic
 def register(
     *, email: str, password: str, display_name: str, language: str, consent_version: str
-) -> User:
-    user = User.objects.create_user(email, password, display_name=display_name, language=language)
-    Consent.objects.create(user=user, kind=ConsentText.Kind.HEALTH_DATA, version=consent_version)
-    send_verification(user)
-    return user
+) -> User | None:
+    """A new account, with its consent and the verification email; or, when the address already
+    has an account, None and an email telling its owner. The caller answers both the same way."""
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email, password, display_name=display_name, language=language
+                )
+                Consent.objects.create(
+                    user=user, kind=ConsentText.Kind.HEALTH_DATA, version=consent_version
+                )
+                send_verification(user)
+                return user
+        except IntegrityError:  # registered at the same moment by another request
+            existing = User.objects.get(email__iexact=email)
+    # As much work as a new account (the password hash), so the time taken does not tell either.
+    make_password(password)
+    send_email(
+        existing.email,
+        "accounts/emails/account_exists",
+        {
+            "name": str(existing),
+            "login_link": link("accounts:login", existing.language),
+            "reset_link": link("accounts:password_reset", existing.language),
+        },
+        existing.language,
+    )
+    return None
 
 
 def send_verification(user: User) -> None:

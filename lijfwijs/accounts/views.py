@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -87,18 +87,16 @@ def register(request: HttpRequest) -> HttpResponse:
             status = 429
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.register(
+        # A new account, or a note to the owner of the one the address has: the same answer,
+        # and nobody is signed in by it (that, too, would tell).
+        services.register(
             email=data["email"],
             password=data["password1"],
             display_name=data["display_name"],
             language=data["language"],
             consent_version=data["consent_version"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, _("Welkom! We hebben je een e-mail gestuurd om je adres te bevestigen.")
-        )
-        return redirect("home")
+        return render(request, "accounts/registered.html", {"email": data["email"]})
     return render(
         request,
         "accounts/register.html",
