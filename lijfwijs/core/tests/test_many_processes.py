@@ -1,9 +1,25 @@
 """Correct with many processes: rate limits counted where every process sees them (here, in one
 process), and gunicorn with 3 workers proving sessions, erasure, revoked access and limits."""
 
+import http.client
+import json
+import os
+import re
+import signal
 import socket
+import subprocess
+import sys
+import time
 import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
 from unittest import mock
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -48,14 +64,14 @@ def test_a_new_window_starts_again_and_old_windows_are_pruned(monkeypatch):
     start = 1_800_000_000.0
     monkeypatch.setattr(ratelimit, "_next_prune", 0.0)
     with mock.patch("time.time", return_value=start):
-        assert ratelimit.hit("test", "a", 1, 60)
-        assert not ratelimit.hit("test", "a", 1, 60)
-    assert RateCounter.objects.count() == 1
+        assert ratelimit.hit("test-prune", "a", 1, 60)
+        assert not ratelimit.hit("test-prune", "a", 1, 60)
+    assert RateCounter.objects.filter(scope="test-prune").count() == 1
     with mock.patch("time.time", return_value=start + 60 * 5):
         monkeypatch.setattr(ratelimit, "_next_prune", 0.0)
-        assert ratelimit.hit("test", "a", 1, 60)
-    assert RateCounter.objects.count() == 1  # the old window's row is gone
-    assert RateCounter.objects.get().hits == 1
+        assert ratelimit.hit("test-prune", "a", 1, 60)
+    counters = RateCounter.objects.filter(scope="test-prune")
+    assert [c.hits for c in counters] == [1]  # the old window's row is gone
 
 
 @pytest.mark.skipif(not redis_answers(), reason="no Redis at 127.0.0.1:6379")
@@ -105,3 +121,310 @@ def test_the_client_address(rf, settings, proxies, forwarded, address):
     settings.TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert ratelimit.client_address(request) == address
+
+
+# --- gunicorn with 3 workers -------------------------------------------------------------------------
+#
+# One server per run of the suite (per xdist worker that runs these), on the database the run uses:
+# SQLite without Redis by default; PostgreSQL and Redis when DATABASE_URL is a PostgreSQL URL (CI's
+# second run) and Redis answers. The server works on this run's test database: the tests are
+# transactional, so what each one makes is committed where the workers read it, and flushed after.
+
+HOST = "127.0.0.1"
+WORKERS = 3
+REQUESTS = 30  # per check, and per page where a check covers several
+RATE_LIMIT = 10  # the Pijntest starts per address the server allows in its window
+PASSWORD = "lange zin van vijf woorden"
+ROOT = Path(__file__).resolve().parents[3]
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+    location: str = ""
+    cookies: dict[str, str] = field(default_factory=dict)
+
+
+def call(
+    port: int, method: str, path: str, cookies: dict[str, str], form: dict | None = None
+) -> Answer:
+    """One request on a new connection (so that any worker may take it)."""
+    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+    body = None
+    if form is not None:
+        body = urlencode(form)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn = http.client.HTTPConnection(HOST, port, timeout=20)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        set_cookies = {}
+        for header in resp.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            set_cookies[name.strip()] = rest.split(";", 1)[0]
+        return Answer(resp.status, data, resp.headers.get("Location", ""), set_cookies)
+    finally:
+        conn.close()
+
+
+@dataclass
+class Browser:
+    """Cookies kept between requests, and the CSRF token of the last form seen."""
+
+    port: int
+    cookies: dict[str, str] = field(default_factory=dict)
+    token: str = ""
+
+    def get(self, path: str) -> Answer:
+        answer = call(self.port, "GET", path, self.cookies)
+        self.cookies.update(answer.cookies)
+        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', answer.body)
+        if found:
+            self.token = found.group(1).decode()
+        return answer
+
+    def post(self, path: str, form: dict[str, str]) -> Answer:
+        if not self.token:
+            self.get("/account/inloggen/")
+        answer = call(
+            self.port, "POST", path, self.cookies, {"csrfmiddlewaretoken": self.token, **form}
+        )
+        self.cookies.update(answer.cookies)
+        return answer
+
+    def sign_in(self, email: str, code: Callable[[], str] | None = None) -> None:
+        self.get("/account/inloggen/")
+        answer = self.post("/account/inloggen/", {"username": email, "password": PASSWORD})
+        assert answer.status == 302, answer.body[:300]
+        if code is not None:
+            self.get("/account/tweestaps/")
+            answer = self.post("/account/tweestaps/", {"code": code()})
+            assert answer.status == 302, answer.body[:300]
+        self.get("/account/")  # a page with a form: the token after the login's rotation
+
+
+def many(port: int, n: int, request: Callable[[], Answer]) -> list[Answer]:
+    """`n` requests, three at a time, so that the workers take them side by side."""
+    with ThreadPoolExecutor(WORKERS) as pool:
+        return list(pool.map(lambda _: request(), range(n)))
+
+
+@dataclass
+class Site:
+    port: int
+    access_log: Path
+    database: str
+
+    def browser(self) -> Browser:
+        return Browser(self.port)
+
+    def workers_that_served(self, path: str) -> set[str]:
+        """The worker pids in the access log that answered `path`."""
+        pids = set()
+        for line in self.access_log.read_text().splitlines():
+            pid, _, served = line.partition(" ")
+            if served.split(" ")[1:2] == [path]:
+                pids.add(pid)
+        return pids
+
+
+def server_database_url() -> str:
+    """This run's test database (pytest-django has set it up by now), as a URL for the server."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
+
+
+def start_gunicorn(tmp: Path, port: int, redis_url: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "DATABASE_URL": server_database_url(),
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": f"many-{uuid.uuid4().hex[:8]}",  # runs side by side share no keys
+        "LIJFWIJS_VAR_DIR": str(tmp),
+        "PIJNTEST_RATE_LIMIT": str(RATE_LIMIT),
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "lijfwijs.wsgi",
+        f"--workers={WORKERS}",
+        "--worker-class=sync",
+        f"--bind={HOST}:{port}",
+        f"--access-logfile={tmp / 'access.log'}",
+        "--access-logformat=%(p)s %(m)s %(U)s %(s)s",
+    ]
+    with open(tmp / "error.log", "ab") as log:  # the workers' own errors too
+        return subprocess.Popen(  # noqa: S603 - our own gunicorn, on loopback
+            command, cwd=ROOT, env=env, stdout=log, stderr=log
+        )
+
+
+def wait_until_up(port: int, server: subprocess.Popen, tmp: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"gunicorn stopped: {(tmp / 'error.log').read_text()[-2000:]}")
+        try:
+            status = call(port, "GET", "/healthz", {}).status
+        except OSError:
+            status = 0
+        if status == 200:
+            return
+        if status >= 500:
+            pytest.fail(f"gunicorn answers {status}: {(tmp / 'error.log').read_text()[-3000:]}")
+        time.sleep(0.1)  # polling a starting server, not waiting on the site under test
+    pytest.fail("gunicorn did not answer /healthz within 30 s")
+
+
+def people(*names: str) -> dict[str, Any]:
+    """Clients (and a practitioner with a second factor) committed in the test database."""
+    from django.core.management import call_command
+
+    from lijfwijs.accounts.tests.helpers import make_client_user, make_practitioner
+
+    call_command("load_content", verbosity=0)  # the consent texts (idempotent)
+    made: dict[str, Any] = {}
+    for name in names:
+        email = f"{name}-many@example.org"
+        if name == "pieter":
+            made[name] = make_practitioner(email, display_name="Pieter")
+        else:
+            made[name] = make_client_user(email, display_name=f"{name.title()} Vermeer")
+    return made
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Site]:
+    if ON_POSTGRES and not redis_answers():
+        pytest.skip("PostgreSQL without Redis at 127.0.0.1:6379: that run needs both")
+    redis_url = "redis://127.0.0.1:6379/14" if ON_POSTGRES else ""
+    tmp = tmp_path_factory.mktemp("gunicorn")
+    port = free_port()
+    server = start_gunicorn(tmp, port, redis_url)
+    try:
+        wait_until_up(port, server, tmp)
+        label = "PostgreSQL + Redis" if ON_POSTGRES else "SQLite"
+        yield Site(port, tmp / "access.log", label)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def get_many(site: Site, path: str, cookies: dict[str, str]) -> list[Answer]:
+    return many(site.port, REQUESTS, lambda: call(site.port, "GET", path, cookies))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_logged_out_session_is_never_signed_in_again(site):
+    people("lot")
+    lot = site.browser()
+    lot.sign_in("lot-many@example.org")
+    session = dict(lot.cookies)
+    before = get_many(site, "/account/", session)
+    assert {a.status for a in before} == {200}  # signed in, in every worker
+    assert lot.post("/account/uitloggen/", {}).status == 302
+    after = get_many(site, "/account/", session)
+    assert Counter(a.status for a in after) == {302: REQUESTS}, site.database
+    assert len(site.workers_that_served("/account/")) >= 2, "one worker took them all"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_consent_is_withdrawn_no_request_returns_the_erased_data(site):
+    from lijfwijs.accounts.localtime import local_today
+    from lijfwijs.accounts.tests.helpers import pijntest_result
+    from lijfwijs.diary.models import CheckIn
+    from lijfwijs.program import services as exercises
+
+    wies = people("wies")["wies"]
+    report = pijntest_result(wies, peg=7)
+    today = local_today(wies)
+    CheckIn.objects.bulk_create(
+        [CheckIn(user=wies, day=today - timedelta(days=n), pain=2 + n % 6) for n in range(1, 38)]
+        + [CheckIn(user=wies, day=today, pain=4)]
+    )
+    assert exercises.program_state(wies) is not None  # she is in the program
+    browser = site.browser()
+    browser.sign_in("wies-many@example.org")
+    cookies = dict(browser.cookies)
+    # What shows her data, per page (every answer shows it before)
+    pages: dict[str, Callable[[Answer], bool]] = {
+        "/dagboek/inzichten/": lambda a: b"Gebaseerd op 38 dagen" in a.body,
+        f"/pijntest/uitslag/{report.pk}/": lambda a: a.status == 200,
+        "/": lambda a: b"PEG-score van" in a.body or "vandaag één check-in".encode() in a.body,
+        "/programma/": lambda a: b'id="current-heading"' in a.body,
+        "/api/v1/insights": lambda a: a.status == 200 and json.loads(a.body)["checkins"] > 0,
+    }
+    for path, shows_her_data in pages.items():
+        answers = get_many(site, path, cookies)
+        assert all(shows_her_data(a) for a in answers), (path, answers[0].status)
+    assert browser.post("/account/toestemming/", {"action": "withdraw"}).status == 302
+    leaks = {}
+    for path, shows_her_data in pages.items():
+        answers = get_many(site, path, cookies)
+        assert {a.status for a in answers} <= {200, 404}, (path, Counter(a.status for a in answers))
+        leaks[path] = sum(shows_her_data(a) for a in answers)
+    assert leaks == dict.fromkeys(pages, 0), f"{site.database}: answers with erased data {leaks}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_access_is_revoked_the_practitioner_never_sees_the_client(site):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lijfwijs.accounts.services import grant_access
+    from lijfwijs.accounts.tests.helpers import code_for
+
+    made = people("roos", "pieter")
+    roos, pieter = made["roos"], made["pieter"]
+    access = grant_access(roos, pieter)
+    device = TOTPDevice.objects.create(user=pieter, name="app", confirmed=True)
+    practitioner = site.browser()
+    practitioner.sign_in("pieter-many@example.org", code=lambda: code_for(device))
+    cookies = dict(practitioner.cookies)
+    pages: dict[str, Callable[[Answer], bool]] = {
+        f"/praktijk/clienten/{roos.pk}/": lambda a: a.status == 200,
+        "/praktijk/": lambda a: b"Roos Vermeer" in a.body,
+    }
+    for path, shows_her in pages.items():
+        answers = get_many(site, path, cookies)
+        assert all(shows_her(a) for a in answers), (path, Counter(a.status for a in answers))
+    client = site.browser()
+    client.sign_in("roos-many@example.org")
+    assert client.post(f"/account/toegang/{access.pk}/intrekken/", {}).status == 302
+    seen = {
+        path: sum(map(shows_her, get_many(site, path, cookies)))
+        for path, shows_her in pages.items()
+    }
+    assert seen == dict.fromkeys(pages, 0), f"{site.database}: she was still shown {seen}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rate_limit_of_n_allows_n_in_total_not_n_per_worker(site):
+    visitor = site.browser()
+    visitor.get("/pijntest/")
+    cookies, form = (
+        {"csrftoken": visitor.cookies["csrftoken"]},
+        {"csrfmiddlewaretoken": visitor.token},
+    )
+    starts = many(
+        site.port, REQUESTS, lambda: call(site.port, "POST", "/pijntest/begin/", cookies, form)
+    )
+    assert Counter(a.status for a in starts) == {302: RATE_LIMIT, 429: REQUESTS - RATE_LIMIT}
+    assert len(site.workers_that_served("/pijntest/begin/")) >= 2, "one worker took them all"
