@@ -245,6 +245,6 @@ class LijfwijsPasswordResetForm(PasswordResetForm):
         send_email(
             to_email,
             "accounts/emails/password_reset",
-            {"link": url, "name": str(user)},
+            {"link": url, "name": str(user), "account": user.pk},
             user.language,
         )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
@@ -63,6 +64,7 @@ def register(
         "accounts/emails/account_exists",
         {
             "name": str(existing),
+            "account": existing.pk,  # found again by it when the account is deleted
             "login_link": link("accounts:login", existing.language),
             "reset_link": link("accounts:password_reset", existing.language),
         },
@@ -76,7 +78,11 @@ def send_verification(user: User) -> None:
     send_email(
         user.email,
         "accounts/emails/verify_email",
-        {"name": str(user), "link": link("accounts:verify_email", user.language, token=token)},
+        {
+            "name": str(user),
+            "account": user.pk,  # found again by it when the account is deleted
+            "link": link("accounts:verify_email", user.language, token=token),
+        },
         user.language,
     )
 
@@ -101,6 +107,7 @@ def request_email_change(user: User, new_email: str) -> None:
         "accounts/emails/confirm_email_change",
         {
             "name": str(user),
+            "account": user.pk,  # sent to an address not yet the account's: found by the id
             "link": link("accounts:confirm_email_change", user.language, token=token),
         },
         user.language,
@@ -108,7 +115,7 @@ def request_email_change(user: User, new_email: str) -> None:
     send_email(
         user.email,
         "accounts/emails/email_change_requested",
-        {"name": str(user), "new_email": new_email},
+        {"name": str(user), "account": user.pk, "new_email": new_email},
         user.language,
     )
 
@@ -197,8 +204,37 @@ def answer_invitation(user: User, invitation_id: int, accept: bool) -> bool:
 def delete_account(user: User) -> None:
     """Remove the person and everything about them (cascade). The access log stays, by law."""
     with transaction.atomic():
+        forget_emails_of(user)
         Invitation.objects.filter(email__iexact=user.email).delete()
         user.delete()
+
+
+EMAIL_TASK = "lijfwijs.core.tasks.send_email_task"
+
+
+def forget_emails_of(user: User) -> int:
+    """Delete the email tasks, queued or done, that hold the person's address, name or links:
+    those sent to their address or on behalf of their account (`account` in the context, as for
+    a change to a new address), and the invitations they sent as a practitioner. A task a worker
+    is running now stays; `prune_task_results` removes it within a day (docs/tasks.md)."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    invited = list(Invitation.objects.filter(practitioner=user).values_list("email", flat=True))
+    deleted, _ = (
+        DBTaskResult.objects.filter(task_path=EMAIL_TASK)
+        .exclude(status=TaskResultStatus.RUNNING)
+        .filter(
+            Q(args_kwargs__kwargs__to__iexact=user.email)
+            | Q(args_kwargs__kwargs__context__account=user.pk)
+            | Q(
+                args_kwargs__kwargs__template="accounts/emails/invitation",
+                args_kwargs__kwargs__to__in=invited,
+            )
+        )
+        .delete()
+    )
+    return deleted
 
 
 def access_log_for(user: User) -> Any:

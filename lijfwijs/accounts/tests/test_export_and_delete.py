@@ -171,3 +171,68 @@ def test_the_email_address_can_be_used_again_after_deletion(anna, anna_browser):
     anna_browser.post("/account/verwijderen/", {"password": PASSWORD, "confirm": "on"})
     User.objects.create_user("anna@example.org", PASSWORD)
     log_in(Client(), "anna@example.org")
+
+
+# --- the task queue forgets the person too --------------------------------------------------
+
+
+def queued_text() -> str:
+    from django_tasks_db.models import DBTaskResult
+
+    return json.dumps(list(DBTaskResult.objects.values_list("args_kwargs", flat=True)))
+
+
+def test_deleting_removes_the_persons_emails_from_the_task_table(
+    anna, anna_browser, pieter, pieter_browser, bram, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        # emails to Anna (a reset link, an email change) and an invitation Pieter sends her
+        Client().post("/account/wachtwoord-vergeten/", {"email": anna.email})
+        anna_browser.post(
+            "/account/e-mail/", {"new_email": "anna.elders@example.org", "password": PASSWORD}
+        )
+        pieter_browser.post("/praktijk/", {"email": "iemand.nieuw@example.org"})
+        Client().post("/account/wachtwoord-vergeten/", {"email": bram.email})
+    DBTaskResult.objects.update(status="SUCCESSFUL")  # as if a worker had sent them
+    assert "anna@example.org" in queued_text() and "Pieter" in queued_text()
+
+    anna_browser.post("/account/verwijderen/", {"password": PASSWORD, "confirm": "on"})
+    pieter_browser.post("/account/verwijderen/", {"password": PASSWORD, "confirm": "on"})
+
+    left = queued_text()
+    assert "anna@example.org" not in left and "Anna" not in left
+    assert "Pieter" not in left and "Fysio De Brug" not in left
+    assert "bram@example.org" in left  # Bram's email is his, not theirs
+
+
+def test_pruning_keeps_sent_emails_and_finished_tasks_under_a_day(
+    anna, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.ACCOUNT_EMAIL_LIMIT_PER_RECIPIENT = 4
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(4):
+            Client().post("/account/wachtwoord-vergeten/", {"email": anna.email})
+    rows = list(DBTaskResult.objects.order_by("enqueued_at"))
+    now = timezone.now()
+    fresh, old, old_failed, waiting = rows
+    DBTaskResult.objects.filter(pk=fresh.pk).update(
+        status="SUCCESSFUL", finished_at=now - timedelta(hours=20)
+    )
+    DBTaskResult.objects.filter(pk=old.pk).update(
+        status="SUCCESSFUL", finished_at=now - timedelta(hours=25)
+    )
+    DBTaskResult.objects.filter(pk=old_failed.pk).update(
+        status="FAILED", finished_at=now - timedelta(hours=25)
+    )
+    call_command("prune_task_results", verbosity=0)
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {fresh.pk, waiting.pk}
+    call_command("prune_task_results", verbosity=0)  # idempotent: a second run changes nothing
+    assert DBTaskResult.objects.count() == 2
