@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from lijfwijs.accounts.api_auth import SignedIn
 from lijfwijs.core.schemas import ErrorOut
@@ -126,7 +126,7 @@ class CheckInOut(Schema):
     note: str
 
 
-class TrendPointOut(Schema):
+class TrendPointOut(BaseModel):  # a plain model: a long trend is thousands of them
     day: date
     pain: float
     rolling: float | None
@@ -149,7 +149,7 @@ class TrendOut(Schema):
     direction: Literal["better", "worse", "same"] | None
 
 
-class TagEffectOut(Schema):
+class TagEffectOut(BaseModel):
     kind: Literal["tag", "low_sleep"]
     tag_id: int | None = Field(description="None for the low-sleep comparison.")
     tag: str | None = Field(description="The tag's name in the language of the request.")

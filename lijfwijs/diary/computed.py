@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
+
+from django.db.models import Aggregate, CharField
 
 from lijfwijs.core import datacache
 from lijfwijs.core.datacache import Kind
@@ -25,27 +26,41 @@ if TYPE_CHECKING:
 VALUES = ("day", "pain", "stress", "energy", "sleep")
 
 
-def records(user: Any, since: date | None = None) -> list[core.CheckIn]:
+class TagIds(Aggregate):
+    """A group's distinct tag ids as one text, "3,17,40" (GROUP_CONCAT, STRING_AGG on PostgreSQL)."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(DISTINCT %(expressions)s)"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "STRING_AGG(DISTINCT (%(expressions)s)::text, ',')"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def records(user: Any) -> list[core.CheckIn]:
     """The person's check-ins as the core's records, from two queries of plain values.
 
     A day's tags are the union of its check-ins' tags (the core works per day), so they are
-    loaded per day and given to the day's first record: the same days, tags and values as the
-    check-ins themselves, without a row or an object per check-in and tag.
+    loaded per day, as one text from the database, and given to the day's first record: the
+    same days, tags and values as the check-ins themselves, without a row or an object per
+    check-in and tag.
     """
     from . import insights as core  # numpy and scipy load on first use, not at start-up
 
-    checkins = CheckIn.objects.for_user(user).order_by()
-    links = CheckIn.tags.through.objects.filter(checkin__user=user)
-    if since is not None:
-        checkins = checkins.filter(day__gte=since)
-        links = links.filter(checkin__day__gte=since)
-    tags: dict[date, set[str]] = defaultdict(set)
-    for day, tag in links.values_list("checkin__day", "tag_id").distinct():
-        tags[day].add(str(tag))
+    links = (
+        CheckIn.tags.through.objects.filter(checkin__user=user)
+        .values("checkin__day")
+        .annotate(ids=TagIds("tag_id"))
+        .order_by()
+        .values_list("checkin__day", "ids")
+    )
+    tags = {day: frozenset(ids.split(",")) for day, ids in links if ids}
     out = []
-    for day, pain, stress, energy, sleep in checkins.values_list(*VALUES):
-        found = tags.pop(day, None)
-        out.append(core.CheckIn(day, pain, stress, energy, sleep, frozenset(found or ())))
+    empty: frozenset[str] = frozenset()
+    rows = CheckIn.objects.for_user(user).order_by().values_list(*VALUES)
+    for day, pain, stress, energy, sleep in rows:
+        out.append(core.CheckIn(day, pain, stress, energy, sleep, tags.pop(day, empty)))
     return out
 
 

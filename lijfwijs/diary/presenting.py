@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import formats
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 from lijfwijs.core import charts
@@ -16,8 +17,22 @@ def pattern_note() -> str:
     return _("Een patroon, geen bewijs van een oorzaak.")
 
 
-def _n(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else formats.number_format(round(value, digits), digits)
+def _n(value: float | None, digits: int = 1, separator: str = "") -> str:
+    """3.456 → "3,5" in Dutch, "3.5" in English (no thousands: the values are small). Written out
+    here, not by `formats.number_format`: a page has some 700 of them."""
+    if value is None:
+        return "–"
+    text = f"{round(value, digits) + 0.0:.{digits}f}"  # + 0.0: no "-0.0"
+    return text.replace(".", separator or formats.get_format("DECIMAL_SEPARATOR"))
+
+
+def _day_names() -> tuple[dict[int, str], dict[int, str]]:
+    """Abbreviated weekdays and months in this language, as the date formats "D" and "M" write
+    them (looked up once per page, not once per day)."""
+    return (
+        {n: str(name) for n, name in WEEKDAYS_ABBR.items()},
+        {n: str(name).title() for n, name in MONTHS_3.items()},
+    )
 
 
 def _neg(value: float | None) -> float | None:
@@ -178,8 +193,14 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
         return names.get(int(effect.tag), "") if effect.kind == "tag" else low_sleep
 
     series = result.points(last=90)
+    weekdays, months = _day_names()
+    sep = formats.get_format("DECIMAL_SEPARATOR")
+
+    def n(value: float | None) -> str:
+        return _n(value, separator=sep)
+
     trend_chart = charts.line(
-        [(formats.date_format(p.day, "j M"), p.pain, p.rolling) for p in series],
+        [(f"{p.day.day} {months[p.day.month]}", p.pain, p.rolling) for p in series],
         title=_("Je pijn per dag met het gemiddelde over 7 dagen"),
         description=_(
             "Punten zijn dagen, de lijn is het gemiddelde over de laatste 7 dagen (0 tot 10)."
@@ -203,7 +224,12 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
         "trend_sentence": trend_sentence(result.trend),
         "trend_chart": trend_chart,
         "trend_rows": [
-            {"day": p.day, "pain": _n(p.pain), "rolling": _n(p.rolling)} for p in series
+            {
+                "day": f"{weekdays[p.day.weekday()]} {p.day.day} {months[p.day.month]}",
+                "pain": n(p.pain),
+                "rolling": n(p.rolling),
+            }
+            for p in series
         ],
         "clear": [
             {"effect": e, "sentence": effect_sentence(e, name(e)), "when": label[e.lag]}
@@ -215,9 +241,9 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
                 "when": label[e.lag],
                 "n_with": e.n_with,
                 "n_without": e.n_without,
-                "diff": _n(e.difference),
-                "low": _n(e.ci_low),
-                "high": _n(e.ci_high),
+                "diff": n(e.difference),
+                "low": n(e.ci_low),
+                "high": n(e.ci_high),
                 "clear": e.clear,
             }
             for e in enough
