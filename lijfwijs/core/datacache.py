@@ -32,7 +32,6 @@ class Kind(StrEnum):
     LATEST_RESULT = "latest-result"
     PROGRAM_STATUS = "program-status"
     TODAY = "today"
-    INVITATIONS = "invitations"
 
 
 def key(kind: Kind, person: Any, *parts: Hashable, day: date | None = None) -> str:
@@ -66,7 +65,8 @@ def for_person(
 
 
 def shared_key(kind: Kind, *parts: Hashable) -> str:
-    """A key for a value that is not about one person (e.g. invitations to an address)."""
+    """A key for a value that is not about one person. (Invitations to an address are not
+    cached at all: they are not about the person's data, and counting them is one query.)"""
     return ":".join([f"v{SCHEMA}", str(kind), *(str(part) for part in parts)])
 
 
