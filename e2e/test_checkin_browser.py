@@ -138,7 +138,7 @@ def test_a_check_in_with_the_body_map_and_one_made_offline(open_tab, noor):
     expect(waiting).to_have_count(0)
     assert outbox(page) == []
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
-    page.wait_for_timeout(300)
+    page.evaluate("() => window.lijfwijsOutbox.flush()")  # the round it may start, finished
     assert posts == [tab.url("/dagboek/nieuw/")], posts
     assert CheckIn.objects.count() == 2
     second = CheckIn.objects.exclude(pk=first.pk).get()

@@ -29,7 +29,7 @@ START = datetime.now(UTC).replace(microsecond=0)  # the server checks started_at
 LEAD_IN = 5_000  # the built-in 4-7-8 starts with one out-breath of 5 s
 ROUND_478 = [(4_000, "Adem in door je neus"), (7_000, "Houd je adem zacht vast"), (8_000, "Adem lang uit door je mond")]  # fmt: skip
 OWN_478 = [(4_000, "Adem in"), (7_000, "Houd vast"), (8_000, "Adem uit")]
-STORE = "lijfwijs.practice.v1"
+STORE = "lijfwijs.outbox.v1"  # the one outbox (core/outbox.js)
 
 
 @pytest.fixture

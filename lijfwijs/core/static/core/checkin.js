@@ -1,14 +1,12 @@
 /* Lijfwijs check-in, on top of pages that work without it:
  *  - registers the service worker (/sw.js) that keeps the app shell for use without a connection;
  *  - the body map: a tap on a zone switches that region on and puts the focus on its slider;
- *  - a check-in made without a connection is kept on this device (localStorage, per account) with
- *    its client_key, listed on the diary pages, and sent once the connection returns.
+ *  - a check-in made without a connection is kept on this device with its client_key (outbox.js,
+ *    which sends it once the connection returns), and listed on the diary pages.
  *
  * Exactly once: a check-in gets one client_key when it is made and keeps it on every attempt; the
  * server stores one check-in per (person, client_key) (diary.services.save_checkin and a unique
- * constraint). An item leaves this device only after the server's answer shows it was stored;
- * in doubt it stays and is sent again, with the same key. One sending round at a time per page
- * (and per browser, through a Web Lock), so `online` firing twice sends once.
+ * constraint).
  */
 (() => {
   "use strict";
@@ -17,7 +15,7 @@
   const config = (script && script.dataset) || {};
   const account = config.account || "";
   const lang = document.documentElement.lang === "en" ? "en" : "nl";
-  const STORE = "lijfwijs.outbox.v1";
+  const outbox = window.lijfwijsOutbox;
   const TIMEOUT_MS = 20000;
 
   const TEXT = {
@@ -77,15 +75,6 @@
 
   function timeout() {
     return typeof AbortSignal.timeout === "function" ? AbortSignal.timeout(TIMEOUT_MS) : undefined;
-  }
-
-  function pathOf(url) {
-    return new URL(url, window.location.href).pathname;
-  }
-
-  function csrfToken() {
-    const input = document.querySelector('input[name="csrfmiddlewaretoken"]');
-    return input ? input.value : "";
   }
 
   function valueOf(pairs, name) {
@@ -208,49 +197,26 @@
   // ---------------------------------------------------------------------------------------------
   // Check-ins kept on this device
 
-  function load() {
-    try {
-      const items = JSON.parse(window.localStorage.getItem(STORE) || "[]");
-      return Array.isArray(items) ? items : [];
-    } catch (error) {
-      return [];
-    }
-  }
-
-  // Read, change and write in one go (no await in between), so no other change is overwritten.
-  function update(change) {
-    window.localStorage.setItem(STORE, JSON.stringify(change(load())));
-  }
-
   function mine() {
-    return account ? load().filter((item) => item.account === account) : [];
+    return outbox ? outbox.items("checkin") : [];
   }
 
   function forget(key) {
-    try {
-      update((items) => items.filter((item) => !(item.account === account && item.key === key)));
-    } catch (error) {
-      // storage switched off: there was nothing kept either
-    }
+    if (outbox) outbox.forget(key);
   }
 
   function keep(form, pairs) {
     const item = {
       key: valueOf(pairs, "client_key"),
-      account,
-      action: form.action,
+      url: form.action,
       done: form.dataset.done,
       fields: pairs,
-      savedAt: new Date().toISOString(),
-      state: "waiting",
     };
-    update((items) =>
-      items.filter((old) => !(old.account === account && old.key === item.key)).concat([item])
-    );
+    if (!outbox || !outbox.keep("checkin", item)) throw new Error("not kept");
   }
 
   // The status line (aria-live) and the list, on the check-in page and the other diary pages.
-  function outbox(create) {
+  function statusBox(create) {
     let box = document.querySelector("[data-outbox]");
     const diary = config.diary && window.location.pathname.startsWith(config.diary);
     if (!box && create && diary) {
@@ -274,7 +240,7 @@
   }
 
   function say(message, tone, link) {
-    const box = outbox(true);
+    const box = statusBox(true);
     const status = box && box.querySelector("[data-outbox-status]");
     if (!status) return;
     status.textContent = ""; // emptied first, so the same message is announced again
@@ -305,7 +271,7 @@
 
   function render() {
     const items = mine();
-    const box = outbox(items.length > 0);
+    const box = statusBox(items.length > 0);
     const list = box && box.querySelector("[data-outbox-list]");
     if (!list) return;
     list.replaceChildren();
@@ -380,67 +346,14 @@
     form.scrollIntoView({ block: "start" });
   }
 
-  // Send what waits, one at a time, in the order it was made.
-  async function sendWaiting() {
-    const token = csrfToken();
-    if (!token) return;
-    const tried = new Set();
-    let sent = 0;
-    let rejected = 0;
-    for (;;) {
-      const item = mine().find((i) => i.state === "waiting" && !tried.has(i.key));
-      if (!item) break;
-      tried.add(item.key);
-      let response;
-      try {
-        response = await fetch(item.action, {
-          method: "POST",
-          body: encode(item.fields, token),
-          credentials: "same-origin",
-          redirect: "follow",
-          signal: timeout(),
-        });
-      } catch (error) {
-        break; // no connection after all: everything stays for the next time
-      }
-      if (response.redirected && pathOf(response.url) === pathOf(item.done)) {
-        forget(item.key); // stored (now or by an earlier attempt with the same key)
-        sent += 1;
-      } else if (response.status === 422) {
-        update((items) =>
-          items.map((i) =>
-            i.account === account && i.key === item.key ? { ...i, state: "rejected" } : i
-          )
-        );
-        rejected += 1;
-      } else {
-        break; // signed out, no consent, server trouble: kept, and tried again later
-      }
-    }
+  // What the outbox sent or refused of the check-ins kept here.
+  function reported(event) {
+    const refused = event.detail.refused.checkin || 0;
+    const sent = event.detail.sent.checkin || 0;
+    if (!refused && !sent) return;
     render();
-    if (rejected) say(TEXT.rejected);
-    else if (sent) {
-      say(sent === 1 ? TEXT.sentOne : TEXT.sentMany.replace("{n}", sent), "ok", config.diary);
-    }
-  }
-
-  let sending = null;
-
-  function flush() {
-    if (!account || !navigator.onLine || !mine().some((i) => i.state === "waiting")) {
-      return Promise.resolve();
-    }
-    if (!sending) {
-      const round = navigator.locks
-        ? navigator.locks.request(STORE, { ifAvailable: true }, (lock) => lock && sendWaiting())
-        : sendWaiting();
-      sending = Promise.resolve(round)
-        .catch(() => {})
-        .finally(() => {
-          sending = null;
-        });
-    }
-    return sending;
+    if (refused) say(TEXT.rejected);
+    else say(sent === 1 ? TEXT.sentOne : TEXT.sentMany.replace("{n}", sent), "ok", config.diary);
   }
 
   // The check-in form: sent with fetch, so a failing connection keeps the check-in here.
@@ -481,7 +394,7 @@
         keyInput.value = uuid(); // the next check-in is another one
         render();
         say(TEXT.kept);
-        const box = outbox(false);
+        const box = statusBox(false);
         if (box) box.scrollIntoView({ block: "start" });
       } finally {
         busy = false;
@@ -515,7 +428,7 @@
     try {
       response = await fetch(form.action, {
         method: "POST",
-        body: encode(pairs, csrfToken()),
+        body: encode(pairs, outbox ? outbox.csrfToken() : ""),
         credentials: "same-origin",
         redirect: "manual", // the redirect itself is the answer; its page shows the message
         signal: timeout(),
@@ -543,14 +456,13 @@
     }
     if (account) {
       render();
-      flush();
-      window.addEventListener("online", flush);
       window.addEventListener("storage", (event) => {
-        if (event.key === STORE) render();
+        if (outbox && event.key === outbox.STORE) render();
       });
-      window.setInterval(flush, 60000);
     }
   }
+
+  window.addEventListener("lijfwijs:outbox", reported); // before the outbox's first round
 
   if ("serviceWorker" in navigator && config.sw && window.isSecureContext) {
     window.addEventListener("load", () => {

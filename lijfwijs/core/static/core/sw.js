@@ -6,7 +6,7 @@
  * hold the exercise and no health data; every other page may, and is never cached here. Kept
  * players go when someone signs in or out, so nobody's page (with its CSRF token and account
  * number) is shown to the next person. Check-ins and practice sessions made offline are kept and
- * sent by checkin.js and player.js, not by this worker.
+ * sent by outbox.js, not by this worker.
  */
 "use strict";
 
