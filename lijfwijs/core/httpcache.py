@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
@@ -88,6 +88,9 @@ def public_for_visitors(
             response = conditional(request, *args, **kwargs)
             if response.status_code in (200, 304):
                 patch_cache_control(response, public=True, max_age=max_age)
+                # A shared cache keeps this copy for requests without a session cookie only: a
+                # signed-in person's request never gets it.
+                patch_vary_headers(response, ("Cookie",))
             return response
 
         return wrapped
