@@ -156,10 +156,14 @@ def refused(tmp_path: Path, **env: str | None) -> str:
 
 
 def test_sessions_are_in_the_database_without_redis_and_read_through_redis_with_it(tmp_path):
-    alone = started(tmp_path, "SESSION_ENGINE", "CACHES")
+    alone = started(tmp_path, "SESSION_ENGINE", "CACHES", "TASKS")
     assert alone["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
-    shared = started(tmp_path, "SESSION_ENGINE", "CACHES", REDIS_URL="redis://127.0.0.1:6379/3")
+    assert alone["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    shared = started(
+        tmp_path, "SESSION_ENGINE", "CACHES", "TASKS", REDIS_URL="redis://127.0.0.1:6379/3"
+    )
     assert shared["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert shared["TASKS"]["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
     assert shared["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert shared["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/3"
 
