@@ -39,8 +39,8 @@ def sanne(content):
 @pytest.fixture
 def five_days(sanne):
     """Sanne in step 1 with a logged practice on each of the last five days."""
-    from lijfwijs.exercises import program, services
-    from lijfwijs.exercises.tests.program_helpers import practise_days
+    from lijfwijs.program import program, services
+    from lijfwijs.program.tests.program_helpers import practise_days
 
     services.ensure_progress(sanne)
     practise_days(sanne, program.REQUIRED_DAYS)
@@ -78,7 +78,7 @@ def sign_in_by_keyboard(tab) -> None:
 
 
 def test_from_step_1_to_step_2_with_the_keyboard_alone(open_tab, five_days):
-    from lijfwijs.exercises.models import ProgramProgress, Reflection
+    from lijfwijs.program.models import ProgramProgress, Reflection
 
     tab = open_tab()
     sign_in_by_keyboard(tab)

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "lijfwijs.accounts",
     "lijfwijs.assessments",
     "lijfwijs.exercises",
+    "lijfwijs.program",
     "lijfwijs.learn",
     "lijfwijs.diary",
     "lijfwijs.practice",

@@ -21,7 +21,7 @@ urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("pijntest/", include("lijfwijs.assessments.urls")),
     path("oefeningen/", include("lijfwijs.exercises.urls")),
-    path("programma/", include("lijfwijs.exercises.program_urls")),
+    path("programma/", include("lijfwijs.program.urls")),
     path("kennisbank/", include("lijfwijs.learn.urls")),
     path("account/", include("lijfwijs.accounts.urls")),
     path("dagboek/", include("lijfwijs.diary.urls")),

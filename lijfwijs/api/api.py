@@ -9,8 +9,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from lijfwijs.assessments.api import router as assessments_router
 from lijfwijs.diary.api import router as diary_router
 from lijfwijs.exercises.api import router as practice_router
-from lijfwijs.exercises.patterns_api import router as patterns_router
-from lijfwijs.exercises.program_api import router as program_router
+from lijfwijs.exercises.api import patterns_router
+from lijfwijs.program.api import router as program_router
 
 api = NinjaAPI(
     title="Lijfwijs API",

@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 
 from lijfwijs.core import charts
 from lijfwijs.core.i18n import current_language, pick
-from lijfwijs.exercises import program
 from lijfwijs.exercises.models import Exercise
 from lijfwijs.learn.models import Article
+from lijfwijs.program import program
 
 from . import engine, labels, services
 

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from lijfwijs.accounts.localtime import local_today, zone_of
 from lijfwijs.accounts.models import User
-from lijfwijs.exercises import calm, program
-from lijfwijs.exercises import services as practice
-from lijfwijs.exercises.models import SetbackPlan
+from lijfwijs.exercises import calm
+from lijfwijs.program import program
+from lijfwijs.program import services as practice
+from lijfwijs.program.models import SetbackPlan
 
 from . import computed
 from .models import CheckIn, Tag

@@ -7,7 +7,3 @@ class ExercisesConfig(AppConfig):
     content_loader = "lijfwijs.exercises.content.load"
     export_user_data = "lijfwijs.exercises.services.export_user_data"
     erase_user_health_data = "lijfwijs.exercises.services.erase_user_health_data"
-    home_panel = "lijfwijs.exercises.program_views.home_panel"
-
-    def ready(self) -> None:
-        from . import checks  # noqa: F401  (the program check)

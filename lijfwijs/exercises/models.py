@@ -12,7 +12,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from lijfwijs.core.fields import EncryptedTextField
 from lijfwijs.core.i18n import Translated, pick
 
 
@@ -330,7 +329,7 @@ class Exercise(models.Model):
         return result
 
 
-# --- What people do with the exercises: own breathing patterns, the practice log, the program ---
+# --- What people do with the exercises: own breathing patterns and the practice log ---------------
 
 
 def player_kind(kind: str) -> str:
@@ -394,7 +393,7 @@ class PracticeSession(models.Model):
     """One time someone practised: tension before and after (0-10, each optional) and how long.
 
     `day` is the person's local date of `started_at`; `program_step` the step of the 5-step program
-    they were in (None outside the program). `client_key` makes a resend (offline, double submit)
+    they were in (None outside the program; the program app says which, through a hook). `client_key` makes a resend (offline, double submit)
     store one session.
     """
 
@@ -455,105 +454,3 @@ class PracticeSession(models.Model):
         if self.tension_before is None or self.tension_after is None:
             return None
         return self.tension_before - self.tension_after
-
-
-class ProgramProgress(models.Model):
-    """Where someone is in the 5-step program. Whether they may go on is decided in program.py.
-
-    A practitioner with access may unlock the next step early or hold the current one (`override`),
-    which applies to `current_step` only and is cleared when the step changes.
-    """
-
-    class Override(models.TextChoices):
-        NONE = "", _("geen")
-        UNLOCK = "unlock", _("volgende stap vrijgegeven")
-        HOLD = "hold", _("stap vastgehouden")
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program"
-    )
-    start_step = models.PositiveSmallIntegerField(default=1)
-    current_step = models.PositiveSmallIntegerField(default=1)
-    step_started_at = models.DateTimeField(default=timezone.now)
-    override = models.CharField(max_length=8, choices=Override.choices, blank=True, default="")
-    override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    override_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("voortgang in het programma")
-        verbose_name_plural = _("voortgang in het programma")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(current_step__gte=1) & Q(current_step__lte=5),
-                name="program_current_step_1_5",
-            ),
-            models.CheckConstraint(
-                condition=Q(start_step__gte=1) & Q(start_step__lte=5),
-                name="program_start_step_1_5",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}: {self.current_step}"
-
-
-class Reflection(models.Model):
-    """A client's private answer to one reflection prompt of a program step (encrypted at rest)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
-    )
-    step = models.PositiveSmallIntegerField()
-    prompt = models.SlugField(max_length=40)
-    answer = EncryptedTextField(_("antwoord"))
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["step", "prompt"]
-        verbose_name = _("reflectie")
-        verbose_name_plural = _("reflecties")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "step", "prompt"], name="reflection_one_per_prompt"
-            ),
-            models.CheckConstraint(
-                condition=Q(step__gte=1) & Q(step__lte=5), name="reflection_step_1_5"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}: {self.step}/{self.prompt}"
-
-
-class SetbackPlan(models.Model):
-    """Step 5: the client's own plan for a flare-up, in their words (encrypted at rest)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="setback_plan"
-    )
-    notice_first = EncryptedTextField(_("wat ik het eerst merk"), blank=True, default="")
-    what_i_do = EncryptedTextField(_("wat ik dan doe"), blank=True, default="")
-    who_i_call = EncryptedTextField(_("wie ik bel"), blank=True, default="")
-    helpful_exercises = EncryptedTextField(
-        _("oefeningen die mij het meest helpen"), blank=True, default=""
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("terugvalplan")
-        verbose_name_plural = _("terugvalplannen")
-
-    def __str__(self) -> str:
-        return str(self.user_id)
-
-    @property
-    def is_empty(self) -> bool:
-        return not any((self.notice_first, self.what_i_do, self.who_i_call, self.helpful_exercises))

@@ -1,14 +1,14 @@
 from django.urls import path
 
-from . import log_views, views
+from . import views
 
 app_name = "exercises"
 
 urlpatterns = [
     path("", views.exercise_list, name="list"),
     # the practice log: before "<slug:slug>/", which would take "logboek" for an exercise
-    path("logboek/", log_views.log, name="log"),
-    path("logboek/<uuid:session_id>/verwijderen/", log_views.delete, name="log_delete"),
+    path("logboek/", views.log, name="log"),
+    path("logboek/<uuid:session_id>/verwijderen/", views.log_delete, name="log_delete"),
     # own breathing patterns: also before "<slug:slug>/"
     path("mijn-ritmes/", views.patterns, name="patterns"),
     path("mijn-ritmes/<int:pattern_id>/", views.pattern_edit, name="pattern_edit"),

@@ -2,7 +2,7 @@
 
 The views have already checked access (`accounts.access.client_for`). The practitioner sees the
 client's step and progress, never the reflections (those are the client's alone); they may open
-the next step early, hold the current one, or go back to the rule (`exercises.services`).
+the next step early, hold the current one, or go back to the rule (`program.services`).
 """
 
 from typing import Any
@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core.i18n import pick
-from lijfwijs.exercises import program, services
-from lijfwijs.exercises.models import ProgramProgress
+from lijfwijs.program import program, services
+from lijfwijs.program.models import ProgramProgress
 
 CLEAR = "clear"  # the form's word for "no override": the rule alone decides again
 ACTIONS = {program.UNLOCK: program.UNLOCK, program.HOLD: program.HOLD, CLEAR: ""}

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from lijfwijs.diary import services
 from lijfwijs.diary.models import CheckIn
-from lijfwijs.exercises.models import ProgramProgress, SetbackPlan
 from lijfwijs.exercises.services import delete_session
 from lijfwijs.exercises.tests.log_factories import browser, calm_table, person, practise
+from lijfwijs.program.models import ProgramProgress, SetbackPlan
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.test import Client, RequestFactory
 
 from lijfwijs.accounts.services import give_health_consent
 from lijfwijs.accounts.tests.helpers import make_practitioner, pijntest_result
-from lijfwijs.exercises import program, services
 from lijfwijs.exercises.models import Exercise
 from lijfwijs.exercises.tests.log_factories import browser, person, practise
-from lijfwijs.exercises.tests.program_helpers import ready_to_go_on
+from lijfwijs.program import program, services
+from lijfwijs.program.tests.program_helpers import ready_to_go_on
 
 pytestmark = pytest.mark.django_db
 

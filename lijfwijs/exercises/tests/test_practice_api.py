@@ -15,8 +15,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from lijfwijs.accounts.services import withdraw_health_consent
-from lijfwijs.exercises.models import PracticeSession, ProgramProgress
+from lijfwijs.exercises.models import PracticeSession
 from lijfwijs.exercises.tests.log_factories import browser, person, practise
+from lijfwijs.program.models import ProgramProgress
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,10 @@ from django.utils import timezone
 from lijfwijs.accounts.models import User
 from lijfwijs.accounts.services import give_health_consent
 from lijfwijs.exercises import services
-from lijfwijs.exercises.models import BreathingPattern, PracticeSession, ProgramProgress
+from lijfwijs.exercises.models import BreathingPattern, PracticeSession
 from lijfwijs.exercises.services import Calm
 from lijfwijs.exercises.tests.log_factories import browser, exercise, person, practise
+from lijfwijs.program.models import ProgramProgress
 
 PASSWORD = "een lange zin als wachtwoord voor het logboek"
 

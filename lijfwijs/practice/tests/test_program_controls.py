@@ -18,9 +18,9 @@ from lijfwijs.accounts.tests.helpers import (
     make_client_user,
     signed_in_browser,
 )
-from lijfwijs.exercises import program, services
-from lijfwijs.exercises.models import ProgramProgress
-from lijfwijs.exercises.tests.program_helpers import ready_to_go_on
+from lijfwijs.program import program, services
+from lijfwijs.program.models import ProgramProgress
+from lijfwijs.program.tests.program_helpers import ready_to_go_on
 
 pytestmark = pytest.mark.django_db
 

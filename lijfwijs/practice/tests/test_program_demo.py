@@ -7,7 +7,9 @@ from django.test import Client
 
 from lijfwijs.accounts.models import User
 from lijfwijs.exercises import services
-from lijfwijs.exercises.models import PracticeSession, ProgramProgress, Reflection
+from lijfwijs.exercises.models import PracticeSession
+from lijfwijs.program import services as program_services
+from lijfwijs.program.models import ProgramProgress, Reflection
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +33,7 @@ def test_the_demo_clients_have_a_place_in_the_program():
         bram.email: (1, 2, 0),
     }
     assert PracticeSession.objects.filter(user=anna).count() == 14
-    status = services.status_for(anna, ProgramProgress.objects.get(user=anna))
+    status = program_services.status_for(anna, ProgramProgress.objects.get(user=anna))
     assert status.missing == ("reflection",)  # she practised enough; her reflection is next
     calm = {c.slug: c for c in services.what_calms_me(anna)}
     assert calm["schudden"].claimed and calm["rustig-ademen"].claimed

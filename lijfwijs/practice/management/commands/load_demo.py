@@ -21,7 +21,9 @@ from lijfwijs.assessments import engine, registry
 from lijfwijs.assessments.models import Response
 from lijfwijs.diary.models import CheckIn, Tag
 from lijfwijs.exercises import services as exercise_services
-from lijfwijs.exercises.models import Exercise, ProgramProgress
+from lijfwijs.exercises.models import Exercise
+from lijfwijs.program import services as program_services
+from lijfwijs.program.models import ProgramProgress
 
 PASSWORD = "lijfwijs-demo-2026"  # noqa: S105 - the demo's published password, refused without DEBUG
 # A fixed TOTP key, so the demo practitioner can add it to an authenticator app.
@@ -242,7 +244,7 @@ class Command(BaseCommand):
         """A place in the program with practice through the services, the way the pages log it."""
         if ProgramProgress.objects.filter(user=client).exists():
             return
-        exercise_services.ensure_progress(client)
+        program_services.ensure_progress(client)
         exercises = {e.slug: e for e in Exercise.objects.active()}
         now = timezone.now()
         for step, sessions in PROGRAM_PRACTICE[index].items():
@@ -260,8 +262,8 @@ class Command(BaseCommand):
                 )
             if index == 0 and step == 1:
                 for prompt, answer in ANNA_STEP_1.items():
-                    exercise_services.save_reflection(client, 1, prompt, answer)
-                exercise_services.advance(client, 1)
+                    program_services.save_reflection(client, 1, prompt, answer)
+                program_services.advance(client, 1)
                 # as if she went on ten days ago, before her practice in step 2
                 ProgramProgress.objects.filter(user=client).update(
                     step_started_at=now - timedelta(days=10)

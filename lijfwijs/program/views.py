@@ -18,10 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core.httpcache import public_for_visitors
 from lijfwijs.core.i18n import current_language, pick
+from lijfwijs.exercises import calm
+from lijfwijs.exercises.models import Exercise
 
-from . import calm, program, services
-from .models import Exercise
-from .program_forms import ReflectionForm, SetbackPlanForm, missing_texts
+from . import program, services
+from .forms import ReflectionForm, SetbackPlanForm, missing_texts
 
 
 def _step_or_404(number: int) -> program.Step:

@@ -17,10 +17,10 @@ from pydantic import Field
 from lijfwijs.accounts.api_auth import SignedIn
 from lijfwijs.core.i18n import pick
 from lijfwijs.core.schemas import ErrorOut
+from lijfwijs.exercises.models import Exercise
 
 from . import program, services
-from .models import Exercise
-from .program_forms import missing_texts
+from .forms import missing_texts
 
 router = Router(tags=["program"], auth=SignedIn(consent="Following the program"))
 

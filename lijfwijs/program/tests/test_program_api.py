@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from lijfwijs.accounts.models import User
 from lijfwijs.accounts.services import withdraw_health_consent
-from lijfwijs.exercises import program, services
-from lijfwijs.exercises.models import ProgramProgress
-from lijfwijs.exercises.tests.program_helpers import (
+from lijfwijs.program import program, services
+from lijfwijs.program.models import ProgramProgress
+from lijfwijs.program.tests.program_helpers import (
     client_user,
     practise_days,
     ready_to_go_on,

@@ -5,7 +5,9 @@ from typing import Any
 from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
 
-from . import content, program
+from lijfwijs.exercises import content
+
+from . import program
 
 
 def problems(
@@ -32,8 +34,8 @@ def program_exercises(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     return [
         Error(
             problem,
-            hint="Fix lijfwijs/exercises/program/*.toml or the catalog in lijfwijs/exercises/catalog/.",
-            id="exercises.E001",
+            hint="Fix lijfwijs/program/steps/*.toml or the catalog in lijfwijs/exercises/catalog/.",
+            id="program.E001",
         )
         for problem in problems()
     ]

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lijfwijs.exercises import program
-from lijfwijs.exercises.program import HOLD, LAST_STEP, REQUIRED_DAYS, UNLOCK, ProgramError
+from lijfwijs.program import program
+from lijfwijs.program.program import HOLD, LAST_STEP, REQUIRED_DAYS, UNLOCK, ProgramError
 
 # --- the shipped content ---------------------------------------------------------------------------
 

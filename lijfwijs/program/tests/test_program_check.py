@@ -2,7 +2,7 @@
 
 from django.core.management import call_command
 
-from lijfwijs.exercises import checks, program
+from lijfwijs.program import checks, program
 
 
 def test_the_shipped_program_names_only_catalog_exercises():
@@ -28,6 +28,6 @@ def test_an_unreadable_program_is_reported(tmp_path, monkeypatch):
     shipped = program.read_program
     monkeypatch.setattr(program, "read_program", lambda: shipped(tmp_path))
     errors = checks.program_exercises()
-    assert len(errors) == 1 and errors[0].id == "exercises.E001"
+    assert len(errors) == 1 and errors[0].id == "program.E001"
     (tmp_path / "1-herkenning.toml").write_text("number = 1", encoding="utf-8")
     assert "2-4 lessons" in checks.problems()[0]

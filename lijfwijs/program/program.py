@@ -1,4 +1,4 @@
-"""The 5-step program, pure: its content from program/*.toml and the one rule for going on.
+"""The 5-step program, pure: its content from steps/*.toml and the one rule for going on.
 
 No Django here: plain data in, plain data out (architecture.md). The pages, the API and the
 practitioner's controls all ask `advance_status`; nothing else decides whether a step may end.
@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-PROGRAM_DIR = Path(__file__).resolve().parent / "program"
+PROGRAM_DIR = Path(__file__).resolve().parent / "steps"
 LANGUAGES = ("nl", "en")
 LAST_STEP = 5
 REQUIRED_DAYS = 5  # days with a logged practice while the step is the current one

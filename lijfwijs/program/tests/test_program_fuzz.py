@@ -11,10 +11,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from lijfwijs.accounts.models import User
-from lijfwijs.exercises import program, services
-from lijfwijs.exercises.models import ProgramProgress, Reflection, SetbackPlan
-from lijfwijs.exercises.program_forms import MAX_ANSWER, MAX_PLAN_FIELD
-from lijfwijs.exercises.tests.program_helpers import client_user, signed_in
+from lijfwijs.program import program, services
+from lijfwijs.program.forms import MAX_ANSWER, MAX_PLAN_FIELD
+from lijfwijs.program.models import ProgramProgress, Reflection, SetbackPlan
+from lijfwijs.program.tests.program_helpers import client_user, signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from lijfwijs.accounts.models import User
-from lijfwijs.exercises import program, services
+from lijfwijs.exercises import services as practice
 from lijfwijs.exercises.models import Exercise
 from lijfwijs.exercises.tests.log_factories import browser, person
+from lijfwijs.program import program, services
 
 # the practice log's people: a client without a password (the tests sign in with force_login)
 client_user = person
@@ -22,7 +23,7 @@ def practise_days(
     exercise = Exercise.objects.get(slug=slug)
     now = timezone.now()
     for n in range(days):
-        services.log_session(
+        practice.log_session(
             user,
             exercise,
             seconds=300,

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from lijfwijs.accounts.models import User
 from lijfwijs.accounts.services import withdraw_health_consent
 from lijfwijs.accounts.tests.helpers import pijntest_result
-from lijfwijs.exercises import program, services
-from lijfwijs.exercises.models import Exercise, ProgramProgress, Reflection, SetbackPlan
-from lijfwijs.exercises.tests.program_helpers import (
+from lijfwijs.exercises.models import Exercise
+from lijfwijs.program import program, services
+from lijfwijs.program.models import ProgramProgress, Reflection, SetbackPlan
+from lijfwijs.program.tests.program_helpers import (
     answer_all,
     client_user,
     practise_days,
