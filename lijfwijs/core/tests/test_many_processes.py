@@ -428,3 +428,22 @@ def test_a_rate_limit_of_n_allows_n_in_total_not_n_per_worker(site):
     )
     assert Counter(a.status for a in starts) == {302: RATE_LIMIT, 429: REQUESTS - RATE_LIMIT}
     assert len(site.workers_that_served("/pijntest/begin/")) >= 2, "one worker took them all"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_sign_ins_are_counted_across_workers(site):
+    people("mia")
+    attacker = site.browser()
+    attacker.get("/account/inloggen/")
+    cookies = {"csrftoken": attacker.cookies["csrftoken"]}
+    wrong = {"csrfmiddlewaretoken": attacker.token, "username": "mia-many@example.org"}
+    wrong["password"] = "fout fout fout"
+    # one after another (django-axes counts a burst of simultaneous first failures loosely),
+    # each on a new connection, so that the workers take turns
+    tries = [call(site.port, "POST", "/account/inloggen/", cookies, wrong) for _ in range(5)]
+    assert [a.status for a in tries] == [422] * 4 + [429]  # the fifth locks
+    right = {**wrong, "password": PASSWORD}
+    locked = many(
+        site.port, 6, lambda: call(site.port, "POST", "/account/inloggen/", cookies, right)
+    )
+    assert {a.status for a in locked} == {429}
