@@ -268,7 +268,7 @@ class AccessLogQuerySet(models.QuerySet["AccessLog"]):
 
 
 class AccessLog(models.Model):
-    """One read or export of a client's data by someone other than the client (NEN 7513 style).
+    """One read, export or change of a client's data by someone other than the client (NEN 7513).
 
     No health data: who, on whose behalf, whose data, what kind, which action, when (UTC). The
     client is stored as a plain id, so the row outlives the client's account (the legal exception
@@ -280,11 +280,13 @@ class AccessLog(models.Model):
         PROFILE = "profile", _("profielgegevens")
         CLIENT_LIST = "client_list", _("cliëntenlijst")
         EXPORT = "export", _("volledige export")
+        PROGRAM = "program", _("stap in het 5-stappenprogramma")
 
     class Action(models.TextChoices):
         VIEW = "view", _("bekeken")
         LIST = "list", _("in een lijst getoond")
         EXPORT = "export", _("geëxporteerd")
+        CHANGE = "change", _("gewijzigd")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField()

@@ -2,15 +2,19 @@
 
 The views have already checked access (`accounts.access.client_for`). The practitioner sees the
 client's step and progress, never the reflections (those are the client's alone); they may open
-the next step early, hold the current one, or go back to the rule (`program.services`).
+the next step early, hold the current one, or go back to the rule (`program.services`); each
+change is in the client's access log.
 """
 
 from typing import Any
 
 from django import forms
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lijfwijs.accounts.audit import log_access
+from lijfwijs.accounts.models import AccessLog
 from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core.i18n import pick
 from lijfwijs.program import program, services
@@ -52,9 +56,16 @@ class OverrideForm(forms.Form):
 
 
 def apply(client: Any, practitioner: Any, form: OverrideForm) -> str:
-    """Store the practitioner's choice; returns the message for them."""
-    override = ACTIONS[form.cleaned_data["action"]]
-    progress = services.set_override(client, practitioner, override)
+    """Store the practitioner's choice, written to the client's access log as a change in the
+    same transaction (NEN 7513: a change by someone else is logged like a read); returns the
+    message for the practitioner."""
+    action = form.cleaned_data["action"]
+    override = ACTIONS[action]
+    with transaction.atomic():
+        progress = services.set_override(client, practitioner, override)
+        log_access(
+            practitioner, [client.pk], AccessLog.Kind.PROGRAM, AccessLog.Action.CHANGE, action
+        )
     step = program.step(progress.current_step)
     values = {"number": step.number, "name": pick(step.name), "client": client}
     if override == program.UNLOCK:

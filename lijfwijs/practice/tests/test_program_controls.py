@@ -169,3 +169,22 @@ def test_fuzzed_controls_never_give_a_server_error(anna, pieter, pieter_browser,
     assert response.status_code in (302, 422)
     progress = ProgramProgress.objects.filter(user=anna).first()
     assert progress is None or progress.override in ("", "unlock", "hold")
+
+
+def test_an_unlock_or_hold_is_in_the_access_log_as_a_change_and_the_client_sees_it(
+    anna, pieter, pieter_browser, access
+):
+    before = len(access_log_rows(anna))
+    for action in ("unlock", "hold", "clear"):
+        assert pieter_browser.post(controls(anna), {"action": action}).status_code == 302
+    changes = [r for r in access_log_rows(anna)[before:] if r.action == AccessLog.Action.CHANGE]
+    assert [(r.actor_id, r.client_id, r.kind, r.object_ref) for r in changes] == [
+        (pieter.pk, anna.pk, AccessLog.Kind.PROGRAM, action)
+        for action in ("unlock", "hold", "clear")
+    ]
+    refused = pieter_browser.post(controls(anna), {"action": "niets"})
+    assert refused.status_code == 422
+    assert len([r for r in access_log_rows(anna) if r.action == AccessLog.Action.CHANGE]) == 3
+    html = html_of(signed_in_browser(anna).get("/account/inzage/"))
+    assert html.count("stap in het 5-stappenprogramma: gewijzigd") == 3
+    assert "pieter" in html.lower()
