@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 from python_ipware import IpWare
+from redis import Redis
 
 from .models import RateCounter
 
@@ -16,9 +17,9 @@ _next_prune = 0.0
 
 
 def client_address(request: HttpRequest) -> str:
-    """Who is asking: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the address the
-    outermost one saw, the last entry they did not write themselves in X-Forwarded-For. Whatever
-    the client put to the left of it is ignored; with no trusted proxy the header is too."""
+    """Who is asking: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT (N) reverse proxies the address
+    the outermost proxy saw, the N-th entry of X-Forwarded-For from the right. What the client
+    itself wrote into the header (further left) is ignored; with no trusted proxy, all of it is."""
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
     if settings.TRUSTED_PROXY_COUNT:
         address, _ = _forwarded_reader(settings.TRUSTED_PROXY_COUNT).get_client_ip(request.META)
@@ -38,29 +39,27 @@ def hit(scope: str, key: str, limit: int, window: int) -> bool:
     now = time.time()
     bucket = int(now // window)
     subject = salted_hmac("lijfwijs.ratelimit", f"{scope}\x00{key}", algorithm="sha256").hexdigest()
-    expires_at = (bucket + 1) * window + 5
+    expires_at = (bucket + 1) * window + 5  # Unix seconds
     if settings.REDIS_URL:
         count = _redis_hit(f"rl:{scope}:{subject}:{bucket}", expires_at)
     else:
-        count = _database_hit(scope, subject, bucket, int(expires_at), now)
+        count = _database_hit(scope, subject, bucket, expires_at, now)
     return count <= limit
 
 
-def _redis_hit(name: str, expires_at: float) -> int:
+def _redis_hit(name: str, expires_at: int) -> int:
     """INCR is atomic across every process and host; the key expires with its window."""
     name = f"{settings.CACHES['default'].get('KEY_PREFIX', 'lijfwijs')}:{name}"
     pipe = _redis(settings.REDIS_URL).pipeline()
     pipe.incr(name)
-    pipe.expireat(name, int(expires_at))
+    pipe.expireat(name, expires_at)
     count, _ = pipe.execute()
     return int(count)
 
 
 @cache
-def _redis(url: str):  # type: ignore[no-untyped-def]
-    import redis
-
-    return redis.Redis.from_url(url)
+def _redis(url: str) -> Redis:
+    return Redis.from_url(url)
 
 
 def _database_hit(scope: str, subject: str, bucket: int, expires_at: int, now: float) -> int:
