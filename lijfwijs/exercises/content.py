@@ -2,41 +2,30 @@
 
 The files are the source of truth for built-in exercises: a second run changes nothing, and an
 exercise whose file was removed is set inactive (never deleted: practice logs may point to it).
+A file is read into pydantic models (`CatalogFile`, and its player's parameters): a malformed one
+is refused with a message naming the file and the field.
 """
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
 from .models import BreathPhase, Domain, Exercise, ExerciseKind, NervousState, player_kind
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 LANGUAGES = ("nl", "en")
-
-
-def _fail(path: Path, message: str) -> ImproperlyConfigured:
-    return ImproperlyConfigured(f"{path.name}: {message}")
-
-
-def _texts(path: Path, data: dict[str, Any], key: str, *, is_list: bool) -> dict[str, Any]:
-    texts = data.get(key, {})
-    result = {}
-    for lang in LANGUAGES:
-        value = texts.get(lang)
-        if is_list:
-            if not isinstance(value, list) or not all(
-                isinstance(v, str) and v.strip() for v in value
-            ):
-                raise _fail(path, f"{key}.{lang} must be a list of non-empty texts")
-            result[lang] = [v.strip() for v in value]
-        else:
-            if not isinstance(value, str) or not value.strip():
-                raise _fail(path, f"{key}.{lang} is missing")
-            result[lang] = value.strip()
-    return result
 
 
 MARKS = ("tense", "release", "compare")  # what a guide step asks of the body (contrast exercises)
@@ -45,274 +34,320 @@ MAX_PLAYER_SECONDS = 60 * 60
 DURATION_SLACK = 60  # a player's length may differ this much from duration_minutes
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+class _Data(BaseModel):
+    """Strict types (7 is not "7", true is not 1); keys a model does not name are left alone."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
 
 
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Whole = Annotated[int, Field(ge=1)]
+Number = Annotated[float, Field(allow_inf_nan=False)]
 
 
-def _bilingual(path: Path, where: str, item: Any, *, required: bool = True) -> None:
-    """`item` carries a non-empty text in every language (or, when not required, in none)."""
-    if not isinstance(item, dict):
-        raise _fail(path, f"{where} must be a table")
-    present = [lang for lang in LANGUAGES if lang in item]
-    if not present and not required:
+class Texts(_Data):
+    nl: Text
+    en: Text
+
+
+class TextLists(_Data):
+    nl: list[Text]
+    en: list[Text]
+
+
+def _both_or_none(item: Any, where: str, *, required: bool) -> None:
+    """A text in every language (or, when not required, in none)."""
+    values = [getattr(item, lang) for lang in LANGUAGES]
+    if not required and all(v is None for v in values):
         return
-    for lang in LANGUAGES:
-        value = item.get(lang)
+    for lang, value in zip(LANGUAGES, values, strict=True):
         if not isinstance(value, str) or not value.strip():
-            raise _fail(
-                path, f"{where} needs a text in both languages ({lang} is missing or empty)"
-            )
+            raise ValueError(f"{where} needs a text in both languages ({lang} is missing or empty)")
 
 
-def _check_length(path: Path, seconds: float, duration: int, what: str) -> None:
+class Phase(_Data):
+    phase: Annotated[BreathPhase, Field(strict=False)]  # the text in the file
+    seconds: Annotated[Number, Field(gt=0, le=MAX_PHASE_SECONDS)]
+    nl: str | None = None
+    en: str | None = None
+
+
+class Cue(_Data):
+    at: Annotated[int, Field(ge=0)]
+    nl: str | None = None
+    en: str | None = None
+    sense: str | None = None
+
+
+class Sense(_Data):
+    sense: str
+    count: Whole
+
+
+class GuideStep(_Data):
+    seconds: Annotated[int, Field(ge=3, le=600)]
+    mark: Literal["", "tense", "release", "compare"] = ""
+    nl: str | None = None
+    en: str | None = None
+
+
+def _check_length(seconds: float, duration: int, what: str) -> None:
     if abs(seconds - duration * 60) > DURATION_SLACK:
-        raise _fail(
-            path,
+        raise ValueError(
             f"{what} lasts {seconds:g} s, which does not fit duration_minutes = {duration} "
-            f"(at most {DURATION_SLACK} s apart)",
+            f"(at most {DURATION_SLACK} s apart)"
         )
 
 
-def _phase(path: Path, where: str, phase: Any) -> float:
-    if not isinstance(phase, dict):
-        raise _fail(path, f"{where} must be a table")
-    if phase.get("phase") not in BreathPhase.values:
-        raise _fail(path, f"{where}: unknown breathing phase {phase.get('phase')!r}")
-    seconds = phase.get("seconds")
-    if not _number(seconds) or not (0 < seconds <= MAX_PHASE_SECONDS):
-        raise _fail(path, f"{where} needs seconds between 0 and {MAX_PHASE_SECONDS}")
-    _bilingual(path, where, phase, required=False)
-    return float(seconds)
-
-
-def _range(
-    path: Path, params: dict[str, Any], keys: tuple[str, str], default: Any, lowest: Any
-) -> None:
-    """min <= default <= max for a player's choice (cycles or minutes); min defaults to `lowest`."""
-    low, high = params.get(keys[0], lowest), params.get(keys[1], default)
-    if not all(_whole(v) for v in (low, default, high)) or not 1 <= low <= default <= high:
-        raise _fail(
-            path,
+def _range(keys: tuple[str, str], low: Any, default: Any, high: Any) -> None:
+    """min <= default <= max for a player's choice (cycles or minutes)."""
+    if not 1 <= low <= default <= high:
+        raise ValueError(
             f"parameters.{keys[0]} <= the default ({default}) <= parameters.{keys[1]} "
-            "must hold, all whole numbers of at least 1",
+            "must hold, all whole numbers of at least 1"
         )
 
 
-def _validate_pacer(path: Path, params: dict[str, Any], duration: int) -> None:
-    phases = params.get("phases")
-    if not isinstance(phases, list) or not phases:
-        raise _fail(path, "a breathing exercise needs parameters.phases")
-    cycle = sum(_phase(path, f"parameters.phases[{n}]", p) for n, p in enumerate(phases))
-    kinds = {p["phase"] for p in phases}
-    if not {BreathPhase.INHALE, BreathPhase.EXHALE} <= kinds:
-        raise _fail(path, "parameters.phases needs at least one inhale and one exhale")
-    lead = params.get("lead_in")
-    lead_seconds = _phase(path, "parameters.lead_in", lead) if lead is not None else 0.0
-    if lead is not None and not all(lead.get(lang) for lang in LANGUAGES):
-        raise _fail(path, "parameters.lead_in needs a text in both languages")
-    minutes_keys = {"min_minutes", "max_minutes"} & params.keys()
-    if "cycles" in params:
-        if minutes_keys:
-            raise _fail(
-                path,
-                "a pacer runs either a number of cycles or a number of minutes: "
-                f"parameters.cycles cannot go with {sorted(minutes_keys)}",
-            )
-        _range(path, params, ("min_cycles", "max_cycles"), params["cycles"], 1)
-        _check_length(path, lead_seconds + params["cycles"] * cycle, duration, "the pacer")
-        longest = lead_seconds + params.get("max_cycles", params["cycles"]) * cycle
-    else:
-        _range(path, params, ("min_minutes", "max_minutes"), duration, duration)
-        longest = params.get("max_minutes", duration) * 60
-    if longest > MAX_PLAYER_SECONDS:
-        raise _fail(path, f"the pacer may last at most {MAX_PLAYER_SECONDS // 60} minutes")
-    if "adjustable_seconds" in params:
-        bounds = params["adjustable_seconds"]
-        step = params.get("tempo_step", 0.5)
-        if (
-            not isinstance(bounds, list)
-            or len(bounds) != 2
-            or not all(_number(b) for b in bounds)
-            or not 0 < bounds[0] < bounds[1] <= MAX_PHASE_SECONDS
-        ):
-            raise _fail(path, "parameters.adjustable_seconds must be [low, high] with low < high")
-        if not _number(step) or not 0 < step <= bounds[1] - bounds[0]:
-            raise _fail(path, "parameters.tempo_step must be above 0 and fit in adjustable_seconds")
-        for n, phase in enumerate(phases):
-            if (
-                phase["phase"] != BreathPhase.HOLD
-                and not bounds[0] <= phase["seconds"] <= bounds[1]
-            ):
-                raise _fail(
-                    path,
-                    f"parameters.phases[{n}] ({phase['seconds']} s) lies outside "
-                    f"adjustable_seconds {bounds}",
+class PacerParameters(_Data):
+    """A breathing pacer: phases, and either a number of cycles or of minutes to choose from."""
+
+    phases: Annotated[list[Phase], Field(min_length=1)]
+    lead_in: Phase | None = None
+    cycles: Whole | None = None
+    min_cycles: Whole = 1
+    max_cycles: Whole | None = None
+    min_minutes: Whole | None = None
+    max_minutes: Whole | None = None
+    adjustable_seconds: Annotated[list[Number], Field(min_length=2, max_length=2)] | None = None
+    tempo_step: Number | None = None
+
+    @model_validator(mode="after")
+    def _fits(self, info: ValidationInfo) -> "PacerParameters":
+        duration = info.context["duration"]
+        for n, phase in enumerate(self.phases):
+            _both_or_none(phase, f"parameters.phases[{n}]", required=False)
+        if not {BreathPhase.INHALE, BreathPhase.EXHALE} <= {p.phase for p in self.phases}:
+            raise ValueError("parameters.phases needs at least one inhale and one exhale")
+        cycle = sum(p.seconds for p in self.phases)
+        lead = 0.0
+        if self.lead_in is not None:
+            _both_or_none(self.lead_in, "parameters.lead_in", required=True)
+            lead = self.lead_in.seconds
+        minutes = [k for k in ("min_minutes", "max_minutes") if getattr(self, k) is not None]
+        if self.cycles is not None:
+            if minutes:
+                raise ValueError(
+                    "a pacer runs either a number of cycles or a number of minutes: "
+                    f"parameters.cycles cannot go with {minutes}"
                 )
-    elif "tempo_step" in params:
-        raise _fail(path, "parameters.tempo_step needs parameters.adjustable_seconds")
-
-
-def _validate_cues(path: Path, params: dict[str, Any], total: int) -> None:
-    cues = params.get("cues")
-    if not isinstance(cues, list) or not cues:
-        raise _fail(path, "a timer needs parameters.cues (at least one)")
-    previous = -1
-    for n, cue in enumerate(cues):
-        where = f"parameters.cues[{n}]"
-        _bilingual(path, where, cue)
-        at = cue.get("at")
-        if not _whole(at) or at < 0:
-            raise _fail(path, f"{where} needs at: whole seconds from the start")
-        if at <= previous:
-            raise _fail(path, f"{where}: the cues must be in order of time, each at its own second")
-        if at > total:
-            raise _fail(path, f"{where} at {at} s comes after the end of the timer ({total} s)")
-        previous = at
-    if "end_cue" in params:
-        _bilingual(path, "parameters.end_cue", params["end_cue"])
-
-
-def _validate_senses(path: Path, params: dict[str, Any]) -> None:
-    """Grounding: one prompt per sense, in the order of `senses`, naming its count."""
-    senses = params.get("senses")
-    if not isinstance(senses, list) or not senses:
-        raise _fail(path, "a grounding exercise needs parameters.senses")
-    prompts = [cue for cue in params["cues"] if "sense" in cue]
-    if [cue["sense"] for cue in prompts] != [s.get("sense") for s in senses]:
-        raise _fail(path, "parameters.cues must have one prompt per sense, in the order of senses")
-    for sense, cue in zip(senses, prompts, strict=True):
-        count = str(sense.get("count"))
-        for lang in LANGUAGES:
-            if count not in cue[lang]:
-                raise _fail(
-                    path,
-                    f"the {lang} prompt for {sense['sense']!r} does not name its count {count}",
+            most = self.max_cycles or self.cycles
+            _range(("min_cycles", "max_cycles"), self.min_cycles, self.cycles, most)
+            _check_length(lead + self.cycles * cycle, duration, "the pacer")
+            longest = lead + most * cycle
+        else:
+            low, high = self.min_minutes or duration, self.max_minutes or duration
+            _range(("min_minutes", "max_minutes"), low, duration, high)
+            longest = high * 60
+        if longest > MAX_PLAYER_SECONDS:
+            raise ValueError(f"the pacer may last at most {MAX_PLAYER_SECONDS // 60} minutes")
+        if self.adjustable_seconds is not None:
+            low_s, high_s = self.adjustable_seconds
+            step = 0.5 if self.tempo_step is None else self.tempo_step
+            if not 0 < low_s < high_s <= MAX_PHASE_SECONDS:
+                raise ValueError(
+                    "parameters.adjustable_seconds must be [low, high] with low < high"
                 )
+            if not 0 < step <= high_s - low_s:
+                raise ValueError(
+                    "parameters.tempo_step must be above 0 and fit in adjustable_seconds"
+                )
+            for n, phase in enumerate(self.phases):
+                if phase.phase != BreathPhase.HOLD and not low_s <= phase.seconds <= high_s:
+                    raise ValueError(
+                        f"parameters.phases[{n}] ({phase.seconds:g} s) lies outside "
+                        f"adjustable_seconds [{low_s:g}, {high_s:g}]"
+                    )
+        elif self.tempo_step is not None:
+            raise ValueError("parameters.tempo_step needs parameters.adjustable_seconds")
+        return self
 
 
-def _validate_timer(path: Path, kind: str, params: dict[str, Any], duration: int) -> None:
-    has_seconds, has_choices = "seconds" in params, "minute_choices" in params
-    if has_seconds == has_choices:
-        raise _fail(path, "a timer needs either parameters.seconds or parameters.minute_choices")
-    if has_seconds:
-        total = params["seconds"]
-        if not _whole(total) or not 10 <= total <= MAX_PLAYER_SECONDS:
-            raise _fail(
-                path, f"parameters.seconds must be whole seconds, 10 to {MAX_PLAYER_SECONDS}"
+class TimerParameters(_Data):
+    """A timer: a fixed length or minutes to choose from, with timed cues."""
+
+    seconds: Annotated[int, Field(ge=10, le=MAX_PLAYER_SECONDS)] | None = None
+    minute_choices: (
+        Annotated[list[Annotated[int, Field(ge=1, le=60)]], Field(min_length=1)] | None
+    ) = None
+    cues: Annotated[list[Cue], Field(min_length=1)]
+    end_cue: Texts | None = None
+    senses: list[Sense] | None = None
+
+    @model_validator(mode="after")
+    def _fits(self, info: ValidationInfo) -> "TimerParameters":
+        duration, kind = info.context["duration"], info.context["kind"]
+        if (self.seconds is None) == (self.minute_choices is None):
+            raise ValueError("a timer needs either parameters.seconds or parameters.minute_choices")
+        if self.seconds is not None:
+            _check_length(self.seconds, duration, "the timer")
+            total = self.seconds
+        else:
+            choices = self.minute_choices or []
+            if choices != sorted(set(choices)) or duration not in choices:
+                raise ValueError(
+                    "parameters.minute_choices must be rising whole minutes (1 to 60) that "
+                    f"include duration_minutes ({duration})"
+                )
+            total = choices[0] * 60
+        previous = -1
+        for n, cue in enumerate(self.cues):
+            _both_or_none(cue, f"parameters.cues[{n}]", required=True)
+            if cue.at <= previous:
+                raise ValueError(
+                    f"parameters.cues[{n}]: the cues must be in order of time, each at its own second"
+                )
+            if cue.at > total:
+                raise ValueError(
+                    f"parameters.cues[{n}] at {cue.at} s comes after the end of the timer ({total} s)"
+                )
+            previous = cue.at
+        if kind == ExerciseKind.GROUNDING:
+            self._senses()
+        return self
+
+    def _senses(self) -> None:
+        """Grounding: one prompt per sense, in the order of `senses`, naming its count."""
+        if not self.senses:
+            raise ValueError("a grounding exercise needs parameters.senses")
+        prompts = [cue for cue in self.cues if cue.sense is not None]
+        if [cue.sense for cue in prompts] != [s.sense for s in self.senses]:
+            raise ValueError(
+                "parameters.cues must have one prompt per sense, in the order of senses"
             )
-        _check_length(path, total, duration, "the timer")
-    else:
-        choices = params["minute_choices"]
-        if (
-            not isinstance(choices, list)
-            or not choices
-            or not all(_whole(c) and 1 <= c <= 60 for c in choices)
-            or choices != sorted(set(choices))
-            or duration not in choices
-        ):
-            raise _fail(
-                path,
-                "parameters.minute_choices must be rising whole minutes (1 to 60) that include "
-                f"duration_minutes ({duration})",
+        for sense, cue in zip(self.senses, prompts, strict=True):
+            for lang in LANGUAGES:
+                if str(sense.count) not in str(getattr(cue, lang)):
+                    raise ValueError(
+                        f"the {lang} prompt for {sense.sense!r} does not name its count "
+                        f"{sense.count}"
+                    )
+
+
+class GuideParameters(_Data):
+    """A timed guide of at least two steps; a contrast exercise marks its tense and compare steps."""
+
+    guide: Annotated[list[GuideStep], Field(min_length=2)]
+    clench_seconds: Whole | None = None
+    tense_seconds: Whole | None = None
+    compare_min_seconds: Whole | None = None
+    compare_max_seconds: Whole | None = None
+
+    @model_validator(mode="after")
+    def _fits(self, info: ValidationInfo) -> "GuideParameters":
+        duration, kind = info.context["duration"], info.context["kind"]
+        for n, step in enumerate(self.guide):
+            _both_or_none(step, f"parameters.guide[{n}]", required=True)
+        _check_length(sum(s.seconds for s in self.guide), duration, "the guide")
+        if kind != ExerciseKind.CONTRAST:
+            return self
+        tense = self.clench_seconds or self.tense_seconds
+        low, high = self.compare_min_seconds, self.compare_max_seconds
+        if tense is None or low is None or high is None or low > high:
+            raise ValueError(
+                "a contrast exercise needs clench_seconds (or tense_seconds), compare_min_seconds "
+                "and compare_max_seconds"
             )
-        total = choices[0] * 60
-    _validate_cues(path, params, total)
-    if kind == ExerciseKind.GROUNDING:
-        _validate_senses(path, params)
+        marks = [s.mark for s in self.guide]
+        if "tense" not in marks or "compare" not in marks:
+            raise ValueError("a contrast guide needs at least one tense and one compare step")
+        for n, step in enumerate(self.guide):
+            if step.mark == "tense" and step.seconds != tense:
+                raise ValueError(f"parameters.guide[{n}]: a tense step lasts {tense} s")
+            if step.mark == "compare" and not low <= step.seconds <= high:
+                raise ValueError(f"parameters.guide[{n}]: a compare step lasts {low}-{high} s")
+        return self
 
 
-def _validate_guide(path: Path, kind: str, params: dict[str, Any], duration: int) -> None:
-    steps = params.get("guide")
-    if not isinstance(steps, list) or len(steps) < 2:
-        raise _fail(path, "a guided exercise needs parameters.guide with at least 2 timed steps")
-    for n, step in enumerate(steps):
-        where = f"parameters.guide[{n}]"
-        _bilingual(path, where, step)
-        seconds = step.get("seconds")
-        if not _whole(seconds) or not 3 <= seconds <= 600:
-            raise _fail(path, f"{where} needs seconds: a whole number from 3 to 600")
-        if step.get("mark", "") not in ("", *MARKS):
-            raise _fail(path, f"{where}: mark must be one of {', '.join(MARKS)}")
-    _check_length(path, sum(s["seconds"] for s in steps), duration, "the guide")
-    if kind != ExerciseKind.CONTRAST:
-        return
-    tense = params.get("clench_seconds", params.get("tense_seconds"))
-    low, high = params.get("compare_min_seconds"), params.get("compare_max_seconds")
-    if not all(_whole(v) and v > 0 for v in (tense, low, high)) or low > high:
-        raise _fail(
-            path,
-            "a contrast exercise needs clench_seconds (or tense_seconds), compare_min_seconds "
-            "and compare_max_seconds",
-        )
-    marks = [s.get("mark", "") for s in steps]
-    if "tense" not in marks or "compare" not in marks:
-        raise _fail(path, "a contrast guide needs at least one tense and one compare step")
-    for n, step in enumerate(steps):
-        if step.get("mark") == "tense" and step["seconds"] != tense:
-            raise _fail(path, f"parameters.guide[{n}]: a tense step lasts {tense} s")
-        if step.get("mark") == "compare" and not low <= step["seconds"] <= high:
-            raise _fail(path, f"parameters.guide[{n}]: a compare step lasts {low}-{high} s")
+PLAYERS: dict[str, type[_Data]] = {
+    "pacer": PacerParameters,
+    "timer": TimerParameters,
+    "guide": GuideParameters,
+}
 
 
-def _validate_parameters(path: Path, kind: str, params: dict[str, Any], duration: int) -> None:
-    """The player's data: what docs/clinical.md gives, in a shape the players can trust."""
-    player = player_kind(kind)
-    if player == "pacer":
-        _validate_pacer(path, params, duration)
-    elif player == "timer":
-        _validate_timer(path, kind, params, duration)
-    else:
-        _validate_guide(path, kind, params, duration)
+class CatalogFile(_Data):
+    """One catalog file: the exercise in both languages and its player's parameters as data."""
+
+    slug: str
+    kind: Annotated[ExerciseKind, Field(strict=False)]  # enums from the texts in the file
+    domains: list[Annotated[Domain, Field(strict=False)]] = []
+    states: list[Annotated[NervousState, Field(strict=False)]] = []
+    duration_minutes: Whole
+    name: Texts
+    summary: Texts
+    steps: TextLists
+    cautions: TextLists
+    parameters: dict[str, Any] = {}
+    sort_order: int = 0
+    active: bool = True
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    """("parameters", "phases", 1, "seconds") → "parameters.phases[1].seconds"."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text
+
+
+def _refusal(
+    path: Path, error: ValidationError, prefix: tuple[Any, ...] = ()
+) -> ImproperlyConfigured:
+    """The first problem, naming the file and the field (our own rules name it themselves)."""
+    first = error.errors(include_url=False)[0]
+    if first["type"] == "value_error":  # a rule of ours: its message says where
+        return _fail(path, str(first["ctx"]["error"]))
+    return _fail(path, f"{_where(prefix + tuple(first['loc']))}: {first['msg']}")
+
+
+def _fail(path: Path, message: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(f"{path.name}: {message}")
 
 
 def parse_file(path: Path) -> dict[str, Any]:
     """Read one catalog file into the model's field values (raises on anything malformed)."""
     with path.open("rb") as handle:
         data = tomllib.load(handle)
-    slug = data.get("slug")
-    if slug != path.stem:
-        raise _fail(path, f"slug {slug!r} must equal the file name")
-    kind = data.get("kind")
-    if kind not in ExerciseKind.values:
-        raise _fail(path, f"unknown kind {kind!r}")
-    domains = list(data.get("domains", []))
-    if not set(domains) <= set(Domain.values):
-        raise _fail(path, f"unknown domain in {domains!r}")
-    states = list(data.get("states", []))
-    if not set(states) <= set(NervousState.values):
-        raise _fail(path, f"unknown state in {states!r}")
-    duration = data.get("duration_minutes")
-    if not _whole(duration) or duration < 1:
-        raise _fail(path, "duration_minutes must be a whole number of at least 1")
-    parameters = dict(data.get("parameters", {}))
-    _validate_parameters(path, kind, parameters, duration)
-
-    name = _texts(path, data, "name", is_list=False)
-    summary = _texts(path, data, "summary", is_list=False)
-    steps = _texts(path, data, "steps", is_list=True)
-    cautions = _texts(path, data, "cautions", is_list=True)
+    try:
+        entry = CatalogFile.model_validate(data)
+    except ValidationError as error:
+        raise _refusal(path, error) from None
+    if entry.slug != path.stem:
+        raise _fail(path, f"slug {entry.slug!r} must equal the file name")
+    player = PLAYERS[player_kind(entry.kind)]
+    context = {"duration": entry.duration_minutes, "kind": entry.kind}
+    try:
+        player.model_validate(entry.parameters, context=context)
+    except ValidationError as error:
+        raise _refusal(path, error, ("parameters",)) from None
     return {
-        "slug": slug,
-        "kind": kind,
-        "name_nl": name["nl"],
-        "name_en": name["en"],
-        "summary_nl": summary["nl"],
-        "summary_en": summary["en"],
-        "steps_nl": steps["nl"],
-        "steps_en": steps["en"],
-        "cautions_nl": cautions["nl"],
-        "cautions_en": cautions["en"],
-        "parameters": parameters,
-        "duration_minutes": duration,
-        "domains": domains,
-        "states": states,
-        "sort_order": int(data.get("sort_order", 0)),
+        "slug": entry.slug,
+        "kind": str(entry.kind),
+        "name_nl": entry.name.nl,
+        "name_en": entry.name.en,
+        "summary_nl": entry.summary.nl,
+        "summary_en": entry.summary.en,
+        "steps_nl": entry.steps.nl,
+        "steps_en": entry.steps.en,
+        "cautions_nl": entry.cautions.nl,
+        "cautions_en": entry.cautions.en,
+        "parameters": dict(data.get("parameters", {})),  # as written: the players read it
+        "duration_minutes": entry.duration_minutes,
+        "domains": [str(d) for d in entry.domains],
+        "states": [str(s) for s in entry.states],
+        "sort_order": entry.sort_order,
         "builtin": True,
-        "is_active": bool(data.get("active", True)),
+        "is_active": entry.active,
     }
 
 

@@ -30,9 +30,9 @@ def _broken(tmp_path, name: str, old: str, new: str):
 # (file, text in it, replaced by, what the message says)
 BROKEN = [
     ("4-7-8-ademhaling", "max_cycles = 8", "max_cycles = 2", "parameters.min_cycles <= the default (4) <= parameters.max_cycles"),
-    ("4-7-8-ademhaling", 'phase = "hold", seconds = 7', 'phase = "pause", seconds = 7', "parameters.phases[1]: unknown breathing phase 'pause'"),
-    ("4-7-8-ademhaling", 'phase = "hold", seconds = 7', 'phase = "hold", seconds = 0', "parameters.phases[1] needs seconds between 0 and 60"),
-    ("4-7-8-ademhaling", 'phase = "hold", seconds = 7', 'phase = "hold", seconds = "7"', "parameters.phases[1] needs seconds"),
+    ("4-7-8-ademhaling", 'phase = "hold", seconds = 7', 'phase = "pause", seconds = 7', "parameters.phases[1].phase: Input should be 'inhale', 'hold' or 'exhale'"),
+    ("4-7-8-ademhaling", 'phase = "hold", seconds = 7', 'phase = "hold", seconds = 0', "parameters.phases[1].seconds: Input should be greater than 0"),
+    ("4-7-8-ademhaling", 'phase = "hold", seconds = 7', 'phase = "hold", seconds = "7"', "parameters.phases[1].seconds: Input should be a valid number"),
     ("4-7-8-ademhaling", ', en = "Gently hold your breath"', "", "parameters.phases[1] needs a text in both languages (en is missing or empty)"),
     ("4-7-8-ademhaling", "cycles = 4\n", "cycles = 4\nmax_minutes = 5\n", "parameters.cycles cannot go with ['max_minutes']"),
     ("4-7-8-ademhaling", "duration_minutes = 2", "duration_minutes = 10", "the pacer lasts 81 s, which does not fit duration_minutes = 10"),
@@ -51,15 +51,15 @@ BROKEN = [
     ("niets-doen", "minute_choices = [5, 10]", "minute_choices = [10, 5]", "minute_choices must be rising whole minutes"),
     ("niets-doen", "minute_choices = [5, 10]", "minute_choices = [10]", "that include duration_minutes (5)"),
     ("niets-doen", "minute_choices = [5, 10]", "", "a timer needs either parameters.seconds or parameters.minute_choices"),
-    ("niets-doen", "cues = [", "cue = [", "a timer needs parameters.cues (at least one)"),
+    ("niets-doen", "cues = [", "cue = [", "parameters.cues: Field required"),
     ("gronden", "Noem 4 dingen die je voelt, zoals", "Noem vier dingen die je voelt, zoals", "the nl prompt for 'touch' does not name its count 4"),
     ("gronden", '{ at = 90, sense = "hear"', '{ at = 90, sense = "smell"', "one prompt per sense, in the order of senses"),
     ("vuist-contrast", '{ seconds = 10, mark = "tense", nl = "Maak met je rechter', '{ seconds = 12, mark = "tense", nl = "Maak met je rechter', "parameters.guide[1]: a tense step lasts 10 s"),
     ("vuist-contrast", '{ seconds = 25, mark = "compare", nl = "Vergelijk je linker', '{ seconds = 40, mark = "compare", nl = "Vergelijk je linker', "parameters.guide[6]: a compare step lasts 20-30 s"),
-    ("vuist-contrast", 'mark = "release", nl = "Laat los. Open je rechter', 'mark = "squeeze", nl = "Laat los. Open je rechter', "parameters.guide[2]: mark must be one of tense, release, compare"),
+    ("vuist-contrast", 'mark = "release", nl = "Laat los. Open je rechter', 'mark = "squeeze", nl = "Laat los. Open je rechter', "parameters.guide[2].mark: Input should be '', 'tense', 'release' or 'compare'"),
     ("progressieve-ontspanning", "tense_seconds = 10\n", "", "needs clench_seconds (or tense_seconds), compare_min_seconds"),
-    ("bodyscan", "guide = [", "gids = [", "needs parameters.guide with at least 2 timed steps"),
-    ("bodyscan", "{ seconds = 30, nl", "{ seconds = 2, nl", "parameters.guide[0] needs seconds: a whole number from 3 to 600"),
+    ("bodyscan", "guide = [", "gids = [", "parameters.guide: Field required"),
+    ("bodyscan", "{ seconds = 30, nl", "{ seconds = 2, nl", "parameters.guide[0].seconds: Input should be greater than or equal to 3"),
     ("somatisch-volgen", "duration_minutes = 5", "duration_minutes = 9", "the guide lasts 300 s, which does not fit duration_minutes = 9"),
 ]  # fmt: skip
 
@@ -216,3 +216,21 @@ def test_detail_page_describes_the_new_parameters(client, catalog):
         in client.get("/oefeningen/niets-doen/").content.decode()
     )
     assert "2-8 minuten" in client.get("/oefeningen/box-ademhaling/").content.decode()
+
+
+# (file, text in it, replaced by, what the message says): the file's own fields
+BROKEN_FILE = [
+    ("bodyscan", 'slug = "bodyscan"', 'slug = "lijfscan"', "slug 'lijfscan' must equal the file name"),
+    ("bodyscan", 'kind = "body_scan"', 'kind = "yoga"', "kind: Input should be"),
+    ("bodyscan", "duration_minutes = 10", "duration_minutes = 0", "duration_minutes: Input should be greater than or equal to 1"),
+    ("bodyscan", "duration_minutes = 10", "duration_minutes = true", "duration_minutes: Input should be a valid integer"),
+    ("bodyscan", 'en = "Body scan"', 'en = "  "', "name.en: String should have at least 1 character"),
+    ("bodyscan", "sort_order = 70", 'sort_order = "70"', "sort_order: Input should be a valid integer"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message"), BROKEN_FILE)
+def test_a_bad_field_of_the_file_is_refused_naming_it(tmp_path, name, old, new, message):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        content.parse_file(_broken(tmp_path, name, old, new))
+    assert str(refused.value).startswith(f"{name}.toml: ") and message in str(refused.value)
