@@ -112,8 +112,17 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
     dominant = state.get("dominant")
     reco = result["recommendations"]
     reasons = reco.get("reasons", {})
-    exercises = {e.slug: e for e in Exercise.objects.active().filter(slug__in=reco["exercises"])}
-    articles = {a.slug: a for a in Article.objects.published().filter(slug__in=reco["articles"])}
+    # Only what the report shows of them (an article's body is the bulk of its row).
+    shown = ("slug", "name_nl", "name_en", "summary_nl", "summary_en")
+    exercises = {
+        e.slug: e for e in Exercise.objects.active().filter(slug__in=reco["exercises"]).only(*shown)
+    }
+    articles = {
+        a.slug: a
+        for a in Article.objects.published()
+        .filter(slug__in=reco["articles"])
+        .only("slug", "title_nl", "title_en", "summary_nl", "summary_en")
+    }
     radar = charts.radar(
         [(r["label"], r["value"]) for r in domain_rows],
         title=_("Belasting per domein"),
