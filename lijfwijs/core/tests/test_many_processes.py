@@ -241,13 +241,13 @@ def server_database_url() -> str:
     return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
 
 
-def start_gunicorn(tmp: Path, port: int, redis_url: str) -> subprocess.Popen:
+def start_gunicorn(tmp: Path, port: int, redis_url: str, prefix: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DEBUG": "0",
         "DATABASE_URL": server_database_url(),
         "REDIS_URL": redis_url,
-        "CACHE_KEY_PREFIX": f"many-{uuid.uuid4().hex[:8]}",  # runs side by side share no keys
+        "CACHE_KEY_PREFIX": prefix,  # runs side by side share no keys
         "LIJFWIJS_VAR_DIR": str(tmp),
         "PIJNTEST_RATE_LIMIT": str(RATE_LIMIT),
         "LOG_LEVEL": "WARNING",
@@ -307,8 +307,8 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Site]
         pytest.skip("PostgreSQL without Redis at 127.0.0.1:6379: that run needs both")
     redis_url = "redis://127.0.0.1:6379/14" if ON_POSTGRES else ""
     tmp = tmp_path_factory.mktemp("gunicorn")
-    port = free_port()
-    server = start_gunicorn(tmp, port, redis_url)
+    port, prefix = free_port(), f"many-{uuid.uuid4().hex[:8]}"
+    server = start_gunicorn(tmp, port, redis_url, prefix)
     try:
         wait_until_up(port, server, tmp)
         label = "PostgreSQL + Redis" if ON_POSTGRES else "SQLite"
@@ -320,6 +320,12 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Site]
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        if redis_url:  # the sessions and counters it left in Redis
+            from redis import Redis
+
+            redis = Redis.from_url(redis_url)
+            for name in redis.scan_iter(f"{prefix}:*"):
+                redis.delete(name)
 
 
 def free_port() -> int:
