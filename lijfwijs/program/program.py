@@ -1,6 +1,7 @@
 """The 5-step program, pure: its content from steps/*.toml and the one rule for going on.
 
-No Django here: plain data in, plain data out (architecture.md). The pages, the API and the
+No Django here: plain data in, plain data out (architecture.md); a step's file is read into a
+pydantic model, so a malformed one is refused naming the file and the field. The pages, the API and the
 practitioner's controls all ask `advance_status`; nothing else decides whether a step may end.
 """
 
@@ -10,7 +11,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 PROGRAM_DIR = Path(__file__).resolve().parent / "steps"
 LANGUAGES = ("nl", "en")
@@ -54,73 +65,107 @@ class Step:
         return frozenset(p.key for p in self.prompts)
 
 
-def _texts(data: Any, where: str) -> dict[str, str]:
-    if not isinstance(data, dict) or not all(
-        isinstance(data.get(lang), str) and data[lang].strip() for lang in LANGUAGES
-    ):
-        raise ProgramError(f"{where}: needs a non-empty text in nl and en")
-    return {lang: data[lang].strip() for lang in LANGUAGES}
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-def _paragraphs(data: Any, where: str) -> dict[str, list[str]]:
-    result = {}
-    for lang in LANGUAGES:
-        value = data.get(lang) if isinstance(data, dict) else None
-        if (
-            not isinstance(value, list)
-            or not value
-            or not all(isinstance(v, str) and v.strip() for v in value)
-        ):
-            raise ProgramError(f"{where}.{lang}: needs a list of non-empty paragraphs")
-        result[lang] = [v.strip() for v in value]
-    return result
+def _short_slug(key: str) -> str:
+    if not (key and key.replace("-", "").isalnum() and len(key) <= 40):
+        raise ValueError("lesson and prompt keys must be short slugs")
+    return key
+
+
+Key = Annotated[str, AfterValidator(_short_slug)]
+
+
+class _Data(BaseModel):
+    """Strict types (1 is not "1"); keys a model does not name are left alone."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+
+class _Texts(_Data):
+    nl: Text
+    en: Text
+
+
+class _Paragraphs(_Data):
+    nl: Annotated[list[Text], Field(min_length=1)]
+    en: Annotated[list[Text], Field(min_length=1)]
+
+
+class _Lesson(_Data):
+    key: Key
+    title: _Texts
+    body: _Paragraphs
+
+
+class _Prompt(_Data):
+    key: Key
+    nl: Text
+    en: Text
+
+
+class StepFile(_Data):
+    """One step's file (steps/*.toml)."""
+
+    number: Annotated[int, Field(ge=1, le=LAST_STEP)]
+    key: str = ""
+    name: _Texts
+    goal: _Texts
+    lessons: Annotated[list[_Lesson], Field(min_length=2, max_length=4)]
+    exercises: Annotated[list[Text], Field(min_length=1)]  # catalog slugs
+    prompts: Annotated[list[_Prompt], Field(min_length=1)]
+    setback_plan: bool = False
+
+    @model_validator(mode="after")
+    def _each_once(self) -> "StepFile":
+        if len({p.key for p in self.prompts}) != len(self.prompts):
+            raise ValueError("prompt keys must be unique")
+        if len({lesson.key for lesson in self.lessons}) != len(self.lessons):
+            raise ValueError("lesson keys must be unique")
+        if len(set(self.exercises)) != len(self.exercises):
+            raise ValueError("a step names each exercise once")
+        return self
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    """("lessons", 0, "body", "nl") → "lessons[0].body.nl"."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text
+
+
+def _problem(error: ValidationError) -> str:
+    first = error.errors(include_url=False)[0]
+    message = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"]
+    where = _where(tuple(first["loc"]))
+    return f"{where}: {message}" if where else message
+
+
+def _texts(texts: Any) -> dict[str, str]:
+    return {lang: getattr(texts, lang) for lang in LANGUAGES}
 
 
 def parse_step(path: Path) -> Step:
     with path.open("rb") as handle:
         data = tomllib.load(handle)
-    name = path.name
-    number = data.get("number")
-    if not isinstance(number, int) or not 1 <= number <= LAST_STEP:
-        raise ProgramError(f"{name}: number must be 1-{LAST_STEP}")
-    lessons_data = data.get("lessons", [])
-    if not 2 <= len(lessons_data) <= 4:
-        raise ProgramError(f"{name}: a step has 2-4 lessons")
-    lessons = tuple(
-        Lesson(
-            key=str(lesson.get("key", "")),
-            title=_texts(lesson.get("title"), f"{name}: lessons[{n}].title"),
-            body=_paragraphs(lesson.get("body"), f"{name}: lessons[{n}].body"),
-        )
-        for n, lesson in enumerate(lessons_data)
-    )
-    prompts = tuple(
-        Prompt(key=str(p.get("key", "")), text=_texts(p, f"{name}: prompts[{n}]"))
-        for n, p in enumerate(data.get("prompts", []))
-    )
-    if not prompts:
-        raise ProgramError(f"{name}: a step needs at least one reflection prompt")
-    keys = [item.key for item in (*lessons, *prompts)]
-    if not all(k and k.replace("-", "").isalnum() and len(k) <= 40 for k in keys):
-        raise ProgramError(f"{name}: lesson and prompt keys must be short slugs")
-    if len(set(p.key for p in prompts)) != len(prompts):
-        raise ProgramError(f"{name}: prompt keys must be unique")
-    if len(set(lesson.key for lesson in lessons)) != len(lessons):
-        raise ProgramError(f"{name}: lesson keys must be unique")
-    exercises = data.get("exercises", [])
-    if not exercises or not all(isinstance(e, str) and e for e in exercises):
-        raise ProgramError(f"{name}: a step needs its exercises (catalog slugs)")
-    if len(set(exercises)) != len(exercises):
-        raise ProgramError(f"{name}: a step names each exercise once")
+    try:
+        found = StepFile.model_validate(data)
+    except ValidationError as error:
+        raise ProgramError(f"{path.name}: {_problem(error)}") from None
     return Step(
-        number=number,
-        key=str(data.get("key", "")),
-        name=_texts(data.get("name"), f"{name}: name"),
-        goal=_texts(data.get("goal"), f"{name}: goal"),
-        lessons=lessons,
-        exercises=tuple(exercises),
-        prompts=prompts,
-        setback_plan=bool(data.get("setback_plan", False)),
+        number=found.number,
+        key=found.key,
+        name=_texts(found.name),
+        goal=_texts(found.goal),
+        lessons=tuple(
+            Lesson(key=lesson.key, title=_texts(lesson.title), body=_texts(lesson.body))
+            for lesson in found.lessons
+        ),
+        exercises=tuple(found.exercises),
+        prompts=tuple(Prompt(key=p.key, text=_texts(p)) for p in found.prompts),
+        setback_plan=found.setback_plan,
     )
 
 
