@@ -2,18 +2,19 @@
 
 Signed in through the pages' session. A write also needs the CSRF token (X-CSRFToken header),
 a JSON body and consent for health data (deleting a check-in needs no consent: erasure is always
-allowed). A check-in is validated by the page's own form, so its messages are the page's, in the
-language of the request (Accept-Language).
+allowed). A check-in is read by its schema and checked by the rules the page's form uses too
+(services.check_checkin), so its messages are the page's, in the language of the request
+(Accept-Language).
 """
 
 import dataclasses
 import json
 import re
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from django.core.validators import validate_slug
+from django.core.validators import RegexValidator
 from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.forms import ChoiceField
@@ -22,22 +23,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import ValidationError as PydanticError
 
 from lijfwijs.accounts.api_auth import SignedIn
 from lijfwijs.core.schemas import ErrorOut
 from lijfwijs.exercises.models import Exercise
 
 from . import access, services
-from .forms import CheckInForm
 from .models import REGIONS, CheckIn, Tag
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 400
 MAX_ID = 2**63 - 1
 CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
-TAG_ID = re.compile(r"[0-9]{1,18}")
-SLUG = re.compile(r"[-A-Za-z0-9_]{1,80}")
 NOT_VALID = "The request is not valid."
 
 
@@ -73,8 +72,28 @@ class TagMerge(Schema):
     into: int = Field(description="The own or starter tag that takes the place of this one.")
 
 
+def _not_true_or_false(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a number, not true or false")  # noqa: TRY004 - pydantic wants this
+    return value
+
+
+# 6, 6.0 and "6" are taken; true, 6.5 and "six" are not. The range is the rules' (one message).
+Whole = Annotated[int, BeforeValidator(_not_true_or_false)]
+SCALE = {"maximum": 10, "minimum": 0, "type": "integer"}
+
+
+def _documented(schema: dict[str, Any]) -> None:
+    # Pain is required by the rules (services.check_checkin), which say so in the caller's
+    # language; the schema says it too.
+    schema["required"] = ["pain"]
+    schema["properties"]["pain"].pop("default", None)
+
+
 class CheckInIn(Schema):
-    """Documents the body; the page's form validates it (unknown fields are ignored)."""
+    """A check-in as sent; checked by the rules of the check-in page (unknown fields ignored)."""
+
+    model_config = ConfigDict(json_schema_extra=_documented)
 
     day: date | None = Field(
         None,
@@ -86,27 +105,41 @@ class CheckInIn(Schema):
         description="Local time, HH:MM. Default: now (POST), the check-in's time (PUT).",
         json_schema_extra={"pattern": "^[0-9]{2}:[0-9]{2}$"},
     )
-    pain: int = Field(ge=0, le=10)
-    state: Literal["ventral", "sympathetic", "dorsal", ""] = ""
-    stress: int | None = Field(None, ge=0, le=10)
-    sleep: int | None = Field(None, ge=0, le=10, description="Quality of last night's sleep.")
-    energy: int | None = Field(None, ge=0, le=10)
-    region_pain: dict[str, int] = Field(
-        default_factory=dict, description="Pain 0-10 per region: " + ", ".join(REGIONS) + "."
+    pain: Annotated[Whole | None, WithJsonSchema(SCALE)] = None
+    state: Annotated[
+        str | None,
+        WithJsonSchema({"enum": ["ventral", "sympathetic", "dorsal", ""], "type": "string"}),
+    ] = ""
+    stress: Annotated[Whole | None, WithJsonSchema({"anyOf": [SCALE, {"type": "null"}]})] = None
+    sleep: Annotated[Whole | None, WithJsonSchema({"anyOf": [SCALE, {"type": "null"}]})] = Field(
+        None, description="Quality of last night's sleep."
     )
-    tags: list[int] = Field(default_factory=list, description="Ids of starter or own tags.")
-    new_tags: list[str] = Field(
+    energy: Annotated[Whole | None, WithJsonSchema({"anyOf": [SCALE, {"type": "null"}]})] = None
+    region_pain: Annotated[
+        dict[str, Whole | None] | None,
+        WithJsonSchema({"additionalProperties": {"type": "integer"}, "type": "object"}),
+    ] = Field(default_factory=dict, description="Pain 0-10 per region: " + ", ".join(REGIONS) + ".")
+    tags: Annotated[
+        list[Whole] | None, WithJsonSchema({"items": {"type": "integer"}, "type": "array"})
+    ] = Field(default_factory=list, description="Ids of starter or own tags.")
+    new_tags: Annotated[
+        list[str] | str | None, WithJsonSchema({"items": {"type": "string"}, "type": "array"})
+    ] = Field(
         default_factory=list,
         description="Names of new own tags (or existing ones: reused); at most 60 characters "
         "each, 300 in all; a comma separates names.",
     )
-    exercises: list[str] = Field(default_factory=list, description="Slugs of exercises done.")
-    note: str = Field("", max_length=2000)
-    client_key: str = Field(
+    exercises: Annotated[
+        list[str] | None, WithJsonSchema({"items": {"type": "string"}, "type": "array"})
+    ] = Field(default_factory=list, description="Slugs of exercises done.")
+    note: Annotated[str | None, WithJsonSchema({"maxLength": 2000, "type": "string"})] = ""
+    client_key: Annotated[
+        str | None,
+        WithJsonSchema({"maxLength": 64, "pattern": "^[A-Za-z0-9_-]*$", "type": "string"}),
+    ] = Field(
         "",
         description="An offline submission's key: sending it again returns the first "
         "check-in (200) instead of storing a second one.",
-        json_schema_extra={"maxLength": 64, "pattern": "^[A-Za-z0-9_-]*$"},
     )
 
 
@@ -207,15 +240,6 @@ WRITE_ERRORS = {**ERRORS, 400: ErrorOut, 415: ErrorOut, 422: ErrorOut}
 # Check-ins
 
 
-class ApiCheckInForm(CheckInForm):
-    """The page's form, with exercises by slug and client keys as the API allows them."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["exercises"].to_field_name = "slug"  # type: ignore[attr-defined]
-        self.fields["client_key"].validators.append(validate_slug)
-
-
 def _own(request: HttpRequest) -> Any:
     return access.own_checkins(request).prefetch_related(
         Prefetch("tags", queryset=Tag.objects.only("id", "name_nl", "name_en")),
@@ -248,90 +272,6 @@ def _one(request: HttpRequest, checkin_id: Any) -> dict[str, Any]:
     return _checkin_out(checkin, request.user)
 
 
-def _text(value: Any) -> str:
-    """A JSON value as the text a form field gets (non-text values never pass a text check)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return json.dumps(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int | float):
-        return str(value)
-    return json.dumps(value)  # a list or an object: no field takes it
-
-
-def _listed(
-    value: Any, field: str, valid: re.Pattern[str], message: str
-) -> tuple[list[str], str | None]:
-    """Ids or slugs as the form gets them; the odd ones (nothing a database should see) refused
-    with the form field's own message."""
-    messages = CheckInForm.base_fields[field].error_messages
-    if value is None:
-        return [], None
-    if not isinstance(value, list):
-        return [], str(messages["invalid_list"])
-    items = []
-    for item in value:
-        text = _text(item)
-        if isinstance(item, bool) or not isinstance(item, int | str) or not valid.fullmatch(text):
-            return [], str(messages[message]) % {"pk": text, "value": text}
-        items.append(text)
-    return items, None
-
-
-def _bind(body: dict[str, Any], user: Any, defaults: dict[str, str]) -> tuple[Any, dict[str, str]]:
-    """The form bound to the JSON body, and what is wrong before the form looks at it."""
-    errors: dict[str, str] = {}
-    data: dict[str, Any] = {}
-    for name in ("day", "time"):
-        data[name] = defaults[name] if body.get(name) is None else _text(body[name])
-    for name in ("pain", "stress", "sleep", "energy", "state"):
-        data[name] = _text(body.get(name))
-    for name in ("note", "client_key"):
-        value = body.get(name)
-        if value is not None and not isinstance(value, str):
-            errors[name] = _("Enter a valid value.")
-        data[name] = value if isinstance(value, str) else ""
-    regions = body.get("region_pain")
-    if isinstance(regions, dict):
-        invalid = ChoiceField.default_error_messages["invalid_choice"]
-        for code, value in regions.items():
-            if code in REGIONS:
-                data[f"region_{code}"] = _text(value)
-            else:
-                errors[f"region_pain.{code}"] = str(invalid) % {"value": code}
-    elif regions is not None:
-        errors["region_pain"] = _("Enter a valid value.")
-    data["tags"], errors["tags"] = _listed(body.get("tags"), "tags", TAG_ID, "invalid_pk_value")
-    data["exercises"], errors["exercises"] = _listed(
-        body.get("exercises"), "exercises", SLUG, "invalid_choice"
-    )
-    names = body.get("new_tags")
-    if isinstance(names, list) and all(isinstance(n, str) for n in names):
-        data["new_tags"] = ", ".join(names)
-    elif names is None or isinstance(names, str):
-        data["new_tags"] = names or ""
-    else:
-        errors["new_tags"] = _("Enter a valid value.")
-    return ApiCheckInForm(data, user=user), {k: v for k, v in errors.items() if v}
-
-
-def _form_errors(form: Any) -> dict[str, str]:
-    errors = {}
-    for field, messages in form.errors.items():
-        if field == "__all__":
-            key = "body"
-        elif field.startswith("region_"):
-            key = "region_pain." + field.removeprefix("region_")
-        else:
-            key = field
-        errors[key] = " ".join(str(m) for m in messages)
-    return errors
-
-
 def _body(request: HttpRequest) -> Any:
     try:
         return json.loads(request.body)
@@ -349,15 +289,39 @@ def _not_an_object() -> Status:
     )
 
 
+def _field(loc: tuple[Any, ...], body: dict[str, Any]) -> str:
+    """The field a pydantic error is about: "pain", "tags", "region_pain.neck"."""
+    if not loc:
+        return "body"
+    field = str(loc[0])
+    regions = body.get("region_pain")
+    if field == "region_pain" and isinstance(regions, dict):
+        code = next((str(p) for p in loc[1:] if isinstance(p, str) and p in regions), None)
+        return f"region_pain.{code}" if code else field
+    return field
+
+
 def _validated(
     body: dict[str, Any], user: Any, defaults: dict[str, str]
 ) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    form, errors = _bind(body, user, defaults)
-    valid = form.is_valid()
-    errors = {**_form_errors(form), **errors}
-    if not valid or errors:
+    """The body read by CheckInIn, then checked by the check-in's rules (as on the page)."""
+    try:
+        parsed = CheckInIn.model_validate(body)
+    except PydanticError as problem:
+        errors: dict[str, str] = {}
+        for error in problem.errors():
+            field = _field(tuple(error["loc"]), body)
+            scale = field in services.SCALES or field.startswith("region_pain.")
+            message = services.scale_message() if scale else str(RegexValidator.message)
+            errors.setdefault(field, message)
         return None, errors
-    return form.cleaned_data, {}
+    data = parsed.model_dump()
+    for name in ("day", "time"):
+        if body.get(name) is None:
+            data[name] = defaults[name]
+    names = data["new_tags"]
+    data["new_tags"] = names.split(",") if isinstance(names, str) else names
+    return services.check_checkin(user, data)
 
 
 def _invalid(errors: dict[str, str]) -> Status:

@@ -1,10 +1,10 @@
 """The check-in form: everything optional but the pain score; nothing typed is lost on an error."""
 
-from datetime import date
 from typing import Any
 
 from django import forms
 from django.utils import formats
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from lijfwijs.exercises.models import Exercise
@@ -27,19 +27,21 @@ REGION_LABELS = {
 }
 
 
-def _scale(label: Any, required: bool = False) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        choices=SCALE,
-        coerce=int,
-        required=required,
-        empty_value=None,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Kies een getal van 0 tot en met 10."),
-            "invalid_choice": _("Kies een getal van 0 tot en met 10."),
-        },
-    )
+class Offered(forms.Field):
+    """A field whose options are shown (radio buttons, checkboxes, a select) but whose value is
+    checked by the check-in's rules (`services.check_checkin`), not by the field: the page and
+    the API follow the same rules, with the same messages."""
+
+    def __init__(self, *, choices: Any = (), multiple: bool = False, **kwargs: Any) -> None:
+        widget = forms.CheckboxSelectMultiple if multiple else forms.RadioSelect
+        super().__init__(required=False, widget=widget, **kwargs)
+        self.choices = choices
+        self.multiple = multiple
+
+    def to_python(self, value: Any) -> Any:
+        if self.multiple:
+            return [str(v) for v in value] if isinstance(value, list | tuple) else []
+        return "" if value is None else str(value)
 
 
 class _Options:
@@ -59,60 +61,50 @@ class _Options:
         chosen = {str(getattr(v, "pk", v)) for v in values if v not in (None, "")}
         options = []
         for n, (raw, label) in enumerate(bound.field.choices):
-            code = str(getattr(raw, "value", raw))
+            code = str(raw)
             options.append(
                 {
                     "id": f"{bound.auto_id}_{n}",
                     "value": code,
                     "label": label,
                     "checked": code in chosen,
-                    "instance": getattr(raw, "instance", None),  # a model choice's object
                 }
             )
         return options
 
 
 class CheckInForm(forms.Form):
-    day = forms.TypedChoiceField(label=_("Dag"), coerce=date.fromisoformat)
+    """The check-in page's form: it reads what was posted; the rules are services.check_checkin."""
+
+    day = Offered(label=_("Dag"))
     time = forms.TimeField(
-        label=_("Tijd"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    pain = _scale(_("Hoeveel pijn heb je nu? (0 = geen, 10 = ergst denkbaar)"), required=True)
-    state = forms.ChoiceField(
-        label=_("Hoe voel je je vooral?"),
-        choices=CheckIn.State.choices,
+        label=_("Tijd"),
         required=False,
-        widget=forms.RadioSelect,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    stress = _scale(_("Stress (0 = geen, 10 = heel veel)"))
-    sleep = _scale(_("Hoe sliep je vannacht? (0 = heel slecht, 10 = heel goed)"))
-    energy = _scale(_("Energie (0 = op, 10 = vol)"))
-    tags = forms.ModelMultipleChoiceField(
-        label=_("Wat speelde er?"),
-        queryset=Tag.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    pain = Offered(
+        label=_("Hoeveel pijn heb je nu? (0 = geen, 10 = ergst denkbaar)"), choices=SCALE
     )
+    state = Offered(label=_("Hoe voel je je vooral?"), choices=CheckIn.State.choices)
+    stress = Offered(label=_("Stress (0 = geen, 10 = heel veel)"), choices=SCALE)
+    sleep = Offered(
+        label=_("Hoe sliep je vannacht? (0 = heel slecht, 10 = heel goed)"), choices=SCALE
+    )
+    energy = Offered(label=_("Energie (0 = op, 10 = vol)"), choices=SCALE)
+    tags = Offered(label=_("Wat speelde er?"), multiple=True)
     new_tags = forms.CharField(
         label=_("Eigen tags toevoegen"),
         required=False,
-        max_length=300,
         help_text=_("Scheid meerdere tags met een komma."),
     )
-    exercises = forms.ModelMultipleChoiceField(
-        label=_("Welke oefeningen deed je?"),
-        queryset=Exercise.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    exercises = Offered(label=_("Welke oefeningen deed je?"), multiple=True)
     note = forms.CharField(
         label=_("Notitie"),
         required=False,
-        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Alleen jij (en een behandelaar aan wie je toegang gaf) kan dit lezen."),
     )
-    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    client_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self, *args: Any, user: Any, calm: dict[str, str] | None = None, **kwargs: Any
@@ -127,52 +119,51 @@ class CheckInForm(forms.Form):
             (d.isoformat(), str(labels[n]) if n < 2 else formats.date_format(d, "l j F"))
             for n, d in enumerate(days)
         ]
-        self.fields["tags"].queryset = Tag.objects.for_user(user)
-        self.fields["exercises"].queryset = Exercise.objects.active()
+        self.fields["tags"].choices = [(str(t.pk), t.name) for t in Tag.objects.for_user(user)]
+        exercises = Exercise.objects.active().only("slug", "name_nl", "name_en")
+        self.fields["exercises"].choices = [(e.slug, e.name) for e in exercises]
 
     def exercise_options(self) -> list[dict[str, Any]]:
         """The exercises to tick, each with what it did for the person's tension ("calm")."""
         options = self.choice_options["exercises"]
         for option in options:
-            slug = getattr(option["instance"], "slug", "")
-            option["calm"] = self.calm.get(slug, "")
+            option["calm"] = self.calm.get(option["value"], "")
         return options
 
     def region_fields(self) -> list[Any]:
         return [self[f"region_{code}"] for code in REGIONS]
 
-    def clean_new_tags(self) -> list[str]:
-        names = [" ".join(part.split()) for part in self.cleaned_data["new_tags"].split(",")]
-        names = [n for n in names if n]
-        if any(len(n) > 60 for n in names):
-            raise forms.ValidationError(_("Een tag mag hooguit 60 tekens lang zijn."))
-        return names
-
     def clean(self) -> dict[str, Any]:
+        """The check-in's rules (services.check_checkin); a message goes beside its field."""
         data = super().clean()
-        data["region_pain"] = {
-            code: data[f"region_{code}"]
-            for code in REGIONS
-            if data.get(f"region_{code}") is not None
+        typed = {
+            **data,
+            "new_tags": data.get("new_tags", "").split(","),
+            "region_pain": {
+                code: data[f"region_{code}"]
+                for code in REGIONS
+                if data.get(f"region_{code}") is not None
+            },
         }
-        return data
+        clean, errors = services.check_checkin(self.user, typed)
+        for key, message in errors.items():
+            field = key.replace("region_pain.", "region_")
+            if field not in self.errors:  # the field could not even be read: that is said
+                self.add_error(field, message)
+        return clean or data
 
 
 def _region_field(code: str) -> forms.IntegerField:
-    message = _("Kies een getal van 0 tot en met 10.")
+    message = services.scale_message
     return forms.IntegerField(
         label=REGION_LABELS[code],
         required=False,
-        min_value=0,
-        max_value=10,
         widget=forms.NumberInput(attrs={"min": 0, "max": 10, "inputmode": "numeric"}),
-        error_messages={"min_value": message, "max_value": message, "invalid": message},
+        error_messages={"invalid": lazy(message, str)()},
     )
 
 
 # The region fields are made once, with the class (not for every form), in the order of REGIONS.
 _REGION_FIELDS = {f"region_{code}": _region_field(code) for code in REGIONS}
 CheckInForm.base_fields.update(_REGION_FIELDS)
-CheckInForm.declared_fields.update(
-    _REGION_FIELDS
-)  # so that subclasses (the API's form) have them too
+CheckInForm.declared_fields.update(_REGION_FIELDS)

@@ -1,10 +1,17 @@
-"""Check-in rules: the person's local day, the days one may add for, tags, export and erasure."""
+"""Check-in rules: the person's local day, what a check-in may hold, tags, export and erasure."""
 
+import re
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
-from django.core.validators import ProhibitNullCharactersValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    ProhibitNullCharactersValidator,
+    validate_slug,
+)
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -17,11 +24,18 @@ from lijfwijs.program import services as practice
 from lijfwijs.program.models import SetbackPlan
 
 from . import computed
-from .models import CheckIn, Tag
+from .models import REGIONS, CheckIn, Tag
 
 __all__ = ["local_today", "zone_of"]  # kept here for the diary's callers
 
 BACKFILL_DAYS = 7
+SCALES = ("pain", "stress", "sleep", "energy")
+NOTE_MAX = 2000
+NEW_TAGS_MAX = 300  # all new names together, as typed in the form (commas between them)
+TAG_NAME_MAX = 60
+CLIENT_KEY_MAX = 64
+MAX_ID = 2**63 - 1
+WHOLE = re.compile(r"[0-9]{1,2}")
 
 
 def allowed_days(user: Any) -> list[date]:
@@ -53,6 +67,138 @@ def own_tag(user: Any, name: str, kind: str = Tag.Kind.TRIGGER) -> Tag:
             return tag
     except IntegrityError:
         return Tag.objects.get(user=user, name_nl=name)
+
+
+def scale_message() -> str:
+    return _("Kies een getal van 0 tot en met 10.")
+
+
+def _scale(value: Any) -> int | None:
+    """0-10 from a number or its text; None when not given. ValueError otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and WHOLE.fullmatch(value.strip()):
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10:
+        return value
+    raise ValueError(value)
+
+
+def _choice(value: Any) -> str:
+    return str(forms.ChoiceField.default_error_messages["invalid_choice"]) % {"value": value}
+
+
+def _text(value: Any, limit: int, field: str, errors: dict[str, str]) -> str:
+    """Text of at most `limit` characters without NUL; what is wrong goes to errors[field]."""
+    text = "" if value is None else value
+    if not isinstance(text, str):
+        errors[field] = str(forms.Field.default_error_messages["invalid"])
+        return ""
+    try:
+        ProhibitNullCharactersValidator()(text)
+        MaxLengthValidator(limit)(text)
+    except ValidationError as problem:
+        errors[field] = " ".join(problem.messages)
+    return text
+
+
+def check_checkin(
+    user: Any, data: Mapping[str, Any]
+) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """The rules of a check-in, in one place for the page's form and the API.
+
+    `data` holds parsed values: "day" (a date or its ISO text), "time" (a time or "HH:MM"),
+    the 0-10 scales (numbers or their text; only pain is required), "state", "region_pain"
+    ({region: 0-10}), "tags" (ids of starter or own tags), "new_tags" (names), "exercises"
+    (slugs of active exercises), "note" and "client_key". A day may be today or one of the
+    seven days before. Returns the clean data for `save_checkin`, or None and a message per
+    field in the language of the request ("region_pain.<region>" for a region).
+    """
+    from lijfwijs.exercises.models import Exercise
+
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    required = str(forms.Field.default_error_messages["required"])
+
+    day = data.get("day")
+    if day in (None, ""):
+        errors["day"] = required
+    else:
+        try:
+            clean["day"] = day if isinstance(day, date) else date.fromisoformat(str(day))
+        except ValueError:
+            clean["day"] = None
+        if clean["day"] not in allowed_days(user):
+            errors["day"] = _choice(day)
+
+    at = data.get("time")
+    if at in (None, ""):
+        errors["time"] = required
+    elif isinstance(at, time):
+        clean["time"] = at
+    else:
+        try:
+            clean["time"] = datetime.strptime(str(at), "%H:%M").time()  # noqa: DTZ007 - a local time
+        except ValueError:
+            errors["time"] = str(forms.TimeField.default_error_messages["invalid"])
+
+    for name in SCALES:
+        try:
+            clean[name] = _scale(data.get(name))
+        except ValueError:
+            errors[name] = scale_message()
+    if clean.get("pain") is None and "pain" not in errors:
+        errors["pain"] = scale_message()
+
+    state = data.get("state") or ""
+    clean["state"] = state
+    if state and state not in CheckIn.State.values:
+        errors["state"] = _choice(state)
+
+    clean["region_pain"] = {}
+    for code, value in (data.get("region_pain") or {}).items():
+        if code not in REGIONS:
+            errors[f"region_pain.{code}"] = _choice(code)
+            continue
+        try:
+            level = _scale(value)
+        except ValueError:
+            errors[f"region_pain.{code}"] = scale_message()
+            continue
+        if level is not None:
+            clean["region_pain"][code] = level
+
+    wanted = [str(t) for t in data.get("tags") or []]
+    ids = {int(t) for t in wanted if t.isascii() and t.isdigit() and 0 < int(t) <= MAX_ID}
+    found = {str(t.pk): t for t in Tag.objects.for_user(user).filter(pk__in=ids)} if ids else {}
+    odd = [t for t in wanted if t not in found]
+    if odd:
+        errors["tags"] = str(
+            forms.ModelMultipleChoiceField.default_error_messages["invalid_choice"]
+        ) % {"value": odd[0]}
+    clean["tags"] = list(found.values())
+
+    slugs = [str(e) for e in data.get("exercises") or []]
+    done = {e.slug: e for e in Exercise.objects.active().filter(slug__in=slugs)} if slugs else {}
+    odd = [e for e in slugs if e not in done]
+    if odd:
+        errors["exercises"] = _choice(odd[0])
+    clean["exercises"] = list(done.values())
+
+    names = [" ".join(str(n).split()) for n in data.get("new_tags") or []]
+    clean["new_tags"] = [n for n in names if n]
+    _text(", ".join(clean["new_tags"]), NEW_TAGS_MAX, "new_tags", errors)
+    if any(len(n) > TAG_NAME_MAX for n in clean["new_tags"]) and "new_tags" not in errors:
+        errors["new_tags"] = _("Een tag mag hooguit 60 tekens lang zijn.")
+
+    clean["note"] = _text(data.get("note"), NOTE_MAX, "note", errors)
+    clean["client_key"] = _text(data.get("client_key"), CLIENT_KEY_MAX, "client_key", errors)
+    if clean["client_key"] and "client_key" not in errors:
+        try:
+            validate_slug(clean["client_key"])
+        except ValidationError as problem:
+            errors["client_key"] = " ".join(problem.messages)
+    return (None, errors) if errors else (clean, {})
 
 
 @transaction.atomic

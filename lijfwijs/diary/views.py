@@ -104,8 +104,8 @@ def edit(request: HttpRequest, checkin_id: Any) -> HttpResponse:
             "stress": checkin.stress,
             "sleep": checkin.sleep,
             "energy": checkin.energy,
-            "tags": list(checkin.tags.all()),
-            "exercises": list(checkin.exercises.all()),
+            "tags": [str(pk) for pk in checkin.tags.values_list("pk", flat=True)],
+            "exercises": list(checkin.exercises.values_list("slug", flat=True)),
             "note": checkin.note,
             **{f"region_{code}": value for code, value in checkin.region_pain.items()},
         }
