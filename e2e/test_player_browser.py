@@ -548,7 +548,8 @@ def test_a_player_works_offline_and_its_session_is_sent_once(open_tab, sanne):
         "Je bewaarde oefensessie is verstuurd."
     )
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
-    page.wait_for_timeout(300)
+    # whatever round that started has ended once the outbox's Web Lock is free again
+    page.evaluate(f"() => navigator.locks.request('{STORE}', () => window.lijfwijsOutbox.flush())")
     assert page.evaluate(f"() => localStorage.getItem('{STORE}')") == "[]"
     assert posts == [tab.url("/oefeningen/logboek/")], posts
     session = PracticeSession.objects.get(user=sanne)
