@@ -323,7 +323,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "lijfwijs.accounts.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "lijfwijs.core.ratelimit.client_address"  # behind the proxies, too
+AXES_CLIENT_IP_CALLABLE = "lijfwijs.core.ratelimit.login_address"  # behind the proxies, too
 AXES_VERBOSE = False
 
 # Two-factor authentication (TOTP) for practitioners and staff.

@@ -20,12 +20,18 @@ def client_address(request: HttpRequest) -> str:
     """Who is asking: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT (N) reverse proxies the address
     the outermost proxy saw, the N-th entry of X-Forwarded-For from the right. What the client
     itself wrote into the header (further left) is ignored; with no trusted proxy, all of it is."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    return login_address(request) or "unknown"
+
+
+def login_address(request: HttpRequest) -> str | None:
+    """The same address for django-axes, which stores it as an IP address: None when unknown
+    (a request made in process, without REMOTE_ADDR)."""
     if settings.TRUSTED_PROXY_COUNT:
         address, _ = _forwarded_reader(settings.TRUSTED_PROXY_COUNT).get_client_ip(request.META)
         if address is not None:
             return str(address)
-    return remote  # a request that did not come through all the proxies
+    # no trusted proxy, or a request that did not come through all of them
+    return request.META.get("REMOTE_ADDR") or None
 
 
 @cache

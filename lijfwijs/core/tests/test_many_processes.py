@@ -121,6 +121,15 @@ def test_the_client_address(rf, settings, proxies, forwarded, address):
     settings.TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert ratelimit.client_address(request) == address
+    assert ratelimit.login_address(request) == address
+
+
+def test_a_request_without_an_address_is_unknown_and_none_for_the_login_locks(rf):
+    from django.http import HttpRequest
+
+    request = HttpRequest()  # as Client.force_login makes one: no REMOTE_ADDR
+    assert ratelimit.client_address(request) == "unknown"
+    assert ratelimit.login_address(request) is None  # axes stores an IP address or nothing
 
 
 # --- gunicorn with 3 workers -------------------------------------------------------------------------
