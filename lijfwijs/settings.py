@@ -130,6 +130,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # after the session, the language and the user (its 400 page shows them); before any view
     "lijfwijs.core.middleware.UnstorableTextMiddleware",
+    "lijfwijs.api.middleware.StrictQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # last, as django-axes asks
     "axes.middleware.AxesMiddleware",

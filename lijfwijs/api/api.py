@@ -1,5 +1,7 @@
 """The REST API (django-ninja), mounted at /api/v1/ with its OpenAPI schema and docs."""
 
+from typing import Any
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
@@ -8,11 +10,44 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from lijfwijs.assessments.api import router as assessments_router
 from lijfwijs.diary.api import router as diary_router
-from lijfwijs.exercises.api import router as practice_router
 from lijfwijs.exercises.api import patterns_router
+from lijfwijs.exercises.api import router as practice_router
 from lijfwijs.program.api import router as program_router
 
-api = NinjaAPI(
+ERROR_OUT = {"$ref": "#/components/schemas/ErrorOut"}
+# What any operation may answer besides what it declares itself, and why:
+EVERY_OPERATION = {
+    # a query parameter the operation does not name, or one not of its documented form
+    # (lijfwijs.api.middleware), a NUL in the query string (core.middleware)
+    "422": "The request is not valid: `errors` names the parameter or field.",
+}
+WITH_A_BODY = {
+    "400": "The body is not JSON.",
+    "413": "The body is too large.",
+    "415": "The body is not application/json.",
+}
+
+
+class LijfwijsAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """The schema, with every status an operation can answer documented (the ones the
+        boundary checks give every operation are added here, not repeated in each router)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                answers = {**EVERY_OPERATION, **(WITH_A_BODY if "requestBody" in operation else {})}
+                for status, description in answers.items():
+                    operation["responses"].setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": ERROR_OUT}},
+                        },
+                    )
+        return schema
+
+
+api = LijfwijsAPI(
     title="Lijfwijs API",
     version="1",
     description="Lijfwijs REST API. Errors are JSON: `detail`, and `errors` with a message per field or item id.",
