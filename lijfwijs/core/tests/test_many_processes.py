@@ -215,7 +215,7 @@ class Browser:
         self.get("/account/")  # a page with a form: the token after the login's rotation
 
 
-def many(port: int, n: int, request: Callable[[], Answer]) -> list[Answer]:
+def many(n: int, request: Callable[[], Answer]) -> list[Answer]:
     """`n` requests, three at a time, so that the workers take them side by side."""
     with ThreadPoolExecutor(WORKERS) as pool:
         return list(pool.map(lambda _: request(), range(n)))
@@ -344,7 +344,7 @@ def free_port() -> int:
 
 
 def get_many(site: Site, path: str, cookies: dict[str, str]) -> list[Answer]:
-    return many(site.port, REQUESTS, lambda: call(site.port, "GET", path, cookies))
+    return many(REQUESTS, lambda: call(site.port, "GET", path, cookies))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -438,9 +438,7 @@ def test_a_rate_limit_of_n_allows_n_in_total_not_n_per_worker(site):
         {"csrftoken": visitor.cookies["csrftoken"]},
         {"csrfmiddlewaretoken": visitor.token},
     )
-    starts = many(
-        site.port, REQUESTS, lambda: call(site.port, "POST", "/pijntest/begin/", cookies, form)
-    )
+    starts = many(REQUESTS, lambda: call(site.port, "POST", "/pijntest/begin/", cookies, form))
     assert Counter(a.status for a in starts) == {302: RATE_LIMIT, 429: REQUESTS - RATE_LIMIT}
     assert len(site.workers_that_served("/pijntest/begin/")) >= 2, "one worker took them all"
 
@@ -458,7 +456,5 @@ def test_failed_sign_ins_are_counted_across_workers(site):
     tries = [call(site.port, "POST", "/account/inloggen/", cookies, wrong) for _ in range(5)]
     assert [a.status for a in tries] == [422] * 4 + [429]  # the fifth locks
     right = {**wrong, "password": PASSWORD}
-    locked = many(
-        site.port, 6, lambda: call(site.port, "POST", "/account/inloggen/", cookies, right)
-    )
+    locked = many(6, lambda: call(site.port, "POST", "/account/inloggen/", cookies, right))
     assert {a.status for a in locked} == {429}
