@@ -41,7 +41,7 @@ from .forms import (
 )
 from .models import BreathPhase, Exercise, PracticeSession, duration_words
 
-TENSION_SCALE = range(11)
+TENSION_SCALE = tuple(str(n) for n in range(11))  # as text: no number formatting per radio
 
 
 def catalog_version(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
