@@ -151,6 +151,18 @@ def test_the_overview_costs_the_same_queries_whatever_the_practice(anna, browser
     assert len(few) == len(many) <= 3, [q["sql"] for q in many]
 
 
+def test_the_step_page_computed_afresh_costs_the_same_queries_whatever_the_practice(anna, browser):
+    browser.get(step_url(1))  # starts the program, fills the session
+    practise_days(anna, 1)  # a new data version: the next page computes the state
+    with CaptureQueriesContext(connection) as few:
+        assert browser.get(step_url(1)).status_code == 200
+    practise_days(anna, 30)
+    answer_all(anna, 1)
+    with CaptureQueriesContext(connection) as many:
+        assert "5 van 5" in text(browser.get(step_url(1)))
+    assert len(few) == len(many), [q["sql"] for q in many]
+
+
 # --- a step ----------------------------------------------------------------------------------------
 
 
