@@ -25,6 +25,10 @@ def test_a_visitor_revalidates_with_the_etag_and_gets_a_304(content, path):
     first = visitor.get(path)
     assert first.status_code == 200
     assert "public" in first["Cache-Control"] and "max-age=" in first["Cache-Control"]
+    # a shared cache keeps the visitor's page apart from a signed-in person's (and, where the
+    # path does not say the language, per language)
+    vary = {v.strip() for v in first["Vary"].split(",")}
+    assert "Cookie" in vary and (path.startswith("/en/") or "Accept-Language" in vary)
     etag = first["ETag"]
     again = visitor.get(path, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and not again.content
