@@ -50,7 +50,12 @@ class LijfwijsAPI(NinjaAPI):
 api = LijfwijsAPI(
     title="Lijfwijs API",
     version="1",
-    description="Lijfwijs REST API. Errors are JSON: `detail`, and `errors` with a message per field or item id.",
+    description=(
+        "Lijfwijs REST API. Errors are JSON: `detail`, and `errors` with a message per field or "
+        "item id. A query parameter an operation does not document, or one not of its documented "
+        "form (a date is YYYY-MM-DD), is refused with 422, as is text holding a NUL character or "
+        "a lone surrogate."
+    ),
     urls_namespace="api",
     docs_url="/docs",
     docs_decorator=require_safe,
