@@ -1,9 +1,59 @@
 """Shared test fixtures (the environment is set by lijfwijs.core.testenv)."""
 
 import logging
+import os
 import signal
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Fuzz and matrix tests go through HTTP and the database, so examples are bounded by default;
+# HYPOTHESIS_PROFILE=thorough runs ten times as many. A test's own @settings(max_examples=…)
+# wins over the profile, so tests leave it out unless they need fewer (e.g. password hashing).
+hypothesis_settings.register_profile("bounded", max_examples=50, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=500, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "bounded"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the shipped content (consent texts, instruments' tags, exercises,
+    articles, program steps) loaded once for the whole session rather than per test."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_content", verbosity=0)
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    """Whether pytest-django runs this test as a TransactionTestCase (the same rule it uses)."""
+    from pytest_django.plugin import validate_django_db
+
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    return bool(
+        {"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _shipped_content(request, django_db_blocker):
+    """A transactional test's flush empties every table, so each one loads the content again
+    (pytest-django runs them after the others, which keep the session's content)."""
+    if _transactional(request):
+        from django.core.management import call_command
+
+        request.getfixturevalue("_django_db_helper")
+        with django_db_blocker.unblock():
+            call_command("load_content", verbosity=0)
+
+
+@pytest.fixture
+def content(db):
+    """Names the shipped content a test reads; it is in the database for every test already."""
 
 
 @pytest.fixture(autouse=True)

@@ -76,14 +76,6 @@ def served_static(settings) -> None:
     }
 
 
-@pytest.fixture
-def content(transactional_db) -> None:
-    """The built-in exercises and articles (the transactional flush removes them after a test)."""
-    from django.core.management import call_command
-
-    call_command("load_content", verbosity=0)
-
-
 @dataclass
 class BrowserTab:
     """A page in its own context, and every request it made."""

@@ -5,7 +5,6 @@ from lijfwijs.accounts.tests.helpers import (  # noqa: F401 (fixtures)
     anna_browser,
     bram,
     bram_browser,
-    content,
     outbox,
     pieter,
     pieter_browser,

@@ -8,7 +8,6 @@ conftest of accounts/tests and practice/tests.
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
@@ -125,12 +124,6 @@ def ago(**kwargs: Any) -> Any:
 
 
 # --- fixtures --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def content(db):
-    """The consent texts (and the rest of the shipped content)."""
-    call_command("load_content", verbosity=0)
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Withdrawing consent for health data is as easy as giving it, and stops the processing."""
 
 import pytest
-from django.core.management import call_command
 
 from lijfwijs.accounts.models import AccessLog, Consent, PractitionerAccess, User
 from lijfwijs.accounts.services import grant_access
@@ -12,7 +11,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def anna():
-    call_command("load_content", verbosity=0)
     return User.objects.create_user("anna-consent@example.org", "a-long-password-1", role="client")
 
 

@@ -1,7 +1,6 @@
 """The Pijntest through HTTP: pages, validation, resuming, completion and the report."""
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,11 +11,6 @@ from lijfwijs.assessments.models import Response
 from lijfwijs.assessments.tests.factories import form_data, pijntest_answers
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def content():
-    call_command("load_content", verbosity=0)
 
 
 def begin(client, prefix=""):

@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
@@ -510,7 +509,6 @@ def _session_key(client: Client) -> str:
 
 
 def build_world() -> World:
-    call_command("load_content", verbosity=0)  # consent texts, exercises, articles
     from lijfwijs.exercises.models import Exercise
     from lijfwijs.learn.models import Article
 

@@ -89,10 +89,6 @@ class TestTheStartPageShowsEachChangeAtOnce:
     """Nothing on the start page is kept as HTML: after each change, the very next start page
     shows it (its computed data is cached under the person's data version, core.datacache)."""
 
-    @pytest.fixture(autouse=True)
-    def content(self):
-        call_command("load_content", verbosity=0)
-
     def test_giving_consent_starts_the_program(self):
         anna = make_client_user("anna-start@example.org", consent=False)
         browser = signed_in_browser(anna)
@@ -137,7 +133,6 @@ class TestTheStartPageShowsEachChangeAtOnce:
 @pytest.mark.django_db
 def test_start_page_queries_do_not_grow_with_the_results(django_assert_num_queries):
     """The same number of queries for one result as for twenty (computed data cache cold)."""
-    call_command("load_content", verbosity=0)
     counts = []
     for n, results in enumerate((1, 20)):
         person = make_client_user(f"count-{n}@example.org")

@@ -5,7 +5,6 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -27,11 +26,6 @@ CHECKINS = "/api/v1/checkins"
 TAGS = "/api/v1/tags"
 INSIGHTS = "/api/v1/insights"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-@pytest.fixture
-def content():
-    call_command("load_content", verbosity=0)  # starter tags, exercises, consent texts
 
 
 def person(email: str, *, consent: bool = True) -> User:

@@ -7,7 +7,6 @@ import re
 from datetime import time, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -25,7 +24,6 @@ NEW = "/dagboek/nieuw/"
 
 @pytest.fixture
 def anna():
-    call_command("load_content", verbosity=0)
     return person("anna-rust@example.org")
 
 

@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
@@ -18,7 +17,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def anna():
-    call_command("load_content", verbosity=0)
     user = User.objects.create_user("anna-dagboek@example.org", "a-long-password-1", role="client")
     give_health_consent(user)
     return user
@@ -166,7 +164,6 @@ def test_export_and_erase(browser, anna):
 
 
 def test_without_consent_the_diary_asks_for_it_first():
-    call_command("load_content", verbosity=0)
     user = User.objects.create_user(
         "geen-toestemming@example.org", "a-long-password-3", role="client"
     )

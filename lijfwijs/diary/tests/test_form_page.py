@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
 from django.test import Client
 
 from lijfwijs.accounts.models import User
@@ -23,7 +22,6 @@ DRAWN = [code for code in REGIONS if code != "other"]  # "other" is in the list 
 
 @pytest.fixture
 def mila():
-    call_command("load_content", verbosity=0)
     user = User.objects.create_user("mila-kaart@example.org", "a-long-password-1", role="client")
     give_health_consent(user)
     return user
@@ -124,7 +122,6 @@ def test_the_page_loads_its_script_and_manifest_and_has_nothing_inline(browser):
 
 
 def test_english_pages_say_where_the_diary_is():
-    call_command("load_content", verbosity=0)
     user = User.objects.create_user("en-kaart@example.org", "a-long-password-1", role="client")
     give_health_consent(user)
     client = Client()

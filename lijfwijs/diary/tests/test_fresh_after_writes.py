@@ -6,7 +6,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from freezegun import freeze_time
 
@@ -23,7 +22,6 @@ API = "/api/v1/insights"
 
 @pytest.fixture
 def anna():
-    call_command("load_content", verbosity=0)
     user = User.objects.create_user("anna-vers@example.org", None, role="client")
     give_health_consent(user)
     return user

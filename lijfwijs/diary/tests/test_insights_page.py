@@ -4,7 +4,6 @@ import random
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -47,7 +46,6 @@ def seed(user, days, *, flare=False, seed_value=1):
 
 @pytest.fixture
 def anna():
-    call_command("load_content", verbosity=0)
     return person("anna-inzicht@example.org")
 
 

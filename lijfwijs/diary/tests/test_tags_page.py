@@ -1,7 +1,6 @@
 """Own tags can be renamed and merged from the diary, and only one's own."""
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from lijfwijs.accounts.models import User
@@ -14,7 +13,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def anna():
-    call_command("load_content", verbosity=0)
     user = User.objects.create_user("anna-tags@example.org", "a-long-password-1", role="client")
     give_health_consent(user)
     return user

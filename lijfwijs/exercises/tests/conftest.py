@@ -1,14 +1,8 @@
-"""Fixtures the exercises tests share: the built-in content and a client with consent."""
+"""Fixtures the exercises tests share: a client with consent."""
 
 import pytest
-from django.core.management import call_command
 
 from lijfwijs.exercises.tests.log_factories import person
-
-
-@pytest.fixture
-def content(db):
-    call_command("load_content", verbosity=0)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
@@ -73,7 +72,6 @@ def test_the_same_client_key_stores_one_session(anna):
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_with_the_same_client_key_at_once_store_one_session():
     """Real parallel connections (PostgreSQL with DATABASE_URL; SQLite serialises the writes)."""
-    call_command("load_content", verbosity=0)
     anna = person("anna-race@example.org")
     schudden = exercise("schudden")
     barrier = threading.Barrier(2)

@@ -17,7 +17,6 @@ def test_demo_refuses_without_debug():
 
 
 def test_demo_practice_is_complete_and_idempotent():
-    call_command("load_content", verbosity=0)
     call_command("load_demo", force=True, verbosity=0)
     call_command("load_demo", force=True, verbosity=0)
     anna = User.objects.get(email="anna@demo.lijfwijs.local")

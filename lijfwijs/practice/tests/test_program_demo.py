@@ -15,7 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_clients_have_a_place_in_the_program():
-    call_command("load_content", verbosity=0)
     call_command("load_demo", force=True, verbosity=0)
     anna = User.objects.get(email="anna@demo.lijfwijs.local")
     bram = User.objects.get(email="bram@demo.lijfwijs.local")

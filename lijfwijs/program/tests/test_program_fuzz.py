@@ -5,7 +5,6 @@ import html as html_lib
 import re
 
 import pytest
-from django.core.management import call_command
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -42,7 +41,6 @@ def form(names) -> st.SearchStrategy[dict]:
 
 @pytest.fixture
 def anna(db):
-    call_command("load_content", verbosity=0)
     user = client_user("anna-fuzz@example.org")
     services.ensure_progress(user)
     return user
