@@ -357,3 +357,18 @@ def test_home_shows_the_latest_result_as_soon_as_it_is_finished(client, content,
     client.post("/account/toestemming/", {"action": "withdraw"})  # her results are erased
     assert not Response.objects.exists()
     assert "nog geen Pijntest gedaan" in client.get("/").content.decode()
+
+
+def test_the_options_are_escaped_whatever_an_instrument_says():
+    from lijfwijs.assessments import engine, pages
+
+    item = engine.Item(
+        id='x"><script>',
+        type="choice",
+        text={"nl": "Vraag"},
+        options=(engine.Option(code='a"b', score=0, label={"nl": "<b>één</b> & zo"}),),
+    )
+    html = str(pages.present_item(item, 'a"b', "", "nl")["choices"])
+    assert "<script>" not in html and "<b>" not in html
+    assert 'name="x&quot;&gt;&lt;script&gt;"' in html and 'value="a&quot;b" checked' in html
+    assert "&lt;b&gt;één&lt;/b&gt; &amp; zo" in html

@@ -131,7 +131,7 @@ class TestTheStartPageShowsEachChangeAtOnce:
 
 
 @pytest.mark.django_db
-def test_start_page_queries_do_not_grow_with_the_results(django_assert_num_queries):
+def test_start_page_queries_do_not_grow_with_the_results():
     """The same number of queries for one result as for twenty (computed data cache cold)."""
     counts = []
     for n, results in enumerate((1, 20)):
@@ -158,6 +158,8 @@ class TestSharedPagesForVisitors:
         again = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
         assert again.status_code == 304 and again.content == b""
         assert "public" in again["Cache-Control"]
+        # A shared cache never hands the visitors' copy to a request with a session cookie.
+        assert "Cookie" in first["Vary"] and "Cookie" in again["Vary"]
 
     def test_each_language_has_its_own_etag(self, client):
         assert client.get("/")["ETag"] != client.get("/en/")["ETag"]
@@ -178,3 +180,17 @@ class TestSharedPagesForVisitors:
         response = client.get("/", HTTP_IF_NONE_MATCH=etag)
         assert response.status_code == 200 and "Tot ziens!" in response.content.decode()
         assert "public" not in response.get("Cache-Control", "")
+
+
+def test_hooks_are_found_by_name_in_the_order_of_the_apps():
+    from django.apps import apps
+
+    from lijfwijs.core import hooks
+
+    named = hooks.named("home_panel")
+    labels = [config.label for config, _function in named]
+    order = [config.label for config in apps.get_app_configs()]
+    assert labels == sorted(labels, key=order.index) and "assessments" in labels
+    assert [function for _config, function in named] == hooks.functions("home_panel")
+    assert all(callable(function) for function in hooks.functions("home_panel"))
+    assert hooks.functions("no_app_has_this_hook") == []
