@@ -190,9 +190,7 @@ json_values = st.recursive(
 )
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     answers=st.dictionaries(
         st.sampled_from(["peg.pain", "pain.regions", "redflag.bladder", "x", "\ud800", "a\x00"])

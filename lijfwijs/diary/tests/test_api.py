@@ -654,9 +654,7 @@ FIELD_NAMES = st.sampled_from(
 )
 
 
-@hypothesis_settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@hypothesis_settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=st.dictionaries(FIELD_NAMES | any_text, json_values, max_size=10))
 def test_fuzzed_check_ins_never_give_a_server_error(api, body):
     with transaction.atomic():

@@ -376,9 +376,7 @@ VALUES = (
 )
 
 
-@hypothesis_settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@hypothesis_settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     data=st.dictionaries(FIELDS | st.text(max_size=10), VALUES, max_size=10), as_json=st.booleans()
 )

@@ -292,9 +292,7 @@ FORM = st.fixed_dictionaries(
 )
 
 
-@hypothesis_settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@hypothesis_settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=FORM)
 def test_fuzzed_pattern_forms_never_give_a_server_error(browser, anna, data):
     data = {k: v.replace("\x00", "") for k, v in data.items()}

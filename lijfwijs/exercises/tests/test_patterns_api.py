@@ -131,9 +131,7 @@ FIELDS = st.sampled_from(["name", "base", "inhale", "hold_in", "exhale", "hold_o
 NUMBERS = st.one_of(st.integers(-100, 100), st.floats(allow_nan=False, min_value=-20, max_value=20))
 
 
-@hypothesis_settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@hypothesis_settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     body=st.one_of(
         st.dictionaries(FIELDS | st.text(max_size=8), JSON, max_size=8),

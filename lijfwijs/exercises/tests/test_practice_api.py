@@ -289,9 +289,7 @@ FIELDS = st.sampled_from(
 )
 
 
-@hypothesis_settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@hypothesis_settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=st.dictionaries(FIELDS | st.text(max_size=10), VALUES, max_size=9))
 def test_fuzzed_sessions_never_give_a_server_error(api, body):
     PracticeSession.objects.all().delete()  # each example starts from an empty log

@@ -180,7 +180,6 @@ json_values = st.recursive(
 
 
 @hypothesis_settings(
-    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
