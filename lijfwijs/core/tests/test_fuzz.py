@@ -462,8 +462,11 @@ def _holds_unstorable(value) -> bool:
 @FUZZ
 @given(body=json_value)
 def test_the_boundary_refuses_a_json_body_exactly_when_some_text_cannot_be_stored(body):
+    payload = json.dumps(body)
+    # What the server reads: JSON joins a high and a low surrogate escape into one character.
+    body = json.loads(payload)
     response = Client().generic(
-        "POST", "/api/v1/tags", json.dumps(body).encode(), content_type="application/json"
+        "POST", "/api/v1/tags", payload.encode(), content_type="application/json"
     )
     if _holds_unstorable(body):
         assert response.status_code == 422, body

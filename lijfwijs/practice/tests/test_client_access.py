@@ -10,6 +10,7 @@ from lijfwijs.accounts.models import ConsentText, Invitation, PractitionerAccess
 from lijfwijs.accounts.tests.helpers import (
     PASSWORD,
     give_access,
+    log_in,
     make_client_user,
     make_practitioner,
     pijntest_result,
@@ -293,7 +294,8 @@ def test_someone_without_an_account_registers_then_accepts(
             "consent_version": ConsentText.current("health_data").version,
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200  # "check your email": registering signs nobody in
+    assert log_in(client, "nieuw@example.org").status_code == 302
     invitation = Invitation.objects.get()
     assert "Pieter vraagt toegang" in client.get("/account/").content.decode()
     assert answer(client, invitation, "accept").status_code == 302
