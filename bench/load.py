@@ -177,12 +177,11 @@ def run_load(
         acked = set(seen["acked"])
         times = seen["times"]
         statuses: dict[str, int] = seen["statuses"]
-        server_errors = sum(n for s, n in statuses.items() if s.isdigit() and int(s) >= 500)
-        other = {
-            s: n
-            for s, n in statuses.items()
-            if not (s.isdigit() and (int(s) < 400 or int(s) >= 500))
-        }
+        # A 5xx, or no answer at all (an exception's name: a broken connection, a timeout).
+        server_errors = sum(
+            n for s, n in statuses.items() if not s.isdigit() or int(s) >= 500 or int(s) == 0
+        )
+        other = {s: n for s, n in statuses.items() if s.isdigit() and 400 <= int(s) < 500}
         if server_errors or other:
             bad = {
                 k: n for k, n in seen["by_name"].items() if not k.endswith((" 200", " 201", " 302"))
@@ -227,7 +226,7 @@ def rows(results: list[LoadResult], users: int, seconds: int) -> list[tuple[str,
         if r.skipped:
             out.append((name, f"skipped: {r.skipped}", "-", "-"))
             continue
-        failures = f"; other 4xx/errors: {r.other_failures}" if r.other_failures else ""
+        failures = f"; 4xx answers: {r.other_failures}" if r.other_failures else ""
         out.append(
             (
                 name,
