@@ -46,7 +46,7 @@ def _shipped_content(request, django_db_blocker):
     if _transactional(request):
         from django.core.management import call_command
 
-        request.getfixturevalue("_django_db_helper")
+        request.getfixturevalue("transactional_db")  # the flushed database, open to the test
         with django_db_blocker.unblock():
             call_command("load_content", verbosity=0)
 
