@@ -5,7 +5,8 @@ Each database gets a throwaway var dir, is migrated and filled by a subprocess (
 gunicorn serves it and Locust sends mixed traffic (bench/locustfile.py); the check-ins Locust saw
 acknowledged are then looked up in the database by another subprocess (`--count`). PostgreSQL and
 Redis are used when they answer on 127.0.0.1 (database `lijfwijs_bench`, created afresh; Redis
-database 13 under its own key prefix); otherwise that row says it was skipped.
+database 13 under a key prefix of the run's own, whose keys are deleted after); otherwise that
+row says it was skipped.
 """
 
 from __future__ import annotations
@@ -211,11 +212,15 @@ def run_load(
         if postgres and not keep:
             try:
                 import psycopg
+                import redis
 
                 with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                     conn.execute("DROP DATABASE IF EXISTS lijfwijs_bench WITH (FORCE)")
+                store = redis.Redis.from_url(REDIS_BENCH)
+                for key in store.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}:*", count=1000):
+                    store.delete(key)
             except Exception as exc:  # noqa: BLE001 - cleaning up must not hide the result
-                log(f"could not drop lijfwijs_bench: {exc}")
+                log(f"could not remove the bench's PostgreSQL database or Redis keys: {exc}")
 
 
 def rows(results: list[LoadResult], users: int, seconds: int) -> list[tuple[str, str, str, str]]:
