@@ -250,8 +250,8 @@ def test_update_bulk_create_and_bulk_update_encrypt(note_model):
     b.note, b.answers = "vijf", {"k": "zes"}
     note_model.objects.bulk_update([b], ["note", "answers"])
     for _, note, answers, _extra in raw_rows():
-        for word in ("een", "twee", "drie", "vier", "vijf", "zes"):
-            assert word not in note and word not in answers
+        # Every stored value is a token (a short word may turn up inside random base64 by chance).
+        assert crypto.looks_like_token(note) and crypto.looks_like_token(answers)
     assert {(o.note, o.answers["k"]) for o in note_model.objects.filter(answers__isnull=False)} == {
         ("drie", "vier"),
         ("vijf", "zes"),
