@@ -132,6 +132,8 @@ class Command(BaseCommand):
                 self._results(client, spec["profile"], seed=n)
                 self._diary(client, seed=n)
                 self._program(client, n)
+                # Written in bulk, past the services: a new data version all the same.
+                User.objects.data_changed(client)
         self.stdout.write(
             self.style.SUCCESS(f"Demo practice ready. Logins (password for all: {PASSWORD}):")
         )
