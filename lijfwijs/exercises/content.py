@@ -22,7 +22,16 @@ from pydantic import (
     model_validator,
 )
 
-from .models import BreathPhase, Domain, Exercise, ExerciseKind, NervousState, player_kind
+from .models import (
+    BreathPhase,
+    Domain,
+    Exercise,
+    ExerciseKind,
+    NervousState,
+    Safety,
+    player_kind,
+    required_safety,
+)
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 LANGUAGES = ("nl", "en")
@@ -287,6 +296,9 @@ class CatalogFile(_Data):
     summary: Texts
     steps: TextLists
     cautions: TextLists
+    # the fixed cautions of docs/clinical.md this exercise shows (models.Safety); the ones that
+    # apply to its kind and rhythm are required (models.required_safety)
+    safety: list[Annotated[Safety, Field(strict=False)]] = []
     parameters: dict[str, Any] = {}
     sort_order: int = 0
     active: bool = True
@@ -330,6 +342,15 @@ def parse_file(path: Path) -> dict[str, Any]:
         player.model_validate(entry.parameters, context=context)
     except ValidationError as error:
         raise _refusal(path, error, ("parameters",)) from None
+    safety = [str(key) for key in dict.fromkeys(entry.safety)]
+    phases = data.get("parameters", {}).get("phases", [])
+    missing = [key for key in required_safety(entry.kind, phases) if key not in safety]
+    if missing:
+        raise _fail(
+            path,
+            f"a {entry.kind} exercise must show the cautions of docs/clinical.md: "
+            f"safety lacks {missing}",
+        )
     return {
         "slug": entry.slug,
         "kind": str(entry.kind),
@@ -341,6 +362,7 @@ def parse_file(path: Path) -> dict[str, Any]:
         "steps_en": entry.steps.en,
         "cautions_nl": entry.cautions.nl,
         "cautions_en": entry.cautions.en,
+        "safety": safety,
         "parameters": dict(data.get("parameters", {})),  # as written: the players read it
         "duration_minutes": entry.duration_minutes,
         "domains": [str(d) for d in entry.domains],

@@ -50,6 +50,92 @@ class BreathPhase(models.TextChoices):
     EXHALE = "exhale", _("uit")
 
 
+# The cautions of docs/clinical.md, the same words for every exercise they apply to. A catalog file
+# names them in `safety`; content.py refuses an exercise that leaves out one that applies to it.
+SLOW_BREATHING = "rustig-ademen"  # breathing without holds: the alternative to holding one's breath
+GROUNDING = "gronden"  # the way out of body-focused attention, panic or strong anxiety
+
+
+class Safety(models.TextChoices):
+    STOP_SIGNS = "stop_signs", _("Stoppen bij klachten")
+    NOT_DRIVING = "not_driving", _("Niet tijdens het rijden of in het water")
+    BREATH_HOLDS = "breath_holds", _("Adem vasthouden")
+    PANIC = "panic", _("Angst of paniek")
+    TRAUMA = "trauma", _("Aandacht naar binnen")
+
+
+SAFETY_TEXTS = {
+    Safety.STOP_SIGNS: _(
+        "Stop meteen bij pijn op je borst, als je flauwvalt of voelt dat je gaat flauwvallen, "
+        "of als je erg duizelig wordt."
+    ),
+    Safety.NOT_DRIVING: _(
+        "Doe ademoefeningen niet tijdens het autorijden en niet in het water (zwemmen, in bad)."
+    ),
+    Safety.BREATH_HOLDS: _(
+        "In deze oefening houd je je adem vast. Ben je zwanger, of heb je COPD, een "
+        "hartaandoening of epilepsie? Vraag dan eerst je arts of dat voor jou goed is. Rustig "
+        "ademen, zonder vasthouden, kun je in plaats daarvan doen."
+    ),
+    Safety.PANIC: _(
+        "Word je angstig of paniekerig als je op je adem let? Stop dan, open je ogen en voel je "
+        "voeten op de grond."
+    ),
+    Safety.TRAUMA: _(
+        "Je ogen mogen open blijven. Jij kiest waar je je aandacht op richt, en je mag elk deel "
+        "overslaan. Wordt het te veel? Stop, open je ogen en breng je aandacht naar buiten met "
+        "gronden."
+    ),
+}
+# What the player repeats while it runs, after "Stop als" ("Stop if").
+STOP_IF_TEXTS = {
+    Safety.STOP_SIGNS: _(
+        "je pijn op je borst krijgt, voelt dat je gaat flauwvallen of erg duizelig wordt"
+    ),
+    Safety.BREATH_HOLDS: _("het vasthouden benauwd voelt: laat het vasthouden dan weg"),
+    Safety.PANIC: _("je angstig of paniekerig wordt: open je ogen en voel je voeten op de grond"),
+    Safety.TRAUMA: _("het te veel wordt: open je ogen, kijk om je heen en ga naar gronden"),
+}
+# Where a caution points to (the exercise offered instead, and its words).
+SAFETY_LINKS = {
+    Safety.BREATH_HOLDS: (SLOW_BREATHING, _("Rustig ademen, zonder vasthouden")),
+    Safety.PANIC: (GROUNDING, _("Gronden met je zintuigen")),
+    Safety.TRAUMA: (GROUNDING, _("Gronden met je zintuigen")),
+}
+
+
+def required_safety(kind: str, phases: list[dict[str, Any]]) -> list[str]:
+    """The cautions an exercise of this kind and rhythm must show (clinical.md), in their order."""
+    if kind == ExerciseKind.BREATHING:
+        needed = [Safety.STOP_SIGNS, Safety.NOT_DRIVING]
+        if any(phase.get("phase") == BreathPhase.HOLD for phase in phases):
+            needed.append(Safety.BREATH_HOLDS)
+        needed.append(Safety.PANIC)
+    elif kind in (ExerciseKind.BODY_SCAN, ExerciseKind.TRACKING):
+        needed = [Safety.TRAUMA]
+    else:
+        needed = []
+    return [str(key) for key in needed]
+
+
+def safety_notes(keys: list[str]) -> list[dict[str, Any]]:
+    """The cautions for a page: the text, what the player repeats ("stop if") and a link."""
+    notes = []
+    for key in Safety:
+        if key.value not in keys:
+            continue
+        note: dict[str, Any] = {
+            "key": key.value,
+            "text": SAFETY_TEXTS[key],
+            "stop_if": STOP_IF_TEXTS.get(key, ""),
+        }
+        if key in SAFETY_LINKS:
+            slug, words = SAFETY_LINKS[key]
+            note["link"] = {"url": reverse("exercises:play", kwargs={"slug": slug}), "text": words}
+        notes.append(note)
+    return notes
+
+
 class ExerciseQuerySet(models.QuerySet["Exercise"]):
     def active(self) -> "ExerciseQuerySet":
         return self.filter(is_active=True)
@@ -123,6 +209,12 @@ class Exercise(models.Model):
     steps_en = models.JSONField(_("stappen (Engels)"), default=list, blank=True)
     cautions_nl = models.JSONField(_("let op (Nederlands)"), default=list, blank=True)
     cautions_en = models.JSONField(_("let op (Engels)"), default=list, blank=True)
+    safety = models.JSONField(
+        _("veiligheid"),
+        default=list,
+        blank=True,
+        help_text=_("De vaste waarschuwingen die deze oefening toont, zoals stop_signs en panic."),
+    )
     parameters = models.JSONField(
         _("parameters"),
         default=dict,
@@ -167,6 +259,9 @@ class Exercise(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("exercises:detail", kwargs={"slug": self.slug})
+
+    def safety_notes(self) -> list[dict[str, Any]]:
+        return safety_notes(self.safety)
 
     @property
     def phases(self) -> list[dict[str, Any]]:

@@ -39,7 +39,16 @@ from .forms import (
     pattern_player_data,
     round_seconds,
 )
-from .models import BreathPhase, Exercise, PracticeSession, duration_words
+from .models import (
+    GROUNDING,
+    BreathPhase,
+    Exercise,
+    ExerciseKind,
+    PracticeSession,
+    duration_words,
+    required_safety,
+    safety_notes,
+)
 
 TENSION_SCALE = tuple(str(n) for n in range(11))  # as text: no number formatting per radio
 
@@ -146,6 +155,20 @@ def _save_pattern_query(data: dict[str, Any]) -> str:
     return urlencode({"base": data["exercise"], **parts, "cycles": cycles})
 
 
+def _safety_context(keys: list[str]) -> dict[str, Any]:
+    """The cautions before the start, what the running player repeats as "stop if", and the way
+    out to grounding where a caution offers it."""
+    notes = safety_notes(keys)
+    grounding = reverse("exercises:play", kwargs={"slug": GROUNDING})
+    return {
+        "safety": notes,
+        "stop_if": [note for note in notes if note["stop_if"]],
+        "grounding": next(
+            (note["link"] for note in notes if note.get("link", {}).get("url") == grounding), None
+        ),
+    }
+
+
 def _player_context(exercise: Exercise, data: dict[str, Any], **extra: Any) -> dict[str, Any]:
     kind = data["kind"]
     context = {
@@ -159,6 +182,7 @@ def _player_context(exercise: Exercise, data: dict[str, Any], **extra: Any) -> d
         },
         "tension_scale": TENSION_SCALE,
         "tempo_options": _tempo_options(data.get("tempo")),
+        **_safety_context(extra.pop("safety", exercise.safety)),
         **extra,
     }
     if data.get("cycles"):
@@ -278,6 +302,7 @@ def pattern_play(request: HttpRequest, pattern_id: int) -> HttpResponse:
         pattern_player_data(pattern),
         pattern=pattern,
         rhythm=describe(pattern),
+        safety=required_safety(ExerciseKind.BREATHING, pattern.phases),
     )
 
 
