@@ -38,9 +38,51 @@ class AnswersIn(Schema):
     )
 
 
+class Contact(Schema):
+    kind: str = Field(description="`phone` or `chat`")
+    label: str
+    number: str = Field(description="The number to show (empty for a chat)")
+    href: str = Field(description="A `tel:` link, or the chat's address")
+
+
+class Emergency(Schema):
+    label: str
+    number: str
+    href: str
+
+
+class CrisisAdvice(Schema):
+    heading: str
+    text: str
+    service: str
+    summary: str = Field(description="The whole advice in one sentence, for plain-text clients")
+    contacts: list[Contact]
+    emergency: Emergency
+
+
+class SafetyOut(Schema):
+    crisis: bool = Field(
+        description="A crisis answer was given: show `crisis_advice` at once, first"
+    )
+    crisis_advice: CrisisAdvice | None = Field(
+        description="Where to get help now, in the requested language (present when `crisis`)"
+    )
+    level: str = Field(description="Red-flag level: none, routine, days, same_day or urgent")
+    level_advice: str | None = Field(
+        description="What to do for that level, in the requested language"
+    )
+
+
+SAFETY_DESCRIPTION = (
+    "`safety` is present for every instrument: when `crisis` is true, show `crisis_advice` at once, "
+    "above everything else; a `level` of `urgent` or `same_day` comes before the rest of the result."
+)
+
+
 class ResponseOut(Schema):
     id: str
     result: dict[str, Any]
+    safety: SafetyOut = Field(description=SAFETY_DESCRIPTION)
 
 
 class StoredResponse(Schema):
@@ -53,6 +95,11 @@ class StoredResponse(Schema):
     result: dict[str, Any]
     created_at: datetime
     completed_at: datetime | None
+    safety: SafetyOut | None = Field(description=SAFETY_DESCRIPTION + " Null for a draft.")
+
+    @staticmethod
+    def resolve_safety(obj: Any) -> dict[str, Any] | None:
+        return services.safety_of(obj) if obj.is_completed else None
 
 
 def idempotency_scope(request: HttpRequest) -> str:
@@ -110,7 +157,7 @@ def get_instrument(request: HttpRequest, instrument_id: str) -> dict[str, Any]:
         "Anonymous use is allowed and rate-limited per address. Send an `Idempotency-Key` header to make "
         "a retry return the first response (200) instead of storing a second one. A key is the "
         "caller's own: the account's when signed in, otherwise the session's (keep the session "
-        "cookie of the first answer for the retry)."
+        "cookie of the first answer for the retry). " + SAFETY_DESCRIPTION
     ),
 )
 def submit_response(request: HttpRequest, instrument_id: str, payload: AnswersIn) -> Status:
@@ -146,7 +193,11 @@ def submit_response(request: HttpRequest, instrument_id: str, payload: AnswersIn
         )
     return Status(
         201 if outcome.created else 200,
-        {"id": outcome.response.pk, "result": outcome.response.result},
+        {
+            "id": outcome.response.pk,
+            "result": outcome.response.result,
+            "safety": services.safety_of(outcome.response),
+        },
     )
 
 

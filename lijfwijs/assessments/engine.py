@@ -95,6 +95,8 @@ class Instrument:
     rules: tuple[Mapping[str, Any], ...]
     recommendations: Mapping[str, Any]
     scorer: Callable[[Answers, str | None], dict[str, Any]] = field(repr=False, compare=False)
+    # The [crisis] table: items, `when` or `score_above`, and the name of the advice shown.
+    crisis: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def version_key(self) -> tuple[int, ...]:
@@ -231,7 +233,8 @@ def parse(data: Mapping[str, Any]) -> Instrument:
         raise DefinitionError("the definition has no items")
     rules = tuple(data.get("scoring", []))
     recommendations = data.get("recommendations", {})
-    scorer = _compile(rules, items, recommendations, data["id"], data["version"])
+    crisis = _crisis(data.get("crisis"), rules, items)
+    scorer = _compile(rules, items, recommendations, data["id"], data["version"], crisis)
     return Instrument(
         id=data["id"],
         version=data["version"],
@@ -246,7 +249,35 @@ def parse(data: Mapping[str, Any]) -> Instrument:
         rules=rules,
         recommendations=recommendations,
         scorer=scorer,
+        crisis=crisis,
     )
+
+
+CRISIS_KEYS = ("crisis", "safety.crisis")
+
+
+def _crisis(raw: Any, rules: tuple[Mapping[str, Any], ...], items: Mapping[str, Item]) -> dict:
+    """The [crisis] table, checked: a crisis answer must always come with advice to show."""
+    if raw is None:
+        if any(rule.get("key") in CRISIS_KEYS for rule in rules):
+            raise DefinitionError(
+                "a scoring rule scores a crisis, but there is no [crisis] table naming its advice"
+            )
+        return {}
+    if not isinstance(raw, Mapping):
+        raise DefinitionError("[crisis] must be a table")
+    advice = raw.get("advice")
+    if not isinstance(advice, str) or not advice:
+        raise DefinitionError("[crisis] needs `advice`: the name of the crisis advice shown")
+    ids = _expand(raw.get("items"), items, "[crisis]")
+    if "when" in raw and "score_above" in raw:
+        raise DefinitionError("[crisis] takes `when` or `score_above`, not both")
+    return {
+        "items": ids,
+        "when": raw.get("when", "yes"),
+        "score_above": raw.get("score_above"),
+        "advice": advice,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -661,6 +692,7 @@ def _compile(
     recommendations: Mapping[str, Any],
     instrument_id: str,
     version: str,
+    crisis: Mapping[str, Any],
 ) -> Callable[[Answers, str | None], dict[str, Any]]:
     compiled: list[tuple[str, Rule]] = []
     seen: set[str] = set()
@@ -673,6 +705,14 @@ def _compile(
         seen.add(key)
         compiled.append((key, _compile_rule(rule, items, recommendations)))
     tables = {iid: item.score_table() for iid, item in items.items() if item.type != "multi"}
+    crisis_items = list(crisis.get("items", ()))
+    crisis_when, crisis_above = crisis.get("when", "yes"), crisis.get("score_above")
+
+    def crisis_hit(iid: str, scores: dict[str, Any], answers: Answers) -> bool:
+        if crisis_above is not None:
+            s = scores.get(iid)
+            return s is not None and s > crisis_above
+        return answers.get(iid) == crisis_when
 
     def score(answers: Answers, only: str | None = None) -> dict[str, Any]:
         scores = {}
@@ -684,6 +724,8 @@ def _compile(
         for key, fn in compiled:
             if only is None or key.startswith(only):
                 _set(out, key, fn(scores, answers, out))
+        # Every instrument's result says whether a crisis answer was given (docs/clinical.md).
+        _set(out, "safety.crisis", any(crisis_hit(i, scores, answers) for i in crisis_items))
         return out
 
     return score

@@ -1,8 +1,61 @@
 """Words for the codes in a result (translatable), kept in one place for pages, API and PDF."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from .engine import Problem
+
+# The crisis advice an instrument's [crisis] table can name (docs/clinical.md, "Safety screens").
+# Numbers and addresses are data, the sentences are translated: the page and the API show the same.
+CRISIS_ADVICE: dict[str, dict[str, Any]] = {
+    "113": {
+        "heading": _("Je hoeft hier niet alleen mee te blijven"),
+        "text": _(
+            "Je gaf aan dat je gedachten hebt over dood willen zijn of jezelf iets aandoen. "
+            "Praat erover, het liefst vandaag."
+        ),
+        "service": _("113 Zelfmoordpreventie, dag en nacht, anoniem:"),
+        "summary": _(
+            "113 Zelfmoordpreventie is dag en nacht en anoniem bereikbaar: bel 113 of gratis "
+            "0800-0113, of chat via 113.nl. Ben je in direct gevaar? Bel 112."
+        ),
+        "contacts": (
+            {"kind": "phone", "label": _("bel 113"), "number": "113", "href": "tel:113"},
+            {
+                "kind": "phone",
+                "label": _("gratis 0800-0113"),
+                "number": "0800-0113",
+                "href": "tel:08000113",
+            },
+            {
+                "kind": "chat",
+                "label": _("chat via 113.nl"),
+                "number": "",
+                "href": "https://www.113.nl",
+            },
+        ),
+        "emergency": {
+            "label": _("Ben je in direct gevaar? Bel 112."),
+            "number": "112",
+            "href": "tel:112",
+        },
+    },
+}
+
+
+def crisis_advice(name: str) -> dict[str, Any]:
+    """The named crisis advice as plain text in the current language (pages and API)."""
+    advice = CRISIS_ADVICE[name]
+    return {
+        "heading": str(advice["heading"]),
+        "text": str(advice["text"]),
+        "service": str(advice["service"]),
+        "summary": str(advice["summary"]),
+        "contacts": [{**c, "label": str(c["label"])} for c in advice["contacts"]],
+        "emergency": {**advice["emergency"], "label": str(advice["emergency"]["label"])},
+    }
+
 
 DOMAINS = {
     "stress": _("Stress"),
@@ -108,6 +161,15 @@ PHQ4_BANDS = {
     "none": _("geen of nauwelijks klachten"),
     "mild": _("lichte klachten"),
     "moderate": _("matige klachten"),
+    "severe": _("ernstige klachten"),
+}
+
+SCALE_BANDS = {
+    "none": _("geen of nauwelijks klachten"),
+    "minimal": _("minimale klachten"),
+    "mild": _("lichte klachten"),
+    "moderate": _("matige klachten"),
+    "moderately_severe": _("matig ernstige klachten"),
     "severe": _("ernstige klachten"),
 }
 

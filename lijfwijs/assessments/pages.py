@@ -12,7 +12,7 @@ from lijfwijs.exercises.models import Exercise
 from lijfwijs.learn.models import Article
 from lijfwijs.program import program
 
-from . import engine, labels, services
+from . import engine, labels, registry, services
 
 
 def dom_id(item_id: str) -> str:
@@ -93,10 +93,13 @@ def page_context(
     }
 
 
-def safety_context(safety: dict[str, Any]) -> dict[str, Any]:
+def safety_context(safety: dict[str, Any], instrument: engine.Instrument) -> dict[str, Any]:
     level = safety.get("level") or "none"
+    crisis = bool(safety.get("crisis"))
+    advice = instrument.crisis.get("advice")
     return {
-        "crisis": bool(safety.get("crisis")),
+        "crisis": crisis,
+        "crisis_advice": labels.crisis_advice(advice) if crisis and advice else None,
         "level": level,
         "prominent": bool(safety.get("crisis")) or level in ("urgent", "same_day"),
         "heading": labels.LEVELS.get(level, ""),
@@ -122,6 +125,7 @@ def _why(reason: dict[str, str] | None) -> str:
 
 def report_context(result: dict[str, Any]) -> dict[str, Any]:
     """Everything the report shows, from a stored result (two queries: exercises, articles)."""
+    instrument = registry.get(result["instrument"], result["version"])
     domains = result["domains"]
     domain_rows = [
         {"code": c, "label": str(labels.DOMAINS[c]), "value": v} for c, v in domains.items()
@@ -153,7 +157,7 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
     start = program.step(program.start_step(reco.get("program_step")))
     return {
         "result": result,
-        "safety": safety_context(result["safety"]),
+        "safety": safety_context(result["safety"], instrument),
         "radar": radar,
         "domain_rows": domain_rows,
         "priority": [
@@ -197,6 +201,25 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
             for s in reco["articles"]
             if s in articles
         ],
+    }
+
+
+def result_context(response: Any) -> dict[str, Any]:
+    """The result page of an instrument other than the Pijntest: the crisis advice first, then
+    the score as the instrument states it."""
+    instrument = response.definition()
+    result = response.result
+    safety = dict(result.get("safety") or {})
+    safety["crisis"] = services.is_crisis(response)
+    band = result.get("band")
+    return {
+        "instrument_title": pick(instrument.title),
+        "description": pick(instrument.description),
+        "safety": safety_context(safety, instrument),
+        "total": result.get("total"),
+        "peg": result.get("peg"),
+        "band": labels.SCALE_BANDS.get(band, "") if isinstance(band, str) else "",
+        "validated": instrument.kind == "validated",
     }
 
 

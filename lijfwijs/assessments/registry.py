@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 
 from . import engine
+from .labels import CRISIS_ADVICE
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "instruments"
 log = logging.getLogger(__name__)
@@ -44,6 +45,12 @@ def _load() -> tuple[dict[tuple[str, str], engine.Instrument], list[str]]:
                 if key in found:
                     raise engine.DefinitionError(
                         f"{path}: {instrument.id} {instrument.version} is defined twice"
+                    )
+                advice = instrument.crisis.get("advice")
+                if advice is not None and advice not in CRISIS_ADVICE:
+                    # A crisis answer must always show help: no file may name advice we lack.
+                    raise engine.DefinitionError(
+                        f"{path}: [crisis] names advice {advice!r}; known: {sorted(CRISIS_ADVICE)}"
                     )
             except engine.DefinitionError as exc:
                 if builtin:

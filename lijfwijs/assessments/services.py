@@ -11,7 +11,7 @@ from lijfwijs.accounts.models import User
 from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core import datacache
 
-from . import engine, registry
+from . import engine, labels, registry
 from .labels import problem_message
 from .models import Response
 
@@ -157,6 +157,29 @@ def complete(response: Response) -> tuple[bool, dict[str, str]]:
             now,
         )
     return True, {}
+
+
+def is_crisis(response: Response) -> bool:
+    """Whether a response holds a crisis answer (an old stored result without `safety.crisis` is
+    scored again with its own version, so no earlier answer slips past)."""
+    safety = (response.result or {}).get("safety") or {}
+    if "crisis" in safety:
+        return bool(safety["crisis"])
+    return bool(engine.score(response.definition(), response.answers)["safety"]["crisis"])
+
+
+def safety_of(response: Response) -> dict[str, Any]:
+    """The safety part of a response with its advice in the current language: what the API
+    answers, so that an app built on it cannot leave the crisis advice out."""
+    crisis = is_crisis(response)
+    level = ((response.result or {}).get("safety") or {}).get("level") or "none"
+    advice_name = response.definition().crisis.get("advice")
+    return {
+        "crisis": crisis,
+        "crisis_advice": labels.crisis_advice(advice_name) if crisis and advice_name else None,
+        "level": level,
+        "level_advice": str(labels.LEVEL_ADVICE[level]) if level in labels.LEVEL_ADVICE else None,
+    }
 
 
 def safety_preview(response: Response) -> dict[str, Any]:

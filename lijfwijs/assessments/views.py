@@ -93,7 +93,7 @@ def page(request: HttpRequest, section_id: str) -> HttpResponse:
         values, errors, status = outcome.entered, outcome.errors, 422
 
     context = pages.page_context(instrument, section, values, errors)
-    context["safety"] = pages.safety_context(services.safety_preview(draft))
+    context["safety"] = pages.safety_context(services.safety_preview(draft), instrument)
     return render(request, "assessments/page.html", context, status=status)
 
 
@@ -121,6 +121,8 @@ def report(request: HttpRequest, response_id: str) -> HttpResponse:
         if request.session.get(DRAFT_KEY) == response.pk:
             return redirect("assessments:start")
         raise Http404("not finished")
+    if response.instrument != services.PIJNTEST:
+        return render(request, "assessments/result.html", pages.result_context(response))
     context = pages.report_context(response.result)
     context["owned"] = response.user_id is not None
     return render(request, "assessments/report.html", context)

@@ -194,7 +194,8 @@ def test_peg_dutch_is_marked_as_our_translation():
 def test_result_keys(name):
     instr = load(name)
     result = engine.score(instr, answers_for_total(instr, 0))
-    assert set(result) == RESULT_KEYS[name] | {"instrument", "version"}
+    assert set(result) == RESULT_KEYS[name] | {"instrument", "version", "safety"}
+    assert result["safety"] == {"crisis": False}
     assert (result["instrument"], result["version"]) == (name, "1.0")
 
 
