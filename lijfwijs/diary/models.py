@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lijfwijs.core.fields import EncryptedTextField
+from lijfwijs.core.fields import EncryptedJSONField, EncryptedTextField
 from lijfwijs.core.i18n import Translated
 
 REGIONS = (
@@ -219,3 +219,30 @@ class ReminderDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day} {self.status}"
+
+
+# --- The flare-up notice's safety questions (the rules are in safety.py) -------------------------
+
+
+class SafetyCheck(models.Model):
+    """One answer to the safety questions the flare-up notice asks again (cauda equina signs, leg
+    weakness, fever). A yes is health data and raises an alert to the person's practitioners."""
+
+    class Level(models.TextChoices):
+        NONE = "none", _("geen")
+        SAME_DAY = "same_day", _("vandaag naar de huisarts")
+        URGENT = "urgent", _("nu naar een arts")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_checks"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    # The question keys answered yes: health data typed in by the person, encrypted at rest.
+    flags = EncryptedJSONField(default=list)
+    level = models.CharField(max_length=12, choices=Level.choices, default=Level.NONE)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%Y-%m-%d %H:%M} {self.level}"

@@ -5,3 +5,6 @@ class PracticeConfig(AppConfig):
     name = "lijfwijs.practice"
     label = "practice"
     home_panel = "lijfwijs.practice.services.home_panel"
+    # Safety findings of other apps, found by name (core.hooks): they raise practitioner alerts.
+    safety_finding = "lijfwijs.practice.alerts.safety_finding"
+    flare_safety_finding = "lijfwijs.practice.alerts.flare_safety_finding"
