@@ -152,3 +152,26 @@ def test_an_own_pattern_shows_the_cautions_of_its_rhythm(catalog, phases, holds)
     assert (PREGNANCY in intro) == holds
     assert (f'href="{SLOW_PLAYER}"' in intro) == holds
     assert CHEST in _stop_if(player)
+
+
+@pytest.mark.parametrize("slug", sorted(BODY))
+def test_body_focused_practice_is_trauma_sensitive_in_the_text_and_the_player(
+    client, catalog, slug
+):
+    exercise = Exercise.objects.get(slug=slug)
+    words = {
+        "nl": ("ogen mogen", "kies", "gronden", "te veel"),
+        "en": ("eyes open", "choose", "grounding", "too much"),
+    }
+    for lang, (eyes, choose, ground, too_much) in words.items():
+        steps = " ".join(getattr(exercise, f"steps_{lang}")).lower()
+        guide = " ".join(step[lang] for step in exercise.parameters["guide"]).lower()
+        assert all(word in steps for word in (choose, ground, too_much)), (slug, lang)
+        assert all(word in guide for word in ("open", too_much)), (slug, lang)
+        assert eyes in steps or "eyes, or keep them open" in steps, (slug, lang)
+    player = _get(client, f"/oefeningen/{slug}/oefenen/")
+    intro = _intro(player)
+    assert EYES_OPEN in intro and f'href="{GROUNDING_PLAYER}"' in intro
+    stop = _stop_if(player)
+    assert "het te veel wordt" in stop and f'href="{GROUNDING_PLAYER}"' in stop
+    assert CHEST not in stop  # a breathing exercise's signs are not a body scan's
