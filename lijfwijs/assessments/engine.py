@@ -406,6 +406,23 @@ def _expand(patterns: Any, items: Mapping[str, Item], where: str) -> list[str]:
 Rule = Callable[[dict[str, Any], Answers, dict[str, Any]], Any]
 
 
+def _exclusions(
+    raw: Any, ids: list[str], items: Mapping[str, Item], where: str
+) -> dict[str, list[tuple[str, Any]]]:
+    """`exclude_when = [{item, if, is}]`: the item does not count (nor as answered) while the
+    `if` item has the answer `is`; so an answer that is a red flag never counts as anything else."""
+    out: dict[str, list[tuple[str, Any]]] = {}
+    if not isinstance(raw, list | tuple):
+        raise DefinitionError(f"{where}: exclude_when must be a list")
+    for entry in raw:
+        if not isinstance(entry, Mapping) or not {"item", "if", "is"} <= set(entry):
+            raise DefinitionError(f"{where}: exclude_when entries need item, if and is")
+        if entry["item"] not in ids or entry["if"] not in items:
+            raise DefinitionError(f"{where}: exclude_when names an unknown item")
+        out.setdefault(entry["item"], []).append((entry["if"], entry["is"]))
+    return out
+
+
 def _compile_rule(
     rule: Mapping[str, Any], items: Mapping[str, Item], recommendations: Mapping[str, Any]
 ) -> Rule:
@@ -497,8 +514,14 @@ def _compile_rule(
         ids = item_list()
         when = rule.get("when", "yes")
         above = rule.get("score_above")
+        excluded = _exclusions(rule.get("exclude_when", ()), ids, items, where)
+
+        def left_out(i: str, answers: Answers) -> bool:
+            return any(answers.get(other) == code for other, code in excluded.get(i, ()))
 
         def hit(i: str, scores: dict[str, Any], answers: Answers) -> bool:
+            if excluded and left_out(i, answers):
+                return False
             if above is not None:
                 s = scores.get(i)
                 return s is not None and s > above
@@ -526,7 +549,9 @@ def _compile_rule(
             return lambda scores, answers, out: any(hit(i, scores, answers) for i in ids)
         if kind == "count":
             return lambda scores, answers, out: sum(1 for i in ids if hit(i, scores, answers))
-        return lambda scores, answers, out: sum(1 for i in ids if i in answers)
+        return lambda scores, answers, out: sum(
+            1 for i in ids if i in answers and not (excluded and left_out(i, answers))
+        )
 
     if kind == "shares":
         groups = rule.get("groups")
@@ -670,8 +695,24 @@ def _compile_recommend(rule: Mapping[str, Any], data: Mapping[str, Any], where: 
                     progress = True
         return chosen
 
+    override = data.get("override", {})
+    override_levels = frozenset(override.get("levels", ()))
+    override_key = override.get("source", "safety.level")
+
     def recommend(scores: dict[str, Any], answers: Answers, out: dict[str, Any]) -> Any:
         reasons: dict[str, dict[str, str]] = {}
+        level = _get(out, override_key)
+        if level in override_levels:
+            # A red flag that needs a doctor today overrides the rest (docs/clinical.md): no
+            # starting point, only what the override allows (a gentle seated breathing exercise).
+            exercises = list(override.get("exercises", ()))
+            return {
+                "exercises": exercises,
+                "articles": list(override.get("articles", ())),
+                "program_step": None,
+                "reasons": {e: {"kind": "safety", "code": level} for e in exercises},
+                "overridden_by": level,
+            }
         exercises = pick("exercises", out, reasons)
         articles = pick("articles", out, reasons)
         state = _get(out, state_key)

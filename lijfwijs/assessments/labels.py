@@ -140,6 +140,24 @@ LEVEL_ADVICE = {
     ),
 }
 
+# What to do now, when a red flag overrides the rest of the report (docs/clinical.md).
+NOW_STEPS = {
+    "urgent": (
+        _("Bel nu je huisarts. Buiten kantooruren bel je de huisartsenpost."),
+        _("Is het ernstig, of twijfel je? Bel 112."),
+        _("Vertel wat je hier hebt aangegeven. Wacht niet af of het vanzelf overgaat."),
+    ),
+    "same_day": (
+        _("Bel vandaag nog je huisarts. Buiten kantooruren bel je de huisartsenpost."),
+        _(
+            "Vertel wat je hier hebt aangegeven, zodat een arts vandaag kan beoordelen wat er nodig is."
+        ),
+        _(
+            "Wordt het erger, of komen er klachten bij? Bel dan meteen, en bij ernstige klachten 112."
+        ),
+    ),
+}
+
 FLAGS = {
     "redflag.bladder": _("nieuwe problemen met plassen of verlies van urine"),
     "redflag.saddle": _("doof of tintelend gevoel rond geslachtsdelen, anus of binnenkant dijen"),

@@ -118,6 +118,11 @@ def _why(reason: dict[str, str] | None) -> str:
         return _("Omdat %(domain)s bij jou nu het zwaarst weegt.") % {
             "domain": str(labels.DOMAINS[code]).lower()
         }
+    if kind == "safety":
+        return _(
+            "Rustig ademen kan zittend, zonder je adem in te houden. Stop als je duizelig wordt "
+            "of pijn op je borst krijgt."
+        )
     if kind == "neuroplastic":
         return _("Omdat je een aantal kenmerken van een gevoelig geworden zenuwstelsel herkent.")
     return _("Een goede basis voor iedereen met aanhoudende pijn.")
@@ -132,7 +137,8 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
     ]
     state = result["state"]
     dominant = state.get("dominant")
-    reco = result["recommendations"]
+    overridden = services.is_overridden(result)
+    reco = services.recommendations_of(result)
     reasons = reco.get("reasons", {})
     # Only what the report shows of them (an article's body is the bulk of its row).
     shown = ("slug", "name_nl", "name_en", "summary_nl", "summary_en")
@@ -155,8 +161,13 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
     phq4 = result["phq4"]
     neuro = result["neuroplastic"]
     start = program.step(program.start_step(reco.get("program_step")))
+    # An overridden report shows no starting point, neuroplastic text or article (the template
+    # leaves those sections out); only the override's exercise is offered.
+    level = result["safety"].get("level") or "none"
     return {
         "result": result,
+        "overridden": overridden,
+        "now_steps": labels.NOW_STEPS.get(level, ()) if overridden else (),
         "safety": safety_context(result["safety"], instrument),
         "radar": radar,
         "domain_rows": domain_rows,

@@ -16,6 +16,10 @@ from .labels import problem_message
 from .models import Response
 
 PIJNTEST = "pijntest"
+# Red-flag levels that override the rest of a report (docs/clinical.md, "Safety screens").
+OVERRIDE_LEVELS = ("urgent", "same_day")
+# The one exercise an overridden report still offers: slow breathing, sitting, no breath holds.
+OVERRIDE_EXERCISE = "rustig-ademen"
 PEG_MEANINGFUL_CHANGE = (
     1.0  # points on the PEG (anchor-based 1.0-1.75; Reed 2023), docs/clinical.md
 )
@@ -182,6 +186,27 @@ def safety_of(response: Response) -> dict[str, Any]:
     }
 
 
+def is_overridden(result: dict[str, Any]) -> bool:
+    """Whether a red flag overrides the rest of this result."""
+    return ((result.get("safety") or {}).get("level") or "none") in OVERRIDE_LEVELS
+
+
+def recommendations_of(result: dict[str, Any]) -> dict[str, Any]:
+    """What a result recommends, with the red-flag override applied also to results scored before
+    the instrument file did it itself (Pijntest 1.0)."""
+    reco = dict(result.get("recommendations") or {})
+    if is_overridden(result):
+        level = result["safety"]["level"]
+        reco.update(
+            exercises=[OVERRIDE_EXERCISE],
+            articles=[],
+            program_step=None,
+            reasons={OVERRIDE_EXERCISE: {"kind": "safety", "code": level}},
+            overridden_by=level,
+        )
+    return reco
+
+
 def safety_preview(response: Response) -> dict[str, Any]:
     """The safety part of the result from a draft's answers so far (shown on later pages)."""
     result = engine.score(response.definition(), response.answers, only="safety.")
@@ -327,7 +352,7 @@ def latest_summary(user: Any) -> dict[str, Any] | None:
             "pk": latest["pk"],
             "completed_at": latest["completed_at"],
             "peg": latest["result"]["pain"]["peg"],
-            "recommendations": latest["result"].get("recommendations", {}),
+            "recommendations": recommendations_of(latest["result"]),
         }
 
     return datacache.for_person(datacache.Kind.LATEST_RESULT, user, fetch)

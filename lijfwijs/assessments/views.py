@@ -18,6 +18,7 @@ from .models import TOKEN, Response
 
 DRAFT_KEY = "pijntest_draft"
 LAST_KEY = "pijntest_last"
+REST = "rest"  # ?deel=rest: the rest of a report that a red flag overrides
 
 
 def _draft(request: HttpRequest) -> Response | None:
@@ -125,6 +126,10 @@ def report(request: HttpRequest, response_id: str) -> HttpResponse:
         return render(request, "assessments/result.html", pages.result_context(response))
     context = pages.report_context(response.result)
     context["owned"] = response.user_id is not None
+    if context["overridden"] and request.GET.get("deel") != REST:
+        # A red flag comes first and alone: the advice, what to do now, one link to the rest.
+        context["rest_url"] = f"{_report_url(response.pk)}?deel={REST}"
+        return render(request, "assessments/report_override.html", context)
     return render(request, "assessments/report.html", context)
 
 

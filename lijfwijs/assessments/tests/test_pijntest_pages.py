@@ -206,8 +206,10 @@ def test_urgent_flag_and_crisis_put_the_safety_panel_above_everything(client, co
     assert crisis < urgent < heading
     for text in ("tel:113", "0800-0113", "113.nl", "112", "huisartsenpost"):
         assert text in main, text
-    # the rest of the report stays visible below the panel
-    assert "Wat je zenuwstelsel belast" in main and "Drie oefeningen om mee te beginnen" in main
+    # the urgent flag overrides the rest, which stays one link away
+    assert "Hier begin je" not in main and "Drie oefeningen om mee te beginnen" not in main
+    rest = client.get(response["Location"] + "?deel=rest").content.decode()
+    assert "Wat je zenuwstelsel belast" in rest and "panel-crisis" in rest
 
 
 def test_crisis_panel_appears_on_the_pages_right_after_the_answer(client):

@@ -6,8 +6,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from lijfwijs.assessments import engine, registry, services
+from lijfwijs.assessments import engine, labels, registry, services
 from lijfwijs.assessments.models import Response
+from lijfwijs.assessments.tests.factories import pijntest_answers
 from lijfwijs.assessments.tests.test_registry import LICENSED, practice_folder  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +161,120 @@ def test_a_practice_file_with_crisis_advice_works(client, practice_folder):  # n
     assert (
         submit(client, "practice-scale", {"ps.1": 0, "ps.2": 3}).json()["safety"]["crisis"] is True
     )
+
+
+# --- Red flags override the report --------------------------------------------------------------
+
+PIJNTEST = registry.get("pijntest")
+RED_FLAGS = [
+    (iid, item.level) for iid, item in PIJNTEST.items.items() if iid.startswith("redflag.")
+]
+NEURO_ALL_YES = {iid: "yes" for iid in PIJNTEST.items if iid.startswith("neuro.")}
+# Hidden under an override: where to start, the neuroplastic text, other exercises, the articles.
+HIDDEN = (
+    "Hier begin je",
+    "Patronen in je pijn",
+    "Waar je begint in het 5-stappenprogramma",
+    "gevoelig geworden zenuwstelsel",
+    "/oefeningen/schudden/",
+    "/oefeningen/4-7-8-ademhaling/",
+    "/oefeningen/bodyscan/",
+    "/kennisbank/neuroplastische-pijn/",
+    "/kennisbank/",
+)
+
+
+def red_flag_answers(flag: str) -> dict[str, Any]:
+    """One red flag, every neuroplastic sign, chronic pain and a body in the action state: the
+    answers that would otherwise bring shaking, 4-7-8 and the neuroplastic-pain article."""
+    answers = pijntest_answers(**{flag: "yes"}) | NEURO_ALL_YES
+    answers |= {f"state.sympathetic.{n}": 4 for n in (1, 2, 3)}
+    return answers
+
+
+def main_of(html: bytes) -> str:
+    text = html.decode()
+    return text[text.index("<main") :]
+
+
+def test_every_red_flag_has_a_level():
+    assert len(RED_FLAGS) == 12 and all(level for _flag, level in RED_FLAGS)
+
+
+@pytest.mark.parametrize(("flag", "level"), RED_FLAGS)
+def test_a_red_flag_at_its_level_shows_its_advice_and_hides_what_it_overrides(
+    client, content, flag, level
+):
+    body = submit(client, "pijntest", red_flag_answers(flag)).json()
+    assert body["result"]["safety"]["level"] == level
+    assert body["safety"]["level_advice"]
+    url = reverse("assessments:report", kwargs={"response_id": body["id"]})
+    first = main_of(client.get(url).content)
+    assert f"panel-{level}" in first
+    assert str(labels.LEVEL_ADVICE[level]) in first
+    overridden = level in services.OVERRIDE_LEVELS
+    reco = body["result"]["recommendations"]
+    if not overridden:
+        assert "Hier begin je" in first and "Patronen in je pijn" in first
+        assert reco["program_step"] is not None and reco["articles"]
+        return
+    # first screen: the advice, what to do now, come back later, and one link to the rest
+    assert first.index(f"panel-{level}") < first.index("<h1")
+    for step in labels.NOW_STEPS[level]:
+        assert str(step) in first
+    assert "Kom terug naar de rest van je uitslag nadat een arts je heeft onderzocht." in first
+    assert f'href="{url}?deel=rest"' in first and "De rest van je uitslag bekijken" in first
+    for text in HIDDEN + ("Wat je zenuwstelsel belast", "/oefeningen/rustig-ademen/"):
+        assert text not in first, text
+    # the rest: the result itself, one seated breathing exercise, nothing it overrides
+    rest = main_of(client.get(f"{url}?deel=rest").content)
+    assert f"panel-{level}" in rest and "Wat je zenuwstelsel belast" in rest
+    assert "/oefeningen/rustig-ademen/" in rest
+    for text in HIDDEN:
+        assert text not in rest, text
+    # the API says the same
+    assert reco == {
+        "exercises": ["rustig-ademen"],
+        "articles": [],
+        "program_step": None,
+        "reasons": {"rustig-ademen": {"kind": "safety", "code": level}},
+        "overridden_by": level,
+    }
+
+
+def test_an_override_holds_for_a_result_scored_with_version_1_0(client, content):
+    old = registry.get("pijntest", "1.0")
+    answers = red_flag_answers("redflag.bladder")
+    stored = Response.objects.create(
+        instrument="pijntest",
+        version="1.0",
+        status=Response.Status.COMPLETED,
+        answers=answers,
+        result=engine.score(old, answers),
+        completed_at="2026-01-01T00:00:00Z",
+    )
+    assert "neuroplastische-pijn" in stored.result["recommendations"]["articles"]
+    url = reverse("assessments:report", kwargs={"response_id": stored.pk})
+    rest = main_of(client.get(f"{url}?deel=rest").content)
+    for text in HIDDEN:
+        assert text not in rest, text
+    assert services.recommendations_of(stored.result)["exercises"] == ["rustig-ademen"]
+
+
+@pytest.mark.parametrize(("both_legs", "counted"), [("yes", False), ("no", True)])
+def test_pain_in_both_legs_never_counts_as_a_neuroplastic_sign(both_legs, counted):
+    answers = pijntest_answers(**{"redflag.both_legs": both_legs}) | {
+        iid: "no" for iid in NEURO_ALL_YES
+    }
+    answers["neuro.8"] = "yes"
+    neuro = engine.score(PIJNTEST, answers)["neuroplastic"]
+    assert neuro["yes"] == (1 if counted else 0)
+    assert neuro["asked"] == (10 if counted else 9)
+
+
+def test_a_normal_result_is_not_overridden(client, content):
+    body = submit(client, "pijntest", pijntest_answers()).json()
+    html = main_of(
+        client.get(reverse("assessments:report", kwargs={"response_id": body["id"]})).content
+    )
+    assert "Hier begin je" in html and "De rest van je uitslag bekijken" not in html
