@@ -1,4 +1,4 @@
-"""The practitioner's workspace (first part): their consenting clients, a client's results, invitations.
+"""The practitioner's workspace (first part): their consenting clients, a client's results, invitations, alerts.
 
 Every view of client data goes through accounts.access and writes the access log.
 """
@@ -22,7 +22,8 @@ from lijfwijs.accounts.forms import InviteForm
 from lijfwijs.accounts.models import AccessLog
 from lijfwijs.assessments.models import Response
 
-from . import program_controls
+from . import program_controls, services
+from .access import alert_for
 
 
 def practitioner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -95,3 +96,13 @@ def client_program(request: HttpRequest, client_id: int) -> HttpResponse:
         return _client_page(request, client, form, status=422)
     messages.success(request, program_controls.apply(client, request.user, form))
     return redirect("practice:client", client_id=client.pk)
+
+
+@practitioner_required
+@require_POST
+def acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """The practitioner has seen an alert: it leaves their start page (a second click: no change)."""
+    alert = alert_for(request, alert_id)
+    if services.acknowledge(alert, request.user):
+        messages.success(request, _("De melding is gemarkeerd als gezien."))
+    return redirect("home")

@@ -166,7 +166,8 @@ ROUTES: dict[str, Route] = {
     "api/v1/what-calms-me": Route("/api/v1/what-calms-me", {"GET": signed_in(401, 200)}),
     "api/docs": Route("/api/docs", {"GET": every(302)}),
     # --- public pages
-    "": Route("/", {"GET": every(200)}),
+    # the start page; a practitioner's lists their open alerts (A has one for P+: logged)
+    "": Route("/", {"GET": every(200)}, log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT}),
     "oefeningen/": Route("/oefeningen/", {"GET": every(200)}),
     "oefeningen/<slug:slug>/": Route("/oefeningen/{exercise}/", {"GET": every(200)}),
     # the players: anyone may practise (saving a session is the practice log's, with consent)
@@ -442,6 +443,13 @@ ROUTES: dict[str, Route] = {
         login=True,
         log={"POST": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
     ),
+    # acknowledging an alert: only the practitioner it is for, while A grants access
+    "praktijk/meldingen/<int:alert_id>/gezien/": Route(
+        "/praktijk/meldingen/{alert}/gezien/",
+        {"POST": (302, 403, 403, 302, 404, 404, 403)},
+        unsupported=CLIENTS_403,
+        login=True,
+    ),
 }
 
 
@@ -594,6 +602,16 @@ def build_world() -> World:
 
     pattern = BreathingPattern.objects.get(user=users["client_a"])
 
+    # an alert about A for the practitioner with access (as the alert task raises it)
+    from lijfwijs.practice.models import Alert
+
+    alert = Alert.objects.create(
+        client=users["client_a"],
+        practitioner=users["p_consent"],
+        kind=Alert.Kind.CRISIS,
+        response_id=response_ids[0],
+    )
+
     # a practitioner without access invites A (pending: no access until A accepts)
     _ok(clients["p_none"].post("/praktijk/", {"email": users["client_a"].email}), "invitation")
     invitation = Invitation.objects.get(practitioner=users["p_none"], email=users["client_a"].email)
@@ -604,6 +622,7 @@ def build_world() -> World:
             "response2": response_ids[1],
             "access": str(access.pk),
             "invitation": str(invitation.pk),
+            "alert": str(alert.pk),
             "client_a": str(users["client_a"].pk),
             "checkin": str(checkin.pk),
             "pattern": str(pattern.pk),
