@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from lijfwijs.accounts.models import User
 from lijfwijs.accounts.services import has_health_consent
-from lijfwijs.core import datacache
+from lijfwijs.core import datacache, hooks
 
 from . import engine, labels, registry
 from .labels import problem_message
@@ -154,6 +154,7 @@ def complete(response: Response) -> tuple[bool, dict[str, str]]:
         )
         if updated:
             User.objects.data_changed(response.user_id)  # their latest result is this one
+            report_safety_finding(response.pk, result)
     if updated:
         response.status, response.result, response.completed_at = (
             Response.Status.COMPLETED,
@@ -161,6 +162,21 @@ def complete(response: Response) -> tuple[bool, dict[str, str]]:
             now,
         )
     return True, {}
+
+
+def has_safety_finding(result: dict[str, Any]) -> bool:
+    """A crisis answer or a red flag at level urgent or same-day: what a practitioner is told."""
+    safety = result.get("safety") or {}
+    return bool(safety.get("crisis")) or (safety.get("level") or "none") in OVERRIDE_LEVELS
+
+
+def report_safety_finding(response_id: str, result: dict[str, Any]) -> None:
+    """Tell the apps that act on safety findings (the `safety_finding` hook, e.g. practitioner
+    alerts) about a stored response. Called inside the storing transaction: the receivers act on
+    commit, so a rolled-back response alerts nobody."""
+    if has_safety_finding(result):
+        for function in hooks.functions("safety_finding"):
+            function(response_id)
 
 
 def is_crisis(response: Response) -> bool:
@@ -266,6 +282,7 @@ def submit(
                 completed_at=now,
             )
             User.objects.data_changed(response.user_id)
+            report_safety_finding(response.pk, response.result)
     except IntegrityError:
         # The same key raced us: the other request's response is the one effect.
         existing = same_key.first() if idempotency_key else None
@@ -327,11 +344,20 @@ def claim(user: Any, response_ids: list[str]) -> int:
     if not ids or not has_health_consent(user):
         return 0
     with transaction.atomic():
-        claimed = Response.objects.filter(pk__in=ids, user__isnull=True).update(
+        mine = list(
+            Response.objects.select_for_update()
+            .filter(pk__in=ids, user__isnull=True)
+            .values_list("pk", "result")
+        )
+        claimed = Response.objects.filter(pk__in=[pk for pk, _r in mine], user__isnull=True).update(
             user=user, updated_at=timezone.now()
         )
         if claimed:
             User.objects.data_changed(user)
+            # A finding taken before signing in reaches the person's practitioner now.
+            for pk, result in mine:
+                if result:
+                    report_safety_finding(pk, result)
     return claimed
 
 

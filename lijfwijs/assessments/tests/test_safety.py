@@ -278,3 +278,93 @@ def test_a_normal_result_is_not_overridden(client, content):
         client.get(reverse("assessments:report", kwargs={"response_id": body["id"]})).content
     )
     assert "Hier begin je" in html and "De rest van je uitslag bekijken" not in html
+
+
+# --- The `safety_finding` hook: called once per stored response with a finding ---------------
+
+
+@pytest.fixture
+def finding_calls(monkeypatch):
+    calls: list[str] = []
+    real = services.hooks.functions
+
+    def functions(hook: str):
+        if hook == "safety_finding":
+            return [calls.append]
+        return real(hook)
+
+    monkeypatch.setattr(services.hooks, "functions", functions)
+    return calls
+
+
+FINDINGS = [
+    ("pijntest", {"crisis.thoughts": "yes"}, True),
+    ("pijntest", {"redflag.bladder": "yes"}, True),
+    ("pijntest", {"redflag.fever": "yes"}, True),
+    ("pijntest", {"redflag.weight_loss": "yes"}, False),
+    ("pijntest", {}, False),
+    ("phq9", {"phq9.9": 1}, True),
+    ("phq9", {"phq9.9": 0}, False),
+]
+
+
+def answers_with(instrument_id: str, overrides: dict[str, Any]) -> dict[str, Any]:
+    if instrument_id == "pijntest":
+        return pijntest_answers(**overrides)
+    return calm_answers(registry.get(instrument_id)) | overrides
+
+
+@pytest.mark.parametrize(("instrument_id", "overrides", "finding"), FINDINGS)
+def test_the_api_calls_the_hook_once_per_stored_response_with_a_finding(
+    client, finding_calls, instrument_id, overrides, finding
+):
+    answers = answers_with(instrument_id, overrides)
+    url = f"/api/v1/instruments/{instrument_id}/responses"
+    first = client.post(
+        url,
+        data=json.dumps({"answers": answers}),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="k1",
+    )
+    again = client.post(
+        url,
+        data=json.dumps({"answers": answers}),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="k1",
+    )
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert finding_calls == ([first.json()["id"]] if finding else [])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "finding"), [(o, f) for i, o, f in FINDINGS if i == "pijntest"]
+)
+def test_the_pages_call_the_hook_once_when_the_pijntest_is_completed(
+    client, content, finding_calls, overrides, finding
+):
+    from lijfwijs.assessments.tests.test_pijntest_pages import take_test
+
+    take_test(client, pijntest_answers(**overrides))
+    stored = Response.objects.get()
+    assert stored.is_completed
+    assert finding_calls == ([stored.pk] if finding else [])
+    services.complete(stored)  # a double submit stores nothing and calls nothing
+    assert len(finding_calls) == (1 if finding else 0)
+
+
+def test_a_finding_taken_before_signing_in_is_reported_when_claimed(
+    finding_calls, django_user_model
+):
+    from lijfwijs.accounts.services import give_health_consent
+
+    answers = pijntest_answers(**{"crisis.thoughts": "yes"})
+    outcome = services.submit("pijntest", answers, language="nl")
+    assert finding_calls == [outcome.response.pk]
+    user = django_user_model.objects.create_user(
+        email="claim@example.org", password="x-long-pass-1"
+    )
+    give_health_consent(user)
+    assert services.claim(user, [outcome.response.pk]) == 1
+    assert finding_calls == [outcome.response.pk, outcome.response.pk]
+    assert services.claim(user, [outcome.response.pk]) == 0
+    assert len(finding_calls) == 2
