@@ -5,7 +5,7 @@ JSON body. A new practice session needs consent for health data (deleting one ne
 erasure is always allowed); a breathing pattern needs none (a rhythm is not health data, see
 docs/decisions.md). Both are validated by the pages' own forms, so their messages are the pages',
 in the language of the request (Accept-Language), and a pattern keeps the pages' safety limits:
-holds of at most 10 s, a whole session of at most 20 minutes.
+holds of at most 7 s and, with a hold, at most 8 rounds; a whole session of at most 20 minutes.
 """
 
 import json
@@ -28,6 +28,7 @@ from . import calm, services
 from .forms import (
     LIMITS,
     MAX_CYCLES,
+    MAX_HOLD_CYCLES,
     MAX_PATTERN_SECONDS,
     PARTS,
     PatternForm,
@@ -299,7 +300,8 @@ class PatternIn(Schema):
     cycles: int = Field(
         ge=1,
         le=MAX_CYCLES,
-        description=f"Rounds; the whole session at most {MAX_PATTERN_SECONDS // 60} minutes.",
+        description=f"Rounds; the whole session at most {MAX_PATTERN_SECONDS // 60} minutes, "
+        f"and at most {MAX_HOLD_CYCLES} rounds when a round holds the breath.",
     )
 
 

@@ -35,7 +35,10 @@ from .models import (
 
 MAX_PATTERNS = 50  # own patterns per person
 MAX_CYCLES = 60  # as the model's constraint
-MAX_HOLD = 10  # seconds: longer holds can make people light-headed or short of breath
+# The shipped exercises' limits (docs/clinical.md: 4-7-8 holds 7 s, at most 8 rounds): longer or
+# more holds can make people light-headed or short of breath.
+MAX_HOLD = 7  # seconds
+MAX_HOLD_CYCLES = 8  # rounds, when a round holds the breath at all
 MAX_PATTERN_SECONDS = 20 * 60  # a pattern's whole session
 # (lowest, highest) seconds of each part of a round
 LIMITS = {"inhale": (2, 10), "hold_in": (0, MAX_HOLD), "exhale": (2, 15), "hold_out": (0, MAX_HOLD)}
@@ -81,10 +84,16 @@ def round_seconds(phases: list[dict[str, Any]]) -> float:
     return float(sum(Decimal(str(step["seconds"])) for step in phases))
 
 
+def has_hold(phases: list[dict[str, Any]]) -> bool:
+    return any(step["phase"] == BreathPhase.HOLD for step in phases)
+
+
 def most_cycles(phases: list[dict[str, Any]]) -> int:
-    """The most rounds of this rhythm that fit in one session (at least 1)."""
+    """The most rounds of this rhythm that fit in one session (at least 1), and with a hold at
+    most MAX_HOLD_CYCLES."""
     length = round_seconds(phases)
-    return max(1, min(MAX_CYCLES, int(MAX_PATTERN_SECONDS // length) if length else 1))
+    most = MAX_HOLD_CYCLES if has_hold(phases) else MAX_CYCLES
+    return max(1, min(most, int(MAX_PATTERN_SECONDS // length) if length else 1))
 
 
 def describe(pattern: BreathingPattern) -> str:
@@ -100,15 +109,24 @@ def describe(pattern: BreathingPattern) -> str:
 def pattern_player_data(pattern: BreathingPattern) -> dict[str, Any]:
     """What the pacer plays for an own pattern: the base exercise's data with this rhythm."""
     data = pattern.base.player_data()
+    most = most_cycles(pattern.phases)
+    # a pattern stored before the limits were lowered plays within them
+    played = [
+        {
+            "phase": p["phase"],
+            "seconds": min(float(p["seconds"]), MAX_HOLD)
+            if p["phase"] == BreathPhase.HOLD
+            else float(p["seconds"]),
+            "text": "",
+        }
+        for p in pattern.phases
+    ]
     data.update(
         pattern=str(pattern.pk),
         name=pattern.name,
-        phases=[
-            {"phase": p["phase"], "seconds": float(p["seconds"]), "text": ""}
-            for p in pattern.phases
-        ],
+        phases=played,
         lead_in=None,
-        cycles={"default": pattern.cycles, "min": 1, "max": most_cycles(pattern.phases)},
+        cycles={"default": min(pattern.cycles, most), "min": 1, "max": most},
     )
     data.pop("minutes", None)
     data.pop("tempo", None)
@@ -228,9 +246,9 @@ class PatternForm(forms.Form):
         self.user = user
         self.instance = instance
         self.fields["base"].queryset = breathing_exercises()
-        self.fields["cycles"].help_text = _("Samen hooguit %(minutes)s minuten.") % {
-            "minutes": MAX_PATTERN_SECONDS // 60
-        }
+        self.fields["cycles"].help_text = _(
+            "Samen hooguit %(minutes)s minuten; met vasthouden of wachten hooguit %(max)s rondes."
+        ) % {"minutes": MAX_PATTERN_SECONDS // 60, "max": MAX_HOLD_CYCLES}
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
@@ -264,7 +282,19 @@ class PatternForm(forms.Form):
         if all(data.get(part) is not None for part in PARTS) and data.get("cycles"):
             phases = phases_from(data)
             seconds = round_seconds(phases) * data["cycles"]
-            if seconds > MAX_PATTERN_SECONDS:
+            if has_hold(phases) and data["cycles"] > MAX_HOLD_CYCLES:
+                self.add_error(
+                    "cycles",
+                    forms.ValidationError(
+                        _(
+                            "Met vasthouden doe je hooguit %(max)s rondes achter elkaar: kies "
+                            "hooguit %(max)s rondes, of zet het vasthouden en het wachten op 0."
+                        ),
+                        code="hold_cycles",
+                        params={"max": MAX_HOLD_CYCLES},
+                    ),
+                )
+            elif seconds > MAX_PATTERN_SECONDS:
                 self.add_error(
                     "cycles",
                     forms.ValidationError(
@@ -324,7 +354,8 @@ def initial_from_query(query: Any) -> dict[str, Any]:
             initial[part] = _number(value)
     cycles = query.get("cycles", "")
     if cycles.isdigit() and 1 <= int(cycles) <= MAX_CYCLES:
-        initial["cycles"] = int(cycles)
+        holds = initial["hold_in"] or initial["hold_out"]
+        initial["cycles"] = min(int(cycles), MAX_HOLD_CYCLES) if holds else int(cycles)
     base = breathing_exercises().filter(slug=query.get("base", "")).first()
     if base is not None:
         initial["base"] = base.slug

@@ -28,7 +28,7 @@ GOOD = {
     "hold_in": "2",
     "exhale": "6,5",
     "hold_out": "0",
-    "cycles": "10",
+    "cycles": "8",
 }
 
 
@@ -84,10 +84,10 @@ def test_create_a_pattern_and_see_it_listed(browser, anna):
         {"phase": "hold", "seconds": 2},
         {"phase": "exhale", "seconds": 6.5},
     ]
-    assert pattern.cycles == 10
+    assert pattern.cycles == 8
     html = browser.get(PATTERNS).content.decode()
     assert "Je ritme “Avondritme” is bewaard." in html
-    assert "in 4 s, vasthouden 2 s, uit 6,5 s · 10 rondes, samen 2 minuten en 5 seconden" in html
+    assert "in 4 s, vasthouden 2 s, uit 6,5 s · 8 rondes, samen 1 minuut en 40 seconden" in html
     assert f'href="/oefeningen/mijn-ritmes/{pattern.pk}/oefenen/"' in html
 
 
@@ -100,8 +100,8 @@ def test_no_consent_is_needed_for_a_rhythm(catalog):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"hold_in": "11"}, "hold_in", "Houd je adem hooguit 10 seconden vast"),
-        ({"hold_out": "12,5"}, "hold_out", "Houd je adem hooguit 10 seconden vast"),
+        ({"hold_in": "7,5"}, "hold_in", "Houd je adem hooguit 7 seconden vast"),
+        ({"hold_out": "10"}, "hold_out", "Houd je adem hooguit 7 seconden vast"),
         ({"inhale": "1"}, "inhale", "Kies 2 tot en met 10 seconden."),
         ({"exhale": "16"}, "exhale", "Kies 2 tot en met 15 seconden."),
         ({"inhale": "4,3"}, "inhale", "Kies hele of halve seconden, zoals 4 of 5,5."),
@@ -113,11 +113,22 @@ def test_no_consent_is_needed_for_a_rhythm(catalog):
         ({"name": "   "}, "name", "Geef je ritme een naam."),
         ({"name": "x" * 61}, "name", "Houd de naam op hooguit 60 tekens."),
         ({"base": "schudden"}, "base", "Kies een van de ademhalingsoefeningen."),
-        # 10 + 10 + 10 + 10 seconds a round: 30 rounds is 20 minutes, 31 is more
+        # 10 + 15 seconds a round: 48 rounds is 20 minutes, 50 is more
         (
-            {"inhale": "10", "hold_in": "10", "exhale": "10", "hold_out": "10", "cycles": "31"},
+            {"inhale": "10", "hold_in": "0", "exhale": "15", "cycles": "50"},
             "cycles",
-            "Zo duurt het 21 minuten. Oefen hooguit 20 minuten achter elkaar: kies hooguit 30 rondes.",
+            "Zo duurt het 21 minuten. Oefen hooguit 20 minuten achter elkaar: kies hooguit 48 rondes.",
+        ),
+        # with a hold (in or out), at most 8 rounds, however short the round
+        (
+            {"hold_in": "1", "cycles": "9"},
+            "cycles",
+            "Met vasthouden doe je hooguit 8 rondes achter elkaar",
+        ),
+        (
+            {"hold_in": "0", "hold_out": "2", "cycles": "60"},
+            "cycles",
+            "Met vasthouden doe je hooguit 8 rondes achter elkaar",
         ),
     ],
 )
@@ -136,15 +147,17 @@ def test_a_refused_pattern_says_why_next_to_the_field_and_keeps_what_was_typed(
     assert not BreathingPattern.objects.filter(user=anna).exists()
 
 
-def test_thirty_rounds_of_forty_seconds_is_allowed(browser, anna):
-    data = GOOD | {
-        "inhale": "10",
-        "hold_in": "10",
-        "exhale": "10",
-        "hold_out": "10",
-        "cycles": "30",
-    }
-    assert browser.post(PATTERNS, data).status_code == 302
+@pytest.mark.parametrize(
+    "changes",
+    [
+        # the shipped limits: 4-7-8 holds 7 s, at most 8 rounds
+        {"inhale": "10", "hold_in": "7", "exhale": "15", "hold_out": "7", "cycles": "8"},
+        # without a hold, as many rounds as fit in 20 minutes
+        {"inhale": "4", "hold_in": "0", "exhale": "6", "hold_out": "0", "cycles": "60"},
+    ],
+)
+def test_the_shipped_limits_are_allowed(browser, anna, changes):
+    assert browser.post(PATTERNS, GOOD | changes).status_code == 302
 
 
 def test_names_are_unique_per_person_not_between_people(browser, anna):
@@ -244,7 +257,8 @@ def test_play_an_own_pattern_with_the_pacer(browser, anna):
         ("hold", 7.0),
         ("exhale", 8.0),
     ]
-    assert data["cycles"] == {"default": 10, "min": 1, "max": 60}
+    # stored before the limits: played with at most 8 rounds, the most a hold allows
+    assert data["cycles"] == {"default": 8, "min": 1, "max": 8}
     assert data["lead_in"] is None and "minutes" not in data and "tempo" not in data
     assert "<h1>Tien keer 4-7-8</h1>" in html and "data-save-pattern" not in html
     assert "Doe niet meer dan 8 rondes" not in html  # the 4-7-8's own cautions are not its
@@ -301,7 +315,19 @@ def test_fuzzed_pattern_forms_never_give_a_server_error(browser, anna, data):
     if response.status_code == 302:
         pattern = BreathingPattern.objects.filter(user=anna).latest("pk")
         holds = [p["seconds"] for p in pattern.phases if p["phase"] == "hold"]
-        assert all(0 < h <= 10 for h in holds)
+        assert all(0 < h <= 7 for h in holds)
+        assert not holds or pattern.cycles <= 8
         total = sum(p["seconds"] for p in pattern.phases) * pattern.cycles
         assert total <= 20 * 60
         pattern.delete()
+
+
+def test_a_rhythm_with_holds_is_prefilled_with_at_most_eight_rounds(browser):
+    query = "?base=box-ademhaling&inhale=4&hold_in=4&exhale=4&hold_out=4&cycles=15"
+    html = browser.get(PATTERNS + query).content.decode()
+    assert re.search(r'<input[^>]*name="cycles"[^>]*value="8"', html), html
+    html = browser.get(
+        PATTERNS + query.replace("hold_in=4", "hold_in=0").replace("hold_out=4", "hold_out=0")
+    ).content.decode()
+    assert re.search(r'<input[^>]*name="cycles"[^>]*value="15"', html)
+    assert "met vasthouden of wachten hooguit 8 rondes" in html

@@ -73,7 +73,7 @@ def test_refusals_carry_the_pages_messages_per_field(anna):
     response = send(api, "POST", URL, body)
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert "Houd je adem hooguit 10 seconden vast" in errors["hold_in"]
+    assert "Houd je adem hooguit 7 seconden vast" in errors["hold_in"]
     assert errors["inhale"] == "Kies hele of halve seconden, zoals 4 of 5,5."
     assert errors["cycles"] == "Kies 1 tot en met 60 rondes."
     assert errors["base"] == "Kies een van de ademhalingsoefeningen."
@@ -81,7 +81,14 @@ def test_refusals_carry_the_pages_messages_per_field(anna):
     long = BODY | {"inhale": 10, "exhale": 15, "cycles": 60}
     errors = send(api, "POST", URL, long).json()["errors"]
     assert "Oefen hooguit 20 minuten achter elkaar: kies hooguit 48 rondes." in errors["cycles"]
+    errors = send(api, "POST", URL, BODY | {"hold_in": 7.5, "cycles": 8}).json()["errors"]
+    assert list(errors) == ["hold_in"]
+    assert "Houd je adem hooguit 7 seconden vast" in errors["hold_in"]
+    errors = send(api, "POST", URL, BODY | {"hold_out": 2, "cycles": 9}).json()["errors"]
+    assert list(errors) == ["cycles"]
+    assert "Met vasthouden doe je hooguit 8 rondes achter elkaar" in errors["cycles"]
     assert not BreathingPattern.objects.exists()
+    assert send(api, "POST", URL, BODY | {"hold_in": 7, "cycles": 8}).status_code == 201
 
 
 def test_a_name_twice_is_refused(anna):
