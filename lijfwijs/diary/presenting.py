@@ -11,6 +11,7 @@ from lijfwijs.core import charts
 
 from . import computed
 from . import insights as core
+from .safety import safety_net_line
 
 
 def pattern_note() -> str:
@@ -164,9 +165,10 @@ def flare_context(flare: core.FlareUp | None) -> dict[str, Any] | None:
         return None
     return {
         "text": _(
-            "De laatste dagen is je pijn gemiddeld %(recent)s: %(rise)s punt boven wat voor jou gewoon is (%(baseline)s). Zo’n opvlamming gaat meestal weer voorbij. Wees mild voor jezelf en kies een oefening die je lijf tot rust brengt."
+            "De laatste dagen is je pijn gemiddeld %(recent)s: %(rise)s punt boven wat voor jou gewoon is (%(baseline)s)."
         )
         % {"recent": _n(flare.recent_mean), "rise": _n(flare.rise), "baseline": _n(flare.baseline)},
+        "safety_net": safety_net_line(),
     }
 
 
@@ -261,4 +263,8 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
             for c in result.correlations
         ],
         "flare": flare_context(result.flare_up),
+        # pain meaningfully worse (2 points or 30%): the safety net under the trend
+        "trend_safety_net": safety_net_line()
+        if result.trend.meaningful and result.trend.direction == "worse"
+        else "",
     }

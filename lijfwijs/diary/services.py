@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from lijfwijs.accounts.localtime import local_today, zone_of
 from lijfwijs.accounts.models import User
 from lijfwijs.exercises import calm
-from lijfwijs.program import program
 from lijfwijs.program import services as practice
 from lijfwijs.program.models import SetbackPlan
 
@@ -247,7 +246,13 @@ def export_user_data(user: Any) -> dict[str, Any]:
     from .models import ReminderPreference
 
     preference = ReminderPreference.objects.filter(user=user).first()
+    from .models import SafetyCheck
+
+    checks = SafetyCheck.objects.filter(user=user).order_by("at")
     return {
+        "safety_checks": [
+            {"at": c.at.isoformat(), "yes": c.flags, "level": c.level} for c in checks
+        ],
         "reminder": {
             "enabled": preference.enabled,
             "local_time": preference.local_time.strftime("%H:%M"),
@@ -278,8 +283,11 @@ def export_user_data(user: Any) -> dict[str, Any]:
 def erase_user_health_data(user: Any) -> None:
     """Consent withdrawn (inside its transaction): the diary and own tags go, and with the new
     data version nothing computed from them is read again, in any process."""
+    from .models import SafetyCheck
+
     CheckIn.objects.filter(user=user).delete()
     Tag.objects.filter(user=user).delete()
+    SafetyCheck.objects.filter(user=user).delete()  # and the alerts raised from them
     User.objects.data_changed(user)
 
 
@@ -306,8 +314,8 @@ def flare_panel(user: Any, flare: dict[str, Any]) -> dict[str, Any]:
         for name in ("notice_first", "what_i_do", "who_i_call", "helpful_exercises")
         if plan is not None and getattr(plan, name)
     ]
-    progress = practice.progress_for(user)
-    plan_open = progress is not None and progress.current_step >= program.setback_plan_step()
+    # the plan is taught in step 5 but may be written at any step: a flare-up does not wait
+    plan_open = practice.progress_for(user) is not None
     return {"flare": flare, "plan": parts, "plan_open": plan_open, "helped": calm.helped(user)}
 
 

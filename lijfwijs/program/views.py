@@ -189,12 +189,13 @@ def advance(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def setback_plan(request: HttpRequest) -> HttpResponse:
-    """Step 5: the client's own plan for a flare-up. Its exercises prefilled from what calmed
-    them most while the plan has none."""
+    """The client's own plan for a flare-up, taught in step 5 but open at every step: the
+    diary's flare-up notice offers it whenever pain flares. Its exercises prefilled from what
+    calmed them most while the plan has none."""
     if request.method == "POST" and not has_health_consent(request.user):
         return _consent_redirect(request)
     state = services.program_state(request.user)
-    is_open = state is not None and state.setback_plan_open
+    is_open = state is not None  # anyone in the program, at any step
     context: dict[str, Any] = {
         "state": state,
         "is_open": is_open,
@@ -204,7 +205,7 @@ def setback_plan(request: HttpRequest) -> HttpResponse:
     status = 200
     if not is_open:
         if request.method == "POST":
-            raise PermissionDenied("the setback plan opens in step 5")
+            raise PermissionDenied("the setback plan needs a place in the program")
         return render(request, "program/setback_plan.html", context)
     if request.method == "POST":
         form = SetbackPlanForm(request.POST)

@@ -229,10 +229,11 @@ ROUTES: dict[str, Route] = {
         unsupported=signed_in(302, 405),
         login=True,
     ),
-    # the setback plan opens in step 5 (A and B are in step 1: shown, but no writing: 403)
+    # the setback plan is open at every step (an empty plan is a valid one: saved, back to it);
+    # without the health-data consent (practitioners, staff) a write is sent to give it
     "programma/terugvalplan/": Route(
         "/programma/terugvalplan/",
-        {"GET": signed_in(302, 200), "POST": (302, 403, 403, 302, 302, 302, 302)},
+        {"GET": signed_in(302, 200), "POST": signed_in(302, 302)},
         unsupported=signed_in(302, 405),
         login=True,
     ),
@@ -401,6 +402,20 @@ ROUTES: dict[str, Route] = {
     "dagboek/<uuid:checkin_id>/verwijderen/": Route(
         "/dagboek/{checkin}/verwijderen/",
         {"POST": (302, 302, 404, 404, 404, 404, 404)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    # the flare-up notice's safety questions: anyone signed in gets the advice (kept only with
+    # consent); an empty POST answers nothing (422); an answer is its author's own
+    "dagboek/veiligheid/": Route(
+        "/dagboek/veiligheid/",
+        {"GET": signed_in(302, 200), "POST": signed_in(302, 422)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "dagboek/veiligheid/<int:check_id>/": Route(
+        "/dagboek/veiligheid/{safety_check}/",
+        {"GET": (302, 200, 404, 404, 404, 404, 404)},
         unsupported=signed_in(302, 405),
         login=True,
     ),
@@ -582,6 +597,13 @@ def build_world() -> World:
     _ok(a.post("/dagboek/nieuw/", {"day": today, "time": "08:00", "pain": "5"}), "A's check-in")
     checkin = CheckIn.objects.get(user=users["client_a"])
 
+    # A's answer to the flare-up notice's safety questions (all no: nobody is alerted)
+    from lijfwijs.diary.models import SafetyCheck
+    from lijfwijs.diary.safety import QUESTIONS
+
+    _ok(a.post("/dagboek/veiligheid/", {q.key: "no" for q in QUESTIONS}), "A's safety answer")
+    safety_check = SafetyCheck.objects.get(user=users["client_a"])
+
     # A's practice session (through the log page, as a player sends it)
     r = a.post(
         "/oefeningen/logboek/",
@@ -623,6 +645,7 @@ def build_world() -> World:
             "access": str(access.pk),
             "invitation": str(invitation.pk),
             "alert": str(alert.pk),
+            "safety_check": str(safety_check.pk),
             "client_a": str(users["client_a"].pk),
             "checkin": str(checkin.pk),
             "pattern": str(pattern.pk),

@@ -195,13 +195,16 @@ def test_without_a_plan_the_flare_up_offers_to_write_one(anna):
     assert 'href="/oefeningen/gronden/oefenen/"' in panel
 
 
-def test_before_step_5_the_flare_up_points_to_the_program_not_to_a_closed_plan(anna):
+def test_before_step_5_the_flare_up_offers_the_plan_and_the_safety_net(anna):
+    """The plan is taught in step 5, but a flare-up does not wait for it."""
     flare(anna)
     in_step(anna, 2)
     panel = first_panel(browser(anna).get("/").content.decode())
-    assert "Schrijf je terugvalplan" not in panel
-    assert 'href="/programma/terugvalplan/"' not in panel
-    assert "In stap 5 van het programma" in panel and 'href="/programma/"' in panel
+    assert "Schrijf je terugvalplan" in panel and 'href="/programma/terugvalplan/"' in panel
+    assert "Verandert je pijn van karakter" in panel and "huisartsenpost" in panel
+    assert 'href="/dagboek/veiligheid/"' in panel
+    # describes, never reassures or predicts
+    assert "meestal weer voorbij" not in panel and "mild voor jezelf" not in panel
 
 
 def test_an_empty_plan_counts_as_not_written(anna):

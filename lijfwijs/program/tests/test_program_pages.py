@@ -328,15 +328,14 @@ def move_to_step_5(user) -> None:
     User.objects.data_changed(user)  # a write outside the services
 
 
-def test_the_setback_plan_opens_in_step_5(anna, browser):
-    response = browser.get(PLAN)
-    assert response.status_code == 200
-    html = text(response)
-    assert "Je terugvalplan schrijf je in stap 5" in html and "<textarea" not in html
-    assert browser.post(PLAN, {"what_i_do": "x"}).status_code == 403
+def test_the_setback_plan_is_open_at_every_step_and_taught_in_step_5(anna, browser):
+    """A flare-up can come at any step: the diary's flare-up notice offers the plan then."""
+    assert 'name="notice_first"' in text(browser.get(PLAN))  # step 1
+    response = browser.post(PLAN, {"what_i_do": "Wandelen"})
+    assert response.status_code == 302 and response["Location"] == PLAN
+    assert SetbackPlan.objects.get(user=anna).what_i_do == "Wandelen"
     assert Client().get(PLAN).status_code == 302
     move_to_step_5(anna)
-    assert 'name="notice_first"' in text(browser.get(PLAN))
     assert 'href="/programma/terugvalplan/"' in text(browser.get(step_url(5)))
 
 
