@@ -1,5 +1,6 @@
 """`manage.py check` refuses a program that names an exercise the catalog does not have."""
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -101,3 +102,28 @@ def test_an_exercise_without_its_cautions_fails_the_check():
     ]
     without_grounding = [e for e in catalog if e["slug"] != "gronden"]
     assert any("'gronden'" in p for p in checks.caution_problems(without_grounding))
+
+
+ATTRIBUTING = re.compile(
+    r"weefsel (al )?hersteld|tissue (has )?(already )?healed|wordt gemaakt door|mainly made"
+    r"|brings? (you )?the most|het meeste rust|het meest helpen|help you most|\bzal\b|\bzullen\b"
+    r"|\bgeneest\b|\bcures?\b|\bheals?\b|there will be|komen er dagen",
+    re.IGNORECASE,
+)
+
+
+def test_program_steps_and_exercises_describe_and_never_predict():
+    texts = [text for step in program.read_program() for _, text in checks.texts_of(step)]
+    for entry in content.read_catalog():
+        for lang in ("nl", "en"):
+            texts += [entry[f"summary_{lang}"], *entry[f"steps_{lang}"], *entry[f"cautions_{lang}"]]
+    found = [(m.group(0), text) for text in texts if (m := ATTRIBUTING.search(text))]
+    assert found == []
+
+
+def test_the_setback_lesson_names_when_to_contact_the_gp():
+    step = program.read_program()[4]
+    body = " ".join(" ".join(lesson.body["nl"]) for lesson in step.lessons)
+    assert "plassen, ontlasting" in body and "koorts" in body and "meteen" in body
+    body = " ".join(" ".join(lesson.body["en"]) for lesson in step.lessons)
+    assert "passing urine" in body and "fever" in body and "at once" in body
