@@ -218,3 +218,32 @@ def test_the_email_renders_in_both_languages():
         email = render_email("practice/emails/alert", {"link": "https://x.example/"}, language)
         assert email.subject and "https://x.example/" in email.text and email.html
         assert f'<html lang="{language}">' in email.html
+
+
+# --- From the stored response to the alert (the assessments app calls the hook) ----------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("answers", "kind"), [(CRISIS, "crisis"), (BLADDER, "urgent")])
+def test_a_finding_sent_through_the_api_alerts_the_practitioner(
+    answers, kind, outbox, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from lijfwijs.assessments.tests.factories import pijntest_answers
+
+    anna, pieter, rita, _ = people()
+    browser = Client()
+    browser.force_login(anna)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(
+            "/api/v1/instruments/pijntest/responses",
+            {"answers": pijntest_answers(**answers)},
+            content_type="application/json",
+        )
+    assert response.status_code == 201
+    assert sorted(Alert.objects.values_list("practitioner", "kind", "response_id")) == [
+        (pieter.pk, kind, response.json()["id"]),
+        (rita.pk, kind, response.json()["id"]),
+    ]
+    assert sorted(m.to[0] for m in outbox) == [pieter.email, rita.email]
