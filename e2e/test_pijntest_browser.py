@@ -181,31 +181,43 @@ def test_safety_path_shows_the_crisis_and_urgent_panels_first(open_tab, content)
     walk_to_report(page, {"neuro.1": "yes", "neuro.2": "yes"})
     assert re.search(r"/pijntest/uitslag/[^/]+/$", page.url), page.url
 
+    # The first screen of a phone (390 px): the crisis advice and the red-flag advice with their
+    # tel: links, what to do now, and nothing that competes (no chart, exercise or article).
+    page.set_viewport_size(PHONE)
     main = page.locator("main")
-    order = main.evaluate(
+    first_screen = main.evaluate(
         """m => {
-            const h1 = m.querySelector('h1');
-            const before = el => !!el && !!(el.compareDocumentPosition(h1) & Node.DOCUMENT_POSITION_FOLLOWING);
-            const after = sel => [...m.querySelectorAll(sel)].every(
-                el => !!(h1.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING));
-            return {crisis: before(m.querySelector('.panel-crisis')),
-                    urgent: before(m.querySelector('.panel-urgent')),
-                    chart: after('svg[role=img], table') && m.querySelectorAll('svg[role=img]').length === 1,
-                    exercises: after('a[href^="/oefeningen/"]')};
+            const seen = el => { const r = el.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; };
+            const link = sel => { const a = m.querySelector(sel); return !!a && seen(a); };
+            return {crisis_first: m.querySelector('section').classList.contains('panel-crisis'),
+                    tel113: link('.panel-crisis a[href="tel:113"]'),
+                    competing: m.querySelectorAll('svg, table, a[href^="/oefeningen/"], a[href^="/kennisbank/"]').length};
         }"""
     )
-    assert order == {"crisis": True, "urgent": True, "chart": True, "exercises": True}, order
+    assert first_screen == {"crisis_first": True, "tel113": True, "competing": 0}, first_screen
     crisis_text = page.locator(".panel-crisis").inner_text()
     for text in ("113", "0800-0113", "113.nl", "112"):
         assert text in crisis_text, text
-    assert page.locator('.panel-crisis a[href="tel:113"]').count() == 1
     assert page.locator('.panel-crisis a[href="tel:08000113"]').count() == 1
+    assert page.locator('main a[href="tel:112"]').count() >= 1
     assert "huisartsenpost" in page.locator(".panel-urgent").inner_text()
+    assert page.get_by_role("heading", level=1).inner_text() == "Wat je nu doet"
+    assert "nadat een arts je heeft onderzocht" in main.inner_text()
+    assert "Hier begin je" not in main.inner_text()
+    assert_fits_the_screen(page)
+    assert_accessible(page, "the red-flag report's first screen")
+    # The rest of the result, one clearly labelled link away, without what the flag overrides.
+    follow(page, page.get_by_role("link", name="De rest van je uitslag bekijken"))
     assert page.get_by_role("heading", level=1).inner_text() == "Jouw Pijntest-uitslag"
     assert page.locator("main table tbody tr").count() == 6
-    assert report_section(page, "Drie oefeningen om mee te beginnen").locator("a").count() == 3
-    assert_fits_the_screen(page)
-    assert_accessible(page, "the safety report")
+    rest = page.locator("main").inner_text()
+    assert "Hier begin je" not in rest and "Patronen in je pijn" not in rest
+    exercises = page.locator('main a[href^="/oefeningen/"]')
+    assert (
+        exercises.count() == 1 and exercises.get_attribute("href") == "/oefeningen/rustig-ademen/"
+    )
+    assert page.locator('main a[href^="/kennisbank/"]').count() == 0
+    assert_accessible(page, "the rest of a red-flag report")
     assert_stays_on_the_server(tab)
 
 

@@ -66,30 +66,34 @@ DOMAINS = {
     "immune": _("Afweer"),
 }
 
+# Describe, never attribute or predict (docs/clinical.md, "Wording").
 DOMAIN_WHY = {
     "stress": _(
-        "Spanning, hoge eisen aan jezelf en ingehouden gevoelens houden je alarmsysteem scherp. "
-        "Leren ontladen en grenzen voelen geeft je zenuwstelsel ruimte om te zakken."
+        "Spanning, hoge eisen aan jezelf en ingehouden gevoelens komen vaak samen voor met "
+        "aanhoudende pijn. Veel mensen merken dat ontladen en hun grenzen voelen hen helpt om tot "
+        "rust te komen."
     ),
     "breathing": _(
-        "Een hoge, snelle adem vertelt je lijf dat er gevaar is. Rustig en laag ademen is de "
-        "snelste weg die je zelf in handen hebt om je zenuwstelsel tot rust te brengen."
+        "Een hoge, snelle adem hoort bij de actiestand van het lijf. Rustig en laag ademen is iets "
+        "wat je zelf in handen hebt, en veel mensen merken dat het hen helpt om te ontspannen."
     ),
     "movement": _(
-        "Bewegen uit angst vermijden maakt je lijf stijver en je alarm gevoeliger. Rustig en "
-        "met plezier bewegen leert je zenuwstelsel dat bewegen veilig is."
+        "Wie bewegen uit voorzichtigheid vermijdt, merkt vaak dat het lijf stijver en gevoeliger "
+        "wordt. Rustig en met plezier bewegen, in je eigen tempo, helpt veel mensen om weer "
+        "vertrouwen te krijgen."
     ),
     "nutrition": _(
-        "Onregelmatig eten en veel suiker of cafeïne geven schommelingen in energie en spanning. "
-        "Kleine, haalbare stappen in je eetpatroon geven je lijf meer rust."
+        "Onregelmatig eten en veel suiker of cafeïne gaan vaak samen met schommelingen in energie "
+        "en spanning. Kleine, haalbare stappen in je eetpatroon kunnen je daarbij helpen."
     ),
     "sleep": _(
-        "In je slaap herstelt je lijf en zakt je alarmsysteem. Slecht slapen maakt pijn gevoeliger; "
-        "rust voor het slapengaan helpt je lijf om te schakelen."
+        "Slaap en pijn hangen samen: veel mensen merken hun pijn sterker na een slechte nacht. "
+        "Rust voor het slapengaan helpt veel mensen om makkelijker in slaap te vallen."
     ),
     "immune": _(
-        "Een afweersysteem dat vaak aan het werk is, houdt ook je zenuwstelsel alert. Herstel, "
-        "rust en een rustige darm verlagen die totale belasting."
+        "Vaak ziek zijn, darmklachten of andere ontstekingsklachten gaan bij veel mensen samen met "
+        "meer pijn en vermoeidheid. Herstel en rust kunnen de totale belasting lichter maken; "
+        "bespreek klachten die blijven met je huisarts."
     ),
 }
 
@@ -101,16 +105,15 @@ STATES = {
 
 STATE_TEXT = {
     "ventral": _(
-        "Je voelt je vaak rustig en verbonden. Dat is een goede basis: vanuit veiligheid kan je "
-        "zenuwstelsel leren dat de pijn minder alarm nodig heeft."
+        "Je voelt je vaak rustig en verbonden. Dat is een goede basis om vanuit te oefenen."
     ),
     "sympathetic": _(
         "Je lijf staat vaak in de actiestand: onrustig, gespannen, op je hoede. Oefeningen die "
-        "spanning ontladen en je adem vertragen helpen je om terug te schakelen."
+        "spanning ontladen en je adem vertragen kunnen je helpen om terug te schakelen."
     ),
     "dorsal": _(
         "Je voelt je vaak leeg, moe of afgesloten. Zachte oefeningen die je weer in het hier en nu "
-        "brengen helpen je lijf om voorzichtig weer op gang te komen."
+        "brengen kunnen je helpen om voorzichtig weer op gang te komen."
     ),
 }
 
@@ -135,8 +138,9 @@ LEVEL_ADVICE = {
         "Waarschijnlijk is er niets ernstigs aan de hand, maar een arts moet het uitsluiten."
     ),
     "routine": _(
-        "Bespreek dit bij een gewone afspraak met je huisarts. Soms hoort ochtendstijfheid bij een "
-        "ontstekingsvorm van rugpijn, waarvoor een arts gerichte hulp kan geven."
+        "Bespreek dit bij een gewone afspraak met je huisarts; haast is niet nodig. Een arts kan "
+        "beoordelen of er iets nodig is, zoals bij ochtendstijfheid die bij een ontstekingsvorm "
+        "van rugpijn kan horen."
     ),
 }
 
@@ -160,13 +164,18 @@ NOW_STEPS = {
 
 FLAGS = {
     "redflag.bladder": _("nieuwe problemen met plassen of verlies van urine"),
-    "redflag.saddle": _("doof of tintelend gevoel rond geslachtsdelen, anus of binnenkant dijen"),
+    "redflag.saddle": _(
+        "nieuw of erger wordend doof of tintelend gevoel rond geslachtsdelen, anus of binnenkant dijen"
+    ),
     "redflag.bowel_sexual": _("nieuw verlies van ontlasting of nieuwe seksuele problemen"),
-    "redflag.both_legs": _("pijn, doofheid of tintelingen in beide benen"),
+    "redflag.both_legs": _("nieuwe of erger wordende pijn, doofheid of tintelingen in beide benen"),
     "redflag.leg_weakness": _("een been dat snel zwakker wordt, of een klapvoet"),
     "redflag.fever": _("koorts of je erg ziek voelen"),
     "redflag.trauma": _("een recente val of een ongeluk"),
-    "redflag.cancer": _("kanker, nu of in het verleden"),
+    "redflag.cancer": _("kanker (nu of vroeger) en rugpijn die nieuw of anders is"),
+    "redflag.cancer_known": _(
+        "kanker (nu of vroeger) en rugpijn die je al lang kent en die niet is veranderd"
+    ),
     "redflag.weight_loss": _("ongewild afvallen"),
     "redflag.night_pain": _("constante pijn die erger wordt, ook 's nachts en liggend"),
     "redflag.age_onset": _("voor het eerst rugpijn jonger dan 20 of ouder dan 55"),
@@ -197,15 +206,48 @@ NEURO_BANDS = {
         "alleen dat deze patronen bij jou minder op de voorgrond staan."
     ),
     "some": _(
-        "Je herkent een aantal van deze kenmerken. Ze komen vaak voor als het zenuwstelsel pijn blijft "
-        "maken terwijl het weefsel al hersteld is. Dat is goed nieuws: een zenuwstelsel kan ook weer leren."
+        "Je herkent een aantal van deze kenmerken. Ze komen vaak voor bij pijn die een gevoelig "
+        "geworden zenuwstelsel gaande houdt. Alleen een arts of fysiotherapeut kan beoordelen wat "
+        "voor jou geldt."
     ),
     "many": _(
-        "Je herkent veel van deze kenmerken. Ze passen bij pijn die vooral door een beschermend, "
-        "gevoelig geworden zenuwstelsel wordt gemaakt. Dat maakt de pijn niet minder echt, en het "
-        "betekent dat er veel te leren en te veranderen valt."
+        "Je herkent veel van deze kenmerken. Ze komen vaak voor bij pijn die een gevoelig geworden "
+        "zenuwstelsel gaande houdt. Dat maakt de pijn niet minder echt. Alleen een arts of "
+        "fysiotherapeut kan beoordelen wat voor jou geldt."
     ),
 }
+
+# PHQ-4 advice graded by band (docs/clinical.md): not the same text for a total of 3 as for 12.
+PHQ4_ADVICE = {
+    "none": _(
+        "Je antwoorden wijzen niet op veel spanning of somberheid. Merk je toch dat het zwaar is, "
+        "bespreek het dan met je huisarts of behandelaar."
+    ),
+    "mild": _(
+        "Je hebt wat last van spanning of somberheid. Let op hoe het gaat: wordt het zwaarder of "
+        "gaat het niet over, bespreek het dan met je huisarts of de praktijkondersteuner GGZ "
+        "(POH-GGZ) van je huisartsenpraktijk."
+    ),
+    "moderate": _(
+        "Je hebt behoorlijk last van spanning of somberheid. Maak een afspraak met je huisarts of "
+        "de praktijkondersteuner GGZ (POH-GGZ) van je huisartsenpraktijk om het te bespreken: "
+        "hier is goede hulp voor."
+    ),
+    "severe": _(
+        "Je hebt veel last van spanning of somberheid. Neem deze week contact op met je huisarts "
+        "of de praktijkondersteuner GGZ (POH-GGZ) van je huisartsenpraktijk: hier is goede hulp "
+        "voor. Heb je gedachten om jezelf iets aan te doen, bel dan 113 of gratis 0800-0113, en "
+        "in direct gevaar 112."
+    ),
+}
+
+# Nijmegen symptoms that a doctor should look at first (docs/clinical.md).
+NIJMEGEN_HEART_LUNG_ITEMS = ("nijmegen.1", "nijmegen.8", "nijmegen.15")
+NIJMEGEN_HEART_LUNG = _(
+    "Je gaf pijn of een beklemd gevoel op de borst of hartkloppingen aan. Laat een arts eerst "
+    "uitsluiten dat er een oorzaak in je hart of longen is, voordat je deze klachten aan je "
+    "ademhaling toeschrijft. Bij plotselinge, hevige pijn op de borst bel je 112."
+)
 
 REASONS_STATE = {
     "ventral": _("Past bij de rust die je vaak al voelt: om die verder te versterken."),

@@ -195,6 +195,7 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
         "chronic": result["pain"]["chronic"],
         "phq4": phq4,
         "phq4_band": labels.PHQ4_BANDS.get(phq4["band"], ""),
+        "phq4_advice": labels.PHQ4_ADVICE.get(phq4["band"], ""),
         "neuro": neuro,
         "neuro_text": labels.NEURO_BANDS.get(neuro.get("band") or "", ""),
         "program_start": {
@@ -231,6 +232,13 @@ def result_context(response: Any) -> dict[str, Any]:
         "peg": result.get("peg"),
         "band": labels.SCALE_BANDS.get(band, "") if isinstance(band, str) else "",
         "validated": instrument.kind == "validated",
+        "phq4_advice": labels.PHQ4_ADVICE.get(band, "") if instrument.id == "phq4" else "",
+        "heart_lung": (
+            labels.NIJMEGEN_HEART_LUNG
+            if instrument.id == "nijmegen"
+            and any((response.answers.get(i) or 0) > 0 for i in labels.NIJMEGEN_HEART_LUNG_ITEMS)
+            else ""
+        ),
     }
 
 

@@ -114,7 +114,7 @@ def test_back_keeps_answers_and_forward_shows_them_again(client):
     html = client.get(page_url("pijn")).content.decode()
     assert 'value="3to12m" checked' in html
     html = client.get(page_url("veiligheid")).content.decode()
-    assert html.count('value="no" checked') == 12
+    assert html.count('value="no" checked') == 13
 
 
 def test_resume_after_closing_the_tab(client):

@@ -198,7 +198,7 @@ def main_of(html: bytes) -> str:
 
 
 def test_every_red_flag_has_a_level():
-    assert len(RED_FLAGS) == 12 and all(level for _flag, level in RED_FLAGS)
+    assert len(RED_FLAGS) == 13 and all(level for _flag, level in RED_FLAGS)
 
 
 @pytest.mark.parametrize(("flag", "level"), RED_FLAGS)
@@ -368,3 +368,138 @@ def test_a_finding_taken_before_signing_in_is_reported_when_claimed(
     assert finding_calls == [outcome.response.pk, outcome.response.pk]
     assert services.claim(user, [outcome.response.pk]) == 0
     assert len(finding_calls) == 2
+
+
+# --- Wording: describe, never attribute or predict; one wording per validated item -------------
+
+ATTRIBUTING = ("weefsel", "hersteld", "vooral door", "wordt gemaakt", "het meest", "snelste weg")
+ATTRIBUTING_EN = ("tissue", "healed", "mainly made", "brings the most", "producing pain")
+
+
+def test_no_attributing_or_predicting_words_in_the_current_instruments_and_report():
+    from pathlib import Path
+
+    here = Path(services.__file__).resolve().parent
+    texts = [str(v) for v in labels.DOMAIN_WHY.values()]
+    texts += [str(v) for v in (*labels.STATE_TEXT.values(), *labels.NEURO_BANDS.values())]
+    texts += [
+        (here / "templates/assessments" / n).read_text() for n in ("report.html", "result.html")
+    ]
+    for instrument in registry.latest():
+        for section in instrument.sections:
+            texts += [*section.intro.values(), *section.title.values()]
+            for item in section.items:
+                texts += [*item.text.values(), *item.help.values()]
+        texts += list(instrument.description.values())
+    joined = "\n".join(texts).lower()
+    for word in ATTRIBUTING + ATTRIBUTING_EN:
+        assert word not in joined, word
+
+
+# Validated items that more than one instrument asks: the same words everywhere.
+SAME_ITEM = [
+    (("pijntest", "phq4.nervous"), ("phq4", "phq4.nervous"), ("gad7", "gad7.1")),
+    (("pijntest", "phq4.worry"), ("phq4", "phq4.worry"), ("gad7", "gad7.2")),
+    (("pijntest", "phq4.interest"), ("phq4", "phq4.interest"), ("phq9", "phq9.1")),
+    (("pijntest", "phq4.down"), ("phq4", "phq4.down"), ("phq9", "phq9.2")),
+    (("pijntest", "peg.pain"), ("peg3", "peg.pain")),
+    (("pijntest", "peg.enjoyment"), ("peg3", "peg.enjoyment")),
+    (("pijntest", "peg.activity"), ("peg3", "peg.activity")),
+]
+
+
+@pytest.mark.parametrize("places", SAME_ITEM)
+def test_one_dutch_wording_per_validated_item(places):
+    items = [registry.get(i).items[iid] for i, iid in places]
+    assert len({item.text["nl"] for item in items}) == 1
+    assert len({item.text["en"] for item in items}) == 1
+    assert (
+        len({tuple(sorted((k, v["nl"]) for k, v in item.anchors.items())) for item in items}) == 1
+    )
+
+
+def test_the_cauda_equina_items_ask_new_or_worsening_and_cancer_new_or_different():
+    for iid in ("redflag.bladder", "redflag.saddle", "redflag.bowel_sexual", "redflag.both_legs"):
+        text = PIJNTEST.items[iid].text
+        assert "sinds kort" in text["nl"] or "nieuwe" in text["nl"], iid
+        assert "new" in text["en"], iid
+    for iid in ("redflag.saddle", "redflag.both_legs"):
+        assert (
+            "erger" in PIJNTEST.items[iid].text["nl"]
+            and "worsening" in PIJNTEST.items[iid].text["en"]
+        )
+    assert "nieuw of anders" in PIJNTEST.items["redflag.cancer"].text["nl"]
+    assert PIJNTEST.items["redflag.cancer"].level == "same_day"
+    assert PIJNTEST.items["redflag.cancer_known"].level == "routine"
+
+
+@pytest.mark.parametrize(
+    ("total", "band", "words"),
+    [
+        (0, "none", "niet op veel"),
+        (3, "mild", "wordt het zwaarder"),
+        (6, "moderate", "Maak een afspraak"),
+        (12, "severe", "deze week"),
+    ],
+)
+def test_phq4_advice_is_graded_by_band_with_the_gp_and_poh_ggz(client, total, band, words):
+    values = {"phq4.nervous": 0, "phq4.worry": 0, "phq4.interest": 0, "phq4.down": 0}
+    for iid in values:
+        step = min(3, total)
+        values[iid], total = step, total - step
+    body = submit(client, "phq4", values).json()
+    assert body["result"]["band"] == band
+    html = client.get(
+        reverse("assessments:report", kwargs={"response_id": body["id"]})
+    ).content.decode()
+    assert words in html
+    assert ("POH-GGZ" in html) is (band != "none")
+    pijntest = submit(client, "pijntest", pijntest_answers(**values)).json()
+    page = client.get(reverse("assessments:report", kwargs={"response_id": pijntest["id"]}))
+    assert words in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("item", "shown"),
+    [("nijmegen.1", True), ("nijmegen.15", True), ("nijmegen.8", True), ("nijmegen.2", False)],
+)
+def test_nijmegen_chest_pain_or_palpitations_ask_a_doctor_first(client, item, shown):
+    answers = {f"nijmegen.{n}": 0 for n in range(1, 17)} | {item: 2}
+    body = submit(client, "nijmegen", answers).json()
+    html = client.get(
+        reverse("assessments:report", kwargs={"response_id": body["id"]})
+    ).content.decode()
+    assert ("hart of longen" in html) is shown
+
+
+def test_the_start_page_says_lijfwijs_is_for_adults(client):
+    html = client.get(reverse("assessments:start")).content.decode()
+    assert "18 jaar en ouder" in html
+
+
+@pytest.mark.parametrize(
+    ("flag", "words"),
+    [
+        ("redflag.bladder", "rode vlag: nu naar een arts"),
+        ("redflag.fever", "rode vlag: vandaag naar de huisarts"),
+        ("redflag.weight_loss", "binnen enkele dagen naar de huisarts"),
+        ("redflag.morning_stiffness", "bespreken bij de huisarts"),
+    ],
+)
+def test_the_practitioner_sees_the_red_flag_level_in_words(content, flag, words):
+    from lijfwijs.accounts.tests.helpers import (
+        give_access,
+        make_client_user,
+        make_practitioner,
+        signed_in_browser,
+    )
+
+    person, practitioner = make_client_user("p@example.org"), make_practitioner("t@example.org")
+    give_access(person, practitioner)
+    services.claim(
+        person,
+        [services.submit("pijntest", pijntest_answers(**{flag: "yes"}), language="nl").response.pk],
+    )
+    html = signed_in_browser(practitioner).get(f"/praktijk/clienten/{person.pk}/").content.decode()
+    assert words in html
+    assert ">same_day<" not in html and ">urgent<" not in html
