@@ -158,3 +158,9 @@ def test_a_trend_meaningfully_worse_brings_the_safety_net(anna, browser, first, 
     section = trend_section(html)
     assert (NET in section) is shown
     assert ('href="/dagboek/veiligheid/"' in section) is shown
+
+
+def test_the_check_in_offers_the_questions_when_pain_feels_different(browser):
+    html = browser.get("/dagboek/nieuw/").content.decode()
+    assert "Voelt je pijn anders dan je gewend bent" in html
+    assert f'href="{URL}"' in html

@@ -91,3 +91,26 @@ def test_an_alert_from_the_flare_up_safety_questions(anna, pieter, pieter_browse
     html = start_page(pieter_browser)
     assert "rode vlag: nu naar een arts" in html
     assert "bij de veiligheidsvragen van een opvlamming" in html
+
+
+def test_the_start_page_queries_do_not_grow_with_the_alerts(anna, pieter, pieter_browser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lijfwijs.accounts.tests.helpers import make_client_user
+
+    def raise_for(client_user):
+        give_access(client_user, pieter)
+        response = pijntest_result(client_user, **{"crisis.thoughts": "yes"})
+        alerts.raise_alerts.call(source=alerts.RESPONSE, source_id=response.pk)
+
+    raise_for(anna)
+    start_page(pieter_browser)
+    with CaptureQueriesContext(connection) as one:
+        start_page(pieter_browser)
+    for n in range(4):
+        raise_for(make_client_user(f"c{n}@example.org"))
+    with CaptureQueriesContext(connection) as five:
+        html = start_page(pieter_browser)
+    assert html.count("Markeer als gezien") == 5
+    assert len(five) == len(one)
