@@ -32,6 +32,7 @@ class Kind(StrEnum):
     LATEST_RESULT = "latest-result"
     PROGRAM_STATUS = "program-status"
     TODAY = "today"
+    GROUNDING_FIRST = "grounding-first"
 
 
 def key(kind: Kind, person: Any, *parts: Hashable, day: date | None = None) -> str:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F
 from django.utils import timezone
@@ -13,9 +14,12 @@ from lijfwijs.accounts.models import User
 from lijfwijs.core import datacache, hooks
 from lijfwijs.core.datacache import Kind
 
-from .models import BreathingPattern, Exercise, PracticeSession
+from .models import BreathingPattern, Exercise, PracticeSession, Safety, required_safety
 
 CALM_MIN_SESSIONS = 3  # below this, "what calms me" claims nothing for an exercise
+ANXIETY_MARKS = frozenset(
+    {"anxiety_ptsd"}
+)  # the Pijntest's "other complaints" that ask for grounding
 
 
 def program_step(user: Any) -> int | None:
@@ -26,6 +30,44 @@ def program_step(user: Any) -> int | None:
         if step is not None:
             return int(step)
     return None
+
+
+# --- Grounding first (docs/clinical.md) -----------------------------------------------------------
+
+
+def marks_anxiety(result: dict[str, Any]) -> bool:
+    """A Pijntest result where the person ticked anxiety or PTSD among their other complaints, or
+    screened positive for anxiety (PHQ-4's two anxiety items, 3 or more)."""
+    complaints = (result.get("context") or {}).get("complaints") or []
+    return (
+        bool(ANXIETY_MARKS & set(complaints))
+        or (result.get("phq4") or {}).get("anxiety_positive") is True
+    )
+
+
+def grounding_first(user: Any) -> bool:
+    """Whether grounding is recommended to this person before body-focused practice: their latest
+    Pijntest marks anxiety or PTSD. The result is read by the model's name (the assessments app
+    sits above this one and offers no hook for it); computed once per data version."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+
+    def compute() -> bool:
+        responses = apps.get_model("assessments", "Response").objects.completed()
+        result = (
+            responses.filter(user=user, instrument="pijntest")
+            .order_by("-completed_at")
+            .values_list("result", flat=True)
+            .first()
+        )
+        return marks_anxiety(result or {})
+
+    return datacache.for_person(Kind.GROUNDING_FIRST, user, compute)
+
+
+def body_focused(kind: str) -> bool:
+    """Body scan and somatic tracking: attention turned inwards (trauma-sensitive, clinical.md)."""
+    return Safety.TRAUMA in required_safety(kind, [])
 
 
 # --- The practice log ----------------------------------------------------------------------------

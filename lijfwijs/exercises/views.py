@@ -78,7 +78,16 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
 @public_for_visitors(etag=exercise_version)
 def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = get_object_or_404(Exercise.objects.active(), slug=slug)
-    return render(request, "exercises/detail.html", {"exercise": exercise})
+    context = {"exercise": exercise, "grounding_first": _grounding_first(request, exercise)}
+    return render(request, "exercises/detail.html", context)
+
+
+def _grounding_first(request: HttpRequest, exercise: Exercise) -> dict[str, str] | None:
+    """Grounding offered before body-focused practice to a person whose latest Pijntest marks
+    anxiety or PTSD (docs/clinical.md); None for everyone else."""
+    if not services.body_focused(exercise.kind) or not services.grounding_first(request.user):
+        return None
+    return {"url": reverse("exercises:play", kwargs={"slug": GROUNDING})}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,7 +236,13 @@ def _player_page(
 def play(request: HttpRequest, slug: str) -> HttpResponse:
     """A catalog exercise's player."""
     exercise = get_object_or_404(Exercise.objects.active(), slug=slug)
-    return _player_page(request, str(exercise.name), exercise, exercise.player_data())
+    return _player_page(
+        request,
+        str(exercise.name),
+        exercise,
+        exercise.player_data(),
+        grounding_first=_grounding_first(request, exercise),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

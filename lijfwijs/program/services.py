@@ -15,7 +15,8 @@ from lijfwijs.accounts.models import User
 from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core import datacache, hooks
 from lijfwijs.core.datacache import Kind
-from lijfwijs.exercises.models import PracticeSession
+from lijfwijs.exercises import services as exercise_services
+from lijfwijs.exercises.models import GROUNDING, Exercise, PracticeSession
 
 from . import program
 from .models import ProgramProgress, Reflection, SetbackPlan
@@ -139,16 +140,26 @@ def save_reflection(user: Any, step: int, prompt: str, answer: str) -> None:
 
 
 def today_suggestion(user: Any, progress: ProgramProgress) -> str | None:
-    """The slug of today's suggested exercise in the person's current step."""
+    """The slug of today's suggested exercise in the person's current step; grounding first, when
+    that is body-focused practice and the latest Pijntest marks anxiety or PTSD (clinical.md)."""
     step = program.step(progress.current_step)
     today = local_today(user)
-    done = PracticeSession.objects.for_user(user).filter(day=today)
-    return program.suggestion(
+    done = set(
+        PracticeSession.objects.for_user(user)
+        .filter(day=today)
+        .values_list("exercise__slug", flat=True)
+    )
+    slug = program.suggestion(
         step.exercises,
         pijntest_recommendations(user).get("exercises", []),
         today.toordinal(),
-        done.values_list("exercise__slug", flat=True),
+        done,
     )
+    if slug and GROUNDING not in done and exercise_services.grounding_first(user):
+        kind = Exercise.objects.active().filter(slug=slug).values_list("kind", flat=True).first()
+        if kind and exercise_services.body_focused(kind):
+            return GROUNDING
+    return slug
 
 
 def setback_plan_for(user: Any) -> SetbackPlan | None:
