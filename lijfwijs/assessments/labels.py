@@ -144,6 +144,19 @@ LEVEL_ADVICE = {
     ),
 }
 
+# The one plain line wherever pain gets worse (docs/clinical.md, "safety net"); the same words as
+# the diary's, so it is one text to translate.
+SAFETY_NET = _(
+    "Verandert je pijn van karakter, of krijg je nieuwe problemen met plassen, ontlasting, "
+    "gevoel rond je geslachtsdelen en anus, kracht in je benen, koorts of je erg ziek voelen? "
+    "Neem dan contact op met je huisarts. Bij problemen met plassen, ontlasting, dat gevoel of "
+    "de kracht in je benen: meteen, buiten kantooruren de huisartsenpost."
+)
+PEG_WORSE = _(
+    "Dat is een verslechtering van 1 punt of meer ten opzichte van de vorige keer. Bespreek het "
+    "met je huisarts of fysiotherapeut."
+)
+
 # What to do now, when a red flag overrides the rest of the report (docs/clinical.md).
 NOW_STEPS = {
     "urgent": (

@@ -216,6 +216,18 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def worse_context(response: Any) -> dict[str, Any] | None:
+    """The safety net when this PEG is worse than the person's previous one."""
+    worse = services.worsening(response)
+    if worse is None:
+        return None
+    return {
+        **worse,
+        "safety_net": labels.SAFETY_NET,
+        "advice": labels.PEG_WORSE if worse["meaningful"] else "",
+    }
+
+
 def result_context(response: Any) -> dict[str, Any]:
     """The result page of an instrument other than the Pijntest: the crisis advice first, then
     the score as the instrument states it."""
@@ -232,6 +244,7 @@ def result_context(response: Any) -> dict[str, Any]:
         "peg": result.get("peg"),
         "band": labels.SCALE_BANDS.get(band, "") if isinstance(band, str) else "",
         "validated": instrument.kind == "validated",
+        "worse": worse_context(response),
         "phq4_advice": labels.PHQ4_ADVICE.get(band, "") if instrument.id == "phq4" else "",
         "heart_lung": (
             labels.NIJMEGEN_HEART_LUNG
@@ -259,4 +272,8 @@ def compare_context(first: Any, second: Any) -> dict[str, Any]:
         "diff": diff,
         "radar": radar,
         "meaningful_change": services.PEG_MEANINGFUL_CHANGE,
+        "safety_net": labels.SAFETY_NET if diff["peg"]["direction"] == "worse" else "",
+        "peg_worse": labels.PEG_WORSE
+        if diff["peg"]["direction"] == "worse" and diff["peg"]["meaningful"]
+        else "",
     }

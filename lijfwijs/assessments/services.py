@@ -312,6 +312,42 @@ def export_user_data(user: Any) -> dict[str, Any]:
     }
 
 
+def peg_of(result: dict[str, Any]) -> float | None:
+    """The PEG score of a Pijntest or PEG-3 result."""
+    pain = result.get("pain")
+    value = pain.get("peg") if isinstance(pain, dict) else result.get("peg")
+    return value if isinstance(value, int | float) else None
+
+
+def worsening(response: Response) -> dict[str, Any] | None:
+    """How much worse this PEG is than the person's previous one of the same instrument, when it
+    is worse (the safety net of docs/clinical.md); None otherwise or for an anonymous result."""
+    after = peg_of(response.result or {})
+    if response.user_id is None or after is None or response.completed_at is None:
+        return None
+    previous = (
+        Response.objects.completed()
+        .filter(
+            user_id=response.user_id,
+            instrument=response.instrument,
+            completed_at__lt=response.completed_at,
+        )
+        .order_by("-completed_at")
+        .values_list("result", flat=True)
+        .first()
+    )
+    before = peg_of(previous or {})
+    if before is None or after <= before:
+        return None
+    change = round(after - before, 1)
+    return {
+        "before": before,
+        "after": after,
+        "change": change,
+        "meaningful": change >= PEG_MEANINGFUL_CHANGE,
+    }
+
+
 def compare(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     """Two Pijntest results side by side: domain changes and the PEG change judged against ~1 point."""
     peg_a, peg_b = first["pain"]["peg"], second["pain"]["peg"]

@@ -126,6 +126,7 @@ def report(request: HttpRequest, response_id: str) -> HttpResponse:
         return render(request, "assessments/result.html", pages.result_context(response))
     context = pages.report_context(response.result)
     context["owned"] = response.user_id is not None
+    context["worse"] = pages.worse_context(response)
     if context["overridden"] and request.GET.get("deel") != REST:
         # A red flag comes first and alone: the advice, what to do now, one link to the rest.
         context["rest_url"] = f"{_report_url(response.pk)}?deel={REST}"

@@ -503,3 +503,63 @@ def test_the_practitioner_sees_the_red_flag_level_in_words(content, flag, words)
     html = signed_in_browser(practitioner).get(f"/praktijk/clienten/{person.pk}/").content.decode()
     assert words in html
     assert ">same_day<" not in html and ">urgent<" not in html
+
+
+# --- The safety net where the PEG gets worse ---------------------------------------------------
+
+SAFETY_NET_START = "Verandert je pijn van karakter"
+
+
+def test_safety_net_line_is_the_diarys():
+    from lijfwijs.diary.safety import safety_net_line
+
+    assert str(labels.SAFETY_NET) == safety_net_line()
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "net", "gp"),
+    [
+        ((5, 5, 5), (5, 5, 5), False, False),
+        ((5, 5, 5), (4, 4, 4), False, False),
+        ((4, 4, 4), (5, 4, 4), True, False),  # 4.0 → 4.3: worse, less than the 1 point
+        ((4, 4, 4), (5, 5, 5), True, True),
+        ((2, 2, 2), (8, 8, 8), True, True),
+    ],
+)
+@pytest.mark.parametrize("instrument_id", ["pijntest", "peg3"])
+def test_a_worse_peg_than_last_time_shows_the_safety_net(
+    content, instrument_id, before, after, net, gp
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lijfwijs.accounts.tests.helpers import make_client_user, signed_in_browser
+
+    person = make_client_user("net@example.org")
+    ids = []
+    for n, value in enumerate((before, after)):
+        peg = dict(zip(("peg.pain", "peg.enjoyment", "peg.activity"), value, strict=True))
+        answers = pijntest_answers(**peg) if instrument_id == "pijntest" else peg
+        outcome = services.submit(instrument_id, answers, language="nl", user=person)
+        Response.objects.filter(pk=outcome.response.pk).update(
+            completed_at=timezone.now() - timedelta(days=10 - n)
+        )
+        ids.append(outcome.response.pk)
+    browser = signed_in_browser(person)
+    html = browser.get(
+        reverse("assessments:report", kwargs={"response_id": ids[1]})
+    ).content.decode()
+    assert (SAFETY_NET_START in html) is net
+    assert ("huisarts of fysiotherapeut" in html) is gp
+    # the earlier result shows no safety net (nothing came before it)
+    first = browser.get(
+        reverse("assessments:report", kwargs={"response_id": ids[0]})
+    ).content.decode()
+    assert SAFETY_NET_START not in first
+    if instrument_id == "pijntest":
+        page = browser.get(
+            reverse("assessments:compare"), {"a": ids[0], "b": ids[1]}
+        ).content.decode()
+        assert (SAFETY_NET_START in page) is net
+        assert ("huisarts of fysiotherapeut" in page) is gp
