@@ -7,6 +7,7 @@ form (no JavaScript) with a page: the same form validates both.
 import functools
 import uuid
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,9 +15,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count, Max, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -324,7 +327,7 @@ def pattern_play(request: HttpRequest, pattern_id: int) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 # The practice log
 
-RECENT = 30  # sessions shown on the log page
+LOG_PAGE = 30  # sessions per page of the log, newest first; older ones a link away
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -361,32 +364,132 @@ def duration(seconds: int) -> str:
     return " ".join(parts)
 
 
-def _rows(user: Any) -> list[dict[str, Any]]:
+def page_number(request: HttpRequest) -> int:
+    """The page of a paged list asked for (`?pagina=2`); 1 without one. A number no page can have
+    is a 404, like a page past the last one."""
+    raw = request.GET.get("pagina", "1")
+    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) <= 6 and int(raw) > 0):
+        raise Http404("no such page")
+    return int(raw)
+
+
+def day_words(days: set[date]) -> dict[date, tuple[str, str]]:
+    """Each day as "wo 2 dec" and "2 dec" (the date formats "D j M" and "j M"), with the names
+    of days and months translated once for the page rather than once per row."""
+    weekdays = {n: str(name) for n, name in WEEKDAYS_ABBR.items()}
+    months = {n: str(name).title() for n, name in MONTHS_3.items()}
+    return {
+        day: (
+            f"{weekdays[day.weekday()]} {day.day} {months[day.month]}",
+            f"{day.day} {months[day.month]}",
+        )
+        for day in days
+    }
+
+
+def _rows(user: Any, page: int) -> tuple[list[dict[str, Any]], bool]:
+    """One page of the person's sessions as plain values (one query, no model instances), and
+    whether there are older ones. Each cell is put together here, once per row, so the template
+    writes a handful of values per row."""
     zone = zone_of(user)
-    sessions = (
+    english = current_language() == "en"
+    start = (page - 1) * LOG_PAGE
+    found = list(
         PracticeSession.objects.for_user(user)
-        .select_related("exercise", "pattern")
-        .order_by("-started_at", "-created_at")[:RECENT]
+        .order_by("-started_at", "-created_at")
+        .values_list(
+            "pk",
+            "day",
+            "started_at",
+            "exercise__name_nl",
+            "exercise__name_en",
+            "pattern__name",
+            "seconds",
+            "completed",
+            "tension_before",
+            "tension_after",
+        )[start : start + LOG_PAGE + 1]  # one more: are there older ones?
     )
+    # One reverse for the page: the delete address differs only in the session's id.
+    delete_url = reverse("exercises:log_delete", kwargs={"session_id": _NO_SESSION})
+    days = day_words({row[1] for row in found})
+    stopped = _("eerder gestopt")
+    skipped = format_html(
+        '<span aria-hidden="true">–</span><span class="visually-hidden">{}</span>',
+        _("overgeslagen"),
+    )
+    rows = []
+    for pk, day, started, name_nl, name_en, pattern, seconds, completed, before, after in found[
+        :LOG_PAGE
+    ]:
+        name = (english and name_en) or name_nl
+        time = f"{started.astimezone(zone):%H:%M}"
+        how = duration(seconds)
+        rows.append(
+            {
+                "when": f"{days[day][0]}, {time}",
+                "what": f"{name} ({pattern})" if pattern else name,
+                "how": how if completed else f"{how}, {stopped}",
+                "label": f"{name}, {days[day][1]} {time}",
+                "before": skipped if before is None else str(before),
+                "after": skipped if after is None else str(after),
+                "delete_url": delete_url.replace(str(_NO_SESSION), str(pk)),
+            }
+        )
+    return rows, len(found) > LOG_PAGE
+
+
+_NO_SESSION = uuid.UUID(int=0)
+
+
+def _options(bound: Any) -> list[dict[str, Any]]:
+    """A choice field's options with the one chosen marked (its choices are a fixed list)."""
+    value = bound.value()
+    chosen = "" if value is None else str(value)
     return [
-        {
-            "id": s.pk,
-            "day": s.day,
-            "time": s.started_at.astimezone(zone).strftime("%H:%M"),
-            "exercise": s.exercise.name,
-            "pattern": s.pattern.name if s.pattern else "",
-            "duration": duration(s.seconds),
-            "completed": s.completed,
-            "tension": (s.tension_before, s.tension_after),
-        }
-        for s in sessions
+        {"value": str(v), "label": label, "selected": str(v) == chosen}
+        for v, label in bound.field.choices
     ]
 
 
+def _log_options(form: PracticeForm) -> dict[str, Any]:
+    """What the log's form offers, as plain values: the template writes the inputs in loops
+    instead of rendering a widget template per field and per option (the exercises are read
+    as names, not as whole exercises with their player content)."""
+    chosen = str(form["exercise"].value() or "")
+    english = current_language() == "en"
+    exercises = [
+        {"value": slug, "label": (english and name_en) or name_nl, "selected": slug == chosen}
+        for slug, name_nl, name_en in Exercise.objects.active().values_list(
+            "slug", "name_nl", "name_en"
+        )
+    ]
+    widget = form.fields["started_at"].widget.attrs
+    return {
+        "exercise": exercises,
+        "exercise_chosen": any(o["selected"] for o in exercises),
+        "max_minutes": form.fields["minutes"].max_value,
+        "choices": [
+            (name, form[name], _options(form[name]))
+            for name in ("completed", "tension_before", "tension_after")
+        ],
+        "started_min": widget["min"],
+        "started_max": widget["max"],
+    }
+
+
 def _log_page(request: HttpRequest, form: PracticeForm, status: int = 200) -> HttpResponse:
+    page = page_number(request) if request.method == "GET" else 1
+    sessions, older = _rows(request.user, page)
+    if page > 1 and not sessions:
+        raise Http404("no such page")
     context = {
         "form": form,
-        "sessions": _rows(request.user),
+        "log_options": _log_options(form),
+        "sessions": sessions,
+        "page": page,
+        "older": page + 1 if older else None,
+        "newer": page - 1 if page > 1 else None,
         "consent": has_health_consent(request.user),
         **calm.for_user(request.user),
     }

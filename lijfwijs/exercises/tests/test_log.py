@@ -319,6 +319,41 @@ def test_the_page_queries_do_not_grow_with_the_log(page, anna, django_assert_max
         assert page.get(LOG).status_code == 200
 
 
+def test_older_sessions_are_a_link_away_with_the_same_queries(
+    page, anna, django_assert_max_num_queries
+):
+    from lijfwijs.exercises.views import LOG_PAGE
+
+    for n in range(LOG_PAGE + 5):  # the oldest is "gronden", hours before all the others
+        slug = "gronden" if n == LOG_PAGE + 4 else "schudden"
+        practise(anna, slug, 6, 3, ago=timedelta(hours=1 + n))
+    first = page.get(LOG).content.decode()
+    recent = first[first.index('id="recent-heading"') :]
+    assert recent.count('class="linklike">Verwijder<') == LOG_PAGE
+    assert "Gronden" not in recent and 'href="?pagina=2#recent-heading"' in recent
+    assert "Nieuwere oefeningen" not in recent
+    page.get(LOG + "?pagina=2")
+    with CaptureQueriesContext(connection) as first_page:
+        page.get(LOG)
+    with django_assert_max_num_queries(len(first_page)):
+        older = page.get(LOG + "?pagina=2")
+    assert older.status_code == 200
+    html = older.content.decode()
+    rest = html[html.index('id="recent-heading"') :]
+    assert rest.count('class="linklike">Verwijder<') == 5
+    assert "Gronden" in rest and 'href="?pagina=1#recent-heading"' in rest
+    assert "Oudere oefeningen" not in rest
+    # each row's button deletes that row's session
+    oldest = PracticeSession.objects.get(exercise__slug="gronden")
+    assert f'formaction="{LOG}{oldest.pk}/verwijderen/"' in rest
+
+
+@pytest.mark.parametrize("number", ["0", "-1", "twee", "3", "9" * 7, "²"])
+def test_a_page_that_does_not_exist_is_404(page, anna, number):
+    practise(anna, "schudden", 6, 3)
+    assert page.get(LOG, {"pagina": number}).status_code == 404
+
+
 def test_the_english_page_has_the_english_exercise_names(page, anna):
     practise(anna, "schudden", 7, 3)
     html = page.get("/en" + LOG).content.decode()
