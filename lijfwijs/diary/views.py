@@ -1,31 +1,84 @@
 """The diary pages: today's check-in (and the last seven days'), the list, edit and delete."""
 
-from datetime import timedelta
+import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core.i18n import current_language
+from lijfwijs.core.paging import day_words, page_number
 from lijfwijs.exercises import calm
 from lijfwijs.exercises.services import what_calms_me
 
 from . import access, services
 from .forms import CheckInForm
-from .models import Tag
+from .models import CheckIn, Tag
+
+DIARY_PAGE = 30  # check-ins per page of the list, newest first; older ones a link away
+_NO_CHECKIN = uuid.UUID(int=0)
+
+
+def _list_rows(request: HttpRequest, page: int) -> tuple[list[dict[str, Any]], bool]:
+    """One page of the person's check-ins as plain values, and whether there are older ones: two
+    queries whatever the page or the size of the diary (the rows, then their tags' names), and no
+    model instances (no note is decrypted for a list that does not show it)."""
+    start = (page - 1) * DIARY_PAGE
+    found = list(
+        access.own_checkins(request)
+        .order_by("-day", "-at")
+        .values_list("pk", "day", "at", "pain")[start : start + DIARY_PAGE + 1]
+    )
+    older = len(found) > DIARY_PAGE
+    found = found[:DIARY_PAGE]
+    english = current_language() == "en"
+    names: dict[Any, list[str]] = {pk: [] for pk, *_ in found}
+    links = (
+        CheckIn.tags.through.objects.filter(checkin_id__in=list(names))
+        .order_by("tag__kind", "tag__sort_order", "tag__name_nl")  # the tags' own order
+        .values_list("checkin_id", "tag__name_nl", "tag__name_en")
+    )
+    for checkin_id, name_nl, name_en in links:
+        names[checkin_id].append((english and name_en) or name_nl)
+    zone = services.zone_of(request.user)
+    days = day_words({day for _, day, _, _ in found})
+    edit_url = reverse("diary:edit", kwargs={"checkin_id": _NO_CHECKIN})  # one reverse a page
+    rows = []
+    for pk, day, at, pain in found:
+        time = f"{at.astimezone(zone):%H:%M}"
+        rows.append(
+            {
+                "when": f"{days[day][0]}, {time}",
+                "label": f"{days[day][1]} {time}",
+                "pain": str(pain),
+                "tags": names[pk],
+                "edit_url": edit_url.replace(str(_NO_CHECKIN), str(pk)),
+            }
+        )
+    return rows, older
 
 
 @login_required
 @require_safe
 def diary(request: HttpRequest) -> HttpResponse:
-    since = services.local_today(request.user) - timedelta(days=13)
-    checkins = access.own_checkins(request).filter(day__gte=since).prefetch_related("tags")
-    return render(request, "diary/list.html", {"checkins": checkins})
+    """The person's check-ins, a page at a time (`?pagina=2` for older ones)."""
+    page = page_number(request)
+    checkins, older = _list_rows(request, page)
+    if page > 1 and not checkins:
+        raise Http404("no such page")
+    context = {
+        "checkins": checkins,
+        "older": page + 1 if older else None,
+        "newer": page - 1 if page > 1 else None,
+    }
+    return render(request, "diary/list.html", context)
 
 
 @login_required

@@ -7,7 +7,6 @@ form (no JavaScript) with a page: the same form validates both.
 import functools
 import uuid
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,7 +17,6 @@ from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,6 +26,7 @@ from lijfwijs.accounts.localtime import zone_of
 from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core.httpcache import public_for_visitors
 from lijfwijs.core.i18n import current_language
+from lijfwijs.core.paging import day_words, page_number
 
 from . import calm, services
 from .forms import (
@@ -362,29 +361,6 @@ def duration(seconds: int) -> str:
     if secs:
         parts.append(_("%(count)s s") % {"count": secs})
     return " ".join(parts)
-
-
-def page_number(request: HttpRequest) -> int:
-    """The page of a paged list asked for (`?pagina=2`); 1 without one. A number no page can have
-    is a 404, like a page past the last one."""
-    raw = request.GET.get("pagina", "1")
-    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) <= 6 and int(raw) > 0):
-        raise Http404("no such page")
-    return int(raw)
-
-
-def day_words(days: set[date]) -> dict[date, tuple[str, str]]:
-    """Each day as "wo 2 dec" and "2 dec" (the date formats "D j M" and "j M"), with the names
-    of days and months translated once for the page rather than once per row."""
-    weekdays = {n: str(name) for n, name in WEEKDAYS_ABBR.items()}
-    months = {n: str(name).title() for n, name in MONTHS_3.items()}
-    return {
-        day: (
-            f"{weekdays[day.weekday()]} {day.day} {months[day.month]}",
-            f"{day.day} {months[day.month]}",
-        )
-        for day in days
-    }
 
 
 def _rows(user: Any, page: int) -> tuple[list[dict[str, Any]], bool]:

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from lijfwijs.accounts.models import User
 from lijfwijs.accounts.services import give_health_consent
@@ -153,6 +154,41 @@ def test_list_queries_do_not_grow(browser, anna, django_assert_max_num_queries):
         browser.post("/dagboek/nieuw/", post_data(anna, pain=str(n), new_tags=f"x{n}"))
     with django_assert_max_num_queries(6):
         browser.get("/dagboek/")
+
+
+def test_older_check_ins_are_a_link_away_with_the_same_queries(
+    browser, anna, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from lijfwijs.diary.views import DIARY_PAGE
+
+    today = services.local_today(anna)
+    zone = services.zone_of(anna)
+    werkdruk = Tag.objects.get(key="werkdruk")
+    for n in range(DIARY_PAGE + 3):  # one a day back from today; the oldest has a tag
+        day = today - timedelta(days=n)
+        at = timezone.datetime.combine(day, timezone.datetime.min.time(), tzinfo=zone)
+        checkin = CheckIn.objects.create(user=anna, day=day, at=at.replace(hour=8), pain=n % 11)
+        if n == DIARY_PAGE + 2:
+            checkin.tags.add(werkdruk)
+    first = browser.get("/dagboek/").content.decode()
+    assert first.count(">Bewerken<span") == DIARY_PAGE
+    assert 'href="?pagina=2"' in first and "Nieuwere check-ins" not in first
+    assert '<span class="tag">Werkdruk</span>' not in first
+    browser.get("/dagboek/?pagina=2")
+    with CaptureQueriesContext(connection) as first_page:
+        browser.get("/dagboek/")
+    with django_assert_max_num_queries(len(first_page)):
+        older = browser.get("/dagboek/?pagina=2")
+    html = older.content.decode()
+    assert older.status_code == 200 and html.count(">Bewerken<span") == 3
+    assert '<span class="tag">Werkdruk</span>' in html
+    assert 'href="?pagina=1"' in html and "Oudere check-ins" not in html
+    oldest = CheckIn.objects.get(tags=werkdruk)
+    assert f'href="/dagboek/{oldest.pk}/"' in html
+    for number in ("0", "3", "x", "9" * 7):
+        assert browser.get("/dagboek/", {"pagina": number}).status_code == 404
 
 
 def test_export_and_erase(browser, anna):

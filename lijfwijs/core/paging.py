@@ -1,0 +1,29 @@
+"""Long personal lists a page at a time: the page asked for, and day words written once a page."""
+
+from datetime import date
+
+from django.http import Http404, HttpRequest
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+
+
+def page_number(request: HttpRequest) -> int:
+    """The page of a paged list asked for (`?pagina=2`); 1 without one. A number no page can have
+    is a 404, like a page past the last one (the view decides that)."""
+    raw = request.GET.get("pagina", "1")
+    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) <= 6 and int(raw) > 0):
+        raise Http404("no such page")
+    return int(raw)
+
+
+def day_words(days: set[date]) -> dict[date, tuple[str, str]]:
+    """Each day as "wo 2 Dec" and "2 Dec" (the date formats "D j M" and "j M"), with the names of
+    days and months translated once for the page rather than once per row."""
+    weekdays = {n: str(name) for n, name in WEEKDAYS_ABBR.items()}
+    months = {n: str(name).title() for n, name in MONTHS_3.items()}
+    return {
+        day: (
+            f"{weekdays[day.weekday()]} {day.day} {months[day.month]}",
+            f"{day.day} {months[day.month]}",
+        )
+        for day in days
+    }
