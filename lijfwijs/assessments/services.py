@@ -16,6 +16,8 @@ from .labels import problem_message
 from .models import Response
 
 PIJNTEST = "pijntest"
+# The validated scales a client can take from their account (one page each).
+CLIENT_SCALES = ("phq4", "phq9", "gad7", "nijmegen")
 # Red-flag levels that override the rest of a report (docs/clinical.md, "Safety screens").
 OVERRIDE_LEVELS = ("urgent", "same_day")
 # The one exercise an overridden report still offers: slow breathing, sitting, no breath holds.
@@ -244,6 +246,7 @@ def submit(
     user: Any = None,
     idempotency_key: str = "",
     idempotency_scope: str = "",
+    channel: str = Response.Channel.API,
 ) -> Submission:
     """Validate, score and store a whole answer set at once (the API).
 
@@ -272,7 +275,7 @@ def submit(
                 instrument=instrument.id,
                 version=instrument.version,
                 status=Response.Status.COMPLETED,
-                channel=Response.Channel.API,
+                channel=channel,
                 language=language,
                 answers=clean,
                 result=engine.score(instrument, clean),

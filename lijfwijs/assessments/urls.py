@@ -11,4 +11,6 @@ urlpatterns = [
     path("uitslag/<str:response_id>/", views.report, name="report"),
     path("mijn-uitslagen/", views.my_results, name="mine"),
     path("vergelijk/", views.compare, name="compare"),
+    path("vragenlijsten/", views.scales, name="scales"),
+    path("vragenlijsten/<slug:instrument_id>/", views.scale, name="scale"),
 ]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from lijfwijs.core.i18n import current_language
+from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core.i18n import current_language, pick
 from lijfwijs.core.ratelimit import client_address, hit
 
-from . import access, pages, services
+from . import access, engine, pages, registry, services
 from .models import TOKEN, Response
 
 DRAFT_KEY = "pijntest_draft"
@@ -162,3 +164,84 @@ def compare(request: HttpRequest) -> HttpResponse:
         first, second = second, first
     context = pages.compare_context(first, second)
     return render(request, "assessments/compare.html", context)
+
+
+def _client_only(request: HttpRequest) -> None:
+    if not request.user.is_client:
+        raise PermissionDenied  # the scales are for a client's own account
+
+
+@never_cache
+@login_required
+@require_safe
+def scales(request: HttpRequest) -> HttpResponse:
+    """The validated scales a client can take from their account."""
+    _client_only(request)
+    lang = current_language()
+    listed = [registry.get(i) for i in services.CLIENT_SCALES]
+    return render(
+        request,
+        "assessments/scales.html",
+        {
+            "scales": [
+                {"id": i.id, "title": pick(i.title, lang), "description": pick(i.description, lang)}
+                for i in listed
+            ]
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def scale(request: HttpRequest, instrument_id: str) -> HttpResponse:
+    """One validated scale on one page; stored in the person's account and shown as a result.
+
+    A crisis answer shows the crisis advice at once: on the result, and above the questions when
+    the page comes back with a problem."""
+    _client_only(request)
+    if instrument_id not in services.CLIENT_SCALES:
+        raise Http404("no such scale")
+    instrument = registry.get(instrument_id)
+    consent = has_health_consent(request.user)
+    values: dict = {}
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        if not consent:
+            raise PermissionDenied  # nothing is stored without consent for health data
+        for section in instrument.sections:
+            values.update(services.read_form(section, request.POST))
+        outcome = services.submit(
+            instrument.id,
+            values,
+            language=current_language(),
+            user=request.user,
+            channel=Response.Channel.WEB,
+        )
+        if outcome.response is not None:
+            return redirect(_report_url(outcome.response.pk))
+        errors, status = outcome.errors, 422
+    clean, _problems = engine.validate(instrument, values, partial=True)
+    safety = engine.score(instrument, clean)["safety"] if clean else {}
+    context = {
+        "instrument_title": pick(instrument.title),
+        "description": pick(instrument.description),
+        "consent": consent,
+        "errors": errors,
+        "safety": pages.safety_context(safety, instrument),
+        "sections": [
+            {
+                "title": pick(section.title),
+                "intro": pick(section.intro),
+                "items": [
+                    pages.present_item(
+                        i, values.get(i.id), errors.get(i.id, ""), current_language()
+                    )
+                    for i in section.items
+                ],
+            }
+            for section in instrument.sections
+        ],
+    }
+    return render(request, "assessments/scale.html", context, status=status)

@@ -261,6 +261,19 @@ ROUTES: dict[str, Route] = {
         unsupported=signed_in(302, 405),
         login=True,
     ),
+    # the validated scales: a client's own (practitioners and staff take none; empty form: 422)
+    "pijntest/vragenlijsten/": Route(
+        "/pijntest/vragenlijsten/",
+        {"GET": (302, 200, 200, 403, 403, 403, 403)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
+    "pijntest/vragenlijsten/<slug:instrument_id>/": Route(
+        "/pijntest/vragenlijsten/phq9/",
+        {"GET": (302, 200, 200, 403, 403, 403, 403), "POST": (302, 422, 422, 403, 403, 403, 403)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
     # --- accounts: signing in and out
     "account/registreren/": Route(
         "/account/registreren/", {"GET": signed_in(200, 302), "POST": signed_in(422, 302)}
