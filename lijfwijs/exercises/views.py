@@ -347,20 +347,33 @@ def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapped
 
 
-def duration(seconds: int) -> str:
-    """How long someone practised, in words: "45 seconden", "2 min 30 s", "1 uur 5 min"."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if not hours and not minutes:
-        return ngettext("%(count)s seconde", "%(count)s seconden", secs) % {"count": secs}
-    parts = []
-    if hours:
-        parts.append(ngettext("%(count)s uur", "%(count)s uur", hours) % {"count": hours})
-    if minutes:
-        parts.append(_("%(count)s min") % {"count": minutes})
-    if secs:
-        parts.append(_("%(count)s s") % {"count": secs})
-    return " ".join(parts)
+def durations() -> Callable[[int], str]:
+    """How long someone practised, in words ("45 seconden", "2 min 30 s", "1 uur 5 min"): a
+    function with the words translated once, for a page that writes many durations. (Dutch and
+    English have one singular form: count 1, and one plural form: any other count.)"""
+
+    def forms(singular: str, plural: str) -> tuple[str, str]:
+        return ngettext(singular, plural, 1), ngettext(singular, plural, 2)
+
+    second = forms("%(count)s seconde", "%(count)s seconden")
+    hour = forms("%(count)s uur", "%(count)s uur")
+    minute, sec = _("%(count)s min"), _("%(count)s s")
+
+    def words(seconds: int) -> str:
+        hours, rest = divmod(seconds, 3600)
+        minutes, secs = divmod(rest, 60)
+        if not hours and not minutes:
+            return second[secs != 1] % {"count": secs}
+        parts = []
+        if hours:
+            parts.append(hour[hours != 1] % {"count": hours})
+        if minutes:
+            parts.append(minute % {"count": minutes})
+        if secs:
+            parts.append(sec % {"count": secs})
+        return " ".join(parts)
+
+    return words
 
 
 def _rows(user: Any, page: int) -> tuple[list[dict[str, Any]], bool]:
@@ -372,7 +385,9 @@ def _rows(user: Any, page: int) -> tuple[list[dict[str, Any]], bool]:
     start = (page - 1) * LOG_PAGE
     found = list(
         PracticeSession.objects.for_user(user)
-        .order_by("-started_at", "-created_at")
+        # newest first, by day first: the (user, day) index walks the days in order and the
+        # LIMIT stops it, instead of joining and sorting every session the person ever logged
+        .order_by("-day", "-started_at", "-created_at")
         .values_list(
             "pk",
             "day",
@@ -390,6 +405,7 @@ def _rows(user: Any, page: int) -> tuple[list[dict[str, Any]], bool]:
     delete_url = reverse("exercises:log_delete", kwargs={"session_id": _NO_SESSION})
     days = day_words({row[1] for row in found})
     stopped = _("eerder gestopt")
+    duration = durations()
     skipped = format_html(
         '<span aria-hidden="true">–</span><span class="visually-hidden">{}</span>',
         _("overgeslagen"),
