@@ -176,8 +176,8 @@ def pain_by(groups: tuple[tuple[int, int, float], ...]) -> list[dict[str, Any]]:
     """Rows of mean daily pain for each whole value (0-10) of sleep or stress, with a bar."""
     return [
         {
-            "value": value,
-            "days": days,
+            "value": str(value),  # as text: the template writes it without number formatting
+            "days": str(days),
             "pain": _n(mean),
             "bar": charts.bar(mean, maximum=10, label=str(value)),
         }
@@ -241,8 +241,8 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
             {
                 "name": name(e),
                 "when": label[e.lag],
-                "n_with": e.n_with,
-                "n_without": e.n_without,
+                "n_with": str(e.n_with),  # as text: no number formatting per cell
+                "n_without": str(e.n_without),
                 "diff": n(e.difference),
                 "low": n(e.ci_low),
                 "high": n(e.ci_high),
