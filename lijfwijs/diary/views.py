@@ -20,7 +20,7 @@ from lijfwijs.exercises.services import what_calms_me
 
 from . import access, services
 from .forms import CheckInForm
-from .models import CheckIn, Tag
+from .models import REGIONS, CheckIn, Tag
 
 DIARY_PAGE = 30  # check-ins per page of the list, newest first; older ones a link away
 _NO_CHECKIN = uuid.UUID(int=0)
@@ -108,7 +108,7 @@ def new(request: HttpRequest) -> HttpResponse:
             return redirect("diary:list")
         status = 422
     context = {"form": form, "yesterday": yesterday, "editing": False}
-    return render(request, "diary/form.html", context, status=status)
+    return _form_page(request, context, status=status)
 
 
 def _calm_notes(user: Any) -> dict[str, str]:
@@ -125,7 +125,31 @@ def _blank_form(request: HttpRequest) -> HttpResponse:
         calm=_calm_notes(request.user),
     )
     context = {"form": form, "yesterday": services.yesterdays_tags(request.user), "editing": False}
-    return render(request, "diary/form.html", context)
+    return _form_page(request, context)
+
+
+def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """The check-in form, its pain-per-place inputs handed to the template as plain values (the
+    template writes them in one loop without asking each bound field again and again)."""
+    form = context["form"]
+    regions = []
+    for code in REGIONS:
+        bound = form[f"region_{code}"]
+        value = bound.value()
+        regions.append(
+            {
+                "code": code,
+                "id": bound.auto_id,
+                "name": bound.html_name,
+                "label": bound.label,
+                "value": "" if value is None else str(value),
+                "errors": bound.errors,
+                "shown": bool(value),  # what opened the places before: a value that is not 0
+            }
+        )
+    context["regions"] = regions
+    context["regions_open"] = bool(form.errors) or any(r["shown"] for r in regions)
+    return render(request, "diary/form.html", context, status=status)
 
 
 def _from_data(data: Any) -> dict[str, Any]:
@@ -164,12 +188,7 @@ def edit(request: HttpRequest, checkin_id: Any) -> HttpResponse:
         }
         form = CheckInForm(initial=initial, user=request.user, calm=_calm_notes(request.user))
         status = 200
-    return render(
-        request,
-        "diary/form.html",
-        {"form": form, "editing": True, "checkin": checkin},
-        status=status,
-    )
+    return _form_page(request, {"form": form, "editing": True, "checkin": checkin}, status=status)
 
 
 @login_required
