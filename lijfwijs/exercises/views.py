@@ -72,8 +72,31 @@ def exercise_version(request: HttpRequest, slug: str) -> str | None:
 @require_safe
 @public_for_visitors(etag=catalog_version)
 def exercise_list(request: HttpRequest) -> HttpResponse:
-    groups = Exercise.objects.active().grouped_by_kind()
+    # only what a card shows: not the steps, cautions and player content of every exercise
+    shown = ("slug", "kind", "sort_order", "name_nl", "name_en", "summary_nl", "summary_en")
+    exercises = Exercise.objects.active().only(*shown, "duration_minutes", "parameters")
+    # one reverse for the page: an exercise's address differs only in its slug
+    url = reverse("exercises:detail", kwargs={"slug": _SLUG})
+    groups = [
+        (
+            kind,
+            label,
+            [
+                {
+                    "url": url.replace(_SLUG, e.slug),
+                    "name": e.name,
+                    "summary": e.summary,
+                    "duration": e.duration_text,
+                }
+                for e in members
+            ],
+        )
+        for kind, label, members in exercises.grouped_by_kind()
+    ]
     return render(request, "exercises/list.html", {"groups": groups})
+
+
+_SLUG = "slug-of-the-exercise"
 
 
 @require_safe
