@@ -151,8 +151,9 @@ def test_eight_rounds_of_an_own_4_7_8_land_within_100_ms(open_tab, sanne):
 
 def test_big_clock_jumps_and_pauses_show_the_right_phase(open_tab, content):
     tab = open_tab()
-    player = Player(tab, "/oefeningen/box-ademhaling/oefenen/")  # 4 minutes of 4-4-4-4
+    player = Player(tab, "/oefeningen/box-ademhaling/oefenen/")  # rounds of 4-4-4-4
     page = player.page
+    page.locator("#setup-cycles").select_option("8")  # the most with breath holds: 128 s
     player.start()
     player.shows("Adem in")
     expect(player.count).to_have_text("4")
@@ -161,7 +162,7 @@ def test_big_clock_jumps_and_pauses_show_the_right_phase(open_tab, content):
     # a minute in the background: 61.2 s in, round 4 (48-64 s), its last phase (60-64 s)
     player.jump(60_000)
     player.shows("Wacht met lege longen")
-    expect(player.where).to_have_text("Ronde 4 van 15 · nog 2:59")
+    expect(player.where).to_have_text("Ronde 4 van 8 · nog 1:07")
     expect(player.count).to_have_text("3")  # 2.8 s of this pause to go
     # pause: the clock runs on, the player does not
     page.get_by_role("button", name="Pauze").click()
@@ -169,18 +170,18 @@ def test_big_clock_jumps_and_pauses_show_the_right_phase(open_tab, content):
     player.jump(45_000)
     player.to(player.elapsed + 30_000)
     player.shows("Wacht met lege longen")
-    expect(player.where).to_have_text("Ronde 4 van 15 · nog 2:59")
+    expect(player.where).to_have_text("Ronde 4 van 8 · nog 1:07")
     page.get_by_role("button", name="Verder").click()
     expect(page.get_by_role("button", name="Pauze")).to_be_focused()
     player.to(player.elapsed + 2_750)  # 63.95 s of practice
     player.shows("Wacht met lege longen")
     player.to(player.elapsed + 100)  # 64.05 s
     player.shows("Adem in")
-    expect(player.where).to_have_text("Ronde 5 van 15 · nog 2:56")
+    expect(player.where).to_have_text("Ronde 5 van 8 · nog 1:04")
     # a long jump past the end finishes the session with the time it took, not more
     player.jump(10 * 60_000)
     expect(page.locator("[data-after-heading]")).to_have_text("Klaar")
-    expect(page.locator("[data-done]")).to_have_text("Je hebt 4 minuten geoefend.")
+    expect(page.locator("[data-done]")).to_have_text("Je hebt 2 minuten en 8 seconden geoefend.")
 
 
 def test_stopping_early_tells_how_long_it_was(open_tab, content):

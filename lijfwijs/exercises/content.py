@@ -23,6 +23,8 @@ from pydantic import (
 )
 
 from .models import (
+    MAX_HOLD,
+    MAX_HOLD_CYCLES,
     BreathPhase,
     Domain,
     Exercise,
@@ -143,6 +145,14 @@ class PacerParameters(_Data):
             _both_or_none(self.lead_in, "parameters.lead_in", required=True)
             lead = self.lead_in.seconds
         minutes = [k for k in ("min_minutes", "max_minutes") if getattr(self, k) is not None]
+        holds = [p.seconds for p in self.phases if p.phase == BreathPhase.HOLD]
+        if any(seconds > MAX_HOLD for seconds in holds):
+            raise ValueError(f"parameters.phases: a hold lasts at most {MAX_HOLD} s")
+        if holds and (self.cycles is None or (self.max_cycles or self.cycles) > MAX_HOLD_CYCLES):
+            raise ValueError(
+                "a pacer with breath holds runs a number of cycles, at most "
+                f"{MAX_HOLD_CYCLES} (parameters.cycles and parameters.max_cycles)"
+            )
         if self.cycles is not None:
             if minutes:
                 raise ValueError(

@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from lijfwijs.accounts.localtime import zone_of
 
 from .models import (
+    MAX_HOLD,
+    MAX_HOLD_CYCLES,
     MAX_SESSION_SECONDS,
     MAX_TENSION,
     BreathingPattern,
@@ -35,10 +37,6 @@ from .models import (
 
 MAX_PATTERNS = 50  # own patterns per person
 MAX_CYCLES = 60  # as the model's constraint
-# The shipped exercises' limits (docs/clinical.md: 4-7-8 holds 7 s, at most 8 rounds): longer or
-# more holds can make people light-headed or short of breath.
-MAX_HOLD = 7  # seconds
-MAX_HOLD_CYCLES = 8  # rounds, when a round holds the breath at all
 MAX_PATTERN_SECONDS = 20 * 60  # a pattern's whole session
 # (lowest, highest) seconds of each part of a round
 LIMITS = {"inhale": (2, 10), "hold_in": (0, MAX_HOLD), "exhale": (2, 15), "hold_out": (0, MAX_HOLD)}

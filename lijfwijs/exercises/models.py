@@ -437,6 +437,10 @@ def player_kind(kind: str) -> str:
 
 
 MAX_TENSION = 10
+# Breath holds, in the shipped exercises and own patterns alike (docs/clinical.md: 4-7-8 holds 7 s, at
+# most 8 rounds): longer or more holds can make people light-headed or short of breath.
+MAX_HOLD = 7  # seconds
+MAX_HOLD_CYCLES = 8  # rounds, when a round holds the breath at all
 MAX_SESSION_SECONDS = 4 * 60 * 60
 
 

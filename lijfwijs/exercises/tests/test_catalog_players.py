@@ -36,14 +36,16 @@ BROKEN = [
     ("4-7-8-ademhaling", ', en = "Gently hold your breath"', "", "parameters.phases[1] needs a text in both languages (en is missing or empty)"),
     ("4-7-8-ademhaling", "cycles = 4\n", "cycles = 4\nmax_minutes = 5\n", "parameters.cycles cannot go with ['max_minutes']"),
     ("4-7-8-ademhaling", "duration_minutes = 2", "duration_minutes = 10", "the pacer lasts 81 s, which does not fit duration_minutes = 10"),
-    ("4-7-8-ademhaling", "max_cycles = 8", "max_cycles = 800", "the pacer may last at most 60 minutes"),
+    ("4-7-8-ademhaling", "max_cycles = 8", "max_cycles = 9", "a pacer with breath holds runs a number of cycles, at most 8"),
+    ("4-7-8-ademhaling", "seconds = 7,", "seconds = 8,", "parameters.phases: a hold lasts at most 7 s"),
+    ("rustig-ademen", "max_minutes = 10", "max_minutes = 600", "the pacer may last at most 60 minutes"),
     ("4-7-8-ademhaling", 'phase = "exhale", seconds = 8, nl', 'phase = "hold", seconds = 8, nl', "at least one inhale and one exhale"),
     ("rustig-ademen", "adjustable_seconds = [5, 6]", "adjustable_seconds = [6, 7]", "parameters.phases[0] (5.5 s) lies outside adjustable_seconds [6, 7]"),
     ("rustig-ademen", "adjustable_seconds = [5, 6]", "adjustable_seconds = [6, 5]", "adjustable_seconds must be [low, high]"),
     ("rustig-ademen", "tempo_step = 0.5", "tempo_step = 2", "tempo_step must be above 0 and fit"),
     ("rustig-ademen", "max_minutes = 10", "max_minutes = 4", "parameters.min_minutes <= the default (5) <= parameters.max_minutes"),
-    ("box-ademhaling", "min_minutes = 2", "min_minutes = 6", "parameters.min_minutes <= the default (4)"),
-    ("box-ademhaling", "min_minutes = 2", "tempo_step = 0.5", "tempo_step needs parameters.adjustable_seconds"),
+    ("box-ademhaling", "cycles = 4\nmax_cycles = 8", "min_minutes = 1\nmax_minutes = 8", "a pacer with breath holds runs a number of cycles"),
+    ("box-ademhaling", "max_cycles = 8", "tempo_step = 0.5", "tempo_step needs parameters.adjustable_seconds"),
     ("schudden", "{ at = 120,", "{ at = 130,", "parameters.cues[4] at 130 s comes after the end of the timer (120 s)"),
     ("schudden", "{ at = 60,", "{ at = 10,", "parameters.cues[2]: the cues must be in order of time"),
     ("schudden", "seconds = 120", "seconds = 600", "the timer lasts 600 s, which does not fit duration_minutes = 2"),
@@ -126,10 +128,10 @@ def test_slow_breathing_has_a_tempo_of_5_to_6_seconds_and_5_to_10_minutes(catalo
     assert "cycles" not in data
 
 
-def test_box_and_sigh_run_for_minutes(catalog):
+def test_box_runs_at_most_8_rounds_and_the_sigh_for_minutes(catalog):
     box = _data("box-ademhaling")
     assert [p["seconds"] for p in box["phases"]] == [4.0] * 4
-    assert box["minutes"] == {"default": 4, "min": 2, "max": 8}
+    assert box["cycles"] == {"default": 4, "min": 1, "max": 8}  # breath holds: at most 8 rounds
     sigh = _data("fysiologische-zucht")
     assert [p["phase"] for p in sigh["phases"]] == ["inhale", "inhale", "exhale"]
     assert sigh["minutes"]["default"] == 5
@@ -215,7 +217,7 @@ def test_detail_page_describes_the_new_parameters(client, catalog):
         "Timer naar keuze: 5 of 10 minuten"
         in client.get("/oefeningen/niets-doen/").content.decode()
     )
-    assert "2-8 minuten" in client.get("/oefeningen/box-ademhaling/").content.decode()
+    assert "4 rondes, hooguit 8" in client.get("/oefeningen/box-ademhaling/").content.decode()
 
 
 # (file, text in it, replaced by, what the message says): the file's own fields
