@@ -236,8 +236,7 @@ def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
     if state is None:
         return "program/_home_panel.html", {"state": None}
     lang = current_language()
-    slug = services.today_suggestion(request.user, state)
-    suggestion = Exercise.objects.active().filter(slug=slug).first() if slug else None
+    suggestion = services.today_suggested_exercise(request.user, state)
     return "program/_home_panel.html", {
         "state": state,
         "step": _titles(program.step(state.current_step), lang),
