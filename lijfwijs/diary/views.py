@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -58,7 +59,10 @@ def _list_rows(request: HttpRequest, page: int) -> tuple[list[dict[str, Any]], b
                 "when": f"{days[day][0]}, {time}",
                 "label": f"{days[day][1]} {time}",
                 "pain": str(pain),
-                "tags": names[pk],
+                # the tags as the list shows them, escaped (no template loop per row)
+                "tags": format_html_join(
+                    "", '<span class="tag">{}</span> ', ((n,) for n in names[pk])
+                ),
                 "edit_url": edit_url.replace(str(_NO_CHECKIN), str(pk)),
             }
         )
