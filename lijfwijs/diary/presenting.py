@@ -212,6 +212,7 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
     enough = [e for e in result.tag_effects if e.enough_data and e.ci_low is not None]
     clear = [e for e in enough if e.clear]
     label = {0: _("zelfde dag"), 1: _("dag erna")}
+    yes, no = _("ja"), _("nee")
     interval_chart = (
         charts.intervals(
             [(f"{name(e)} ({label[e.lag]})", e.difference, e.ci_low, e.ci_high) for e in clear],
@@ -243,19 +244,25 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
             {"effect": e, "sentence": effect_sentence(e, name(e)), "when": label[e.lag]}
             for e in clear
         ],
-        "table": [
-            {
-                "name": name(e),
-                "when": label[e.lag],
-                "n_with": str(e.n_with),  # as text: no number formatting per cell
-                "n_without": str(e.n_without),
-                "diff": n(e.difference),
-                "low": n(e.ci_low),
-                "high": n(e.ci_high),
-                "clear": e.clear,
-            }
-            for e in enough
-        ],
+        # the table's rows as escaped markup (no template loop over them)
+        "table": format_html_join(
+            "",
+            '<tr><th scope="row">{}</th><td>{}</td><td class="num">{}</td>'
+            '<td class="num">{}</td><td class="num">{}</td><td>{} – {}</td><td>{}</td></tr>',
+            (
+                (
+                    name(e),
+                    label[e.lag],
+                    str(e.n_with),  # as text: no number formatting per cell
+                    str(e.n_without),
+                    n(e.difference),
+                    n(e.ci_low),
+                    n(e.ci_high),
+                    yes if e.clear else no,
+                )
+                for e in enough
+            ),
+        ),
         "too_few": sorted(
             {name(e) for e in result.tag_effects if not e.enough_data and e.kind == "tag"}
         ),
