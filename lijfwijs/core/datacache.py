@@ -65,10 +65,4 @@ def for_person(
     return value
 
 
-def shared_key(kind: Kind, *parts: Hashable) -> str:
-    """A key for a value that is not about one person. (Invitations to an address are not
-    cached at all: they are not about the person's data, and counting them is one query.)"""
-    return ":".join([f"v{SCHEMA}", str(kind), *(str(part) for part in parts)])
-
-
 _MISSING = object()

@@ -2,7 +2,6 @@
 whatever runs at once or dies half-way, the email, the one-click off link and the setting page."""
 
 import re
-import threading
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -21,6 +20,7 @@ from hypothesis import strategies as st
 
 from lijfwijs.accounts.models import User
 from lijfwijs.accounts.services import give_health_consent, withdraw_health_consent
+from lijfwijs.core.tests.parallel import in_threads
 from lijfwijs.diary import reminders
 from lijfwijs.diary.models import CheckIn, ReminderDelivery, ReminderPreference
 
@@ -289,43 +289,19 @@ def test_finding_who_is_due_takes_the_same_queries_for_many_people():
     assert queries() == few
 
 
-def _in_threads(target, count: int = 2) -> list:
-    """Run `target` in `count` threads released at the same moment; returns their results."""
-    barrier = threading.Barrier(count)
-    results: list = []
-    errors: list = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert not errors, errors
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_schedulers_at_once_claim_each_day_once():
     """Real parallel connections (PostgreSQL with DATABASE_URL; SQLite serialises the writes)."""
     people = [person(f"p{n}@example.org") for n in range(8)]
     now = utc(2026, 6, 1, 18, 0)
-    reports = _in_threads(lambda: reminders.send_due_reminders(now))
+    reports = in_threads(lambda: reminders.send_due_reminders(now))
     assert sum(r.claimed for r in reports) == len(people)
     assert ReminderDelivery.objects.count() == len(people)
     assert len(reminder_tasks()) == len(people)
 
     anna = person("anna@example.org", at=time(21, 0))
     found = reminders.due(time(21, 0), AMSTERDAM, utc(2026, 6, 1, 19, 0))
-    claims = _in_threads(lambda: reminders.claim(anna.pk, found, utc(2026, 6, 1, 19, 0)))
+    claims = in_threads(lambda: reminders.claim(anna.pk, found, utc(2026, 6, 1, 19, 0)))
     assert len([c for c in claims if c is not None]) == 1
     assert ReminderDelivery.objects.filter(user=anna).count() == 1
     assert len(reminder_tasks()) == len(people) + 1

@@ -2,10 +2,8 @@
 many workers the task runs (SQLite, and PostgreSQL with DATABASE_URL), with an email that says
 nothing about the client's health."""
 
-import threading
-
 import pytest
-from django.db import connections, transaction
+from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from lijfwijs.accounts.models import User
@@ -18,6 +16,7 @@ from lijfwijs.accounts.tests.helpers import (
 )
 from lijfwijs.core import hooks
 from lijfwijs.core.mail import render_email
+from lijfwijs.core.tests.parallel import in_threads
 from lijfwijs.diary.models import SafetyCheck
 from lijfwijs.practice import alerts
 from lijfwijs.practice.models import Alert
@@ -146,30 +145,6 @@ def test_nothing_is_enqueued_when_the_finding_rolls_back():
     assert len(alert_tasks()) == before
 
 
-def _in_threads(target, count: int) -> list:
-    """Run `target` in `count` threads released at the same moment; returns their results."""
-    barrier = threading.Barrier(count)
-    results: list = []
-    errors: list = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert not errors, errors
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_parallel_runs_of_the_task_raise_each_alert_once():
     """Real parallel connections (PostgreSQL with DATABASE_URL; SQLite serialises the writes)."""
@@ -178,7 +153,7 @@ def test_parallel_runs_of_the_task_raise_each_alert_once():
         give_access(anna, make_practitioner(f"p{n}@example.org"))
     response = pijntest_result(anna, **BLADDER)
     DBTaskResult.objects.filter(task_path=EMAIL_TASK).delete()
-    results = _in_threads(lambda: raise_for(response), count=4)
+    results = in_threads(lambda: raise_for(response), count=4)
     assert sum(results) == 6
     assert Alert.objects.count() == 6
     assert set(Alert.objects.values_list("kind", flat=True)) == {"urgent"}
