@@ -210,11 +210,11 @@ def may_start_program(user: Any) -> bool:
 def program_state(user: Any) -> ProgramState | None:
     """The person's place in the program, started at the Pijntest's suggestion on their first
     visit when they may start (`may_start_program`); None for anyone else. Cached under the
-    person's data version (raised by every practice, reflection, step or override change)."""
-    may_start = may_start_program(user)
+    person's data version (raised by every practice, reflection, step or override change, and by
+    giving or withdrawing health-data consent) and role."""
 
     def compute() -> ProgramState | None:
-        progress = ensure_progress(user) if may_start else progress_for(user)
+        progress = ensure_progress(user) if may_start_program(user) else progress_for(user)
         if progress is None:
             return None
         return ProgramState(
@@ -224,8 +224,7 @@ def program_state(user: Any) -> ProgramState | None:
             status=status_for(user, progress),
         )
 
-    # whether they may start is read afresh: consent can change without a write of this app
-    return datacache.for_person(Kind.PROGRAM_STATUS, user, compute, may_start)
+    return datacache.for_person(Kind.PROGRAM_STATUS, user, compute, getattr(user, "role", ""))
 
 
 def reflections_for(user: Any, step: int) -> dict[str, str]:
