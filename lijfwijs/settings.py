@@ -276,6 +276,8 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers: `2 dec. 2026` and `5,7` in Dutch (lijfwijs/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["lijfwijs.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True

@@ -19,6 +19,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
+    path("", include("lijfwijs.core.urls")),
     path("pijntest/", include("lijfwijs.assessments.urls")),
     path("oefeningen/", include("lijfwijs.exercises.urls")),
     path("programma/", include("lijfwijs.program.urls")),

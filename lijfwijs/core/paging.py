@@ -3,7 +3,9 @@
 from datetime import date
 
 from django.http import Http404, HttpRequest
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils import dateformat
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import get_format
 
 
 def page_number(request: HttpRequest) -> int:
@@ -16,10 +18,12 @@ def page_number(request: HttpRequest) -> int:
 
 
 def day_words(days: set[date]) -> dict[date, tuple[str, str]]:
-    """Each day as "wo 2 Dec" and "2 Dec" (the date formats "D j M" and "j M"), with the names of
-    days and months translated once for the page rather than once per row."""
+    """Each day as "wo 2 dec." and "2 dec." (Dutch) or "Wed 2 Dec" and "2 Dec" (English): the
+    language's short date format, with the names of days and months translated once for the page
+    rather than once per row."""
     weekdays = {n: str(name) for n, name in WEEKDAYS_ABBR.items()}
-    months = {n: str(name).title() for n, name in MONTHS_3.items()}
+    month_code = "N" if "N" in get_format("SHORT_DATE_FORMAT") else "M"
+    months = {n: dateformat.format(date(2000, n, 1), month_code) for n in range(1, 13)}
     return {
         day: (
             f"{weekdays[day.weekday()]} {day.day} {months[day.month]}",
