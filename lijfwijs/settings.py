@@ -317,6 +317,16 @@ ACCOUNT_EMAIL_WINDOW = env_int("ACCOUNT_EMAIL_WINDOW", 3600)
 SITE_NAME = "Lijfwijs"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # absolute links in emails
 
+# Who provides this installation: shown on the privacy statement, contact page, colofon and home
+# page. The defaults are a made-up demo practice; every installation sets its own.
+PROVIDER_NAME = env_str("PROVIDER_NAME", "Demopraktijk Lijfwijs (voorbeeld)")
+PROVIDER_ADDRESS = env_str("PROVIDER_ADDRESS", "Voorbeeldstraat 1")
+PROVIDER_POSTCODE_CITY = env_str("PROVIDER_POSTCODE_CITY", "1234 AB Voorbeeldstad")
+PROVIDER_EMAIL = env_str("PROVIDER_EMAIL", "info@demopraktijk.example")
+PROVIDER_PHONE = env_str("PROVIDER_PHONE", "+31 20 000 0000")
+PROVIDER_KVK = env_str("PROVIDER_KVK", "00000000")
+PROVIDER_WEBSITE = env_str("PROVIDER_WEBSITE", "https://demopraktijk.example")
+
 # Brute force: lock username + address together (never the username alone, which would let anyone
 # lock a person out). Failures are counted in the database, which every process shares.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

@@ -1,6 +1,13 @@
 """The site's own pages outside the feature apps (trust pages, the style guide), under the
 language prefix like every page."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from lijfwijs.core import trust
+
+urlpatterns: list = [
+    path("privacy/", trust.privacy, name="privacy"),
+    path("over-ons/", trust.about, name="about"),
+    path("contact/", trust.contact, name="contact"),
+    path("colofon/", trust.colofon, name="colofon"),
+]
