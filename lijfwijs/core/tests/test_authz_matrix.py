@@ -168,6 +168,11 @@ ROUTES: dict[str, Route] = {
     # --- public pages
     # the start page; a practitioner's lists their open alerts (A has one for P+: logged)
     "": Route("/", {"GET": every(200)}, log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT}),
+    # the trust pages: the same for everyone (core.trust)
+    "privacy/": Route("/privacy/", {"GET": every(200)}),
+    "over-ons/": Route("/over-ons/", {"GET": every(200)}),
+    "contact/": Route("/contact/", {"GET": every(200)}),
+    "colofon/": Route("/colofon/", {"GET": every(200)}),
     "oefeningen/": Route("/oefeningen/", {"GET": every(200)}),
     "oefeningen/<slug:slug>/": Route("/oefeningen/{exercise}/", {"GET": every(200)}),
     # the players: anyone may practise (saving a session is the practice log's, with consent)
