@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
@@ -67,8 +67,11 @@ def public_for_visitors(
 ) -> Callable[[View], View]:
     """A view whose page is the same for every visitor: conditional GET (304) and a public max-age.
 
-    `etag(request, *args, **kwargs)` gives what the page's data is (None: no such page, the view
-    answers it); `last_modified` the same way a time. Signed-in requests get the view as it is.
+    Without `etag`, the ETag is a hash of the page's bytes: no query, and right by construction
+    (whatever changed the page changed its tag). `etag(request, *args, **kwargs)` instead gives what
+    the page's data is (None: no such page, the view answers it), which answers a conditional GET
+    without rendering at the price of working that out on every request; `last_modified` the same
+    way a time. Signed-in requests get the view as it is.
     """
 
     def decorator(view: View) -> View:
@@ -79,7 +82,10 @@ def public_for_visitors(
             text = f"{release()}:{get_language()}:{data}"
             return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
 
-        conditional = condition(etag_func=tag, last_modified_func=last_modified)(view)
+        if etag or last_modified:
+            conditional = condition(etag_func=tag, last_modified_func=last_modified)(view)
+        else:
+            conditional = _tagged_by_content(view)
 
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -96,3 +102,20 @@ def public_for_visitors(
         return wrapped
 
     return decorator
+
+
+def _tagged_by_content(view: View) -> View:
+    """The view, its 200 answers tagged with a hash of their bytes and a matching conditional GET
+    answered with a 304 (what Django's ConditionalGetMiddleware does, for these views only)."""
+
+    @wraps(view)
+    def tagged(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        if response.streaming or response.has_header("ETag"):
+            return response
+        response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+        return get_conditional_response(request, etag=response["ETag"], response=response)
+
+    return tagged

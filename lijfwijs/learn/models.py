@@ -6,7 +6,7 @@ import xml.etree.ElementTree as etree
 
 import markdown
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,16 +63,6 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> "ArticleQuerySet":
         return self.filter(is_published=True, published_at__lte=timezone.now())
 
-    def content_version(self) -> str:
-        """What the knowledge base's pages show, in one query: it changes when an article is
-        saved, added or deleted, and when a scheduled one comes out."""
-        found = self.aggregate(
-            changed=Max("updated_at"),
-            count=Count("pk"),
-            out=Max("published_at", filter=Q(is_published=True, published_at__lte=timezone.now())),
-        )
-        return f"{found['changed']}|{found['count']}|{found['out']}"
-
     def grouped_by_category(self) -> list[tuple[str, str, list["Article"]]]:
         """(category, label, articles) in the order of Category, leaving out empty categories."""
         by_category: dict[str, list[Article]] = {}
@@ -118,7 +108,6 @@ class Article(models.Model):
     is_published = models.BooleanField(_("gepubliceerd"), default=True)
     published_at = models.DateTimeField(_("publicatiedatum"), default=timezone.now)
     sort_order = models.PositiveIntegerField(_("volgorde"), default=0)
-    # What the pages' ETag is made of (`content_version`).
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
 
     title = Translated()

@@ -1,6 +1,6 @@
 """Knowledge base pages: articles by category, and one article with its sources and related reads.
 
-The same for every visitor, so shared: an ETag from the articles' version and a public max-age
+The same for every visitor, so shared: an ETag from the page's bytes and a public max-age
 (`core.httpcache`); a signed-in person's pages are never stored.
 """
 
@@ -26,19 +26,15 @@ LISTED_FIELDS = (
 )
 
 
-def _version(request: HttpRequest, slug: str = "") -> str:
-    return f"{slug}|{Article.objects.content_version()}"
-
-
 @require_safe
-@httpcache.public_for_visitors(etag=_version)
+@httpcache.public_for_visitors()
 def article_list(request: HttpRequest) -> HttpResponse:
     groups = Article.objects.published().only(*LISTED_FIELDS).grouped_by_category()
     return render(request, "learn/list.html", {"groups": groups})
 
 
 @require_safe
-@httpcache.public_for_visitors(etag=_version)
+@httpcache.public_for_visitors()
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     related = Prefetch("related", queryset=Article.objects.published().only(*LISTED_FIELDS))
     article = get_object_or_404(Article.objects.published().prefetch_related(related), slug=slug)

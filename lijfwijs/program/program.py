@@ -5,7 +5,6 @@ pydantic model, so a malformed one is refused naming the file and the field. The
 practitioner's controls all ask `advance_status`; nothing else decides whether a step may end.
 """
 
-import hashlib
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -184,12 +183,6 @@ def steps() -> tuple[Step, ...]:
 
 def step(number: int) -> Step:
     return steps()[number - 1]
-
-
-@cache
-def content_version() -> str:
-    """A short fingerprint of the shipped program, for keys of what is rendered from it."""
-    return hashlib.sha256(repr(steps()).encode()).hexdigest()[:12]
 
 
 DONE, OPEN, CURRENT, LOCKED = "done", "open", "current", "locked"

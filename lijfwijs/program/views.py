@@ -67,20 +67,8 @@ def _consent_redirect(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:health_consent")
 
 
-def _content_version(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-    """What the program's pages show a visitor: the shipped program and the exercises it names."""
-    steps = program.steps()
-    at = (
-        Exercise.objects.filter(slug__in={s for step in steps for s in step.exercises})
-        .order_by("-updated_at")
-        .values_list("updated_at", flat=True)
-        .first()
-    )
-    return f"{program.content_version()}:{at}"
-
-
 @require_safe
-@public_for_visitors(etag=lambda request: program.content_version())
+@public_for_visitors()
 def overview(request: HttpRequest) -> HttpResponse:
     """The five steps; for a client their place in it (started on the first visit)."""
     lang = current_language()
@@ -115,7 +103,7 @@ def _step_content(step: program.Step, lang: str) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-@public_for_visitors(etag=_content_version)
+@public_for_visitors()
 def step_page(request: HttpRequest, number: int) -> HttpResponse:
     """A step: goal, lessons, exercises; for a client in the program also the private reflection
     and the way on. A step not reached yet shows its goal and what opens it."""

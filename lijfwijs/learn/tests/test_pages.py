@@ -92,19 +92,19 @@ def test_unpublished_or_future_article_is_404_and_hidden(client, articles):
 
 
 def test_list_queries_do_not_grow_with_the_articles(client, articles, django_assert_num_queries):
-    # One for the ETag (the articles' version), one for the list.
-    with django_assert_num_queries(2):
+    # One query for the list, whatever the number of articles (the ETag is the page's hash).
+    with django_assert_num_queries(1):
         assert client.get("/kennisbank/").status_code == 200
     Article.objects.create(
         slug="extra", category="sleep", title_nl="Extra", summary_nl="Kort.", body_nl="Tekst."
     )
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert client.get("/kennisbank/").status_code == 200
 
 
 @pytest.mark.parametrize("slug", ["pijn-is-een-alarm", "neuroplastische-pijn", "slaap-en-pijn"])
 def test_detail_queries_are_constant(client, articles, django_assert_num_queries, slug):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert client.get(f"/kennisbank/{slug}/").status_code == 200
 
 
@@ -133,8 +133,13 @@ def test_unpublishing_or_deleting_an_article_changes_the_list(client, articles):
     unpublished = client.get("/kennisbank/", HTTP_IF_NONE_MATCH=etag)
     assert unpublished.status_code == 200 and "/kennisbank/slaap-en-pijn/" not in _html(unpublished)
     etag = unpublished["ETag"]
+    listed = Article.objects.published().first()
+    listed.delete()
+    deleted = client.get("/kennisbank/", HTTP_IF_NONE_MATCH=etag)
+    assert deleted.status_code == 200 and f"/kennisbank/{listed.slug}/" not in _html(deleted)
+    # Deleting the unpublished one changes nothing a visitor sees: the same page, so a 304.
     Article.objects.filter(slug="slaap-en-pijn").delete()
-    assert client.get("/kennisbank/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert client.get("/kennisbank/", HTTP_IF_NONE_MATCH=deleted["ETag"]).status_code == 304
 
 
 def freeze_later(minutes: int):
