@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from lijfwijs.accounts.localtime import local_today, zone_of
 from lijfwijs.accounts.models import User
 from lijfwijs.exercises import calm
+from lijfwijs.exercises import services as exercise_log
 from lijfwijs.program import services as practice
 from lijfwijs.program.models import SetbackPlan
 
@@ -230,6 +231,8 @@ def save_checkin(
         checkin.tags.set(tags)
     if instance is not None or exercises:
         checkin.exercises.set(exercises)
+        # the practice log reads them from its own table (one log, one count for the program)
+        exercise_log.sync_checkin_practice(user, checkin, exercises, new=instance is None)
     User.objects.data_changed(user)
     return checkin, instance is None
 

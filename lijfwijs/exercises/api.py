@@ -84,6 +84,10 @@ class PracticeSessionOut(Schema):
     tension_before: int | None
     tension_after: int | None
     program_step: int | None = Field(description="The program step the caller was in, if any.")
+    from_checkin: bool = Field(
+        description="Ticked in a check-in: at the check-in's moment, `seconds` 0 (not recorded) "
+        "and no tension ratings. Edited with the check-in; deleting it unticks it there."
+    )
 
 
 class PracticeSessionPage(Schema):
@@ -128,6 +132,7 @@ def _out(session: PracticeSession) -> dict[str, Any]:
         "tension_before": session.tension_before,
         "tension_after": session.tension_after,
         "program_step": session.program_step,
+        "from_checkin": session.checkin_id is not None,
     }
 
 

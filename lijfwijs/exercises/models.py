@@ -494,6 +494,10 @@ class PracticeSession(models.Model):
     `day` is the person's local date of `started_at`; `program_step` the step of the 5-step program
     they were in (None outside the program; the program app says which, through a hook). `client_key` makes a resend (offline, double submit)
     store one session.
+
+    An exercise ticked in a check-in is a session too (`checkin` set), so the log, the program's
+    counting and "what calms me" read one table: made, moved and removed with its check-in, one
+    per check-in and exercise, without tension ratings or a length (`seconds` 0: not recorded).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -512,6 +516,14 @@ class PracticeSession(models.Model):
     tension_after = models.PositiveSmallIntegerField(_("spanning achteraf"), null=True, blank=True)
     program_step = models.PositiveSmallIntegerField(null=True, blank=True)
     client_key = models.CharField(max_length=64, blank=True, default="")
+    checkin = models.ForeignKey(
+        "diary.CheckIn",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="practice_sessions",
+        help_text=_("De check-in waarin deze oefening is aangevinkt."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PracticeSessionQuerySet.as_manager()
@@ -526,6 +538,11 @@ class PracticeSession(models.Model):
                 fields=["user", "client_key"],
                 condition=~Q(client_key=""),
                 name="practice_client_key_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["checkin", "exercise"],
+                condition=Q(checkin__isnull=False),
+                name="practice_one_per_checkin_exercise",
             ),
             models.CheckConstraint(
                 condition=Q(tension_before__lte=MAX_TENSION) | Q(tension_before__isnull=True),
@@ -547,6 +564,10 @@ class PracticeSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.exercise_id}"
+
+    @property
+    def from_checkin(self) -> bool:
+        return self.checkin_id is not None
 
     @property
     def tension_drop(self) -> int | None:

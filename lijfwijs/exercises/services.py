@@ -116,10 +116,51 @@ def log_session(
 
 
 def delete_session(user: Any, session: PracticeSession) -> None:
-    """Remove one of the person's own practice sessions (erasure needs no consent)."""
+    """Remove one of the person's own practice sessions (erasure needs no consent). One from a
+    check-in is unticked there too, so the check-in and the log keep telling the same."""
     with transaction.atomic():
+        if session.checkin_id is not None:
+            session.checkin.exercises.remove(session.exercise_id)
         session.delete()
         User.objects.data_changed(user)
+
+
+def sync_checkin_practice(
+    user: Any, checkin: Any, exercises: list[Exercise | int], *, new: bool = False
+) -> None:
+    """The practice log's sessions for the exercises ticked in a check-in (called where the
+    check-in is saved, in its transaction; `new` for a check-in just made, which has none yet):
+    one per exercise, at the check-in's moment, without tension ratings or a length; unticked
+    ones removed, kept ones moved with the check-in. Saving the same check-in again changes
+    nothing. The caller raises the data version."""
+    wanted = {getattr(exercise, "pk", exercise) for exercise in exercises}  # or their ids
+    have: set[int] = set()
+    if not new:
+        existing = PracticeSession.objects.filter(checkin=checkin)
+        existing.exclude(exercise_id__in=wanted).delete()
+        have = set(existing.values_list("exercise_id", flat=True))
+        if have:
+            existing.exclude(started_at=checkin.at, day=checkin.day).update(
+                started_at=checkin.at, day=checkin.day
+            )
+    if not wanted - have:
+        return
+    step = program_step(user)
+    PracticeSession.objects.bulk_create(
+        [
+            PracticeSession(
+                user=user,
+                exercise_id=exercise,
+                checkin=checkin,
+                started_at=checkin.at,
+                day=checkin.day,
+                seconds=0,
+                program_step=step,
+            )
+            for exercise in sorted(wanted - have)
+        ],
+        ignore_conflicts=True,  # the same check-in saved twice at the same moment: one each
+    )
 
 
 @dataclass(frozen=True)
@@ -189,6 +230,7 @@ def export_user_data(user: Any) -> dict[str, Any]:
                 "tension_before": s.tension_before,
                 "tension_after": s.tension_after,
                 "program_step": s.program_step,
+                "from_checkin": s.checkin_id is not None,
             }
             for s in sessions
         ],

@@ -422,32 +422,47 @@ def _rows(user: Any, page: int) -> tuple[list[dict[str, Any]], bool]:
             "completed",
             "tension_before",
             "tension_after",
+            "checkin_id",
         )[start : start + LOG_PAGE + 1]  # one more: are there older ones?
     )
-    # One reverse for the page: the delete address differs only in the session's id.
+    # One reverse for the page: the delete and check-in addresses differ only in an id.
     delete_url = reverse("exercises:log_delete", kwargs={"session_id": _NO_SESSION})
+    checkin_url = reverse("diary:edit", kwargs={"checkin_id": _NO_SESSION})
     days = day_words({row[1] for row in found})
     stopped = _("eerder gestopt")
+    from_checkin = _("uit je check-in")
     duration = durations()
     skipped = format_html(
         '<span aria-hidden="true">–</span><span class="visually-hidden">{}</span>',
         _("overgeslagen"),
     )
+    not_asked = format_html(
+        '<span aria-hidden="true">–</span><span class="visually-hidden">{}</span>',
+        _("niet gevraagd in de check-in"),
+    )
     rows = []
-    for pk, day, started, name_nl, name_en, pattern, seconds, completed, before, after in found[
-        :LOG_PAGE
-    ]:
+    for row in found[:LOG_PAGE]:
+        pk, day, started, name_nl, name_en, pattern, seconds, completed, before, after, checkin = (
+            row
+        )
         name = (english and name_en) or name_nl
         time = f"{started.astimezone(zone):%H:%M}"
-        how = duration(seconds)
+        if checkin is not None:
+            how = from_checkin
+        else:
+            how = duration(seconds) if completed else f"{duration(seconds)}, {stopped}"
+        empty = not_asked if checkin is not None else skipped
         rows.append(
             {
                 "when": f"{days[day][0]}, {time}",
                 "what": f"{name} ({pattern})" if pattern else name,
-                "how": how if completed else f"{how}, {stopped}",
+                "how": how,
+                "checkin_url": checkin_url.replace(str(_NO_SESSION), str(checkin))
+                if checkin is not None
+                else "",
                 "label": f"{name}, {days[day][1]} {time}",
-                "before": skipped if before is None else str(before),
-                "after": skipped if after is None else str(after),
+                "before": empty if before is None else str(before),
+                "after": empty if after is None else str(after),
                 "delete_url": delete_url.replace(str(_NO_SESSION), str(pk)),
             }
         )
