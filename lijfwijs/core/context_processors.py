@@ -1,5 +1,5 @@
-"""Template context every page needs: the site name, the layout's addresses and the same page in
-the other language."""
+"""Template context every page needs: the site name, the layout's addresses, which section of the
+navigation the page belongs to, and the same page in the other language."""
 
 from functools import cache
 
@@ -21,6 +21,10 @@ LAYOUT_URLS = {
     "account": "accounts:settings",
     "logout": "accounts:logout",
     "login": "accounts:login",
+    "privacy": "privacy",
+    "about": "about",
+    "contact": "contact",
+    "colofon": "colofon",
     "manifest": "web_manifest",
     "service_worker": "service_worker",
 }
@@ -30,6 +34,21 @@ LAYOUT_STATIC = {
     "outbox_js": "core/outbox.js",
     "checkin_js": "core/checkin.js",
 }
+# The navigation's sections: a page belongs to the one whose address is the longest start of its
+# path. The start page ("home") only counts for itself, or it would claim every page.
+NAV_SECTIONS = (
+    "pijntest",
+    "exercises",
+    "program",
+    "learn",
+    "practice",
+    "diary",
+    "account",
+    "privacy",
+    "about",
+    "contact",
+    "colofon",
+)
 
 
 @cache
@@ -40,6 +59,25 @@ def layout_links(language: str, script_prefix: str) -> dict[str, str]:
     links = {key: reverse(name) for key, name in LAYOUT_URLS.items()}
     links.update({key: static(path) for key, path in LAYOUT_STATIC.items()})
     return links
+
+
+@cache
+def nav_prefixes(language: str, script_prefix: str) -> tuple[tuple[str, str], ...]:
+    """(address, section) of the navigation's sections, longest address first."""
+    links = layout_links(language, script_prefix)
+    pairs = [(links[key], key) for key in NAV_SECTIONS]
+    return tuple(sorted(pairs, key=lambda pair: len(pair[0]), reverse=True))
+
+
+def nav_section(path: str, language: str, script_prefix: str) -> str:
+    """The section of the navigation a page belongs to ("" for none): a string comparison or
+    ten, no query and no reverse."""
+    if path == layout_links(language, script_prefix)["home"]:
+        return "home"
+    for prefix, section in nav_prefixes(language, script_prefix):
+        if path.startswith(prefix):
+            return section
+    return ""
 
 
 def other_language_path(path: str, current: str) -> str:
@@ -55,10 +93,12 @@ def site(request: HttpRequest) -> dict[str, object]:
     language = get_language() or settings.LANGUAGE_CODE
     current = language[:2]
     other = "nl" if current == "en" else "en"
+    script_prefix = get_script_prefix()
     return {
         "SITE_NAME": settings.SITE_NAME,
         "LANGUAGE": current,
         "OTHER_LANGUAGE": other,
         "OTHER_LANGUAGE_URL": other_language_path(request.path, current),
-        "LINKS": layout_links(language, get_script_prefix()),
+        "LINKS": layout_links(language, script_prefix),
+        "NAV": nav_section(request.path, language, script_prefix),
     }

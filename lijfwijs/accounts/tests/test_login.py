@@ -121,7 +121,7 @@ def test_every_page_has_a_logout_form_in_the_header_when_signed_in(anna_browser,
     html = response.content.decode()
     header = html[html.index("<header") : html.index("</header>")]
     prefix = "/en" if path.startswith("/en/") else ""
-    assert f'<form method="post" action="{prefix}/account/uitloggen/">' in header
+    assert f'<form method="post" action="{prefix}/account/uitloggen/" data-logout>' in header
     assert 'name="csrfmiddlewaretoken"' in header
 
 
