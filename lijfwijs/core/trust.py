@@ -1,11 +1,16 @@
 """The trust pages: privacy statement, about us, contact and colofon.
 
 They are the same for every visitor in a language, so they are shared like the visitor's home
-page (`core.httpcache.public_for_visitors`). Who provides this installation comes from one
-function, `provider()`, so it can later come from the practice instead of the settings.
+page (`core.httpcache.public_for_visitors`), and they read nothing from the database. Who provides
+this installation comes from one function, `provider()`, so it can later come from the practice
+instead of the settings.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import astuple, dataclass
+from datetime import date
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +18,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from lijfwijs.core import httpcache
+
+# When the privacy statement last changed in substance: shown on the page.
+PRIVACY_UPDATED = date(2026, 12, 2)
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,21 @@ class Provider:
     phone: str
     kvk: str
     website: str
+
+    @property
+    def phone_link(self) -> str:
+        """The number for a `tel:` link: digits and a leading +, nothing else."""
+        number = self.phone.strip()
+        digits = "".join(c for c in number if c.isdigit())
+        return ("+" + digits) if number.startswith("+") else digits
+
+    @property
+    def website_label(self) -> str:
+        """The website without its scheme and trailing slash, as people read it."""
+        label = self.website.strip()
+        for scheme in ("https://", "http://"):
+            label = label.removeprefix(scheme)
+        return label.rstrip("/")
 
 
 def provider() -> Provider:
@@ -41,22 +64,55 @@ def provider() -> Provider:
     )
 
 
-def _provider_etag(request: HttpRequest) -> str:
-    """The provider's details are part of the page: a change to them makes a new ETag."""
-    return repr(provider())
+def provider_etag(request: HttpRequest, *args: object, **kwargs: object) -> str:
+    """The provider's details are part of the pages that show them: other details, another ETag."""
+    return "\x1f".join(astuple(provider()))
 
 
-def _page(template: str):
+@cache
+def software_version() -> str:
+    """The installed Lijfwijs version (from the package metadata)."""
+    try:
+        return version("lijfwijs")
+    except PackageNotFoundError:
+        return ""
+
+
+def _retention() -> dict[str, int]:
+    """The retention periods the code keeps, from the settings, for the privacy statement."""
+    days = settings.ACCESS_LOG_RETENTION_DAYS
+    return {
+        "access_log_years": days // 365 if days % 365 == 0 else 0,
+        "access_log_days": days,
+        "client_idle_days": max(1, settings.CLIENT_IDLE_SECONDS // 86400),
+        "practitioner_idle_minutes": max(1, settings.PRACTITIONER_IDLE_SECONDS // 60),
+    }
+
+
+def _page(template: str, extra: Callable[[], dict[str, object]] | None = None):
+    """A trust page: the same for every visitor, with the provider's details (and `extra`)."""
+
+    def context() -> dict[str, object]:
+        return {"provider": provider(), **(extra() if extra else {})}
+
+    def etag(request: HttpRequest) -> str:
+        # What the page shows from the settings: other settings, another ETag.
+        return repr(sorted(context().items()))
+
     @require_safe
-    @httpcache.public_for_visitors(etag=_provider_etag)
+    @httpcache.public_for_visitors(etag=etag)
     def view(request: HttpRequest) -> HttpResponse:
-        return render(request, template, {"provider": provider()})
+        return render(request, template, context())
 
-    view.__name__ = template.rsplit("/", 1)[-1].removesuffix(".html")
+    view.__name__ = view.__qualname__ = template.rsplit("/", 1)[-1].removesuffix(".html")
+    view.__doc__ = f"The page {template}, the same for every visitor."
     return view
 
 
-privacy = _page("core/trust/privacy.html")
+privacy = _page(
+    "core/trust/privacy.html",
+    lambda: {"updated": PRIVACY_UPDATED, **_retention()},
+)
 about = _page("core/trust/about.html")
 contact = _page("core/trust/contact.html")
-colofon = _page("core/trust/colofon.html")
+colofon = _page("core/trust/colofon.html", lambda: {"version": software_version()})

@@ -12,7 +12,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from lijfwijs.core import hooks, httpcache
+from lijfwijs.core import hooks, httpcache, trust
 
 
 @never_cache
@@ -43,10 +43,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/dashboard.html", {"panels": first + rest})
 
 
-@httpcache.public_for_visitors(max_age=httpcache.PAGE_MAX_AGE)
+@httpcache.public_for_visitors(etag=trust.provider_etag, max_age=httpcache.PAGE_MAX_AGE)
 def _visitor_home(request: HttpRequest) -> HttpResponse:
-    """The home page for visitors: the same for everyone in a language (its URL), so shared."""
-    return render(request, "core/home.html")
+    """The home page for visitors: the same for everyone in a language (its URL), so shared.
+    It names the provider (from the settings, no query), which is therefore part of its ETag."""
+    return render(request, "core/home.html", {"provider": trust.provider()})
 
 
 def _panels(result: object) -> list[tuple]:
