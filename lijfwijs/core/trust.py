@@ -37,8 +37,9 @@ class Provider:
 
     @property
     def phone_link(self) -> str:
-        """The number for a `tel:` link: digits and a leading +, nothing else."""
-        number = self.phone.strip()
+        """The number for a `tel:` link: digits and a leading +, nothing else. The trunk
+        prefix written as "(0)" after a country code is not dialled."""
+        number = self.phone.strip().replace("(0)", "")
         digits = "".join(c for c in number if c.isdigit())
         return ("+" + digits) if number.startswith("+") else digits
 
