@@ -4,7 +4,7 @@ Only presentation attributes (no style attributes), so a strict CSP allows them.
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -12,6 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 INK = "#1c2321"
 GRID = "#8a9591"
 FILL = "#1f5f5b"
+DOT = "#6b7673"  # 4.7:1 on white (WCAG 1.4.11 asks 3:1 for parts of a chart)
+RULE = "#c9c4b9"
 
 
 def _pt(cx: float, cy: float, r: float, angle: float) -> tuple[float, float]:
@@ -90,100 +92,184 @@ def bar(value: float, *, maximum: float = 100, label: str) -> SafeString:
 
 
 def line(
-    points: Sequence[tuple[str, float | None, float | None]],
+    points: Sequence[tuple[int, float | None, float | None]],
     *,
     title: str,
     description: str,
+    first_label: str,
+    last_label: str,
+    y_title: str,
+    x_title: str,
+    dots_name: str,
+    line_name: str,
     maximum: float = 10,
-    width: int = 640,
+    width: int = 600,
     height: int = 220,
+    chart_id: str = "line",
 ) -> SafeString:
-    """Daily values as dots and their rolling mean as a line (None leaves a gap)."""
-    left, right, top, bottom = 28, 8, 10, 24
-    plot_w, plot_h = width - left - right, height - top - bottom
-    n = max(len(points) - 1, 1)
+    """Daily values as dots and their rolling mean as a line (None leaves a gap), in a figure with
+    its title, a legend, axis titles and labelled ends.
 
-    def xy(i: int, v: float) -> tuple[float, float]:
-        return left + plot_w * i / n, top + plot_h * (1 - max(0.0, min(v, maximum)) / maximum)
+    `points` are (x, value, rolling) with x a whole number (a day's ordinal: gaps stay gaps). The
+    SVG holds the plot area only, without text, and scales with the page; every word and number
+    is HTML around it, so text keeps the page's size on a phone (never below 12 px) and long
+    words wrap. The ends of the axes are labelled: `first_label`/`last_label` under the left and
+    right edge, 0, half the maximum and the maximum beside the left edge.
+    """
+    xs = [x for x, _, _ in points]
+    x0 = min(xs, default=0)
+    span = max(max(xs, default=0) - x0, 1)
 
-    parts = [
-        f'<svg class="chart chart-wide" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="line-title line-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="line-title">{escape(title)}</title><desc id="line-desc">{escape(description)}</desc>',
+    def xy(x: int, v: float) -> tuple[float, float]:
+        return width * (x - x0) / span, height * (1 - max(0.0, min(v, maximum)) / maximum)
+
+    svg = [
+        f'<svg class="chart-plot" viewBox="-6 -6 {width + 12} {height + 12}" role="img" '
+        f'aria-labelledby="{chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{chart_id}-desc">{escape(description)}</title>'
     ]
-    for tick in range(0, int(maximum) + 1, 2):
-        _, y = xy(0, tick)
-        parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#d5dbd8" stroke-width="1"/>'
+    for tick in (0, maximum / 2, maximum):
+        _, y = xy(x0, tick)
+        svg.append(
+            f'<line x1="0" y1="{y:.1f}" x2="{width}" y2="{y:.1f}" stroke="{RULE}" '
+            'stroke-width="1" vector-effect="non-scaling-stroke"/>'
         )
-        parts.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{INK}">{tick}</text>'
-        )
-    for i, (_label, value, _rolling) in enumerate(points):
+    dots = []
+    for x, value, _rolling in points:
         if value is not None:
-            x, y = xy(i, value)
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.2" fill="{GRID}"/>')
+            cx, cy = xy(x, value)
+            dots.append(f"M{cx:.1f},{cy:.1f}h0")
+    if dots:
+        # zero-length strokes with round caps: dots that stay round at any width
+        svg.append(
+            f'<path d="{"".join(dots)}" fill="none" stroke="{DOT}" stroke-width="5" '
+            'stroke-linecap="round" vector-effect="non-scaling-stroke"/>'
+        )
     path, pen_down = [], False
-    for i, (_label, _value, rolling) in enumerate(points):
+    for x, _value, rolling in points:
         if rolling is None:
             pen_down = False
             continue
-        x, y = xy(i, rolling)
-        path.append(f"{'L' if pen_down else 'M'}{x:.1f},{y:.1f}")
+        cx, cy = xy(x, rolling)
+        path.append(f"{'L' if pen_down else 'M'}{cx:.1f},{cy:.1f}")
         pen_down = True
     if path:
-        parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="{FILL}" stroke-width="2.5"/>')
-    if points:
-        for i in (0, len(points) - 1):
-            x, _ = xy(i, 0)
-            anchor = "start" if i == 0 else "end"
-            parts.append(
-                f'<text x="{x:.1f}" y="{height - 6}" text-anchor="{anchor}" font-size="11" fill="{INK}">'
-                f"{escape(points[i][0])}</text>"
-            )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above
+        svg.append(
+            f'<path d="{"".join(path)}" fill="none" stroke="{FILL}" stroke-width="3" '
+            'stroke-linejoin="round" vector-effect="non-scaling-stroke"/>'
+        )
+    svg.append("</svg>")
+    top = f"{maximum:g}"
+    middle = f"{maximum / 2:g}"
+    return format_html(
+        '<figure class="chart-figure">'
+        '<figcaption class="chart-title">{}</figcaption>'
+        '<ul class="chart-legend">'
+        '<li><span class="chart-key chart-key-dot" aria-hidden="true"></span>{}</li>'
+        '<li><span class="chart-key chart-key-line" aria-hidden="true"></span>{}</li></ul>'
+        '<p class="chart-axis-title">{}</p>'
+        '<div class="chart-frame">'
+        '<div class="chart-y" aria-hidden="true"><span class="chart-y-top">{}</span>'
+        '<span class="chart-y-middle">{}</span><span class="chart-y-bottom">0</span></div>'
+        "{}"
+        '<div class="chart-x" aria-hidden="true"><span>{}</span><span>{}</span></div>'
+        "</div>"
+        '<p class="chart-axis-title chart-axis-title-x">{}</p>'
+        "</figure>",
+        title,
+        dots_name,
+        line_name,
+        y_title,
+        top,
+        middle,
+        mark_safe("".join(svg)),  # noqa: S308 - every text inside is escaped above
+        first_label,
+        last_label,
+        x_title,
+    )
 
 
 def intervals(
-    rows: Sequence[tuple[str, float, float, float]],
+    rows: Sequence[tuple[str, float, float, float, str]],
     *,
     title: str,
-    description: str,
-    span: float = 5,
-    width: int = 640,
-    row_height: int = 26,
+    legend_dot: str,
+    legend_line: str,
+    axis_title: str,
+    lower_end: str,
+    upper_end: str,
+    number: Callable[[float], str] = lambda v: f"{v:g}",
+    width: int = 300,
+    height: int = 24,
 ) -> SafeString:
-    """Differences with their 95% intervals around zero, one row each (label, diff, low, high)."""
-    label_w, pad = 220, 12
-    plot_w = width - label_w - pad * 2
-    height = row_height * len(rows) + 30
+    """Differences with their intervals around zero, one row each (label, difference, low, high,
+    the row in words), in a figure with a legend and an axis title.
+
+    The labels are HTML beside (or, on a phone, above) each row's small SVG, so they wrap and
+    are never cut; each SVG is an image whose text alternative is the row in words. The axis is
+    symmetric around zero, wide enough for every interval (whole points, at least 2, at most
+    10); its ends and zero are labelled under the rows, with `lower_end`/`upper_end` saying
+    what each side means.
+    """
+    widest = max((max(abs(low), abs(high)) for _, _, low, high, _ in rows), default=0.0)
+    span = float(min(10, max(2, math.ceil(widest))))
 
     def x(v: float) -> float:
-        return label_w + pad + plot_w * (max(-span, min(v, span)) + span) / (2 * span)
+        return width * (max(-span, min(v, span)) + span) / (2 * span)
 
-    parts = [
-        f'<svg class="chart chart-wide" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="iv-title iv-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="iv-title">{escape(title)}</title><desc id="iv-desc">{escape(description)}</desc>',
-        f'<line x1="{x(0):.1f}" y1="4" x2="{x(0):.1f}" y2="{height - 22}" stroke="{GRID}" stroke-width="1"/>',
-    ]
-    for n, (label, diff, low, high) in enumerate(rows):
-        y = 16 + n * row_height
-        parts.append(
-            f'<text x="{label_w}" y="{y + 4}" text-anchor="end" font-size="13" fill="{INK}">{escape(label)}</text>'
+    mid = height / 2
+    rendered = []
+    for label, diff, low, high, words in rows:
+        rendered.append(
+            format_html(
+                '<li class="chart-row"><span class="chart-row-label">{}</span>'
+                '<svg class="chart-row-plot" viewBox="-8 0 {} {}" role="img" '
+                'xmlns="http://www.w3.org/2000/svg"><title>{}</title>'
+                '<line x1="{}" y1="0" x2="{}" y2="{}" stroke="{}" stroke-width="1" '
+                'vector-effect="non-scaling-stroke"/>'
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="4" '
+                'stroke-linecap="round"/>'
+                '<circle cx="{}" cy="{}" r="7" fill="{}" stroke="#fff" stroke-width="2"/></svg></li>',
+                label,
+                width + 16,
+                height,
+                words,
+                f"{x(0):.1f}",
+                f"{x(0):.1f}",
+                height,
+                GRID,
+                f"{x(low):.1f}",
+                mid,
+                f"{x(high):.1f}",
+                mid,
+                FILL,
+                f"{x(diff):.1f}",
+                mid,
+                FILL,
+            )
         )
-        parts.append(
-            f'<line x1="{x(low):.1f}" y1="{y}" x2="{x(high):.1f}" y2="{y}" stroke="{FILL}" stroke-width="3"/>'
-        )
-        parts.append(f'<circle cx="{x(diff):.1f}" cy="{y}" r="5" fill="{FILL}"/>')
-    for v in (-span, 0, span):
-        parts.append(
-            f'<text x="{x(v):.1f}" y="{height - 6}" text-anchor="middle" font-size="11" fill="{INK}">'
-            f"{v:+g}</text>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above
+    return format_html(
+        '<figure class="chart-figure">'
+        '<figcaption class="chart-title">{}</figcaption>'
+        '<ul class="chart-legend">'
+        '<li><span class="chart-key chart-key-dot chart-key-strong" aria-hidden="true"></span>{}</li>'
+        '<li><span class="chart-key chart-key-line" aria-hidden="true"></span>{}</li></ul>'
+        '<ul class="chart-rows">{}</ul>'
+        '<div class="chart-row chart-row-axis" aria-hidden="true"><span class="chart-row-label"></span>'
+        '<span class="chart-ticks"><span>{}</span><span>0</span><span>{}</span></span></div>'
+        '<p class="chart-axis-title chart-axis-title-x">{}<span class="chart-ends">'
+        "<span>← {}</span><span>{} →</span></span></p>"
+        "</figure>",
+        title,
+        legend_dot,
+        legend_line,
+        mark_safe("".join(rendered)),  # noqa: S308 - each row built by format_html above
+        number(-span),
+        "+" + number(span),
+        axis_title,
+        lower_end,
+        upper_end,
+    )
 
 
 def bars(

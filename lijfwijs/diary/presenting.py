@@ -1,14 +1,15 @@
 """From the insights core's numbers to plain sentences, charts and tables (Dutch and English)."""
 
 from datetime import date
+from html import escape  # the standard library's: Django's adds a lazy-text check per call
 from typing import Any
 
 from django.utils import formats
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from lijfwijs.core import charts
+from lijfwijs.core.paging import day_words
 
 from . import computed
 from . import insights as core
@@ -26,15 +27,6 @@ def _n(value: float | None, digits: int = 1, separator: str = "") -> str:
         return "–"
     text = f"{round(value, digits) + 0.0:.{digits}f}"  # + 0.0: no "-0.0"
     return text.replace(".", separator or formats.get_format("DECIMAL_SEPARATOR"))
-
-
-def _day_names() -> tuple[dict[int, str], dict[int, str]]:
-    """Abbreviated weekdays and months in this language, as the date formats "D" and "M" write
-    them (looked up once per page, not once per day)."""
-    return (
-        {n: str(name) for n, name in WEEKDAYS_ABBR.items()},
-        {n: str(name).title() for n, name in MONTHS_3.items()},
-    )
 
 
 def _neg(value: float | None) -> float | None:
@@ -81,84 +73,253 @@ def trend_sentence(trend: core.Trend) -> str:
     )
 
 
-def effect_sentence(effect: core.TagEffect, name: str = "") -> str:
-    higher = (effect.difference or 0) > 0
-    # "1.3 points lower (95% interval 0.8 to 1.8)": the interval in the sentence's own direction
-    low, high = (
-        (effect.ci_low, effect.ci_high) if higher else (_neg(effect.ci_high), _neg(effect.ci_low))
-    )
-    values = {
+def _effect_values(effect: core.TagEffect, name: str) -> dict[str, Any]:
+    return {
         "tag": name,
         "n_with": effect.n_with,
         "n_without": effect.n_without,
         "diff": _n(abs(effect.difference or 0)),
-        "low": _n(low),
-        "high": _n(high),
+        "low": _n(core.LOW_SLEEP, 0),
     }
+
+
+def effect_sentence(effect: core.TagEffect, name: str = "") -> str:
+    """A clear pattern of a tag or of poor nights in plain words: how many days, how much higher
+    or lower the pain was on average. The interval and the method are in the numbers
+    (`effect_numbers`), not here."""
+    higher = (effect.difference or 0) > 0
+    values = _effect_values(effect, name)
     if effect.kind == "low_sleep":
         text = (
             _(
-                "Op de %(n_with)s dagen nadat je 4 of minder sliep, was je pijn gemiddeld %(diff)s punt hoger (95%%-interval %(low)s tot %(high)s) dan op de %(n_without)s andere dagen."
+                "Op de %(n_with)s dagen na een nacht die je een %(low)s of lager gaf, was je pijn gemiddeld %(diff)s punt hoger dan op de %(n_without)s andere dagen."
             )
             if higher
             else _(
-                "Op de %(n_with)s dagen nadat je 4 of minder sliep, was je pijn gemiddeld %(diff)s punt lager (95%%-interval %(low)s tot %(high)s) dan op de %(n_without)s andere dagen."
+                "Op de %(n_with)s dagen na een nacht die je een %(low)s of lager gaf, was je pijn gemiddeld %(diff)s punt lager dan op de %(n_without)s andere dagen."
             )
         )
     elif effect.lag == 0:
         text = (
             _(
-                "Op de %(n_with)s dagen met ‘%(tag)s’ was je pijn gemiddeld %(diff)s punt hoger (95%%-interval %(low)s tot %(high)s) dan op de %(n_without)s dagen zonder."
+                "Op de %(n_with)s dagen met ‘%(tag)s’ was je pijn gemiddeld %(diff)s punt hoger dan op de %(n_without)s dagen zonder."
             )
             if higher
             else _(
-                "Op de %(n_with)s dagen met ‘%(tag)s’ was je pijn gemiddeld %(diff)s punt lager (95%%-interval %(low)s tot %(high)s) dan op de %(n_without)s dagen zonder."
+                "Op de %(n_with)s dagen met ‘%(tag)s’ was je pijn gemiddeld %(diff)s punt lager dan op de %(n_without)s dagen zonder."
             )
         )
     else:
         text = (
             _(
-                "Op de %(n_with)s dagen na een dag met ‘%(tag)s’ was je pijn gemiddeld %(diff)s punt hoger (95%%-interval %(low)s tot %(high)s) dan op de %(n_without)s andere dagen."
+                "Op de %(n_with)s dagen na een dag met ‘%(tag)s’ was je pijn gemiddeld %(diff)s punt hoger dan op de %(n_without)s andere dagen."
             )
             if higher
             else _(
-                "Op de %(n_with)s dagen na een dag met ‘%(tag)s’ was je pijn gemiddeld %(diff)s punt lager (95%%-interval %(low)s tot %(high)s) dan op de %(n_without)s andere dagen."
+                "Op de %(n_with)s dagen na een dag met ‘%(tag)s’ was je pijn gemiddeld %(diff)s punt lager dan op de %(n_without)s andere dagen."
             )
         )
-    return (text % values) + " " + pattern_note()
+    return text % values
+
+
+def effect_heading(effect: core.TagEffect, name: str) -> str:
+    if effect.kind == "low_sleep":
+        return _("Na een slechte nacht")
+    if effect.lag == 0:
+        return _("‘%(tag)s’, dezelfde dag") % {"tag": name}
+    return _("‘%(tag)s’, de dag erna") % {"tag": name}
+
+
+def unclear_text(effect: core.TagEffect) -> str:
+    """What is known of a comparison that shows no clear pattern (yet), with its days."""
+    values = {"n_with": effect.n_with, "n_without": effect.n_without, "min": core.MIN_DAYS}
+    if not effect.enough_data:
+        if effect.kind == "low_sleep":
+            return (
+                _(
+                    "nog te weinig nachten om te vergelijken (%(n_with)s slechte, %(n_without)s andere; minstens %(min)s van elk)"
+                )
+                % values
+            )
+        return (
+            _(
+                "nog te weinig dagen om te vergelijken (%(n_with)s met, %(n_without)s zonder; minstens %(min)s van elk)"
+            )
+            % values
+        )
+    if effect.kind == "low_sleep":
+        return (
+            _(
+                "nog geen duidelijk verschil in je pijn (%(n_with)s slechte nachten, %(n_without)s andere)"
+            )
+            % values
+        )
+    return (
+        _("nog geen duidelijk verschil in je pijn (%(n_with)s dagen met, %(n_without)s zonder)")
+        % values
+    )
+
+
+def _p(value: float | None) -> str:
+    """A p- or q-value after its sign: "= 0,03", "< 0,001"."""
+    if value is None:
+        return "= –"
+    if value < 0.001:
+        return "< " + _n(0.001, 3)
+    return "= " + _n(value, 3 if value < 0.01 else 2)
+
+
+def _p_cell(value: float | None) -> str:
+    """A p- or q-value in a table cell: "0,03", "&lt; 0,001"."""
+    text = _p(value)
+    return escape(text[2:] if text.startswith("=") else text)
+
+
+def effect_numbers(effect: core.TagEffect, tested: int) -> list[str]:
+    """The numbers behind a pattern, for the "numbers and method" disclosure."""
+    higher = (effect.difference or 0) > 0
+    low, high = (
+        (effect.ci_low, effect.ci_high) if higher else (_neg(effect.ci_high), _neg(effect.ci_low))
+    )
+    with_label, without_label = (
+        (_("Na een slechte nacht"), _("Na de andere nachten"))
+        if effect.kind == "low_sleep"
+        else (
+            (_("Met"), _("Zonder"))
+            if effect.lag == 0
+            else (_("Na een dag met"), _("Na een dag zonder"))
+        )
+    )
+    lines = [
+        _("%(label)s: gemiddelde pijn %(mean)s op %(n)s dagen")
+        % {"label": with_label, "mean": _n(effect.mean_with), "n": effect.n_with},
+        _("%(label)s: gemiddelde pijn %(mean)s op %(n)s dagen")
+        % {"label": without_label, "mean": _n(effect.mean_without), "n": effect.n_without},
+    ]
+    if effect.difference is not None and low is not None:
+        lines.append(
+            (
+                _("Verschil: %(diff)s punt hoger, 95%%-interval %(low)s tot %(high)s")
+                if higher
+                else _("Verschil: %(diff)s punt lager, 95%%-interval %(low)s tot %(high)s")
+            )
+            % {"diff": _n(abs(effect.difference)), "low": _n(low), "high": _n(high)}
+        )
+    if effect.p_value is not None:
+        lines.append(
+            _("p %(p)s; q %(q)s (Benjamini-Hochberg over %(tested)s vergelijkingen)")
+            % {"p": _p(effect.p_value), "q": _p(effect.q_value), "tested": tested}
+        )
+    return lines
+
+
+def effect_method() -> str:
+    return _(
+        "Het verschil is dat tussen de gemiddelde pijn op dagen met en zonder, met een 95%-interval (Welch) dat ruimer is gemaakt omdat pijn van dag tot dag doorloopt en tags vaak een paar dagen achter elkaar komen; de p-waarde houdt daar ook rekening mee. Duidelijk heet een patroon als q ten hoogste 0,05 is na de correctie van Benjamini-Hochberg voor het aantal vergelijkingen."
+    )
 
 
 def correlation_sentence(c: core.Correlation) -> str:
-    name = _("slaap") if c.variable == "sleep" else _("stress")
+    """A link of pain with sleep or stress over all days, in plain words."""
+    sleep = c.variable == "sleep"
+    values = {"n": c.n, "min": core.CORRELATION_MIN_DAYS}
     if not c.enough_data or c.rho is None:
-        return _("Pijn en %(name)s: nog te weinig dagen (minstens 10).") % {"name": name}
-    values = {"name": name, "rho": _n(c.rho, 2), "n": c.n}
+        return (
+            _(
+                "Je hebt op %(n)s dagen zowel je pijn als je slaap ingevuld; vanaf %(min)s dagen zie je hier of ze samengaan."
+            )
+            if sleep
+            else _(
+                "Je hebt op %(n)s dagen zowel je pijn als je stress ingevuld; vanaf %(min)s dagen zie je hier of ze samengaan."
+            )
+        ) % values
     if not c.clear:
         return (
-            _("Pijn en %(name)s: geen duidelijk verband over %(n)s dagen (rangcorrelatie %(rho)s).")
-            % values
-        )
-    if c.variable == "sleep":
-        text = (
             _(
-                "Op dagen na een betere nacht had je meestal minder pijn (rangcorrelatie %(rho)s over %(n)s dagen)."
+                "Over alle %(n)s dagen samen is er nog geen duidelijk verband tussen hoe je sliep en je pijn."
             )
-            if c.rho < 0
+            if sleep
             else _(
-                "Op dagen na een betere nacht had je meestal meer pijn (rangcorrelatie %(rho)s over %(n)s dagen)."
+                "Over alle %(n)s dagen samen is er nog geen duidelijk verband tussen je stress en je pijn."
             )
+        ) % values
+    if sleep:
+        text = (
+            _("Over alle %(n)s dagen samen: na een betere nacht had je meestal minder pijn.")
+            if c.rho < 0
+            else _("Over alle %(n)s dagen samen: na een betere nacht had je meestal meer pijn.")
         )
     else:
         text = (
-            _(
-                "Op dagen met meer stress had je meestal meer pijn (rangcorrelatie %(rho)s over %(n)s dagen)."
-            )
+            _("Over alle %(n)s dagen samen: op dagen met meer stress had je meestal meer pijn.")
             if c.rho > 0
             else _(
-                "Op dagen met meer stress had je meestal minder pijn (rangcorrelatie %(rho)s over %(n)s dagen)."
+                "Over alle %(n)s dagen samen: op dagen met meer stress had je meestal minder pijn."
             )
         )
-    return (text % values) + " " + pattern_note()
+    return text % values
+
+
+def correlation_heading(c: core.Correlation) -> str:
+    return _("Slaap en pijn") if c.variable == "sleep" else _("Stress en pijn")
+
+
+def correlation_numbers(c: core.Correlation) -> list[str]:
+    lines = [
+        _("Rangcorrelatie (Spearman): %(rho)s over %(n)s dagen") % {"rho": _n(c.rho, 2), "n": c.n}
+    ]
+    if c.p_value is not None:
+        lines.append(
+            _("p %(p)s; q %(q)s (Benjamini-Hochberg over slaap en stress)")
+            % {"p": _p(c.p_value), "q": _p(c.q_value)}
+        )
+    return lines
+
+
+def correlation_method(c: core.Correlation) -> str:
+    return (
+        _(
+            "Een rangcorrelatie loopt van -1 tot 1: boven 0 had je meer pijn naarmate je slaap hoger scoorde, onder 0 minder; 0 is geen verband. Ze kijkt naar alle dagen samen, als één rechte lijn van slecht naar goed geslapen. De p-waarde houdt rekening met pijn en slaap die van dag tot dag doorlopen. Duidelijk: q ten hoogste 0,05."
+        )
+        if c.variable == "sleep"
+        else _(
+            "Een rangcorrelatie loopt van -1 tot 1: boven 0 had je meer pijn naarmate je stress hoger was, onder 0 minder; 0 is geen verband. Ze kijkt naar alle dagen samen. De p-waarde houdt rekening met pijn en stress die van dag tot dag doorlopen. Duidelijk: q ten hoogste 0,05."
+        )
+    )
+
+
+def sleep_why(low_sleep: core.TagEffect | None, sleep: core.Correlation | None) -> tuple[str, str]:
+    """When the poor-nights comparison and the sleep link over all nights seem to disagree, one
+    sentence on why both can hold, and which card it belongs to ("low_sleep" or "sleep"; ("", "")
+    when they agree or one of them has too few days).
+
+    The link is a straight line over all nights; the comparison looks at the poorest nights only.
+    A few poor nights can go with more pain while the other nights make little difference, and a
+    link over all nights can come from the ordinary and good nights while the poorest are too few
+    or too varied to stand out.
+    """
+    if low_sleep is None or sleep is None or not low_sleep.enough_data or not sleep.enough_data:
+        return "", ""
+    values = {"low": _n(core.LOW_SLEEP, 0), "n": low_sleep.n_with}
+    if low_sleep.clear and not sleep.clear:
+        return "low_sleep", _(
+            "Dat lijkt te botsen met ‘nog geen duidelijk verband met hoe je sliep’ hieronder, maar beide kunnen kloppen: dat verband kijkt of je pijn over alle nachten samen steeds hoger of lager wordt, als één rechte lijn; hier gaat het alleen om de slechtste nachten (een %(low)s of lager). Een paar slechte nachten kunnen verschil maken terwijl de andere nachten weinig uitmaken."
+        ) % values
+    if sleep.clear and not low_sleep.clear:
+        return "sleep", _(
+            "Na alleen de slechtste nachten (een %(low)s of lager, %(n)s keer) zie je nog geen duidelijk verschil. Beide kunnen kloppen: dit verband kijkt naar alle nachten samen, ook de gewone en de goede; die slechtste nachten alleen zijn er te weinig of lopen te veel uiteen om apart op te vallen."
+        ) % values
+    if (
+        sleep.clear
+        and low_sleep.clear
+        and sleep.rho is not None
+        and (low_sleep.difference or 0) > 0
+        and sleep.rho > 0
+    ):
+        return "low_sleep", _(
+            "Dat lijkt te botsen met ‘na een betere nacht meestal meer pijn’ hieronder, maar beide kunnen kloppen: dat verband kijkt naar alle nachten samen als één rechte lijn; hier gaat het alleen om de slechtste nachten (een %(low)s of lager)."
+        ) % values
+    return "", ""
 
 
 def flare_context(flare: core.FlareUp | None) -> dict[str, Any] | None:
@@ -173,111 +334,245 @@ def flare_context(flare: core.FlareUp | None) -> dict[str, Any] | None:
     }
 
 
-def pain_by(groups: tuple[tuple[int, int, float], ...]) -> list[dict[str, Any]]:
-    """Rows of mean daily pain for each whole value (0-10) of sleep or stress, with a bar."""
-    return [
-        {
-            "value": str(value),  # as text: the template writes it without number formatting
-            "days": str(days),
-            "pain": _n(mean),
-            "bar": charts.bar(mean, maximum=10, label=str(value)),
-        }
-        for value, days, mean in groups
+def _lines(lines: list[str]) -> SafeString:
+    return mark_safe("".join(f"<li>{escape(line)}</li>" for line in lines))  # noqa: S308 - escaped
+
+
+def pain_by(groups: tuple[tuple[int, int, float], ...], name: str) -> dict[str, SafeString]:
+    """Mean daily pain for each whole value (0-10) of sleep or stress: bars (decorative, the
+    numbers beside them) and the rows of their table, as markup (no template loop)."""
+    bars, rows = [], []
+    for value, days, mean in groups:
+        pain = _n(mean)
+        bars.append(
+            f'<li class="insights-bar"><span>{escape(name)} {value}</span>'
+            f"{charts.bar(mean, maximum=10, label=str(value))}"
+            f'<span class="num">{pain}</span></li>'
+        )
+        rows.append(
+            f'<tr><th scope="row">{value}</th><td class="num">{pain}</td>'
+            f'<td class="num">{days}</td></tr>'
+        )
+    return {
+        "bars": mark_safe("".join(bars)),  # noqa: S308 - names escaped, the rest numbers
+        "rows": mark_safe("".join(rows)),  # noqa: S308 - numbers only
+    }
+
+
+def trend_numbers(trend: core.Trend, words: dict[date, tuple[str, str]]) -> list[str]:
+    if not trend.enough_data or trend.first_from is None or trend.last_from is None:
+        return []
+
+    def day(d: date | None) -> str:
+        return words[d][1] if d is not None else ""
+
+    lines = [
+        _("Eerste twee weken (%(from)s tot en met %(to)s): gemiddeld %(mean)s, op %(n)s dagen")
+        % {
+            "from": day(trend.first_from),
+            "to": day(trend.first_to),
+            "mean": _n(trend.first_mean),
+            "n": trend.n_first,
+        },
+        _("Laatste twee weken (%(from)s tot en met %(to)s): gemiddeld %(mean)s, op %(n)s dagen")
+        % {
+            "from": day(trend.last_from),
+            "to": day(trend.last_to),
+            "mean": _n(trend.last_mean),
+            "n": trend.n_last,
+        },
     ]
+    if trend.change is not None:
+        if trend.percent_change is not None:
+            lines.append(
+                _("Verandering: %(change)s punt (%(percent)s%%)")
+                % {"change": _signed(trend.change), "percent": _signed(trend.percent_change, 0)}
+            )
+        else:
+            lines.append(_("Verandering: %(change)s punt") % {"change": _signed(trend.change)})
+    return lines
+
+
+def _signed(value: float, digits: int = 1) -> str:
+    text = _n(value, digits)
+    return text if text.startswith("-") else "+" + text
 
 
 def page_context(user: Any, today: date) -> dict[str, Any]:
-    """The insights page: the cached insights, in words, charts and tables in this language."""
+    """The insights page: the cached insights, in words, charts and tables in this language.
+
+    One card per finding: the clear ones first, the biggest difference in pain first (then the
+    links over all days, which have no size in points), then what is not clear yet, with what
+    would make it clearer. The numbers, intervals and methods are in a disclosure on each card.
+    """
     result = computed.insights(user, today)
     names = computed.tag_names({int(e.tag) for e in result.tag_effects if e.kind == "tag"})
-    low_sleep = _("4 of minder geslapen")
+    low_sleep_name = _("Na een nacht met een %(low)s of lager") % {"low": _n(core.LOW_SLEEP, 0)}
 
     def name(effect: core.TagEffect) -> str:
-        return names.get(int(effect.tag), "") if effect.kind == "tag" else low_sleep
+        return names.get(int(effect.tag), "") if effect.kind == "tag" else low_sleep_name
 
     series = result.points(last=90)
-    weekdays, months = _day_names()
+    trend = result.trend
+    words = day_words(
+        {p.day for p in series}
+        | {d for d in (trend.first_from, trend.first_to, trend.last_from, trend.last_to) if d}
+    )
     sep = formats.get_format("DECIMAL_SEPARATOR")
 
     def n(value: float | None) -> str:
         return _n(value, separator=sep)
 
-    trend_chart = charts.line(
-        [(f"{p.day.day} {months[p.day.month]}", p.pain, p.rolling) for p in series],
-        title=_("Je pijn per dag met het gemiddelde over 7 dagen"),
-        description=_(
-            "Punten zijn dagen, de lijn is het gemiddelde over de laatste 7 dagen (0 tot 10)."
-        ),
+    trend_chart = (
+        charts.line(
+            [(p.day.toordinal(), p.pain, p.rolling) for p in series],
+            title=_("Je pijn per dag, de laatste %(count)s dagen met pijn")
+            % {"count": len(series)},
+            description=_(
+                "Grafiek van je pijn per dag van %(first)s tot en met %(last)s, op een schaal van 0 tot 10: punten zijn dagen, de lijn is het gemiddelde over 7 dagen. De cijfers staan in de tabel eronder."
+            )
+            % {"first": words[series[0].day][1], "last": words[series[-1].day][1]},
+            first_label=words[series[0].day][1],
+            last_label=words[series[-1].day][1],
+            y_title=_("Pijn (0 = geen, 10 = ergste)"),
+            x_title=_("Dag"),
+            dots_name=_("Je pijn die dag"),
+            line_name=_("Gemiddelde over 7 dagen"),
+            chart_id="trend-chart",
+        )
+        if len(series) >= 2
+        else None
     )
-    enough = [e for e in result.tag_effects if e.enough_data and e.ci_low is not None]
-    clear = [e for e in enough if e.clear]
-    label = {0: _("zelfde dag"), 1: _("dag erna")}
-    yes, no = _("ja"), _("nee")
+
+    effects = result.tag_effects
+    tested = sum(1 for e in effects if e.enough_data and e.p_value is not None)
+    clear = sorted(
+        (e for e in effects if e.clear and e.difference is not None and e.ci_low is not None),
+        key=lambda e: -abs(e.difference or 0),
+    )
+    low_sleep = next((e for e in effects if e.kind == "low_sleep"), None)
+    sleep = next((c for c in result.correlations if c.variable == "sleep"), None)
+    why_card, why = sleep_why(low_sleep, sleep)
+
+    cards_clear: list[dict[str, Any]] = []
+    for e in clear:
+        cards_clear.append(
+            {
+                "heading": effect_heading(e, name(e)),
+                "sentence": effect_sentence(e, name(e)),
+                "why": why if e.kind == "low_sleep" and why_card == "low_sleep" else "",
+                "numbers": _lines(effect_numbers(e, tested)),
+                "method": effect_method(),
+            }
+        )
+    cards_unclear: list[dict[str, Any]] = []
+    for c in result.correlations:
+        label = _("Slaap vannacht") if c.variable == "sleep" else _("Stress")
+        card = {
+            "heading": correlation_heading(c),
+            "sentence": correlation_sentence(c),
+            "why": why if c.variable == "sleep" and why_card == "sleep" else "",
+            "numbers": _lines(correlation_numbers(c)) if c.rho is not None else "",
+            "method": correlation_method(c) if c.rho is not None else "",
+            "by": pain_by(result.pain_by[c.variable], label)
+            if result.pain_by[c.variable]
+            else None,
+            "by_name": label,
+            "by_summary": _("Je pijn per score voor slaap")
+            if c.variable == "sleep"
+            else _("Je pijn per score voor stress"),
+        }
+        (cards_clear if c.clear else cards_unclear).append(card)
+
+    # Tags (and poor nights) with no clear pattern at either lag, once each, most days first.
+    clear_keys = {(e.kind, e.tag) for e in clear}
+    seen: set[tuple[str, str]] = set()
+    unclear: list[tuple[str, str]] = []
+    for e in sorted(effects, key=lambda e: (e.lag, -e.n_with)):
+        key = (e.kind, e.tag)
+        if key in clear_keys or key in seen:
+            continue
+        seen.add(key)
+        unclear.append((name(e), unclear_text(e)))
+    unclear_items = mark_safe(  # noqa: S308 - every text escaped
+        "".join(
+            f"<li><strong>{escape(label)}</strong>: {escape(text)}</li>" for label, text in unclear
+        )
+    )
+
     interval_chart = (
         charts.intervals(
-            [(f"{name(e)} ({label[e.lag]})", e.difference, e.ci_low, e.ci_high) for e in clear],
-            title=_("Duidelijke patronen: verschil in pijn met 95%-interval"),
-            description=_("Rechts van de nul: meer pijn met dit kenmerk; links: minder."),
+            [
+                (
+                    effect_heading(e, name(e)),
+                    e.difference or 0.0,
+                    e.ci_low or 0.0,
+                    e.ci_high or 0.0,
+                    interval_words(e),
+                )
+                for e in clear
+            ],
+            title=_("De duidelijke patronen naast elkaar"),
+            legend_dot=_("Het verschil in je pijn"),
+            legend_line=_("Waar het verschil waarschijnlijk ligt"),
+            axis_title=_("Verschil in pijn, in punten (schaal 0 tot 10)"),
+            lower_end=_("minder pijn"),
+            upper_end=_("meer pijn"),
+            number=lambda v: _n(v, 0),
         )
         if clear
         else None
     )
+    label = {0: _("zelfde dag"), 1: _("dag erna")}
+    yes, no = _("ja"), _("nee")
+    enough = [e for e in effects if e.enough_data and e.ci_low is not None]
+    table = mark_safe(  # noqa: S308 - the names escaped, the rest numbers and our own words
+        "".join(
+            f'<tr><th scope="row">{escape(name(e))}</th><td>{label[e.lag]}</td>'
+            f'<td class="num">{e.n_with}</td><td class="num">{e.n_without}</td>'
+            f'<td class="num">{n(e.difference)}</td><td>{n(e.ci_low)} – {n(e.ci_high)}</td>'
+            f'<td class="num">{_p_cell(e.p_value)}</td><td class="num">{_p_cell(e.q_value)}</td>'
+            f"<td>{yes if e.clear else no}</td></tr>"
+            for e in enough
+        )
+    )
     return {
         "days": result.days,
-        "trend": result.trend,
-        "trend_sentence": trend_sentence(result.trend),
+        "trend": trend,
+        "trend_sentence": trend_sentence(trend),
+        "trend_numbers": _lines(trend_numbers(trend, words)),
         "trend_chart": trend_chart,
-        # the table's rows as escaped markup (90 rows: no template loop over them)
-        "trend_rows": format_html_join(
-            "",
-            '<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td></tr>',
-            (
-                (
-                    f"{weekdays[p.day.weekday()]} {p.day.day} {months[p.day.month]}",
-                    n(p.pain),
-                    n(p.rolling),
-                )
+        # the table's rows as markup (90 rows: no template loop over them)
+        "trend_rows": mark_safe(  # noqa: S308 - dates in our own words and numbers
+            "".join(
+                f'<tr><td>{escape(words[p.day][0])}</td><td class="num">{n(p.pain)}</td>'
+                f'<td class="num">{n(p.rolling)}</td></tr>'
                 for p in series
-            ),
+            )
         ),
-        "clear": [
-            {"effect": e, "sentence": effect_sentence(e, name(e)), "when": label[e.lag]}
-            for e in clear
-        ],
-        # the table's rows as escaped markup (no template loop over them)
-        "table": format_html_join(
-            "",
-            '<tr><th scope="row">{}</th><td>{}</td><td class="num">{}</td>'
-            '<td class="num">{}</td><td class="num">{}</td><td>{} – {}</td><td>{}</td></tr>',
-            (
-                (
-                    name(e),
-                    label[e.lag],
-                    str(e.n_with),  # as text: no number formatting per cell
-                    str(e.n_without),
-                    n(e.difference),
-                    n(e.ci_low),
-                    n(e.ci_high),
-                    yes if e.clear else no,
-                )
-                for e in enough
-            ),
-        ),
-        "too_few": sorted(
-            {name(e) for e in result.tag_effects if not e.enough_data and e.kind == "tag"}
-        ),
+        "clear": cards_clear,
+        "unclear": cards_unclear,
+        "unclear_items": unclear_items,
         "interval_chart": interval_chart,
-        "correlations": [
-            {
-                "sentence": correlation_sentence(c),
-                "name": _("Slaap vannacht") if c.variable == "sleep" else _("Stress"),
-                "rows": pain_by(result.pain_by[c.variable]),
-            }
-            for c in result.correlations
-        ],
+        "table": table,
+        "tested": tested,
         "flare": flare_context(result.flare_up),
         # pain meaningfully worse (2 points or 30%): the safety net under the trend
         "trend_safety_net": safety_net_line()
-        if result.trend.meaningful and result.trend.direction == "worse"
+        if trend.meaningful and trend.direction == "worse"
         else "",
     }
+
+
+def interval_words(effect: core.TagEffect) -> str:
+    """A row of the interval chart in words (its text alternative)."""
+    higher = (effect.difference or 0) > 0
+    low, high = (
+        (effect.ci_low, effect.ci_high) if higher else (_neg(effect.ci_high), _neg(effect.ci_low))
+    )
+    values = {"diff": _n(abs(effect.difference or 0)), "low": _n(low), "high": _n(high)}
+    return (
+        _("%(diff)s punt meer pijn, waarschijnlijk tussen %(low)s en %(high)s")
+        if higher
+        else _("%(diff)s punt minder pijn, waarschijnlijk tussen %(low)s en %(high)s")
+    ) % values
