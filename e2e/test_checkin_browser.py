@@ -64,8 +64,17 @@ def zone_classes(page, region: str) -> str:
     return page.locator(f'[data-body-map] [data-region="{region}"]').get_attribute("class")
 
 
-def outbox(page) -> list[dict]:
+def stored(page) -> list[dict]:
+    """The outbox as this device stores it."""
     return page.evaluate(f"() => JSON.parse(localStorage.getItem('{OUTBOX}') || '[]')")
+
+
+def outbox(page) -> list[dict]:
+    """The signed-in account's kept items, opened with its key (outbox.js)."""
+    items = page.evaluate("() => window.lijfwijsOutbox.items()")
+    assert len(items) == len(stored(page))
+    assert not any("fields" in item for item in stored(page)), "a kept item is not encrypted"
+    return items
 
 
 def save_button(page):
@@ -185,11 +194,11 @@ def test_a_kept_check_in_the_server_refuses_goes_back_in_the_form(open_tab, noor
     key = outbox(page)[0]["key"]
     # while it waited, its day slipped out of the last week
     page.evaluate(
-        f"""() => {{
-            const items = JSON.parse(localStorage.getItem('{OUTBOX}'));
-            items[0].fields = items[0].fields.map(([k, v]) => [k, k === 'day' ? '2000-01-01' : v]);
-            localStorage.setItem('{OUTBOX}', JSON.stringify(items));
-        }}"""
+        """async () => {
+            const [item] = await window.lijfwijsOutbox.items();
+            const fields = item.fields.map(([k, v]) => [k, k === 'day' ? '2000-01-01' : v]);
+            await window.lijfwijsOutbox.keep('checkin', {...item, fields});
+        }"""
     )
     page.context.set_offline(False)
     expect(page.locator("[data-outbox-status]")).to_contain_text("niet aangenomen")

@@ -528,8 +528,9 @@ def test_a_player_works_offline_and_its_session_is_sent_once(open_tab, sanne):
     expect(page.locator("[data-log-status]")).to_contain_text(
         "Je hebt nu geen verbinding. Je oefensessie is op dit apparaat bewaard"
     )
-    kept = page.evaluate(f"() => JSON.parse(localStorage.getItem('{STORE}') || '[]')")
+    kept = page.evaluate("() => window.lijfwijsOutbox.items()")  # opened with the account's key
     assert len(kept) == 1 and kept[0]["account"] == str(sanne.pk)
+    assert "fields" not in page.evaluate(f"() => JSON.parse(localStorage.getItem('{STORE}'))[0]")
     fields = dict(kept[0]["fields"])
     assert (fields["exercise"], fields["tension_before"], fields["tension_after"]) == (
         "schudden",

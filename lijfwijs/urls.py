@@ -13,6 +13,7 @@ urlpatterns = [
     # the web app: the service worker's scope is the folder it is served from, so the root
     path("sw.js", core_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", core_views.web_manifest, name="web_manifest"),
+    path("outbox-key", core_views.outbox_key, name="outbox_key"),  # outbox.js, signed in
     path("api/v1/", api.urls),
     path("api/docs", require_safe(RedirectView.as_view(url="/api/v1/docs", permanent=False))),
 ]

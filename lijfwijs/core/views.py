@@ -1,18 +1,20 @@
 """Site-wide pages: home, health check, errors; the web app's service worker and manifest."""
 
+import base64
 import hashlib
 import json
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from lijfwijs.core import hooks, httpcache, trust
+from lijfwijs.core import hooks, httpcache
 
 
 @never_cache
@@ -43,11 +45,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/dashboard.html", {"panels": first + rest})
 
 
-@httpcache.public_for_visitors(etag=trust.provider_etag, max_age=httpcache.PAGE_MAX_AGE)
+@httpcache.public_for_visitors(max_age=httpcache.PAGE_MAX_AGE)
 def _visitor_home(request: HttpRequest) -> HttpResponse:
-    """The home page for visitors: the same for everyone in a language (its URL), so shared.
-    It names the provider (from the settings, no query), which is therefore part of its ETag."""
-    return render(request, "core/home.html", {"provider": trust.provider()})
+    """The home page for visitors: the same for everyone in a language (its URL), so shared."""
+    return render(request, "core/home.html")
 
 
 def _panels(result: object) -> list[tuple]:
@@ -58,8 +59,8 @@ def _panels(result: object) -> list[tuple]:
 
 
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "core" / "sw.js"
-# What the check-in page and the exercise players need without a connection. Of the pages only
-# the players are kept (sw.js): they hold no health data.
+# What the start page, the check-in page and the exercise players need without a connection,
+# stored when the worker installs. Other static files (a page's own CSS) are kept when first used.
 APP_SHELL = (
     "core/site.css",
     "core/outbox.js",
@@ -77,19 +78,44 @@ APP_SHELL = (
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, from the site root so that its scope is the whole site.
 
-    The static file gets the shell's URLs as `static()` gives them (hashed in production) and a
-    version made from them and its own text, so a new deployment installs a new worker.
+    The static file gets the shell's URLs as `static()` gives them (hashed in production), the
+    static prefix and a version made from them and its own text, so a new deployment installs a
+    new worker.
     """
     shell = [static(name) for name in APP_SHELL]
     source = SERVICE_WORKER.read_text(encoding="utf-8")
-    version = hashlib.sha256("\n".join([source, *shell]).encode()).hexdigest()[:16]
-    body = source.replace('/*VERSION*/"dev"', json.dumps(version)).replace(
-        "/*SHELL*/[]", json.dumps(shell)
+    version = hashlib.sha256("\n".join([source, settings.STATIC_URL, *shell]).encode()).hexdigest()
+    body = (
+        source.replace('/*VERSION*/"dev"', json.dumps(version[:16]))
+        .replace("/*SHELL*/[]", json.dumps(shell))
+        .replace('/*STATIC*/"/static/"', json.dumps(settings.STATIC_URL))
     )
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"  # the browser asks for a new worker on every visit
     return response
+
+
+def outbox_key_for(user: object) -> str:
+    """The key (base64url, 256 bits) that encrypts what waits in a person's outbox on a device.
+
+    Derived, not stored: an HMAC under SECRET_KEY of the account's id and the moment it was made
+    (a salt that never changes and differs between an account and a later one with a reused id).
+    A device holds it only while the person is signed in there, so after sign-out what still
+    waits cannot be read; it reads again when the same person signs in.
+    """
+    value = f"{user.pk}:{user.date_joined.isoformat()}"  # type: ignore[attr-defined]
+    digest = salted_hmac("lijfwijs.core.outbox_key", value, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+@never_cache
+@require_safe
+def outbox_key(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's outbox key (outbox.js keeps it on the device until sign-out)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "signed out"}, status=401)
+    return JsonResponse({"account": str(request.user.pk), "key": outbox_key_for(request.user)})
 
 
 @require_safe

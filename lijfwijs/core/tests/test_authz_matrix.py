@@ -88,6 +88,8 @@ ROUTES: dict[str, Route] = {
     "healthz": Route("/healthz", {"GET": every(200)}),
     "sw.js": Route("/sw.js", {"GET": every(200)}),  # the web app's service worker
     "manifest.webmanifest": Route("/manifest.webmanifest", {"GET": every(200)}),
+    # the signed-in person's own outbox key (core/outbox.js)
+    "outbox-key": Route("/outbox-key", {"GET": signed_in(401, 200)}),
     "api/v1/openapi.json": Route("/api/v1/openapi.json", {"GET": every(200)}),
     "api/v1/docs": Route("/api/v1/docs", {"GET": every(200)}),
     "api/v1/": Route("/api/v1/", {"GET": every(404)}, unsupported=every(404)),

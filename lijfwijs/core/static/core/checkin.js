@@ -2,7 +2,11 @@
  *  - registers the service worker (/sw.js) that keeps the app shell for use without a connection;
  *  - the body map: a tap on a zone switches that region on and puts the focus on its slider;
  *  - a check-in made without a connection is kept on this device with its client_key (outbox.js,
- *    which sends it once the connection returns), and listed on the diary pages.
+ *    which sends it once the connection returns, and keeps it encrypted), and listed on the diary
+ *    pages;
+ *  - the day and time of a new check-in follow the account's time zone (data-tz), also in a form
+ *    the service worker kept from an earlier day, and after a check-in was kept offline;
+ *  - Enter in a text field saves the check-in (never "same tags as yesterday").
  *
  * Exactly once: a check-in gets one client_key when it is made and keeps it on every attempt; the
  * server stores one check-in per (person, client_key) (diary.services.save_checkin and a unique
@@ -14,6 +18,7 @@
   const script = document.currentScript;
   const config = (script && script.dataset) || {};
   const account = config.account || "";
+  const zone = config.tz || undefined; // the account's time zone; the device's without one
   const lang = document.documentElement.lang === "en" ? "en" : "nl";
   const outbox = window.lijfwijsOutbox;
   const TIMEOUT_MS = 20000;
@@ -37,6 +42,8 @@
       view: "Bekijk je dagboek",
       painHere: "pijn hier",
       howMuch: "hoeveel pijn, van 0 tot 10",
+      today: "Vandaag",
+      yesterday: "Gisteren",
     },
     en: {
       kept: "Your check-in is kept on this device and will be sent as soon as you are connected again.",
@@ -56,6 +63,8 @@
       view: "See your diary",
       painHere: "pain here",
       howMuch: "how much pain, from 0 to 10",
+      today: "Today",
+      yesterday: "Yesterday",
     },
   }[lang];
 
@@ -198,21 +207,21 @@
   // Check-ins kept on this device
 
   function mine() {
-    return outbox ? outbox.items("checkin") : [];
+    return outbox ? outbox.items("checkin") : Promise.resolve([]);
   }
 
   function forget(key) {
     if (outbox) outbox.forget(key);
   }
 
-  function keep(form, pairs) {
+  async function keep(form, pairs) {
     const item = {
       key: valueOf(pairs, "client_key"),
       url: form.action,
       done: form.dataset.done,
       fields: pairs,
     };
-    if (!outbox || !outbox.keep("checkin", item)) throw new Error("not kept");
+    return Boolean(outbox) && (await outbox.keep("checkin", item));
   }
 
   // The status line (aria-live) and the list, on the check-in page and the other diary pages.
@@ -259,18 +268,27 @@
   function describe(item) {
     const day = valueOf(item.fields, "day");
     const when = /^\d{4}-\d{2}-\d{2}$/.test(day)
-      ? new Date(day + "T12:00:00").toLocaleDateString(lang === "en" ? "en-GB" : "nl-NL", {
+      ? new Date(day + "T12:00:00Z").toLocaleDateString(lang === "en" ? "en-GB" : "nl-NL", {
           weekday: "short",
           day: "numeric",
           month: "short",
+          timeZone: "UTC",
         })
       : day;
     const pain = valueOf(item.fields, "pain");
     return `${when}, ${valueOf(item.fields, "time")} · ${TEXT.pain} ${pain === "" ? "–" : pain}`;
   }
 
+  let rendering = Promise.resolve();
+
+  // One listing at a time, in the order asked (reading the kept check-ins takes a moment).
   function render() {
-    const items = mine();
+    rendering = rendering.then(renderNow, renderNow);
+    return rendering;
+  }
+
+  async function renderNow() {
+    const items = await mine();
     const box = statusBox(items.length > 0);
     const list = box && box.querySelector("[data-outbox-list]");
     if (!list) return;
@@ -362,6 +380,7 @@
     if (!keyInput || !account) return;
     // A key the server put back (a refused form) stays; otherwise a new check-in, a new key.
     keyInput.value = keyInput.defaultValue || uuid();
+    if (!keyInput.defaultValue) freshen(form); // a new check-in, not one the server sent back
     window.addEventListener("pageshow", (event) => {
       if (event.persisted) keyInput.value = uuid(); // back to a page whose check-in was sent
     });
@@ -384,15 +403,13 @@
       );
       try {
         if (navigator.onLine && (await post(form, pairs))) return;
-        try {
-          keep(form, pairs);
-        } catch (error) {
+        if (!(await keep(form, pairs))) {
           say(TEXT.notKept);
           return;
         }
         clear(form);
         keyInput.value = uuid(); // the next check-in is another one
-        render();
+        await render();
         say(TEXT.kept);
         const box = statusBox(false);
         if (box) box.scrollIntoView({ block: "start" });
@@ -402,17 +419,112 @@
     });
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Today and now in the account's time zone
+
+  // {day: "2026-12-02", time: "14:05"} now, in the account's time zone.
+  function localNow() {
+    let parts;
+    try {
+      parts = new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      }).formatToParts(new Date());
+    } catch (error) {
+      // an unknown zone name: the device's own
+      parts = new Intl.DateTimeFormat("en-GB", {
+        year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+      }).formatToParts(new Date());
+    }
+    const part = (type) => parts.find((p) => p.type === type).value;
+    return { day: `${part("year")}-${part("month")}-${part("day")}`, time: `${part("hour")}:${part("minute")}` };
+  }
+
+  function daysBefore(day, n) {
+    const date = new Date(day + "T12:00:00Z");
+    date.setUTCDate(date.getUTCDate() - n);
+    return date.toISOString().slice(0, 10);
+  }
+
+  function dayLabel(day, n) {
+    if (n === 0) return TEXT.today;
+    if (n === 1) return TEXT.yesterday;
+    return new Date(day + "T12:00:00Z").toLocaleDateString(lang === "en" ? "en-GB" : "nl-NL", {
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      timeZone: "UTC",
+    });
+  }
+
+  // The day list starts at today: a form kept from an earlier day is moved on to today, with as
+  // many days as the server offers.
+  function offerDays(select, today) {
+    if (!select || !select.options.length || select.options[0].value === today) return;
+    const count = select.options.length;
+    select.replaceChildren(
+      ...Array.from({ length: count }, (_, n) => {
+        const day = daysBefore(today, n);
+        return new Option(dayLabel(day, n), day);
+      })
+    );
+  }
+
+  // Today and now, as a fresh page would have them.
+  function setNow(form) {
+    const now = localNow();
+    const select = form.querySelector('select[name="day"]');
+    offerDays(select, now.day);
+    if (select) select.value = now.day;
+    const time = form.querySelector('input[name="time"]');
+    if (time) time.value = now.time;
+  }
+
+  function minutes(time) {
+    const match = /^(\d{2}):(\d{2})/.exec(time || "");
+    return match ? Number(match[1]) * 60 + Number(match[2]) : NaN;
+  }
+
+  // A new check-in's form from the service worker's cache may be hours or days old: today and now.
+  function freshen(form) {
+    const select = form.querySelector('select[name="day"]');
+    const time = form.querySelector('input[name="time"]');
+    if (!select || !time || time.value !== time.defaultValue) return;
+    const now = localNow();
+    const off = Math.abs(minutes(now.time) - minutes(time.value));
+    if (select.value !== now.day || select.options[0].value !== now.day || !(off <= 5)) setNow(form);
+  }
+
+  // Enter in a text field saves the check-in. (Otherwise the browser presses the form's first
+  // button, "same tags as yesterday", which needs the server and, offline, saves nothing.)
+  function enterSaves(form) {
+    form.addEventListener("keydown", (event) => {
+      const field = event.target;
+      if (event.key !== "Enter" || event.isComposing || !(field instanceof HTMLInputElement)) return;
+      if (["checkbox", "radio", "submit", "button", "reset", "file", "range"].includes(field.type)) return;
+      event.preventDefault();
+      const save = [...form.querySelectorAll('button[type="submit"], input[type="submit"]')].find(
+        (b) => !b.name && !b.disabled
+      );
+      form.requestSubmit(save || undefined);
+    });
+  }
+
   // An empty form for the next check-in (today, now), as a fresh page would show it.
   function clear(form) {
-    const now = new Date();
-    const time = [now.getHours(), now.getMinutes()].map((n) => String(n).padStart(2, "0")).join(":");
     for (const el of form.elements) {
       if (!el.name || el.type === "hidden" || el.type === "submit" || el.type === "range") continue;
       if (el.type === "checkbox" || el.type === "radio") el.checked = false;
-      else if (el.type === "time") el.value = time;
+      else if (el.name === "day" || el.name === "time") continue; // setNow below
       else if (el.tagName === "SELECT") el.selectedIndex = 0;
       else el.value = "";
     }
+    setNow(form);
     regions.forEach((row) => {
       if (!row.plain) {
         row.toggle.checked = false;
@@ -452,6 +564,7 @@
     const form = document.querySelector("form[data-checkin-form]");
     if (form) {
       enhanceRegions(form);
+      enterSaves(form);
       if (form.hasAttribute("data-offline")) enhanceOffline(form);
     }
     if (account) {
