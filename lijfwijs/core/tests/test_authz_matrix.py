@@ -175,6 +175,12 @@ ROUTES: dict[str, Route] = {
     "over-ons/": Route("/over-ons/", {"GET": every(200)}),
     "contact/": Route("/contact/", {"GET": every(200)}),
     "colofon/": Route("/colofon/", {"GET": every(200)}),
+    # the style guide: staff only (DEBUG is off here); a 404 for anyone else whatever the method
+    "stijl/": Route(
+        "/stijl/",
+        {"GET": (404, 404, 404, 404, 404, 404, 200)},
+        unsupported=(404, 404, 404, 404, 404, 404, 405),
+    ),
     "oefeningen/": Route("/oefeningen/", {"GET": every(200)}),
     "oefeningen/<slug:slug>/": Route("/oefeningen/{exercise}/", {"GET": every(200)}),
     # the players: anyone may practise (saving a session is the practice log's, with consent)
