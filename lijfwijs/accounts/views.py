@@ -3,6 +3,7 @@ consent and practitioner access, email and password changes, export, deletion, a
 
 import hashlib
 import json
+import time
 from typing import Any
 
 from django.conf import settings
@@ -284,21 +285,50 @@ def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+EXPORT_READY = "export_ready_until"  # session: until when the file may be fetched (epoch seconds)
+EXPORT_STARTED = "export_started"  # session: the page right after the password shows the notice
+EXPORT_WINDOW = 5 * 60  # seconds the checked password opens the file for
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def export(request: HttpRequest) -> HttpResponse:
+    """The data export behind a fresh password. A right password answers with a redirect (POST,
+    redirect, GET), not with the file: the page then says the download started and fetches the file
+    (`?bestand=1`, for a few minutes), so no form with an old error stays on screen after a download,
+    and a reload sends no password again."""
+    if request.method == "GET" and request.GET.get("bestand") == "1":
+        return _export_file(request)
     form = PasswordConfirmForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        body = json.dumps(export_user(request.user), ensure_ascii=False, indent=2)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="lijfwijs-export.json"'
-        return response
+    if request.method == "POST":
+        if form.is_valid():
+            request.session[EXPORT_READY] = int(time.time()) + EXPORT_WINDOW
+            request.session[EXPORT_STARTED] = True
+            return redirect("accounts:export")
+        return render(request, "accounts/export.html", {"form": form}, status=422)
+    started = request.session.pop(EXPORT_STARTED, False) and _export_open(request)
     return render(
         request,
         "accounts/export.html",
-        {"form": form},
-        status=422 if request.method == "POST" else 200,
+        {"form": PasswordConfirmForm(user=request.user), "started": started},
     )
+
+
+def _export_open(request: HttpRequest) -> bool:
+    until = request.session.get(EXPORT_READY)
+    return isinstance(until, int) and time.time() <= until
+
+
+def _export_file(request: HttpRequest) -> HttpResponse:
+    if not _export_open(request):
+        request.session.pop(EXPORT_READY, None)
+        messages.info(request, _("Vul je wachtwoord opnieuw in om je gegevens te downloaden."))
+        return redirect("accounts:export")
+    body = json.dumps(export_user(request.user), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lijfwijs-export.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

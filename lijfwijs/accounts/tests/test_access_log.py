@@ -83,6 +83,7 @@ def test_no_row_when_anna_looks_at_her_own_data(anna, anna_browser, annas_result
     ]:
         assert anna_browser.get(path).status_code == 200, path
     anna_browser.post("/account/export/", {"password": PASSWORD})
+    assert anna_browser.get("/account/export/?bestand=1").status_code == 200
     assert access_log_rows(anna) == []
 
 

@@ -1,10 +1,13 @@
 """The GDPR rights on the account pages: export everything (JSON) and delete everything."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from freezegun import freeze_time
 
 from lijfwijs.accounts.models import (
     AccessLog,
@@ -44,8 +47,10 @@ def test_a_wrong_password_is_422_and_exports_nothing(anna_browser):
     response = anna_browser.post("/account/export/", {"password": "niet mijn wachtwoord"})
     assert response.status_code == 422
     assert response["Content-Type"].startswith("text/html")
-    assert 'id="id_password_error"' in response.content.decode()
-    assert "niet mijn wachtwoord" not in response.content.decode()
+    html = response.content.decode()
+    assert 'id="id_password_error"' in html
+    assert 'aria-describedby="id_password_error"' in html and 'aria-invalid="true"' in html
+    assert "niet mijn wachtwoord" not in html and "refresh" not in html
 
 
 def test_the_export_has_every_section_and_only_annas_data(
@@ -61,8 +66,7 @@ def test_the_export_has_every_section_and_only_annas_data(
     Invitation.objects.create(practitioner=rita, email="bram@example.org")
     pieter_browser.get(f"/praktijk/clienten/{anna.pk}/")
 
-    response = anna_browser.post("/account/export/", {"password": PASSWORD})
-    assert response.status_code == 200
+    response = download(anna_browser)
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="lijfwijs-export.json"'
     assert "no-store" in response["Cache-Control"]
@@ -94,6 +98,48 @@ def test_the_export_has_every_section_and_only_annas_data(
 def test_the_export_needs_a_login(client, content):
     assert client.get("/account/export/").status_code == 302
     assert client.post("/account/export/", {"password": PASSWORD}).status_code == 302
+    assert client.get("/account/export/?bestand=1").status_code == 302
+
+
+def download(browser):
+    """The right password, then the file the page fetches (POST, redirect, GET)."""
+    posted = browser.post("/account/export/", {"password": PASSWORD})
+    assert posted.status_code == 302 and posted["Location"] == "/account/export/"
+    page = browser.get("/account/export/").content.decode()
+    assert 'http-equiv="refresh" content="0;url=?bestand=1"' in page
+    response = browser.get("/account/export/?bestand=1")
+    assert response.status_code == 200
+    return response
+
+
+def test_after_a_download_the_page_says_so_without_an_error(anna_browser):
+    anna_browser.post("/account/export/", {"password": "niet mijn wachtwoord"})
+    anna_browser.post("/account/export/", {"password": PASSWORD})
+    html = anna_browser.get("/account/export/").content.decode()
+    assert "notice-success" in html and "Je download begint nu" in html
+    assert "field-error" not in html and "klopt niet" not in html
+    assert PASSWORD not in html
+    # a reload neither downloads again nor shows the notice; the file stays open a few minutes
+    again = anna_browser.get("/account/export/").content.decode()
+    assert "refresh" not in again and "notice-success" not in again
+    assert anna_browser.get("/account/export/?bestand=1").status_code == 200
+
+
+def test_the_file_needs_a_fresh_password(anna_browser):
+    response = anna_browser.get("/account/export/?bestand=1")
+    assert response.status_code == 302 and response["Location"] == "/account/export/"
+    anna_browser.post("/account/export/", {"password": PASSWORD})
+    with freeze_time(timezone.now() + timedelta(minutes=6)):
+        late = anna_browser.get("/account/export/?bestand=1")
+    assert late.status_code == 302
+    assert "wachtwoord opnieuw" in anna_browser.get("/account/export/").content.decode()
+
+
+def test_the_file_is_only_ones_own(anna_browser, bram, content):
+    anna_browser.post("/account/export/", {"password": PASSWORD})
+    other = Client()
+    other.force_login(bram, backend="django.contrib.auth.backends.ModelBackend")
+    assert other.get("/account/export/?bestand=1").status_code == 302
 
 
 # --- deletion --------------------------------------------------------------------------------

@@ -176,7 +176,8 @@ def test_the_export_has_the_practice_log_and_only_ones_own(content, client):
     mine = practise(anna, "schudden", 7, 3, client_key="export-1")
     theirs = practise(bram, "bodyscan", 5, 5)
     client.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
-    response = client.post("/account/export/", {"password": PASSWORD})
+    assert client.post("/account/export/", {"password": PASSWORD}).status_code == 302
+    response = client.get("/account/export/?bestand=1")
     assert response.status_code == 200
     [session] = json.loads(response.content)["exercises"]["practice_sessions"]
     assert session["id"] == str(mine.pk) and session["exercise"] == "schudden"
