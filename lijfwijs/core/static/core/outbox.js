@@ -534,7 +534,9 @@
 
   // ---------------------------------------------------------------------------------------------
 
-  window.lijfwijsOutbox = { STORE, account, items, stored, keep, forget, send, flush, csrfToken };
+  // ready(): whether this device has the account's key (so what is kept now is encrypted)
+  const ready = () => keyReady().then(Boolean);
+  window.lijfwijsOutbox = { STORE, account, items, stored, keep, forget, send, flush, csrfToken, ready };
 
   // The service worker keeps pages for the account of the page (and deletes anyone else's).
   if (navigator.serviceWorker && navigator.serviceWorker.controller) {
