@@ -41,6 +41,7 @@ def go(page, click) -> int:
 
 def open_my_results(page) -> None:
     header = page.locator("header")
+    header.locator("details:has(form[data-logout]) > summary").click()  # the account menu
     assert go(page, header.get_by_role("link", name="Mijn account").click) == 200
     assert page.get_by_role("heading", level=1).inner_text() == "Mijn account"
     link = page.locator("main").get_by_role("link", name="Mijn Pijntest-uitslagen")
@@ -99,7 +100,8 @@ def test_register_from_the_report_then_log_out_and_in(open_tab, content):
     page.goto(tab.url("/account/"))
     assert_accessible(page, "the settings page")
 
-    # log out with the button in the header
+    # log out with the button in the header's account menu
+    page.locator("header details:has(form[data-logout]) > summary").click()
     logout = page.locator("header").get_by_role("button", name="Uitloggen")
     assert go(page, logout.click) == 200
     assert page.locator("header").get_by_role("link", name="Inloggen").count() == 1

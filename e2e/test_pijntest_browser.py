@@ -282,7 +282,7 @@ def test_english_flow_reaches_an_english_report(open_tab, content):
 
     # the language switch leads to the same report in Dutch; no heading may be the same in both
     with page.expect_navigation() as nav:
-        page.locator('nav a[hreflang="nl"]').click()
+        page.locator('nav a[hreflang="nl"]:visible').click()
     assert nav.value.status == 200
     assert page.locator("html").get_attribute("lang") == "nl"
     assert page.get_by_role("heading", level=1).inner_text() == "Jouw Pijntest-uitslag"

@@ -559,6 +559,7 @@ def test_a_player_works_offline_and_its_session_is_sent_once(open_tab, sanne):
     assert (session.tension_before, session.tension_after, session.seconds) == (8, 4, 120)
 
     # signing out drops the kept player pages
+    page.locator("details:has(form[data-logout]) > summary").click()  # the account menu
     with page.expect_navigation():
         page.get_by_role("button", name="Uitloggen").click()
     page.wait_for_function(
