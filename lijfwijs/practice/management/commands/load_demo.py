@@ -174,7 +174,8 @@ class Command(BaseCommand):
         rng = random.Random(100 + seed)  # noqa: S311 - demo data, not security
         tags = {t.key: t for t in Tag.objects.filter(user__isnull=True)}
         zone = ZoneInfo(client.time_zone)
-        today = timezone.now().astimezone(zone).date()
+        now = timezone.now()
+        today = now.astimezone(zone).date()
         checkins, links, walked_yesterday = [], [], False
         for n in range(days, 0, -1):
             day = today - timedelta(days=n - 1)
@@ -200,7 +201,6 @@ class Command(BaseCommand):
                     energy=max(0, min(10, round(rng.gauss(5, 1.5)))),
                     state=rng.choice(["sympathetic", "sympathetic", "ventral", "dorsal"]),
                 )
-                checkins.append(checkin)
                 chosen = [
                     k
                     for k, on in (
@@ -214,6 +214,9 @@ class Command(BaseCommand):
                     ["zorgen", "opgejaagd", "buiten", "ontspannen", "weer", "schermtijd"],
                     rng.choice([0, 1]),
                 )
+                if checkin.at > now:  # today's later check-ins have not happened yet
+                    continue
+                checkins.append(checkin)
                 links.extend((checkin, tags[key]) for key in chosen if key in tags)
             walked_yesterday = walked
         CheckIn.objects.bulk_create(checkins)
