@@ -1,10 +1,47 @@
 """Words for the codes in a result (translatable), kept in one place for pages, API and PDF."""
 
+import re
+from functools import lru_cache
 from typing import Any
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .engine import Problem
+
+# The numbers a person may need to call from an advice, and where each one leads. The sentences
+# are translated; the numbers are the same in every language, so pages find them in the text.
+PHONE_LINKS = {
+    "0800-0113": "tel:08000113",
+    "113": "tel:113",
+    "112": "tel:112",
+    "113.nl": "https://www.113.nl",
+}
+# A number on its own (not part of a longer number or of 113.nl); 0800-0113 before 113.
+_LINKED = re.compile(r"(?<![\w.-])(0800-0113|113\.nl|11[23])(?![\w-]|\.\w)")
+
+
+@lru_cache(maxsize=512)
+def _linked(text: str) -> SafeString:
+    pieces: list[tuple[str, str]] = []  # (text before, number)
+    end = 0
+    for match in _LINKED.finditer(text):
+        pieces.append((text[end : match.start()], match.group(1)))
+        end = match.end()
+    linked = format_html_join(
+        "",
+        "{}{}",
+        ((before, format_html('<a href="{}">{}</a>', PHONE_LINKS[n], n)) for before, n in pieces),
+    )
+    return format_html("{}{}", linked, text[end:])
+
+
+def with_links(text: Any) -> SafeString:
+    """An advice for a page: escaped, with 112, 113 and 0800-0113 as `tel:` links (a tap calls)
+    and 113.nl as a link to the site. The API and mail keep the plain text."""
+    return _linked(str(text))
+
 
 # The crisis advice an instrument's [crisis] table can name (docs/clinical.md, "Safety screens").
 # Numbers and addresses are data, the sentences are translated: the page and the API show the same.
@@ -64,6 +101,16 @@ DOMAINS = {
     "nutrition": _("Voeding"),
     "sleep": _("Slaap"),
     "immune": _("Afweer"),
+}
+
+# What each domain is about, in one plain line (the report's cards).
+DOMAIN_LINES = {
+    "stress": _("Spanning, druk en hoge eisen aan jezelf."),
+    "breathing": _("Hoe je ademt: hoog en snel, of laag en rustig."),
+    "movement": _("Hoe je beweegt en hoe je lijf daarop reageert."),
+    "nutrition": _("Wat je eet en drinkt, en hoe regelmatig."),
+    "sleep": _("Hoe je slaapt en hoe uitgerust je wakker wordt."),
+    "immune": _("Vaak ziek zijn, en darm- of huidklachten."),
 }
 
 # Describe, never attribute or predict (docs/clinical.md, "Wording").

@@ -3,6 +3,9 @@
 import html
 from typing import Any
 
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -103,12 +106,14 @@ def safety_context(safety: dict[str, Any], instrument: engine.Instrument) -> dic
         "level": level,
         "prominent": bool(safety.get("crisis")) or level in ("urgent", "same_day"),
         "heading": labels.LEVELS.get(level, ""),
-        "advice": labels.LEVEL_ADVICE.get(level, ""),
+        "advice": labels.with_links(labels.LEVEL_ADVICE[level])
+        if level in labels.LEVEL_ADVICE
+        else "",
         "flags": [labels.FLAGS[f] for f in safety.get("flags", []) if f in labels.FLAGS],
     }
 
 
-def _why(reason: dict[str, str] | None) -> str:
+def _why(reason: dict[str, str] | None, domains: dict[str, str]) -> str:
     if not reason:
         return ""
     kind, code = reason.get("kind"), reason.get("code", "")
@@ -116,7 +121,7 @@ def _why(reason: dict[str, str] | None) -> str:
         return str(labels.REASONS_STATE.get(code, ""))
     if kind == "domain":
         return _("Omdat %(domain)s bij jou nu het zwaarst weegt.") % {
-            "domain": str(labels.DOMAINS[code]).lower()
+            "domain": domains.get(code, "").lower()
         }
     if kind == "safety":
         return _(
@@ -128,31 +133,69 @@ def _why(reason: dict[str, str] | None) -> str:
     return _("Een goede basis voor iedereen met aanhoudende pijn.")
 
 
+_SLUG = "slug-of-the-item"  # one reverse a page: addresses of one kind differ only in their slug
+
+
+def _headline(domains: dict[str, int], priority: list[str], names: dict[str, str]) -> str:
+    """The report's main message: what weighs most, in one plain sentence."""
+    heavy = [c for c in priority if domains.get(c, 0) > 0]
+    if not heavy:
+        return _("Geen van de zes domeinen weegt bij jou nu zwaar.")
+    if len(heavy) == 1:
+        return _("Wat je zenuwstelsel nu het meest belast: %(first)s.") % {
+            "first": names[heavy[0]].lower()
+        }
+    return _("Wat je zenuwstelsel nu het meest belast: %(first)s en %(second)s.") % {
+        "first": names[heavy[0]].lower(),
+        "second": names[heavy[1]].lower(),
+    }
+
+
+def _cards(rows: list[dict[str, Any]], url: str, why_label: str) -> SafeString:
+    """Recommended exercises or articles as cards: a linked title, the summary and why."""
+    return format_html_join(
+        "\n",
+        '<li class="card"><h3><a href="{}">{}</a></h3><p>{}</p>'
+        '<p class="why"><strong>{}</strong> {}</p></li>',
+        (
+            (url.replace(_SLUG, r["slug"]), r["title"], r["summary"], why_label, r["why"])
+            for r in rows
+        ),
+    )
+
+
 def report_context(result: dict[str, Any]) -> dict[str, Any]:
-    """Everything the report shows, from a stored result (two queries: exercises, articles)."""
+    """Everything the report shows, from a stored result (two queries: exercises, articles).
+
+    The parts that repeat (domains, states, cards) are written here as escaped markup, with
+    each word translated once and each kind of address reversed once: the template engine
+    spends far more on a loop of tags than this does (docs/decisions.md, plain pages)."""
+    lang = current_language()
     instrument = registry.get(result["instrument"], result["version"])
     domains = result["domains"]
-    domain_rows = [
-        {"code": c, "label": str(labels.DOMAINS[c]), "value": v} for c, v in domains.items()
-    ]
+    names = {c: str(labels.DOMAINS[c]) for c in domains}
     state = result["state"]
     dominant = state.get("dominant")
     overridden = services.is_overridden(result)
     reco = services.recommendations_of(result)
     reasons = reco.get("reasons", {})
+    name, summary = f"name_{lang}", f"summary_{lang}"
+    title = f"title_{lang}"
     # Only what the report shows of them (an article's body is the bulk of its row).
-    shown = ("slug", "name_nl", "name_en", "summary_nl", "summary_en")
     exercises = {
-        e.slug: e for e in Exercise.objects.active().filter(slug__in=reco["exercises"]).only(*shown)
+        row["slug"]: row
+        for row in Exercise.objects.active()
+        .filter(slug__in=reco["exercises"])
+        .values("slug", "name_nl", "summary_nl", *{name, summary})
     }
     articles = {
-        a.slug: a
-        for a in Article.objects.published()
+        row["slug"]: row
+        for row in Article.objects.published()
         .filter(slug__in=reco["articles"])
-        .only("slug", "title_nl", "title_en", "summary_nl", "summary_en")
+        .values("slug", "title_nl", "summary_nl", *{title, summary})
     }
     radar = charts.radar(
-        [(r["label"], r["value"]) for r in domain_rows],
+        [(names[c], v) for c, v in domains.items()],
         title=_("Belasting per domein"),
         description=_(
             "Hoe zwaarder een domein weegt, hoe verder de vorm naar buiten gaat (0 tot 100%)."
@@ -161,58 +204,98 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
     phq4 = result["phq4"]
     neuro = result["neuroplastic"]
     start = program.step(program.start_step(reco.get("program_step")))
+    level = result["safety"].get("level") or "none"
+    lines = {c: str(labels.DOMAIN_LINES[c]) for c in domains}
+    domain_cards = format_html_join(
+        "\n",
+        '<li class="stat domain-card"><span class="stat-value">{}%</span>'
+        '<strong class="domain-name">{}</strong><span class="stat-label">{}</span></li>',
+        ((v, names[c], lines[c]) for c, v in domains.items()),
+    )
+    priority = format_html_join(
+        "\n",
+        '<li class="card"><h3>{} <span class="tag">{}%</span></h3><p>{}</p></li>',
+        ((names[c], domains[c], labels.DOMAIN_WHY[c]) for c in result["priority_domains"]),
+    )
+    states = format_html_join(
+        "\n",
+        '<li class="bar"><span>{}</span>{}<span class="num">{}%</span></li>',
+        (
+            (label, charts.bar(state[c], label=label), state[c])
+            for c in ("ventral", "sympathetic", "dorsal")
+            for label in [str(labels.STATES[c])]
+        ),
+    )
+    why = _("Waarom je dit ziet:")
+    exercise_rows = [
+        {
+            "slug": s,
+            "title": exercises[s][name] or exercises[s]["name_nl"],
+            "summary": exercises[s][summary] or exercises[s]["summary_nl"],
+            "why": _why(reasons.get(s), names),
+        }
+        for s in reco["exercises"]
+        if s in exercises
+    ]
+    article_rows = [
+        {
+            "slug": s,
+            "title": articles[s][title] or articles[s]["title_nl"],
+            "summary": articles[s][summary] or articles[s]["summary_nl"],
+            "why": _why(reasons.get(s), names),
+        }
+        for s in reco["articles"]
+        if s in articles
+    ]
     # An overridden report shows no starting point, neuroplastic text or article (the template
     # leaves those sections out); only the override's exercise is offered.
-    level = result["safety"].get("level") or "none"
     return {
         "result": result,
         "overridden": overridden,
-        "now_steps": labels.NOW_STEPS.get(level, ()) if overridden else (),
+        "now_steps": [labels.with_links(s) for s in labels.NOW_STEPS.get(level, ())]
+        if overridden
+        else (),
         "safety": safety_context(result["safety"], instrument),
+        "headline": _headline(domains, result["priority_domains"], names),
         "radar": radar,
-        "domain_rows": domain_rows,
-        "priority": [
-            {
-                "code": c,
-                "label": labels.DOMAINS[c],
-                "value": domains[c],
-                "why": labels.DOMAIN_WHY[c],
-            }
-            for c in result["priority_domains"]
-        ],
-        "states": [
-            {
-                "code": c,
-                "label": labels.STATES[c],
-                "value": state[c],
-                "bar": charts.bar(state[c], label=str(labels.STATES[c])),
-            }
-            for c in ("ventral", "sympathetic", "dorsal")
-        ],
+        "domain_cards": domain_cards,
+        "priority": priority,
+        "states": states,
         "dominant": labels.STATES.get(dominant) if dominant else None,
+        "dominant_line": _("Het vaakst: %(state)s.") % {"state": labels.STATES[dominant]}
+        if dominant
+        else "",
         "dominant_text": labels.STATE_TEXT.get(dominant, "") if dominant else "",
         "peg": result["pain"]["peg"],
         "chronic": result["pain"]["chronic"],
         "phq4": phq4,
+        "phq4_total": _("%(total)s van 12") % {"total": phq4["total"]},
         "phq4_band": labels.PHQ4_BANDS.get(phq4["band"], ""),
-        "phq4_advice": labels.PHQ4_ADVICE.get(phq4["band"], ""),
+        "phq4_advice": labels.with_links(labels.PHQ4_ADVICE[phq4["band"]])
+        if phq4["band"] in labels.PHQ4_ADVICE
+        else "",
         "neuro": neuro,
+        "neuro_line": _("Je herkende %(yes)s van de %(asked)s kenmerken.")
+        % {"yes": neuro.get("yes"), "asked": neuro.get("asked")},
         "neuro_text": labels.NEURO_BANDS.get(neuro.get("band") or "", ""),
+        "program_line": _(
+            "Het programma maakt van oefenen een pad in vijf stappen. Jij begint bij stap "
+            "%(number)s: %(name)s."
+        )
+        % {"number": start.number, "name": pick(start.name, lang)},
         "program_start": {
             "number": start.number,
-            "name": pick(start.name),
-            "goal": pick(start.goal),
+            "goal": pick(start.goal, lang),
+            "url": reverse("program:step", kwargs={"number": start.number}),
+            "link": _("Bekijk stap %(number)s") % {"number": start.number},
         },
-        "exercises": [
-            {"item": exercises[s], "why": _why(reasons.get(s))}
-            for s in reco["exercises"]
-            if s in exercises
-        ],
-        "articles": [
-            {"item": articles[s], "why": _why(reasons.get(s))}
-            for s in reco["articles"]
-            if s in articles
-        ],
+        "program_url": reverse("program:overview"),
+        "exercises": _cards(exercise_rows, reverse("exercises:detail", kwargs={"slug": _SLUG}), why)
+        if exercise_rows
+        else "",
+        "articles": _cards(article_rows, reverse("learn:detail", kwargs={"slug": _SLUG}), why)
+        if article_rows
+        else "",
     }
 
 
@@ -223,6 +306,8 @@ def worse_context(response: Any) -> dict[str, Any] | None:
         return None
     return {
         **worse,
+        "text": _("Je PEG-score is hoger dan de vorige keer: van %(before)s naar %(after)s.")
+        % {"before": localize(worse["before"]), "after": localize(worse["after"])},
         "safety_net": labels.SAFETY_NET,
         "advice": labels.PEG_WORSE if worse["meaningful"] else "",
     }
@@ -245,9 +330,11 @@ def result_context(response: Any) -> dict[str, Any]:
         "band": labels.SCALE_BANDS.get(band, "") if isinstance(band, str) else "",
         "validated": instrument.kind == "validated",
         "worse": worse_context(response),
-        "phq4_advice": labels.PHQ4_ADVICE.get(band, "") if instrument.id == "phq4" else "",
+        "phq4_advice": labels.with_links(labels.PHQ4_ADVICE[band])
+        if instrument.id == "phq4" and band in labels.PHQ4_ADVICE
+        else "",
         "heart_lung": (
-            labels.NIJMEGEN_HEART_LUNG
+            labels.with_links(labels.NIJMEGEN_HEART_LUNG)
             if instrument.id == "nijmegen"
             and any((response.answers.get(i) or 0) > 0 for i in labels.NIJMEGEN_HEART_LUNG_ITEMS)
             else ""

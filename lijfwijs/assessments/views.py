@@ -1,8 +1,11 @@
 """The Pijntest in the browser: start, one page per topic, and the report."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -119,7 +122,16 @@ def report(request: HttpRequest, response_id: str) -> HttpResponse:
     stored by a browser or proxy (`never_cache` says private, no-store)."""
     if not TOKEN.fullmatch(response_id):
         raise Http404("no such response")
-    response = access.response_for(request, response_id)
+    try:
+        response = access.response_for(request, response_id)
+    except Http404:
+        if request.user.is_authenticated:
+            raise  # someone else's, or none: the same 404 either way
+        # Perhaps a result kept in an account since (a bookmarked address): sign in, then see
+        # it. Any id a visitor may not read gets this answer, so it never tells whether a
+        # result exists or is in an account; a signed-in stranger then gets the 404.
+        messages.info(request, _("Log in om deze uitslag te bekijken."))
+        return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
     if not response.is_completed:
         if request.session.get(DRAFT_KEY) == response.pk:
             return redirect("assessments:start")
@@ -129,6 +141,12 @@ def report(request: HttpRequest, response_id: str) -> HttpResponse:
     context = pages.report_context(response.result)
     context["owned"] = response.user_id is not None
     context["worse"] = pages.worse_context(response)
+    if not context["owned"]:
+        # "Keep this result": signing in from here brings the person back to it, now theirs.
+        context["register_url"] = reverse("accounts:register")
+        context["login_url"] = (
+            f"{reverse('accounts:login')}?next={quote(request.get_full_path(), safe='/')}"
+        )
     if context["overridden"] and request.GET.get("deel") != REST:
         # A red flag comes first and alone: the advice, what to do now, one link to the rest.
         context["rest_url"] = f"{_report_url(response.pk)}?deel={REST}"

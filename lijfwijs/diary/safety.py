@@ -141,6 +141,6 @@ def advice(level: str, flags: list[str]) -> dict[str, Any]:
     return {
         "level": level,
         "heading": labels.LEVELS[level],
-        "advice": labels.LEVEL_ADVICE[level],
+        "advice": labels.with_links(labels.LEVEL_ADVICE[level]),  # 112 as a tel: link
         "flags": [BY_KEY[key].flag for key in flags if key in BY_KEY],
     }

@@ -1,12 +1,15 @@
 """The Pijntest through HTTP: pages, validation, resuming, completion and the report."""
 
+import re
+from urllib.parse import quote
+
 import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lijfwijs.accounts.services import give_health_consent
-from lijfwijs.assessments import registry
+from lijfwijs.assessments import labels, registry
 from lijfwijs.assessments.models import Response
 from lijfwijs.assessments.tests.factories import form_data, pijntest_answers
 
@@ -162,15 +165,17 @@ def test_full_test_gives_a_report(client, content):
     for text in (
         "Wat je zenuwstelsel belast",
         "<svg",
-        "<table",
         "Hier begin je",
-        "PEG-score is <strong>6,3</strong>",
+        '<span class="stat-value">6,3</span>',  # the PEG, with a decimal comma in Dutch
         "Drie oefeningen om mee te beginnen",
         "Waarom je dit ziet",
         "niet wetenschappelijk gevalideerd",
         "vervangt je huisarts of een medisch onderzoek niet",
     ):
         assert text in html, text
+    for code, value in stored.result["domains"].items():  # a card per domain, beside the chart
+        card = f'<span class="stat-value">{value}%</span><strong class="domain-name">'
+        assert card + str(labels.DOMAINS[code]) in html, code
     for slug in stored.result["recommendations"]["exercises"]:
         assert f"/oefeningen/{slug}/" in html
     for slug in stored.result["recommendations"]["articles"]:
@@ -246,7 +251,17 @@ def test_report_in_english(client, content):
     assert Response.objects.get().language == "en"
 
 
-def test_report_of_an_unknown_id_is_404(client):
+def to_login(url):
+    return "/account/inloggen/?next=" + quote(url, safe="/")
+
+
+def test_report_of_an_unknown_id(client, django_user_model):
+    """A signed-out visitor is asked to sign in (as for a result kept in an account, so the
+    answer never tells which); signed in, there is nothing: 404."""
+    response = client.get("/pijntest/uitslag/not-a-real-id/")
+    assert response.status_code == 302
+    assert response["Location"] == to_login("/pijntest/uitslag/not-a-real-id/")
+    client.force_login(django_user_model.objects.create_user("x@example.org", "pw-long-enough-1"))
     assert client.get("/pijntest/uitslag/not-a-real-id/").status_code == 404
 
 
@@ -271,14 +286,51 @@ def test_report_queries_are_constant(client, content):
     assert len(set(counts)) == 1 and counts[0] <= 3, counts
 
 
-def test_report_follows_a_change_of_owner(client, content, django_user_model):
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def test_a_claimed_results_old_address_leads_through_sign_in_to_the_result(
+    client, content, django_user_model
+):
+    """The address of a result taken without an account, bookmarked, then kept in an account:
+    signed out, sign in and land on it; another account gets the 404 of an unknown id."""
     take_test(client, pijntest_answers())
     stored = Response.objects.get()
     url = f"/pijntest/uitslag/{stored.pk}/"
-    assert Client().get(url).status_code == 200
-    stored.user = django_user_model.objects.create_user("owner@example.org", "a-long-password-1")
-    stored.save()
-    assert Client().get(url).status_code == 404  # no longer readable by whoever holds the id
+    owner = django_user_model.objects.create_user("owner@example.org", "a-long-password-1")
+    give_health_consent(owner)  # a result is kept in an account only with this consent
+    assert client.post(to_login(url), {"username": owner.email, "password": "a-long-password-1"})
+    stored.refresh_from_db()
+    assert stored.user == owner  # signing in in this browser kept it in the account
+
+    later = Client()  # the bookmark, another day, signed out
+    response = later.get(url)
+    assert response.status_code == 302 and response["Location"] == to_login(url)
+    login_page = later.get(response["Location"])
+    assert login_page.status_code == 200
+    assert "Log in om deze uitslag te bekijken." in login_page.content.decode()
+    signed_in = later.post(
+        response["Location"],
+        {"username": owner.email, "password": "a-long-password-1", "next": url},
+    )
+    assert signed_in.status_code == 302 and signed_in["Location"] == url
+    report = later.get(url)
+    assert report.status_code == 200
+    html = report.content.decode()
+    assert "Jouw Pijntest-uitslag" in html and "Bewaar deze uitslag" not in html
+
+    # the same answer for a claimed result as for one that never existed, signed out or not
+    unknown = "/pijntest/uitslag/Zz9nEverExisted0/"
+    assert Client().get(unknown)["Location"] == to_login(unknown)
+    stranger = Client()
+    stranger.force_login(django_user_model.objects.create_user("s@example.org", "pw-long-1234"))
+    claimed, never = stranger.get(url), stranger.get(unknown)
+    assert claimed.status_code == never.status_code == 404
+
+    def page(response, address):  # the page without its own address and CSRF token
+        return CSRF.sub("", response.content.decode()).replace(address, "")
+
+    assert page(claimed, url) == page(never, unknown)
 
 
 def test_deleted_report_is_gone_at_once(client, content):
@@ -287,7 +339,8 @@ def test_deleted_report_is_gone_at_once(client, content):
     url = f"/pijntest/uitslag/{stored.pk}/"
     assert client.get(url).status_code == 200
     stored.delete()
-    assert client.get(url).status_code == 404
+    gone = client.get(url)
+    assert gone.status_code == 302 and gone["Location"] == to_login(url)
 
 
 def test_report_ids_with_odd_characters_are_404(client):
