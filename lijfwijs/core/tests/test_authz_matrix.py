@@ -256,9 +256,11 @@ ROUTES: dict[str, Route] = {
     "pijntest/vragen/<slug:section_id>/": Route(
         "/pijntest/vragen/veiligheid/", {"GET": every(302), "POST": every(302)}
     ),
+    # A's result: a signed-out visitor is asked to sign in (as for any id), strangers get 404
     "pijntest/uitslag/<str:response_id>/": Route(
         "/pijntest/uitslag/{response}/",
-        {"GET": OWNER_AND_PRACTITIONER_WITH_CONSENT},
+        {"GET": (302, *OWNER_AND_PRACTITIONER_WITH_CONSENT[1:])},
+        login=True,
         log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
     ),
     "pijntest/mijn-uitslagen/": Route(
