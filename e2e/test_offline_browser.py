@@ -336,8 +336,9 @@ def test_sign_out_with_a_waiting_check_in_asks_first_and_leaves_nothing_readable
 
     # Noor signs in again: her check-in opens with her key and is sent, once
     page.goto(tab.url("/"))
-    press_sign_out(page)  # nothing of Sem's waits: no question
-    page.wait_for_url(tab.url("/"))
+    with page.expect_navigation():
+        press_sign_out(page)  # nothing of Sem's waits: no question
+    expect(page.locator("script[data-account]")).to_have_count(0)
     sign_in(tab, NOOR, PASSWORD)
     page.goto(tab.url("/dagboek/"))
     expect(page.locator("[data-outbox-status]")).to_contain_text(SENT)

@@ -223,6 +223,9 @@
   // No key of anyone stays on this device (sign-out, or a page of nobody).
   async function forgetKeys() {
     try {
+      if (indexedDB.databases && !(await indexedDB.databases()).some((d) => d.name === KEY_DB)) {
+        return; // never made here: none made now either
+      }
       await request((await keyStore("readwrite")).clear());
     } catch (error) {
       // no IndexedDB here: no key was kept either
@@ -457,6 +460,9 @@
     status.setAttribute("role", "status");
     const buttons = document.createElement("div");
     buttons.className = "logout-dialog-buttons";
+    // (set through the CSSOM, which the site's CSP allows; the dialog appears on any page)
+    box.style.maxWidth = "min(34rem, calc(100vw - 2rem))";
+    Object.assign(buttons.style, { display: "flex", flexWrap: "wrap", gap: "var(--space-2, 0.5rem)" });
     box.append(title, text, more, status, buttons);
     box.addEventListener("close", () => box.remove());
 

@@ -91,8 +91,11 @@ function accountOf(html) {
   return match ? match[1] : "";
 }
 
+// A message shown once ("your check-in is saved") is not kept with the page.
+const MESSAGES = /<ul class="messages"[^>]*>[\s\S]*?<\/ul>/g;
+
 async function keepPage(cacheName, key, response) {
-  const html = await response.text();
+  const html = (await response.text()).replace(MESSAGES, "");
   const account = accountOf(html);
   await serially(async () => {
     await seen(account);
