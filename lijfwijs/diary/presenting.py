@@ -303,11 +303,11 @@ def sleep_why(low_sleep: core.TagEffect | None, sleep: core.Correlation | None) 
     values = {"low": _n(core.LOW_SLEEP, 0), "n": low_sleep.n_with}
     if low_sleep.clear and not sleep.clear:
         return "low_sleep", _(
-            "Dat lijkt te botsen met ‘nog geen duidelijk verband met hoe je sliep’ hieronder, maar beide kunnen kloppen: dat verband kijkt of je pijn over alle nachten samen steeds hoger of lager wordt, als één rechte lijn; hier gaat het alleen om de slechtste nachten (een %(low)s of lager). Een paar slechte nachten kunnen verschil maken terwijl de andere nachten weinig uitmaken."
+            "Dat lijkt te botsen met ‘nog geen duidelijk verband met hoe je sliep’ hieronder, maar beide kunnen kloppen: dat verband zoekt één rechte lijn over alle nachten samen, dit verschil gaat alleen over de slechtste nachten (een %(low)s of lager)."
         ) % values
     if sleep.clear and not low_sleep.clear:
         return "sleep", _(
-            "Na alleen de slechtste nachten (een %(low)s of lager, %(n)s keer) zie je nog geen duidelijk verschil. Beide kunnen kloppen: dit verband kijkt naar alle nachten samen, ook de gewone en de goede; die slechtste nachten alleen zijn er te weinig of lopen te veel uiteen om apart op te vallen."
+            "Na alleen de slechtste nachten (een %(low)s of lager, %(n)s keer) zie je nog geen duidelijk verschil, en ook dat kan kloppen: dit verband kijkt naar alle nachten samen, terwijl die paar slechtste nachten te weinig zijn of te veel uiteenlopen om apart op te vallen."
         ) % values
     if (
         sleep.clear
@@ -317,7 +317,7 @@ def sleep_why(low_sleep: core.TagEffect | None, sleep: core.Correlation | None) 
         and sleep.rho > 0
     ):
         return "low_sleep", _(
-            "Dat lijkt te botsen met ‘na een betere nacht meestal meer pijn’ hieronder, maar beide kunnen kloppen: dat verband kijkt naar alle nachten samen als één rechte lijn; hier gaat het alleen om de slechtste nachten (een %(low)s of lager)."
+            "Dat lijkt te botsen met ‘na een betere nacht meestal meer pijn’ hieronder, maar beide kunnen kloppen: dat verband zoekt één rechte lijn over alle nachten samen, dit verschil gaat alleen over de slechtste nachten (een %(low)s of lager)."
         ) % values
     return "", ""
 
