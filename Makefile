@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint bench e2e browser clean
+.PHONY: run test lint bench e2e browser screenshots clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -39,6 +39,10 @@ test: $(STAMP) browser
 
 e2e: $(STAMP) browser
 	$(PY) -m pytest -q e2e
+
+# The main pages at 390 px and 1280 px, with the demo practice, into var/screenshots/.
+screenshots: $(STAMP) browser
+	$(PY) -m pytest -q -s e2e/take_screenshots.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,183 @@
+"""Every page a visitor, a client with months of data and a practitioner can reach, in a browser.
+
+From the start page each role follows every internal link (a few of each kind of address: one
+check-in's edit page stands for all of them) and on every page checks what the design promises:
+nothing scrolls sideways at 390 px nor at 1280 px, axe finds nothing serious or critical, the
+console shows no error, no request leaves the server, and every internal link answers 2xx or 3xx.
+The data is the demo practice of `make run` (`load_demo`): Anna with 120 days of diary, her
+Pijntests and program, and her practitioner.
+"""
+
+import os
+import re
+from collections import deque
+from collections.abc import Callable
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django_otp.oath import totp
+
+from e2e.conftest import DESKTOP, PHONE
+from e2e.helpers import assert_accessible, sign_in
+from lijfwijs.exercises.models import Exercise
+from lijfwijs.learn.models import Article
+from lijfwijs.practice.management.commands import load_demo
+
+# The crawl checks what the templates make, the same on every database: run once, on SQLite.
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="the page crawl runs on the SQLite run of the suite",
+    ),
+]
+
+# Not pages of the site, or not pages to open: API and its docs, admin, static files, downloads.
+SKIP = re.compile(r"^/(en/)?(api/|admin/|static/|sw\.js|manifest\.webmanifest|account/export/)")
+PER_SHAPE = 2  # pages opened per kind of address (digits and long ids folded)
+MAX_PAGES = (
+    60  # pages opened per role: a bound that a growing site should raise on purpose, not silently
+)
+
+
+def shapes() -> Callable[[str], str]:
+    """shape(path): the kind of address. `/dagboek/123/bewerken/` and `/dagboek/456/bewerken/` are
+    one kind; so are two articles, two exercises of the same kind of player, the same page in
+    English (with PER_SHAPE 2, most pages are seen in both languages) and a page with another
+    query than `?pagina=`."""
+    kinds = {e.slug: e.kind for e in Exercise.objects.all()}
+    articles = set(Article.objects.values_list("slug", flat=True))
+
+    def shape(path: str) -> str:
+        path, _, query = path.partition("?")
+        path = re.sub(r"^/en(/|$)", "/", path)
+        parts = path.split("/")
+        for n, part in enumerate(parts):
+            if part in articles:
+                parts[n] = "<article>"
+            elif part in kinds:
+                parts[n] = f"<{kinds[part]}>"
+        path = re.sub(r"/[0-9a-f]{16,}/", "/<id>/", "/".join(parts))
+        path = re.sub(r"\d+", "<n>", path)
+        return path + ("?pagina" if "pagina=" in query else "")
+
+    return shape
+
+
+def internal_links(page, origin: str) -> set[str]:
+    hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    found = set()
+    for href in hrefs:
+        url, _ = urldefrag(href)
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != origin or SKIP.match(parts.path):
+            continue
+        found.add(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def crawl(tab, start: list[str]) -> dict[str, list[str]]:
+    """Visit what `start` leads to; {problem kind: [descriptions]} of everything found wrong.
+
+    Every internal link is requested (its status checked); PER_SHAPE pages of each kind are opened
+    and checked in full."""
+    page = tab.page
+    shape = shapes()
+    origin = tab.base_url
+    problems: dict[str, list[str]] = {}
+    errors_before = 0
+
+    def report(kind: str, text: str) -> None:
+        problems.setdefault(kind, []).append(text)
+
+    queue = deque(start)
+    seen: set[str] = set(start)
+    per_shape: dict[str, int] = {}
+    visited: list[str] = []
+    while queue:
+        path = queue.popleft()
+        answer = page.request.get(origin + path, max_redirects=0)
+        if 300 <= answer.status < 400:  # e.g. a visitor sent to sign in: follow where it leads
+            target = urlsplit(answer.headers.get("location", ""))
+            if not target.netloc or f"{target.scheme}://{target.netloc}" == origin:
+                link = target.path + (f"?{target.query}" if target.query else "")
+                if link not in seen and not SKIP.match(target.path):
+                    seen.add(link)
+                    queue.append(link)
+            continue
+        if answer.status != 200:
+            report("status", f"{path}: HTTP {answer.status}")
+            continue
+        kind = shape(path)
+        if per_shape.get(kind, 0) >= PER_SHAPE:
+            continue
+        per_shape[kind] = per_shape.get(kind, 0) + 1
+        visited.append(f"{path} ({kind})")
+        assert len(visited) <= MAX_PAGES, f"more than {MAX_PAGES} pages:\n" + "\n".join(visited)
+        page.set_viewport_size(PHONE)
+        response = page.goto(origin + path)
+        if not response or response.status != 200:
+            report("status", f"{path}: HTTP {response.status if response else 0} in the browser")
+            continue
+        here = urlsplit(page.url).path
+        for size in (PHONE, DESKTOP):
+            page.set_viewport_size(size)
+            content, window = page.evaluate(
+                "() => [document.documentElement.scrollWidth, window.innerWidth]"
+            )
+            if content > window:
+                report("sideways", f"{here} at {size['width']} px: {content} px wide")
+        page.set_viewport_size(PHONE)
+        try:
+            assert_accessible(page, here)
+        except pytest.fail.Exception as failure:
+            report("axe", str(failure))
+        errors = [m for m in tab.console if m.startswith("error")]
+        for message in errors[errors_before:]:
+            report("console", f"{here}: {message}")
+        errors_before = len(errors)
+        for link in sorted(internal_links(page, origin) - seen):
+            seen.add(link)
+            queue.append(link)
+    foreign = tab.foreign_requests()
+    if foreign:
+        report("foreign", ", ".join(sorted(set(foreign))))
+    if tab.broken:
+        report("broken", ", ".join(tab.broken))
+    assert len(visited) >= 5, f"the crawl reached only {visited}"
+    return problems
+
+
+def assert_clean(problems: dict[str, list[str]]) -> None:
+    assert not problems, "\n".join(
+        f"{kind}:\n  " + "\n  ".join(texts) for kind, texts in sorted(problems.items())
+    )
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo", force=True, verbosity=0)
+
+
+def test_every_page_a_visitor_reaches(open_tab, demo):
+    tab = open_tab(PHONE, axe=True)
+    assert_clean(crawl(tab, ["/", "/pijntest/", "/en/"]))
+
+
+def test_every_page_a_client_with_data_reaches(open_tab, demo):
+    tab = open_tab(PHONE, axe=True)
+    sign_in(tab, load_demo.CLIENTS[0]["email"], load_demo.PASSWORD)
+    assert_clean(crawl(tab, ["/", "/dagboek/nieuw/", "/dagboek/inzichten/", "/account/inzage/"]))
+
+
+def test_every_page_a_practitioner_reaches(open_tab, demo):
+    tab = open_tab(PHONE, axe=True)
+    sign_in(tab, load_demo.PRACTITIONER["email"], load_demo.PASSWORD)
+    page = tab.page
+    assert "/account/tweestaps/" in page.url, page.url
+    page.get_by_label("Code").fill(f"{totp(bytes.fromhex(load_demo.TOTP_KEY_HEX)):06d}")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert "/account/tweestaps/" not in page.url
+    assert_clean(crawl(tab, ["/", "/praktijk/"]))
