@@ -136,6 +136,13 @@ def test_a_client_s_navigation(open_tab, lotte, viewport):
     else:
         assert names == ["Vandaag", "Dagboek", "Oefeningen", "Programma", "Kennisbank", "Meer"]
         assert not bar["fixed"] and bar["top"] < 80, bar
+    # the menu closes with Escape (focus back on its summary) and with a tap outside it
+    open_menu(page)
+    page.keyboard.press("Escape")
+    assert page.locator("header details.menu[open]").count() == 0
+    open_menu(page)
+    page.locator("main h1").click()
+    assert page.locator("header details.menu[open]").count() == 0
     # "Meer": the Pijntest, the knowledge base (on a phone), the account, language, sign out
     menu = open_menu(page)
     assert_fits_the_screen(page)

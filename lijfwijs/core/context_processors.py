@@ -33,6 +33,7 @@ LAYOUT_STATIC = {
     "icon": "core/favicon.svg",
     "outbox_js": "core/outbox.js",
     "checkin_js": "core/checkin.js",
+    "nav_js": "core/nav.js",
 }
 # The navigation's sections: a page belongs to the one whose address is the longest start of its
 # path. The start page ("home") only counts for itself, or it would claim every page.
