@@ -367,3 +367,31 @@ def test_sign_out_sends_what_waits_first_when_asked(open_tab, noor):
     expect(page.locator("script[data-account]")).to_have_count(0)  # signed out
     assert CheckIn.objects.filter(user=noor).count() == 1
     assert page.evaluate(f"() => localStorage.getItem('{STORE}')") == "[]"
+
+
+def test_a_form_kept_from_yesterday_opens_on_today(open_tab, noor):
+    """The app opened offline the next morning: the kept form offers today, not the day it was
+    kept, with the other days labelled as the server labels them."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    tab = open_tab(viewport=PHONE)
+    sign_in(tab, NOOR, PASSWORD)
+    visit_and_keep(tab, "/dagboek/nieuw/", noor)
+    page = tab.page
+    options = "() => [...document.querySelectorAll('select[name=day] option')].map(o => [o.value, o.text])"
+    served = dict(page.evaluate(options))
+
+    tomorrow = datetime.now(ZoneInfo("Europe/Amsterdam")) + timedelta(days=1)
+    page.context.set_offline(True)
+    page.clock.set_fixed_time(tomorrow)
+    assert page.reload().from_service_worker
+    offered = page.evaluate(options)
+    days = [(tomorrow.date() - timedelta(days=n)).isoformat() for n in range(len(served))]
+    assert [value for value, _ in offered] == days
+    assert [text for _, text in offered[:2]] == ["Vandaag", "Gisteren"]
+    for value, text in offered[3:]:
+        assert text == served[value], (value, text, served[value])
+    assert page.locator('select[name="day"]').input_value() == days[0]
+    assert page.locator('input[name="time"]').input_value() == f"{tomorrow:%H:%M}"
+    page.context.set_offline(False)

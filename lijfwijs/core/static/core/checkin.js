@@ -379,8 +379,10 @@
     const keyInput = form.querySelector('input[name="client_key"]');
     if (!keyInput || !account) return;
     // A key the server put back (a refused form) stays; otherwise a new check-in, a new key.
-    keyInput.value = keyInput.defaultValue || uuid();
-    if (!keyInput.defaultValue) freshen(form); // a new check-in, not one the server sent back
+    // (a hidden input's value is its default value: read it before it is set)
+    const sentBack = keyInput.defaultValue;
+    keyInput.value = sentBack || uuid();
+    if (!sentBack) freshen(form); // a new check-in, not one the server sent back
     window.addEventListener("pageshow", (event) => {
       if (event.persisted) keyInput.value = uuid(); // back to a page whose check-in was sent
     });
@@ -451,13 +453,16 @@
     return date.toISOString().slice(0, 10);
   }
 
-  function dayLabel(day, n) {
+  // The server's words for a day where it gave them ("Vandaag" and "Gisteren" are of another day
+  // by now), otherwise written the same short way ("ma 30 nov").
+  function dayLabel(day, n, served) {
     if (n === 0) return TEXT.today;
     if (n === 1) return TEXT.yesterday;
+    if (served.has(day)) return served.get(day);
     return new Date(day + "T12:00:00Z").toLocaleDateString(lang === "en" ? "en-GB" : "nl-NL", {
-      weekday: "long",
+      weekday: "short",
       day: "numeric",
-      month: "long",
+      month: "short",
       timeZone: "UTC",
     });
   }
@@ -466,11 +471,12 @@
   // many days as the server offers.
   function offerDays(select, today) {
     if (!select || !select.options.length || select.options[0].value === today) return;
+    const served = new Map([...select.options].slice(2).map((o) => [o.value, o.text]));
     const count = select.options.length;
     select.replaceChildren(
       ...Array.from({ length: count }, (_, n) => {
         const day = daysBefore(today, n);
-        return new Option(dayLabel(day, n), day);
+        return new Option(dayLabel(day, n, served), day);
       })
     );
   }
