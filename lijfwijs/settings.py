@@ -338,6 +338,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "lijfwijs.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "lijfwijs.core.ratelimit.login_address"  # behind the proxies, too
 AXES_VERBOSE = False
+# No list of successful sign-ins (address, browser, time) is kept: only failures count, and they
+# expire after the cool-off or a successful sign-in. The privacy statement says so.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Two-factor authentication (TOTP) for practitioners and staff.
 OTP_TOTP_ISSUER = "Lijfwijs"

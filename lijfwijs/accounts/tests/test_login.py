@@ -93,6 +93,16 @@ def test_a_successful_login_resets_the_failures(client, anna):
         assert attempt(client, anna.email, "fout fout fout").status_code == 422
 
 
+def test_no_list_of_sign_ins_is_kept(client, anna):
+    """Only failures are counted, and a success clears them: no address, browser and time of
+    each sign-in stays behind (the privacy statement says so)."""
+    from axes.models import AccessAttempt, AccessLog
+
+    attempt(client, anna.email, "fout fout fout")
+    assert attempt(client, anna.email, PASSWORD).status_code == 302
+    assert not AccessLog.objects.exists() and not AccessAttempt.objects.exists()
+
+
 def test_login_gives_a_new_session_key(client, anna):
     client.get("/pijntest/")
     client.post("/pijntest/begin/")  # something in the anonymous session
