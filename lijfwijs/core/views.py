@@ -125,11 +125,12 @@ def web_manifest(request: HttpRequest) -> HttpResponse:
         "name": settings.SITE_NAME,
         "short_name": settings.SITE_NAME,
         "lang": "nl",
-        "start_url": "/",
+        "id": "/",
+        "start_url": "/",  # the start page, kept by the service worker for use offline
         "scope": "/",
         "display": "standalone",
-        "background_color": "#fbfaf7",
-        "theme_color": "#1f5f5b",
+        "background_color": "#f7f5f0",  # site.css: --color-bg
+        "theme_color": "#1f6660",  # --color-primary, as base.html's theme-color
         "icons": [
             {"src": static("core/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
             {"src": static("core/icon-192.png"), "sizes": "192x192", "type": "image/png"},
