@@ -250,6 +250,14 @@ def test_the_start_page_opens_offline_and_other_pages_say_there_is_no_connection
     assert response.from_service_worker and response.status == 200
     expect(page.locator("main h1")).to_contain_text("Noor")  # her own start page
     assert_fits_the_screen(page)
+    # signing out needs the server: said, and nothing happens
+    press_sign_out(page)
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Uitloggen kan pas als je weer verbinding hebt")
+    assert_accessible(page, "the sign-out question without a connection")
+    dialog.get_by_role("button", name="Sluiten").click()
+    expect(dialog).to_have_count(0)
+    assert page.url == tab.url("/")
 
     # a page that is not kept: the app's own page, with the way to what works offline
     response = page.goto(tab.url("/dagboek/"))
@@ -395,3 +403,49 @@ def test_a_form_kept_from_yesterday_opens_on_today(open_tab, noor):
     assert page.locator('select[name="day"]').input_value() == days[0]
     assert page.locator('input[name="time"]').input_value() == f"{tomorrow:%H:%M}"
     page.context.set_offline(False)
+
+
+def test_a_check_in_kept_before_encryption_is_sealed_and_still_sent(open_tab, noor):
+    """What an earlier version kept as plain fields is encrypted on the next page, also one that
+    opens offline, and sent once the connection returns."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from lijfwijs.diary.models import CheckIn
+
+    tab = open_tab(viewport=PHONE)
+    sign_in(tab, NOOR, PASSWORD)
+    visit_and_keep(tab, "/dagboek/nieuw/", noor)
+    page = tab.page
+    page.context.set_offline(True)
+    now = datetime.now(ZoneInfo("Europe/Amsterdam"))
+    key = "0b6f3c2e-1d4a-4f5b-9c8d-7e6f5a4b3c2d"
+    old = {
+        "key": key,
+        "kind": "checkin",
+        "account": str(noor.pk),
+        "url": "/dagboek/nieuw/",
+        "done": "/dagboek/",
+        "state": "waiting",
+        "savedAt": now.isoformat(),
+        "fields": [
+            ["client_key", key],
+            ["pain", "5"],
+            ["day", now.date().isoformat()],
+            ["time", f"{now:%H:%M}"],
+            ["note", NOTE],
+        ],
+    }
+    page.evaluate(f"item => localStorage.setItem('{STORE}', JSON.stringify([item]))", old)
+    assert page.reload().from_service_worker
+    page.wait_for_function(f"() => !localStorage.getItem('{STORE}').includes('fields')")
+    assert NOTE not in local_storage(page)
+    expect(page.locator(".outbox-list li")).to_contain_text("pijn 5")  # still listed
+
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(page.locator("[data-outbox-status]")).to_contain_text(SENT)
+    page.evaluate(f"() => navigator.locks.request('{STORE}', () => window.lijfwijsOutbox.flush())")
+    checkin = CheckIn.objects.get()
+    assert (checkin.note, checkin.client_key) == (NOTE, key)
+    assert page.evaluate(f"() => localStorage.getItem('{STORE}')") == "[]"

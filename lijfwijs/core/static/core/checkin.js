@@ -326,7 +326,7 @@
   function button(text, about, action) {
     const b = document.createElement("button");
     b.type = "button";
-    b.className = "secondary";
+    b.className = "button button-secondary";
     b.textContent = text;
     const hidden = document.createElement("span");
     hidden.className = "visually-hidden";
