@@ -449,3 +449,22 @@ def test_a_check_in_kept_before_encryption_is_sealed_and_still_sent(open_tab, no
     checkin = CheckIn.objects.get()
     assert (checkin.note, checkin.client_key) == (NOTE, key)
     assert page.evaluate(f"() => localStorage.getItem('{STORE}')") == "[]"
+
+
+def test_in_english_too(open_tab, noor):
+    tab = open_tab(viewport=PHONE, locale="en-GB")
+    sign_in(tab, NOOR, PASSWORD)
+    visit_and_keep(tab, "/en/", noor)
+    page = tab.page
+    page.context.set_offline(True)
+    assert page.goto(tab.url("/en/")).from_service_worker
+    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("main h1")).to_contain_text("Noor")
+    press_sign_out(page)
+    expect(page.get_by_role("dialog")).to_contain_text("You can sign out once you are connected")
+    page.get_by_role("dialog").get_by_role("button", name="Close").click()
+    assert page.goto(tab.url("/en/exercises-not-kept/")).status == 503
+    expect(page.locator("h1")).to_have_text("No connection")
+    link = page.get_by_role("link", name="fill in a check-in", exact=False)
+    assert link.get_attribute("href") == "/en/dagboek/nieuw/"
+    page.context.set_offline(False)
