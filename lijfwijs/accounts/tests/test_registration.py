@@ -143,7 +143,8 @@ def test_a_rejected_form_is_422_with_the_message_and_keeps_email_and_name(
     # The message is next to the field (the consent version is hidden: its message goes with
     # the consent checkbox that has to be ticked again).
     shown_at = "consent" if field == "consent_version" else field
-    errors = re.findall(rf'<p class="field-error" id="id_{shown_at}_error">([^<]*)</p>', html)
+    block = re.search(rf'<div id="id_{shown_at}_error">(.*?)</div>', html, re.S)
+    errors = re.findall(r'<p class="field-error">([^<]*)</p>', block.group(1)) if block else []
     assert any(message in e for e in errors), errors
     email = overrides.get("email", "Anna@Example.org")
     assert f'value="{email}"' in html or f'value="{email.lower()}"' in html
