@@ -365,16 +365,48 @@ def _trend(data: _Data) -> Trend:
 # ---------------------------------------------------------------------------------------------
 # Autocorrelation
 
-# Pain drifts from day to day and tags come in runs (a busy month at work). Days are then not
-# independent, and plain Welch intervals are far too narrow: in simulations with AR(1) pain
-# (phi 0.7) and tags in runs of about a week, 75-85% of pure-noise diaries got a "clear"
-# pattern. Bartlett's correction for two autocorrelated series (Bretherton et al. 1999,
-# J. Climate 12:1990) multiplies the variance of the difference by
-#     (1 + r) / (1 - r),  r = rho_pain * rho_tag  (lag-1 autocorrelations, each floored at 0),
-# i.e. the days count as n / inflation independent ones; with it the rate is back near 5%.
-# Without autocorrelation the factor is 1 and the result is plain Welch.
-LAG1_MIN_PAIRS = 10  # fewer pairs of consecutive days: no estimate, factor 1
-MAX_AUTOCORRELATION = 0.95  # caps the factor at 39
+# Pain drifts from day to day (a bad week, a good month) and tags come in runs (a busy month at
+# work). The days are then not independent, and a test that takes each day as new evidence
+# calls a "clear" pattern far too often: in simulations of 90-day diaries of pure noise (pain a
+# drift, AR(1) with phi 0.8, plus day-to-day noise; tags switching on and off in runs of 4-7
+# days; bench/insights_sim.py) plain Welch did so in most diaries.
+#
+# Until 2026-12 the Welch variance was widened by Bartlett's factor for two AR(1) series
+# (Bretherton et al. 1999, J. Climate 12:1990), (1 + r) / (1 - r) with r the product of the
+# two estimated lag-1 autocorrelations. At 90 days that under-corrects: pain that is drift plus
+# day noise is not AR(1) (its lag-1 correlation understates how long the drift lasts) and a
+# lag-1 estimate from 90 days is biased low, so about 10% of such pure-noise diaries still got
+# a clear pattern, twice the 5% aimed at. It is kept as method="bartlett" for comparison.
+#
+# Now (method="shift", the default) every comparison is a circular-shift test:
+#
+# 1. The statistic is the difference in pain between days with and without the tag after
+#    allowing for carry-over: pain and tag series are both filtered with
+#    y[t] - phi**gap * y[t-1] (Prais-Winsten; phi the lag-1 autocorrelation of daily pain
+#    over consecutive calendar days, floored at 0; gap the days between two rows), and the
+#    difference is the tag's coefficient in a regression of filtered pain on the filtered tag
+#    and the filtered constant (generalised least squares for AR(1) drift). With phi 0 this
+#    is exactly mean_with - mean_without; with drift it weighs each run of the tag against
+#    the days around it, which is what gives the test its power on a diary that wanders.
+# 2. Its standard error under "no link" is the spread of that statistic when the tag series
+#    is shifted circularly against the residual pain series by every offset: both keep their
+#    own day-to-day structure, whatever it is (no AR(1) model is assumed for the null
+#    distribution). All n shifts are summed at once through the FFT (Parseval: the variance
+#    over shifts is the sum over frequencies of the two periodograms' product).
+# 3. The p-value is read from a t distribution whose degrees of freedom say how many
+#    independent pieces of evidence that spread rests on (Satterthwaite over the frequencies:
+#    a tag that comes in a few long runs gives few). A count of shifts at least as extreme
+#    would be the exact permutation p-value, but a 90-day diary has only 90 shifts, so it
+#    could never go below about 0.01, while Benjamini-Hochberg over 20 or more tests needs
+#    0.0025 or less for a single finding: the tests would have no power at all.
+#
+# Nothing is random, so the same diary always gives the same answer (and the cache stays
+# consistent). Simulated (bench/insights_sim.py, 90 days): pure-noise diaries with drift and
+# runs get a clear pattern in <= 5%; a tag that adds 2 points on its days is found in most.
+LAG1_MIN_PAIRS = 10  # fewer pairs of consecutive days: no estimate, autocorrelation 0
+MAX_AUTOCORRELATION = 0.95  # caps Bartlett's factor at 39, and the filter's phi
+
+Method = Literal["shift", "bartlett", "plain"]
 
 
 def _lag1(values: FloatArray, ordinals: npt.NDArray[np.int64]) -> FloatArray:
@@ -395,12 +427,55 @@ def _lag1(values: FloatArray, ordinals: npt.NDArray[np.int64]) -> FloatArray:
 
 
 def _inflation(rho_y: float, rho_x: FloatArray) -> FloatArray:
+    """Bartlett's variance factor (method "bartlett" only)."""
     r = np.minimum(rho_y * rho_x, MAX_AUTOCORRELATION)
     return (1.0 + r) / (1.0 - r)
 
 
+DF_SMOOTH = 3  # neighbouring frequencies on each side whose periodogram values are averaged
+
+
+def _smooth(values: FloatArray, half: int) -> FloatArray:
+    """Moving average over 2 * half + 1 columns (the last axis), mirrored at both ends."""
+    half = min(half, values.shape[-1] - 1)
+    if half <= 0:
+        return values
+    padded = np.concatenate([values[:, half:0:-1], values, values[:, -2 : -half - 2 : -1]], axis=-1)
+    sums = np.cumsum(padded, axis=-1)
+    sums = np.concatenate([np.zeros((len(values), 1)), sums], axis=-1)
+    return (sums[:, 2 * half + 1 :] - sums[:, : -2 * half - 1]) / (2 * half + 1)
+
+
+def _shift_variance(
+    w_hat: npt.NDArray[np.complex128], e_hat: npt.NDArray[np.complex128], n: int
+) -> tuple[FloatArray, FloatArray]:
+    """For each row j: the variance over all circular shifts k of
+    sum_t weights[j, t] * residuals[j, (t + k) % n], given the real discrete Fourier
+    transforms (numpy's rfft, last axis) of weights and residuals, and the degrees of freedom
+    of that estimate.
+
+    By Parseval the variance is the sum over the non-zero frequencies f of
+    |W_f|^2 |E_f|^2 / n^2. Each frequency's periodogram value |E_f|^2 is roughly its spectrum
+    times an independent chi-square with 2 degrees of freedom (1 at n/2), so by Satterthwaite
+    the estimate has (sum a)^2 / sum(a^2 / nu) of them, a_f being the frequencies' expected
+    shares. Those are taken from a smoothed periodogram (DF_SMOOTH): with the raw one the
+    count comes out about half what it is, and the test loses power for nothing."""
+    w2 = np.square(w_hat.real) + np.square(w_hat.imag)
+    e2 = np.square(e_hat.real) + np.square(e_hat.imag)
+    nu = np.full(w2.shape[-1], 2.0)
+    nu[0] = 0.0  # the mean: not a shift's doing
+    if n % 2 == 0:
+        nu[-1] = 1.0
+    # a frequency below n/2 stands for itself and its mirror n - f, hence the factor nu
+    variance = (nu * w2 * e2).sum(axis=-1) / (n * n)
+    expected = nu[1:] * w2[:, 1:] * _smooth(e2[:, 1:], DF_SMOOTH)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = np.square(expected.sum(axis=-1)) / (np.square(expected) / nu[1:]).sum(axis=-1)
+    return variance, df
+
+
 # ---------------------------------------------------------------------------------------------
-# Tag effects (Welch, Benjamini-Hochberg)
+# Tag effects (circular-shift test, Benjamini-Hochberg)
 
 
 @dataclass(frozen=True)
@@ -414,6 +489,7 @@ class _Welch:
     ci_high: FloatArray
     p_value: FloatArray
     inflation: FloatArray
+    variance: FloatArray  # plain Welch's variance of the difference (no factor)
 
 
 def _welch(y: FloatArray, exposed: BoolArray, inflation: FloatArray, level: float = 0.95) -> _Welch:
@@ -451,6 +527,70 @@ def _welch(y: FloatArray, exposed: BoolArray, inflation: FloatArray, level: floa
         diff + half,
         p,
         inflation,
+        a + b,
+    )
+
+
+def _shift_test(
+    y: FloatArray,
+    exposed: BoolArray,
+    gaps: npt.NDArray[np.int64],
+    phi: float,
+    level: float = 0.95,
+) -> _Welch:
+    """The circular-shift test of y against every column of `exposed` (see "Autocorrelation"):
+    the drift-adjusted difference, its interval and p-value; the means and counts are the
+    plain ones. `gaps[t]` is the number of calendar days from row t - 1 to row t (gaps[0] is
+    unused). `inflation` is the variance of the difference relative to plain Welch's."""
+    plain = _welch(y, exposed, np.ones(exposed.shape[1]))
+    n = len(y)
+    if n < 4:  # fewer than two days on a side: no test either way
+        return plain
+    x = exposed.T.astype(np.float64)  # one row per tag: the FFTs run along rows
+    # Prais-Winsten: day 0 scaled by sqrt(1 - phi^2), day t minus phi^gap times day t - 1.
+    # phi = 0 leaves everything as it is.
+    carry = np.zeros(n)
+    carry[1:] = phi ** gaps[1:].astype(np.float64)
+    scale = np.ones(n)
+    scale[0] = math.sqrt(1.0 - phi * phi)
+    const = scale - carry  # the filtered constant (1 - phi^gap; day 0 its scale)
+    yf = scale * y
+    yf[1:] -= carry[1:] * y[:-1]
+    xf = scale * x
+    xf[:, 1:] -= carry[1:] * x[:, :-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # The tag's coefficient with the constant partialled out.
+        cc = const @ const
+        xr = xf - np.outer((xf @ const) / cc, const)
+        yr = yf - const * (const @ yf) / cc
+        sxx = np.square(xr).sum(axis=1)
+        # with phi 0 the coefficient is mean_with - mean_without: take it as Welch summed it
+        diff = plain.difference if phi == 0.0 else (xr @ yr) / sxx
+        # weights xr / sxx give the difference as weights . yr; the residuals are
+        # yr - diff * xr, so both transforms come from those of xr and yr.
+        x_hat = np.fft.rfft(xr, axis=-1)
+        y_hat = np.fft.rfft(yr)
+        variance, df = _shift_variance(x_hat / sxx[:, None], y_hat - diff[:, None] * x_hat, n)
+        # The residuals lack what the tag's own coefficient took out, about one of the df
+        # independent pieces: without this the test is too eager (simulated: 1.3 times the
+        # nominal rate at p 0.003), with it on target (bench/insights_sim.py).
+        variance = variance * df / np.maximum(df - 1.0, 0.5)
+        df = df - 1.0
+        se = np.sqrt(variance)
+        testable = np.isfinite(plain.p_value) & (sxx > SE_FLOOR) & (se > SE_FLOOR) & np.isfinite(df)
+        se = np.where(testable, se, np.nan)
+        df = np.where(testable, np.maximum(df, 1.0), np.nan)
+        p = np.minimum(2.0 * special.stdtr(df, -np.abs(diff / se)), 1.0)
+        half = special.stdtrit(df, 0.5 + level / 2) * se
+        inflation = np.where(testable, variance / plain.variance, 1.0)
+    diff = np.where(np.isfinite(diff), diff, plain.difference)
+    return replace(
+        plain,
+        difference=diff,
+        ci_low=diff - half,
+        ci_high=diff + half,
+        p_value=p,
+        inflation=inflation,
     )
 
 
@@ -460,54 +600,105 @@ def _bh(p_values: Sequence[float]) -> list[float]:
     return [float(q) for q in stats.false_discovery_control(np.array(p_values), method="bh")]
 
 
+def _compare(
+    method: Method,
+    y: FloatArray,
+    exposed: BoolArray,
+    rows: npt.NDArray[np.int64],
+    data: _Data,
+    rho_pain: float,
+    rho_exposed: FloatArray,
+) -> _Welch:
+    """One group of comparisons by `method`; `rows` are the indices of the days whose calendar
+    order the rows of y follow (the outcome days)."""
+    if method == "shift":
+        gaps = np.zeros(len(rows), dtype=np.int64)
+        gaps[1:] = np.diff(data.ordinals[rows])
+        return _shift_test(y, exposed, gaps, rho_pain)
+    if method == "bartlett":
+        return _welch(y, exposed, _inflation(rho_pain, rho_exposed))
+    return _welch(y, exposed, np.ones(exposed.shape[1]))
+
+
 def _tag_effects(
-    data: _Data, min_days: int, fdr: float, low_sleep: float | None, adjust: bool
+    data: _Data, min_days: int, fdr: float, low_sleep: float | None, method: Method
 ) -> list[TagEffect]:
+    if method not in ("shift", "bartlett", "plain"):
+        raise ValueError(f"unknown method {method!r}")
     has_pain = ~np.isnan(data.pain)
-    # rho 0 gives a factor of exactly 1: plain Welch.
-    rho_pain = float(_lag1(data.pain[:, None], data.ordinals)[0]) if adjust else 0.0
-    tag_inflation = _inflation(rho_pain, _lag1(data.has_tag.astype(np.float64), data.ordinals))
+    rho_pain = min(float(_lag1(data.pain[:, None], data.ordinals)[0]), MAX_AUTOCORRELATION)
+    rho_tags = (
+        _lag1(data.has_tag.astype(np.float64), data.ordinals)
+        if method == "bartlett"
+        else np.zeros(len(data.tags))
+    )
     # Lag 1: pairs of consecutive calendar days, the second with pain; the first must be a day
     # with check-ins (otherwise whether it had the tag is unknown).
+    same = np.flatnonzero(has_pain)
     nxt = np.flatnonzero((np.diff(data.ordinals) == 1) & has_pain[1:])
     groups: list[tuple[EffectKind, Sequence[str], int, _Welch]] = [
-        ("tag", data.tags, 0, _welch(data.pain[has_pain], data.has_tag[has_pain], tag_inflation)),
-        ("tag", data.tags, 1, _welch(data.pain[nxt + 1], data.has_tag[nxt], tag_inflation)),
+        (
+            "tag",
+            data.tags,
+            0,
+            _compare(method, data.pain[same], data.has_tag[same], same, data, rho_pain, rho_tags),
+        ),
+        (
+            "tag",
+            data.tags,
+            1,
+            _compare(
+                method, data.pain[nxt + 1], data.has_tag[nxt], nxt + 1, data, rho_pain, rho_tags
+            ),
+        ),
     ]
     if low_sleep is not None:
         is_low = np.where(np.isnan(data.sleep), np.nan, data.sleep <= low_sleep + EPSILON)
-        sleep_inflation = _inflation(rho_pain, _lag1(is_low[:, None], data.ordinals))
-        rows = has_pain & ~np.isnan(data.sleep)
+        rho_low = _lag1(is_low[:, None], data.ordinals) if method == "bartlett" else np.zeros(1)
+        rows = np.flatnonzero(has_pain & ~np.isnan(data.sleep))
         low = is_low[rows][:, None] == 1.0
-        groups.append(("low_sleep", ("",), 0, _welch(data.pain[rows], low, sleep_inflation)))
+        groups.append(
+            (
+                "low_sleep",
+                ("",),
+                0,
+                _compare(method, data.pain[rows], low, rows, data, rho_pain, rho_low),
+            )
+        )
 
+    # Benjamini-Hochberg over every test with enough data and a p-value, before the records
+    # are made (each is made once).
+    n_with = np.concatenate([w.n_with for _, _, _, w in groups])
+    n_without = np.concatenate([w.n_without for _, _, _, w in groups])
+    p_values = np.concatenate([w.p_value for _, _, _, w in groups])
+    enough = (n_with >= min_days) & (n_without >= min_days)
+    tested = np.flatnonzero(enough & ~np.isnan(p_values))
+    q_values: list[float | None] = [None] * len(p_values)
+    for i, q in zip(tested.tolist(), _bh(p_values[tested].tolist()), strict=True):
+        q_values[i] = q
     effects: list[TagEffect] = []
     for kind, names, lag, w in groups:
         for j, name in enumerate(names):
-            n1, n0 = int(w.n_with[j]), int(w.n_without[j])
+            q = q_values[len(effects)]
             effects.append(
                 TagEffect(
                     kind=kind,
                     tag=name,
                     lag=lag,
-                    n_with=n1,
-                    n_without=n0,
+                    n_with=int(w.n_with[j]),
+                    n_without=int(w.n_without[j]),
                     mean_with=_float(w.mean_with[j]),
                     mean_without=_float(w.mean_without[j]),
                     difference=_float(w.difference[j]),
                     ci_low=_float(w.ci_low[j]),
                     ci_high=_float(w.ci_high[j]),
                     p_value=_float(w.p_value[j]),
-                    q_value=None,
-                    enough_data=n1 >= min_days and n0 >= min_days,
-                    clear=False,
+                    q_value=q,
+                    enough_data=bool(enough[len(effects)]),
+                    clear=q is not None and q <= fdr,
                     inflation=float(w.inflation[j]),
                 )
             )
-
-    tested = [i for i, e in enumerate(effects) if e.enough_data and e.p_value is not None]
-    for i, q in zip(tested, _bh([effects[i].p_value or 0.0 for i in tested]), strict=True):
-        effects[i] = replace(effects[i], q_value=q, clear=q <= fdr)
     order = {"tag": 0, "low_sleep": 1}
     effects.sort(key=lambda e: (order[e.kind], e.tag, e.lag))
     return effects
@@ -518,20 +709,22 @@ def tag_effects(
     min_days: int = MIN_DAYS,
     fdr: float = FDR,
     low_sleep: float | None = LOW_SLEEP,
-    adjust_autocorrelation: bool = True,
+    method: Method = "shift",
 ) -> list[TagEffect]:
     """Every tag seen, at lag 0 (pain the same day) and lag 1 (pain the next calendar day,
     against the day after a day without the tag), plus the low-sleep comparison (pain on days
     whose reported sleep was `low_sleep` or less against the other days with a sleep value;
     None leaves it out). Days without pain are left out as outcomes.
 
-    Welch's t interval and p-value, widened for day-to-day autocorrelation unless
-    `adjust_autocorrelation` is False (see "Autocorrelation" above). `clear` needs both sides
-    >= min_days and a Benjamini-Hochberg q <= fdr, taken over all these tests that have enough
-    data and a p-value (identical values on both sides give none). Sorted: tags by name and
-    lag, then the low-sleep comparison.
+    `method` "shift" (the default): the circular-shift test of "Autocorrelation" above; the
+    difference allows for day-to-day carry-over (it is mean_with - mean_without when pain
+    does not carry over). "bartlett": the earlier Welch test widened by Bartlett's factor,
+    kept for comparison (bench/insights_sim.py). "plain": Welch as if days were independent.
+    `clear` needs both sides >= min_days and a Benjamini-Hochberg q <= fdr, taken over all
+    these tests that have enough data and a p-value (identical values on both sides give
+    none). Sorted: tags by name and lag, then the low-sleep comparison.
     """
-    return _tag_effects(_prepare(days), min_days, fdr, low_sleep, adjust_autocorrelation)
+    return _tag_effects(_prepare(days), min_days, fdr, low_sleep, method)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -539,39 +732,79 @@ def tag_effects(
 
 
 def correlations(
-    days: Iterable[Day], fdr: float = FDR, adjust_autocorrelation: bool = True
+    days: Iterable[Day], fdr: float = FDR, method: Method = "shift"
 ) -> list[Correlation]:
     """Spearman's rho of daily pain with sleep and with stress (same date: the sleep value is
     last night's, so this pairs a night with the day after it). rho needs at least 10 days
-    with both values and some variation on both sides. The p-value is scipy's (t with n - 2
-    degrees of freedom) with n replaced by n / inflation for autocorrelation (Bartlett, as for
-    the tags) unless `adjust_autocorrelation` is False. `clear` is q <= fdr after
-    Benjamini-Hochberg over these correlations."""
-    return _correlations(_prepare(days), fdr, adjust_autocorrelation)
+    with both values and some variation on both sides. `clear` is q <= fdr after
+    Benjamini-Hochberg over these correlations.
+
+    The p-value by `method`: "shift" (the default), the circular-shift test of the ranks (see
+    "Autocorrelation"; no filtering, the ranks' own correlation is what is tested);
+    "bartlett", scipy's t with n - 2 degrees of freedom where n is replaced by n / inflation
+    (Bartlett's factor, as the tags had it before); "plain", scipy's as it is."""
+    return _correlations(_prepare(days), fdr, method)
 
 
-def _correlations(data: _Data, fdr: float, adjust: bool) -> list[Correlation]:
+def _rank_shift_test(x: FloatArray, y: FloatArray) -> tuple[float | None, float]:
+    """The circular-shift test of the rank correlation of x and y: the p-value (None when a
+    side has no spread) and the variance factor against independent days."""
+    n = len(x)
+    a = stats.rankdata(x)
+    b = stats.rankdata(y)
+    a -= a.mean()
+    b -= b.mean()
+    saa, sbb = float(a @ a), float(b @ b)
+    if saa <= SE_FLOOR or sbb <= SE_FLOOR:
+        return None, 1.0
+    slope = float(a @ b) / saa  # zero exactly when rho is
+    a_hat = np.fft.rfft(a)[None, :]
+    b_hat = np.fft.rfft(b)[None, :]
+    variance, df = _shift_variance(a_hat / saa, b_hat - slope * a_hat, n)
+    v, k = float(variance[0]), float(df[0])
+    if v > 0 and math.isfinite(k):
+        v *= k / max(k - 1.0, 0.5)  # as for the tags: what the slope took out
+    else:
+        # The ranks agree perfectly (no residual spread): the spread of the ranks themselves
+        # over the shifts, which is what "no link" would give.
+        variance, df = _shift_variance(a_hat / saa, b_hat, n)
+        v, k = float(variance[0]), float(df[0]) + 1.0
+        if not (v > 0 and math.isfinite(k)):
+            return None, 1.0
+    p = float(min(2.0 * special.stdtr(max(k - 1.0, 1.0), -abs(slope) / math.sqrt(v)), 1.0))
+    return p, v * saa * n / sbb  # independent days: variance sbb / (n saa)
+
+
+def _correlations(data: _Data, fdr: float, method: Method) -> list[Correlation]:
+    if method not in ("shift", "bartlett", "plain"):
+        raise ValueError(f"unknown method {method!r}")
     pairs: tuple[tuple[Variable, FloatArray], ...] = (
         ("sleep", data.sleep),
         ("stress", data.stress),
     )
-    rho_pain = float(_lag1(data.pain[:, None], data.ordinals)[0]) if adjust else 0.0
+    rho_pain = float(_lag1(data.pain[:, None], data.ordinals)[0])
     found: list[Correlation] = []
     for variable, values in pairs:
         both = ~np.isnan(data.pain) & ~np.isnan(values)
         n = int(both.sum())
         rho = p = None
-        inflation = float(_inflation(rho_pain, _lag1(values[:, None], data.ordinals))[0])
+        inflation = 1.0
         x, y = data.pain[both], values[both]
         # A side that never varies has no ranks to correlate (and would make scipy warn).
         if n >= CORRELATION_MIN_DAYS and np.ptp(x) > 0 and np.ptp(y) > 0:
             rho = float(stats.spearmanr(x, y).statistic)
-            df = max(n / inflation - 2.0, 1.0)
-            if rho * rho >= 1.0:
-                p = 0.0
+            if method == "shift":
+                p, inflation = _rank_shift_test(x, y)
             else:
-                t = abs(rho) * math.sqrt(df / (1.0 - rho * rho))
-                p = float(2.0 * special.stdtr(df, -t))
+                if method == "bartlett":
+                    rho_other = _lag1(values[:, None], data.ordinals)
+                    inflation = float(_inflation(rho_pain, rho_other)[0])
+                df = max(n / inflation - 2.0, 1.0)
+                if rho * rho >= 1.0:
+                    p = 0.0
+                else:
+                    t = abs(rho) * math.sqrt(df / (1.0 - rho * rho))
+                    p = float(2.0 * special.stdtr(df, -t))
         found.append(
             Correlation(
                 variable=variable,
@@ -634,14 +867,14 @@ def insights(
     today: date,
     min_days: int = MIN_DAYS,
     fdr: float = FDR,
-    adjust_autocorrelation: bool = True,
+    method: Method = "shift",
 ) -> Insights:
     """All insights of one person: the days are aggregated and turned into arrays once."""
     data = _prepare(daily(checkins))
     return Insights(
         days=data.days,
         trend=_trend(data),
-        tag_effects=tuple(_tag_effects(data, min_days, fdr, LOW_SLEEP, adjust_autocorrelation)),
-        correlations=tuple(_correlations(data, fdr, adjust_autocorrelation)),
+        tag_effects=tuple(_tag_effects(data, min_days, fdr, LOW_SLEEP, method)),
+        correlations=tuple(_correlations(data, fdr, method)),
         flare_up=_flare_up(data, today),
     )
