@@ -424,27 +424,28 @@
   // ---------------------------------------------------------------------------------------------
   // Today and now in the account's time zone
 
+  const CLOCK = {
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  };
+
   // {day: "2026-12-02", time: "14:05"} now, in the account's time zone.
   function localNow() {
     let parts;
     try {
-      parts = new Intl.DateTimeFormat("en-GB", {
-        timeZone: zone,
-        year: "numeric",
-        month: "2-digit",
-        day: "2-digit",
-        hour: "2-digit",
-        minute: "2-digit",
-        hourCycle: "h23",
-      }).formatToParts(new Date());
+      parts = new Intl.DateTimeFormat("en-GB", { ...CLOCK, timeZone: zone }).formatToParts(new Date());
     } catch (error) {
-      // an unknown zone name: the device's own
-      parts = new Intl.DateTimeFormat("en-GB", {
-        year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-      }).formatToParts(new Date());
+      parts = new Intl.DateTimeFormat("en-GB", CLOCK).formatToParts(new Date()); // an unknown zone
     }
     const part = (type) => parts.find((p) => p.type === type).value;
-    return { day: `${part("year")}-${part("month")}-${part("day")}`, time: `${part("hour")}:${part("minute")}` };
+    return {
+      day: `${part("year")}-${part("month")}-${part("day")}`,
+      time: `${part("hour")}:${part("minute")}`,
+    };
   }
 
   function daysBefore(day, n) {
