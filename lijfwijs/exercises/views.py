@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,14 +54,6 @@ from .models import (
 TENSION_SCALE = tuple(str(n) for n in range(11))  # as text: no number formatting per radio
 
 
-def catalog_version(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-    """What the catalog's pages show for visitors: every exercise as last changed (one query)."""
-    latest = Exercise.objects.aggregate(
-        n=Count("pk", filter=Q(is_active=True)), at=Max("updated_at")
-    )
-    return f"{latest['n']}:{latest['at']}"
-
-
 def exercise_version(request: HttpRequest, slug: str) -> str | None:
     """One active exercise as last changed; None for no such exercise (the view answers 404)."""
     found = Exercise.objects.active().filter(slug=slug).values_list("updated_at", flat=True)
@@ -70,28 +61,46 @@ def exercise_version(request: HttpRequest, slug: str) -> str | None:
 
 
 @require_safe
-@public_for_visitors(etag=catalog_version)
+@public_for_visitors()
 def exercise_list(request: HttpRequest) -> HttpResponse:
-    # only what a card shows: not the steps, cautions and player content of every exercise
-    shown = ("slug", "kind", "sort_order", "name_nl", "name_en", "summary_nl", "summary_en")
-    exercises = Exercise.objects.active().only(*shown, "duration_minutes", "parameters")
-    # one reverse for the page: an exercise's address differs only in its slug
-    url = reverse("exercises:detail", kwargs={"slug": _SLUG})
-    groups = [
-        (
-            kind,
-            label,
-            [
-                {
-                    "url": url.replace(_SLUG, e.slug),
-                    "name": e.name,
-                    "summary": e.summary,
-                    "duration": e.duration_text,
-                }
-                for e in members
-            ],
+    """The catalog: a card per exercise, grouped by kind. Read as plain values in one query (no
+    model instances, no player content; of the parameters only the minutes a card shows), each
+    card's words put together here with the translations looked up once for the page."""
+    english = current_language() == "en"
+    rows = Exercise.objects.active().values_list(
+        "slug",
+        "kind",
+        "name_nl",
+        "name_en",
+        "summary_nl",
+        "summary_en",
+        "duration_minutes",
+        "parameters__min_minutes",
+        "parameters__max_minutes",
+    )
+    url = reverse("exercises:detail", kwargs={"slug": _SLUG})  # one reverse for the page
+    minutes = tuple(ngettext("%(count)s minuut", "%(count)s minuten", n) for n in (1, 2))
+    span = _("%(min)s-%(max)s minuten")
+    by_kind: dict[str, list[dict[str, str]]] = {}
+    for slug, kind, name_nl, name_en, summary_nl, summary_en, default, low, high in rows:
+        low = low or default
+        duration = (
+            span % {"min": low, "max": high}
+            if high and high > low
+            else minutes[low != 1] % {"count": low}
         )
-        for kind, label, members in exercises.grouped_by_kind()
+        by_kind.setdefault(kind, []).append(
+            {
+                "url": url.replace(_SLUG, slug),
+                "name": (english and name_en) or name_nl,
+                "summary": (english and summary_en) or summary_nl,
+                "duration": duration,
+            }
+        )
+    groups = [
+        (kind.value, str(kind.label), by_kind[kind.value])
+        for kind in ExerciseKind
+        if kind.value in by_kind
     ]
     return render(request, "exercises/list.html", {"groups": groups})
 
@@ -236,6 +245,54 @@ def _player_context(exercise: Exercise, data: dict[str, Any], **extra: Any) -> d
     return context
 
 
+def _what_next(request: HttpRequest, exercise: Exercise) -> dict[str, Any]:
+    """What the player suggests once a practice is done, besides logging it: the person's program
+    step (when in the program) and one other exercise: one that calmed them before (from their
+    log), else a related one (the same kind, else the most domains in common). One query for the
+    catalog; the person's calm list and program step come from the cache and the hook."""
+    user = request.user
+    others = list(
+        Exercise.objects.active()
+        .exclude(pk=exercise.pk)
+        .values_list("slug", "name_nl", "name_en", "kind", "domains")
+    )
+    english = current_language() == "en"
+    signed_in = user.is_authenticated
+    if signed_in and services.grounding_first(user):  # no body-focused practice suggested first
+        others = [o for o in others if not services.body_focused(o[3])]
+    calming = (
+        [c.slug for c in services.helped_most(user)]
+        if signed_in and has_health_consent(user)
+        else []
+    )
+    by_slug = {o[0]: o for o in others}
+    chosen, why = None, ""
+    for slug in calming:
+        if slug in by_slug:
+            chosen, why = by_slug[slug], _("Gaf je eerder rust, volgens je logboek.")
+            break
+    if chosen is None and others:
+        mine = set(exercise.domains)
+        chosen = max(
+            others,  # the first in catalog order among equals
+            key=lambda o: (o[3] == exercise.kind, len(mine & set(o[4]))),
+        )
+        why = _("Lijkt op deze oefening.")
+    step = services.program_step(user) if signed_in else None
+    return {
+        "another": {
+            "name": (english and chosen[2]) or chosen[1],
+            "url": reverse("exercises:play", kwargs={"slug": chosen[0]}),
+            "why": why,
+        }
+        if chosen
+        else None,
+        "program": {"number": step, "url": reverse("program:step", kwargs={"number": step})}
+        if step
+        else None,
+    }
+
+
 def _log_variant(request: HttpRequest) -> str:
     """What the player offers once a practice is done, for this person: saving it in their log
     (signed in, with consent for health data), giving that consent, or signing in."""
@@ -253,11 +310,14 @@ def _player_page(
     context["player_template"] = f"exercises/player/{data['kind']}.html"
     context["log_variant"] = _log_variant(request)
     context["next_query"] = urlencode({"next": request.path})
+    context["what_next"] = _what_next(request, exercise)
     return render(request, "exercises/play.html", context)
 
 
+# The catalog and the players are tagged by their bytes (no query to work out a version): a player
+# names another exercise after the practice, so any exercise's change must make a new tag.
 @require_safe
-@public_for_visitors(etag=exercise_version)
+@public_for_visitors()
 def play(request: HttpRequest, slug: str) -> HttpResponse:
     """A catalog exercise's player."""
     exercise = get_object_or_404(Exercise.objects.active(), slug=slug)

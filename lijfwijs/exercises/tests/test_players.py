@@ -105,7 +105,7 @@ def test_each_player_kind_has_its_controls(client, catalog):
         assert html.count('type="radio" name="tension_before"') == 11
         assert html.count('type="radio" name="tension_after"') == 11
         assert "data-pause" in html and "data-stop" in html and 'aria-live="polite"' in html
-        assert '<button type="submit" data-start>Start</button>' in html
+        assert '<button type="submit" class="button" data-start>Start</button>' in html
 
 
 def test_the_detail_page_has_a_start_link(client, catalog):

@@ -45,7 +45,7 @@ def _section(html: str, marker: str) -> str:
 
 
 def _intro(html: str) -> str:
-    return _section(html, '<div class="panel panel-note" data-safety>')
+    return _section(html, '<div class="notice notice-warning" data-safety>')
 
 
 def _stop_if(html: str) -> str:
