@@ -130,7 +130,7 @@ async function pageNetworkFirst(event, cacheName, url) {
   return response;
 }
 
-// Any other page, without a connection: say so, and where to go that works offline.
+// Any other page: the network as usual; without a connection, the page above.
 async function otherPage(event, url) {
   try {
     return await fetch(event.request);
@@ -164,11 +164,18 @@ function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function offlinePage(url) {
+// Without a connection, a page that was not kept: say so, and link the pages kept for this account.
+async function offlinePage(url) {
   const lang = url.pathname === "/en" || url.pathname.startsWith("/en/") ? "en" : "nl";
   const t = OFFLINE[lang];
   const prefix = lang === "en" ? "/en" : "";
   const css = SHELL.find((s) => s.includes("/core/site.")) || "";
+  const links = [];
+  for (const [path, text] of [[prefix + "/", t.home], [prefix + "/dagboek/nieuw/", t.checkin]]) {
+    if (path !== url.pathname && (await keptPage(APP, url.origin + path))) {
+      links.push(`<li><a href="${path}">${text}</a></li>`);
+    }
+  }
   const html = `<!doctype html>
 <html lang="${lang}">
 <head>
@@ -181,11 +188,7 @@ ${css ? `<link rel="stylesheet" href="${escapeHtml(css)}">` : ""}
 <main id="main" class="wrap stack">
 <h1>${t.title}</h1>
 <p class="lead">${t.lead}</p>
-<p>${t.works}</p>
-<ul>
-<li><a href="${prefix}/">${t.home}</a></li>
-<li><a href="${prefix}/dagboek/nieuw/">${t.checkin}</a></li>
-</ul>
+${links.length ? `<p>${t.works}</p>\n<ul>\n${links.join("\n")}\n</ul>` : ""}
 <p><a class="button" href="${escapeHtml(url.pathname + url.search)}">${t.retry}</a></p>
 <p>${t.crisis.replace(/\b(113|0800-0113|112)\b(?![.\w])/g, (n) => `<a href="tel:${n.replace("-", "")}">${n}</a>`)}</p>
 </main>
