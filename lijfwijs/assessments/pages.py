@@ -1,11 +1,13 @@
 """Turn an instrument section and a result into plain context for the templates."""
 
 import html
+from functools import lru_cache
 from typing import Any
 
-from django.urls import reverse
+from django.db import connection
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -113,27 +115,60 @@ def safety_context(safety: dict[str, Any], instrument: engine.Instrument) -> dic
     }
 
 
-def _why(reason: dict[str, str] | None, domains: dict[str, str]) -> str:
+def _why(reason: dict[str, str] | None, words: dict[str, Any]) -> str:
     if not reason:
         return ""
     kind, code = reason.get("kind"), reason.get("code", "")
     if kind == "state":
-        return str(labels.REASONS_STATE.get(code, ""))
+        return words["reasons_state"].get(code, "")
     if kind == "domain":
-        return _("Omdat %(domain)s bij jou nu het zwaarst weegt.") % {
-            "domain": domains.get(code, "").lower()
-        }
-    if kind == "safety":
-        return _(
-            "Rustig ademen kan zittend, zonder je adem in te houden. Stop als je duizelig wordt "
-            "of pijn op je borst krijgt."
-        )
-    if kind == "neuroplastic":
-        return _("Omdat je een aantal kenmerken van een gevoelig geworden zenuwstelsel herkent.")
-    return _("Een goede basis voor iedereen met aanhoudende pijn.")
+        return words["reason_domain"].get(code, "")
+    return words["reasons"].get(kind, words["reasons"]["basis"])
 
 
 _SLUG = "slug-of-the-item"  # one reverse a page: addresses of one kind differ only in their slug
+STATE_ORDER = ("ventral", "sympathetic", "dorsal")
+
+
+@lru_cache(maxsize=8)
+def report_words(lang: str, script_prefix: str) -> dict[str, Any]:
+    """The report's fixed words in one language, translated once per process and language:
+    gettext's catalogs do not change while a process runs (like the layout's addresses in
+    `core.context_processors`). Words, not a person's data or HTML. `lang` must be active."""
+    names = {c: str(labels.DOMAINS[c]) for c in labels.DOMAINS}
+    return {
+        "names": names,
+        "lines": {c: str(labels.DOMAIN_LINES[c]) for c in labels.DOMAINS},
+        "domain_why": {c: str(labels.DOMAIN_WHY[c]) for c in labels.DOMAINS},
+        "states": {c: str(labels.STATES[c]) for c in STATE_ORDER},
+        "reasons_state": {c: str(t) for c, t in labels.REASONS_STATE.items()},
+        "reason_domain": {
+            c: _("Omdat %(domain)s bij jou nu het zwaarst weegt.") % {"domain": n.lower()}
+            for c, n in names.items()
+        },
+        "reasons": {
+            "safety": _(
+                "Rustig ademen kan zittend, zonder je adem in te houden. Stop als je duizelig "
+                "wordt of pijn op je borst krijgt."
+            ),
+            "neuroplastic": _(
+                "Omdat je een aantal kenmerken van een gevoelig geworden zenuwstelsel herkent."
+            ),
+            "basis": _("Een goede basis voor iedereen met aanhoudende pijn."),
+        },
+        "why": _("Waarom je dit ziet:"),
+        "chart_title": _("Belasting per domein"),
+        "chart_description": _(
+            "Hoe zwaarder een domein weegt, hoe verder de vorm naar buiten gaat (0 tot 100%)."
+        ),
+        "exercise_url": reverse("exercises:detail", kwargs={"slug": _SLUG}),
+        "program_url": reverse("program:overview"),
+        "step_urls": {
+            n: reverse("program:step", kwargs={"number": n})
+            for n in range(1, program.LAST_STEP + 1)
+        },
+        "article_url": reverse("learn:detail", kwargs={"slug": _SLUG}),
+    }
 
 
 def _headline(domains: dict[str, int], priority: list[str], names: dict[str, str]) -> str:
@@ -151,17 +186,66 @@ def _headline(domains: dict[str, int], priority: list[str], names: dict[str, str
     }
 
 
-def _cards(rows: list[dict[str, Any]], url: str, why_label: str) -> SafeString:
-    """Recommended exercises or articles as cards: a linked title, the summary and why."""
-    return format_html_join(
-        "\n",
-        '<li class="card"><h3><a href="{}">{}</a></h3><p>{}</p>'
-        '<p class="why"><strong>{}</strong> {}</p></li>',
-        (
-            (url.replace(_SLUG, r["slug"]), r["title"], r["summary"], why_label, r["why"])
-            for r in rows
-        ),
+def _markup(parts: list[str]) -> SafeString:
+    """Markup written in this module from escaped values (`_e`) and our own tags only."""
+    return mark_safe("\n".join(parts))  # noqa: S308 - every value inside is escaped with _e
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def _cards(rows: list[tuple[str, str, str, str]], url: str, why: str) -> SafeString:
+    """Recommended exercises or articles as cards: a linked title, the summary and why.
+    `rows`: (slug, title, summary, why this one)."""
+    why = _e(why)
+    return _markup(
+        [
+            f'<li class="card"><h3><a href="{_e(url.replace(_SLUG, slug))}">{_e(title)}</a></h3>'
+            f'<p>{_e(summary)}</p><p class="why"><strong>{why}</strong> {_e(reason)}</p></li>'
+            for slug, title, summary, reason in rows
+        ]
     )
+
+
+# What the report reads of the recommended exercises and articles, and which of them it may
+# show: the rules of `Exercise.objects.active()` and `Article.objects.published()`.
+_SHOWN = {
+    "exercise": (Exercise, "name", "{t}.{is_active}"),
+    "article": (Article, "title", "{t}.{is_published} AND {t}.{published_at} <= %s"),
+}
+
+
+@lru_cache(maxsize=64)
+def _content_sql(kind: str, lang: str, count: int, vendor: str) -> str:
+    """SQL for `count` recommended exercises or articles by slug, written once per process: the
+    ORM spends ten times longer building this same small query on every request than the
+    database spends answering it."""
+    model, name, rule = _SHOWN[kind]
+    quote = connection.ops.quote_name
+    column = {f.name: quote(f.column) for f in model._meta.concrete_fields}
+    table = quote(model._meta.db_table)
+    fields = ("slug", f"{name}_nl", f"{name}_{lang}", "summary_nl", f"summary_{lang}")
+    # only quoted names of the model's own columns, and %s placeholders for the values
+    select = ", ".join(f"{table}.{column[f]}" for f in fields)
+    where = f"{rule.format(t=table, **column)} AND {table}.{column['slug']}"
+    return f"SELECT {select} FROM {table} WHERE {where} IN ({', '.join(['%s'] * count)})"  # noqa: S608
+
+
+def _content_rows(kind: str, slugs: list[str], lang: str) -> list[tuple[str, str, str]]:
+    """(slug, name or title, summary) of the recommended exercises or articles that may be
+    shown, in the order recommended, in the page's language (Dutch where one is missing)."""
+    if not slugs:
+        return []
+    params: list[Any] = list(slugs)
+    if kind == "article":
+        params.insert(0, connection.ops.adapt_datetimefield_value(timezone.now()))
+    with connection.cursor() as cursor:
+        cursor.execute(_content_sql(kind, lang, len(slugs), connection.vendor), params)
+        found = {row[0]: row for row in cursor.fetchall()}
+    return [
+        (s, found[s][2] or found[s][1], found[s][4] or found[s][3]) for s in slugs if s in found
+    ]
 
 
 def report_context(result: dict[str, Any]) -> dict[str, Any]:
@@ -171,82 +255,52 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
     each word translated once and each kind of address reversed once: the template engine
     spends far more on a loop of tags than this does (docs/decisions.md, plain pages)."""
     lang = current_language()
+    words = report_words(lang, get_script_prefix())
+    names = words["names"]
     instrument = registry.get(result["instrument"], result["version"])
     domains = result["domains"]
-    names = {c: str(labels.DOMAINS[c]) for c in domains}
     state = result["state"]
     dominant = state.get("dominant")
     overridden = services.is_overridden(result)
     reco = services.recommendations_of(result)
     reasons = reco.get("reasons", {})
-    name, summary = f"name_{lang}", f"summary_{lang}"
-    title = f"title_{lang}"
-    # Only what the report shows of them (an article's body is the bulk of its row).
-    exercises = {
-        row["slug"]: row
-        for row in Exercise.objects.active()
-        .filter(slug__in=reco["exercises"])
-        .values("slug", "name_nl", "summary_nl", *{name, summary})
-    }
-    articles = {
-        row["slug"]: row
-        for row in Article.objects.published()
-        .filter(slug__in=reco["articles"])
-        .values("slug", "title_nl", "summary_nl", *{title, summary})
-    }
+    exercises = _content_rows("exercise", reco["exercises"], lang)
+    articles = _content_rows("article", reco["articles"], lang)
     radar = charts.radar(
         [(names[c], v) for c, v in domains.items()],
-        title=_("Belasting per domein"),
-        description=_(
-            "Hoe zwaarder een domein weegt, hoe verder de vorm naar buiten gaat (0 tot 100%)."
-        ),
+        title=words["chart_title"],
+        description=words["chart_description"],
     )
     phq4 = result["phq4"]
     neuro = result["neuroplastic"]
     start = program.step(program.start_step(reco.get("program_step")))
     level = result["safety"].get("level") or "none"
-    lines = {c: str(labels.DOMAIN_LINES[c]) for c in domains}
-    domain_cards = format_html_join(
-        "\n",
-        '<li class="stat domain-card"><span class="stat-value">{}%</span>'
-        '<strong class="domain-name">{}</strong><span class="stat-label">{}</span></li>',
-        ((v, names[c], lines[c]) for c, v in domains.items()),
+    lines = words["lines"]
+    domain_cards = _markup(
+        [
+            f'<li class="stat domain-card"><span class="stat-value">{int(v)}%</span>'
+            f'<strong class="domain-name">{_e(names[c])}</strong>'
+            f'<span class="stat-label">{_e(lines[c])}</span></li>'
+            for c, v in domains.items()
+        ]
     )
-    priority = format_html_join(
-        "\n",
-        '<li class="card"><h3>{} <span class="tag">{}%</span></h3><p>{}</p></li>',
-        ((names[c], domains[c], labels.DOMAIN_WHY[c]) for c in result["priority_domains"]),
+    why = words["domain_why"]
+    priority = _markup(
+        [
+            f'<li class="card"><h3>{_e(names[c])} <span class="tag">{int(domains[c])}%</span>'
+            f"</h3><p>{_e(why[c])}</p></li>"
+            for c in result["priority_domains"]
+        ]
     )
-    states = format_html_join(
-        "\n",
-        '<li class="bar"><span>{}</span>{}<span class="num">{}%</span></li>',
-        (
-            (label, charts.bar(state[c], label=label), state[c])
-            for c in ("ventral", "sympathetic", "dorsal")
-            for label in [str(labels.STATES[c])]
-        ),
+    state_names = words["states"]
+    states = _markup(
+        [
+            f'<li class="bar"><span>{_e(state_names[c])}</span>'
+            f"{charts.bar(state[c], label=state_names[c])}"
+            f'<span class="num">{int(state[c])}%</span></li>'
+            for c in STATE_ORDER
+        ]
     )
-    why = _("Waarom je dit ziet:")
-    exercise_rows = [
-        {
-            "slug": s,
-            "title": exercises[s][name] or exercises[s]["name_nl"],
-            "summary": exercises[s][summary] or exercises[s]["summary_nl"],
-            "why": _why(reasons.get(s), names),
-        }
-        for s in reco["exercises"]
-        if s in exercises
-    ]
-    article_rows = [
-        {
-            "slug": s,
-            "title": articles[s][title] or articles[s]["title_nl"],
-            "summary": articles[s][summary] or articles[s]["summary_nl"],
-            "why": _why(reasons.get(s), names),
-        }
-        for s in reco["articles"]
-        if s in articles
-    ]
     # An overridden report shows no starting point, neuroplastic text or article (the template
     # leaves those sections out); only the override's exercise is offered.
     return {
@@ -261,8 +315,8 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
         "domain_cards": domain_cards,
         "priority": priority,
         "states": states,
-        "dominant": labels.STATES.get(dominant) if dominant else None,
-        "dominant_line": _("Het vaakst: %(state)s.") % {"state": labels.STATES[dominant]}
+        "dominant": dominant,
+        "dominant_line": _("Het vaakst: %(state)s.") % {"state": state_names[dominant]}
         if dominant
         else "",
         "dominant_text": labels.STATE_TEXT.get(dominant, "") if dominant else "",
@@ -286,15 +340,21 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
         "program_start": {
             "number": start.number,
             "goal": pick(start.goal, lang),
-            "url": reverse("program:step", kwargs={"number": start.number}),
+            "url": words["step_urls"][start.number],
             "link": _("Bekijk stap %(number)s") % {"number": start.number},
         },
-        "program_url": reverse("program:overview"),
-        "exercises": _cards(exercise_rows, reverse("exercises:detail", kwargs={"slug": _SLUG}), why)
-        if exercise_rows
-        else "",
-        "articles": _cards(article_rows, reverse("learn:detail", kwargs={"slug": _SLUG}), why)
-        if article_rows
+        "program_url": words["program_url"],
+        "exercises": _cards(
+            [(*row, _why(reasons.get(row[0]), words)) for row in exercises],
+            words["exercise_url"],
+            words["why"],
+        ),
+        "articles": _cards(
+            [(*row, _why(reasons.get(row[0]), words)) for row in articles],
+            words["article_url"],
+            words["why"],
+        )
+        if articles
         else "",
     }
 
