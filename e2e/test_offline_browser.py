@@ -471,3 +471,32 @@ def test_in_english_too(open_tab, noor):
     expect(page.locator("h1")).to_have_text("No connection")
     assert page.get_by_role("link", name="see the start page").get_attribute("href") == "/en/"
     page.context.set_offline(False)
+
+
+def test_a_session_that_ended_without_sign_out_leaves_nothing_for_the_next_account(
+    open_tab, noor, sem
+):
+    """Noor's session ends on the server (no sign-out on this device); Sem signs in here."""
+    tab = open_tab(viewport=PHONE)
+    page = tab.page
+    sign_in(tab, NOOR, PASSWORD)
+    visit_and_keep(tab, "/", noor)
+    visit_and_keep(tab, "/dagboek/nieuw/", noor)
+    save_offline(page, 7, NOTE)
+    page.context.set_offline(False)
+    page.route("**/dagboek/nieuw/", lambda route: route.abort())  # it keeps waiting
+    page.context.clear_cookies()  # the session is gone
+
+    sign_in(tab, SEM, PASSWORD)
+    page.unroute("**/dagboek/nieuw/")
+    visit_and_keep(tab, "/", sem)
+    assert {p["account"] for p in kept_pages(page)} <= {str(sem.pk), ""}
+    assert indexed_db(page) == {"lijfwijs-outbox": {"keys": 1}}  # Sem's key only
+    assert page.evaluate("() => window.lijfwijsOutbox.items()") == []
+    assert NOTE not in local_storage(page)
+    page.goto(tab.url("/dagboek/"))
+    expect(page.locator(".outbox-list li")).to_have_count(0)
+    page.context.set_offline(True)
+    page.goto(tab.url("/dagboek/nieuw/"))  # Noor's copy was kept, but is not Sem's
+    expect(page.locator("h1")).to_have_text("Geen verbinding")
+    page.context.set_offline(False)
