@@ -170,6 +170,17 @@ def bench_insights(runs: int = 5) -> tuple[float, str]:
     return measure(runs)
 
 
+def bench_insights_sim() -> list[tuple[str, str, str, str]]:
+    """The insights' tag tests on simulated drifting diaries: bench/insights_sim.py's rows
+    (false alarms and power, now and with the method before)."""
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    from insights_sim import table_rows
+
+    return table_rows()
+
+
 # ---------------------------------------------------------------------------------------------
 # In process: stored reports, the export, the home page's queries
 
@@ -722,6 +733,8 @@ def main(argv: list[str] | None = None) -> int:
         scorings, clean = bench_scoring(args.score_seconds)
         log("diary insights in the pure core, 5 years: best of 5")
         insights_ms, insights_what = bench_insights()
+        log("diary insights on simulated drifting diaries: 2 x 2 x 1,000")
+        insights_sim_rows = bench_insights_sim()
 
         import django
 
@@ -893,6 +906,7 @@ def main(argv: list[str] | None = None) -> int:
             f"<= {INSIGHTS_CORE_MS:g} ms",
             verdict(insights_ms <= INSIGHTS_CORE_MS),
         ),
+        *insights_sim_rows,
         (
             "queries per report view (first/second)",
             ", ".join(f"report {i + 1}: {a}/{b}" for i, (a, b) in enumerate(query_counts)),
