@@ -68,7 +68,9 @@ def test_only_an_active_practitioner_can_be_given_access(anna_browser, bram, ema
     response = grant(anna_browser, email)
     assert response.status_code == 422
     html = response.content.decode()
-    error = re.search(r'id="id_grant-practitioner_email_error">([^<]*)<', html).group(1)
+    error = re.search(
+        r'id="id_grant-practitioner_email_error">(?:<p class="field-error">)?([^<]*)<', html
+    ).group(1)
     assert "We vinden geen behandelaar met dit e-mailadres in Lijfwijs." in error
     assert f'value="{email}"' in html
     assert not PractitionerAccess.objects.exists()
