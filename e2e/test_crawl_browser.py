@@ -64,7 +64,8 @@ def shapes() -> Callable[[str], str]:
             elif part in kinds:
                 parts[n] = f"<{kinds[part]}>"
         path = re.sub(r"/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/", "/<uuid>/", "/".join(parts))
-        path = re.sub(r"/[A-Za-z0-9_-]{16,}/", "/<id>/", path)
+        # a result's random id (never a slug: those are lower case words and hyphens)
+        path = re.sub(r"/(?=[^/]*[A-Z0-9_])[A-Za-z0-9_-]{16,}/", "/<id>/", path)
         path = re.sub(r"\d+", "<n>", path)
         return path + ("?pagina" if "pagina=" in query else "")
 
