@@ -219,49 +219,48 @@ def _mean(values: list[float]) -> float | None:
     return math.fsum(values) / len(values) if values else None
 
 
-class _Bucket:
-    """One date's check-ins while they are being gathered."""
-
-    __slots__ = ("pain", "stress", "energy", "sleep", "tags", "count")
-
-    def __init__(self) -> None:
-        self.pain: list[float] = []
-        self.stress: list[float] = []
-        self.energy: list[float] = []
-        self.sleep: list[float] = []
-        self.tags: set[str] = set()
-        self.count = 0
+def _value(v: float | None) -> float | None:
+    return None if v is None else float(v)
 
 
 def daily(checkins: Iterable[CheckIn]) -> list[Day]:
     """One Day per date that has check-ins, oldest first."""
-    buckets: dict[date, _Bucket] = {}
+    groups: dict[date, list[CheckIn]] = {}
     for c in checkins:
-        b = buckets.get(c.day)
-        if b is None:
-            b = buckets[c.day] = _Bucket()
-        if c.pain is not None:
-            b.pain.append(c.pain)
-        if c.stress is not None:
-            b.stress.append(c.stress)
-        if c.energy is not None:
-            b.energy.append(c.energy)
-        if c.sleep is not None:
-            b.sleep.append(c.sleep)
-        b.tags.update(c.tags)
-        b.count += 1
-    return [
-        Day(
-            day,
-            _mean(b.pain),
-            _mean(b.stress),
-            _mean(b.energy),
-            _mean(b.sleep),
-            frozenset(b.tags),
-            b.count,
+        group = groups.get(c.day)
+        if group is None:
+            groups[c.day] = [c]
+        else:
+            group.append(c)
+    days = []
+    for day in sorted(groups):
+        group = groups[day]
+        if len(group) == 1:  # most days: the values as they are (as floats, like a mean)
+            c = group[0]
+            days.append(
+                Day(
+                    day,
+                    _value(c.pain),
+                    _value(c.stress),
+                    _value(c.energy),
+                    _value(c.sleep),
+                    frozenset(c.tags),
+                    1,
+                )
+            )
+            continue
+        days.append(
+            Day(
+                day,
+                _mean([c.pain for c in group if c.pain is not None]),
+                _mean([c.stress for c in group if c.stress is not None]),
+                _mean([c.energy for c in group if c.energy is not None]),
+                _mean([c.sleep for c in group if c.sleep is not None]),
+                frozenset().union(*[c.tags for c in group]),
+                len(group),
+            )
         )
-        for day, b in sorted(buckets.items())
-    ]
+    return days
 
 
 @dataclass(frozen=True)
@@ -773,17 +772,17 @@ def correlations(
     return _correlations(_prepare(days), fdr, method)
 
 
-def _rank_shift_test(x: FloatArray, y: FloatArray) -> tuple[float | None, float]:
-    """The circular-shift test of the rank correlation of x and y: the p-value (None when a
-    side has no spread) and the variance factor against independent days."""
+def _rank_shift_test(x: FloatArray, y: FloatArray) -> tuple[float, float | None, float]:
+    """Spearman's rho of x and y (both must vary) with the circular-shift test of it: rho,
+    the p-value (None when it cannot be tested) and the variance factor against independent
+    days."""
     n = len(x)
     a = stats.rankdata(x)
     b = stats.rankdata(y)
     a -= a.mean()
     b -= b.mean()
     saa, sbb = float(a @ a), float(b @ b)
-    if saa <= SE_FLOOR or sbb <= SE_FLOOR:
-        return None, 1.0
+    rho = min(max(float(a @ b) / math.sqrt(saa * sbb), -1.0), 1.0)  # Pearson's r of the ranks
     slope = float(a @ b) / saa  # zero exactly when rho is
     a_hat = fft.rfft(a)[None, :]
     b_hat = fft.rfft(b)[None, :]
@@ -798,9 +797,9 @@ def _rank_shift_test(x: FloatArray, y: FloatArray) -> tuple[float | None, float]
         variance, df = _shift_variance(w2, _power(b_hat), n)
         v, k = float(variance[0]), float(df[0]) + 1.0
         if not (v > 0 and math.isfinite(k)):
-            return None, 1.0
+            return rho, None, 1.0
     p = float(min(2.0 * special.stdtr(max(k - 1.0, 1.0), -abs(slope) / math.sqrt(v)), 1.0))
-    return p, v * saa * n / sbb  # independent days: variance sbb / (n saa)
+    return rho, p, v * saa * n / sbb  # independent days: variance sbb / (n saa)
 
 
 def _correlations(data: _Data, fdr: float, method: Method) -> list[Correlation]:
@@ -820,10 +819,10 @@ def _correlations(data: _Data, fdr: float, method: Method) -> list[Correlation]:
         x, y = data.pain[both], values[both]
         # A side that never varies has no ranks to correlate (and would make scipy warn).
         if n >= CORRELATION_MIN_DAYS and np.ptp(x) > 0 and np.ptp(y) > 0:
-            rho = float(stats.spearmanr(x, y).statistic)
             if method == "shift":
-                p, inflation = _rank_shift_test(x, y)
+                rho, p, inflation = _rank_shift_test(x, y)
             else:
+                rho = float(stats.spearmanr(x, y).statistic)
                 if method == "bartlett":
                     rho_other = _lag1(values[:, None], data.ordinals)
                     inflation = float(_inflation(rho_pain, rho_other)[0])
