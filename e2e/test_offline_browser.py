@@ -204,10 +204,18 @@ def test_the_check_in_form_reloads_offline_and_its_check_in_is_sent_once(open_ta
 def test_the_form_takes_the_accounts_day_and_time_and_enter_saves(open_tab, content):
     """Someone in Auckland on a device set to Amsterdam: after an offline save the emptied form has
     the day and time there. Enter in "new tags" keeps the check-in, with what was typed."""
-    from datetime import datetime
+    from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
+    from lijfwijs.diary.models import CheckIn, Tag
+
     user = make_client("kiri@voorbeeld.nl", "Kiri", time_zone="Pacific/Auckland")
+    # a check-in yesterday (there), so the form offers "same as yesterday"
+    there = datetime.now(ZoneInfo("Pacific/Auckland")) - timedelta(days=1)
+    yesterday = CheckIn.objects.create(
+        user=user, at=there, day=there.date(), pain=5, state="ventral"
+    )
+    yesterday.tags.add(Tag.objects.for_user(user).first())
     tab = open_tab(viewport=PHONE)
     tab.page.context.close()  # a context whose clock is in Amsterdam
     context = tab.page.context.browser.new_context(viewport=PHONE, timezone_id="Europe/Amsterdam")
@@ -218,6 +226,7 @@ def test_the_form_takes_the_accounts_day_and_time_and_enter_saves(open_tab, cont
         page = tab.page
         page.context.set_offline(True)
         fill_check_in(page, 3)
+        expect(page.locator('button[name="copy_yesterday"]')).to_be_visible()
         field(page, "#id_new_tags").fill("treinreis")
         page.locator("#id_new_tags").press("Enter")
         expect(page.locator("[data-outbox-status]")).to_have_text(KEPT)
