@@ -72,6 +72,42 @@ def choices(name: str, kind: str, required: bool, options: list[dict[str, Any]])
     )
 
 
+def fieldsets(items: list[dict[str, Any]]) -> SafeString:
+    """A page's questions, each a fieldset with its legend, help, message and options.
+
+    Written here rather than as a template loop, for the same reason as `choices`: a page has
+    up to a dozen questions of eight tags each. Every value is escaped."""
+    optional = _e(_("niet verplicht"))
+    parts = []
+    for item in items:
+        dom = _e(item["dom"])
+        described = " ".join(
+            [f"{dom}-error"] * bool(item["error"]) + [f"{dom}-help"] * bool(item["help"])
+        )
+        anchors = item["anchors"]
+        parts.append(
+            f'<fieldset id="{dom}" class="{"has-error" if item["error"] else ""}"'
+            + (f' aria-describedby="{described}"' if described else "")
+            + f"><legend>{_e(item['text'])}"
+            + ("" if item["required"] else f' <span class="muted">({optional})</span>')
+            + "</legend>"
+            + (f'<p class="help" id="{dom}-help">{_e(item["help"])}</p>' if item["help"] else "")
+            + (
+                f'<p class="field-error" id="{dom}-error">{_e(item["error"])}</p>'
+                if item["error"]
+                else ""
+            )
+            + (
+                f'<p class="anchors"><span>{_e(anchors.get("min", ""))}</span>'
+                f"<span>{_e(anchors.get('max', ''))}</span></p>"
+                if anchors
+                else ""
+            )
+            + f'<div class="choices {_e(item["layout"])}">{item["choices"]}</div></fieldset>'
+        )
+    return _markup(parts)
+
+
 def page_context(
     instrument: engine.Instrument,
     section: engine.Section,
@@ -82,14 +118,15 @@ def page_context(
     lang = current_language()
     ids = [s.id for s in instrument.sections]
     number = ids.index(section.id) + 1
+    items = [present_item(i, values.get(i.id), errors.get(i.id, ""), lang) for i in section.items]
     return {
         "instrument_title": pick(instrument.title, lang),
         "section": section,
         "section_title": pick(section.title, lang),
         "section_intro": pick(section.intro, lang),
-        "items": [
-            present_item(i, values.get(i.id), errors.get(i.id, ""), lang) for i in section.items
-        ],
+        "items": items,
+        "fieldsets": fieldsets(items),
+        "progress": _("Pagina %(step)s van %(steps)s") % {"step": number, "steps": len(ids)},
         "errors": errors,
         "step": number,
         "steps": len(ids),
