@@ -33,6 +33,7 @@ class Kind(StrEnum):
     PROGRAM_STATUS = "program-status"
     TODAY = "today"
     GROUNDING_FIRST = "grounding-first"
+    CHECKIN_OFFER = "checkin-offer"
 
 
 def key(kind: Kind, person: Any, *parts: Hashable, day: date | None = None) -> str:

@@ -9,18 +9,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core.i18n import current_language
 from lijfwijs.core.paging import day_words, page_number
 from lijfwijs.exercises import calm
 from lijfwijs.exercises.services import what_calms_me
 
 from . import access, services
-from .forms import CheckInForm
+from .forms import REGION_LABELS, CheckInForm, offer_for, yesterdays_state
 from .models import REGIONS, CheckIn, Tag
 
 DIARY_PAGE = 30  # check-ins per page of the list, newest first; older ones a link away
@@ -88,71 +88,85 @@ def diary(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    if not has_health_consent(request.user):
+    """A new check-in: the quick part and "more"; "same as yesterday" fills in yesterday's tags
+    (and how the person felt) without saving, so the person still sees what is sent."""
+    offer = offer_for(request.user)
+    if not offer.consent:
         messages.info(
             request,
             _("Om je dagboek bij te houden, is je toestemming voor gezondheidsgegevens nodig."),
         )
         return redirect("accounts:health_consent")
+    status = 200
+    copied = False
     if request.method == "GET":
-        return _blank_form(request)
-    yesterday = services.yesterdays_tags(request.user)
-    if (
-        "copy_yesterday" in request.POST
-    ):  # "same tags as yesterday": keep what was entered, add those tags
+        now = timezone.now().astimezone(services.zone_of(request.user))
+        initial = {"day": offer.today.isoformat(), "time": now.strftime("%H:%M")}
+        form = CheckInForm(initial=initial, user=request.user, offer=offer)
+    elif "copy_yesterday" in request.POST:  # keep what was entered, add yesterday's
         initial = _from_data(request.POST)
-        initial["tags"] = sorted(set(initial.get("tags", [])) | {str(t.pk) for t in yesterday})
-        form = CheckInForm(initial=initial, user=request.user, calm=_calm_notes(request.user))
-        status = 200
+        initial["tags"] = sorted(set(initial.get("tags", [])) | set(offer.yesterday_tags))
+        if not initial.get("state") and offer.yesterday_state:
+            initial["state"] = yesterdays_state(request.user, offer.today)
+        form = CheckInForm(initial=initial, user=request.user, offer=offer)
+        copied = True
     else:
-        form = CheckInForm(request.POST, user=request.user, calm=_calm_notes(request.user))
+        form = CheckInForm(request.POST, user=request.user, offer=offer)
         if form.is_valid():
             services.save_checkin(request.user, form.cleaned_data)
             messages.success(request, _("Je check-in is bewaard."))
             return redirect("diary:list")
         status = 422
-    context = {"form": form, "yesterday": yesterday, "editing": False}
+    context = {"form": form, "editing": False, "copied": copied}
     return _form_page(request, context, status=status)
 
 
-def _calm_notes(user: Any) -> dict[str, str]:
-    return calm.notes(what_calms_me(user))
-
-
-def _blank_form(request: HttpRequest) -> HttpResponse:
-    """Today's empty check-in form, at the person's local time (rendered per request: its some
-    80 inputs are written in one template loop each, not one widget template each)."""
-    now = timezone.now().astimezone(services.zone_of(request.user))
-    form = CheckInForm(
-        initial={"day": now.date().isoformat(), "time": now.strftime("%H:%M")},
-        user=request.user,
-        calm=_calm_notes(request.user),
-    )
-    context = {"form": form, "yesterday": services.yesterdays_tags(request.user), "editing": False}
-    return _form_page(request, context)
-
-
 def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    """The check-in form, its pain-per-place inputs handed to the template as plain values (the
-    template writes them in one loop without asking each bound field again and again)."""
+    """The check-in form with every choice written as markup in one pass (`CheckInForm.inputs`)
+    and its pain-per-place inputs handed to the template as plain values."""
     form = context["form"]
-    regions = []
+    errors = form.errors
+    labels = {}
+    places = []
     for code in REGIONS:
-        bound = form[f"region_{code}"]
-        value = bound.value()
-        regions.append(
-            {
-                "code": code,
-                "id": bound.auto_id,
-                "name": bound.html_name,
-                "label": bound.label,
-                "value": "" if value is None else str(value),
-                "errors": bound.errors,
-                "shown": bool(value),  # what opened the places before: a value that is not 0
-            }
+        name = f"region_{code}"
+        value = form.typed(name)
+        labels[code] = str(REGION_LABELS[code])
+        places.append(
+            (
+                " has-error" if name in errors else "",
+                code,
+                name,
+                labels[code],
+                format_html_join(
+                    "", '<p class="field-error">{}</p>', ((e,) for e in errors.get(name, ()))
+                ),
+                "" if value in (None, "") else format_html(' value="{}"', value),
+                mark_safe(' aria-invalid="true"') if name in errors else "",
+            )
         )
-    context["regions"] = regions
-    context["regions_open"] = bool(form.errors) or any(r["shown"] for r in regions)
+    # the labelled fields of the places, in one pass (core/checkin.js enhances them)
+    regions = format_html_join(
+        "\n",
+        '<li class="region field{}" data-region="{}"><label for="id_{}">{}</label>{}'
+        '<input type="number" name="{}" id="id_{}" min="0" max="10" inputmode="numeric"{}{}></li>',
+        (
+            (cls, code, name, label, errs, name, name, value, invalid)
+            for cls, code, name, label, errs, value, invalid in places
+        ),
+    )
+    offer = form.offer
+    inputs = form.inputs()
+    context.update(
+        {
+            "regions": regions,
+            "region_labels": labels,
+            "inputs": inputs,
+            "quick_scale": offer.quick_scale,
+            "more_open": form.more_open(),
+            "yesterday": offer.tag_names(offer.yesterday_tags) if offer.has_yesterday else None,
+        }
+    )
     return render(request, "diary/form.html", context, status=status)
 
 
@@ -168,8 +182,9 @@ def _from_data(data: Any) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, checkin_id: Any) -> HttpResponse:
     checkin = access.checkin_for(request, checkin_id)
+    offer = offer_for(request.user)
     if request.method == "POST":
-        form = CheckInForm(request.POST, user=request.user, calm=_calm_notes(request.user))
+        form = CheckInForm(request.POST, user=request.user, offer=offer)
         if form.is_valid():
             services.save_checkin(request.user, form.cleaned_data, instance=checkin)
             messages.success(request, _("Je check-in is bijgewerkt."))
@@ -190,7 +205,7 @@ def edit(request: HttpRequest, checkin_id: Any) -> HttpResponse:
             "note": checkin.note,
             **{f"region_{code}": value for code, value in checkin.region_pain.items()},
         }
-        form = CheckInForm(initial=initial, user=request.user, calm=_calm_notes(request.user))
+        form = CheckInForm(initial=initial, user=request.user, offer=offer)
         status = 200
     return _form_page(request, {"form": form, "editing": True, "checkin": checkin}, status=status)
 

@@ -77,7 +77,7 @@ def test_a_refused_check_in_keeps_every_region_value(browser, mila):
     assert 'value="12"' in region_input(html, "head")
     assert 'value="' not in region_input(html, "upper_back")
     assert re.search(r'<li class="region field has-error" data-region="head">', html)
-    assert '<details class="regions" open>' in html
+    assert '<details class="more regions" id="more" open>' in html  # "more" opens at the error
     # the same check-in when it is sent again: the key comes back
     assert 'name="client_key" value="2b1f2d7e-1111-4a4a-8b8b-123456789abc"' in html
     assert CheckIn.objects.count() == 0
