@@ -399,11 +399,12 @@ def _trend(data: _Data) -> Trend:
 # 1. The statistic is the difference in pain between days with and without the tag after
 #    allowing for carry-over: pain and tag series are both filtered with
 #    y[t] - phi**gap * y[t-1] (Prais-Winsten; phi the lag-1 autocorrelation of daily pain
-#    over consecutive calendar days, floored at 0; gap the days between two rows), and the
-#    difference is the tag's coefficient in a regression of filtered pain on the filtered tag
-#    and the filtered constant (generalised least squares for AR(1) drift). With phi 0 this
-#    is exactly mean_with - mean_without; with drift it weighs each run of the tag against
-#    the days around it, which is what gives the test its power on a diary that wanders.
+#    over consecutive calendar days, floored at 0; gap the days between two rows; each row
+#    scaled to the same variance), and the difference is the tag's coefficient in a
+#    regression of filtered pain on the filtered tag and the filtered constant (generalised
+#    least squares for AR(1) drift). With phi 0 this is exactly mean_with - mean_without;
+#    with drift it weighs each run of the tag against the days around it, which is what
+#    gives the test its power on a diary that wanders.
 # 2. Its standard error under "no link" is the spread of that statistic when the tag series
 #    is shifted circularly against the residual pain series by every offset: both keep their
 #    own day-to-day structure, whatever it is (no model is assumed for it). All n shifts are
@@ -573,17 +574,20 @@ def _shift_test(
     if n < 4:  # fewer than two days on a side: no test either way
         return plain
     x = exposed.T.astype(np.float64)  # one row per tag: the FFTs run along rows
-    # Prais-Winsten: day 0 scaled by sqrt(1 - phi^2), day t minus phi^gap times day t - 1.
-    # phi = 0 leaves everything as it is.
+    # Prais-Winsten: row t minus phi^gap times row t - 1 (nothing before row 0), scaled so
+    # that every row has the same variance under AR(1) drift: by
+    # sqrt((1 - phi^2) / (1 - phi^(2 gap))), which is 1 for consecutive days and
+    # sqrt(1 - phi^2) for row 0. phi = 0 leaves everything as it is.
     carry = np.zeros(n)
     carry[1:] = phi ** gaps[1:].astype(np.float64)
-    scale = np.ones(n)
-    scale[0] = math.sqrt(1.0 - phi * phi)
-    const = scale - carry  # the filtered constant (1 - phi^gap; day 0 its scale)
-    yf = scale * y
+    scale = np.sqrt((1.0 - phi * phi) / (1.0 - np.square(carry)))
+    const = scale * (1.0 - carry)  # the filtered constant
+    yf = y.copy()
     yf[1:] -= carry[1:] * y[:-1]
-    xf = scale * x
+    yf *= scale
+    xf = x.copy()
     xf[:, 1:] -= carry[1:] * x[:, :-1]
+    xf *= scale
     with np.errstate(divide="ignore", invalid="ignore"):
         # The tag's coefficient with the constant partialled out.
         cc = const @ const
