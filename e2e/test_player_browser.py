@@ -571,3 +571,97 @@ def test_a_player_works_offline_and_its_session_is_sent_once(open_tab, sanne):
         }"""
     )
     assert cached_player_pages(page) == []
+
+
+# --- A visitor's practice: kept on the device, offered for saving after signing in --------------
+
+
+def kept_on_device(page) -> list[dict]:
+    return page.evaluate(
+        "() => JSON.parse(localStorage.getItem('lijfwijs-visitor-practice') || '[]')"
+    )
+
+
+def test_a_visitors_practices_are_kept_on_the_device_and_saved_after_signing_in(open_tab, sanne):
+    from lijfwijs.exercises.models import PracticeSession
+
+    tab = open_tab(viewport=PHONE, axe=True)
+    player = Player(tab, "/oefeningen/schudden/oefenen/")
+    page = player.page
+    note = page.locator("[data-kept-note]")
+    expect(note).to_be_hidden()
+    page.locator('label[for="tension_before-6"]').click()
+    player.start()
+    player.to(120_050)
+    expect(page.locator("[data-after-heading]")).to_have_text("Klaar")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("alleen op dit apparaat")
+    page.locator('label[for="tension_after-2"]').click()
+    # what next: another exercise and the catalog, besides "again"
+    expect(page.get_by_role("heading", name="Wat nu?")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Nog een oefening: "))).to_be_visible()
+    page.get_by_role("button", name="Nog een keer").click()
+    page.locator('label[for="tension_before-5"]').click()
+    player.start()
+    player.to(30_000)
+    page.get_by_role("button", name="Stop").click()
+    expect(page.locator("[data-after-heading]")).to_have_text("Gestopt")
+    kept = kept_on_device(page)
+    assert len(kept) == 2 and len({k["key"] for k in kept}) == 2
+    first = dict(kept[0]["fields"])
+    assert (first["exercise"], first["tension_before"], first["tension_after"]) == (
+        "schudden",
+        "6",
+        "2",
+    )
+    assert dict(kept[1]["fields"])["completed"] == "0"
+    assert not PracticeSession.objects.exists()  # nothing left the device
+    page.clock.resume()
+    assert_fits_the_screen(page)
+
+    sign_in(tab, EMAIL, PASSWORD)
+    assert page.goto(tab.url("/oefeningen/logboek/")).status == 200
+    offer = page.locator("[data-kept-offer]")
+    expect(offer).to_be_visible()
+    expect(offer).to_contain_text(
+        "Je hebt 2 oefeningen gedaan voordat je een account had. Bewaren?"
+    )
+    assert_accessible(page, "the practice log offering a visitor's practices")
+    offer.get_by_role("button", name="Bewaar in mijn logboek").click()
+    expect(offer).to_contain_text("Je 2 oefeningen staan nu in je logboek")
+    expect(offer.get_by_role("link", name="Bekijk je logboek")).to_be_visible()
+    sessions = PracticeSession.objects.filter(user=sanne).order_by("started_at")
+    assert [(s.seconds, s.completed, s.tension_before, s.tension_after) for s in sessions] == [
+        (120, True, 6, 2),
+        (30, False, 5, None),
+    ]
+    assert {s.client_key for s in sessions} == {k["key"] for k in kept}
+    assert kept_on_device(page) == []
+
+    # sent again (a second tab still holding them): the client keys store nothing twice
+    page.evaluate(
+        "items => localStorage.setItem('lijfwijs-visitor-practice', JSON.stringify(items))",
+        [{**k, "kept": k["kept"]} for k in kept],
+    )
+    page.reload()
+    expect(offer).to_be_visible()
+    offer.get_by_role("button", name="Bewaar in mijn logboek").click()
+    expect(offer).to_contain_text("staan nu in je logboek")
+    assert PracticeSession.objects.filter(user=sanne).count() == 2
+    page.reload()
+    expect(page.locator("[data-kept-offer]")).to_be_hidden()
+    assert tab.broken == []
+
+
+def test_a_visitor_can_wipe_a_kept_practice(open_tab, content):
+    tab = open_tab(viewport=PHONE)
+    player = Player(tab, "/oefeningen/schudden/oefenen/")
+    page = player.page
+    player.start()
+    player.to(10_000)
+    page.get_by_role("button", name="Stop").click()
+    assert len(kept_on_device(page)) == 1
+    page.locator("[data-kept-note]").get_by_role("button", name="Wis van dit apparaat").click()
+    expect(page.locator("[data-kept-note]")).to_contain_text("gewist")
+    assert kept_on_device(page) == []
+    assert tab.csp_violations() == []

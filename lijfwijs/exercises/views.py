@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -51,7 +52,18 @@ from .models import (
     safety_notes,
 )
 
-TENSION_SCALE = tuple(str(n) for n in range(11))  # as text: no number formatting per radio
+# The 0-10 tension scales of a player as markup, made once per process: the same eleven radios
+# for every page (no template loop of 11 inputs and labels per scale and request).
+TENSION_SCALE = {
+    name: mark_safe(  # noqa: S308 - fixed names and digits only
+        "".join(
+            f'<input type="radio" name="{name}" id="{name}-{n}" value="{n}" '
+            f'aria-describedby="{name}-help"><label for="{name}-{n}">{n}</label>'
+            for n in range(11)
+        )
+    )
+    for name in ("tension_before", "tension_after")
+}
 
 
 def exercise_version(request: HttpRequest, slug: str) -> str | None:
@@ -129,7 +141,13 @@ def _grounding_first(request: HttpRequest, exercise: Exercise) -> dict[str, str]
 
 
 def _ui() -> dict[str, Any]:
-    """The player's words, in the active language (the script itself holds no text)."""
+    """The player's words, in the active language (the script itself holds no text); put
+    together once per process and language, as the translations do not change while it runs."""
+    return _ui_in(current_language())
+
+
+@functools.cache
+def _ui_in(language: str) -> dict[str, Any]:
 
     def both(singular: str, plural: str) -> list[str]:
         return [ngettext(singular, plural, 1), ngettext(singular, plural, 2)]

@@ -47,6 +47,7 @@
     again: $("[data-again]"),
     logForm: $("[data-log-form]"),
     logStatus: $("[data-log-status]"),
+    keptNote: $("[data-kept-note]"),
     outboxStatus: $("[data-outbox-status]"),
   };
 
@@ -409,6 +410,7 @@
     el.compare.textContent = "";
     finished = done;
     resetLog();
+    keepOnDevice(done);
     show("after");
     el.afterHeading.focus();
     if (completed) {
@@ -543,6 +545,25 @@
     return Boolean(outbox) && outbox.keep("practice", { key, url, fields: pairs });
   }
 
+  // --- A visitor's practice, kept on this device (kept.js) until they sign in and save it
+
+  function keepOnDevice(done) {
+    const kept = window.lijfwijsKept;
+    if (!el.keptNote || !kept) return;
+    el.keptNote.hidden = !kept.keep({ key: done.key, fields: fields(done) });
+    el.keptNote.querySelector("button").hidden = false;
+    const text = el.keptNote.querySelector("[data-kept-note-text]");
+    text.dataset.kept = text.dataset.kept || text.textContent; // after an earlier "forget"
+    text.textContent = text.dataset.kept;
+  }
+
+  function forgetOnDevice() {
+    if (!finished || !window.lijfwijsKept) return;
+    window.lijfwijsKept.forget(finished.key);
+    el.keptNote.querySelector("[data-kept-note-text]").textContent = el.keptNote.dataset.forgotten;
+    el.keptNote.querySelector("button").hidden = true;
+  }
+
   // What the outbox sent or refused of the sessions kept here.
   window.addEventListener("lijfwijs:outbox", (event) => {
     const sent = event.detail.sent.practice || 0;
@@ -578,6 +599,11 @@
       if (event.target.name !== "tension_after" || !finished || finished.before === "") return;
       el.compare.textContent = fill(ui.compare, { before: finished.before, after: event.target.value });
     });
+    root.addEventListener("change", (event) => {
+      if (event.target.name !== "tension_after" || !finished || !el.keptNote || !window.lijfwijsKept) return;
+      window.lijfwijsKept.update(finished.key, "tension_after", event.target.value);
+    });
+    if (el.keptNote) el.keptNote.querySelector("button").addEventListener("click", forgetOnDevice);
     if (el.logForm) el.logForm.addEventListener("submit", submitLog);
     document.addEventListener("visibilitychange", () => {
       if (!document.hidden) tick(); // back from the background: the right phase at once
