@@ -312,8 +312,11 @@ class CheckInForm(forms.Form):
         """Every choice of the page as escaped markup, written once per render."""
         offer = self.offer
         optional = format_html(' <span class="muted">({})</span>', gettext("niet verplicht"))
+        quick = self.offer.quick_scale
         html: dict[str, Any] = {
-            name: self.scale(name, optional) for name in ("pain", "stress", "sleep", "energy")
+            # in the quick part only pain is marked: the page says the rest may be skipped
+            name: self.scale(name, "" if name == quick else optional)
+            for name in ("pain", "stress", "sleep", "energy")
         }
         html["state"] = _inputs(
             "radio",
