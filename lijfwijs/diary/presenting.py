@@ -454,15 +454,17 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
     sleep = next((c for c in result.correlations if c.variable == "sleep"), None)
     why_card, why = sleep_why(low_sleep, sleep)
 
+    method = effect_method()
+    headings = {id(e): effect_heading(e, name(e)) for e in clear}
     cards_clear: list[dict[str, Any]] = []
     for e in clear:
         cards_clear.append(
             {
-                "heading": effect_heading(e, name(e)),
+                "heading": headings[id(e)],
                 "sentence": effect_sentence(e, name(e)),
                 "why": why if e.kind == "low_sleep" and why_card == "low_sleep" else "",
                 "numbers": _lines(effect_numbers(e, tested)),
-                "method": effect_method(),
+                "method": method,
             }
         )
     cards_unclear: list[dict[str, Any]] = []
@@ -481,6 +483,7 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
             "by_summary": _("Je pijn per score voor slaap")
             if c.variable == "sleep"
             else _("Je pijn per score voor stress"),
+            "by_caption": _("Gemiddelde pijn per score voor %(name)s (0 tot 10)") % {"name": label},
         }
         (cards_clear if c.clear else cards_unclear).append(card)
 
@@ -504,7 +507,7 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
         charts.intervals(
             [
                 (
-                    effect_heading(e, name(e)),
+                    headings[id(e)],
                     e.difference or 0.0,
                     e.ci_low or 0.0,
                     e.ci_high or 0.0,
@@ -537,6 +540,14 @@ def page_context(user: Any, today: date) -> dict[str, Any]:
         )
     )
     return {
+        # the words every card repeats, translated once a page rather than once a card
+        "words": {
+            "note": pattern_note(),
+            "more": _("De cijfers en hoe dit berekend is"),
+            "axis": _("Gemiddelde pijn (0 tot 10)"),
+            "pain": _("Gemiddelde pijn"),
+            "days": _("Dagen"),
+        },
         "days": result.days,
         "trend": trend,
         "trend_sentence": trend_sentence(trend),
