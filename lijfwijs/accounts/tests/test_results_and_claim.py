@@ -24,13 +24,14 @@ def test_a_result_taken_before_logging_in_becomes_the_accounts(client, anna):
 
     assert Response.objects.get(pk=result_id).user == anna
     assert client.get(report(result_id)).status_code == 200
-    assert Client().get(report(result_id)).status_code == 404
+    signed_out = Client().get(report(result_id))  # now only after signing in
+    assert signed_out.status_code == 302 and signed_out["Location"].startswith("/account/inloggen/")
     assert Client().get(f"/api/v1/responses/{result_id}").status_code == 404
     mine = client.get("/pijntest/mijn-uitslagen/")
     assert mine.status_code == 200 and f'href="{report(result_id)}"' in mine.content.decode()
-    # After logging out, the browser no longer holds it either.
+    # After logging out, the browser no longer holds it either: it asks to sign in again.
     client.post("/account/uitloggen/")
-    assert client.get(report(result_id)).status_code == 404
+    assert client.get(report(result_id)).status_code == 302
 
 
 def test_a_result_taken_before_registering_becomes_the_new_accounts(client, content):
@@ -50,7 +51,7 @@ def test_a_result_taken_before_registering_becomes_the_new_accounts(client, cont
     assert Response.objects.get(pk=result_id).user is None
     log_in(client, "nieuw@example.org")  # the first sign-in in this browser claims it
     assert Response.objects.get(pk=result_id).user == User.objects.get(email="nieuw@example.org")
-    assert Client().get(report(result_id)).status_code == 404
+    assert Client().get(report(result_id)).status_code == 302  # to sign in
     assert f'href="{report(result_id)}"' in client.get("/pijntest/mijn-uitslagen/").content.decode()
 
 
