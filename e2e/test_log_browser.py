@@ -94,3 +94,36 @@ def test_a_practice_typed_in_with_the_keyboard_alone_and_deleted(open_tab, sanne
     assert "De oefening is uit je logboek verwijderd." in page.locator(".messages").inner_text()
     assert not PracticeSession.objects.filter(pk=session.pk).exists()
     assert tab.csp_violations() == [] and tab.broken == []
+
+
+def test_exercises_ticked_in_a_check_in_show_in_the_log(open_tab, sanne):
+    from lijfwijs.diary import services as diary
+
+    clean, errors = diary.check_checkin(
+        sanne,
+        {
+            "day": diary.local_today(sanne).isoformat(),
+            "time": "07:45",
+            "pain": 4,
+            "exercises": ["gronden", "rustig-ademen"],
+        },
+    )
+    assert not errors
+    checkin, _ = diary.save_checkin(sanne, clean)
+    tab = open_tab(viewport=PHONE, axe=True)
+    sign_in(tab, EMAIL, PASSWORD)
+    page = tab.page
+    assert page.goto(tab.url("/oefeningen/logboek/")).status == 200
+    recent = page.locator("section[aria-labelledby=recent-heading]")
+    from_checkin = recent.get_by_role("link", name="uit je check-in")
+    assert from_checkin.count() == 2
+    rows = recent.locator("tbody tr", has=page.get_by_role("link", name="uit je check-in"))
+    assert "07:45" in rows.first.inner_text()
+    # "what calms me" still counts only the sessions rated before and after
+    calm = page.locator("section[aria-labelledby=calm-heading]")
+    assert "Gronden" not in calm.inner_text() and "Rustig ademen" not in calm.inner_text()
+    assert_fits_the_screen(page)
+    assert_accessible(page, "the practice log with sessions from a check-in")
+    with page.expect_navigation():
+        from_checkin.first.click()
+    assert page.url == tab.url(f"/dagboek/{checkin.pk}/")
