@@ -3,7 +3,7 @@ check-in, without ratings), counted for the program like a logged session, kept 
 me", moved, removed and unticked together with their check-in, and stored once."""
 
 import json
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.db import connection
@@ -206,3 +206,25 @@ def test_the_log_page_reads_check_in_sessions_in_constant_queries(
     client.get("/oefeningen/logboek/")
     with django_assert_max_num_queries(count):
         assert client.get("/oefeningen/logboek/").status_code == 200
+
+
+def test_the_migration_brings_earlier_ticked_exercises_into_the_log(anna):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from lijfwijs.exercises.tests.log_factories import exercise
+
+    migration = import_module("lijfwijs.exercises.migrations.0006_practice_session_from_checkin")
+    day = diary.local_today(anna)
+    earlier = CheckIn.objects.create(
+        user=anna, day=day, at=diary.moment(anna, day, time(8, 0)), pain=3
+    )
+    earlier.exercises.set([exercise("schudden"), exercise("gronden")])  # as before this change
+    assert not PracticeSession.objects.exists()
+    migration.sessions_for_ticked_exercises(apps, None)
+    migration.sessions_for_ticked_exercises(apps, None)  # run twice: still one each
+    assert sessions_of(anna) == [("gronden", True), ("schudden", True)]
+    assert {(s.started_at, s.day, s.seconds) for s in PracticeSession.objects.all()} == {
+        (earlier.at, day, 0)
+    }
