@@ -185,6 +185,84 @@ def test_full_test_gives_a_report(client, content):
     )  # no safety panel on a normal result
 
 
+def positions(html, *marks):
+    return [html.index(mark) for mark in marks]
+
+
+def test_the_report_says_what_matters_most_first(client, content):
+    """Safety first, then the main message, then "keep this result", then the details."""
+    answers = pijntest_answers(**{"crisis.thoughts": "yes", "redflag.weight_loss": "yes"})
+    response = take_test(client, answers)
+    stored = Response.objects.get()
+    html = client.get(response["Location"]).content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    first, second = (labels.DOMAINS[c].lower() for c in stored.result["priority_domains"])
+    message = f"Wat je zenuwstelsel nu het meest belast: {first} en {second}."
+    order = positions(
+        main,
+        "panel-crisis",
+        'href="tel:113"',
+        "panel-days",  # a red flag that leaves the rest of the report in place
+        "<h1",
+        message,
+        'id="keep-heading"',
+        "Hier begin je",
+        "Wat je zenuwstelsel belast",
+        "Over deze uitslag",
+    )
+    assert order == sorted(order), order
+    # keeping it: sign in and come back to this result, or register
+    login = "/account/inloggen/?next=" + quote(response["Location"], safe="/")
+    assert f'href="{login}"' in main and 'href="/account/registreren/"' in main
+    # the PEG and the PHQ-4, each explained in one plain line where they appear
+    assert "De PEG is een korte, onderzochte vragenlijst" in main
+    assert "De PHQ-4 is een korte, onderzochte vragenlijst" in main
+
+
+def test_the_owner_is_not_offered_to_keep_the_result(client, content, django_user_model):
+    owner = django_user_model.objects.create_user("o@example.org", "a-long-password-1")
+    give_health_consent(owner)
+    client.force_login(owner)
+    response = take_test(client, pijntest_answers())
+    html = client.get(response["Location"]).content.decode()
+    assert "Jouw Pijntest-uitslag" in html and 'id="keep-heading"' not in html
+
+
+def test_an_inactive_exercise_or_unpublished_article_is_never_recommended_on_the_report(
+    client, content
+):
+    from django.utils import timezone
+
+    from lijfwijs.exercises.models import Exercise
+    from lijfwijs.learn.models import Article
+
+    response = take_test(client, pijntest_answers())
+    reco = Response.objects.get().result["recommendations"]
+    html = client.get(response["Location"]).content.decode()
+    assert all(f"/oefeningen/{s}/" in html for s in reco["exercises"])
+    assert all(f"/kennisbank/{s}/" in html for s in reco["articles"])
+    Exercise.objects.filter(slug=reco["exercises"][0]).update(is_active=False)
+    Article.objects.filter(slug=reco["articles"][0]).update(is_published=False)
+    Article.objects.filter(slug=reco["articles"][1]).update(
+        published_at=timezone.now() + timezone.timedelta(days=1)
+    )
+    html = client.get(response["Location"]).content.decode()
+    assert f"/oefeningen/{reco['exercises'][0]}/" not in html
+    assert f"/oefeningen/{reco['exercises'][1]}/" in html
+    assert f"/kennisbank/{reco['articles'][0]}/" not in html
+    assert f"/kennisbank/{reco['articles'][1]}/" not in html
+    assert f"/kennisbank/{reco['articles'][2]}/" in html
+
+
+def test_the_report_in_english_has_english_numbers_and_links(client, content):
+    response = take_test(
+        client, pijntest_answers(**{"peg.pain": 6, "peg.enjoyment": 7, "peg.activity": 6}), "/en"
+    )
+    html = client.get(response["Location"]).content.decode()
+    assert '<span class="stat-value">6.3</span>' in html
+    assert "/en/oefeningen/" in html and "/en/account/inloggen/?next=/en/pijntest/" in html
+
+
 def test_double_submit_of_the_last_page_has_one_effect(client, content):
     take_test(client, pijntest_answers())
     last = registry.get("pijntest").sections[-1]

@@ -454,9 +454,12 @@ def test_phq4_advice_is_graded_by_band_with_the_gp_and_poh_ggz(client, total, ba
     ).content.decode()
     assert words in html
     assert ("POH-GGZ" in html) is (band != "none")
+    # the severe advice names 113, 0800-0113 and 112: each one a tap away (the footer aside)
+    assert all(link in main_of(html.encode()) for link in TEL_LINKS) is (band == "severe")
     pijntest = submit(client, "pijntest", pijntest_answers(**values)).json()
     page = client.get(reverse("assessments:report", kwargs={"response_id": pijntest["id"]}))
     assert words in page.content.decode()
+    assert all(link in main_of(page.content) for link in TEL_LINKS) is (band == "severe")
 
 
 @pytest.mark.parametrize(
@@ -470,6 +473,32 @@ def test_nijmegen_chest_pain_or_palpitations_ask_a_doctor_first(client, item, sh
         reverse("assessments:report", kwargs={"response_id": body["id"]})
     ).content.decode()
     assert ("hart of longen" in html) is shown
+    assert ('<a href="tel:112">112</a>' in main_of(html.encode())) is shown
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_with_links_makes_the_crisis_numbers_tel_links_and_escapes_the_rest(lang):
+    from django.utils import translation
+
+    with translation.override(lang):
+        advice = labels.with_links(labels.CRISIS_ADVICE["113"]["summary"])
+        assert '<a href="tel:113">113</a>' in advice
+        assert '<a href="tel:08000113">0800-0113</a>' in advice
+        assert '<a href="tel:112">112</a>' in advice
+        assert '<a href="https://www.113.nl">113.nl</a>' in advice
+    odd = labels.with_links('<b>"1123"</b> & 0800-01130 or 112, 113.')
+    assert odd == (
+        '&lt;b&gt;&quot;1123&quot;&lt;/b&gt; &amp; 0800-01130 or <a href="tel:112">112</a>, '
+        '<a href="tel:113">113</a>.'
+    )
+
+
+def test_the_red_flag_reports_first_screen_holds_the_advice_with_a_tel_link(client, content):
+    body = submit(client, "pijntest", red_flag_answers("redflag.saddle")).json()
+    first = main_of(
+        client.get(reverse("assessments:report", kwargs={"response_id": body["id"]})).content
+    )
+    assert first.index("panel-urgent") < first.index('href="tel:112"') < first.index("<h1")
 
 
 def test_the_start_page_says_lijfwijs_is_for_adults(client):
