@@ -665,3 +665,20 @@ def test_a_visitor_can_wipe_a_kept_practice(open_tab, content):
     expect(page.locator("[data-kept-note]")).to_contain_text("gewist")
     assert kept_on_device(page) == []
     assert tab.csp_violations() == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/oefeningen/", "/oefeningen/4-7-8-ademhaling/", "/oefeningen/bodyscan/oefenen/"]
+)
+def test_the_catalog_and_players_fit_a_phone_and_pass_axe(open_tab, content, path):
+    tab = open_tab(viewport=PHONE, axe=True)
+    page = tab.page
+    assert page.goto(tab.url(path)).status == 200
+    assert_styled(page)
+    assert_fits_the_screen(page)
+    assert_accessible(page, path)
+    if path == "/oefeningen/":
+        chips = page.locator("nav .chips a.chip")
+        assert chips.count() >= 5
+        cards = page.locator(".card-list > li.card")
+        assert cards.count() == 11
