@@ -10,6 +10,7 @@ under the CSP and check that the browser blocked nothing.
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE, missing_tools
 from e2e.helpers import (
@@ -127,13 +128,35 @@ def test_normal_path_on_a_phone(open_tab, content):
         "Je hebt deze vragen overgeslagen"
         in report_section(page, "Patronen in je pijn").inner_text()
     )
-    chart = page.get_by_role("img", name=re.compile("Belasting per domein"))
-    assert chart.count() == 1 and chart.evaluate("e => e.tagName.toLowerCase()") == "svg"
+    # the first screen says what matters most: the main message, then keeping the result
+    main = page.locator("main")
+    assert (
+        main.locator(".headline")
+        .inner_text()
+        .startswith("Wat je zenuwstelsel nu het meest belast:")
+    )
+    keep = report_section(page, "Bewaar deze uitslag")
+    assert (
+        keep.get_by_role("link", name="Inloggen")
+        .get_attribute("href")
+        .startswith("/account/inloggen/?next=/pijntest/uitslag/")
+    )
+    tops = [
+        main.locator(sel).first.bounding_box()["y"]
+        for sel in (".headline", "#keep-heading", "#start-heading", "#domains-heading")
+    ]
+    assert tops == sorted(tops), tops
+    assert tops[1] < PHONE["height"], "'Bewaar deze uitslag' is not on the first screen"
+    # the domains as six cards beside the chart, which opens from a disclosure
+    cards = main.locator(".domain-card")
+    assert cards.count() == 6
+    for text in cards.all_inner_texts():
+        assert re.search(r"^\d+%", text.strip()), text
+    chart = main.locator("svg.chart")
+    assert chart.count() == 1 and not chart.is_visible()  # one tap away, in a disclosure
+    main.get_by_text("Bekijk als figuur").click()
+    expect(page.get_by_role("img", name=re.compile("Belasting per domein"))).to_be_visible()
     assert (chart.locator("title").text_content() or "").strip()
-    rows = page.locator("main table tbody tr")
-    assert rows.count() == 6
-    for text in rows.all_inner_texts():
-        assert re.search(r"\d+%$", text.strip()), text
     assert report_section(page, "Hier begin je").locator("li").count() == 2
     exercises = report_section(page, "Drie oefeningen om mee te beginnen").locator("a")
     articles = report_section(page, "Om te lezen").locator("a")
@@ -209,7 +232,7 @@ def test_safety_path_shows_the_crisis_and_urgent_panels_first(open_tab, content)
     # The rest of the result, one clearly labelled link away, without what the flag overrides.
     follow(page, page.get_by_role("link", name="De rest van je uitslag bekijken"))
     assert page.get_by_role("heading", level=1).inner_text() == "Jouw Pijntest-uitslag"
-    assert page.locator("main table tbody tr").count() == 6
+    assert page.locator("main .domain-card").count() == 6
     rest = page.locator("main").inner_text()
     assert "Hier begin je" not in rest and "Patronen in je pijn" not in rest
     exercises = page.locator('main a[href^="/oefeningen/"]')
@@ -275,7 +298,7 @@ def test_english_flow_reaches_an_english_report(open_tab, content):
     assert re.search(r"/en/pijntest/uitslag/[^/]+/$", page.url), page.url
     assert not tab.csp_violations(), tab.csp_violations()  # this tab runs under the real CSP
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("main table tbody tr").count() == 6
+    assert page.locator("main .domain-card").count() == 6
     assert_fits_the_screen(page)
     assert_stays_on_the_server(tab)
     english = page.locator("main h1, main h2").all_inner_texts()
@@ -335,3 +358,98 @@ def test_the_pijntest_runs_under_the_real_csp(open_tab, content):
         )
     assert page.evaluate("() => window.inlineRan") is None
     assert tab.csp_violations()
+
+
+@pytest.mark.parametrize(("flag", "now"), [("redflag.saddle", "112"), ("redflag.fever", "112")])
+def test_the_red_flag_reports_first_phone_screen_has_the_advice_and_a_tel_link(
+    open_tab, content, flag, now
+):
+    """At 390 x 844, without scrolling: the advice, and a number to call that a tap dials."""
+    tab = open_tab(viewport=PHONE, axe=True)
+    page = start(tab)
+    press_start(page)
+    answer_page(page, {flag: "yes"})
+    submit(page)
+    walk_to_report(page)
+    assert re.search(r"/pijntest/uitslag/[^/]+/$", page.url), page.url
+    panel = page.locator("main section").first
+    assert "panel-" in (panel.get_attribute("class") or "")
+    advice = panel.locator("p").nth(0)
+    expect(advice).to_be_visible()
+    assert advice.bounding_box()["y"] + advice.bounding_box()["height"] <= PHONE["height"]
+    link = page.locator(f'main a[href="tel:{now}"]').first
+    box = link.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], (
+        f"the tel: link is below the first screen: {box}"
+    )
+    assert_fits_the_screen(page)
+    assert_accessible(page, f"the red-flag report ({flag}) on a phone")
+    assert_stays_on_the_server(tab)
+
+
+PASSWORD = "drie keer per dag rustig ademen"  # noqa: S105 - a test account
+
+
+def results_of(email: str, pegs: tuple[int, ...]) -> list[str]:
+    """A client with health consent and a completed Pijntest per PEG (oldest first)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lijfwijs.accounts.models import User
+    from lijfwijs.accounts.services import give_health_consent
+    from lijfwijs.assessments import services
+    from lijfwijs.assessments.models import Response
+    from lijfwijs.assessments.tests.factories import pijntest_answers
+
+    user = User.objects.create_user(email, PASSWORD, role="client", display_name="Sanne")
+    give_health_consent(user)
+    ids = []
+    for n, peg in enumerate(pegs):
+        answers = pijntest_answers(**{"peg.pain": peg, "peg.enjoyment": peg, "peg.activity": peg})
+        made = services.submit("pijntest", answers, language="nl", user=user).response
+        when = timezone.now() - timedelta(days=30 * (len(pegs) - n))
+        Response.objects.filter(pk=made.pk).update(completed_at=when, created_at=when)
+        ids.append(made.pk)
+    return ids
+
+
+def test_my_results_compare_and_a_bookmarked_report_on_a_phone(open_tab, content):
+    """A client's results, two compared, and an old address of a result: signed out it leads
+    through signing in to the result; nothing scrolls sideways, axe finds nothing serious."""
+
+    _first, second = results_of("sanne@voorbeeld.nl", (7, 5))
+    tab = open_tab(viewport=PHONE, axe=True)
+    page = tab.page
+
+    # the bookmark, signed out: sign in, and the result is there
+    report = f"/pijntest/uitslag/{second}/"
+    assert page.goto(tab.url(report)).status == 200
+    assert "/account/inloggen/" in page.url
+    expect(page.locator("main")).to_contain_text("Log in om deze uitslag te bekijken.")
+    page.get_by_label("E-mailadres").fill("sanne@voorbeeld.nl")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form").get_by_role("button", name="Inloggen").click()
+    assert page.url == tab.url(report)
+    assert page.get_by_role("heading", level=1).inner_text() == "Jouw Pijntest-uitslag"
+    assert page.locator("#keep-heading").count() == 0  # it is already kept
+    assert_fits_the_screen(page)
+    assert_accessible(page, "the owner's report")
+
+    assert page.goto(tab.url("/pijntest/mijn-uitslagen/")).status == 200
+    rows = page.locator("main table tbody tr")
+    assert rows.count() == 2
+    assert re.search(r"\d{1,2} [a-z]+\.? \d{4}", rows.first.inner_text()), rows.first.inner_text()
+    assert_fits_the_screen(page)
+    assert_accessible(page, "my results")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vergelijk").click()
+    assert "/pijntest/vergelijk/" in page.url
+    assert page.get_by_role("heading", level=1).inner_text() == "Twee uitslagen vergeleken"
+    expect(page.locator("main")).to_contain_text("Van 7,0 naar 5,0")  # a decimal comma
+    scroller = page.locator("main .table-scroll")
+    assert scroller.count() == 1 and scroller.get_attribute("tabindex") == "0"
+    assert_fits_the_screen(page)
+    assert_accessible(page, "the compare page")
+    assert_stays_on_the_server(tab)
