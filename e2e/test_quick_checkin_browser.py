@@ -222,7 +222,7 @@ def test_an_error_under_more_opens_it_and_keeps_everything(open_tab, sanne):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_the_form_and_the_diary_fit_the_screen_and_pass_axe(open_tab, sanne, viewport):
+def test_the_form_the_diary_and_the_tags_fit_the_screen_and_pass_axe(open_tab, sanne, viewport):
     tab = open_tab(viewport=viewport, axe=True)
     sign_in(tab, EMAIL, PASSWORD)
     page = open_form(tab)
@@ -235,3 +235,7 @@ def test_the_form_and_the_diary_fit_the_screen_and_pass_axe(open_tab, sanne, vie
     expect(page.locator("main table tbody tr")).to_have_count(len(PLAN))
     assert_fits_the_screen(page)
     assert_accessible(page, "the diary")
+    assert page.goto(tab.url("/dagboek/tags/")).status == 200
+    expect(page.get_by_role("heading", name="Fietsen")).to_be_visible()
+    assert_fits_the_screen(page)
+    assert_accessible(page, "the own tags")

@@ -257,6 +257,8 @@ def tags(request: HttpRequest) -> HttpResponse:
             return redirect("diary:tags")
         except (services.TagProblem, ValueError) as problem:
             errors[tag.pk] = str(problem)
+    for tag in own:  # the message beside its own tag's fields
+        tag.problem = errors.get(tag.pk, "")
     context = {
         "own": own,
         "all": Tag.objects.for_user(request.user),
