@@ -7,7 +7,7 @@ instead of the settings.
 """
 
 from collections.abc import Callable
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
@@ -65,11 +65,6 @@ def provider() -> Provider:
     )
 
 
-def provider_etag(request: HttpRequest, *args: object, **kwargs: object) -> str:
-    """The provider's details are part of the pages that show them: other details, another ETag."""
-    return "\x1f".join(astuple(provider()))
-
-
 @cache
 def software_version() -> str:
     """The installed Lijfwijs version (from the package metadata)."""
@@ -96,12 +91,8 @@ def _page(template: str, extra: Callable[[], dict[str, object]] | None = None):
     def context() -> dict[str, object]:
         return {"provider": provider(), **(extra() if extra else {})}
 
-    def etag(request: HttpRequest) -> str:
-        # What the page shows from the settings: other settings, another ETag.
-        return repr(sorted(context().items()))
-
     @require_safe
-    @httpcache.public_for_visitors(etag=etag)
+    @httpcache.public_for_visitors()  # its ETag is the page's hash: other settings, another tag
     def view(request: HttpRequest) -> HttpResponse:
         return render(request, template, context())
 

@@ -14,7 +14,7 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from lijfwijs.core import hooks, httpcache
+from lijfwijs.core import hooks, httpcache, trust
 
 
 @never_cache
@@ -45,10 +45,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/dashboard.html", {"panels": first + rest})
 
 
-@httpcache.public_for_visitors(max_age=httpcache.PAGE_MAX_AGE)
+@httpcache.public_for_visitors()
 def _visitor_home(request: HttpRequest) -> HttpResponse:
-    """The home page for visitors: the same for everyone in a language (its URL), so shared."""
-    return render(request, "core/home.html")
+    """The home page for visitors: the same for everyone in a language (its URL), so shared.
+    It names the provider (from the settings, no query)."""
+    return render(request, "core/home.html", {"provider": trust.provider()})
 
 
 def _panels(result: object) -> list[tuple]:
@@ -65,6 +66,7 @@ APP_SHELL = (
     "core/site.css",
     "core/outbox.js",
     "core/checkin.js",
+    "core/nav.js",
     "exercises/player.js",
     "exercises/player.css",
     "core/favicon.svg",
