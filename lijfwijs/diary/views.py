@@ -27,10 +27,11 @@ DIARY_PAGE = 30  # check-ins per page of the list, newest first; older ones a li
 _NO_CHECKIN = uuid.UUID(int=0)
 
 
-def _list_rows(request: HttpRequest, page: int) -> tuple[list[dict[str, Any]], bool]:
-    """One page of the person's check-ins as plain values, and whether there are older ones: two
-    queries whatever the page or the size of the diary (the rows, then their tags' names), and no
-    model instances (no note is decrypted for a list that does not show it)."""
+def _list_rows(request: HttpRequest, page: int) -> tuple[str, bool]:
+    """One page of the person's check-ins as the table's rows (escaped markup, no template loop
+    per row), and whether there are older ones: two queries whatever the page or the size of the
+    diary (the rows, then their tags' names), and no model instances (no note is decrypted for a
+    list that does not show it)."""
     start = (page - 1) * DIARY_PAGE
     found = list(
         access.own_checkins(request)
@@ -51,22 +52,25 @@ def _list_rows(request: HttpRequest, page: int) -> tuple[list[dict[str, Any]], b
     zone = services.zone_of(request.user)
     days = day_words({day for _, day, _, _ in found})
     edit_url = reverse("diary:edit", kwargs={"checkin_id": _NO_CHECKIN})  # one reverse a page
-    rows = []
-    for pk, day, at, pain in found:
-        time = f"{at.astimezone(zone):%H:%M}"
-        rows.append(
-            {
-                "when": f"{days[day][0]}, {time}",
-                "label": f"{days[day][1]} {time}",
-                "pain": str(pain),
-                # the tags as the list shows them, escaped (no template loop per row)
-                "tags": format_html_join(
-                    "", '<span class="tag">{}</span> ', ((n,) for n in names[pk])
-                ),
-                "edit_url": edit_url.replace(str(_NO_CHECKIN), str(pk)),
-            }
-        )
-    return rows, older
+    edit = _("Bewerken")
+    rows = format_html_join(
+        "\n",
+        '<tr><td class="diary-when"><a href="{}">{}, {}<span class="visually-hidden"> {}</span>'
+        '</a></td><td class="num"><span class="pain-value">{}</span></td>'
+        '<td class="diary-tags">{}</td></tr>',
+        (
+            (
+                edit_url.replace(str(_NO_CHECKIN), str(pk)),
+                days[day][0],
+                f"{at.astimezone(zone):%H:%M}",
+                edit,
+                pain,
+                format_html_join("", '<span class="tag">{}</span> ', ((n,) for n in names[pk])),
+            )
+            for pk, day, at, pain in found
+        ),
+    )
+    return (rows if found else ""), older
 
 
 @login_required
