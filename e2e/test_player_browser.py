@@ -620,6 +620,11 @@ def test_a_visitors_practices_are_kept_on_the_device_and_saved_after_signing_in(
     assert_fits_the_screen(page)
 
     sign_in(tab, EMAIL, PASSWORD)
+    # the start page right after signing in says so first
+    assert page.goto(tab.url("/")).status == 200
+    expect(page.locator("[data-kept-offer]")).to_contain_text(
+        "Je hebt 2 oefeningen gedaan voordat je een account had. Bewaren?"
+    )
     assert page.goto(tab.url("/oefeningen/logboek/")).status == 200
     offer = page.locator("[data-kept-offer]")
     expect(offer).to_be_visible()

@@ -7,3 +7,5 @@ class ExercisesConfig(AppConfig):
     content_loader = "lijfwijs.exercises.content.load"
     export_user_data = "lijfwijs.exercises.services.export_user_data"
     erase_user_health_data = "lijfwijs.exercises.services.erase_user_health_data"
+    # the offer to save a visitor's practices kept on the device, after signing in
+    home_panel = "lijfwijs.exercises.views.home_panel"

@@ -657,3 +657,10 @@ def log_delete(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     services.delete_session(request.user, session)
     messages.success(request, _("De oefening is uit je logboek verwijderd."))
     return redirect("exercises:log")
+
+
+def home_panel(request: HttpRequest) -> tuple[str, dict[str, Any]]:
+    """The start page's offer to save practices done before having an account (kept.js shows it
+    only when some wait on this device; without consent the log's answer says what is needed).
+    No query: the page decides nothing, the device does."""
+    return "exercises/_home_panel.html", {}

@@ -47,3 +47,12 @@ def test_registering_and_verifying_point_to_signing_in_to_save_them(content, rf)
     for html in (registered, verified):
         assert 'data-kept-offer="later"' in html and "exercises/kept.js" in html
         assert 'href="/account/inloggen/?next=/oefeningen/logboek/"' in html
+
+
+def test_the_start_page_after_signing_in_has_the_offer(anna):
+    page = browser(anna)
+    html = page.get("/").content.decode()
+    assert 'data-kept-offer="save"' in html and "exercises/kept.js" in html
+    offer = html[html.index(OFFER) :]
+    assert offer.index("hidden") < offer.index(">")  # shown only when the device holds some
+    assert "Je hebt %(count)s oefeningen gedaan voordat je een account had. Bewaren?" in offer
