@@ -5,11 +5,13 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lijfwijs.core import charts
 from lijfwijs.core.i18n import current_language, pick
@@ -167,6 +169,91 @@ _SLUG = "slug-of-the-item"  # one reverse a page: addresses of one kind differ o
 STATE_ORDER = ("ventral", "sympathetic", "dorsal")
 
 
+# The report's fixed sentences, by the name the template uses for them (translated once per
+# process and language in `report_words`, instead of a {% translate %} tag each per request).
+REPORT_TEXTS = {
+    "jouw_pijntest_uitslag": gettext_lazy("Jouw Pijntest-uitslag"),
+    "je_pijn_zit_je": gettext_lazy("Je pijn zit je meer in de weg dan de vorige keer"),
+    "eerst_naar_een_arts": gettext_lazy("Eerst naar een arts"),
+    "je_gaf_een_signaal": gettext_lazy(
+        "Je gaf een signaal aan waar een arts snel naar moet kijken. Daarom staat hier geen startpunt, geen uitleg over pijn en het zenuwstelsel en alleen een rustige ademoefening. Kom terug naar de rest nadat een arts je heeft onderzocht."
+    ),
+    "dit_is_een_beeld": gettext_lazy(
+        "Dit is een beeld van wat je op dit moment belast, zoals je het zelf hebt ingevuld. Het is geen diagnose: het helpt je zien waar je kunt beginnen."
+    ),
+    "bewaar_deze_uitslag": gettext_lazy("Bewaar deze uitslag"),
+    "deze_uitslag_staat_niet": gettext_lazy(
+        "Deze uitslag staat niet in je account. Bewaar het adres van deze pagina als je hem later wilt terugzien."
+    ),
+    "met_een_gratis_account": gettext_lazy(
+        "Met een gratis account bewaar je je uitslag en vergelijk je hem later met een nieuwe test."
+    ),
+    "account_aanmaken": gettext_lazy("Account aanmaken"),
+    "inloggen": gettext_lazy("Inloggen"),
+    "zonder_account_bewaar_het": gettext_lazy(
+        "Zonder account: bewaar het adres van deze pagina. Iedereen met dit adres kan de uitslag openen, dus deel het alleen met wie je vertrouwt."
+    ),
+    "hier_begin_je": gettext_lazy("Hier begin je"),
+    "de_twee_domeinen_die": gettext_lazy(
+        "De twee domeinen die nu het zwaarst wegen. Daar kun je met kleine stappen beginnen, als je dat wilt."
+    ),
+    "een_rustige_ademoefening_als": gettext_lazy("Een rustige ademoefening, als je wilt"),
+    "drie_oefeningen_om_mee": gettext_lazy("Drie oefeningen om mee te beginnen"),
+    "wat_je_zenuwstelsel_belast": gettext_lazy("Wat je zenuwstelsel belast"),
+    "zes_domeinen_die_bij": gettext_lazy(
+        "Zes domeinen die bij veel mensen met aanhoudende pijn meespelen. Hoe hoger het percentage, hoe zwaarder dat domein nu bij jou weegt."
+    ),
+    "bekijk_als_figuur": gettext_lazy("Bekijk als figuur"),
+    "je_pijn_en_wat": gettext_lazy("Je pijn en wat die in de weg zit"),
+    "peg_score_van_0": gettext_lazy("PEG-score, van 0 tot 10"),
+    "de_peg_is_een": gettext_lazy(
+        "De PEG is een korte, onderzochte vragenlijst over pijn. Je score is het gemiddelde van drie vragen: hoe sterk je pijn was, en hoeveel die je plezier en je dagelijkse bezigheden in de weg zat."
+    ),
+    "wat_betekent_deze_score": gettext_lazy("Wat betekent deze score?"),
+    "hoe_hoger_de_score": gettext_lazy(
+        "Hoe hoger de score, hoe meer je pijn je leven nu in de weg zit. Als je de test later opnieuw doet, is een verschil van ongeveer 1 punt een verandering die mensen echt merken."
+    ),
+    "je_hebt_al_langer": gettext_lazy(
+        "Je hebt al langer dan drie maanden pijn. Bij pijn die zo lang blijft, speelt een gevoelig geworden zenuwstelsel vaak mee; alleen een arts of fysiotherapeut kan beoordelen wat voor jou geldt."
+    ),
+    "je_stemming": gettext_lazy("Je stemming"),
+    "de_phq_4_is": gettext_lazy(
+        "De PHQ-4 is een korte, onderzochte vragenlijst met vier vragen over spanning en somberheid in de afgelopen twee weken."
+    ),
+    "je_antwoorden_wijzen_op": gettext_lazy("Je antwoorden wijzen op veel spanning of zorgen."),
+    "je_antwoorden_wijzen_op_2": gettext_lazy(
+        "Je antwoorden wijzen op een sombere stemming of weinig plezier."
+    ),
+    "dit_is_een_screening": gettext_lazy("Dit is een screening, geen diagnose."),
+    "hoe_je_zenuwstelsel_vaak": gettext_lazy("Hoe je zenuwstelsel vaak staat"),
+    "je_gaf_bij_geen": gettext_lazy(
+        "Je gaf bij geen van de standen aan dat je je zo voelde, dus er is geen stand die eruit springt."
+    ),
+    "hoe_je_je_de": gettext_lazy(
+        "Hoe je je de afgelopen twee weken voelde, verdeeld over drie standen. Deze standen zijn een beeld voor hoe je je voelt, geen meting van je lichaam."
+    ),
+    "patronen_in_je_pijn": gettext_lazy("Patronen in je pijn"),
+    "wat_zeggen_deze_kenmerken": gettext_lazy("Wat zeggen deze kenmerken?"),
+    "deze_kenmerken_zijn_vuistregels": gettext_lazy(
+        "Deze kenmerken zijn vuistregels, geen criteria. Ze gaan nooit voor op de veiligheidsvragen: een signaal voor de huisarts blijft altijd voorop staan."
+    ),
+    "je_hebt_deze_vragen": gettext_lazy(
+        "Je hebt deze vragen overgeslagen. Je kunt ze bij een volgende keer invullen."
+    ),
+    "waar_je_begint_in": gettext_lazy("Waar je begint in het 5-stappenprogramma"),
+    "doel": gettext_lazy("Doel:"),
+    "alle_vijf_stappen": gettext_lazy("Alle vijf stappen"),
+    "om_te_lezen": gettext_lazy("Om te lezen"),
+    "over_deze_uitslag": gettext_lazy("Over deze uitslag"),
+    "de_domeinen_de_standen": gettext_lazy(
+        "De domeinen, de standen van je zenuwstelsel en de pijnpatronen komen uit een vragenlijst die Lijfwijs zelf heeft gemaakt om over jezelf na te denken. Ze zijn niet wetenschappelijk gevalideerd. De PEG en de PHQ-4 zijn wel bestaande, onderzochte vragenlijsten."
+    ),
+    "lijfwijs_vervangt_je_huisarts": gettext_lazy(
+        "Lijfwijs vervangt je huisarts of een medisch onderzoek niet."
+    ),
+}
+
+
 @lru_cache(maxsize=8)
 def report_words(lang: str, script_prefix: str) -> dict[str, Any]:
     """The report's fixed words in one language, translated once per process and language:
@@ -194,6 +281,10 @@ def report_words(lang: str, script_prefix: str) -> dict[str, Any]:
             "basis": _("Een goede basis voor iedereen met aanhoudende pijn."),
         },
         "why": _("Waarom je dit ziet:"),
+        "texts": {
+            **{key: str(text) for key, text in REPORT_TEXTS.items()},
+            "css": static("assessments/report.css"),
+        },
         "chart_title": _("Belasting per domein"),
         "chart_description": _(
             "Hoe zwaarder een domein weegt, hoe verder de vorm naar buiten gaat (0 tot 100%)."
@@ -341,6 +432,7 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
     # An overridden report shows no starting point, neuroplastic text or article (the template
     # leaves those sections out); only the override's exercise is offered.
     return {
+        "w": words["texts"],
         "result": result,
         "overridden": overridden,
         "now_steps": [labels.with_links(s) for s in labels.NOW_STEPS.get(level, ())]
