@@ -302,9 +302,10 @@ def _field(loc: tuple[Any, ...], body: dict[str, Any]) -> str:
 
 
 def _validated(
-    body: dict[str, Any], user: Any, defaults: dict[str, str]
+    body: dict[str, Any], user: Any, defaults: dict[str, str], own_day: date | None = None
 ) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    """The body read by CheckInIn, then checked by the check-in's rules (as on the page)."""
+    """The body read by CheckInIn, then checked by the check-in's rules (as on the page); a
+    changed check-in may keep `own_day`, its day."""
     try:
         parsed = CheckInIn.model_validate(body)
     except PydanticError as problem:
@@ -321,7 +322,7 @@ def _validated(
             data[name] = defaults[name]
     names = data["new_tags"]
     data["new_tags"] = names.split(",") if isinstance(names, str) else names
-    return services.check_checkin(user, data)
+    return services.check_checkin(user, data, own_day=own_day)
 
 
 def _invalid(errors: dict[str, str]) -> Status:
@@ -417,7 +418,10 @@ def update_checkin(request: HttpRequest, checkin_id: UUID) -> Status:
     if not isinstance(body, dict):
         return _not_an_object()
     data, errors = _validated(
-        body, request.user, {"day": checkin.day.isoformat(), "time": f"{local:%H:%M}"}
+        body,
+        request.user,
+        {"day": checkin.day.isoformat(), "time": f"{local:%H:%M}"},
+        own_day=checkin.day,
     )
     if data is None:
         return _invalid(errors)

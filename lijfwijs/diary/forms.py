@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import lazy
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -255,11 +255,13 @@ class CheckInForm(forms.Form):
         *args: Any,
         user: Any,
         offer: Offer | None = None,
+        own_day: date | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.offer = offer or offer_for(user)
+        self.own_day = own_day  # an edited check-in's day, which it may keep
 
     # --- What the page shows --------------------------------------------------------------
 
@@ -357,10 +359,14 @@ class CheckInForm(forms.Form):
             self.chosen("exercises"),
         )
         day = self.chosen("day")
+        days = offer.days
+        if self.own_day and self.own_day.isoformat() not in {value for value, _ in days}:
+            own = self.own_day.isoformat()
+            days = [*days, (own, formats.date_format(self.own_day, "DATE_FORMAT"))]
         html["days"] = mark_safe(  # noqa: S308 - ISO dates and escaped labels
             "".join(
                 f'<option value="{value}"{" selected" if value in day else ""}>{escape(label)}</option>'
-                for value, label in offer.days
+                for value, label in days
             )
         )
         return html
@@ -403,7 +409,7 @@ class CheckInForm(forms.Form):
                 if data.get(f"region_{code}") is not None
             },
         }
-        clean, errors = services.check_checkin(self.user, typed)
+        clean, errors = services.check_checkin(self.user, typed, own_day=self.own_day)
         for key, message in errors.items():
             field = key.replace("region_pain.", "region_")
             if field not in self.errors:  # the field could not even be read: that is said

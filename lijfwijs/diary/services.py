@@ -103,7 +103,7 @@ def _text(value: Any, limit: int, field: str, errors: dict[str, str]) -> str:
 
 
 def check_checkin(
-    user: Any, data: Mapping[str, Any]
+    user: Any, data: Mapping[str, Any], own_day: date | None = None
 ) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """The rules of a check-in, in one place for the page's form and the API.
 
@@ -111,7 +111,8 @@ def check_checkin(
     the 0-10 scales (numbers or their text; only pain is required), "state", "region_pain"
     ({region: 0-10}), "tags" (ids of starter or own tags), "new_tags" (names), "exercises"
     (slugs of active exercises), "note" and "client_key". A day may be today or one of the
-    seven days before. Returns the clean data for `save_checkin`, or None and a message per
+    seven days before, or `own_day`: the day of the check-in being changed, which an edit may keep
+    however long ago it was. Returns the clean data for `save_checkin`, or None and a message per
     field in the language of the request ("region_pain.<region>" for a region).
     """
     from lijfwijs.exercises.models import Exercise
@@ -128,7 +129,7 @@ def check_checkin(
             clean["day"] = day if isinstance(day, date) else date.fromisoformat(str(day))
         except ValueError:
             clean["day"] = None
-        if clean["day"] not in allowed_days(user):
+        if clean["day"] not in allowed_days(user) and clean["day"] != own_day:
             errors["day"] = _choice(day)
 
     at = data.get("time")

@@ -188,7 +188,7 @@ def edit(request: HttpRequest, checkin_id: Any) -> HttpResponse:
     checkin = access.checkin_for(request, checkin_id)
     offer = offer_for(request.user)
     if request.method == "POST":
-        form = CheckInForm(request.POST, user=request.user, offer=offer)
+        form = CheckInForm(request.POST, user=request.user, offer=offer, own_day=checkin.day)
         if form.is_valid():
             services.save_checkin(request.user, form.cleaned_data, instance=checkin)
             messages.success(request, _("Je check-in is bijgewerkt."))
@@ -209,7 +209,7 @@ def edit(request: HttpRequest, checkin_id: Any) -> HttpResponse:
             "note": checkin.note,
             **{f"region_{code}": value for code, value in checkin.region_pain.items()},
         }
-        form = CheckInForm(initial=initial, user=request.user, offer=offer)
+        form = CheckInForm(initial=initial, user=request.user, offer=offer, own_day=checkin.day)
         status = 200
     return _form_page(request, {"form": form, "editing": True, "checkin": checkin}, status=status)
 

@@ -264,6 +264,20 @@ def test_put_validates_like_post(api, anna):
     assert CheckIn.objects.get().pain == 5
 
 
+def test_an_old_check_in_keeps_its_day_when_changed(api, anna):
+    """A check-in from before the last week may be corrected and keeps its day; it cannot be
+    moved to another old day."""
+    old = today(anna) - timedelta(days=30)
+    checkin = add(anna, old)
+    response = send(api, "PUT", f"{CHECKINS}/{checkin.pk}", {"pain": 2})
+    assert response.status_code == 200, response.json()
+    checkin.refresh_from_db()
+    assert checkin.pain == 2 and checkin.day == old
+    other = (old - timedelta(days=1)).isoformat()
+    moved = send(api, "PUT", f"{CHECKINS}/{checkin.pk}", {"pain": 3, "day": other})
+    assert moved.status_code == 422 and set(moved.json()["errors"]) == {"day"}
+
+
 def test_bodies_that_are_not_json_objects(api):
     assert send(api, "POST", CHECKINS, "{not json").status_code == 400
     assert send(api, "POST", CHECKINS, b"\xff\xfe").status_code == 400

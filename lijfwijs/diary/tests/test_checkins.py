@@ -126,6 +126,23 @@ def test_edit_and_delete(browser, anna):
     assert CheckIn.objects.count() == 0
 
 
+def test_an_old_check_in_keeps_its_day_when_edited(browser, anna):
+    """Its day is offered and kept; it is not moved to today, nor to another old day."""
+    old = services.local_today(anna) - timedelta(days=30)
+    browser.post("/dagboek/nieuw/", post_data(anna))
+    checkin = CheckIn.objects.get()
+    CheckIn.objects.filter(pk=checkin.pk).update(day=old, at=checkin.at - timedelta(days=30))
+    page = browser.get(f"/dagboek/{checkin.pk}/").content.decode()
+    assert re.search(rf'<option value="{old.isoformat()}" selected>', page)
+    edited = browser.post(f"/dagboek/{checkin.pk}/", post_data(anna, day=old.isoformat(), pain="2"))
+    assert edited.status_code == 302
+    checkin.refresh_from_db()
+    assert (checkin.day, checkin.pain) == (old, 2)
+    other = (old - timedelta(days=1)).isoformat()
+    refused = browser.post(f"/dagboek/{checkin.pk}/", post_data(anna, day=other, pain="3"))
+    assert refused.status_code == 422 and CheckIn.objects.get().day == old
+
+
 def test_another_persons_check_in_is_404(browser, anna):
     browser.post("/dagboek/nieuw/", post_data(anna))
     checkin = CheckIn.objects.get()
