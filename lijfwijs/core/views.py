@@ -68,6 +68,7 @@ APP_SHELL = (
     "core/checkin.js",
     "core/nav.js",
     "exercises/player.js",
+    "exercises/kept.js",
     "exercises/player.css",
     "core/favicon.svg",
     "core/icon.svg",
