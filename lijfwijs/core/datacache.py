@@ -34,6 +34,7 @@ class Kind(StrEnum):
     TODAY = "today"
     GROUNDING_FIRST = "grounding-first"
     CHECKIN_OFFER = "checkin-offer"
+    PROGRAM_SUGGESTION = "program-suggestion"
 
 
 def key(kind: Kind, person: Any, *parts: Hashable, day: date | None = None) -> str:

@@ -142,21 +142,6 @@ def save_reflection(user: Any, step: int, prompt: str, answer: str) -> None:
 def today_suggestion(user: Any, progress: ProgramProgress) -> str | None:
     """The slug of today's suggested exercise in the person's current step; grounding first, when
     that is body-focused practice and the latest Pijntest marks anxiety or PTSD (clinical.md)."""
-    return _suggestion(user, progress)[0]
-
-
-def today_suggested_exercise(user: Any, progress: ProgramProgress) -> Exercise | None:
-    """The active exercise of `today_suggestion`, reusing the one read for the grounding check."""
-    slug, checked = _suggestion(user, progress)
-    if not slug:
-        return None
-    if checked is not None and checked.slug == slug:
-        return checked
-    return Exercise.objects.active().filter(slug=slug).first()
-
-
-def _suggestion(user: Any, progress: ProgramProgress) -> tuple[str | None, Exercise | None]:
-    """Today's suggested slug, with the exercise read for the grounding check (or None)."""
     step = program.step(progress.current_step)
     today = local_today(user)
     done = set(
@@ -173,9 +158,23 @@ def _suggestion(user: Any, progress: ProgramProgress) -> tuple[str | None, Exerc
     if slug and GROUNDING not in done and exercise_services.grounding_first(user):
         exercise = Exercise.objects.active().filter(slug=slug).first()
         if exercise is not None and exercise.kind and exercise_services.body_focused(exercise.kind):
-            return GROUNDING, exercise
-        return slug, exercise
-    return slug, None
+            return GROUNDING
+    return slug
+
+
+def today_suggested_exercise(user: Any, progress: ProgramProgress) -> Exercise | None:
+    """The active exercise of `today_suggestion`. The slug is computed once per data version and
+    local day (what was practised today, the latest Pijntest and the step are the person's data)."""
+    slug = datacache.for_person(
+        Kind.PROGRAM_SUGGESTION,
+        user,
+        lambda: today_suggestion(user, progress),
+        progress.current_step,
+        day=local_today(user),
+    )
+    if not slug:
+        return None
+    return Exercise.objects.active().filter(slug=slug).first()
 
 
 def setback_plan_for(user: Any) -> SetbackPlan | None:
