@@ -16,7 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -263,7 +263,7 @@ def _player_context(exercise: Exercise, data: dict[str, Any], **extra: Any) -> d
     return context
 
 
-def _what_next(request: HttpRequest, exercise: Exercise) -> dict[str, Any]:
+def _what_next(request: HttpRequest, exercise: Exercise, consent: bool) -> dict[str, Any]:
     """What the player suggests once a practice is done, besides logging it: the person's program
     step (when in the program) and one other exercise: one that calmed them before (from their
     log), else a related one (the same kind, else the most domains in common). One query for the
@@ -278,11 +278,7 @@ def _what_next(request: HttpRequest, exercise: Exercise) -> dict[str, Any]:
     signed_in = user.is_authenticated
     if signed_in and services.grounding_first(user):  # no body-focused practice suggested first
         others = [o for o in others if not services.body_focused(o[3])]
-    calming = (
-        [c.slug for c in services.helped_most(user)]
-        if signed_in and has_health_consent(user)
-        else []
-    )
+    calming = [c.slug for c in services.helped_most(user)] if consent else []
     by_slug = {o[0]: o for o in others}
     chosen, why = None, ""
     for slug in calming:
@@ -311,12 +307,12 @@ def _what_next(request: HttpRequest, exercise: Exercise) -> dict[str, Any]:
     }
 
 
-def _log_variant(request: HttpRequest) -> str:
+def _log_variant(request: HttpRequest, consent: bool) -> str:
     """What the player offers once a practice is done, for this person: saving it in their log
     (signed in, with consent for health data), giving that consent, or signing in."""
     if not request.user.is_authenticated:
         return "signin"
-    return "save" if has_health_consent(request.user) else "consent"
+    return "save" if consent else "consent"
 
 
 def _player_page(
@@ -326,9 +322,10 @@ def _player_page(
     context = _player_context(exercise, data, **extra)
     context["title"] = title
     context["player_template"] = f"exercises/player/{data['kind']}.html"
-    context["log_variant"] = _log_variant(request)
+    consent = has_health_consent(request.user)  # False for a visitor, without a query
+    context["log_variant"] = _log_variant(request, consent)
     context["next_query"] = urlencode({"next": request.path})
-    context["what_next"] = _what_next(request, exercise)
+    context["what_next"] = _what_next(request, exercise, consent)
     return render(request, "exercises/play.html", context)
 
 
@@ -550,6 +547,34 @@ def _rows(user: Any, page: int) -> tuple[list[dict[str, Any]], bool]:
 _NO_SESSION = uuid.UUID(int=0)
 
 
+def _row_markup(rows: list[dict[str, Any]]) -> str:
+    """The log table's rows as escaped markup, written in one pass: a template loop over 30 rows
+    of a dozen values costs more than the rest of the page."""
+    remove = _("Verwijder")
+    return format_html_join(
+        "\n",
+        '<tr><td>{}</td><th scope="row">{}<br><span class="muted">{}</span> '
+        '<button type="submit" formaction="{}" class="linklike">{}'
+        '<span class="visually-hidden"> {}</span></button></th>'
+        '<td>{} <span aria-hidden="true">→</span><span class="visually-hidden">,</span> {}</td></tr>',
+        (
+            (
+                r["when"],
+                r["what"],
+                format_html('<a href="{}">{}</a>', r["checkin_url"], r["how"])
+                if r["checkin_url"]
+                else r["how"],
+                r["delete_url"],
+                remove,
+                r["label"],
+                r["before"],
+                r["after"],
+            )
+            for r in rows
+        ),
+    )
+
+
 def _options(bound: Any) -> list[dict[str, Any]]:
     """A choice field's options with the one chosen marked (its choices are a fixed list)."""
     value = bound.value()
@@ -595,6 +620,7 @@ def _log_page(request: HttpRequest, form: PracticeForm, status: int = 200) -> Ht
         "form": form,
         "log_options": _log_options(form),
         "sessions": sessions,
+        "session_rows": _row_markup(sessions),
         "page": page,
         "older": page + 1 if older else None,
         "newer": page - 1 if page > 1 else None,
