@@ -1,6 +1,7 @@
 """Dates and numbers the Dutch way in Dutch (`2 dec. 2026`, `5,7`), the English way in English."""
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import formats, translation
@@ -23,7 +24,7 @@ def test_dates(language, day, written):
 
 
 def test_times_and_numbers():
-    moment = datetime(2026, 12, 2, 14, 5)
+    moment = datetime(2026, 12, 2, 14, 5, tzinfo=ZoneInfo("Europe/Amsterdam"))
     with translation.override("nl"):
         assert formats.date_format(moment, "DATETIME_FORMAT") == "2 dec. 2026, 14:05"
         assert formats.number_format(5.7, 1) == "5,7"
