@@ -44,6 +44,17 @@ def missing_tools() -> str:
     return ""
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests are skipped, with the reason, where they cannot run (see missing_tools)."""
+    reason = missing_tools()
+    if not reason:
+        return
+    skip = pytest.mark.skip(reason=f"browser tests need Chromium and axe-core: {reason}")
+    for item in items:
+        if item.get_closest_marker("e2e") is not None:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     reason = missing_tools()

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from e2e.conftest import DESKTOP, missing_tools
+from e2e.conftest import DESKTOP
 from e2e.helpers import (
     assert_accessible,
     assert_fits_the_screen,
@@ -20,10 +20,6 @@ from e2e.helpers import (
     start,
     walk_to_report,
 )
-
-_reason = missing_tools()
-if _reason:
-    pytest.skip(f"browser tests need Chromium and axe-core: {_reason}", allow_module_level=True)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

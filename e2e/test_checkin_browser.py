@@ -8,12 +8,8 @@ a second test whose tab bypasses the CSP (see e2e/conftest.py), on a phone-sized
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import DESKTOP, PHONE, missing_tools
+from e2e.conftest import DESKTOP, PHONE
 from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled
-
-_reason = missing_tools()
-if _reason:
-    pytest.skip(f"browser tests need Chromium and axe-core: {_reason}", allow_module_level=True)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -5,12 +5,8 @@ import json
 
 import pytest
 
-from e2e.conftest import PHONE, missing_tools
+from e2e.conftest import PHONE
 from e2e.helpers import assert_accessible, assert_fits_the_screen, sign_in
-
-_reason = missing_tools()
-if _reason:
-    pytest.skip(f"browser tests need Chromium and axe-core: {_reason}", allow_module_level=True)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

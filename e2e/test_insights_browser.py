@@ -5,7 +5,7 @@ legend and labels that are not cut off."""
 
 import pytest
 
-from e2e.conftest import PHONE, missing_tools
+from e2e.conftest import PHONE
 from e2e.helpers import (
     assert_accessible,
     assert_fits_the_screen,
@@ -13,10 +13,6 @@ from e2e.helpers import (
     assert_styled,
     sign_in,
 )
-
-_reason = missing_tools()
-if _reason:
-    pytest.skip(f"browser tests need Chromium and axe-core: {_reason}", allow_module_level=True)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ also with a menu open and on the style guide that shows every component."""
 
 import pytest
 
-from e2e.conftest import DESKTOP, PHONE, missing_tools
+from e2e.conftest import DESKTOP, PHONE
 from e2e.helpers import (
     assert_accessible,
     assert_fits_the_screen,
@@ -14,10 +14,6 @@ from e2e.helpers import (
     assert_styled,
     sign_in,
 )
-
-_reason = missing_tools()
-if _reason:
-    pytest.skip(f"browser tests need Chromium and axe-core: {_reason}", allow_module_level=True)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import DESKTOP, PHONE, missing_tools
+from e2e.conftest import DESKTOP, PHONE
 from e2e.helpers import (
     answer_page,
     assert_accessible,
@@ -29,10 +29,6 @@ from e2e.helpers import (
     submit,
     walk_to_report,
 )
-
-_reason = missing_tools()
-if _reason:
-    pytest.skip(f"browser tests need Chromium and axe-core: {_reason}", allow_module_level=True)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -10,12 +10,8 @@ from datetime import datetime, time, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import DESKTOP, PHONE, missing_tools
+from e2e.conftest import DESKTOP, PHONE
 from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, sign_in
-
-_reason = missing_tools()
-if _reason:
-    pytest.skip(f"browser tests need Chromium and axe-core: {_reason}", allow_module_level=True)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -7,17 +7,13 @@ Pijntest, and the contact page's numbers are tappable links big enough for a thu
 
 import pytest
 
-from e2e.conftest import DESKTOP, PHONE, missing_tools
+from e2e.conftest import DESKTOP, PHONE
 from e2e.helpers import (
     assert_accessible,
     assert_fits_the_screen,
     assert_stays_on_the_server,
     assert_styled,
 )
-
-_reason = missing_tools()
-if _reason:
-    pytest.skip(f"browser tests need Chromium and axe-core: {_reason}", allow_module_level=True)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
