@@ -16,7 +16,7 @@ from markdown.treeprocessors import Treeprocessor
 from lijfwijs.core.i18n import Translated
 
 WORDS_PER_MINUTE = 200
-SAFE_LINK = re.compile(r"^(https?://|mailto:|/|#)", re.IGNORECASE)
+SAFE_LINK = re.compile(r"^(https?://|mailto:|tel:\+?[0-9]+$|/|#)", re.IGNORECASE)
 
 
 class _SafeLinks(Treeprocessor):

@@ -192,3 +192,18 @@ def test_saving_renders_html_and_reading_time():
     article.refresh_from_db()
     assert article.body_html_nl.startswith("<h2>Andere kop</h2>")
     assert article.reading_minutes == 3
+
+
+@pytest.mark.django_db
+def test_phone_numbers_may_be_links_and_the_crisis_lines_are():
+    html = render_markdown("Bel [112](tel:112) of [113](tel:113); [niet](tel:112;evil)")
+    assert '<a href="tel:112">112</a>' in html and '<a href="tel:113">113</a>' in html
+    assert "<a>niet</a>" in html  # a tel: address with anything but digits loses its href
+    for slug, numbers in {
+        "ademhaling-en-spanning": ["112"],
+        "stress-en-rugpijn": ["113", "08000113", "112"],
+    }.items():
+        article = Article.objects.get(slug=slug)
+        for body in (article.body_html_nl, article.body_html_en):
+            for number in numbers:
+                assert f'href="tel:{number}"' in body, (slug, number)
