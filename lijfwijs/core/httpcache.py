@@ -2,47 +2,22 @@
 
 Only for a request without a signed-in person and without a message waiting: what a signed-in
 person gets may hold health data and is never stored (`PrivateResponseMiddleware`), and a page
-with a message is that visitor's own. The ETag holds the page's data (from the view's own
-function), its language and the release (the code, templates and translations that render it), so
-a browser or proxy revalidates with a conditional GET and gets a 304 while nothing changed.
+with a message is that visitor's own. The ETag is a hash of the page's bytes, so whatever changed
+the page (its data, the release, a setting it shows) changes its tag, with no query to work it
+out; a browser or proxy revalidates with a conditional GET and gets a 304 while nothing changed.
 """
 
 import hashlib
 from collections.abc import Callable
-from datetime import datetime
-from functools import cache, wraps
-from pathlib import Path
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.translation import get_language
-from django.views.decorators.http import condition
 
 PAGE_MAX_AGE = 5 * 60  # how long a browser or proxy may show a shared page without asking again
-
-PACKAGE = Path(__file__).resolve().parent.parent
-
-
-@cache
-def release() -> str:
-    """A fingerprint of what renders the pages (code, templates, translations, static names).
-
-    The same in every process of a deployment; a new deployment makes new ETags.
-    """
-    digest = hashlib.sha256()
-    files = sorted(
-        [*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.html")]
-        + [Path(p) for base in settings.LOCALE_PATHS for p in Path(base).rglob("*.mo")]
-    )
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    for path in [*files, manifest]:
-        if path.is_file():
-            digest.update(str(path.relative_to(path.anchor)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def shared(request: HttpRequest) -> bool:
@@ -59,33 +34,12 @@ def shared(request: HttpRequest) -> bool:
 View = Callable[..., HttpResponse]
 
 
-def public_for_visitors(
-    *,
-    etag: Callable[..., str | None] | None = None,
-    last_modified: Callable[..., datetime | None] | None = None,
-    max_age: int = PAGE_MAX_AGE,
-) -> Callable[[View], View]:
-    """A view whose page is the same for every visitor: conditional GET (304) and a public max-age.
-
-    Without `etag`, the ETag is a hash of the page's bytes: no query, and right by construction
-    (whatever changed the page changed its tag). `etag(request, *args, **kwargs)` instead gives what
-    the page's data is (None: no such page, the view answers it), which answers a conditional GET
-    without rendering at the price of working that out on every request; `last_modified` the same
-    way a time. Signed-in requests get the view as it is.
-    """
+def public_for_visitors(*, max_age: int = PAGE_MAX_AGE) -> Callable[[View], View]:
+    """A view whose page is the same for every visitor: an ETag from the page's bytes, a 304 for a
+    matching conditional GET, and a public max-age. Signed-in requests get the view as it is."""
 
     def decorator(view: View) -> View:
-        def tag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
-            data = etag(request, *args, **kwargs) if etag else ""
-            if data is None:
-                return None
-            text = f"{release()}:{get_language()}:{data}"
-            return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
-
-        if etag or last_modified:
-            conditional = condition(etag_func=tag, last_modified_func=last_modified)(view)
-        else:
-            conditional = _tagged_by_content(view)
+        conditional = _tagged_by_content(view)
 
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -66,12 +66,6 @@ TENSION_SCALE = {
 }
 
 
-def exercise_version(request: HttpRequest, slug: str) -> str | None:
-    """One active exercise as last changed; None for no such exercise (the view answers 404)."""
-    found = Exercise.objects.active().filter(slug=slug).values_list("updated_at", flat=True)
-    return next((str(at) for at in found), None)
-
-
 @require_safe
 @public_for_visitors()
 def exercise_list(request: HttpRequest) -> HttpResponse:
@@ -121,7 +115,7 @@ _SLUG = "slug-of-the-exercise"
 
 
 @require_safe
-@public_for_visitors(etag=exercise_version)
+@public_for_visitors()
 def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = get_object_or_404(Exercise.objects.active(), slug=slug)
     context = {"exercise": exercise, "grounding_first": _grounding_first(request, exercise)}
