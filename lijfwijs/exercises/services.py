@@ -163,6 +163,32 @@ def sync_checkin_practice(
     )
 
 
+def next_exercise(
+    user: Any | None, exercise: Exercise, consent: bool
+) -> tuple[tuple[str, str, str, str, list[str]] | None, bool]:
+    """The exercise to suggest after `exercise`: one that calmed the person before (from their
+    log, with consent), else a related one (the same kind, else the most domains in common; the
+    first in catalog order among equals); never body-focused practice first when grounding comes
+    first for them. Returns its (slug, name_nl, name_en, kind, domains) and whether it calmed them
+    (None when there is no other exercise). One query for the catalog; the person's calm list
+    comes from the cache."""
+    others = list(
+        Exercise.objects.active()
+        .exclude(pk=exercise.pk)
+        .values_list("slug", "name_nl", "name_en", "kind", "domains")
+    )
+    if user is not None and grounding_first(user):
+        others = [o for o in others if not body_focused(o[3])]
+    by_slug = {o[0]: o for o in others}
+    for calm in helped_most(user) if user is not None and consent else []:
+        if calm.slug in by_slug:
+            return by_slug[calm.slug], True
+    if not others:
+        return None, False
+    mine = set(exercise.domains)
+    return max(others, key=lambda o: (o[3] == exercise.kind, len(mine & set(o[4])))), False
+
+
 @dataclass(frozen=True)
 class Calm:
     """How one exercise went for someone: sessions rated before and after, and the mean drop."""

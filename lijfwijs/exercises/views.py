@@ -259,39 +259,19 @@ def _player_context(exercise: Exercise, data: dict[str, Any], **extra: Any) -> d
 
 def _what_next(request: HttpRequest, exercise: Exercise, consent: bool) -> dict[str, Any]:
     """What the player suggests once a practice is done, besides logging it: the person's program
-    step (when in the program) and one other exercise: one that calmed them before (from their
-    log), else a related one (the same kind, else the most domains in common). One query for the
-    catalog; the person's calm list and program step come from the cache and the hook."""
+    step (when in the program) and one other exercise (`services.next_exercise`)."""
     user = request.user
-    others = list(
-        Exercise.objects.active()
-        .exclude(pk=exercise.pk)
-        .values_list("slug", "name_nl", "name_en", "kind", "domains")
-    )
-    english = current_language() == "en"
     signed_in = user.is_authenticated
-    if signed_in and services.grounding_first(user):  # no body-focused practice suggested first
-        others = [o for o in others if not services.body_focused(o[3])]
-    calming = [c.slug for c in services.helped_most(user)] if consent else []
-    by_slug = {o[0]: o for o in others}
-    chosen, why = None, ""
-    for slug in calming:
-        if slug in by_slug:
-            chosen, why = by_slug[slug], _("Gaf je eerder rust, volgens je logboek.")
-            break
-    if chosen is None and others:
-        mine = set(exercise.domains)
-        chosen = max(
-            others,  # the first in catalog order among equals
-            key=lambda o: (o[3] == exercise.kind, len(mine & set(o[4]))),
-        )
-        why = _("Lijkt op deze oefening.")
+    chosen, calmed = services.next_exercise(user if signed_in else None, exercise, consent)
+    english = current_language() == "en"
     step = services.program_step(user) if signed_in else None
     return {
         "another": {
             "name": (english and chosen[2]) or chosen[1],
             "url": reverse("exercises:play", kwargs={"slug": chosen[0]}),
-            "why": why,
+            "why": _("Gaf je eerder rust, volgens je logboek.")
+            if calmed
+            else _("Lijkt op deze oefening."),
         }
         if chosen
         else None,
