@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -60,6 +61,7 @@ class User(AbstractUser):
     class Role(models.TextChoices):
         CLIENT = "client", _("cliënt")
         PRACTITIONER = "practitioner", _("behandelaar")
+        ASSISTANT = "assistant", _("assistent")
         STAFF = "staff", _("beheerder")
 
     username = None  # type: ignore[assignment]
@@ -67,7 +69,6 @@ class User(AbstractUser):
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.CLIENT)
     language = models.CharField(_("taal"), max_length=5, default="nl", choices=settings.LANGUAGES)
     display_name = models.CharField(_("naam"), max_length=120, blank=True, default="")
-    practice_name = models.CharField(_("praktijk"), max_length=120, blank=True, default="")
     email_verified_at = models.DateTimeField(null=True, blank=True)
     time_zone = models.CharField(_("tijdzone"), max_length=64, default="Europe/Amsterdam")
     # Raised by every write that changes what is computed about the person (core.datacache).
@@ -90,13 +91,114 @@ class User(AbstractUser):
         return self.role == self.Role.PRACTITIONER
 
     @property
+    def is_assistant(self) -> bool:
+        return self.role == self.Role.ASSISTANT
+
+    @property
+    def membership(self) -> "Membership | None":
+        """The person's place in a practice (practitioners and assistants), or None. Read once
+        per object: `select_related("membership__practice")` saves the query in lists."""
+        try:
+            return self._membership_cache  # type: ignore[has-type]
+        except AttributeError:
+            pass
+        try:
+            found: Membership | None = Membership.objects.select_related("practice").get(user=self)
+        except Membership.DoesNotExist:
+            found = None
+        self._membership_cache = found
+        return found
+
+    @property
+    def practice(self) -> "Practice | None":
+        membership = self.membership
+        return membership.practice if membership else None
+
+    @property
+    def practice_name(self) -> str:
+        """The name of the practice the person works for ("" for clients): in emails and the log."""
+        practice = self.practice
+        return practice.name if practice else ""
+
+    @property
     def needs_two_factor(self) -> bool:
-        """Practitioners and staff must use a second factor."""
+        """Practitioners, assistants and staff must use a second factor."""
         return (
-            self.role in (self.Role.PRACTITIONER, self.Role.STAFF)
+            self.role in (self.Role.PRACTITIONER, self.Role.ASSISTANT, self.Role.STAFF)
             or self.is_staff
             or self.is_superuser
         )
+
+
+EIGHT_DIGITS = RegexValidator(r"^\d{8}$", _("Vul 8 cijfers in, zonder spaties."))
+
+
+class Practice(models.Model):
+    """A practice: practitioners and assistants who work together, with their details.
+
+    It lives in `accounts` because booking and outreach (below `practice` in the layers) belong to
+    a practice too. An installation may hold many practices; nothing of one is visible to another.
+    """
+
+    name = models.CharField(_("naam"), max_length=120)
+    address = models.TextField(_("adres"), blank=True, default="")
+    phone = models.CharField(_("telefoon"), max_length=32, blank=True, default="")
+    email = models.EmailField(_("e-mailadres"), blank=True, default="")
+    website = models.URLField(_("website"), blank=True, default="")
+    kvk_number = models.CharField(
+        _("KvK-nummer"), max_length=8, blank=True, default="", validators=[EIGHT_DIGITS]
+    )
+    agb_code = models.CharField(
+        _("AGB-code"), max_length=8, blank=True, default="", validators=[EIGHT_DIGITS]
+    )
+    time_zone = models.CharField(_("tijdzone"), max_length=64, default="Europe/Amsterdam")
+    logo = models.FileField(_("logo"), upload_to="practice-logos/", blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's place in a practice. A person works in one practice at most."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("eigenaar")
+        PRACTITIONER = "practitioner", _("behandelaar")
+        ASSISTANT = "assistant", _("assistent")
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="members")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(_("rol"), max_length=16, choices=Role.choices)
+    # The practitioner's own alert settings (practice.alerts): days without a check-in before a
+    # silence alert, and whether open alerts come by email once a day.
+    silence_days = models.PositiveSmallIntegerField(_("stilte na (dagen)"), default=7)
+    alert_digest = models.BooleanField(_("dagelijkse samenvatting van meldingen"), default=True)
+    # Given by the owner: may write articles for the practice's knowledge base.
+    may_write_articles = models.BooleanField(_("mag artikelen schrijven"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["practice", "role", "user"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(silence_days__gte=2, silence_days__lte=60),
+                name="membership_silence_days_2_60",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.practice_id} ({self.role})"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER
 
 
 class ConsentText(models.Model):
@@ -213,6 +315,13 @@ def invitation_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+INVITATION_DAYS = 14
+
+
+def invitation_expiry() -> Any:
+    return timezone.now() + timedelta(days=INVITATION_DAYS)
+
+
 class Invitation(models.Model):
     """A practitioner's invitation to a client; it becomes access only when the client accepts."""
 
@@ -230,6 +339,10 @@ class Invitation(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # An open invitation can be accepted until it expires (14 days; a resend starts them again).
+    expires_at = models.DateTimeField(default=invitation_expiry)
+    sent_count = models.PositiveSmallIntegerField(default=1)
+    last_sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -243,6 +356,10 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.status})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.PENDING and self.expires_at <= timezone.now()
 
 
 class AccessLogQuerySet(models.QuerySet["AccessLog"]):
@@ -281,6 +398,14 @@ class AccessLog(models.Model):
         CLIENT_LIST = "client_list", _("cliëntenlijst")
         EXPORT = "export", _("volledige export")
         PROGRAM = "program", _("stap in het 5-stappenprogramma")
+        TIMELINE = "timeline", _("tijdlijn")
+        DIARY = "diary", _("dagboek")
+        INSIGHTS = "insights", _("inzichten")
+        PRACTICE_LOG = "practice_log", _("oefenlogboek")
+        NOTES = "notes", _("notities van de behandelaar")
+        ALERTS = "alerts", _("meldingen")
+        ASSIGNMENTS = "assignments", _("opdrachten")
+        SUMMARY = "summary", _("samenvatting")
 
     class Action(models.TextChoices):
         VIEW = "view", _("bekeken")
@@ -292,6 +417,7 @@ class AccessLog(models.Model):
     actor_id = models.BigIntegerField()
     actor_email = models.CharField(max_length=254)
     actor_role = models.CharField(max_length=20)
+    actor_name = models.CharField(max_length=120, blank=True, default="")
     on_behalf_of = models.CharField(max_length=200, blank=True, default="")
     client_id = models.BigIntegerField(db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -19,6 +19,8 @@ from .models import (
     Consent,
     ConsentText,
     Invitation,
+    Membership,
+    Practice,
     PractitionerAccess,
     User,
 )
@@ -157,6 +159,15 @@ def revoke_access(client: User, access_id: int) -> bool:
     )
 
 
+def join_practice(user: User, practice: Practice, role: str) -> Membership:
+    """Make the person a member of the practice (a person works in one practice at most)."""
+    membership, _created = Membership.objects.update_or_create(
+        user=user, defaults={"practice": practice, "role": role}
+    )
+    user.__dict__.pop("_membership_cache", None)
+    return membership
+
+
 def invite(practitioner: User, email: str) -> Invitation:
     email = email.strip().lower()
     try:
@@ -183,8 +194,9 @@ def invite(practitioner: User, email: str) -> Invitation:
 
 
 def pending_invitations(user: User) -> Any:
+    """The open invitations to the person's address that have not expired."""
     return Invitation.objects.filter(
-        email__iexact=user.email, status=Invitation.Status.PENDING
+        email__iexact=user.email, status=Invitation.Status.PENDING, expires_at__gt=timezone.now()
     ).select_related("practitioner")
 
 

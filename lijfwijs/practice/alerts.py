@@ -77,14 +77,16 @@ def _finding(source: str, source_id: str) -> tuple[dict[str, Any], int, str] | N
             .first()
         )
         kind = kind_of_result(row["result"]) if row else None
-        return ({"response_id": source_id}, row["user_id"], kind) if row and kind else None
+        found = {"response_id": source_id, "cause": f"response:{source_id}"}
+        return (found, row["user_id"], kind) if row and kind else None
     if source == SAFETY_CHECK:
         from lijfwijs.diary.models import SafetyCheck
 
         check = SafetyCheck.objects.filter(pk=source_id).values("user_id", "level").first()
         if check is None or check["level"] not in (Alert.Kind.URGENT, Alert.Kind.SAME_DAY):
             return None
-        return ({"safety_check_id": int(source_id)}, check["user_id"], check["level"])
+        found = {"safety_check_id": int(source_id), "cause": f"safety:{source_id}"}
+        return (found, check["user_id"], check["level"])
     raise ValueError(f"unknown source {source!r}")
 
 

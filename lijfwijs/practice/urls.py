@@ -1,12 +1,11 @@
-from django.urls import path
+"""The workspace's addresses: each module of views lists its own."""
 
-from . import views
+from . import alert_views, client_list, client_page
 
 app_name = "practice"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("clienten/<int:client_id>/", views.client_detail, name="client"),
-    path("clienten/<int:client_id>/programma/", views.client_program, name="client_program"),
-    path("meldingen/<int:alert_id>/gezien/", views.acknowledge_alert, name="acknowledge_alert"),
+    *client_list.urlpatterns,
+    *client_page.urlpatterns,
+    *alert_views.urlpatterns,
 ]

@@ -40,10 +40,19 @@ def make_client_user(email: str, consent: bool = True, **extra: Any) -> User:
     return user
 
 
-def make_practitioner(email: str, **extra: Any) -> User:
+def make_practitioner(
+    email: str, practice_name: str = "Fysio De Brug", member_role: str = "", **extra: Any
+) -> User:
+    """A practitioner in the practice of that name (made when it does not exist yet; the first
+    member is its owner unless `member_role` says otherwise)."""
+    from lijfwijs.accounts.models import Membership, Practice
+
     extra.setdefault("display_name", email.split("@")[0].title())
-    extra.setdefault("practice_name", "Fysio De Brug")
-    return User.objects.create_user(email, PASSWORD, role=User.Role.PRACTITIONER, **extra)
+    user = User.objects.create_user(email, PASSWORD, role=User.Role.PRACTITIONER, **extra)
+    practice, made = Practice.objects.get_or_create(name=practice_name)
+    role = member_role or (Membership.Role.OWNER if made else Membership.Role.PRACTITIONER)
+    services.join_practice(user, practice, role)
+    return user
 
 
 def give_access(client_user: User, practitioner: User) -> PractitionerAccess:

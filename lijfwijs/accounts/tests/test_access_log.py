@@ -64,6 +64,7 @@ def test_a_row_holds_no_health_data(anna, pieter, pieter_browser, annas_result):
         "actor_id": pieter.pk,
         "actor_email": "pieter@example.org",
         "actor_role": "practitioner",
+        "actor_name": "Pieter",
         "on_behalf_of": "Fysio De Brug",
         "client_id": anna.pk,
         "kind": "pijntest",

@@ -39,7 +39,21 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "een lange zin als wachtwoord voor de matrix"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # The order of the status tuples in ROUTES.
-ACTORS = ("anon", "client_a", "client_b", "p_consent", "p_none", "p_revoked", "staff")
+ACTORS = (
+    "anon",
+    "client_a",
+    "client_b",
+    "p_consent",
+    "p_none",
+    "p_revoked",
+    "staff",
+    "assistant",
+    "p_other",
+)
+# A row of seven (the actors before the practices came) stands for all nine: the assistant of
+# P+'s practice answers as staff does (signed in, no client, no grant), and the practitioner of
+# another practice as P- does (P- is P+'s colleague without a grant). Give nine where they differ.
+SEVEN = 7
 LOGIN = "/account/inloggen/"
 TWO_FACTOR = "/account/tweestaps/"
 
@@ -72,10 +86,17 @@ class Route:
     log: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def expected(self, method: str) -> tuple[int, ...]:
-        return self.methods.get(method, self.unsupported)
+        return _nine(self.methods.get(method, self.unsupported))
 
     def expected_log(self, method: str) -> tuple[int, ...]:
-        return self.log.get(method, every(0))
+        return _nine(self.log.get(method, every(0)))
+
+
+def _nine(row: tuple[int, ...]) -> tuple[int, ...]:
+    if len(row) == SEVEN:
+        return (*row, row[6], row[4])
+    assert len(row) == len(ACTORS), row
+    return row
 
 
 #                                          anon   A    B   P+   P-   Px  staff
@@ -178,8 +199,8 @@ ROUTES: dict[str, Route] = {
     # the style guide: staff only (DEBUG is off here); a 404 for anyone else whatever the method
     "stijl/": Route(
         "/stijl/",
-        {"GET": (404, 404, 404, 404, 404, 404, 200)},
-        unsupported=(404, 404, 404, 404, 404, 404, 405),
+        {"GET": (404, 404, 404, 404, 404, 404, 200, 404, 404)},
+        unsupported=(404, 404, 404, 404, 404, 404, 405, 404, 404),
     ),
     "oefeningen/": Route("/oefeningen/", {"GET": every(200)}),
     "oefeningen/<slug:slug>/": Route("/oefeningen/{exercise}/", {"GET": every(200)}),
@@ -571,6 +592,8 @@ def build_world() -> World:
         "p_none": User.Role.PRACTITIONER,
         "p_revoked": User.Role.PRACTITIONER,
         "staff": User.Role.STAFF,
+        "assistant": User.Role.ASSISTANT,
+        "p_other": User.Role.PRACTITIONER,
     }
     users = {
         actor: User.objects.create_user(
@@ -579,11 +602,23 @@ def build_world() -> World:
             role=role,
             is_staff=role == User.Role.STAFF,
             display_name=actor,
-            practice_name="Praktijk Matrix" if role == User.Role.PRACTITIONER else "",
             email_verified_at=now,
         )
         for actor, role in roles.items()
     }
+    # P+, P- and Px work in one practice with the assistant; P-other in another practice
+    from lijfwijs.accounts.models import Membership, Practice
+    from lijfwijs.accounts.services import join_practice
+
+    matrix, other = (
+        Practice.objects.create(name="Praktijk Matrix"),
+        Practice.objects.create(name="Praktijk Elders"),
+    )
+    join_practice(users["p_consent"], matrix, Membership.Role.OWNER)
+    for actor in ("p_none", "p_revoked"):
+        join_practice(users[actor], matrix, Membership.Role.PRACTITIONER)
+    join_practice(users["assistant"], matrix, Membership.Role.ASSISTANT)
+    join_practice(users["p_other"], other, Membership.Role.OWNER)
     for actor in (
         "client_a",
         "client_b",
@@ -660,6 +695,7 @@ def build_world() -> World:
         practitioner=users["p_consent"],
         kind=Alert.Kind.CRISIS,
         response_id=response_ids[0],
+        cause=f"response:{response_ids[0]}",
     )
 
     # a practitioner without access invites A (pending: no access until A accepts)

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lijfwijs.accounts import services as account_services
-from lijfwijs.accounts.models import Consent, ConsentText, User
+from lijfwijs.accounts.models import Consent, ConsentText, Membership, Practice, User
 from lijfwijs.assessments import engine, registry
 from lijfwijs.assessments.models import Response
 from lijfwijs.diary.models import CheckIn, Tag
@@ -35,7 +35,12 @@ RECOVERY = ["demo-herstel-1", "demo-herstel-2", "demo-herstel-3"]
 PRACTITIONER = {
     "email": "behandelaar@demo.lijfwijs.local",
     "display_name": "Pieter de Vries",
-    "practice_name": "Praktijk Rugwijs",
+}
+PRACTICE = {
+    "name": "Praktijk Rugwijs",
+    "address": "Voorbeeldstraat 1\n1234 AB Utrecht",
+    "phone": "030 123 45 67",
+    "email": "info@demo.lijfwijs.local",
 }
 CLIENTS = [
     {"email": "anna@demo.lijfwijs.local", "display_name": "Anna", "profile": "stress"},
@@ -152,9 +157,13 @@ class Command(BaseCommand):
                 PASSWORD,
                 role=role,
                 display_name=spec["display_name"],
-                practice_name=spec.get("practice_name", ""),
                 email_verified_at=timezone.now(),
             )
+        if role == User.Role.PRACTITIONER and user.membership is None:
+            practice = Practice.objects.filter(name=PRACTICE["name"]).first()
+            if practice is None:
+                practice = Practice.objects.create(**PRACTICE)
+            account_services.join_practice(user, practice, Membership.Role.OWNER)
         return user
 
     def _two_factor(self, user: User) -> None:
