@@ -1,6 +1,14 @@
 """The workspace's addresses: each module of views lists its own."""
 
-from . import alert_views, client_list, client_page
+from . import (
+    alert_views,
+    assignments,
+    client_list,
+    client_page,
+    invitations,
+    notes,
+    practice_settings,
+)
 
 app_name = "practice"
 
@@ -8,4 +16,8 @@ urlpatterns = [
     *client_list.urlpatterns,
     *client_page.urlpatterns,
     *alert_views.urlpatterns,
+    *notes.urlpatterns,
+    *assignments.urlpatterns,
+    *invitations.urlpatterns,
+    *practice_settings.urlpatterns,
 ]

@@ -514,6 +514,14 @@ ROUTES: dict[str, Route] = {
         unsupported=CLIENTS_403,
         login=True,
     ),
+    # --- issue 12: the practice, its details and members
+    # --- issue 12: the client list
+    # --- issue 12: a client's page and timeline
+    # --- issue 12: alerts and their settings
+    # --- issue 12: private notes
+    # --- issue 12: assignments
+    # --- issue 12: invitations and the client's access log
+    # --- issue 12: the practice API
 }
 
 

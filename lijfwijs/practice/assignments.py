@@ -1,0 +1,3 @@
+"""(Being built for issue 12.)"""
+
+urlpatterns: list = []
