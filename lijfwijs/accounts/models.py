@@ -294,6 +294,8 @@ class PractitionerAccess(models.Model):
     consent_version = models.CharField(max_length=16)
     granted_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The client's choice: this practitioner may also read the free text of their check-ins.
+    share_notes = models.BooleanField(_("notities uit mijn dagboek delen"), default=False)
 
     objects = PractitionerAccessQuerySet.as_manager()
 
