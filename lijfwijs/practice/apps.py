@@ -8,3 +8,6 @@ class PracticeConfig(AppConfig):
     # Safety findings of other apps, found by name (core.hooks): they raise practitioner alerts.
     safety_finding = "lijfwijs.practice.alerts.safety_finding"
     flare_safety_finding = "lijfwijs.practice.alerts.flare_safety_finding"
+    # The notes about a client are theirs to read (export) and go with their health data.
+    export_user_data = "lijfwijs.practice.notes.export_user_data"
+    erase_user_health_data = "lijfwijs.practice.notes.erase_user_health_data"

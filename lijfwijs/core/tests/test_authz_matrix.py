@@ -519,8 +519,48 @@ ROUTES: dict[str, Route] = {
     # --- issue 12: a client's page and timeline
     # --- issue 12: alerts and their settings
     # --- issue 12: private notes
+    # P+'s note about A: P+ reads it (one log row, also under a rejected empty form, 422); P+'s
+    # colleague without a grant, after the revoke and another practice: 404; assistant: 403
+    "praktijk/clienten/<int:client_id>/notities/": Route(
+        "/praktijk/clienten/{client_a}/notities/",
+        {"GET": (302, 403, 403, 200, 404, 404, 403), "POST": (302, 403, 403, 422, 404, 404, 403)},
+        unsupported=CLIENTS_403,
+        login=True,
+        log={m: LOGGED_FOR_PRACTITIONER_WITH_CONSENT for m in ("GET", "POST")},
+    ),
+    "praktijk/clienten/<int:client_id>/notities/<int:note_id>/": Route(
+        "/praktijk/clienten/{client_a}/notities/{note}/",
+        {"GET": (302, 403, 403, 200, 404, 404, 403), "POST": (302, 403, 403, 422, 404, 404, 403)},
+        unsupported=CLIENTS_403,
+        login=True,
+        log={m: LOGGED_FOR_PRACTITIONER_WITH_CONSENT for m in ("GET", "POST")},
+    ),
     # --- issue 12: assignments
     # --- issue 12: invitations and the client's access log
+    # the practitioner's invitations: practitioners see their own and invite (an empty form:
+    # 422); the assistant reads the practice's (403 on every action); clients and staff 403
+    "praktijk/uitnodigingen/": Route(
+        "/praktijk/uitnodigingen/",
+        {
+            "GET": (302, 403, 403, 200, 200, 200, 403, 200, 200),
+            "POST": (302, 403, 403, 422, 422, 422, 403, 403, 422),
+        },
+        unsupported=(302, 403, 403, 405, 405, 405, 403, 405, 405),
+        login=True,
+    ),
+    # resending and withdrawing P-'s invitation to A: only P- (anyone else's is a 404)
+    "praktijk/uitnodigingen/<int:invitation_id>/opnieuw/": Route(
+        "/praktijk/uitnodigingen/{invitation}/opnieuw/",
+        {"POST": (302, 403, 403, 404, 302, 404, 403, 403, 404)},
+        unsupported=CLIENTS_403,
+        login=True,
+    ),
+    "praktijk/uitnodigingen/<int:invitation_id>/intrekken/": Route(
+        "/praktijk/uitnodigingen/{invitation}/intrekken/",
+        {"POST": (302, 403, 403, 404, 302, 404, 403, 403, 404)},
+        unsupported=CLIENTS_403,
+        login=True,
+    ),
     # --- issue 12: the practice API
 }
 
@@ -706,8 +746,35 @@ def build_world() -> World:
         cause=f"response:{response_ids[0]}",
     )
 
+    # P+'s private note about A (as practice.notes.add_note stores it)
+    from lijfwijs.practice.models import ClientNote
+
+    note = ClientNote.objects.create(
+        client=users["client_a"],
+        author=users["p_consent"],
+        author_name=str(users["p_consent"]),
+        practice=matrix,
+        body="Matrixnotitie",
+    )
+
+    # P+ gives A an exercise (through the assignments page)
+    from lijfwijs.practice.models import Assignment
+
+    _ok(
+        clients["p_consent"].post(
+            f"/praktijk/clienten/{users['client_a'].pk}/opdrachten/",
+            {"kind": "exercise", "oefening-exercise": "schudden", "oefening-frequency": "d1"}
+            | {"oefening-starts_on": today, "oefening-weeks": "2"},
+        ),
+        "P+'s assignment for A",
+    )
+    assignment = Assignment.objects.get(client=users["client_a"])
+
     # a practitioner without access invites A (pending: no access until A accepts)
-    _ok(clients["p_none"].post("/praktijk/", {"email": users["client_a"].email}), "invitation")
+    _ok(
+        clients["p_none"].post("/praktijk/uitnodigingen/", {"email": users["client_a"].email}),
+        "invitation",
+    )
     invitation = Invitation.objects.get(practitioner=users["p_none"], email=users["client_a"].email)
 
     world = World(
@@ -717,6 +784,7 @@ def build_world() -> World:
             "access": str(access.pk),
             "invitation": str(invitation.pk),
             "alert": str(alert.pk),
+            "note": str(note.pk),
             "safety_check": str(safety_check.pk),
             "client_a": str(users["client_a"].pk),
             "checkin": str(checkin.pk),
