@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from lijfwijs.accounts.localtime import local_today, zone_of
 from lijfwijs.accounts.models import User
+from lijfwijs.core import hooks
 from lijfwijs.exercises import calm
 from lijfwijs.exercises import services as exercise_log
 from lijfwijs.program import services as practice
@@ -235,6 +236,8 @@ def save_checkin(
         # the practice log reads them from its own table (one log, one count for the program)
         exercise_log.sync_checkin_practice(user, checkin, exercises, new=instance is None)
     User.objects.data_changed(user)
+    for evaluate in hooks.functions("checkin_saved"):  # practitioner alerts, queued on commit
+        evaluate(user.pk)
     return checkin, instance is None
 
 
@@ -243,6 +246,8 @@ def delete_checkin(checkin: CheckIn) -> None:
     """Delete one check-in (erasure needs no consent); what was computed from it is not read again."""
     checkin.delete()
     User.objects.data_changed(checkin.user_id)
+    for evaluate in hooks.functions("checkin_saved"):  # practitioner alerts, queued on commit
+        evaluate(checkin.user_id)
 
 
 def export_user_data(user: Any) -> dict[str, Any]:

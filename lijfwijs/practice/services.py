@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import transaction
 from django.middleware.csrf import get_token
+from django.urls import reverse
 from django.utils import timezone
 
 from lijfwijs.accounts.audit import log_access
@@ -25,6 +26,7 @@ def home_panel(
     panels: list[Any] = []
     alerts = open_alerts(request.user)
     if alerts:
+        from .alert_views import entries
         # Who needs attention and why is data about those clients: logged like the client list.
         log_access(
             request.user,
@@ -34,17 +36,34 @@ def home_panel(
             object_ref="alerts",
         )
         # The panel holds the acknowledge forms (panels are rendered without the request).
-        context = {"alerts": alerts, "csrf_token": get_token(request)}
+        context = {
+            "entries": entries(alerts),
+            "next": reverse("home"),
+            "csrf_token": get_token(request),
+        }
         panels.append(("practice/_alerts_panel.html", context, "first"))
     panels.append(("practice/_home_panel.html", {}))
     return panels
 
 
-def acknowledge(alert: Alert, practitioner: Any) -> bool:
-    """Mark one alert as seen; a second click changes nothing. Returns whether this one did."""
+def acknowledge(alert: Alert, practitioner: Any, note: str = "") -> bool:
+    """Mark one alert as seen, with an optional note (encrypted at rest) of what the
+    practitioner did; a second click changes nothing. Returns whether this one did; that change
+    is logged for the client (kind ALERTS, action CHANGE)."""
     with transaction.atomic():
-        return bool(
+        changed = bool(
             Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-                acknowledged_at=timezone.now(), acknowledged_by=practitioner
+                acknowledged_at=timezone.now(),
+                acknowledged_by=practitioner,
+                acknowledged_note=note.strip(),
             )
         )
+        if changed:
+            log_access(
+                practitioner,
+                [alert.client_id],
+                AccessLog.Kind.ALERTS,
+                AccessLog.Action.CHANGE,
+                object_ref=f"alert:{alert.pk}",
+            )
+        return changed

@@ -513,11 +513,27 @@ ROUTES: dict[str, Route] = {
         {"POST": (302, 403, 403, 302, 404, 404, 403)},
         unsupported=CLIENTS_403,
         login=True,
+        log={"POST": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},  # ALERTS, CHANGE
     ),
     # --- issue 12: the practice, its details and members
     # --- issue 12: the client list
     # --- issue 12: a client's page and timeline
     # --- issue 12: alerts and their settings
+    # the practitioner's own alerts (P+ sees the one about A: one LIST row); others see theirs
+    "praktijk/meldingen/": Route(
+        "/praktijk/meldingen/",
+        {"GET": (302, 403, 403, 200, 200, 200, 403)},
+        unsupported=CLIENTS_403,
+        login=True,
+        log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
+    ),
+    # their own silence days and digest (no id: always their own membership; {} is rejected)
+    "praktijk/meldingen/instellingen/": Route(
+        "/praktijk/meldingen/instellingen/",
+        {"GET": (302, 403, 403, 200, 200, 200, 403), "POST": (302, 403, 403, 422, 422, 422, 403)},
+        unsupported=CLIENTS_403,
+        login=True,
+    ),
     # --- issue 12: private notes
     # P+'s note about A: P+ reads it (one log row, also under a rejected empty form, 422); P+'s
     # colleague without a grant, after the revoke and another practice: 404; assistant: 403

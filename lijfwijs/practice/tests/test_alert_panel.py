@@ -40,14 +40,17 @@ def test_the_practitioner_sees_the_open_alert_first_and_the_look_is_logged(
     assert "Meldingen over je cliënten" in html
     assert html.index("Meldingen over je cliënten") < html.index("Je praktijk")
     assert f'href="/praktijk/clienten/{anna.pk}/"' in html and "Anna" in html
-    assert "crisisantwoord" in html and "in een vragenlijst" in html
+    assert "crisisantwoord" in html and "in een vragenlijst" in html.lower()
     assert f'action="{ack_url(alert)}"' in html and "csrfmiddlewaretoken" in html
+    assert f'name="ack-{alert.pk}-note"' in html  # a note with the acknowledgement
+    assert '<input type="hidden" name="next" value="/">' in html  # back to the start page
+    assert 'href="/praktijk/meldingen/"' in html
     [row] = AccessLog.objects.about(anna.pk)
     assert (row.kind, row.action, row.object_ref) == ("client_list", "list", "alerts")
 
 
 def test_acknowledging_takes_it_off_the_start_page_once(alert, pieter, pieter_browser):
-    response = pieter_browser.post(ack_url(alert))
+    response = pieter_browser.post(ack_url(alert), {"next": "/"})  # as the panel's form sends
     assert response.status_code == 302 and response["Location"] == "/"
     alert.refresh_from_db()
     assert alert.acknowledged_by == pieter and alert.acknowledged_at is not None
@@ -90,7 +93,24 @@ def test_an_alert_from_the_flare_up_safety_questions(anna, pieter, pieter_browse
     alerts.raise_alerts.call(source=alerts.SAFETY_CHECK, source_id=str(check.pk))
     html = start_page(pieter_browser)
     assert "rode vlag: nu naar een arts" in html
-    assert "bij de veiligheidsvragen van een opvlamming" in html
+    assert "bij de veiligheidsvragen van een opvlamming" in html.lower()
+
+
+def test_the_panel_shows_the_diary_alerts_in_words(anna, pieter, pieter_browser):
+    from django.utils import timezone
+
+    give_access(anna, pieter)
+    year = timezone.localdate().year
+    for kind, cause in (
+        ("silence", f"silence:{year}-01-03"),
+        ("pain_rising", f"flare:{year}-01-28"),
+        ("silence", f"silence:{year - 1}-11-03"),  # another year: with the year
+    ):
+        Alert.objects.create(client=anna, practitioner=pieter, kind=kind, cause=cause)
+    html = start_page(pieter_browser)
+    assert "geen check-in" in html and "Geen check-in sinds 3 jan." in html
+    assert "pijn neemt toe" in html and "Pijn stijgt sinds 28 jan." in html
+    assert f"Geen check-in sinds 3 nov. {year - 1}" in html
 
 
 def test_the_start_page_queries_do_not_grow_with_the_alerts(anna, pieter, pieter_browser):
