@@ -1,19 +1,26 @@
 """Account rules: registration, verification, email change, consent, access, export, deletion."""
 
+from datetime import timedelta
+from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import override
 
 from lijfwijs.core import hooks
-from lijfwijs.core.mail import send_email
+from lijfwijs.core.mail import email_language, send_email
+from lijfwijs.core.ratelimit import hit
 
+from .access import clients_of
 from .models import (
     AccessLog,
     Consent,
@@ -23,6 +30,7 @@ from .models import (
     Practice,
     PractitionerAccess,
     User,
+    invitation_expiry,
 )
 
 VERIFY_SALT = "lijfwijs.accounts.verify-email"
@@ -168,29 +176,149 @@ def join_practice(user: User, practice: Practice, role: str) -> Membership:
     return membership
 
 
-def invite(practitioner: User, email: str) -> Invitation:
-    email = email.strip().lower()
+class InvitationOutcome(StrEnum):
+    """What sending, resending or withdrawing an invitation came to (the page says it in words)."""
+
+    SENT = "sent"
+    RESENT = "resent"  # sent again, open for another 14 days
+    ALREADY_OPEN = "already_open"  # an open invitation to the address exists: nothing sent
+    ALREADY_CLIENT = "already_client"  # the person grants the practitioner access already
+    JUST_SENT = "just_sent"  # sent less than RESEND_GAP ago (a second click): nothing sent
+    LIMIT = "limit"  # RESENDS_PER_DAY reached for this invitation today
+    CLOSED = "closed"  # accepted, declined or withdrawn: it cannot be sent or withdrawn again
+    WITHDRAWN = "withdrawn"
+
+
+RESEND_GAP = timedelta(minutes=1)
+RESENDS_PER_DAY = 3
+DAY = 24 * 60 * 60
+
+
+def invitations_of(user: Any) -> QuerySet[Invitation]:
+    """The invitations a person may see: a practitioner their own, an assistant those of the
+    practitioners of their practice (to read only); nobody else any. Newest first."""
+    found = Invitation.objects.select_related("practitioner")
+    if not user.is_authenticated or not user.is_active:
+        return found.none()
+    if user.is_practitioner:
+        return found.filter(practitioner=user)
+    membership = user.membership if user.is_assistant else None
+    if membership is None:
+        return found.none()
+    colleagues = Membership.objects.filter(practice_id=membership.practice_id).values("user_id")
+    return found.filter(practitioner__in=colleagues)
+
+
+def invitation_for(user: Any, invitation_id: int | str) -> Invitation:
+    """One invitation the practitioner sent, to act on (resend, withdraw); 404 for any other."""
     try:
-        with transaction.atomic():
-            invitation = Invitation.objects.create(practitioner=practitioner, email=email)
-    except IntegrityError:
-        return Invitation.objects.get(
-            practitioner=practitioner, email=email, status=Invitation.Status.PENDING
-        )
-    existing = User.objects.filter(email__iexact=email).first()
+        return invitations_of(user).filter(practitioner=user).get(pk=int(invitation_id))
+    except (Invitation.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such invitation") from None
+
+
+def send_invitation(practitioner: User, email: str) -> tuple[Invitation | None, InvitationOutcome]:
+    """Invite the address: a new invitation and its email. When an open one exists, nothing is
+    sent while it is valid; an expired one is sent again (it must not block the address for good).
+    A person who grants the practitioner access already is not invited."""
+    email = email.strip().lower()
+    if clients_of(practitioner).filter(email__iexact=email).exists():
+        return None, InvitationOutcome.ALREADY_CLIENT
+    for _attempt in range(2):  # the open one may be closed between the insert and the read
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(practitioner=practitioner, email=email)
+        except IntegrityError:
+            open_one = Invitation.objects.filter(
+                practitioner=practitioner, email=email, status=Invitation.Status.PENDING
+            ).first()
+            if open_one is None:
+                continue
+            if open_one.is_expired:
+                return open_one, resend_invitation(open_one)
+            return open_one, InvitationOutcome.ALREADY_OPEN
+        _send_invitation_email(invitation)
+        return invitation, InvitationOutcome.SENT
+    raise IntegrityError("an open invitation kept appearing and disappearing")
+
+
+def invite(practitioner: User, email: str) -> Invitation:
+    """`send_invitation` for callers that only need the invitation."""
+    invitation, _outcome = send_invitation(practitioner, email)
+    if invitation is None:
+        raise ValueError("the person grants this practitioner access already")
+    return invitation
+
+
+def resend_invitation(invitation: Invitation) -> InvitationOutcome:
+    """Send an open (or expired) invitation again: valid for another 14 days from now. One
+    conditional UPDATE, so a double click or two processes send it once; at most RESENDS_PER_DAY
+    resends per invitation per day, counted where every process sees them."""
+    now = timezone.now()
+    if invitation.status != Invitation.Status.PENDING:
+        return InvitationOutcome.CLOSED
+    if invitation.last_sent_at > now - RESEND_GAP:
+        return InvitationOutcome.JUST_SENT
+    if not hit("invitation-resend", str(invitation.pk), RESENDS_PER_DAY, DAY):
+        return InvitationOutcome.LIMIT
+    updated = Invitation.objects.filter(
+        pk=invitation.pk,
+        practitioner_id=invitation.practitioner_id,
+        status=Invitation.Status.PENDING,
+        last_sent_at__lte=now - RESEND_GAP,
+    ).update(expires_at=invitation_expiry(), sent_count=F("sent_count") + 1, last_sent_at=now)
+    invitation.refresh_from_db()
+    if not updated:
+        if invitation.status != Invitation.Status.PENDING:
+            return InvitationOutcome.CLOSED
+        return InvitationOutcome.JUST_SENT
+    _send_invitation_email(invitation)
+    return InvitationOutcome.RESENT
+
+
+def withdraw_invitation(invitation: Invitation) -> InvitationOutcome:
+    """Withdraw an open invitation: from now on it cannot be accepted. A second click, or an
+    invitation answered in the meantime, changes nothing (CLOSED)."""
+    updated = Invitation.objects.filter(
+        pk=invitation.pk,
+        practitioner_id=invitation.practitioner_id,
+        status=Invitation.Status.PENDING,
+    ).update(status=Invitation.Status.WITHDRAWN)
+    invitation.refresh_from_db()
+    return InvitationOutcome.WITHDRAWN if updated else InvitationOutcome.CLOSED
+
+
+def _send_invitation_email(invitation: Invitation) -> None:
+    """The invitation email, in the invited person's language when they have an account, saying
+    until when it can be accepted."""
+    practitioner = invitation.practitioner
+    existing = User.objects.filter(email__iexact=invitation.email).first()
     language = existing.language if existing else "nl"
+    zone = _zone(existing.time_zone if existing else "")
     target = "accounts:settings" if existing else "accounts:register"
+    until = invitation.expires_at.astimezone(zone)
+    with override(email_language(language)):
+        valid_until = date_format(until, "DATETIME_FORMAT")
+        valid_until_day = date_format(until, "DATE_FORMAT")
     send_email(
-        email,
+        invitation.email,
         "accounts/emails/invitation",
         {
             "practitioner": str(practitioner),
             "practice": practitioner.practice_name,
             "link": link(target, language),
+            "valid_until": valid_until,
+            "valid_until_day": valid_until_day,
         },
         language,
     )
-    return invitation
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
 
 
 def pending_invitations(user: User) -> Any:

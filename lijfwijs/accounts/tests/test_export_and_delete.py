@@ -239,7 +239,7 @@ def test_deleting_removes_the_persons_emails_from_the_task_table(
         anna_browser.post(
             "/account/e-mail/", {"new_email": "anna.elders@example.org", "password": PASSWORD}
         )
-        pieter_browser.post("/praktijk/", {"email": "iemand.nieuw@example.org"})
+        pieter_browser.post("/praktijk/uitnodigingen/", {"email": "iemand.nieuw@example.org"})
         Client().post("/account/wachtwoord-vergeten/", {"email": bram.email})
     DBTaskResult.objects.update(status="SUCCESSFUL")  # as if a worker had sent them
     assert "anna@example.org" in queued_text() and "Pieter" in queued_text()

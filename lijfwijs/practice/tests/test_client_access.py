@@ -169,7 +169,9 @@ def test_clients_get_403_on_the_practice_pages(anna, anna_browser, bram_browser,
     assert bram_browser.get("/praktijk/").status_code == 403
     assert bram_browser.get(client_page(anna)).status_code == 403
     assert anna_browser.get("/praktijk/").status_code == 403
-    assert anna_browser.post("/praktijk/", {"email": "x@example.org"}).status_code == 403
+    assert (
+        anna_browser.post("/praktijk/uitnodigingen/", {"email": "x@example.org"}).status_code == 403
+    )
     assert not Invitation.objects.exists()
 
 
@@ -198,8 +200,8 @@ def test_the_client_list_query_count_does_not_grow_with_clients(
 
 def invite(browser, email, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = browser.post("/praktijk/", {"email": email})
-    assert response.status_code == 302 and response["Location"] == "/praktijk/"
+        response = browser.post("/praktijk/uitnodigingen/", {"email": email})
+    assert response.status_code == 302 and response["Location"] == "/praktijk/uitnodigingen/"
     return response
 
 
@@ -214,7 +216,8 @@ def test_an_accepted_invitation_gives_access(
     [message] = outbox
     assert message.to == ["anna@example.org"]
     assert "http://127.0.0.1:8000/account/" in message.body
-    assert "anna@example.org" in pieter_browser.get("/praktijk/").content.decode()  # pending
+    pending = pieter_browser.get("/praktijk/uitnodigingen/").content.decode()
+    assert "anna@example.org" in pending
     assert pieter_browser.get(client_page(anna)).status_code == 404  # nothing yet
 
     home = anna_browser.get("/").content.decode()
@@ -272,7 +275,7 @@ def test_inviting_twice_sends_one_invitation(
 
 
 def test_an_invalid_invitation_address_is_422(pieter_browser, outbox):
-    response = pieter_browser.post("/praktijk/", {"email": "geen adres"})
+    response = pieter_browser.post("/praktijk/uitnodigingen/", {"email": "geen adres"})
     assert response.status_code == 422
     assert 'id="id_email_error"' in response.content.decode()
     assert 'value="geen adres"' in response.content.decode()
