@@ -10,3 +10,6 @@ class PracticeConfig(AppConfig):
     flare_safety_finding = "lijfwijs.practice.alerts.flare_safety_finding"
     # A check-in saved or deleted: the diary's alerts (pain rising, silence) are evaluated anew.
     checkin_saved = "lijfwijs.practice.alerts.checkin_saved"
+    # The notes about a client are theirs to read (export) and go with their health data.
+    export_user_data = "lijfwijs.practice.notes.export_user_data"
+    erase_user_health_data = "lijfwijs.practice.notes.erase_user_health_data"

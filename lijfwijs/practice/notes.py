@@ -1,3 +1,486 @@
-"""(Being built for issue 12.)"""
+"""A practitioner's private notes about a client: who reads them, writing, the 24-hour edit window
+with addenda after it, the client's export and erasure, and the pages.
 
-urlpatterns: list = []
+Who reads a note (decided here, in `notes_of` and `note_for`, side by side): its author, and the
+practitioners of the practice it was written in, each only while the client grants them access.
+Never another practice, never an assistant, never after the client revoked access. The client reads
+every note about them in their own export (GDPR art. 15); the form says so.
+
+Every change is written to the client's access log by the service itself (kind NOTES, action
+CHANGE, one row), whichever way it came in (page or API); a look at the notes page is logged by
+the view (NOTES, VIEW). `client_section` (for the client's page) logs nothing: that page logs.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from lijfwijs.accounts.access import client_for, clients_of
+from lijfwijs.accounts.audit import log_access
+from lijfwijs.accounts.models import AccessLog, Membership, PractitionerAccess, User
+
+from .access import practitioner_required
+from .models import ClientNote
+
+MAX_LENGTH = 5000
+EDIT_WINDOW = timedelta(hours=ClientNote.EDITABLE_FOR_HOURS)
+# A second identical note by the same author about the same client this soon after the first is
+# a double click or a retry, not a new note: the first is kept and nothing is added.
+REPEAT_WINDOW = timedelta(minutes=2)
+SECTION_SIZE = 5  # notes on the client's page; the notes page shows them all
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+
+class NoteError(ValueError):
+    """Input a note cannot be stored with. `str(error)` is a translated message for the person;
+    `field` the input it is about ("body" or "addendum_to")."""
+
+    def __init__(self, message: str, field: str = "body") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NoteLocked(NoteError):
+    """The note is older than its edit window: only an addendum can be added now."""
+
+
+class NoteNotAllowed(PermissionDenied):
+    """The practitioner may read the note but is not its author (edits and addenda are the
+    author's own). Django answers 403."""
+
+
+# --- Who reads which note -----------------------------------------------------------------------
+
+
+def _practice_of(practitioner: User) -> int | None:
+    """The practice whose notes the practitioner shares, or None (no practice, or an assistant)."""
+    membership = practitioner.membership
+    if membership is None or membership.role == Membership.Role.ASSISTANT:
+        return None
+    return membership.practice_id
+
+
+def notes_of(practitioner: Any) -> QuerySet[ClientNote]:
+    """Every note (addenda too) this practitioner may read: their own and those written in their
+    practice, about clients who grant them access now. None for anyone else."""
+    if (
+        not getattr(practitioner, "is_authenticated", False)
+        or not practitioner.is_practitioner
+        or not practitioner.is_active
+    ):
+        return ClientNote.objects.none()
+    membership = practitioner.membership
+    if membership is not None and membership.role == Membership.Role.ASSISTANT:
+        return ClientNote.objects.none()
+    granted = PractitionerAccess.objects.active().filter(
+        client=OuterRef("client"), practitioner=practitioner
+    )
+    readers = Q(author=practitioner)
+    practice_id = _practice_of(practitioner)
+    if practice_id is not None:
+        readers |= Q(practice_id=practice_id)
+    return ClientNote.objects.filter(
+        readers, Exists(granted), client__is_active=True, client__role=User.Role.CLIENT
+    )
+
+
+def note_for(request: HttpRequest, client: Any, note_id: int | str) -> ClientNote:
+    """One note about `client` the requesting practitioner may read, or 404."""
+    try:
+        return notes_of(request.user).select_related("practice").get(pk=int(note_id), client=client)
+    except (ClientNote.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such note") from None
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def editable_until(note: ClientNote) -> datetime:
+    return note.created_at + EDIT_WINDOW
+
+
+def is_editable(note: ClientNote, now: datetime | None = None) -> bool:
+    return (now or timezone.now()) < editable_until(note)
+
+
+def _decorate(note: ClientNote, practitioner: Any, now: datetime) -> ClientNote:
+    """What the reader may do with the note: edit it (its author, within the window) or add to it
+    (its author, after the window)."""
+    own = note.author_id == practitioner.pk
+    note.editable = own and is_editable(note, now)  # type: ignore[attr-defined]
+    note.appendable = own and not note.editable  # type: ignore[attr-defined]
+    note.edited = note.updated_at > note.created_at  # type: ignore[attr-defined]
+    return note
+
+
+def visible_notes(practitioner: Any, client: Any) -> list[ClientNote]:
+    """The notes about `client` this practitioner may read, newest first, each with its addenda
+    (oldest first) in `note.addenda_list`; one query. Each note and addendum says whether this
+    reader may edit it (`editable`) or add to it (`appendable`). Writes no access-log row."""
+    now = timezone.now()
+    rows = list(
+        notes_of(practitioner)
+        .filter(client=client)
+        .select_related("practice")
+        .order_by("-created_at", "-pk")
+    )
+    addenda: dict[int, list[ClientNote]] = {}
+    for row in reversed(rows):  # oldest first under their note
+        if row.addendum_to_id is not None:
+            addenda.setdefault(row.addendum_to_id, []).append(_decorate(row, practitioner, now))
+    notes = []
+    for row in rows:
+        if row.addendum_to_id is None:
+            _decorate(row, practitioner, now)
+            row.addenda_list = addenda.get(row.pk, [])  # type: ignore[attr-defined]
+            notes.append(row)
+    return notes
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+
+def clean_body(body: Any) -> str:
+    """The text of a note, stripped: 1 to MAX_LENGTH characters of text that can be stored."""
+    if not isinstance(body, str):
+        raise NoteError(_("Schrijf de notitie als tekst."))
+    body = body.strip()
+    if not body:
+        raise NoteError(_("Schrijf iets in de notitie."))
+    if len(body) > MAX_LENGTH:
+        raise NoteError(
+            _(
+                "Een notitie is hoogstens %(max)s tekens lang; deze is %(length)s tekens. "
+                "Maak hem korter of verdeel hem over twee notities."
+            )
+            % {"max": MAX_LENGTH, "length": len(body)}
+        )
+    if "\x00" in body:
+        raise NoteError(_("De tekst bevat een nulteken (\\0), dat niet kan worden bewaard."))
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError:
+        raise NoteError(_("De tekst bevat tekens die niet kunnen worden bewaard.")) from None
+    return body
+
+
+def _log_change(practitioner: Any, note: ClientNote) -> None:
+    log_access(
+        practitioner,
+        [note.client_id],
+        AccessLog.Kind.NOTES,
+        AccessLog.Action.CHANGE,
+        object_ref=f"note:{note.pk}",
+    )
+
+
+def add_note(
+    practitioner: Any, client: Any, body: Any, addendum_to: ClientNote | int | str | None = None
+) -> ClientNote:
+    """A new note about `client` by `practitioner`, or an addendum to one of their own notes
+    (an addendum to an addendum goes to the note it belongs to). Writes the access-log row
+    (NOTES, CHANGE) itself. A repeat of the author's last note within REPEAT_WINDOW returns that
+    note and stores nothing.
+
+    Raises Http404 when the practitioner has no access to the client, NoteError on bad input
+    (`field` "body" or "addendum_to"), NoteNotAllowed when adding to someone else's note."""
+    if not clients_of(practitioner).filter(pk=client.pk).exists():
+        raise Http404("no such client")
+    text = clean_body(body)
+    parent = None
+    if addendum_to is not None:
+        parent = _parent_for(practitioner, client, addendum_to)
+    now = timezone.now()
+    with transaction.atomic():
+        last = (
+            ClientNote.objects.filter(
+                client=client,
+                author=practitioner,
+                addendum_to=parent,
+                created_at__gte=now - REPEAT_WINDOW,
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if last is not None and last.body == text:
+            return last
+        note = ClientNote.objects.create(
+            client=client,
+            author=practitioner,
+            author_name=str(practitioner)[:120],
+            practice_id=_practice_of(practitioner),
+            addendum_to=parent,
+            body=text,
+            created_at=now,
+            updated_at=now,
+        )
+        _log_change(practitioner, note)
+    return note
+
+
+def _parent_for(practitioner: Any, client: Any, addendum_to: ClientNote | int | str) -> ClientNote:
+    note_id = addendum_to.pk if isinstance(addendum_to, ClientNote) else addendum_to
+    try:
+        note = notes_of(practitioner).get(pk=int(note_id), client=client)  # type: ignore[arg-type]
+    except (ClientNote.DoesNotExist, ValueError, TypeError):
+        raise NoteError(_("Deze notitie bestaat niet (meer)."), field="addendum_to") from None
+    if note.addendum_to_id is not None:
+        note = ClientNote.objects.get(pk=note.addendum_to_id)
+    if note.author_id != practitioner.pk:
+        raise NoteNotAllowed
+    return note
+
+
+def edit_note(practitioner: Any, note: ClientNote, body: Any, now: datetime | None = None) -> bool:
+    """Its author changes a note within EDIT_WINDOW of its writing; True when the text changed
+    (then one access-log row, NOTES CHANGE), False when it is the same text.
+
+    The window is kept by the UPDATE itself (a condition on created_at), so a form opened in
+    time and sent too late changes nothing. Raises NoteNotAllowed for anyone but the author,
+    NoteError on bad input, NoteLocked after the window."""
+    if note.author_id != practitioner.pk:
+        raise NoteNotAllowed
+    text = clean_body(body)
+    now = now or timezone.now()
+    if not is_editable(note, now):
+        raise _locked()
+    if text == note.body:
+        return False
+    with transaction.atomic():
+        changed = ClientNote.objects.filter(
+            pk=note.pk, author=practitioner, created_at__gt=now - EDIT_WINDOW
+        ).update(body=text, updated_at=now)
+        if not changed:
+            raise _locked()
+        _log_change(practitioner, note)
+    note.body, note.updated_at = text, now
+    return True
+
+
+def _locked() -> NoteLocked:
+    return NoteLocked(
+        _(
+            "Een notitie kun je tot %(hours)s uur na het schrijven wijzigen; die tijd is voorbij. "
+            "Je kunt wel een aanvulling toevoegen."
+        )
+        % {"hours": ClientNote.EDITABLE_FOR_HOURS}
+    )
+
+
+# --- Data rights (named in the AppConfig) -------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _exported(note: ClientNote) -> dict[str, Any]:
+    return {
+        "id": note.pk,
+        "author": note.author_name,
+        "practice": note.practice.name if note.practice else "",
+        "created_at": _iso(note.created_at),
+        "updated_at": _iso(note.updated_at),
+        "text": note.body,
+    }
+
+
+def export_notes(user: Any) -> list[dict[str, Any]]:
+    """Every note about the person, whoever wrote it and whether or not they still have access
+    (GDPR art. 15), oldest first, each with its addenda."""
+    rows = list(
+        ClientNote.objects.filter(client=user)
+        .select_related("practice")
+        .order_by("created_at", "pk")
+    )
+    addenda: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row.addendum_to_id is not None:
+            addenda.setdefault(row.addendum_to_id, []).append(_exported(row))
+    return [
+        {**_exported(row), "addenda": addenda.get(row.pk, [])}
+        for row in rows
+        if row.addendum_to_id is None
+    ]
+
+
+def export_user_data(user: Any) -> dict[str, Any]:
+    """The practice app's part of the person's export (docs/export.md, "practice")."""
+    return {"notes": export_notes(user)}
+
+
+def erase_user_health_data(user: Any) -> None:
+    """Withdrawn consent for health data: the notes about the person go (they are about their
+    health), addenda with them."""
+    ClientNote.objects.filter(client=user).delete()
+
+
+# --- Pages --------------------------------------------------------------------------------------
+
+
+class NoteForm(forms.Form):
+    """The text of a note; the rules are `clean_body`'s, so the page and the API say the same."""
+
+    body = forms.CharField(
+        label=gettext_lazy("Notitie"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_LENGTH}),
+        help_text=gettext_lazy(
+            "Je cliënt kan deze notities lezen: ze horen bij de gegevens die je cliënt zelf kan "
+            "downloaden (AVG, artikel 15). Hier zien alleen jij en de behandelaars van je "
+            "praktijk met toegang tot deze cliënt ze. Wijzigen kan tot 24 uur na het schrijven; "
+            "daarna kun je een aanvulling toevoegen."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # `clean_body` says what is wrong with a NUL character, as the API does.
+        self.fields["body"].validators = []
+
+    def clean_body(self) -> str:
+        try:
+            return clean_body(self.cleaned_data.get("body", ""))
+        except NoteError as error:
+            raise forms.ValidationError(error.message) from None
+
+
+def client_section(request: HttpRequest, client: Any) -> dict[str, Any]:
+    """The context of `practice/_client_notes.html` on the client's page: the newest notes the
+    practitioner may read (with their addenda), how many there are, and the form to add one.
+    Writes no access-log row (the client's page writes its own)."""
+    notes = visible_notes(request.user, client)
+    return {
+        "note_client": client,
+        "note_list": notes[:SECTION_SIZE],
+        "note_count": len(notes),
+        "note_more": len(notes) > SECTION_SIZE,
+        "note_form": NoteForm(prefix="note"),
+    }
+
+
+def _notes_page(
+    request: HttpRequest, client: Any, form: NoteForm, status: int = 200
+) -> HttpResponse:
+    log_access(request.user, [client.pk], AccessLog.Kind.NOTES, AccessLog.Action.VIEW)  # type: ignore[arg-type]
+    notes = visible_notes(request.user, client)
+    context = {"client": client, "notes": notes, "form": form}
+    return render(request, "practice/notes.html", context, status=status)
+
+
+@practitioner_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def client_notes(request: HttpRequest, client_id: int) -> HttpResponse:
+    """GET: every note about the client this practitioner may read, and the form; POST: a new
+    note (from here or from the client's page, which `return_to` says)."""
+    client = client_for(request, client_id)
+    if request.method != "POST":
+        return _notes_page(request, client, NoteForm(prefix="note"))
+    form = NoteForm(request.POST, prefix="note")
+    if not form.is_valid():
+        return _notes_page(request, client, form, status=422)
+    try:
+        note = add_note(request.user, client, form.cleaned_data["body"])
+    except NoteError as error:
+        form.add_error("body", error.message)
+        return _notes_page(request, client, form, status=422)
+    messages.success(request, _("Je notitie is opgeslagen."))
+    if request.POST.get("return_to") == "client":
+        return redirect(reverse("practice:client", kwargs={"client_id": client.pk}) + "#notities")
+    return redirect(
+        reverse("practice:note_add", kwargs={"client_id": client.pk}) + f"#notitie-{note.pk}"
+    )
+
+
+def _edit_page(
+    request: HttpRequest, client: Any, note: ClientNote, form: NoteForm, mode: str, status: int
+) -> HttpResponse:
+    log_access(
+        request.user,  # type: ignore[arg-type]
+        [client.pk],
+        AccessLog.Kind.NOTES,
+        AccessLog.Action.VIEW,
+        object_ref=f"note:{note.pk}",
+    )
+    addenda = list(notes_of(request.user).filter(addendum_to=note).order_by("created_at", "pk"))
+    now = timezone.now()
+    _decorate(note, request.user, now)
+    for addendum in addenda:
+        _decorate(addendum, request.user, now)
+    context = {
+        "client": client,
+        "note": note,
+        "addenda": addenda,
+        "form": form,
+        "mode": mode,
+        "editable_until": editable_until(note),
+    }
+    return render(request, "practice/note_edit.html", context, status=status)
+
+
+EDIT, ADDENDUM = "edit", "addendum"
+
+
+@practitioner_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def note_edit(request: HttpRequest, client_id: int, note_id: int) -> HttpResponse:
+    """The author's page of one note: change it within 24 hours, after that add to it. Anyone
+    else who may read the note gets 403; anyone who may not, 404."""
+    client = client_for(request, client_id)
+    note = note_for(request, client, note_id)
+    if note.author_id != request.user.pk:
+        raise NoteNotAllowed
+    now = timezone.now()
+    current = EDIT if is_editable(note, now) else ADDENDUM
+    if request.method != "POST":
+        initial = {"body": note.body} if current == EDIT else {}
+        return _edit_page(
+            request, client, note, NoteForm(prefix="note", initial=initial), current, 200
+        )
+
+    mode = request.POST.get("mode") if request.POST.get("mode") in (EDIT, ADDENDUM) else current
+    form = NoteForm(request.POST, prefix="note")
+    if not form.is_valid():
+        return _edit_page(request, client, note, form, mode, 422)
+    try:
+        if mode == EDIT:
+            if edit_note(request.user, note, form.cleaned_data["body"], now=now):
+                messages.success(request, _("Je notitie is gewijzigd."))
+            else:
+                messages.info(request, _("De notitie is niet gewijzigd: de tekst is dezelfde."))
+            target = note
+        else:
+            target = add_note(request.user, client, form.cleaned_data["body"], addendum_to=note)
+            messages.success(request, _("Je aanvulling is opgeslagen."))
+    except NoteLocked as error:
+        # Sent too late: what was typed stays in the form, now as an addendum.
+        form.add_error("body", error.message)
+        return _edit_page(request, client, note, form, ADDENDUM, 422)
+    except NoteError as error:
+        form.add_error("body", error.message)
+        return _edit_page(request, client, note, form, mode, 422)
+    return redirect(
+        reverse("practice:note_add", kwargs={"client_id": client.pk}) + f"#notitie-{target.pk}"
+    )
+
+
+urlpatterns = [
+    path("clienten/<int:client_id>/notities/", client_notes, name="note_add"),
+    path("clienten/<int:client_id>/notities/<int:note_id>/", note_edit, name="note_edit"),
+]
