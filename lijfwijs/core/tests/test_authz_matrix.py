@@ -480,16 +480,14 @@ ROUTES: dict[str, Route] = {
         "/dagboek/herinnering/uit/not-a-valid-token/", {"GET": every(400), "POST": every(400)}
     ),
     # --- the practitioner's workspace
+    # the client list, GET only (inviting is on the invitations page): A is on it for P+ only,
+    # one CLIENT_LIST row per client on the page shown
     "praktijk/": Route(
         "/praktijk/",
-        {
-            "GET": (302, 403, 403, 200, 200, 200, 403),
-            "POST": (302, 403, 403, 422, 422, 422, 403),
-        },
+        {"GET": (302, 403, 403, 200, 200, 200, 403)},
         unsupported=CLIENTS_403,
         login=True,
-        # the client list (A is on it for P+ only), also under a rejected invitation form
-        log={m: LOGGED_FOR_PRACTITIONER_WITH_CONSENT for m in ("GET", "POST")},
+        log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
     ),
     "praktijk/clienten/<int:client_id>/": Route(
         "/praktijk/clienten/{client_a}/",
