@@ -5,6 +5,8 @@ class PracticeConfig(AppConfig):
     name = "lijfwijs.practice"
     label = "practice"
     home_panel = "lijfwijs.practice.services.home_panel"
+    # The practitioners' messages with the program steps they opened (asked for by the program).
+    program_messages = "lijfwijs.practice.assignments.program_messages"
     # Safety findings of other apps, found by name (core.hooks): they raise practitioner alerts.
     safety_finding = "lijfwijs.practice.alerts.safety_finding"
     flare_safety_finding = "lijfwijs.practice.alerts.flare_safety_finding"

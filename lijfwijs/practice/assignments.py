@@ -1,3 +1,673 @@
-"""(Being built for issue 12.)"""
+"""Assignments: an exercise a practitioner asks a client to do (how often, for how long) or a
+program step they open with a message; how far the client is with it, read from the practice log
+and the program (never ticked by hand); the practitioner's section and page, the client's panel.
 
-urlpatterns: list = []
+Access goes through `accounts.access.client_for` (404 for anyone without the client's grant) and
+`practitioner_required` (403 for clients, assistants and staff). A practitioner sees the client's
+assignments made in their own practice (their own when they have none) and withdraws only their
+own. Assigning and withdrawing write one access-log row each (ASSIGNMENTS, CHANGE); the page one
+(ASSIGNMENTS, VIEW); the section on the client's page writes none (the page logs its own look).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lijfwijs.accounts.access import client_for
+from lijfwijs.accounts.audit import log_access
+from lijfwijs.accounts.localtime import local_today
+from lijfwijs.accounts.models import AccessLog, Membership
+from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core.i18n import pick
+from lijfwijs.exercises.models import Exercise, PracticeSession
+from lijfwijs.program import program
+from lijfwijs.program import services as program_services
+from lijfwijs.program.models import ProgramProgress
+
+from .access import practitioner_required
+from .models import Assignment
+
+MAX_WEEKS = 8
+MAX_MESSAGE = 1000
+MAX_DAYS_AHEAD = 365
+# A session counts for an assignment when it was done to the end, lasted at least this long, or
+# was ticked in a check-in (the client says they did it; such a session has no length).
+COUNTS_FROM_SECONDS = 60
+
+# How often, as the form offers it, and what it means in times per week (the model's unit).
+FREQUENCIES: tuple[tuple[str, int], ...] = (
+    ("d1", 7),
+    ("d2", 14),
+    ("d3", 21),
+    ("w1", 1),
+    ("w2", 2),
+    ("w3", 3),
+    ("w4", 4),
+    ("w5", 5),
+    ("w6", 6),
+)
+TIMES_PER_WEEK = dict(FREQUENCIES)
+
+
+def frequency_text(times_per_week: int) -> str:
+    """7 → "1× per dag", 3 → "3× per week": per day when it is a whole number a day."""
+    if times_per_week % 7 == 0:
+        return _("%(count)s× per dag") % {"count": times_per_week // 7}
+    return _("%(count)s× per week") % {"count": times_per_week}
+
+
+def weeks_text(weeks: int) -> str:
+    return ngettext("%(count)s week", "%(count)s weken", weeks) % {"count": weeks}
+
+
+# --- Adherence: the pure core ---------------------------------------------------------------
+
+
+def _rounded(times_per_week: int, days: int) -> int:
+    """times_per_week × days / 7, rounded half up (in integers: no float, no banker's rounding)."""
+    return (2 * times_per_week * days + 7) // 14
+
+
+@dataclass(frozen=True)
+class Week:
+    starts_on: date
+    ends_on: date
+    done: int
+    expected: int  # for the whole week (a last short week: for its days)
+    started: bool
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """How far a client is with an exercise assignment on `today`."""
+
+    done: int  # counted sessions on days in [starts_on, min(ends_on, today)]
+    expected: int  # times_per_week × days elapsed / 7, rounded: what was asked so far
+    total: int  # what the whole period asks
+    days_elapsed: int
+    started: bool
+    finished: bool  # the period is over ("klaar")
+    weeks: tuple[Week, ...]
+
+    @property
+    def on_track(self) -> bool:
+        return self.done >= self.expected
+
+
+def adherence(
+    starts_on: date, ends_on: date, times_per_week: int, session_days: Iterable[date], today: date
+) -> Adherence:
+    """The counts of one exercise assignment from the days of the client's counted sessions of
+    that exercise (one entry per session: three on one day are three times)."""
+    if ends_on < starts_on:
+        raise ValueError("ends_on before starts_on")
+    last = min(ends_on, today)
+    counted = sorted(d for d in session_days if starts_on <= d <= last)
+    days_elapsed = max(0, (last - starts_on).days + 1)
+    weeks = []
+    first = starts_on
+    while first <= ends_on:
+        week_end = min(first + timedelta(days=6), ends_on)
+        weeks.append(
+            Week(
+                starts_on=first,
+                ends_on=week_end,
+                done=sum(1 for d in counted if first <= d <= week_end),
+                expected=_rounded(times_per_week, (week_end - first).days + 1),
+                started=first <= today,
+            )
+        )
+        first += timedelta(days=7)
+    return Adherence(
+        done=len(counted),
+        expected=_rounded(times_per_week, days_elapsed),
+        total=_rounded(times_per_week, (ends_on - starts_on).days + 1),
+        days_elapsed=days_elapsed,
+        started=today >= starts_on,
+        finished=today > ends_on,
+        weeks=tuple(weeks),
+    )
+
+
+# --- Reading assignments and their progress --------------------------------------------------
+
+
+def visible_to(practitioner: Any, client: Any) -> QuerySet[Assignment]:
+    """The client's assignments this practitioner may see (access already checked): those made in
+    their practice, or their own when they belong to none."""
+    practice = practitioner.practice
+    mine = Q(practitioner=practitioner)
+    if practice is not None:
+        mine |= Q(practitioner__in=Membership.objects.filter(practice=practice).values("user"))
+    return Assignment.objects.filter(mine, client=client)
+
+
+def _counted_days(client: Any, exercise_ids: set[int], first: date, last: date) -> dict[int, list]:
+    """{exercise id: [day of each counted session]} in one query."""
+    found: dict[int, list[date]] = {}
+    if not exercise_ids or last < first:
+        return found
+    rows = (
+        PracticeSession.objects.for_user(client)
+        .filter(exercise_id__in=exercise_ids, day__gte=first, day__lte=last)
+        .filter(Q(completed=True) | Q(seconds__gte=COUNTS_FROM_SECONDS) | Q(checkin__isnull=False))
+        .values_list("exercise_id", "day")
+        .order_by()
+    )
+    for exercise_id, day in rows:
+        found.setdefault(exercise_id, []).append(day)
+    return found
+
+
+@dataclass
+class Progress:
+    """One assignment with what the client did of it (the templates read this)."""
+
+    assignment: Assignment
+    adherence: Adherence | None = None  # exercises
+    current_step: int | None = None  # steps: where the client is in the program now
+
+    @property
+    def is_step(self) -> bool:
+        return self.assignment.kind == Assignment.Kind.STEP
+
+    @property
+    def step_reached(self) -> bool:
+        step = self.assignment.step or 0
+        return self.current_step is not None and self.current_step >= step
+
+    @property
+    def done(self) -> bool:
+        if self.is_step:
+            return self.step_reached
+        return self.adherence is not None and self.adherence.finished
+
+    @property
+    def frequency(self) -> str:
+        return frequency_text(self.assignment.times_per_week or 0)
+
+    @property
+    def step_name(self) -> str:
+        step = self.assignment.step
+        return pick(program.step(step).name) if step else ""
+
+    @property
+    def progress_text(self) -> str:
+        """The numbers in words: "5 van 8 keer gedaan" and what the period asks."""
+        if self.is_step:
+            if self.step_reached:
+                return _("Je cliënt is in stap %(number)s of verder.") % {
+                    "number": self.assignment.step
+                }
+            return _("Stap %(number)s is open; je cliënt is er nog niet naartoe gegaan.") % {
+                "number": self.assignment.step
+            }
+        a = self.adherence
+        if a is None or not a.started:
+            return _("Begint op %(date)s.") % {"date": _date(self.assignment.starts_on)}
+        values = {"done": a.done, "expected": a.expected, "total": a.total}
+        if a.finished:
+            return _("Klaar: %(done)s van %(total)s keer gedaan.") % values
+        return _("%(done)s van %(expected)s keer gedaan tot nu toe (%(total)s in totaal).") % values
+
+
+def _date(day: date) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+def progress_of(client: Any, assignments: Sequence[Assignment], today: date) -> list[Progress]:
+    """Each assignment with its progress: one query for the sessions, one for the program step
+    (each only when needed)."""
+    exercises = [a for a in assignments if a.kind == Assignment.Kind.EXERCISE]
+    days: dict[int, list[date]] = {}
+    if exercises:
+        first = min(a.starts_on for a in exercises)
+        last = min(today, max(a.ends_on or a.starts_on for a in exercises))
+        days = _counted_days(client, {a.exercise_id for a in exercises}, first, last)
+    current = None
+    if any(a.kind == Assignment.Kind.STEP for a in assignments):
+        current = program_services.current_step(client)
+    found = []
+    for a in assignments:
+        if a.kind == Assignment.Kind.EXERCISE:
+            # the check constraint makes both present for an exercise
+            ends_on, per_week = a.ends_on or a.starts_on, a.times_per_week or 1
+            counted = days.get(a.exercise_id or 0, [])
+            found.append(
+                Progress(a, adherence=adherence(a.starts_on, ends_on, per_week, counted, today))
+            )
+        else:
+            found.append(Progress(a, current_step=current))
+    return found
+
+
+# --- Forms -------------------------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class ExerciseAssignmentForm(forms.Form):
+    exercise = forms.ModelChoiceField(
+        label=gettext_lazy("Oefening"),
+        queryset=Exercise.objects.none(),
+        to_field_name="slug",
+        empty_label=gettext_lazy("Kies een oefening"),
+        error_messages={
+            "required": gettext_lazy("Kies een oefening."),
+            "invalid_choice": gettext_lazy("Kies een oefening uit de lijst."),
+        },
+    )
+    frequency = forms.ChoiceField(
+        label=gettext_lazy("Hoe vaak"),
+        choices=[(key, "") for key, _n in FREQUENCIES],
+        initial="d1",
+        error_messages={
+            "required": gettext_lazy("Kies hoe vaak."),
+            "invalid_choice": gettext_lazy(
+                "Kies hoe vaak uit de lijst: hoogstens 3× per dag (21× per week)."
+            ),
+        },
+    )
+    starts_on = forms.DateField(
+        label=gettext_lazy("Vanaf"),
+        widget=DateInput(),
+        error_messages={
+            "required": gettext_lazy("Vul de begindatum in."),
+            "invalid": gettext_lazy("Vul een datum in, zoals 2026-12-24."),
+        },
+    )
+    weeks = forms.TypedChoiceField(
+        label=gettext_lazy("Hoe lang"),
+        coerce=int,
+        choices=[(n, "") for n in range(1, MAX_WEEKS + 1)],
+        initial=2,
+        error_messages={
+            "required": gettext_lazy("Kies hoe lang."),
+            "invalid_choice": gettext_lazy("Kies een duur van 1 tot en met 8 weken."),
+        },
+    )
+    message = forms.CharField(
+        label=gettext_lazy("Bericht aan je cliënt (niet verplicht)"),
+        required=False,
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Je cliënt leest dit bij de oefening; hoogstens 1000 tekens."),
+        error_messages={
+            "max_length": gettext_lazy("Houd het bericht korter: hoogstens 1000 tekens.")
+        },
+    )
+
+    def __init__(self, *args: Any, client: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "oefening")
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.today = local_today(client)
+        field = self.fields["exercise"]
+        field.queryset = Exercise.objects.active()  # type: ignore[attr-defined]
+        field.label_from_instance = lambda e: e.name  # type: ignore[attr-defined]
+        choices: dict[str, Any] = {
+            "frequency": [(key, frequency_text(n)) for key, n in FREQUENCIES],
+            "weeks": [(n, weeks_text(n)) for n in range(1, MAX_WEEKS + 1)],
+        }
+        for name, labelled in choices.items():
+            self.fields[name].choices = labelled  # type: ignore[attr-defined]
+        self.fields["starts_on"].initial = self.today
+        self.fields["starts_on"].help_text = _(
+            "Vandaag is het bij je cliënt %(date)s; je kunt ook later laten beginnen."
+        ) % {"date": _date(self.today)}
+
+    def clean_starts_on(self) -> date:
+        day: date = self.cleaned_data["starts_on"]
+        if day < self.today:
+            raise forms.ValidationError(_("Kies vandaag of een dag later als begin."))
+        if day > self.today + timedelta(days=MAX_DAYS_AHEAD):
+            raise forms.ValidationError(_("Kies een begin binnen een jaar."))
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not has_health_consent(self.client):
+            raise forms.ValidationError(_no_consent())
+        return data
+
+
+class StepAssignmentForm(forms.Form):
+    """Open the client's next step now, with a message; `step` is the step the practitioner saw
+    (a second click or an old page opens nothing twice)."""
+
+    step = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=2,
+        max_value=program.LAST_STEP,
+        error_messages={
+            "required": gettext_lazy("Laad de pagina opnieuw: de stap ontbreekt."),
+            "invalid": gettext_lazy("Laad de pagina opnieuw: de stap ontbreekt."),
+            "min_value": gettext_lazy("Laad de pagina opnieuw: de stap ontbreekt."),
+            "max_value": gettext_lazy("Laad de pagina opnieuw: de stap ontbreekt."),
+        },
+    )
+    message = forms.CharField(
+        label=gettext_lazy("Bericht bij de stap"),
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Je cliënt leest dit in het programma en op de startpagina; hoogstens 1000 tekens."
+        ),
+        error_messages={
+            "required": gettext_lazy("Schrijf je cliënt een kort bericht bij deze stap."),
+            "max_length": gettext_lazy("Houd het bericht korter: hoogstens 1000 tekens."),
+        },
+    )
+
+    def __init__(self, *args: Any, client: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "stap")
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.next_step = next_step(client)
+        self.fields["step"].initial = self.next_step
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not has_health_consent(self.client):
+            raise forms.ValidationError(_no_consent())
+        if self.next_step is None:
+            raise forms.ValidationError(_("Je cliënt is al in de laatste stap."))
+        if "step" in data and data["step"] != self.next_step:
+            raise forms.ValidationError(
+                _(
+                    "Je cliënt is intussen in een andere stap; kijk hieronder waar en probeer opnieuw."
+                )
+            )
+        return data
+
+
+def _no_consent() -> str:
+    return _(
+        "Deze cliënt heeft geen toestemming gegeven voor het bewaren van gezondheidsgegevens; "
+        "je kunt daarom geen opdracht geven."
+    )
+
+
+def next_step(client: Any) -> int | None:
+    """The step opening would open: the one after the client's current step (or after where they
+    would start), None in the last step."""
+    current = program_services.current_step(client)
+    if current is None:
+        recommended = program_services.pijntest_recommendations(client).get("program_step")
+        current = program.start_step(recommended)
+    return current + 1 if current < program.LAST_STEP else None
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def assign_exercise(client: Any, practitioner: Any, form: ExerciseAssignmentForm) -> Assignment:
+    data = form.cleaned_data
+    with transaction.atomic():
+        assignment = Assignment.objects.create(
+            client=client,
+            practitioner=practitioner,
+            practitioner_name=str(practitioner)[:120],
+            kind=Assignment.Kind.EXERCISE,
+            exercise=data["exercise"],
+            times_per_week=TIMES_PER_WEEK[data["frequency"]],
+            starts_on=data["starts_on"],
+            ends_on=data["starts_on"] + timedelta(days=7 * data["weeks"] - 1),
+            message=data["message"].strip(),
+        )
+        log_access(
+            practitioner,
+            [client.pk],
+            AccessLog.Kind.ASSIGNMENTS,
+            AccessLog.Action.CHANGE,
+            f"assign:{assignment.pk}",
+        )
+    return assignment
+
+
+def open_step(client: Any, practitioner: Any, form: StepAssignmentForm) -> Assignment | None:
+    """Open the next step through the program's own unlock and record it with the message;
+    None when the client's step changed under the form (nothing is opened then)."""
+    with transaction.atomic():
+        progress = program_services.ensure_progress(client)
+        progress = ProgramProgress.objects.select_for_update().get(pk=progress.pk)
+        step = form.cleaned_data["step"]
+        if progress.current_step + 1 != step:
+            return None
+        program_services.set_override(client, practitioner, program.UNLOCK)
+        assignment = Assignment.objects.create(
+            client=client,
+            practitioner=practitioner,
+            practitioner_name=str(practitioner)[:120],
+            kind=Assignment.Kind.STEP,
+            step=step,
+            starts_on=local_today(client),
+            message=form.cleaned_data["message"].strip(),
+        )
+        log_access(
+            practitioner,
+            [client.pk],
+            AccessLog.Kind.ASSIGNMENTS,
+            AccessLog.Action.CHANGE,
+            f"step:{assignment.pk}",
+        )
+    return assignment
+
+
+def withdraw(client: Any, practitioner: Any, assignment: Assignment) -> bool:
+    """Withdraw one's own assignment; a second click changes nothing. A step the client has not
+    gone on to yet closes again (the unlock is cleared); a step they reached stays theirs."""
+    with transaction.atomic():
+        changed = Assignment.objects.filter(pk=assignment.pk, withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now()
+        )
+        if not changed:
+            return False
+        if assignment.kind == Assignment.Kind.STEP and assignment.step:
+            progress = (
+                ProgramProgress.objects.select_for_update()
+                .filter(user=client, current_step=assignment.step - 1, override=program.UNLOCK)
+                .first()
+            )
+            if progress is not None:
+                program_services.set_override(client, practitioner, "")
+        log_access(
+            practitioner,
+            [client.pk],
+            AccessLog.Kind.ASSIGNMENTS,
+            AccessLog.Action.CHANGE,
+            f"withdraw:{assignment.pk}",
+        )
+    return True
+
+
+# --- The practitioner's section and page -----------------------------------------------------
+
+
+def client_section(
+    request: HttpRequest,
+    client: Any,
+    exercise_form: ExerciseAssignmentForm | None = None,
+    step_form: StepAssignmentForm | None = None,
+) -> dict[str, Any]:
+    """The context of `practice/_client_assignments.html` for the client's page (writes no log
+    row: the page that includes it logs its own look)."""
+    today = local_today(client)
+    assignments = list(
+        visible_to(request.user, client).select_related("exercise").order_by("-created_at")
+    )
+    progress = progress_of(client, assignments, today)
+    return {
+        "client": client,
+        "current_assignments": [
+            p for p in progress if not p.assignment.withdrawn_at and not p.done
+        ],
+        "past_assignments": [p for p in progress if p.assignment.withdrawn_at or p.done],
+        "exercise_form": exercise_form or ExerciseAssignmentForm(client=client),
+        "step_form": step_form or StepAssignmentForm(client=client),
+        "user": request.user,
+        "csrf_token": get_token(request),
+    }
+
+
+def _page(
+    request: HttpRequest,
+    client: Any,
+    status: int = 200,
+    **forms_: Any,
+) -> HttpResponse:
+    context = client_section(request, client, **forms_)
+    log_access(request.user, [client.pk], AccessLog.Kind.ASSIGNMENTS, AccessLog.Action.VIEW)
+    return render(request, "practice/assignments.html", context, status=status)
+
+
+@practitioner_required
+@require_http_methods(["GET", "POST"])
+def assignments_page(request: HttpRequest, client_id: int) -> HttpResponse:
+    """GET: the client's assignments with the forms. POST: assign an exercise (`kind=exercise`,
+    also when the kind is missing) or open the next step (`kind=step`)."""
+    client = client_for(request, client_id)
+    if request.method == "GET":
+        return _page(request, client)
+    if request.POST.get("kind") == Assignment.Kind.STEP:
+        step_form = StepAssignmentForm(request.POST, client=client)
+        if not step_form.is_valid():
+            return _page(request, client, 422, step_form=step_form)
+        opened = open_step(client, request.user, step_form)
+        if opened is None:  # the step changed between the check and the lock
+            step_form = StepAssignmentForm(request.POST, client=client)
+            step_form.is_valid()  # the form sees the new step and says so
+            return _page(request, client, 422, step_form=step_form)
+        messages.success(
+            request,
+            _("Stap %(number)s is open voor %(client)s, met je bericht.")
+            % {"number": opened.step, "client": client},
+        )
+    else:
+        exercise_form = ExerciseAssignmentForm(request.POST, client=client)
+        if not exercise_form.is_valid():
+            return _page(request, client, 422, exercise_form=exercise_form)
+        made = assign_exercise(client, request.user, exercise_form)
+        messages.success(
+            request,
+            _("%(client)s ziet %(exercise)s nu op de startpagina.")
+            % {"client": client, "exercise": made.exercise.name if made.exercise else ""},
+        )
+    return redirect("practice:assign", client_id=client.pk)
+
+
+@practitioner_required
+@require_POST
+def withdraw_view(request: HttpRequest, client_id: int, assignment_id: int) -> HttpResponse:
+    client = client_for(request, client_id)
+    try:
+        assignment = Assignment.objects.get(
+            pk=assignment_id, client=client, practitioner=request.user
+        )
+    except Assignment.DoesNotExist:
+        raise Http404("no such assignment") from None
+    if withdraw(client, request.user, assignment):
+        messages.success(request, _("De opdracht is ingetrokken."))
+    return redirect("practice:assign", client_id=client.pk)
+
+
+urlpatterns = [
+    path("clienten/<int:client_id>/opdrachten/", assignments_page, name="assign"),
+    path(
+        "clienten/<int:client_id>/opdrachten/<int:assignment_id>/intrekken/",
+        withdraw_view,
+        name="assignment_withdraw",
+    ),
+]
+
+
+# --- The client's side: the start page and the program -------------------------------------
+
+
+def current_for_client(client: Any, today: date) -> list[Progress]:
+    """What the client is asked to do now: exercises not over yet (also those starting later),
+    steps opened that they have not gone on to yet."""
+    assignments = list(
+        Assignment.objects.filter(client=client, withdrawn_at__isnull=True)
+        .filter(Q(kind=Assignment.Kind.STEP) | Q(ends_on__gte=today))
+        .select_related("exercise")
+        .order_by("starts_on", "created_at")
+    )
+    return [p for p in progress_of(client, assignments, today) if not p.done]
+
+
+def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
+    """The client's start page: their current assignments (no panel when there are none)."""
+    current = current_for_client(request.user, local_today(request.user))
+    if not current:
+        return None
+    return "practice/_assignments_panel.html", {"assignments": current}
+
+
+def program_messages(user: Any, steps: Iterable[int]) -> list[dict[str, Any]]:
+    """The `program_messages` hook: the practitioners' messages with the steps they opened for
+    this client, for the program's pages (which ask for the steps they show)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_client:
+        return []
+    rows = Assignment.objects.filter(
+        client=user, kind=Assignment.Kind.STEP, withdrawn_at__isnull=True, step__in=list(steps)
+    ).exclude(message="")
+    return [
+        {
+            "step": a.step,
+            "practitioner": a.practitioner_name,
+            "message": a.message,
+            "at": a.created_at,
+        }
+        for a in rows.order_by("created_at")
+    ]
+
+
+# --- The client's data: export and erasure -----------------------------------------------------
+
+
+def export(client: Any) -> list[dict[str, Any]]:
+    """The client's assignments for their own export (GDPR art. 15), withdrawn ones too."""
+    rows = (
+        Assignment.objects.filter(client=client).select_related("exercise").order_by("created_at")
+    )
+    return [
+        {
+            "kind": a.kind,
+            "practitioner": a.practitioner_name,
+            "exercise": a.exercise.slug if a.exercise else None,
+            "step": a.step,
+            "times_per_week": a.times_per_week,
+            "starts_on": a.starts_on.isoformat(),
+            "ends_on": a.ends_on.isoformat() if a.ends_on else None,
+            "message": a.message,
+            "created_at": a.created_at.isoformat(),
+            "withdrawn_at": a.withdrawn_at.isoformat() if a.withdrawn_at else None,
+        }
+        for a in rows
+    ]
+
+
+def erase(client: Any) -> None:
+    """Withdrawn health-data consent: what the client was asked to do for their health goes too."""
+    Assignment.objects.filter(client=client).delete()

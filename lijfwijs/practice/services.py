@@ -21,6 +21,10 @@ def open_alerts(practitioner: Any) -> list[Alert]:
 def home_panel(
     request: Any,
 ) -> list[tuple[str, dict[str, Any], str] | tuple[str, dict[str, Any]]] | None:
+    if request.user.is_client:  # their practitioners' assignments (none: no panel)
+        from .assignments import home_panel as assignments_panel
+
+        return assignments_panel(request)
     if not request.user.is_practitioner:
         return None
     panels: list[Any] = []

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core import hooks
 from lijfwijs.core.httpcache import public_for_visitors
 from lijfwijs.core.i18n import current_language, pick
 from lijfwijs.exercises import calm
@@ -55,6 +56,17 @@ def _progress(state: services.ProgramState | None) -> dict[str, Any] | None:
     }
 
 
+def _practitioner_messages(
+    user: Any, state: services.ProgramState | None, number: int
+) -> list[Any]:
+    """What the client's practitioners wrote with the steps they opened (another app's
+    `program_messages` hook): about step `number`, and from the current step about the next."""
+    if state is None:
+        return []
+    steps = [number, number + 1] if number == state.current_step else [number]
+    return [m for found in hooks.functions("program_messages") for m in found(user, steps)]
+
+
 def _needs_consent(request: HttpRequest) -> bool:
     return bool(getattr(request.user, "is_client", False)) and not has_health_consent(request.user)
 
@@ -84,6 +96,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         "state": state,
         "progress": _progress(state),
         "current": steps[state.current_step - 1] if state else None,
+        "practitioner_messages": _practitioner_messages(
+            user, state, state.current_step if state else 0
+        ),
         "needs_consent": state is None and _needs_consent(request),
         "signed_in": user.is_authenticated,
     }
@@ -123,6 +138,7 @@ def step_page(request: HttpRequest, number: int) -> HttpResponse:
         "is_last": number == program.LAST_STEP,
         "setback_plan": step.setback_plan,
         "needs_consent": state is None and _needs_consent(request),
+        "practitioner_messages": _practitioner_messages(request.user, state, number),
     }
     if step_state != program.LOCKED:
         context.update(_step_content(step, current_language()))

@@ -550,6 +550,24 @@ ROUTES: dict[str, Route] = {
         log={m: LOGGED_FOR_PRACTITIONER_WITH_CONSENT for m in ("GET", "POST")},
     ),
     # --- issue 12: assignments
+    # A's assignments: P+ reads them (one ASSIGNMENTS row, also when an empty form is rejected
+    # and the page comes back, 422); P+'s colleague without a grant, after the revoke and another
+    # practice: 404; clients, the assistant and staff: 403
+    "praktijk/clienten/<int:client_id>/opdrachten/": Route(
+        "/praktijk/clienten/{client_a}/opdrachten/",
+        {"GET": (302, 403, 403, 200, 404, 404, 403), "POST": (302, 403, 403, 422, 404, 404, 403)},
+        unsupported=CLIENTS_403,
+        login=True,
+        log={m: LOGGED_FOR_PRACTITIONER_WITH_CONSENT for m in ("GET", "POST")},
+    ),
+    # withdrawing P+'s assignment of A: P+ only (one ASSIGNMENTS change row)
+    "praktijk/clienten/<int:client_id>/opdrachten/<int:assignment_id>/intrekken/": Route(
+        "/praktijk/clienten/{client_a}/opdrachten/{assignment}/intrekken/",
+        {"POST": (302, 403, 403, 302, 404, 404, 403)},
+        unsupported=CLIENTS_403,
+        login=True,
+        log={"POST": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
+    ),
     # --- issue 12: invitations and the client's access log
     # the practitioner's invitations: practitioners see their own and invite (an empty form:
     # 422); the assistant reads the practice's (403 on every action); clients and staff 403
@@ -784,6 +802,19 @@ def build_world() -> World:
     )
     assignment = Assignment.objects.get(client=users["client_a"])
 
+    # P+ gives A an exercise (through the assignments page)
+    from lijfwijs.practice.models import Assignment
+
+    _ok(
+        clients["p_consent"].post(
+            f"/praktijk/clienten/{users['client_a'].pk}/opdrachten/",
+            {"kind": "exercise", "oefening-exercise": "schudden", "oefening-frequency": "d1"}
+            | {"oefening-starts_on": today, "oefening-weeks": "2"},
+        ),
+        "P+'s assignment for A",
+    )
+    assignment = Assignment.objects.get(client=users["client_a"])
+
     # a practitioner without access invites A (pending: no access until A accepts)
     _ok(
         clients["p_none"].post("/praktijk/uitnodigingen/", {"email": users["client_a"].email}),
@@ -798,6 +829,7 @@ def build_world() -> World:
             "access": str(access.pk),
             "invitation": str(invitation.pk),
             "alert": str(alert.pk),
+            "assignment": str(assignment.pk),
             "note": str(note.pk),
             "safety_check": str(safety_check.pk),
             "client_a": str(users["client_a"].pk),
