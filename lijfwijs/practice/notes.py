@@ -31,6 +31,7 @@ from lijfwijs.accounts.access import client_for, clients_of
 from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.models import AccessLog, Membership, PractitionerAccess, User
 
+from . import assignments
 from .access import practitioner_required
 from .models import ClientNote
 
@@ -171,7 +172,7 @@ def clean_body(body: Any) -> str:
             % {"max": MAX_LENGTH, "length": len(body)}
         )
     if "\x00" in body:
-        raise NoteError(_("De tekst bevat een nulteken (\\0), dat niet kan worden bewaard."))
+        raise NoteError(_("De tekst bevat een nulteken, dat niet kan worden bewaard."))
     try:
         body.encode("utf-8")
     except UnicodeEncodeError:
@@ -321,13 +322,14 @@ def export_notes(user: Any) -> list[dict[str, Any]]:
 
 def export_user_data(user: Any) -> dict[str, Any]:
     """The practice app's part of the person's export (docs/export.md, "practice")."""
-    return {"notes": export_notes(user)}
+    return {"notes": export_notes(user), "assignments": assignments.export(user)}
 
 
 def erase_user_health_data(user: Any) -> None:
     """Withdrawn consent for health data: the notes about the person go (they are about their
     health), addenda with them."""
     ClientNote.objects.filter(client=user).delete()
+    assignments.erase(user)  # what the practitioners asked the person to do, with its messages
 
 
 # --- Pages --------------------------------------------------------------------------------------
