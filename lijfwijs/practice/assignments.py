@@ -653,6 +653,7 @@ def export(client: Any) -> list[dict[str, Any]]:
     )
     return [
         {
+            "id": a.pk,
             "kind": a.kind,
             "practitioner": a.practitioner_name,
             "exercise": a.exercise.slug if a.exercise else None,

@@ -3,6 +3,7 @@ program step with a message; the client sees it on the start page and in the pro
 practitioner sees what the practice log and the program say about it. Only with the client's
 grant (another client, practitioner, practice, a revoked one: 403/404)."""
 
+import json
 import re
 from datetime import date, timedelta
 
@@ -478,14 +479,25 @@ def test_program_messages_are_the_clients_own(anna, bram, pieter, pieter_browser
     assert assignments.program_messages(pieter, [2]) == []
 
 
-def test_export_and_erase(anna, pieter, pieter_browser, access):
+def test_the_clients_export_holds_them_and_withdrawing_consent_erases_them(
+    anna, bram, pieter, pieter_browser, anna_browser, access
+):
     assign(pieter_browser, anna)
     pieter_browser.post(page(anna), {"kind": "step", "stap-step": "2", "stap-message": "Ga"})
-    exported = assignments.export(anna)
+    give_access(bram, pieter)
+    assign(pieter_browser, bram, **{"oefening-message": "Voor Bram"})
+    assert anna_browser.post("/account/export/", {"password": PASSWORD}).status_code == 302
+    response = anna_browser.get("/account/export/?bestand=1")
+    exported = json.loads(response.content)["practice"]["assignments"]
+    assert "Voor Bram" not in response.content.decode()
     assert [(e["kind"], e["exercise"], e["step"], e["practitioner"]) for e in exported] == [
         ("exercise", "bodyscan", None, "Pieter"),
         ("step", None, 2, "Pieter"),
     ]
     assert exported[0]["message"] == "Elke ochtend, vóór het ontbijt."
-    assignments.erase(anna)
+    assert exported[0]["times_per_week"] == 7 and exported[1]["withdrawn_at"] is None
+
+    assert anna_browser.post("/account/toestemming/", {"action": "withdraw"}).status_code == 302
     assert not Assignment.objects.filter(client=anna).exists()
+    assert Assignment.objects.filter(client=bram).count() == 1
+    assert "Van je behandelaar" not in text_of(anna_browser.get("/"))
