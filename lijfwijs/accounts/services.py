@@ -3,7 +3,6 @@
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -21,6 +20,7 @@ from lijfwijs.core.mail import email_language, send_email
 from lijfwijs.core.ratelimit import hit
 
 from .access import clients_of
+from .localtime import zone_of
 from .models import (
     AccessLog,
     Consent,
@@ -294,7 +294,7 @@ def _send_invitation_email(invitation: Invitation) -> None:
     practitioner = invitation.practitioner
     existing = User.objects.filter(email__iexact=invitation.email).first()
     language = existing.language if existing else "nl"
-    zone = _zone(existing.time_zone if existing else "")
+    zone = zone_of(existing)  # Europe/Amsterdam for an address without an account
     target = "accounts:settings" if existing else "accounts:register"
     until = invitation.expires_at.astimezone(zone)
     with override(email_language(language)):
@@ -312,13 +312,6 @@ def _send_invitation_email(invitation: Invitation) -> None:
         },
         language,
     )
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or settings.TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
 
 
 def pending_invitations(user: User) -> Any:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lijfwijs.core.ratelimit import client_address, hit
 
 from . import access, services, two_factor
+from .access_log_page import log_page
 from .exporting import export_user
 from .forms import (
     DeleteAccountForm,
@@ -32,7 +33,7 @@ from .forms import (
     ProfileForm,
     RegistrationForm,
 )
-from .models import AccessLog, ConsentText
+from .models import ConsentText
 
 
 def locked_out(
@@ -351,12 +352,8 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def access_log(request: HttpRequest) -> HttpResponse:
-    rows = services.access_log_for(request.user)[:500]
-    return render(
-        request,
-        "accounts/access_log.html",
-        {"rows": rows, "kinds": AccessLog.Kind, "actions": AccessLog.Action},
-    )
+    """Who looked at the person's data, per day, a page at a time (`?pagina=2`)."""
+    return render(request, "accounts/access_log.html", log_page(request))
 
 
 @login_required

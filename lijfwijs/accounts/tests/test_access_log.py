@@ -11,6 +11,7 @@ from lijfwijs.accounts.tests.helpers import (
     access_log_rows,
     ago,
     give_access,
+    make_client_user,
     pijntest_result,
 )
 
@@ -103,10 +104,11 @@ def test_anna_sees_who_looked_at_her_data(anna, anna_browser, bram_browser, piet
     page = anna_browser.get("/account/inzage/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "pieter@example.org (Fysio De Brug)" in html
-    assert "Pijntest-uitslagen: bekeken" in html
+    assert "<strong>Pieter</strong> (Fysio De Brug) · " in html
+    assert ": bekeken</li>" in html  # what he looked at, in words (the kind of the client page)
+    assert "Vandaag, " in html
     # Someone else's log shows none of it.
-    assert "pieter@example.org" not in bram_browser.get("/account/inzage/").content.decode()
+    assert "Pieter" not in bram_browser.get("/account/inzage/").content.decode()
 
 
 def test_the_access_log_page_needs_a_login(client, content):
@@ -211,3 +213,98 @@ def test_prune_command_applies_the_retention(settings):
     AccessLog.objects.create(at=timezone.now() - timedelta(days=29), **common)
     call_command("prune_access_log", verbosity=0)
     assert AccessLog.objects.count() == 1
+
+
+# --- the client's page: per day, names, a page at a time ----------------------------------------
+
+
+def log_row(client, at, kind="pijntest", action="view", name="Pieter", email="pieter@example.org"):
+    return AccessLog(
+        at=at,
+        actor_id=1,
+        actor_email=email,
+        actor_role="practitioner",
+        actor_name=name,
+        on_behalf_of="Fysio De Brug",
+        client_id=client.pk,
+        kind=kind,
+        action=action,
+    )
+
+
+def page_text(browser, url="/account/inzage/") -> str:
+    response = browser.get(url)
+    assert response.status_code == 200
+    return " ".join(response.content.decode().split())
+
+
+def test_the_log_is_grouped_per_day_in_the_persons_time_zone(anna, anna_browser):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Amsterdam")
+    now = timezone.now().astimezone(zone)
+    today_noon = now.replace(hour=12, minute=5, second=0, microsecond=0)
+    long_ago = datetime(2024, 3, 5, 23, 30, tzinfo=zone)  # 22:30 UTC: still 5 March there
+    AccessLog.objects.bulk_create(
+        [
+            log_row(anna, today_noon, kind="timeline"),
+            log_row(anna, today_noon - timezone.timedelta(days=1), kind="notes", action="change"),
+            log_row(anna, long_ago, kind="client_list", action="list", name=""),
+        ]
+    )
+    html = page_text(anna_browser)
+    today_at = html.index("Vandaag, ")
+    yesterday_at = html.index("Gisteren, ")
+    old_at = html.index("di 5 mrt. 2024")
+    assert today_at < yesterday_at < old_at  # newest first
+    assert "12:05</time> · <strong>Pieter</strong> (Fysio De Brug) · Tijdlijn: bekeken" in html
+    assert "Notities van de behandelaar: gewijzigd" in html
+    # a look at the client list is one line; an old row without a name shows the email
+    assert (
+        "23:30</time> · <strong>pieter@example.org</strong> (Fysio De Brug) · "
+        "zag je in de cliëntenlijst" in html
+    )
+
+
+def test_a_look_at_the_client_list_is_one_line(anna, anna_browser, pieter, pieter_browser):
+    give_access(anna, pieter)
+    for n in range(3):
+        give_access(make_client_user(f"c{n}@example.org"), pieter)
+    pieter_browser.get("/praktijk/")
+    html = page_text(anna_browser)
+    assert html.count("zag je in de cliëntenlijst") == 1
+    assert html.count("<li><time") == 1
+
+
+def test_the_log_is_paged_with_a_constant_number_of_queries(
+    anna, anna_browser, django_assert_num_queries, django_assert_max_num_queries
+):
+    from lijfwijs.accounts import access_log_page
+
+    start = timezone.now() - timezone.timedelta(days=200)
+    AccessLog.objects.bulk_create(
+        log_row(anna, start + timezone.timedelta(hours=n)) for n in range(5)
+    )
+    anna_browser.get("/account/inzage/")  # the session's first reads out of the way
+    with django_assert_max_num_queries(20) as few:
+        anna_browser.get("/account/inzage/")
+    AccessLog.objects.bulk_create(
+        log_row(anna, start + timezone.timedelta(days=1, hours=n)) for n in range(120)
+    )
+    with django_assert_num_queries(len(few.captured_queries)):
+        first = page_text(anna_browser)
+    assert first.count("<li><time") == access_log_page.PAGE
+    assert "?pagina=2" in first
+    with django_assert_num_queries(len(few.captured_queries)):
+        third = page_text(anna_browser, "/account/inzage/?pagina=3")
+    assert third.count("<li><time") == 125 - 2 * access_log_page.PAGE
+    assert "?pagina=2" in third and "?pagina=4" not in third
+    assert anna_browser.get("/account/inzage/?pagina=4").status_code == 404
+    assert anna_browser.get("/account/inzage/?pagina=nul").status_code == 404
+
+
+def test_the_page_has_no_wide_table(anna, anna_browser):
+    AccessLog.objects.bulk_create([log_row(anna, timezone.now())])
+    html = page_text(anna_browser)
+    assert "<table" not in html and '<section class="card stack"' in html
