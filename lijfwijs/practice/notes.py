@@ -410,6 +410,9 @@ def client_notes(request: HttpRequest, client_id: int) -> HttpResponse:
     )
 
 
+EDIT, ADDENDUM = "edit", "addendum"  # what the note's page offers: change it, or add to it
+
+
 def _edit_page(
     request: HttpRequest, client: Any, note: ClientNote, form: NoteForm, mode: str, status: int
 ) -> HttpResponse:
@@ -421,6 +424,8 @@ def _edit_page(
         object_ref=f"note:{note.pk}",
     )
     addenda = list(notes_of(request.user).filter(addendum_to=note).order_by("created_at", "pk"))
+    if mode == ADDENDUM:
+        form.fields["body"].label = _("Aanvulling")
     now = timezone.now()
     _decorate(note, request.user, now)
     for addendum in addenda:
@@ -434,9 +439,6 @@ def _edit_page(
         "editable_until": editable_until(note),
     }
     return render(request, "practice/note_edit.html", context, status=status)
-
-
-EDIT, ADDENDUM = "edit", "addendum"
 
 
 @practitioner_required

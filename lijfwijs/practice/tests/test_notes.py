@@ -208,6 +208,7 @@ def test_after_24_hours_the_page_offers_only_an_addendum(anna_with_pieter, piete
     page = pieter_browser.get(note_page(note)).content.decode()
     assert "Aanvulling toevoegen" in page and "Notitie wijzigen" not in page
     assert '<input type="hidden" name="mode" value="addendum">' in page
+    assert '<label for="id_note-body">Aanvulling</label>' in page
     assert re.search(r"<textarea [^>]*>\s*</textarea>", page)  # empty, not the note's text
 
     # A form opened in time and sent too late: refused, what was typed kept (as an addendum).
