@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -385,6 +385,8 @@ class StepAssignmentForm(forms.Form):
         self.client = client
         self.next_step = next_step(client)
         self.fields["step"].initial = self.next_step
+        # opened already (with a message, not withdrawn): the client can go on, nothing to open
+        self.already_open = self.next_step is not None and opened(client, self.next_step)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -398,6 +400,10 @@ class StepAssignmentForm(forms.Form):
                     "Je cliënt is intussen in een andere stap; kijk hieronder waar en probeer opnieuw."
                 )
             )
+        if self.already_open:
+            raise forms.ValidationError(
+                _("Stap %(number)s is al voor je cliënt geopend.") % {"number": self.next_step}
+            )
         return data
 
 
@@ -406,6 +412,13 @@ def _no_consent() -> str:
         "Deze cliënt heeft geen toestemming gegeven voor het bewaren van gezondheidsgegevens; "
         "je kunt daarom geen opdracht geven."
     )
+
+
+def opened(client: Any, step: int) -> bool:
+    """Whether a practitioner opened this step for the client (not withdrawn)."""
+    return Assignment.objects.filter(
+        client=client, kind=Assignment.Kind.STEP, step=step, withdrawn_at__isnull=True
+    ).exists()
 
 
 def next_step(client: Any) -> int | None:
@@ -452,7 +465,7 @@ def open_step(client: Any, practitioner: Any, form: StepAssignmentForm) -> Assig
         progress = program_services.ensure_progress(client)
         progress = ProgramProgress.objects.select_for_update().get(pk=progress.pk)
         step = form.cleaned_data["step"]
-        if progress.current_step + 1 != step:
+        if progress.current_step + 1 != step or opened(client, step):
             return None
         program_services.set_override(client, practitioner, program.UNLOCK)
         assignment = Assignment.objects.create(
@@ -527,7 +540,14 @@ def client_section(
         "step_form": step_form or StepAssignmentForm(client=client),
         "user": request.user,
         "csrf_token": get_token(request),
+        # where the forms send the practitioner back to: this page or the client's page
+        "back": "page" if _on_own_page(request) else "client",
     }
+
+
+def _on_own_page(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return match is not None and match.url_name == "assign"
 
 
 def _page(
@@ -573,6 +593,14 @@ def assignments_page(request: HttpRequest, client_id: int) -> HttpResponse:
             _("%(client)s ziet %(exercise)s nu op de startpagina.")
             % {"client": client, "exercise": made.exercise.name if made.exercise else ""},
         )
+    return _back(request, client)
+
+
+def _back(request: HttpRequest, client: Any) -> HttpResponse:
+    """To the client's page when the form was on it, else to the assignments page."""
+    if request.POST.get("back") == "client":
+        url = reverse("practice:client", kwargs={"client_id": client.pk})
+        return redirect(f"{url}#assignments-heading")
     return redirect("practice:assign", client_id=client.pk)
 
 
@@ -588,7 +616,7 @@ def withdraw_view(request: HttpRequest, client_id: int, assignment_id: int) -> H
         raise Http404("no such assignment") from None
     if withdraw(client, request.user, assignment):
         messages.success(request, _("De opdracht is ingetrokken."))
-    return redirect("practice:assign", client_id=client.pk)
+    return _back(request, client)
 
 
 urlpatterns = [

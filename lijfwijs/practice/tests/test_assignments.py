@@ -343,6 +343,38 @@ def test_opening_a_step_really_opens_it_with_the_message(
     assert Assignment.objects.filter(client=anna).count() == 1
 
 
+def test_an_opened_step_is_not_opened_twice(anna, pieter, pieter_browser, access):
+    form = {"kind": "step", "stap-step": "2", "stap-message": "Ga maar"}
+    assert pieter_browser.post(page(anna), form).status_code == 302
+    again = pieter_browser.post(page(anna), form | {"stap-message": "Nog een keer"})
+    assert again.status_code == 422
+    assert "Stap 2 is al voor je cliënt geopend." in text_of(again)
+    assert Assignment.objects.filter(client=anna).count() == 1
+    assert "Stap 2 openen" not in text_of(pieter_browser.get(page(anna)))
+
+
+def test_the_client_page_shows_the_section_and_logs_only_its_own_look(
+    anna, pieter, pieter_browser, access
+):
+    assign(pieter_browser, anna)
+    before = len(access_log_rows(anna))
+    response = pieter_browser.get(f"/praktijk/clienten/{anna.pk}/")
+    assert response.status_code == 200
+    html = html_of(response)
+    assert 'id="assignments-heading"' in html and "Elke ochtend, vóór het ontbijt." in html
+    assert 'name="back" value="client"' in html
+    assert [r.kind for r in access_log_rows(anna)[before:]] == [AccessLog.Kind.TIMELINE]
+
+
+def test_forms_on_the_client_page_lead_back_to_it(anna, pieter, pieter_browser, access):
+    response = assign(pieter_browser, anna, back="client")
+    assert response["Location"] == f"/praktijk/clienten/{anna.pk}/#assignments-heading"
+    made = Assignment.objects.get(client=anna)
+    response = pieter_browser.post(withdraw_url(made), {"back": "client"})
+    assert response["Location"] == f"/praktijk/clienten/{anna.pk}/#assignments-heading"
+    assert assign(pieter_browser, anna, back="https://elders.example")["Location"] == page(anna)
+
+
 def test_withdrawing_an_opened_step_closes_it_again_before_the_client_went_on(
     anna, pieter, pieter_browser, anna_browser, access
 ):
