@@ -1,9 +1,10 @@
 """The trust pages: privacy statement, about us, contact and colofon.
 
 They are the same for every visitor in a language, so they are shared like the visitor's home
-page (`core.httpcache.public_for_visitors`), and they read nothing from the database. Who provides
-this installation comes from one function, `provider()`, so it can later come from the practice
-instead of the settings.
+page (`core.httpcache.public_for_visitors`). Who provides this installation comes from one
+function, `provider()`: the PROVIDER_* settings when the operator named a provider there; else the
+practice, when exactly one runs the installation (one small query); else the settings' defaults,
+a made-up demo practice. The ETag is the page's hash, so a practice's new details make a new tag.
 """
 
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from datetime import date
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
+from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,11 +23,14 @@ from lijfwijs.core import httpcache
 
 # When the privacy statement last changed in substance: shown on the page.
 PRIVACY_UPDATED = date(2026, 12, 2)
+# PROVIDER_NAME's shipped default (settings.py): while it is unchanged, the operator named no
+# provider, and a practice that runs the installation alone is the provider.
+DEMO_PROVIDER_NAME = "Demopraktijk Lijfwijs (voorbeeld)"
 
 
 @dataclass(frozen=True)
 class Provider:
-    """Who provides this installation of Lijfwijs (the PROVIDER_* settings)."""
+    """Who provides this installation of Lijfwijs (the settings, or the one practice)."""
 
     name: str
     address: str
@@ -53,7 +58,51 @@ class Provider:
 
 
 def provider() -> Provider:
-    """The provider of this installation, from the PROVIDER_* settings."""
+    """The provider of this installation: the PROVIDER_* settings when the operator set
+    PROVIDER_NAME; otherwise the practice when exactly one exists; otherwise the settings'
+    defaults (the demo practice)."""
+    if settings.PROVIDER_NAME == DEMO_PROVIDER_NAME:
+        practice = _only_practice()
+        if practice is not None:
+            return _from_practice(practice)
+    return _from_settings()
+
+
+def practice_is_provider(practice_id: int) -> bool:
+    """Whether this practice's details are the ones the trust pages show."""
+    if settings.PROVIDER_NAME != DEMO_PROVIDER_NAME:
+        return False
+    practice = _only_practice()
+    return practice is not None and practice["pk"] == practice_id
+
+
+def _only_practice() -> dict[str, object] | None:
+    """The one practice of the installation (its details), or None when there are none or many.
+    By name through the app registry: core imports no other app."""
+    practice_model = apps.get_model("accounts", "Practice")
+    rows = list(
+        practice_model.objects.order_by().values(
+            "pk", "name", "address", "phone", "email", "website", "kvk_number"
+        )[:2]
+    )
+    return rows[0] if len(rows) == 1 else None
+
+
+def _from_practice(practice: dict[str, object]) -> Provider:
+    """The practice's details; its address's last line is the postcode and city."""
+    lines = [line.strip() for line in str(practice["address"]).splitlines() if line.strip()]
+    return Provider(
+        name=str(practice["name"]),
+        address=", ".join(lines[:-1]) if len(lines) > 1 else "".join(lines),
+        postcode_city=lines[-1] if len(lines) > 1 else "",
+        email=str(practice["email"]),
+        phone=str(practice["phone"]),
+        kvk=str(practice["kvk_number"]),
+        website=str(practice["website"]),
+    )
+
+
+def _from_settings() -> Provider:
     return Provider(
         name=settings.PROVIDER_NAME,
         address=settings.PROVIDER_ADDRESS,

@@ -35,3 +35,48 @@ def practitioner_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+# --- the practice itself: its members (practitioners and assistants) ------------------------
+
+
+def member_required(view: Callable[..., HttpResponse] | None = None, *, owner: bool = False) -> Any:
+    """Signed in as a member of a practice (with the second factor), or 403; anonymous people are
+    sent to sign in. With `owner=True` only the practice's owners pass. Clients and staff are no
+    member of any practice. The view gets `request.membership`.
+
+    Use as `@member_required` or `@member_required(owner=True)`.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            membership = user.membership if (user.is_practitioner or user.is_assistant) else None
+            if membership is None or (owner and not membership.is_owner):
+                raise PermissionDenied
+            request.membership = membership  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
+
+
+def members_of(practice: object) -> Any:
+    """The members of one practice (never another's), with their accounts."""
+    from lijfwijs.accounts.models import Membership
+
+    return Membership.objects.filter(practice=practice).select_related("user")
+
+
+def member_for(request: HttpRequest, member_id: int | str) -> Any:
+    """One member of the requesting person's own practice, or 404 (another practice's too)."""
+    from lijfwijs.accounts.models import Membership
+
+    membership = request.membership  # type: ignore[attr-defined]
+    try:
+        return members_of(membership.practice_id).get(pk=int(member_id))
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such member") from None

@@ -514,6 +514,64 @@ ROUTES: dict[str, Route] = {
         log={"POST": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},  # ALERTS, CHANGE
     ),
     # --- issue 12: the practice, its details and members
+    # every member of a practice sees its page (P+ owns "Praktijk Matrix", P- and Px work there,
+    # the assistant too; P-other owns "Praktijk Elders" and sees that one); only owners change
+    # anything (P- and the assistant 403); P-other reaches no member of Praktijk Matrix (404).
+    # Clients and staff are no member of any practice (403). No client data: no log rows.
+    "praktijk/praktijk/": Route(
+        "/praktijk/praktijk/",
+        {"GET": (302, 403, 403, 200, 200, 200, 403, 200, 200)},
+        unsupported=(302, 403, 403, 405, 405, 405, 403, 405, 405),
+        login=True,
+    ),
+    # the details form: an empty POST has no name (422)
+    "praktijk/praktijk/gegevens/": Route(
+        "/praktijk/praktijk/gegevens/",
+        {
+            "GET": (302, 403, 403, 200, 403, 403, 403, 403, 200),
+            "POST": (302, 403, 403, 422, 403, 403, 403, 403, 422),
+        },
+        unsupported=(302, 403, 403, 405, 403, 403, 403, 403, 405),
+        login=True,
+    ),
+    # the member's own practice's logo (none in the matrix: 404)
+    "praktijk/praktijk/logo/": Route(
+        "/praktijk/praktijk/logo/",
+        {"GET": (302, 403, 403, 404, 404, 404, 403, 404, 404)},
+        unsupported=(302, 403, 403, 405, 405, 405, 403, 405, 405),
+        login=True,
+    ),
+    # adding a member: an empty POST has no email (422)
+    "praktijk/praktijk/leden/": Route(
+        "/praktijk/praktijk/leden/",
+        {"POST": (302, 403, 403, 422, 403, 403, 403, 403, 422)},
+        unsupported=(302, 403, 403, 405, 403, 403, 403, 403, 405),
+        login=True,
+    ),
+    # P-'s place in Praktijk Matrix: an empty POST chooses no role (422)
+    "praktijk/praktijk/leden/<int:member_id>/": Route(
+        "/praktijk/praktijk/leden/{member}/",
+        {"POST": (302, 403, 403, 422, 403, 403, 403, 403, 404)},
+        unsupported=(302, 403, 403, 405, 403, 403, 403, 403, 405),
+        login=True,
+    ),
+    # taking P- out of the practice: a page that asks, the POST does it
+    "praktijk/praktijk/leden/<int:member_id>/verwijderen/": Route(
+        "/praktijk/praktijk/leden/{member}/verwijderen/",
+        {
+            "GET": (302, 403, 403, 200, 403, 403, 403, 403, 404),
+            "POST": (302, 403, 403, 302, 403, 403, 403, 403, 404),
+        },
+        unsupported=(302, 403, 403, 405, 403, 403, 403, 403, 405),
+        login=True,
+    ),
+    # a new set-password link (P- has a password already: told so, nothing sent)
+    "praktijk/praktijk/leden/<int:member_id>/uitnodiging/": Route(
+        "/praktijk/praktijk/leden/{member}/uitnodiging/",
+        {"POST": (302, 403, 403, 302, 403, 403, 403, 403, 404)},
+        unsupported=(302, 403, 403, 405, 403, 403, 403, 403, 405),
+        login=True,
+    ),
     # --- issue 12: the client list
     # --- issue 12: a client's page and timeline
     # --- issue 12: alerts and their settings
@@ -833,6 +891,7 @@ def build_world() -> World:
             "note": str(note.pk),
             "safety_check": str(safety_check.pk),
             "client_a": str(users["client_a"].pk),
+            "member": str(Membership.objects.get(user=users["p_none"]).pk),  # P-'s place
             "checkin": str(checkin.pk),
             "pattern": str(pattern.pk),
             "practice": practice,

@@ -1,8 +1,8 @@
 """The trust pages (privacy statement, about, contact, colofon) and the visitor's home page.
 
 Through HTTP, as a visitor and as a signed-in person: every page answers in both languages, shows
-the provider's details from the PROVIDER_* settings, links where it says it links, and reads
-nothing from the database.
+the provider's details (from the PROVIDER_* settings the operator set, else from the one practice
+of the installation), links where it says it links, and reads at most that one practice.
 """
 
 import re
@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import Resolver404, resolve
 
+from lijfwijs.accounts.models import Practice
 from lijfwijs.accounts.tests.helpers import make_client_user, signed_in_browser
 from lijfwijs.core import trust
 
@@ -115,9 +116,21 @@ def test_a_signed_in_person_gets_the_pages_too_never_shared(path):
 
 
 @pytest.mark.parametrize("path", ("/", *PAGES))
-def test_the_pages_read_nothing_from_the_database(client, path, django_assert_num_queries):
+def test_the_pages_read_nothing_from_the_database_when_the_operator_names_the_provider(
+    client, provider, path, django_assert_num_queries
+):
     client.get(path)  # the first request of a process may warm caches
     with django_assert_num_queries(0):
+        assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ("/", *PAGES))
+def test_otherwise_the_pages_read_one_small_query_for_the_practice(
+    client, path, django_assert_num_queries
+):
+    Practice.objects.create(name="Praktijk Een")
+    client.get(path)
+    with django_assert_num_queries(1):
         assert client.get(path).status_code == 200
 
 
@@ -338,3 +351,73 @@ def test_contact_leaves_out_what_an_installation_did_not_fill_in(client, setting
     settings.PROVIDER_WEBSITE = ""
     html = client.get("/contact/").content.decode()
     assert 'href="tel:+' not in html and "Website" not in html
+
+
+# --- the provider from the practice ---------------------------------------------------------
+
+RUGWIJS = {
+    "name": "Praktijk Rugwijs",
+    "address": "Lange Nieuwstraat 7\n3512 PA Utrecht",
+    "phone": "030 123 45 67",
+    "email": "info@rugwijs.example",
+    "website": "https://rugwijs.example/",
+    "kvk_number": "90123456",
+}
+
+
+def test_the_demo_name_is_the_settings_default(settings):
+    """Only while PROVIDER_NAME is the shipped default may a practice stand in for it."""
+    assert settings.PROVIDER_NAME == trust.DEMO_PROVIDER_NAME
+
+
+def test_one_practice_in_the_installation_is_the_provider(client):
+    practice = Practice.objects.create(**RUGWIJS)
+    assert trust.practice_is_provider(practice.pk)
+    contact = client.get("/contact/").content.decode()
+    assert "<address>Lange Nieuwstraat 7<br>3512 PA Utrecht</address>" in contact
+    links = {a["href"]: a["text"].strip() for a in anchors(contact)}
+    assert links["mailto:info@rugwijs.example"] == "info@rugwijs.example"
+    assert links["tel:0301234567"] == "030 123 45 67"
+    assert links["https://rugwijs.example/"] == "rugwijs.example"
+    assert "90123456" in contact
+    for path in ("/", "/privacy/", "/over-ons/", "/colofon/"):
+        page = text(client.get(path).content.decode())
+        assert "Praktijk Rugwijs" in page and "Demopraktijk" not in page, path
+    assert "Praktijk Rugwijs is verantwoordelijk" in text(client.get("/privacy/").content.decode())
+
+
+def test_a_practice_with_few_details_leaves_out_what_it_lacks(client):
+    Practice.objects.create(name="Praktijk Kaal", address="Dorpsstraat 1")
+    contact = client.get("/contact/").content.decode()
+    assert "<address>Dorpsstraat 1</address>" in contact
+    assert "mailto:" not in contact.split('id="provider-heading"')[1].split("</section>")[0]
+    for path in ("/privacy/", "/colofon/"):
+        page = client.get(path).content.decode()
+        assert 'href="mailto:"' not in page and "de contactpagina" in text(page), path
+
+
+def test_with_many_practices_the_settings_name_the_provider(client):
+    first = Practice.objects.create(**RUGWIJS)
+    Practice.objects.create(name="Praktijk Elders")
+    assert not trust.practice_is_provider(first.pk)
+    page = client.get("/contact/").content.decode()
+    assert trust.DEMO_PROVIDER_NAME in page and "Praktijk Rugwijs" not in page
+
+
+def test_the_operators_settings_win_over_the_practice(client, provider):
+    practice = Practice.objects.create(**RUGWIJS)
+    assert not trust.practice_is_provider(practice.pk)
+    page = client.get("/contact/").content.decode()
+    assert "Fysiopraktijk Het Anker" in page and "Praktijk Rugwijs" not in page
+
+
+@pytest.mark.parametrize("path", ("/", *PAGES))
+def test_new_practice_details_make_another_etag(client, path):
+    practice = Practice.objects.create(**RUGWIJS)
+    before = client.get(path)["ETag"]
+    assert client.get(path, HTTP_IF_NONE_MATCH=before).status_code == 304
+    practice.name = "Praktijk Rugwijs en Zo"
+    practice.save()
+    after = client.get(path, HTTP_IF_NONE_MATCH=before)
+    assert after.status_code == 200 and "Praktijk Rugwijs en Zo" in after.content.decode()
+    assert after["ETag"] != before
