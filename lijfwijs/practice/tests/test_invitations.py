@@ -2,9 +2,12 @@
 inviting (422 on a bad address), resending (extends, limited), withdrawing, expiry, and who may
 do what (own only, assistants read the practice's, clients 403, visitors to the login)."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -14,6 +17,7 @@ from lijfwijs.accounts.models import Invitation, Membership, PractitionerAccess,
 from lijfwijs.accounts.tests.helpers import (
     PASSWORD,
     give_access,
+    make_client_user,
     make_practitioner,
     signed_in_browser,
 )
@@ -393,3 +397,59 @@ def test_visitors_are_sent_to_the_login(pieter):
         response = getattr(Client(), method)(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/account/inloggen/?next=")
+
+
+# --- at the same moment (real parallel connections on PostgreSQL with DATABASE_URL) ----------
+
+
+def at_once(*calls):
+    """Run the calls in two threads that start together; their results in order."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            barrier.wait(10)
+            return call()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_resends_at_once_send_one_email(monkeypatch):
+    pieter = make_practitioner("pieter-race@example.org")
+    invitation = services.invite(pieter, "race@example.org")
+    sent = []
+    monkeypatch.setattr(services, "send_email", lambda to, *args, **kwargs: sent.append(to))
+    sent_long_ago(invitation, hours=1)
+
+    def resend():
+        return services.resend_invitation(Invitation.objects.get(pk=invitation.pk))
+
+    outcomes = at_once(resend, resend)
+    assert sorted(outcomes) == sorted([services.InvitationOutcome.RESENT, "just_sent"])
+    invitation.refresh_from_db()
+    assert invitation.sent_count == 2 and sent == ["race@example.org"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_accepting_and_withdrawing_at_once_do_not_both_happen(monkeypatch):
+    monkeypatch.setattr(services, "send_email", lambda *args, **kwargs: None)
+    pieter = make_practitioner("pieter-race@example.org")
+    for n in range(3):
+        client = make_client_user(f"client-race-{n}@example.org")
+        invitation = services.invite(pieter, client.email)
+        accepted, withdrawn = at_once(
+            lambda c=client, i=invitation.pk: services.answer_invitation(c, i, accept=True),
+            lambda i=invitation.pk: services.withdraw_invitation(Invitation.objects.get(pk=i)),
+        )
+        invitation.refresh_from_db()
+        has_access = PractitionerAccess.objects.filter(client=client, practitioner=pieter)
+        if accepted:
+            assert withdrawn == services.InvitationOutcome.CLOSED
+            assert invitation.status == Invitation.Status.ACCEPTED and has_access.exists()
+        else:
+            assert withdrawn == services.InvitationOutcome.WITHDRAWN
+            assert invitation.status == Invitation.Status.WITHDRAWN and not has_access.exists()
