@@ -594,3 +594,36 @@ def test_an_assistant_sees_no_client_data(pieter, sanne, anna):
     assert browser.get("/praktijk/").status_code == 403
     assert browser.get(f"/praktijk/clienten/{anna.pk}/").status_code == 403
     assert browser.get(PAGE).status_code == 200
+
+
+# --- the demo practice ---------------------------------------------------------------------
+
+
+def test_the_demo_practice_has_its_details_an_owner_and_an_assistant():
+    from django.core.management import call_command
+
+    call_command("load_demo", force=True, verbosity=0)
+    call_command("load_demo", force=True, verbosity=0)  # idempotent
+    practice = Practice.objects.get()
+    assert practice.name == "Praktijk Rugwijs"
+    assert re.fullmatch(r"\d{8}", practice.kvk_number)
+    assert re.fullmatch(r"\d{8}", practice.agb_code)
+    assert practice.address and practice.email and practice.website
+    practice.full_clean()  # every detail valid as the owner's form would take it
+    roles = dict(Membership.objects.filter(practice=practice).values_list("user__email", "role"))
+    assert roles == {
+        "behandelaar@demo.lijfwijs.local": Membership.Role.OWNER,
+        "assistent@demo.lijfwijs.local": Membership.Role.ASSISTANT,
+    }
+    assistant = User.objects.get(email="assistent@demo.lijfwijs.local")
+    assert assistant.role == User.Role.ASSISTANT
+    # signs in like the demo practitioner: the password, then a recovery code
+    from lijfwijs.practice.management.commands.load_demo import PASSWORD as DEMO_PASSWORD
+    from lijfwijs.practice.management.commands.load_demo import RECOVERY
+
+    browser = Client()
+    log_in(browser, assistant.email, DEMO_PASSWORD)
+    assert browser.post("/account/tweestaps/", {"code": RECOVERY[0]}).status_code == 302
+    page = browser.get(PAGE)
+    assert page.status_code == 200 and "behandelaar@demo.lijfwijs.local" in page.content.decode()
+    assert browser.get("/praktijk/").status_code == 403  # no client data

@@ -1,4 +1,5 @@
-"""A demo practice for `make run`: one practitioner, two clients with Pijntest results. Idempotent.
+"""A demo practice for `make run`: its owner (a practitioner), an assistant and two clients with
+Pijntest results. Idempotent.
 
 Refuses to run without DEBUG unless --force: the demo logins are printed and well known.
 """
@@ -36,11 +37,20 @@ PRACTITIONER = {
     "email": "behandelaar@demo.lijfwijs.local",
     "display_name": "Pieter de Vries",
 }
+ASSISTANT = {
+    "email": "assistent@demo.lijfwijs.local",
+    "display_name": "Sanne Bakker",
+}
 PRACTICE = {
     "name": "Praktijk Rugwijs",
     "address": "Voorbeeldstraat 1\n1234 AB Utrecht",
     "phone": "030 123 45 67",
     "email": "info@demo.lijfwijs.local",
+    "website": "https://rugwijs.demo.lijfwijs.local/",
+    # Made-up numbers of the right shape (a KvK number and a practice's AGB code have 8 digits).
+    "kvk_number": "90123456",
+    "agb_code": "04001234",
+    "time_zone": "Europe/Amsterdam",
 }
 CLIENTS = [
     {"email": "anna@demo.lijfwijs.local", "display_name": "Anna", "profile": "stress"},
@@ -108,7 +118,7 @@ def _answers(
 
 
 class Command(BaseCommand):
-    help = "Create the demo practice (one practitioner, two clients with results) and print the logins."
+    help = "Create the demo practice (its owner, an assistant, two clients with results) and print the logins."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -123,6 +133,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             practitioner = self._user(PRACTITIONER, User.Role.PRACTITIONER)
             self._two_factor(practitioner)
+            assistant = self._user(ASSISTANT, User.Role.ASSISTANT)
+            self._two_factor(assistant)
             for n, spec in enumerate(CLIENTS):
                 client = self._user(spec, User.Role.CLIENT)
                 if not Consent.objects.filter(
@@ -142,9 +154,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo practice ready. Logins (password for all: {PASSWORD}):")
         )
-        self.stdout.write(f"  practitioner  {PRACTITIONER['email']}")
+        self.stdout.write(f"  practitioner  {PRACTITIONER['email']} (owner of {PRACTICE['name']})")
+        self.stdout.write(f"  assistant     {ASSISTANT['email']}")
         self.stdout.write(
-            f"                two-factor key (base32): GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ, or a recovery code: {', '.join(RECOVERY)}"
+            f"                two-factor key of both (base32): GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ, or a recovery code: {', '.join(RECOVERY)}"
         )
         for spec in CLIENTS:
             self.stdout.write(f"  client        {spec['email']}")
@@ -159,12 +172,21 @@ class Command(BaseCommand):
                 display_name=spec["display_name"],
                 email_verified_at=timezone.now(),
             )
-        if role == User.Role.PRACTITIONER and user.membership is None:
-            practice = Practice.objects.filter(name=PRACTICE["name"]).first()
-            if practice is None:
-                practice = Practice.objects.create(**PRACTICE)
-            account_services.join_practice(user, practice, Membership.Role.OWNER)
+        member_role = {
+            User.Role.PRACTITIONER: Membership.Role.OWNER,
+            User.Role.ASSISTANT: Membership.Role.ASSISTANT,
+        }.get(role)
+        if member_role and user.membership is None:
+            account_services.join_practice(user, self._practice(), member_role)
         return user
+
+    def _practice(self) -> Practice:
+        """The demo practice with its details (filled in again where an older demo lacks them)."""
+        practice, _made = Practice.objects.get_or_create(name=PRACTICE["name"], defaults=PRACTICE)
+        missing = {k: v for k, v in PRACTICE.items() if not getattr(practice, k)}
+        if missing:
+            Practice.objects.filter(pk=practice.pk).update(**missing)
+        return practice
 
     def _two_factor(self, user: User) -> None:
         if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
