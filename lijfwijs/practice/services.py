@@ -25,6 +25,10 @@ def home_panel(
         from .assignments import home_panel as assignments_panel
 
         return assignments_panel(request)
+    if request.user.is_assistant:  # the practice's page (they see no client data)
+        from .members import home_panel as practice_panel
+
+        return practice_panel(request)
     if not request.user.is_practitioner:
         return None
     panels: list[Any] = []

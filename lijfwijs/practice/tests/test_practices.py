@@ -627,3 +627,10 @@ def test_the_demo_practice_has_its_details_an_owner_and_an_assistant():
     page = browser.get(PAGE)
     assert page.status_code == 200 and "behandelaar@demo.lijfwijs.local" in page.content.decode()
     assert browser.get("/praktijk/").status_code == 403  # no client data
+
+
+def test_an_assistant_starts_on_a_page_that_leads_to_the_practice(pieter, sanne, anna):
+    give_access(anna, pieter)
+    html = signed_in_browser(sanne).get("/").content.decode()
+    assert "Fysio De Brug" in html and f'href="{PAGE}"' in html
+    assert "Anna" not in html and 'href="/praktijk/"' not in html
