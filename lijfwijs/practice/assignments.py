@@ -31,7 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lijfwijs.accounts.access import client_for
 from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.localtime import local_today
-from lijfwijs.accounts.models import AccessLog, Membership
+from lijfwijs.accounts.models import AccessLog, Membership, User
 from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core.i18n import pick
 from lijfwijs.exercises.models import Exercise, PracticeSession
@@ -48,6 +48,8 @@ MAX_DAYS_AHEAD = 365
 # A session counts for an assignment when it was done to the end, lasted at least this long, or
 # was ticked in a check-in (the client says they did it; such a session has no length).
 COUNTS_FROM_SECONDS = 60
+# The same assignment again within this time is a second click, not a second assignment.
+REPEAT_WINDOW = timedelta(minutes=10)
 
 # How often, as the form offers it, and what it means in times per week (the model's unit).
 FREQUENCIES: tuple[tuple[str, int], ...] = (
@@ -435,18 +437,37 @@ def next_step(client: Any) -> int | None:
 
 
 def assign_exercise(client: Any, practitioner: Any, form: ExerciseAssignmentForm) -> Assignment:
+    """Store the assignment (one access-log change). A second click, the same assignment by the
+    same practitioner within `REPEAT_WINDOW`, stores nothing and returns the first."""
     data = form.cleaned_data
+    fields = {
+        "exercise": data["exercise"],
+        "times_per_week": TIMES_PER_WEEK[data["frequency"]],
+        "starts_on": data["starts_on"],
+        "ends_on": data["starts_on"] + timedelta(days=7 * data["weeks"] - 1),
+    }
+    message = data["message"].strip()
     with transaction.atomic():
+        # one assignment at a time per client (a row lock on PostgreSQL; SQLite writes one by one)
+        list(User.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True))
+        repeats = Assignment.objects.filter(
+            client=client,
+            practitioner=practitioner,
+            kind=Assignment.Kind.EXERCISE,
+            withdrawn_at__isnull=True,
+            created_at__gte=timezone.now() - REPEAT_WINDOW,
+            **fields,
+        )
+        for same in repeats:  # the message is encrypted: compared here, not in SQL
+            if same.message == message:
+                return same
         assignment = Assignment.objects.create(
             client=client,
             practitioner=practitioner,
             practitioner_name=str(practitioner)[:120],
             kind=Assignment.Kind.EXERCISE,
-            exercise=data["exercise"],
-            times_per_week=TIMES_PER_WEEK[data["frequency"]],
-            starts_on=data["starts_on"],
-            ends_on=data["starts_on"] + timedelta(days=7 * data["weeks"] - 1),
-            message=data["message"].strip(),
+            message=message,
+            **fields,
         )
         log_access(
             practitioner,

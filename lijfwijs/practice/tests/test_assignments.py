@@ -11,7 +11,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from hypothesis import given
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from lijfwijs.accounts.localtime import local_today
@@ -188,6 +189,46 @@ def test_assigning_an_exercise_shows_it_to_both_and_logs_one_change(
     assert "1× per dag, tot en met" in start and "van Pieter" in start
     assert "Tot nu toe 0 van de 1 keer gedaan." in start
     assert 'href="/oefeningen/bodyscan/oefenen/"' in html_of(anna_browser.get("/"))
+
+
+def test_a_second_click_stores_one_assignment_and_one_log_row(anna, pieter, pieter_browser, access):
+    before = len(access_log_rows(anna))
+    assert assign(pieter_browser, anna).status_code == 302
+    assert assign(pieter_browser, anna).status_code == 302
+    assert Assignment.objects.filter(client=anna).count() == 1
+    changes = [r for r in access_log_rows(anna)[before:] if r.action == AccessLog.Action.CHANGE]
+    assert len(changes) == 1
+    # another message or exercise is another assignment
+    assert assign(pieter_browser, anna, **{"oefening-message": "Ook 's avonds"}).status_code == 302
+    assert assign(pieter_browser, anna, **{"oefening-exercise": "schudden"}).status_code == 302
+    assert Assignment.objects.filter(client=anna).count() == 3
+
+
+@hypothesis_settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    data=st.dictionaries(
+        st.sampled_from(
+            ["kind", "oefening-exercise", "oefening-frequency", "oefening-starts_on"]
+            + ["oefening-weeks", "oefening-message", "stap-step", "stap-message"]
+        ),
+        st.one_of(
+            st.text(max_size=20),
+            st.sampled_from(["exercise", "step", "bodyscan", "d1", "w6", "2", "8", "0", "-1"]),
+            st.dates().map(date.isoformat),
+            st.integers().map(str),
+        ),
+    )
+)
+def test_fuzzed_forms_never_give_a_server_error(anna, pieter, pieter_browser, access, data):
+    response = pieter_browser.post(page(anna), data)
+    assert response.status_code in (302, 422)
+    for made in Assignment.objects.filter(client=anna):
+        assert made.ends_on is None or made.starts_on <= made.ends_on
+        assert made.kind == "step" or 1 <= made.times_per_week <= 21
 
 
 def test_a_practice_session_counts_and_a_short_unfinished_one_does_not(
