@@ -31,6 +31,7 @@ urlpatterns = [
     path("", views.settings_page, name="settings"),
     path("toegang/", views.grant_access, name="grant_access"),
     path("toegang/<int:access_id>/intrekken/", views.revoke_access, name="revoke_access"),
+    path("toegang/<int:access_id>/notities/", views.share_notes, name="share_notes"),
     path("uitnodigingen/<int:invitation_id>/", views.answer_invitation, name="answer_invitation"),
     path("e-mail/", views.change_email, name="change_email"),
     path("e-mail/bevestigen/<str:token>/", views.confirm_email_change, name="confirm_email_change"),

@@ -245,6 +245,29 @@ def revoke_access(request: HttpRequest, access_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def share_notes(request: HttpRequest, access_id: int) -> HttpResponse:
+    """The client's choice whether one practitioner with access may also read the free text of
+    their check-ins (`share=1` shares, anything else stops sharing). Their own act about their own
+    data: no access-log row."""
+    share = request.POST.get("share") == "1"
+    if (
+        not access.practitioners_of(request.user)
+        .active()
+        .filter(pk=access_id)
+        .update(share_notes=share)
+    ):
+        raise Http404("no such access")
+    messages.success(
+        request,
+        _("Je behandelaar kan nu ook lezen wat je bij je check-ins schrijft.")
+        if share
+        else _("Wat je bij je check-ins schrijft, is weer alleen voor jou."),
+    )
+    return redirect("accounts:settings")
+
+
+@login_required
+@require_POST
 def answer_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
     accept = request.POST.get("answer") == "accept"
     if not services.answer_invitation(request.user, invitation_id, accept):

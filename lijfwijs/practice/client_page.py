@@ -1,40 +1,95 @@
-"""A client's page in the workspace: their results and program step, with the program controls."""
+"""A client's page in the workspace: a summary, the timeline, the client's insights and "what
+calms me", the program controls and the sections of alerts, notes and assignments; and a
+Pijntest result as the practitioner's view (client named, a way back, printable)."""
 
+from datetime import date
+from importlib import import_module
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from lijfwijs.accounts.access import client_for
 from lijfwijs.accounts.audit import log_access
-from lijfwijs.accounts.models import AccessLog
-from lijfwijs.assessments.models import Response
+from lijfwijs.accounts.localtime import local_today
+from lijfwijs.accounts.models import AccessLog, PractitionerAccess
+from lijfwijs.assessments import pages
+from lijfwijs.assessments.models import TOKEN, Response
+from lijfwijs.assessments.services import PIJNTEST
+from lijfwijs.exercises import calm
+from lijfwijs.exercises.services import what_calms_me
 
-from . import program_controls
-from .access import practitioner_required
+from . import program_controls, timeline
+from .access import alerts_of, practitioner_required
+
+# The sections other modules of the workspace fill: (name, module, template). Each module's
+# `client_section(request, client) -> dict` gives the section's context, or the module has none
+# yet and the page goes without it. They write no access-log row: this page writes the one.
+SECTIONS = (
+    ("alerts", "lijfwijs.practice.alert_views", "practice/_client_alerts.html"),
+    ("notes", "lijfwijs.practice.notes", "practice/_client_notes.html"),
+    ("assignments", "lijfwijs.practice.assignments", "practice/_client_assignments.html"),
+)
+
+
+def _sections(request: HttpRequest, client: Any) -> list[dict[str, Any]]:
+    found = []
+    for name, module_name, template in SECTIONS:
+        section = getattr(import_module(module_name), "client_section", None)
+        if section is None:
+            continue
+        context = section(request, client)
+        if context is not None:
+            # rendered on its own, so the section's template reads its context as it wrote it
+            html = render_to_string(template, {"client": client, **context}, request=request)
+            found.append({"name": name, "html": html})
+    return found
 
 
 def _client_page(
     request: HttpRequest, client: Any, form: program_controls.OverrideForm, status: int = 200
 ) -> HttpResponse:
-    results = (
-        Response.objects.completed()
-        .filter(user=client, instrument="pijntest")
-        .order_by("-completed_at")
-    )
-    log_access(request.user, [client.pk], AccessLog.Kind.PIJNTEST, AccessLog.Action.VIEW)
-    context = {
+    """The page, with the one access-log row of this look (kind TIMELINE)."""
+    from lijfwijs.diary import presenting  # numpy and scipy load on first use
+
+    practitioner = request.user
+    access = (
+        PractitionerAccess.objects.active()
+        .filter(client=client, practitioner=practitioner)
+        .values("granted_at", "share_notes")
+        .first()
+    ) or {"granted_at": None, "share_notes": False}
+    today = local_today(client)
+    context: dict[str, Any] = {
         "client": client,
-        "results": results,
+        "granted_at": access["granted_at"],
+        "shares_notes": access["share_notes"],
+        "glance": timeline.summary(client, today),
+        "open_alerts": alerts_of(practitioner).filter(client=client).open().count(),
+        "weeks": timeline.timeline(client, practitioner, today=today, shared=access["share_notes"]),
         "program": program_controls.summary(client),
         "program_form": form,
+        "meaningful_peg": timeline.number(timeline.PEG_MEANINGFUL_CHANGE),
     }
+    context["trend_weeks"] = [
+        {**week, "start": date.fromisoformat(week["week_start"])}
+        for week in context["glance"]["diary"]["weeks"]
+    ]
+    context.update(presenting.page_context(client, today))
+    context.update(calm.context(what_calms_me(client)))
+    context["sections"] = _sections(request, client)
+    log_access(practitioner, [client.pk], AccessLog.Kind.TIMELINE, AccessLog.Action.VIEW)
     return render(request, "practice/client.html", context, status=status)
 
 
+@never_cache
 @practitioner_required
 @require_safe
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
@@ -42,6 +97,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     return _client_page(request, client, program_controls.OverrideForm(client=client))
 
 
+@never_cache
 @practitioner_required
 @require_POST
 def client_program(request: HttpRequest, client_id: int) -> HttpResponse:
@@ -54,7 +110,54 @@ def client_program(request: HttpRequest, client_id: int) -> HttpResponse:
     return redirect("practice:client", client_id=client.pk)
 
 
+@never_cache
+@practitioner_required
+@require_safe
+def client_report(request: HttpRequest, client_id: int, response_id: str) -> HttpResponse:
+    """One of the client's Pijntest results as the practitioner reads it: the whole report (a red
+    flag's advice first, as the client saw it), under the client's name, with a way back to the
+    client's page and a print button. Another client's result, or none, is a 404."""
+    client = client_for(request, client_id)
+    if not TOKEN.fullmatch(response_id):
+        raise Http404("no such response")
+    response = (
+        Response.objects.completed()
+        .filter(pk=response_id, user=client, instrument=PIJNTEST)
+        .first()
+    )
+    if response is None:
+        raise Http404("no such response")
+    context = pages.report_context(response.result)
+    heading = _("Pijntest-uitslag van %(name)s, %(date)s") % {
+        "name": client,
+        "date": formats.date_format(timezone.localtime(response.completed_at), "DATE_FORMAT"),
+    }
+    # The report's own heading ("Jouw Pijntest-uitslag") is one of its words: this view names the
+    # client instead, on a copy (the words are shared by every request of the process).
+    context["w"] = {**context["w"], "jouw_pijntest_uitslag": heading}
+    context.update(
+        owned=True,  # no "keep this result" offer
+        worse=pages.worse_context(response),
+        client=client,
+        heading=heading,
+        response=response,
+    )
+    log_access(
+        request.user,
+        [client.pk],
+        AccessLog.Kind.PIJNTEST,
+        AccessLog.Action.VIEW,
+        f"response:{response.pk}",
+    )
+    return render(request, "practice/client_report.html", context)
+
+
 urlpatterns = [
     path("clienten/<int:client_id>/", client_detail, name="client"),
     path("clienten/<int:client_id>/programma/", client_program, name="client_program"),
+    path(
+        "clienten/<int:client_id>/uitslagen/<str:response_id>/",
+        client_report,
+        name="client_report",
+    ),
 ]

@@ -574,6 +574,23 @@ ROUTES: dict[str, Route] = {
     ),
     # --- issue 12: the client list
     # --- issue 12: a client's page and timeline
+    # (the page itself and its program POST are above: one TIMELINE row per look, also when
+    # the rejected program form shows the page again)
+    # one of A's Pijntest results as the practitioner's view: a PIJNTEST row per look
+    "praktijk/clienten/<int:client_id>/uitslagen/<str:response_id>/": Route(
+        "/praktijk/clienten/{client_a}/uitslagen/{response}/",
+        {"GET": (302, 403, 403, 200, 404, 404, 403)},
+        unsupported=CLIENTS_403,
+        login=True,
+        log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
+    ),
+    # the client's choice to share her diary notes with one practitioner (her own act: no row)
+    "account/toegang/<int:access_id>/notities/": Route(
+        "/account/toegang/{access}/notities/",
+        {"POST": (302, 302, 404, 404, 404, 404, 404)},
+        unsupported=signed_in(302, 405),
+        login=True,
+    ),
     # --- issue 12: alerts and their settings
     # the practitioner's own alerts (P+ sees the one about A: one LIST row); others see theirs
     "praktijk/meldingen/": Route(

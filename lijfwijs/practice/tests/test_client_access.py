@@ -96,7 +96,9 @@ def test_the_practitioner_sees_the_client_her_results_and_her_report(anna, piete
     assert f'href="{client_page(anna)}"' in practice.content.decode()
     detail = pieter_browser.get(client_page(anna))
     assert detail.status_code == 200
-    assert f'href="{report_page(result)}"' in detail.content.decode()
+    practitioners_view = f"{client_page(anna)}uitslagen/{result.pk}/"
+    assert f'href="{practitioners_view}"' in detail.content.decode()
+    assert pieter_browser.get(practitioners_view).status_code == 200
     assert pieter_browser.get(report_page(result)).status_code == 200
 
 

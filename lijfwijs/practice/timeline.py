@@ -1,0 +1,670 @@
+"""A client's timeline and summary for their practitioner: what happened, week by week.
+
+`timeline(client, practitioner)` gathers the last weeks of Pijntests (with the PEG change judged
+against the meaningful change), the diary and practice log per week, program steps, alerts, notes
+and assignments into `Week`s, newest first. `summary(client)` is the short version for the API.
+
+The views have already checked access (`accounts.access.client_for`); nothing here writes the
+access log (the view writes one row per look). The number of queries does not depend on the amount
+of data: each source is read once, as plain values where there are many rows. No free text of the
+client's is read unless they chose to share their diary notes with this practitioner, and no note
+body of the practitioners' own notes is read at all (the notes section shows those).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lijfwijs.accounts.localtime import local_today, zone_of
+from lijfwijs.accounts.models import AccessLog, Membership, PractitionerAccess
+from lijfwijs.assessments import labels
+from lijfwijs.assessments.models import Response
+from lijfwijs.assessments.services import PEG_MEANINGFUL_CHANGE, PIJNTEST, peg_of
+from lijfwijs.core.i18n import current_language, pick
+from lijfwijs.diary import insights as diary_core
+from lijfwijs.diary.models import CheckIn
+from lijfwijs.exercises import calm
+from lijfwijs.exercises.models import PracticeSession
+from lijfwijs.exercises.services import helped_most
+from lijfwijs.program import program
+from lijfwijs.program.models import ProgramProgress
+
+from .models import Alert, Assignment, ClientNote
+
+WEEKS = 12
+SHARED_NOTES_DAYS = 28  # a shared diary's free text: the last four weeks only
+TOP_TAGS = 3
+TREND_WEEKS = 4
+
+
+class Kind:
+    """What an event on the timeline is about (the template's classes and the tests use these)."""
+
+    PIJNTEST = "pijntest"
+    PROGRAM = "program"
+    ALERT = "alert"
+    NOTE = "note"
+    ASSIGNMENT = "assignment"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated thing in a week: a title and a few plain lines, perhaps a link."""
+
+    at: datetime
+    kind: str
+    title: str
+    lines: tuple[str, ...] = ()
+    url: str = ""
+    warning: bool = False  # shown as needing attention (an open alert, a red flag, worse PEG)
+
+
+@dataclass(frozen=True)
+class DiaryWeek:
+    """The week's check-ins: how many, the pain (0-10) and the tags that came most often."""
+
+    checkins: int
+    days: int
+    mean_pain: float
+    min_pain: int
+    max_pain: int
+    tags: tuple[tuple[str, int], ...]  # (name, check-ins with it), most frequent first
+    notes: tuple[tuple[date, str], ...] = ()  # only what the client chose to share
+
+    @property
+    def sentence(self) -> str:
+        values = {
+            "checkins": self.checkins,
+            "days": self.days,
+            "mean": number(self.mean_pain),
+            "min": self.min_pain,
+            "max": self.max_pain,
+        }
+        return (
+            ngettext(
+                "%(checkins)s check-in, op %(days)s van de 7 dagen; pijn gemiddeld "
+                "%(mean)s (laagste %(min)s, hoogste %(max)s).",
+                "%(checkins)s check-ins, op %(days)s van de 7 dagen; pijn gemiddeld "
+                "%(mean)s (laagste %(min)s, hoogste %(max)s).",
+                self.checkins,
+            )
+            % values
+        )
+
+    @property
+    def tags_text(self) -> str:
+        """ "werk (3×), slecht geslapen (2×)"."""
+        return ", ".join(
+            _("%(tag)s (%(count)s×)") % {"tag": name, "count": count} for name, count in self.tags
+        )
+
+
+@dataclass(frozen=True)
+class PracticeWeek:
+    """The week's practice log: sessions, minutes and the mean drop in tension where rated."""
+
+    sessions: int
+    minutes: int
+    rated: int
+    mean_drop: float | None
+
+    @property
+    def sentence(self) -> str:
+        text = ngettext(
+            "%(sessions)s keer geoefend, %(minutes)s minuten.",
+            "%(sessions)s keer geoefend, %(minutes)s minuten.",
+            self.sessions,
+        ) % {"sessions": self.sessions, "minutes": self.minutes}
+        if self.mean_drop is None:
+            return text
+        values = {"drop": number(abs(self.mean_drop)), "rated": self.rated}
+        if self.mean_drop > 0:
+            after = ngettext(
+                "Spanning gemiddeld %(drop)s punt lager na afloop (%(rated)s keer gemeten).",
+                "Spanning gemiddeld %(drop)s punt lager na afloop (%(rated)s keer gemeten).",
+                self.rated,
+            )
+        elif self.mean_drop < 0:
+            after = ngettext(
+                "Spanning gemiddeld %(drop)s punt hoger na afloop (%(rated)s keer gemeten).",
+                "Spanning gemiddeld %(drop)s punt hoger na afloop (%(rated)s keer gemeten).",
+                self.rated,
+            )
+        else:
+            after = ngettext(
+                "Spanning gemiddeld gelijk na afloop (%(rated)s keer gemeten).",
+                "Spanning gemiddeld gelijk na afloop (%(rated)s keer gemeten).",
+                self.rated,
+            )
+        return text + " " + after % values
+
+
+@dataclass
+class Week:
+    """Monday to Sunday on the client's calendar."""
+
+    start: date
+    end: date
+    diary: DiaryWeek | None = None
+    practice: PracticeWeek | None = None
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.diary is None and self.practice is None and not self.events
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    """5.25 → "5,3" in Dutch, "5.3" in English; "–" for none."""
+    if value is None:
+        return "–"
+    return formats.number_format(round(value, digits) + 0.0, digits)
+
+
+def signed(value: float) -> str:
+    text = number(value)
+    return text if value < 0 else "+" + text
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def safety_words(safety: dict[str, Any]) -> str:
+    """A Pijntest's safety finding in the practitioner's words ("" when there is none)."""
+    if safety.get("crisis"):
+        return str(Alert.Kind.CRISIS.label)
+    return {
+        "urgent": str(Alert.Kind.URGENT.label),
+        "same_day": str(Alert.Kind.SAME_DAY.label),
+        "days": _("binnen enkele dagen naar de huisarts"),
+        "routine": _("bespreken bij de huisarts"),
+    }.get(safety.get("level") or "", "")
+
+
+def peg_change(before: float | None, after: float | None) -> dict[str, Any] | None:
+    """The PEG change from one Pijntest to the next, judged against about 1 point."""
+    if before is None or after is None:
+        return None
+    change = round(after - before, 1)
+    return {
+        "before": before,
+        "change": change,
+        "meaningful": abs(change) >= PEG_MEANINGFUL_CHANGE,
+        "direction": "better" if change < 0 else ("worse" if change > 0 else "same"),
+    }
+
+
+def _change_line(diff: dict[str, Any], previous: datetime) -> str:
+    values = {
+        "change": number(abs(diff["change"])),
+        "date": formats.date_format(timezone.localtime(previous), "DATE_FORMAT"),
+        "threshold": number(PEG_MEANINGFUL_CHANGE),
+    }
+    if diff["direction"] == "same":
+        return _("Gelijk aan de vorige keer (%(date)s).") % values
+    if diff["direction"] == "better":
+        text = _("%(change)s punt lager dan de vorige keer (%(date)s)") % values
+    else:
+        text = _("%(change)s punt hoger dan de vorige keer (%(date)s)") % values
+    if diff["meaningful"]:
+        return (
+            text
+            + ": "
+            + _("een verandering die mensen merken (%(threshold)s punt of meer).") % values
+        )
+    return text + ": " + _("minder dan een merkbare verandering (%(threshold)s punt).") % values
+
+
+def _pijntests(client: Any, client_id: int, since: datetime) -> list[Event]:
+    """The Pijntests since `since`, each with its change against the one before (two queries)."""
+    done = Response.objects.completed().filter(user=client, instrument=PIJNTEST)
+    rows = list(
+        done.filter(completed_at__gte=since)
+        .order_by("completed_at")
+        .values_list("pk", "completed_at", "result")
+    )
+    before = (
+        done.filter(completed_at__lt=since)
+        .order_by("-completed_at")
+        .values_list("pk", "completed_at", "result")
+        .first()
+    )
+    previous = before
+    events = []
+    for pk, completed_at, result in rows:
+        result = result or {}
+        peg = peg_of(result)
+        lines = [_("PEG %(peg)s (van 0 tot 10)") % {"peg": number(peg)}]
+        diff = peg_change(peg_of(previous[2] or {}), peg) if previous else None
+        if diff and previous:
+            lines.append(_change_line(diff, previous[1]))
+        safety = safety_words(result.get("safety") or {})
+        if safety:
+            lines.append(_("Veiligheid: %(words)s") % {"words": safety})
+        domains = [
+            str(labels.DOMAINS[c])
+            for c in result.get("priority_domains", ())
+            if c in labels.DOMAINS
+        ]
+        if domains:
+            lines.append(_("Weegt nu het zwaarst: %(domains)s") % {"domains": ", ".join(domains)})
+        events.append(
+            Event(
+                at=completed_at,
+                kind=Kind.PIJNTEST,
+                title=_("Pijntest"),
+                lines=tuple(lines),
+                url=reverse(
+                    "practice:client_report", kwargs={"client_id": client_id, "response_id": pk}
+                ),
+                warning=bool(safety and (result.get("safety") or {}).get("level") != "routine")
+                or bool(diff and diff["meaningful"] and diff["direction"] == "worse"),
+            )
+        )
+        previous = (pk, completed_at, result)
+    return events
+
+
+def shares_notes(client: Any, practitioner: Any) -> bool:
+    """Whether the client chose to let this practitioner read the free text of their check-ins."""
+    return bool(
+        PractitionerAccess.objects.active()
+        .filter(client=client, practitioner=practitioner, share_notes=True)
+        .exists()
+    )
+
+
+def _diary(client: Any, first: date, today: date, shared: bool) -> dict[date, DiaryWeek]:
+    """Per week (its Monday): the check-ins' pain and tags, and the shared notes (2-3 queries)."""
+    rows = list(
+        CheckIn.objects.for_user(client)
+        .filter(day__gte=first)
+        .order_by()
+        .values_list("pk", "day", "pain")
+    )
+    english = current_language() == "en"
+    links = (
+        CheckIn.tags.through.objects.filter(checkin__user=client, checkin__day__gte=first)
+        .order_by()
+        .values_list("checkin__day", "tag__name_nl", "tag__name_en")
+    )
+    tags: dict[date, Counter[str]] = defaultdict(Counter)
+    for day, name_nl, name_en in links:
+        tags[_monday(day)][(english and name_en) or name_nl] += 1
+    notes: dict[date, list[tuple[date, str]]] = defaultdict(list)
+    if shared:
+        since = max(first, today - timedelta(days=SHARED_NOTES_DAYS - 1))
+        written = (
+            CheckIn.objects.for_user(client)
+            .filter(day__gte=since)
+            .exclude(note="")
+            .order_by("-day", "-at")
+            .only("day", "at", "note")
+        )
+        for checkin in written:
+            if checkin.note:  # "" is stored encrypted too: the exclude above cannot see it
+                notes[_monday(checkin.day)].append((checkin.day, checkin.note))
+    pains: dict[date, list[int]] = defaultdict(list)
+    days: dict[date, set[date]] = defaultdict(set)
+    for _pk, day, pain in rows:
+        pains[_monday(day)].append(pain)
+        days[_monday(day)].add(day)
+    return {
+        monday: DiaryWeek(
+            checkins=len(values),
+            days=len(days[monday]),
+            mean_pain=math.fsum(values) / len(values),
+            min_pain=min(values),
+            max_pain=max(values),
+            tags=tuple(
+                sorted(tags[monday].items(), key=lambda item: (-item[1], item[0]))[:TOP_TAGS]
+            ),
+            notes=tuple(notes.get(monday, ())),
+        )
+        for monday, values in pains.items()
+    }
+
+
+def _practice(client: Any, first: date) -> dict[date, PracticeWeek]:
+    """Per week: sessions, minutes and the mean drop in tension where both were rated (1 query)."""
+    rows = (
+        PracticeSession.objects.for_user(client)
+        .filter(day__gte=first)
+        .order_by()
+        .values_list("day", "seconds", "tension_before", "tension_after")
+    )
+    seconds: dict[date, int] = defaultdict(int)
+    count: dict[date, int] = defaultdict(int)
+    drops: dict[date, list[int]] = defaultdict(list)
+    for day, length, before, after in rows:
+        monday = _monday(day)
+        count[monday] += 1
+        seconds[monday] += length
+        if before is not None and after is not None:
+            drops[monday].append(before - after)
+    return {
+        monday: PracticeWeek(
+            sessions=n,
+            minutes=round(seconds[monday] / 60),
+            rated=len(drops[monday]),
+            mean_drop=math.fsum(drops[monday]) / len(drops[monday]) if drops[monday] else None,
+        )
+        for monday, n in count.items()
+    }
+
+
+def _step_name(number_: int) -> str:
+    return pick(program.step(number_).name)
+
+
+def _program(client: Any, since: datetime) -> list[Event]:
+    """Where the client started and the step they are in, and the practitioners' changes to it
+    (from the access log, where every change is written: 2 queries)."""
+    events = []
+    progress = ProgramProgress.objects.filter(user=client).first()
+    if progress is not None:
+        values = {"number": progress.start_step, "name": _step_name(progress.start_step)}
+        if progress.started_at and progress.started_at >= since:
+            events.append(
+                Event(
+                    at=progress.started_at,
+                    kind=Kind.PROGRAM,
+                    title=_("Begonnen met het programma"),
+                    lines=(_("Stap %(number)s: %(name)s") % values,),
+                )
+            )
+        moved = progress.current_step != progress.start_step
+        if moved and progress.step_started_at >= since:
+            current = {
+                "number": progress.current_step,
+                "name": _step_name(progress.current_step),
+            }
+            events.append(
+                Event(
+                    at=progress.step_started_at,
+                    kind=Kind.PROGRAM,
+                    title=_("Naar stap %(number)s: %(name)s") % current,
+                )
+            )
+    changes = (
+        AccessLog.objects.about(client.pk)
+        .filter(kind=AccessLog.Kind.PROGRAM, action=AccessLog.Action.CHANGE, at__gte=since)
+        .order_by()
+        .values_list("at", "actor_name", "object_ref")
+    )
+    what = {
+        program.UNLOCK: _("volgende stap vrijgegeven"),
+        program.HOLD: _("stap vastgehouden"),
+    }
+    for at, actor, ref in changes:
+        events.append(
+            Event(
+                at=at,
+                kind=Kind.PROGRAM,
+                title=what.get(ref, _("weer de gewone regel")).capitalize(),
+                lines=(_("door %(who)s") % {"who": actor},) if actor else (),
+            )
+        )
+    return events
+
+
+def _alerts(client: Any, practitioner: Any, since: datetime) -> list[Event]:
+    """This practitioner's alerts about the client: what, and who saw it when (1 query)."""
+    found = (
+        Alert.objects.for_practitioner(practitioner)
+        .filter(client=client, created_at__gte=since)
+        .select_related("acknowledged_by")
+        .only("kind", "created_at", "acknowledged_at", "acknowledged_by__display_name")
+        .order_by()
+    )
+    events = []
+    for alert in found:
+        if alert.acknowledged_at:
+            who = alert.acknowledged_by or _("een behandelaar")
+            seen = _("Gezien door %(who)s op %(when)s") % {
+                "who": who,
+                "when": formats.date_format(
+                    timezone.localtime(alert.acknowledged_at), "DATETIME_FORMAT"
+                ),
+            }
+        else:
+            seen = _("Nog niet gezien")
+        events.append(
+            Event(
+                at=alert.created_at,
+                kind=Kind.ALERT,
+                title=_("Melding: %(kind)s") % {"kind": alert.get_kind_display()},
+                lines=(seen,),
+                warning=alert.acknowledged_at is None,
+            )
+        )
+    return events
+
+
+def _same_practice(practitioner: Any, field_: str) -> Q:
+    """Rows written by this practitioner or by a colleague in their practice."""
+    practice = practitioner.practice
+    if practice is None:
+        return Q(**{field_: practitioner})
+    colleagues = Membership.objects.filter(practice=practice).values("user_id")
+    return Q(**{field_: practitioner}) | Q(**{f"{field_}__in": colleagues})
+
+
+def _notes(client: Any, practitioner: Any, since: datetime) -> list[Event]:
+    """When notes about the client were written in this practice: author and time, no body."""
+    rows = (
+        ClientNote.objects.filter(client=client, created_at__gte=since)
+        .filter(
+            Q(practice=practitioner.practice) if practitioner.practice else Q(author=practitioner)
+        )
+        .order_by()
+        .values_list("created_at", "author_name", "addendum_to_id")
+    )
+    return [
+        Event(
+            at=at,
+            kind=Kind.NOTE,
+            title=(_("Aanvulling van %(author)s") if addendum else _("Notitie van %(author)s"))
+            % {"author": author},
+        )
+        for at, author, addendum in rows
+    ]
+
+
+def _assignments(client: Any, practitioner: Any, since: datetime) -> list[Event]:
+    """What was assigned to the client in this practice, and from when (1 query)."""
+    found = (
+        Assignment.objects.filter(client=client, created_at__gte=since)
+        .filter(_same_practice(practitioner, "practitioner"))
+        .select_related("exercise")
+        .order_by()
+    )
+    events = []
+    for a in found:
+        values = {
+            "who": a.practitioner_name,
+            "from": formats.date_format(a.starts_on, "DATE_FORMAT"),
+            "until": formats.date_format(a.ends_on, "DATE_FORMAT") if a.ends_on else "",
+            "times": a.times_per_week or 0,
+        }
+        if a.kind == Assignment.Kind.EXERCISE and a.exercise is not None:
+            title = _("Opdracht: %(exercise)s") % {"exercise": a.exercise.name}
+            lines = [
+                _("%(times)s keer per week, van %(from)s tot en met %(until)s") % values,
+            ]
+        else:
+            title = _("Opdracht: stap %(number)s openen") % {"number": a.step}
+            lines = [_("vanaf %(from)s") % values]
+        lines.append(_("door %(who)s") % values)
+        if a.withdrawn_at:
+            lines.append(
+                _("ingetrokken op %(when)s")
+                % {"when": formats.date_format(timezone.localtime(a.withdrawn_at), "DATE_FORMAT")}
+            )
+        events.append(Event(at=a.created_at, kind=Kind.ASSIGNMENT, title=title, lines=tuple(lines)))
+    return events
+
+
+def timeline(
+    client: Any,
+    practitioner: Any,
+    weeks: int = WEEKS,
+    today: date | None = None,
+    shared: bool | None = None,
+) -> list[Week]:
+    """The last `weeks` weeks of the client's data for `practitioner`, newest week first; in each
+    week the events newest first. Weeks are Monday to Sunday on the client's calendar; a week
+    with nothing in it is there too (silence is worth seeing). `shared`: whether the client
+    shares their diary notes with this practitioner (read from their access when not given)."""
+    today = today or local_today(client)
+    first = _monday(today) - timedelta(weeks=weeks - 1)
+    zone = zone_of(client)
+    since = datetime.combine(first, datetime.min.time(), tzinfo=zone)
+    if shared is None:
+        shared = shares_notes(client, practitioner)
+    diary = _diary(client, first, today, shared)
+    practice = _practice(client, first)
+    events = [
+        *_pijntests(client, client.pk, since),
+        *_program(client, since),
+        *_alerts(client, practitioner, since),
+        *_notes(client, practitioner, since),
+        *_assignments(client, practitioner, since),
+    ]
+    by_week: dict[date, list[Event]] = defaultdict(list)
+    for event in events:
+        by_week[_monday(event.at.astimezone(zone).date())].append(event)
+    out = []
+    for n in range(weeks):
+        monday = _monday(today) - timedelta(weeks=n)
+        out.append(
+            Week(
+                start=monday,
+                end=monday + timedelta(days=6),
+                diary=diary.get(monday),
+                practice=practice.get(monday),
+                events=sorted(by_week.get(monday, ()), key=lambda e: e.at, reverse=True),
+            )
+        )
+    return out
+
+
+# --- The summary (the API's client summary and the page's header) -----------------------------
+
+
+def _diary_trend(client: Any, today: date) -> dict[str, Any]:
+    """The last four weeks of the diary: per week the check-ins and mean pain, and the last two
+    weeks against the two before, judged like the insights (2 points or 30%)."""
+    first = _monday(today) - timedelta(weeks=TREND_WEEKS - 1)
+    rows = list(
+        CheckIn.objects.for_user(client)
+        .filter(day__gte=first - timedelta(days=7), day__lte=today)
+        .order_by()
+        .values_list("day", "pain")
+    )
+    weeks = []
+    for n in reversed(range(TREND_WEEKS)):
+        monday = _monday(today) - timedelta(weeks=n)
+        pains = [p for d, p in rows if monday <= d <= monday + timedelta(days=6)]
+        weeks.append(
+            {
+                "week_start": monday.isoformat(),
+                "checkins": len(pains),
+                "mean_pain": round(math.fsum(pains) / len(pains), 1) if pains else None,
+            }
+        )
+    last = [p for d, p in rows if today - timedelta(days=13) <= d <= today]
+    before = [p for d, p in rows if today - timedelta(days=27) <= d <= today - timedelta(days=14)]
+    last_mean = math.fsum(last) / len(last) if last else None
+    before_mean = math.fsum(before) / len(before) if before else None
+    change = meaningful = direction = None
+    if last_mean is not None and before_mean is not None:
+        change = round(last_mean - before_mean, 1)
+        meaningful = abs(change) >= diary_core.MEANINGFUL_POINTS or (
+            before_mean > 0 and abs(change) >= diary_core.MEANINGFUL_FRACTION * before_mean
+        )
+        direction = "better" if change < 0 else ("worse" if change > 0 else "same")
+    return {
+        "weeks": weeks,
+        "last_two_weeks_mean": None if last_mean is None else round(last_mean, 1),
+        "previous_two_weeks_mean": None if before_mean is None else round(before_mean, 1),
+        "change": change,
+        "meaningful": meaningful,
+        "direction": direction,
+    }
+
+
+def summary(client: Any, today: date | None = None) -> dict[str, Any]:
+    """The client at a glance, as plain JSON-serialisable data (the API's
+    `/api/v1/practice/clients/<id>` and the client page's header). The caller has checked access
+    and writes the access log. Keys:
+
+    - `pijntest`: the latest Pijntest or None: `id`, `completed_at` (ISO 8601, UTC), `peg` (0-10),
+      and `change` against the one before or None: `before`, `change` (points, + is worse),
+      `meaningful` (|change| ≥ 1 point), `direction` ("better", "worse", "same").
+    - `diary`: the last four weeks: `weeks` (oldest first: `week_start` ISO date, `checkins`,
+      `mean_pain` or None), `last_two_weeks_mean`, `previous_two_weeks_mean`, `change`,
+      `meaningful` (2 points or 30%), `direction` (None without both fortnights).
+    - `program`: None before the program, or `step`, `name`, `since` (ISO 8601).
+    - `what_calms_me`: up to three exercises with the largest clear drop in tension: `slug`,
+      `name`, `mean_drop` (points, 0-10 scale), `sessions`.
+    """
+    today = today or local_today(client)
+    latest = list(
+        Response.objects.completed()
+        .filter(user=client, instrument=PIJNTEST)
+        .order_by("-completed_at")
+        .values_list("pk", "completed_at", "result")[:2]
+    )
+    pijntest = None
+    if latest:
+        pk, completed_at, result = latest[0]
+        peg = peg_of(result or {})
+        pijntest = {
+            "id": pk,
+            "completed_at": completed_at.isoformat(),
+            "peg": peg,
+            "change": peg_change(peg_of(latest[1][2] or {}), peg) if len(latest) > 1 else None,
+        }
+    progress = ProgramProgress.objects.filter(user=client).first()
+    steps = (
+        {
+            "step": progress.current_step,
+            "name": _step_name(progress.current_step),
+            "since": progress.step_started_at.isoformat(),
+        }
+        if progress
+        else None
+    )
+    return {
+        "pijntest": pijntest,
+        "diary": _diary_trend(client, today),
+        "program": steps,
+        "what_calms_me": what_calms_top(client),
+    }
+
+
+def what_calms_top(client: Any) -> list[dict[str, Any]]:
+    """The (up to) three exercises with the largest clear drop in tension, with their names."""
+    best = helped_most(client)
+    named = calm.names([c.slug for c in best])
+    return [
+        {
+            "slug": c.slug,
+            "name": named.get(c.slug, c.slug),
+            "mean_drop": c.mean_drop,
+            "sessions": c.sessions,
+        }
+        for c in best
+    ]
