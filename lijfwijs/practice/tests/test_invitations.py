@@ -157,6 +157,25 @@ def test_inviting_an_expired_address_again_resends_it(pieter_browser, content, o
     assert invitation.expires_at > timezone.now() + timedelta(days=13, hours=23)
 
 
+def test_inviting_an_expired_address_past_the_resend_limit_is_422(
+    pieter, pieter_browser, outbox, capture
+):
+    invitation = services.invite(pieter, "nieuw@example.org")
+    for _ in range(services.RESENDS_PER_DAY):
+        sent_long_ago(invitation, hours=1)
+        invitation.refresh_from_db()
+        assert services.resend_invitation(invitation) == services.InvitationOutcome.RESENT
+    expire(invitation)
+    with capture(execute=True):
+        response = pieter_browser.post(LIST, {"email": "nieuw@example.org"})
+    assert response.status_code == 422
+    html = text(response)
+    assert 'id="id_email_error"' in html and 'value="nieuw@example.org"' in html
+    assert "vandaag al 3 keer opnieuw verstuurd" in html
+    invitation.refresh_from_db()
+    assert invitation.is_expired and invitation.sent_count == 1 + services.RESENDS_PER_DAY
+
+
 def test_inviting_after_a_withdrawal_makes_a_new_invitation(
     pieter, pieter_browser, outbox, capture
 ):
