@@ -35,15 +35,15 @@ class AcknowledgeForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("Notitie (niet verplicht)"),
         help_text=gettext_lazy(
-            "Wat je hebt gedaan, bijvoorbeeld: gebeld, afspraak gemaakt. Alleen voor jou en je "
-            "praktijk; versleuteld bewaard."
+            "Wat je hebt gedaan, bijvoorbeeld: gebeld, afspraak gemaakt. Alleen jij ziet deze "
+            "notitie; ze wordt versleuteld bewaard."
         ),
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
         error_messages={
             "max_length": gettext_lazy(
-                "Houd de notitie korter dan %(limit_value)s tekens (nu %(show_value)s)."
+                "Houd de notitie op hooguit %(limit_value)s tekens (nu %(show_value)s)."
             )
         },
     )

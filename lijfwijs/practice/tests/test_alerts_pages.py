@@ -165,7 +165,7 @@ def test_a_note_too_long_is_shown_again_with_the_message_next_to_it(alert, anna,
     response = pieter_browser.post(ack_url(alert), {f"ack-{alert.pk}-note": typed, "next": back})
     assert response.status_code == 422
     html = response.content.decode()
-    assert "Houd de notitie korter dan 2000 tekens (nu 2001)." in html
+    assert "Houd de notitie op hooguit 2000 tekens (nu 2001)." in html
     assert html.index(f'id="id_ack-{alert.pk}-note_error"') < html.index(typed)
     assert f'<input type="hidden" name="next" value="{back}">' in html  # still goes back there
     alert.refresh_from_db()
