@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -31,7 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lijfwijs.accounts.access import client_for
 from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.localtime import local_today
-from lijfwijs.accounts.models import AccessLog, Membership, User
+from lijfwijs.accounts.models import AccessLog, Membership, PractitionerAccess, User
 from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core.i18n import pick
 from lijfwijs.exercises.models import Exercise, PracticeSession
@@ -313,7 +313,9 @@ class ExerciseAssignmentForm(forms.Form):
         required=False,
         max_length=MAX_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Je cliënt leest dit bij de oefening; hoogstens 1000 tekens."),
+        help_text=gettext_lazy(
+            "Je cliënt leest dit bij de oefening op de startpagina; hoogstens 1000 tekens."
+        ),
         error_messages={
             "max_length": gettext_lazy("Houd het bericht korter: hoogstens 1000 tekens.")
         },
@@ -653,11 +655,20 @@ urlpatterns = [
 # --- The client's side: the start page and the program -------------------------------------
 
 
+def for_client(client: Any) -> QuerySet[Assignment]:
+    """The client's own assignments that stand: not withdrawn, from a practitioner the client
+    still grants access (after a revoke that practitioner's requests no longer show)."""
+    granted = PractitionerAccess.objects.active().filter(
+        client=client, practitioner=OuterRef("practitioner")
+    )
+    return Assignment.objects.filter(Exists(granted), client=client, withdrawn_at__isnull=True)
+
+
 def current_for_client(client: Any, today: date) -> list[Progress]:
     """What the client is asked to do now: exercises not over yet (also those starting later),
     steps opened that they have not gone on to yet."""
     assignments = list(
-        Assignment.objects.filter(client=client, withdrawn_at__isnull=True)
+        for_client(client)
         .filter(Q(kind=Assignment.Kind.STEP) | Q(ends_on__gte=today))
         .select_related("exercise")
         .order_by("starts_on", "created_at")
@@ -678,9 +689,7 @@ def program_messages(user: Any, steps: Iterable[int]) -> list[dict[str, Any]]:
     this client, for the program's pages (which ask for the steps they show)."""
     if not getattr(user, "is_authenticated", False) or not user.is_client:
         return []
-    rows = Assignment.objects.filter(
-        client=user, kind=Assignment.Kind.STEP, withdrawn_at__isnull=True, step__in=list(steps)
-    ).exclude(message="")
+    rows = for_client(user).filter(kind=Assignment.Kind.STEP, step__in=list(steps))
     return [
         {
             "step": a.step,

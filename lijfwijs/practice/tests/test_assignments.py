@@ -321,6 +321,18 @@ def test_withdrawing_takes_it_off_the_start_page_once(
     assert "ingetrokken op" in text_of(pieter_browser.get(page(anna)))
 
 
+def test_after_a_revoke_the_client_no_longer_sees_that_practitioners_requests(
+    anna, pieter, pieter_browser, anna_browser, access
+):
+    assign(pieter_browser, anna)
+    pieter_browser.post(page(anna), {"kind": "step", "stap-step": "2", "stap-message": "Ga"})
+    assert "Van je behandelaar" in text_of(anna_browser.get("/"))
+    revoke_access(anna, access.pk)
+    assert "Van je behandelaar" not in text_of(anna_browser.get("/"))
+    assert assignments.program_messages(anna, [2]) == []
+    assert len(assignments.export(anna)) == 2  # still hers to read in the export
+
+
 def test_a_colleague_sees_the_assignment_but_only_its_author_withdraws_it(
     anna, pieter, pieter_browser, access, rita
 ):
