@@ -218,6 +218,17 @@ def test_a_rejected_details_form_keeps_what_was_typed(pieter, owner, field, valu
     assert Practice.objects.get().phone == ""
 
 
+def test_the_owner_is_told_when_the_details_are_the_installations_public_ones(pieter, owner):
+    page = owner.get(PAGE).content.decode()
+    assert "Deze gegevens staan ook op de openbare pagina" in page  # the only practice
+    assert "Vul in elk geval het adres en een e-mailadres in" in page
+    owner.post(DETAILS, details())
+    assert "Vul in elk geval" not in owner.get(PAGE).content.decode()
+    assert "Brugstraat 4" in Client().get("/contact/").content.decode()
+    make_practitioner("rita@example.org", practice_name="Praktijk Elders")
+    assert "openbare pagina" not in owner.get(PAGE).content.decode()  # two practices now
+
+
 def test_the_time_zone_is_a_choice_of_real_zones(pieter, owner):
     html = owner.get(DETAILS).content.decode()
     select = html[html.index('name="time_zone"') :].split("</select>")[0]
@@ -633,4 +644,85 @@ def test_an_assistant_starts_on_a_page_that_leads_to_the_practice(pieter, sanne,
     give_access(anna, pieter)
     html = signed_in_browser(sanne).get("/").content.decode()
     assert "Fysio De Brug" in html and f'href="{PAGE}"' in html
+    assert 'href="/praktijk/uitnodigingen/"' in html  # they read the invitations too
     assert "Anna" not in html and 'href="/praktijk/"' not in html
+
+
+# --- at the same moment (real parallel connections on PostgreSQL with DATABASE_URL) ----------
+
+
+def at_once(*calls):
+    """Run the calls in threads released together; each one's result or the error it raised."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(10)
+            outcomes[index] = call()
+        except Exception as exc:  # noqa: BLE001 - the outcome under test
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_owners_stepping_down_at_once_leave_one_owner(monkeypatch):
+    import time
+
+    counted = members.owners_left
+
+    def slow_count(*args, **kwargs):  # both have counted before either writes, unless locked
+        found = counted(*args, **kwargs)
+        time.sleep(0.3)
+        return found
+
+    monkeypatch.setattr(members, "owners_left", slow_count)
+    pieter = make_practitioner("pieter-race@example.org", practice_name="Praktijk Race")
+    kees = make_practitioner("kees-race@example.org", practice_name="Praktijk Race")
+    members.change_member(membership(kees), role="owner", may_write_articles=False)
+
+    def step_down(user):
+        return lambda: members.change_member(
+            Membership.objects.get(user=user), role="practitioner", may_write_articles=False
+        )
+
+    outcomes = at_once(step_down(pieter), step_down(kees))
+    refused = [o for o in outcomes if isinstance(o, members.MemberError)]
+    assert len(refused) == 1, outcomes
+    assert Membership.objects.filter(role=Membership.Role.OWNER).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_address_added_by_two_practices_at_once_joins_one(monkeypatch):
+    monkeypatch.setattr(members, "send_email", lambda *args, **kwargs: None)
+    owners = [
+        make_practitioner(f"eigenaar{n}@example.org", practice_name=f"Praktijk {n}")
+        for n in range(2)
+    ]
+
+    def add(owner):
+        return lambda: members.add_member(
+            owner.practice,
+            email="gewild@example.org",
+            role="practitioner",
+            display_name="",
+            by=owner,
+        )
+
+    outcomes = at_once(*(add(owner) for owner in owners))
+    assert sum(isinstance(o, Membership) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, members.MemberError) for o in outcomes) == 1, outcomes
+    assert User.objects.filter(email="gewild@example.org").count() == 1
+    assert Membership.objects.filter(user__email="gewild@example.org").count() == 1
