@@ -726,3 +726,8 @@ def test_one_address_added_by_two_practices_at_once_joins_one(monkeypatch):
     assert sum(isinstance(o, members.MemberError) for o in outcomes) == 1, outcomes
     assert User.objects.filter(email="gewild@example.org").count() == 1
     assert Membership.objects.filter(user__email="gewild@example.org").count() == 1
+
+
+def test_a_practitioners_start_page_leads_to_the_practice(kees):
+    html = signed_in_browser(kees).get("/").content.decode()
+    assert f'href="{PAGE}"' in html and 'href="/praktijk/"' in html
