@@ -35,6 +35,7 @@ def home_panel(
     alerts = open_alerts(request.user)
     if alerts:
         from .alert_views import entries
+
         # Who needs attention and why is data about those clients: logged like the client list.
         log_access(
             request.user,
