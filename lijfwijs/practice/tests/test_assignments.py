@@ -553,6 +553,24 @@ def test_the_page_reads_a_fixed_number_of_queries(
         assert pieter_browser.get(page(anna)).status_code == 200
 
 
+def test_the_start_page_reads_a_fixed_number_of_queries(
+    anna, pieter, pieter_browser, anna_browser, access, django_assert_num_queries
+):
+    assign(pieter_browser, anna)
+    pieter_browser.post(page(anna), {"kind": "step", "stap-step": "2", "stap-message": "Ga"})
+    practise(anna)
+    anna_browser.get("/")
+    with CaptureQueriesContext(connection) as few:
+        assert "Van je behandelaar" in text_of(anna_browser.get("/"))
+    count = len(few)
+    for slug in ("schudden", "gronden", "niets-doen", "rustig-ademen"):
+        assign(pieter_browser, anna, **{"oefening-exercise": slug})
+        practise(anna, slug=slug)
+    anna_browser.get("/")  # the other panels' computed data, cached per data version
+    with django_assert_num_queries(count):
+        assert "Rustig ademen" in text_of(anna_browser.get("/"))
+
+
 # --- the program's messages, the export and the erasure -------------------------------------
 
 
