@@ -877,19 +877,6 @@ def build_world() -> World:
     )
     assignment = Assignment.objects.get(client=users["client_a"])
 
-    # P+ gives A an exercise (through the assignments page)
-    from lijfwijs.practice.models import Assignment
-
-    _ok(
-        clients["p_consent"].post(
-            f"/praktijk/clienten/{users['client_a'].pk}/opdrachten/",
-            {"kind": "exercise", "oefening-exercise": "schudden", "oefening-frequency": "d1"}
-            | {"oefening-starts_on": today, "oefening-weeks": "2"},
-        ),
-        "P+'s assignment for A",
-    )
-    assignment = Assignment.objects.get(client=users["client_a"])
-
     # a practitioner without access invites A (pending: no access until A accepts)
     _ok(
         clients["p_none"].post("/praktijk/uitnodigingen/", {"email": users["client_a"].email}),
