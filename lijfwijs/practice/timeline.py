@@ -19,19 +19,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lijfwijs.accounts.localtime import local_today, zone_of
-from lijfwijs.accounts.models import AccessLog, Membership, PractitionerAccess
+from lijfwijs.accounts.models import AccessLog, PractitionerAccess
 from lijfwijs.assessments import labels
 from lijfwijs.assessments.models import Response
 from lijfwijs.assessments.services import PEG_MEANINGFUL_CHANGE, PIJNTEST, peg_of
 from lijfwijs.core.i18n import current_language, pick
-from lijfwijs.diary import insights as diary_core
 from lijfwijs.diary.models import CheckIn
 from lijfwijs.exercises import calm
 from lijfwijs.exercises.models import PracticeSession
@@ -39,7 +37,9 @@ from lijfwijs.exercises.services import helped_most
 from lijfwijs.program import program
 from lijfwijs.program.models import ProgramProgress
 
-from .models import Alert, Assignment, ClientNote
+from .assignments import visible_to
+from .models import Alert, Assignment
+from .notes import notes_of
 
 WEEKS = 12
 SHARED_NOTES_DAYS = 28  # a shared diary's free text: the last four weeks only
@@ -452,22 +452,12 @@ def _alerts(client: Any, practitioner: Any, since: datetime) -> list[Event]:
     return events
 
 
-def _same_practice(practitioner: Any, field_: str) -> Q:
-    """Rows written by this practitioner or by a colleague in their practice."""
-    practice = practitioner.practice
-    if practice is None:
-        return Q(**{field_: practitioner})
-    colleagues = Membership.objects.filter(practice=practice).values("user_id")
-    return Q(**{field_: practitioner}) | Q(**{f"{field_}__in": colleagues})
-
-
 def _notes(client: Any, practitioner: Any, since: datetime) -> list[Event]:
-    """When notes about the client were written in this practice: author and time, no body."""
+    """When notes about the client were written that this practitioner may read (the notes
+    module's rule: their own and their practice's): author and time, never the body (1 query)."""
     rows = (
-        ClientNote.objects.filter(client=client, created_at__gte=since)
-        .filter(
-            Q(practice=practitioner.practice) if practitioner.practice else Q(author=practitioner)
-        )
+        notes_of(practitioner)
+        .filter(client=client, created_at__gte=since)
         .order_by()
         .values_list("created_at", "author_name", "addendum_to_id")
     )
@@ -483,10 +473,11 @@ def _notes(client: Any, practitioner: Any, since: datetime) -> list[Event]:
 
 
 def _assignments(client: Any, practitioner: Any, since: datetime) -> list[Event]:
-    """What was assigned to the client in this practice, and from when (1 query)."""
+    """What was assigned to the client that this practitioner may see (the assignments module's
+    rule), and from when (1 query)."""
     found = (
-        Assignment.objects.filter(client=client, created_at__gte=since)
-        .filter(_same_practice(practitioner, "practitioner"))
+        visible_to(practitioner, client)
+        .filter(created_at__gte=since)
         .select_related("exercise")
         .order_by()
     )
@@ -566,6 +557,8 @@ def timeline(
 def _diary_trend(client: Any, today: date) -> dict[str, Any]:
     """The last four weeks of the diary: per week the check-ins and mean pain, and the last two
     weeks against the two before, judged like the insights (2 points or 30%)."""
+    from lijfwijs.diary import insights as diary_core  # numpy and scipy: on first use only
+
     first = _monday(today) - timedelta(weeks=TREND_WEEKS - 1)
     rows = list(
         CheckIn.objects.for_user(client)

@@ -277,6 +277,7 @@ def test_the_clients_insights_and_what_calms_her(annas, pieter_browser):
     assert 'id="trend-chart' in html
     calm = html[html.index('id="calm-heading"') :]
     assert "Schudden" in calm and "Gemiddeld 3,0 punt minder spanning" in calm
+    assert "Wat het meest rust geeft:</strong> Schudden (3,0 punt minder spanning)" in html
 
 
 # --- The report as the practitioner's view ----------------------------------------------------
