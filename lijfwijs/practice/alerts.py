@@ -25,7 +25,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -316,10 +316,20 @@ def send_digests(now: datetime | None = None) -> int:
         role=User.Role.PRACTITIONER,
         is_active=True,
     ).only("pk", "email", "language", "time_zone")
+    practitioners = list(practitioners)
+    # Today's digests already sent (local days lie within a day of UTC's): not tried again.
+    utc_day = now.astimezone(UTC).date()
+    done = set(
+        DigestSent.objects.filter(
+            practitioner__in=practitioners,
+            day__gte=utc_day - timedelta(days=1),
+            day__lte=utc_day + timedelta(days=1),
+        ).values_list("practitioner_id", "day")
+    )
     sent = 0
     for practitioner in practitioners:
         local = now.astimezone(zone_of(practitioner))
-        if local.time() < DIGEST_FROM:
+        if local.time() < DIGEST_FROM or (practitioner.pk, local.date()) in done:
             continue
         with transaction.atomic():
             try:
