@@ -65,6 +65,7 @@ api.add_router("/", diary_router)
 api.add_router("/", practice_router)
 api.add_router("/", patterns_router)
 api.add_router("/", program_router)
+api.add_router("/practice", "lijfwijs.practice.api.router")  # the workspace
 
 
 def _field(loc: list) -> str:

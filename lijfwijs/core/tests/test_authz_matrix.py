@@ -669,6 +669,40 @@ ROUTES: dict[str, Route] = {
         login=True,
     ),
     # --- issue 12: the practice API
+    # practitioners only (clients, staff and the assistant 403; anonymous 401), scoped like the
+    # pages: A's data for P+ only (404 for P-, Px and P-other); the lists show A to P+ only, one
+    # log row each; an empty note is refused (422) after the 404; acknowledging {} (no note)
+    # marks A's alert as seen and logs that change
+    "api/v1/practice/clients": Route(
+        "/api/v1/practice/clients",
+        {"GET": (401, 403, 403, 200, 200, 200, 403)},
+        log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
+    ),
+    "api/v1/practice/clients/<client_id>": Route(
+        "/api/v1/practice/clients/{client_a}",
+        {"GET": (401, 403, 403, 200, 404, 404, 403)},
+        log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
+    ),
+    "api/v1/practice/clients/<client_id>/notes": Route(
+        "/api/v1/practice/clients/{client_a}/notes",
+        {
+            "GET": (401, 403, 403, 200, 404, 404, 403),
+            "POST": (401, 403, 403, 422, 404, 404, 403),
+        },
+        json=True,
+        log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
+    ),
+    "api/v1/practice/alerts": Route(
+        "/api/v1/practice/alerts",
+        {"GET": (401, 403, 403, 200, 200, 200, 403)},
+        log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
+    ),
+    "api/v1/practice/alerts/<alert_id>/acknowledge": Route(
+        "/api/v1/practice/alerts/{alert}/acknowledge",
+        {"POST": (401, 403, 403, 200, 404, 404, 403)},
+        json=True,
+        log={"POST": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
+    ),
 }
 
 
