@@ -61,6 +61,13 @@ from data import (  # noqa: E402
 )
 from inproc import Browser, sign_in  # noqa: E402
 from inproc import handler as wsgi_handler  # noqa: E402
+from practice_bench import (  # noqa: E402
+    CLIENT_LIST_MARKER,
+    CLIENT_LIST_PATH,
+    list_queries,
+    practice_with_clients,
+    sign_in_two_factor,
+)
 
 PIJNTEST_TOML = "lijfwijs/assessments/instruments/pijntest.toml"
 QUESTION_PATH = "/pijntest/vragen/toestand/"
@@ -91,6 +98,12 @@ OTHER_CHECKINS = 10  # check-ins of each other client
 # Clients whose queries are counted (constant in the amount of data).
 DIARY_QUERY_DAYS = (10, 2000)
 PRACTICE_QUERY_SESSIONS = (10, 1000)
+# The practitioner's client list: clients with a year of check-ins each (and a small practice
+# beside it whose list's queries are counted against the large one's).
+LIST_CLIENTS = 500
+LIST_DAYS = 365
+LIST_SMALL_CLIENTS = 5
+PRACTITIONER_PASSWORD = "bench-practitioner-password-2026"  # noqa: S105 (a throwaway database)
 
 # Targets from the issue.
 ANONYMOUS_X = 3.0  # an anonymous page <= 3x the reference page (median)
@@ -707,6 +720,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--post-threads", type=int, default=4, help="threads sending check-in POSTs (4)"
     )
+    parser.add_argument(
+        "--list-clients",
+        type=int,
+        default=LIST_CLIENTS,
+        help="the practitioner's clients on the client list (500)",
+    )
     parser.add_argument("--no-load", action="store_true", help="skip the Locust load runs")
     parser.add_argument("--load-users", type=int, default=100, help="Locust users (100)")
     parser.add_argument("--load-seconds", type=int, default=60, help="seconds per load run (60)")
@@ -762,6 +781,17 @@ def main(argv: list[str] | None = None) -> int:
         zone = str(zone_of(client_user))
         scale_checkins = client_user.checkins.count()
         log(f"data at scale stored in {time.monotonic() - t0:.0f}s")
+        t0 = time.monotonic()
+        _, list_device = practice_with_clients(
+            "bench-practice@bench.invalid", PRACTITIONER_PASSWORD, args.list_clients, LIST_DAYS, 12
+        )
+        _, small_device = practice_with_clients(
+            "bench-practice-small@bench.invalid", PRACTITIONER_PASSWORD, LIST_SMALL_CLIENTS, 30, 5
+        )
+        log(
+            f"client list: {args.list_clients:,} clients with {LIST_DAYS} days of check-ins "
+            f"stored in {time.monotonic() - t0:.0f}s"
+        )
         article = Article.objects.published().order_by("pk").first()
         if article is None:
             raise BenchError("no published article (manage.py load_content)")
@@ -772,6 +802,23 @@ def main(argv: list[str] | None = None) -> int:
         draft = visitor_draft(handler)
         signed_in = Browser(handler)
         sign_in(signed_in, email, password, LOGIN_PATH)
+        practitioner = Browser(handler)
+        sign_in_two_factor(
+            practitioner,
+            "bench-practice@bench.invalid",
+            PRACTITIONER_PASSWORD,
+            list_device,
+            LOGIN_PATH,
+        )
+        small_practitioner = Browser(handler)
+        sign_in_two_factor(
+            small_practitioner,
+            "bench-practice-small@bench.invalid",
+            PRACTITIONER_PASSWORD,
+            small_device,
+            LOGIN_PATH,
+        )
+        list_query_counts = list_queries([small_practitioner, practitioner])
         reference = Page("reference", Browser(handler), REFERENCE_PATH, REFERENCE_MARKER, 0)
         pages = [
             Page("home (visitor)", anonymous, "/", MAIN, ANONYMOUS_X),
@@ -794,6 +841,13 @@ def main(argv: list[str] | None = None) -> int:
             Page("player (client)", signed_in, PLAYER_PATH, PLAYER_MARKER, SIGNED_IN_X),
             Page("practice log (client)", signed_in, LOG_PATH, MAIN, SIGNED_IN_X),
             Page("insights, warm (client)", signed_in, INSIGHTS_PATH, INSIGHTS_MARKER, INSIGHTS_X),
+            Page(
+                "client list (practitioner)",
+                practitioner,
+                CLIENT_LIST_PATH,
+                CLIENT_LIST_MARKER,
+                SIGNED_IN_X,
+            ),
         ]
         log(
             f"server time in process: {len(pages) + 1} pages, {args.warm_up} warm-up and "
@@ -931,6 +985,13 @@ def main(argv: list[str] | None = None) -> int:
             "constant",
             verdict(home_queries[0] == home_queries[1]),
         ),
+        (
+            f"queries per client list ({LIST_SMALL_CLIENTS} / {args.list_clients:,} clients)",
+            f"{list_query_counts[0][1]} / {list_query_counts[1][1]} (first "
+            f"{list_query_counts[0][0]} / {list_query_counts[1][0]})",
+            "constant",
+            verdict(list_query_counts[0][1] == list_query_counts[1][1]),
+        ),
         constant_row("queries per diary page (10 / 2,000 days)", diary_queries),
         constant_row("queries per practice page (10 / 1,000 sessions)", practice_queries),
     ]
@@ -943,7 +1004,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"data: the measured client has {scale_checkins:,} check-ins over 5 years, "
         f"{SCALE_SESSIONS:,} practice sessions, {HOME_RESULTS} Pijntest results; the database "
-        f"holds {args.others:,} other clients with {other_checkins:,} check-ins"
+        f"holds {args.others:,} other clients with {other_checkins:,} check-ins; the "
+        f"practitioner of the client list has {args.list_clients:,} clients with {LIST_DAYS} "
+        "days of check-ins each"
     )
     print(
         f"check-in saves: POST {CHECKIN_PATH} to 1 gunicorn sync worker from "

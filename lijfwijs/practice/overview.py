@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Literal
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Avg,
     Count,
@@ -29,14 +31,17 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Lower, NullIf
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from lijfwijs.accounts.access import clients_of
 from lijfwijs.accounts.localtime import local_today
-from lijfwijs.accounts.models import PractitionerAccess
+from lijfwijs.accounts.models import PractitionerAccess, User
 from lijfwijs.diary.models import CheckIn
+from lijfwijs.program.models import ProgramProgress
 
 from .access import alerts_of
-from .models import ClientNote
+from .models import Alert, ClientNote
 
 # --- the pure part ---------------------------------------------------------------------------
 
@@ -152,9 +157,7 @@ def _open_alerts(practitioner: Any) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _listed(
-    practitioner: Any, q: str, flag: str, step: int | None, sort: str, today: date
-) -> QuerySet[Any]:
+def _listed(practitioner: Any, q: str, flag: str, step: int | None, sort: str, today: date) -> _Ids:
     """The ids of the practitioner's clients that match, in the order asked for."""
     clients = clients_of(practitioner)
     if q:
@@ -170,6 +173,7 @@ def _listed(
         clients = clients.exclude(
             Exists(CheckIn.objects.filter(user=OuterRef("pk"), day__gte=since))
         )
+    matching = clients
     clients = clients.annotate(
         sort_name=Lower(Coalesce(NullIf("display_name", Value("")), "email"))
     )
@@ -195,48 +199,112 @@ def _listed(
         change = F("change")
         first = change.asc(nulls_last=True) if descending else change.desc(nulls_last=True)
         order = [first, *by_name]
-    return clients.order_by(*order).values_list("pk", flat=True)
+    return _Ids(matching, clients.order_by(*order).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class _Ids:
+    """The matching ids for the Paginator: counted without the order's annotations (which
+    would make the count a query around the ordered one), sliced in order."""
+
+    matching: QuerySet[Any]
+    in_order: QuerySet[Any]
+    ordered = True  # what the Paginator checks
+
+    def count(self) -> int:
+        return self.matching.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[int]:
+        return list(self.in_order[key])
+
+
+def _columns(model: Any) -> tuple[str, dict[str, str]]:
+    quote = connection.ops.quote_name
+    return quote(model._meta.db_table), {
+        f.name: quote(f.column) for f in model._meta.concrete_fields
+    }
+
+
+@lru_cache(maxsize=128)
+def _details_sql(count: int, vendor: str) -> str:
+    """SQL for the details of `count` clients, written once per process from the models' own
+    table and column names: the ORM spent about ten times longer building this query of
+    eleven subqueries on each request than the database spent answering it. It repeats the
+    rules of `clients_of` (an active grant, an active client) and `alerts_of` (the
+    practitioner's own alerts, about a client who grants access: the rows are such clients);
+    the tests compare it with the ORM's querysets. Placeholders, in order: the week bounds
+    (first, last) of the WEEKS weeks, then the practitioner 5 times, then the ids."""
+    user, u = _columns(User)
+    checkin, c = _columns(CheckIn)
+    progress, g = _columns(ProgramProgress)
+    alert, a = _columns(Alert)
+    note, n = _columns(ClientNote)
+    access, x = _columns(PractitionerAccess)
+    me = f"{user}.{u['id']}"
+    weeks = ", ".join(
+        f"(SELECT AVG({c['pain']}) FROM {checkin} WHERE {c['user']} = {me} "  # noqa: S608
+        f"AND {c['day']} >= %s AND {c['day']} <= %s)"
+        for _ in range(WEEKS)
+    )
+    granted = (
+        f"SELECT MAX({x['granted_at']}) FROM {access} WHERE {x['client']} = {me} "  # noqa: S608
+        f"AND {x['practitioner']} = %s AND {x['status']} = 'active'"
+    )
+    # only quoted names of the models' own columns, and %s for the values
+    return (
+        f"SELECT {me}, {user}.{u['display_name']}, {user}.{u['email']}, "  # noqa: S608
+        f"(SELECT {g['current_step']} FROM {progress} WHERE {g['user']} = {me}), "
+        f"(SELECT MAX({c['day']}) FROM {checkin} WHERE {c['user']} = {me}), "
+        f"{weeks}, "
+        f"(SELECT COUNT(*) FROM {alert} WHERE {a['client']} = {me} AND {a['practitioner']} = %s "
+        f"AND {a['acknowledged_at']} IS NULL), "
+        f"(SELECT MAX({n['created_at']}) FROM {note} WHERE {n['client']} = {me} "
+        f"AND {n['author']} = %s), "
+        f"(SELECT MAX({a['acknowledged_at']}) FROM {alert} WHERE {a['client']} = {me} "
+        f"AND {a['practitioner']} = %s), "
+        f"({granted}) "
+        f"FROM {user} WHERE {user}.{u['is_active']} AND {user}.{u['role']} = 'client' "
+        f"AND EXISTS ({granted}) AND {me} IN ({', '.join(['%s'] * count)})"
+    )
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])  # SQLite answers text for a MAX of dates
+
+
+def _moment(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite: text in UTC without a zone
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def _details(practitioner: Any, ids: list[int], today: date) -> dict[int, dict[str, Any]]:
     """Everything a row shows, for these clients only: one query, a subquery per value."""
-    w1, w2, w3, w4 = _weekly_pain(today)
-    last_note = (
-        ClientNote.objects.filter(author=practitioner, client=OuterRef("pk"))
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
-    last_ack = (
-        alerts_of(practitioner)
-        .filter(client=OuterRef("pk"), acknowledged_at__isnull=False)
-        .order_by("-acknowledged_at")
-        .values("acknowledged_at")[:1]
-    )
-    granted = (
-        PractitionerAccess.objects.active()
-        .filter(client=OuterRef("pk"), practitioner=practitioner)
-        .order_by("-granted_at")
-        .values("granted_at")[:1]
-    )
-    found = (
-        clients_of(practitioner)
-        .filter(pk__in=ids)
-        .order_by()
-        .values("pk", "display_name", "email")
-        .annotate(
-            step=F("program__current_step"),
-            last_day=_last_checkin(),
-            open_alerts=_open_alerts(practitioner),
-            w1=w1,
-            w2=w2,
-            w3=w3,
-            w4=w4,
-            last_note=Subquery(last_note),
-            last_ack=Subquery(last_ack),
-            granted=Subquery(granted),
-        )
-    )
-    return {row["pk"]: row for row in found}
+    adapt = connection.ops.adapt_datefield_value
+    params: list[Any] = [adapt(d) for bounds in _week_bounds(today) for d in bounds]
+    params += [practitioner.pk] * 5 + list(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(_details_sql(len(ids), connection.vendor), params)
+        found = cursor.fetchall()
+    names = ("pk", "display_name", "email", "step", "last_day", "w1", "w2", "w3", "w4")
+    names += ("open_alerts", "last_note", "last_ack", "granted")
+    rows = {}
+    for values in found:
+        row = dict(zip(names, values, strict=True))
+        row["last_day"] = _day(row["last_day"])
+        for key in ("last_note", "last_ack", "granted"):
+            row[key] = _moment(row[key])
+        rows[row["pk"]] = row
+    return rows
 
 
 def _row(values: dict[str, Any], today: date) -> ClientRow:
