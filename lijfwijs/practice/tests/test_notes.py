@@ -395,6 +395,23 @@ def test_the_client_page_section_shows_the_newest_notes_and_logs_nothing(anna_wi
     assert "AVG, artikel 15" in markup
 
 
+def test_the_client_page_shows_the_section_and_writes_only_its_own_row(
+    anna_with_pieter, pieter, pieter_browser
+):
+    anna = anna_with_pieter
+    a_note(pieter, anna, "Zichtbaar op de cliëntpagina")
+    page = pieter_browser.get(f"/praktijk/clienten/{anna.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    section = text[text.index('<section id="notities"') :]
+    section = section[: section.index("</section>")]
+    assert "Zichtbaar op de cliëntpagina" in section
+    assert f'action="{notes_page(anna)}"' in section
+    assert 'name="return_to" value="client"' in section
+    assert note_rows(anna, AccessLog.Action.VIEW) == []  # the page's own row, of its own kind
+    assert len(access_log_rows(anna)) == 1
+
+
 # --- rejected input -------------------------------------------------------------------------------
 
 
