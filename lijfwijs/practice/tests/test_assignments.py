@@ -26,6 +26,7 @@ from lijfwijs.accounts.tests.helpers import (
     make_practitioner,
     signed_in_browser,
 )
+from lijfwijs.core.tests.parallel import in_threads
 from lijfwijs.exercises import services as practice_log
 from lijfwijs.exercises.models import Exercise
 from lijfwijs.practice import assignments
@@ -569,6 +570,34 @@ def test_the_start_page_reads_a_fixed_number_of_queries(
     anna_browser.get("/")  # the other panels' computed data, cached per data version
     with django_assert_num_queries(count):
         assert "Rustig ademen" in text_of(anna_browser.get("/"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_clicks_store_one_assignment_and_open_the_step_once(content):
+    """Real parallel connections (PostgreSQL with DATABASE_URL; SQLite serialises the writes)."""
+    anna = make_client_user("anna@example.org", display_name="Anna")
+    pieter = make_practitioner("pieter@example.org", display_name="Pieter")
+    give_access(anna, pieter)
+    data = {k: v for k, v in exercise_form().items() if k != "kind"}
+    data["oefening-starts_on"] = local_today(anna).isoformat()
+
+    def give() -> int:
+        form = assignments.ExerciseAssignmentForm(data, client=anna)
+        assert form.is_valid(), form.errors
+        return assignments.assign_exercise(anna, pieter, form).pk
+
+    assert len(set(in_threads(give, count=4))) == 1
+
+    def open_next() -> bool:
+        form = assignments.StepAssignmentForm(
+            {"stap-step": "2", "stap-message": "Ga maar"}, client=anna
+        )
+        return form.is_valid() and assignments.open_step(anna, pieter, form) is not None
+
+    assert sum(in_threads(open_next, count=4)) == 1
+    assert Assignment.objects.filter(client=anna).count() == 2
+    changes = AccessLog.objects.filter(client_id=anna.pk, action=AccessLog.Action.CHANGE)
+    assert changes.count() == 2
 
 
 # --- the program's messages, the export and the erasure -------------------------------------
