@@ -59,6 +59,7 @@ ERRORS = {401: ErrorOut, 403: ErrorOut}
 WRITE_ERRORS = {**ERRORS, 400: ErrorOut, 404: ErrorOut, 415: ErrorOut, 422: ErrorOut}
 
 In = TypeVar("In", bound=Schema)
+T = TypeVar("T")
 
 
 def _body(request: HttpRequest, schema: type[In]) -> In:
@@ -76,6 +77,13 @@ def _body(request: HttpRequest, schema: type[In]) -> In:
     except PydanticValidationError as exc:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
         raise NinjaValidationError(errors) from None
+
+
+def _found(thing: T | None) -> T:
+    """`thing`, or 404 (the client revoked access while the request ran)."""
+    if thing is None:
+        raise Http404("gone")
+    return thing
 
 
 def _request_body(schema: type[Schema]) -> dict[str, Any]:
@@ -366,12 +374,14 @@ def add_note(request: HttpRequest, client_id: int) -> Any:
         raise HttpError(403, "Only the author of a note adds to it.") from None
     except notes.NoteError as error:
         return Status(422, {"detail": NOT_VALID, "errors": {error.field: error.message}})
+    # the note as the list shows it (what the caller may do with it), an addendum on its own
     parent = note.addendum_to_id or note.pk
-    [shown] = [n for n in notes.visible_notes(request.user, client) if n.pk == parent]
-    if note.addendum_to_id is not None:
-        shown = next(a for a in shown.addenda_list if a.pk == note.pk)
-        shown.appendable, shown.addenda_list = False, []
-    return Status(201 if note.created_at >= before else 200, _note_out(shown))
+    shown = next((n for n in notes.visible_notes(request.user, client) if n.pk == parent), None)
+    if shown is not None and note.addendum_to_id is not None:
+        shown = next((a for a in shown.addenda_list if a.pk == note.pk), None)
+        if shown is not None:
+            shown.appendable, shown.addenda_list = False, []
+    return Status(201 if note.created_at >= before else 200, _note_out(_found(shown)))
 
 
 # --- alerts ----------------------------------------------------------------------------------
@@ -488,5 +498,5 @@ def acknowledge_alert(request: HttpRequest, alert_id: int) -> Any:
     alert = alert_for(request, alert_id)
     payload = _body(request, AcknowledgeIn)
     services.acknowledge(alert, request.user, note=payload.note)
-    alert = alerts_of(request.user).select_related("client", "acknowledged_by").get(pk=alert.pk)
-    return _alert_out(alert)
+    seen = alerts_of(request.user).select_related("client", "acknowledged_by").filter(pk=alert.pk)
+    return _alert_out(_found(seen.first()))
