@@ -6,6 +6,7 @@ account without a password and an email with a link to choose one (Django's pass
 
 import secrets
 from dataclasses import dataclass
+from enum import StrEnum
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from PIL import Image, UnidentifiedImageError
 from lijfwijs.accounts.models import Membership, Practice, User
 from lijfwijs.accounts.services import link
 from lijfwijs.core.mail import send_email
+from lijfwijs.core.ratelimit import hit
 
 # What a member's role in the practice makes of their account.
 ACCOUNT_ROLE = {
@@ -171,7 +173,7 @@ def remove_member(membership: Membership) -> None:
         current = Membership.objects.filter(pk=membership.pk).first()
         if current is None:
             return  # removed already (a second click)
-        if current.is_owner and not owners_left(current.practice_id, without=current.pk):
+        if is_last_owner(current):
             raise MemberError(
                 _(
                     "Een praktijk heeft altijd een eigenaar. Maak eerst iemand anders eigenaar "
@@ -237,12 +239,31 @@ def send_added(membership: Membership, by: User) -> None:
     )
 
 
-def resend_invitation(membership: Membership, by: User) -> bool:
-    """A new link for a member who has not chosen a password yet; False when they have one."""
-    if not awaits_password(membership.user):
-        return False
+class Resent(StrEnum):
+    SENT = "sent"
+    SIGNS_IN = "signs_in"  # a password was chosen: nothing to send
+    LIMIT = "limit"  # too many for this address in a short time
+
+
+def resend_invitation(membership: Membership, by: User) -> Resent:
+    """A new link for a member who has not chosen a password yet, a few per address an hour (the
+    limit of the account emails), so a click held down sends no stream of emails."""
+    user = membership.user
+    if not awaits_password(user):
+        return Resent.SIGNS_IN
+    if not hit(
+        "practice-member-invitation",
+        str(user.pk),
+        settings.ACCOUNT_EMAIL_LIMIT_PER_RECIPIENT,
+        settings.ACCOUNT_EMAIL_WINDOW,
+    ):
+        return Resent.LIMIT
     send_invitation(membership, by)
-    return True
+    return Resent.SENT
+
+
+def is_last_owner(membership: Membership) -> bool:
+    return membership.is_owner and not owners_left(membership.practice_id, without=membership.pk)
 
 
 # --- details and logo ------------------------------------------------------------------------

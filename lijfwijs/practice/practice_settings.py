@@ -162,9 +162,11 @@ def _page(
     me = request.membership  # type: ignore[attr-defined]
     practice = me.practice
     owner = me.is_owner
+    everyone = list(members_of(practice))
+    owners = sum(m.is_owner for m in everyone)
     rows = []
     for membership in sorted(
-        members_of(practice),
+        everyone,
         key=lambda m: (ROLE_ORDER.get(m.role, 9), str(m.user).lower()),
     ):
         form = None
@@ -177,6 +179,7 @@ def _page(
                 "is_me": membership.pk == me.pk,
                 "awaits_password": members.awaits_password(membership.user),
                 "form": form,
+                "last_owner": membership.is_owner and owners == 1,
             }
         )
     context = {
@@ -301,22 +304,34 @@ def remove_member(request: HttpRequest, member_id: int) -> HttpResponse:
                 _("%(name)s is geen lid meer van de praktijk.") % {"name": membership.user},
             )
             return redirect("practice:settings")
-    return render(
-        request,
-        "practice/settings_remove.html",
-        {"membership": membership, "error": error, "is_me": membership.pk == request.membership.pk},  # type: ignore[attr-defined]
-        status=422 if error else 200,
-    )
+    context = {
+        "membership": membership,
+        "error": error,
+        "is_me": membership.pk == request.membership.pk,  # type: ignore[attr-defined]
+        # asked first: the last owner is told at once, with no button that cannot work
+        "last_owner": members.is_last_owner(membership),
+    }
+    return render(request, "practice/settings_remove.html", context, status=422 if error else 200)
 
 
 @member_required(owner=True)
 @require_POST
 def resend_invitation(request: HttpRequest, member_id: int) -> HttpResponse:
     membership = member_for(request, member_id)
-    if members.resend_invitation(membership, request.user):
+    outcome = members.resend_invitation(membership, request.user)
+    if outcome == members.Resent.SENT:
         messages.success(
             request,
             _("%(email)s krijgt een nieuwe e-mail om een wachtwoord te kiezen.")
+            % {"email": membership.user.email},
+        )
+    elif outcome == members.Resent.LIMIT:
+        messages.warning(
+            request,
+            _(
+                "Er zijn net al een paar uitnodigingen naar %(email)s gestuurd. Probeer het over "
+                "een uur opnieuw."
+            )
             % {"email": membership.user.email},
         )
     else:

@@ -446,6 +446,9 @@ def test_a_practice_always_keeps_an_owner(pieter, kees, owner):
     response = owner.post(change_url(mine), {f"m{mine.pk}-role": "practitioner"})
     assert response.status_code == 422
     assert "altijd een eigenaar" in field_errors(response.content.decode(), f"id_m{mine.pk}-role")
+    asked = owner.get(remove_url(mine)).content.decode()
+    assert "altijd een eigenaar" in asked and "Ja, verlaat de praktijk" not in asked
+    assert remove_url(mine) not in owner.get(PAGE).content.decode()  # no way out offered
     response = owner.post(remove_url(mine))
     assert response.status_code == 422 and "altijd een eigenaar" in response.content.decode()
     assert membership(pieter).role == Membership.Role.OWNER
@@ -498,6 +501,19 @@ def test_an_invitation_is_sent_again_while_no_password_was_chosen(
         assert owner.post(resend_url(membership(kees))).status_code == 302
     assert len(outbox) == 2
     assert "heeft al een wachtwoord gekozen" in owner.get(PAGE).content.decode()
+
+
+def test_invitations_to_one_address_are_limited(
+    pieter, owner, outbox, settings, django_capture_on_commit_callbacks
+):
+    settings.ACCOUNT_EMAIL_LIMIT_PER_RECIPIENT = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.post(ADD, {"email": "nieuw@example.org", "role": "practitioner"})
+        new = membership(User.objects.get(email="nieuw@example.org"))
+        for _n in range(4):
+            assert owner.post(resend_url(new)).status_code == 302
+    assert len(outbox) == 3  # the first email and two resends
+    assert "Probeer het over een uur opnieuw." in owner.get(PAGE).content.decode()
 
 
 # --- many practices in one installation ----------------------------------------------------
