@@ -267,7 +267,7 @@ def _details_sql(count: int, vendor: str) -> str:
         f"AND {a['practitioner']} = %s), "
         f"({granted}) "
         f"FROM {user} WHERE {user}.{u['is_active']} AND {user}.{u['role']} = 'client' "
-        f"AND EXISTS ({granted}) AND {me} IN ({', '.join(['%s'] * count)})"
+        f"AND ({granted}) IS NOT NULL AND {me} IN ({', '.join(['%s'] * count)})"
     )
 
 

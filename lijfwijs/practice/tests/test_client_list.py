@@ -12,6 +12,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lijfwijs.accounts.access import clients_of
 from lijfwijs.accounts.localtime import local_today, zone_of
 from lijfwijs.accounts.models import AccessLog, Membership, PractitionerAccess, User
 from lijfwijs.accounts.services import join_practice, revoke_access
@@ -24,6 +25,7 @@ from lijfwijs.accounts.tests.helpers import (
 )
 from lijfwijs.diary.models import CheckIn
 from lijfwijs.practice import overview
+from lijfwijs.practice.access import alerts_of
 from lijfwijs.practice.models import Alert, ClientNote
 from lijfwijs.program.models import ProgramProgress
 
@@ -361,3 +363,28 @@ def test_queries_do_not_grow_with_clients_or_check_ins(
         html = page(pieter_browser, query)
     if not query:
         assert len(names(html)) == 25
+
+
+def test_the_details_sql_agrees_with_the_querysets(clients, pieter, rita):
+    """`_details` repeats the rules of clients_of and alerts_of in SQL: it gives exactly the
+    clients clients_of gives, with the counts and dates the ORM gives."""
+    from django.db.models import Max
+
+    anna, bram, cas = clients["anna"], clients["bram"], clients["cas"]
+    alert(anna, pieter, n=1, acknowledged=timezone.now() - timedelta(hours=1))
+    alert(anna, rita, n=2)  # Rita's alert about Anna is nothing to Pieter
+    give_access(bram, rita)
+    revoke(bram, pieter)  # no longer Pieter's client
+    today = local_today(pieter)
+    everyone = [anna.pk, bram.pk, cas.pk, rita.pk, pieter.pk]
+    found = overview._details(pieter, everyone, today)
+    assert set(found) == set(clients_of(pieter).values_list("pk", flat=True)) == {anna.pk, cas.pk}
+    for pk, row in found.items():
+        assert row["open_alerts"] == alerts_of(pieter).open().filter(client_id=pk).count()
+        assert row["last_day"] == CheckIn.objects.filter(user_id=pk).aggregate(d=Max("day"))["d"]
+        acked = alerts_of(pieter).filter(client_id=pk).aggregate(a=Max("acknowledged_at"))["a"]
+        assert row["last_ack"] == acked
+        granted = PractitionerAccess.objects.active().get(client_id=pk, practitioner=pieter)
+        assert row["granted"] == granted.granted_at
+    assert found[anna.pk]["open_alerts"] == 1 and found[anna.pk]["last_ack"] is not None
+    assert overview._details(rita, everyone, today).keys() == {bram.pk}
