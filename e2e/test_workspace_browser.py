@@ -2,7 +2,8 @@
 
 Pieter signs in with his password and the code of his authenticator app, sees on his start page
 and his client list that Anna answered the crisis question, opens her page (the timeline),
-marks the alert as seen with a note and gives her an exercise (shaking, daily for two weeks).
+marks the alert as seen with a note (the alerts page then shows it seen, with the note), writes
+a private note about her and gives her an exercise (shaking, daily for two weeks).
 Anna signs in, finds it on her start page, does it in the player (on Playwright's clock) and
 saves it in her log; Pieter then sees it counted. Every workspace page on the way fits a phone
 (390 px, nothing scrolls sideways) and axe finds nothing serious or critical on it.
@@ -131,6 +132,25 @@ def test_from_an_alert_to_an_exercise_done(open_tab, people):
     alert.refresh_from_db()
     assert alert.acknowledged_at is not None and alert.acknowledged_note == NOTE
     assert alert.acknowledged_by_id == people["pieter"].pk
+
+    # the alerts page: none open, this one seen with its note
+    page = open_page(practitioner, "/praktijk/meldingen/", "the alerts page")
+    expect(page.locator("section[aria-labelledby=alerts-open]")).to_contain_text(
+        "Geen open meldingen."
+    )
+    seen = page.locator("section[aria-labelledby=alerts-done]")
+    expect(seen).to_contain_text("Anna Jansen")
+    expect(seen).to_contain_text(NOTE)
+
+    # a private note about the call, on the notes page
+    page = open_page(practitioner, f"{client_path}notities/", "the notes page")
+    page.get_by_label("Notitie", exact=True).fill("Crisisvraag besproken, plan afgesproken.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Notitie opslaan").click()
+    check_page(page, "the notes page after writing a note", after_a_form=True)
+    expect(page.locator("section[aria-labelledby=notes-heading]")).to_contain_text(
+        "Crisisvraag besproken, plan afgesproken."
+    )
 
     # --- an exercise for Anna: shaking, daily for two weeks
     page = open_page(practitioner, f"{client_path}opdrachten/", "the assignments page")
