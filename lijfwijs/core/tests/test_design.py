@@ -246,8 +246,12 @@ class TestNavigation:
         assert current_links(html) == ["/oefeningen/", "/oefeningen/"]
         assert current_links(page(client, "/")) == []
 
-    def test_the_navigation_costs_no_query(self, client, content, django_assert_num_queries):
-        """The current section comes from the path: a public page still reads nothing."""
+    def test_the_navigation_costs_no_query(
+        self, client, content, settings, django_assert_num_queries
+    ):
+        """The current section comes from the path: a public page still reads nothing (with the
+        provider named in the settings; the one practice of an installation costs one query)."""
+        settings.PROVIDER_NAME = "Fysiopraktijk Het Anker"
         client.get("/oefeningen/")  # warm the per-process caches
         with django_assert_num_queries(0):
             html = page(client, "/privacy/")
