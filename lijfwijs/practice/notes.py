@@ -208,6 +208,9 @@ def add_note(
         parent = _parent_for(practitioner, client, addendum_to)
     now = timezone.now()
     with transaction.atomic():
+        # The author's row locked: two sends of one form at the same moment (PostgreSQL; SQLite
+        # writes one transaction at a time anyway) see each other, and the second stores nothing.
+        User.objects.select_for_update().filter(pk=practitioner.pk).values_list("pk").first()
         last = (
             ClientNote.objects.filter(
                 client=client,

@@ -4,10 +4,12 @@ the access log, the client's export and erasure, encryption at rest, and rejecte
 import html
 import json
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.http import Http404
 from django.test import RequestFactory
 from django.utils import timezone
@@ -143,6 +145,27 @@ def test_a_double_submit_stores_one_note(anna_with_pieter, pieter_browser):
     with freeze_time(timezone.now() + timedelta(minutes=3)):
         assert write(pieter_browser, anna, "Dubbel geklikt.").status_code == 302
     assert ClientNote.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_note_sent_twice_at_once_is_stored_once(content):
+    """Real parallel connections on PostgreSQL (with DATABASE_URL); SQLite one at a time."""
+    anna = make_client_user("anna-race@example.org")
+    pieter = make_practitioner("pieter-race@example.org")
+    give_access(anna, pieter)
+    barrier = threading.Barrier(2)
+
+    def send():
+        try:
+            barrier.wait(10)
+            return notes.add_note(pieter, anna, "Twee keer tegelijk verstuurd").pk
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(lambda _: send(), range(2))
+    assert first == second and ClientNote.objects.count() == 1
+    assert len(note_rows(anna, AccessLog.Action.CHANGE)) == 1
 
 
 def test_notes_are_listed_newest_first_with_their_addenda_under_them(anna_with_pieter, pieter):
