@@ -108,9 +108,14 @@ def test_from_an_alert_to_an_exercise_done(open_tab, people):
 
     # --- the client list: Anna with her open alert
     page = open_page(practitioner, "/praktijk/", "the client list")
-    row = page.locator("main tr", has=page.get_by_role("link", name="Anna Jansen"))
+    page.get_by_label("Toon").select_option(label="met open meldingen")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zoeken").click()
+    assert "flag=alerts" in page.url
+    check_page(page, "the client list filtered on open alerts")
+    row = page.locator("main tbody tr", has=page.get_by_role("link", name="Anna Jansen"))
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("1")  # open alerts
+    expect(row.locator("td").nth(3)).to_have_text("1 open melding")
 
     # --- her page: the timeline, and the alert marked as seen with a note
     with page.expect_navigation():
