@@ -367,6 +367,9 @@ def test_after_the_client_revokes_nobody_reads_them(anna_with_pieter, pieter, pi
     assert notes.visible_notes(pieter, anna) == []
     assert ClientNote.objects.count() == 1  # kept (the client still has them in her export)
     assert access_log_rows(anna) == []
+    # Access given again: the notes are there again.
+    give_access(anna, pieter)
+    assert "Eerste gesprek" in pieter_browser.get(notes_page(anna)).content.decode()
 
 
 def test_assistants_and_clients_get_403(anna_with_pieter, pieter, assistant):
