@@ -281,6 +281,9 @@ def test_an_addendum_is_shown_under_its_note(anna_with_pieter, pieter, pieter_br
         < page.index("Gaat beter.")
     )
     assert "1 notitie<" in page  # the addendum is part of its note, not a note of its own
+    # The addendum's own page (its author may change it for 24 hours).
+    own = pieter_browser.get(note_page(addendum)).content.decode()
+    assert "Aanvulling van Pieter" in own and "Gaat beter.</textarea>" in own
     # An addendum to the addendum belongs to the note.
     again = notes.add_note(pieter, anna, "Nog beter.", addendum_to=addendum.pk)
     assert again.addendum_to == note
