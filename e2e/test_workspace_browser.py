@@ -123,6 +123,8 @@ def test_from_an_alert_to_an_exercise_done(open_tab, people):
     assert page.url == practitioner.url(client_path)
     check_page(page, "a client's page (timeline)")
     expect(page.get_by_role("heading", name="Anna Jansen", level=1)).to_be_visible()
+    this_week = page.locator("section[aria-labelledby=timeline-heading] li.timeline-week").first
+    expect(this_week).to_contain_text("niet geoefend")
     section = page.locator("section[aria-labelledby=client-alerts]")
     open_alert = section.locator("li.card", has=page.locator("form"))
     expect(open_alert).to_have_count(1)
@@ -208,7 +210,9 @@ def test_from_an_alert_to_an_exercise_done(open_tab, people):
     current = page.locator("li.card", has=page.get_by_role("heading", name="Schudden"))
     expect(current.first).to_contain_text("1 van 1 keer gedaan")
     page = open_page(practitioner, client_path, "a client's page with the practice in it")
-    expect(page.locator("main")).to_contain_text("Schudden")
+    this_week = page.locator("section[aria-labelledby=timeline-heading] li.timeline-week").first
+    expect(this_week).to_contain_text("1 keer geoefend, 2 minuten.")
+    expect(this_week).to_contain_text("Spanning gemiddeld 3,0 punt lager na afloop")
 
     for tab in (practitioner, client):
         assert tab.foreign_requests() == [], tab.foreign_requests()
