@@ -17,30 +17,14 @@ from typing import Any, Literal
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import (
-    Avg,
-    Count,
-    Exists,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from lijfwijs.accounts.access import clients_of
 from lijfwijs.accounts.localtime import local_today
 from lijfwijs.accounts.models import PractitionerAccess, User
 from lijfwijs.diary.models import CheckIn
 from lijfwijs.program.models import ProgramProgress
 
-from .access import alerts_of
 from .models import Alert, ClientNote
 
 # --- the pure part ---------------------------------------------------------------------------
@@ -119,106 +103,138 @@ def _week_bounds(today: date) -> list[tuple[date, date]]:
     ]
 
 
-def _weekly_pain(today: date) -> list[Cast]:
-    """Per client (OuterRef "pk"): the mean pain of each week, oldest first (NULL: none)."""
-    return [
-        Cast(
-            Subquery(
-                CheckIn.objects.filter(user=OuterRef("pk"), day__gte=first, day__lte=last)
-                .order_by()
-                .values("user")
-                .annotate(mean=Avg("pain"))
-                .values("mean")
-            ),
-            FloatField(),
-        )
-        for first, last in _week_bounds(today)
-    ]
-
-
-def _half_mean(a: Any, b: Any) -> Coalesce:
-    return Coalesce((a + b) / Value(2.0), a, b, output_field=FloatField())
-
-
-def _last_checkin() -> Subquery:
-    return Subquery(CheckIn.objects.filter(user=OuterRef("pk")).order_by("-day").values("day")[:1])
-
-
-def _open_alerts(practitioner: Any) -> Coalesce:
-    counted = (
-        alerts_of(practitioner)
-        .open()
-        .filter(client=OuterRef("pk"))
-        .order_by()
-        .values("client")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def _listed(practitioner: Any, q: str, flag: str, step: int | None, sort: str, today: date) -> _Ids:
-    """The ids of the practitioner's clients that match, in the order asked for."""
-    clients = clients_of(practitioner)
-    if q:
-        clients = clients.filter(Q(display_name__icontains=q) | Q(email__icontains=q))
-    if step is not None:
-        clients = clients.filter(program__current_step=step)
-    if flag == "alerts":
-        clients = clients.filter(
-            Exists(alerts_of(practitioner).open().filter(client=OuterRef("pk")))
-        )
-    elif flag == "silent":
-        since = today - timedelta(days=SILENT_AFTER_DAYS)
-        clients = clients.exclude(
-            Exists(CheckIn.objects.filter(user=OuterRef("pk"), day__gte=since))
-        )
-    matching = clients
-    clients = clients.annotate(
-        sort_name=Lower(Coalesce(NullIf("display_name", Value("")), "email"))
-    )
-    by_name = ["sort_name", "email", "pk"]
-    key, descending = sort.lstrip("-"), sort.startswith("-")
-    if key == "name":
-        order = [F(n).desc() if descending else F(n).asc() for n in by_name]
-    elif key == "checkin":
-        clients = clients.annotate(last_day=_last_checkin())
-        first = (
-            F("last_day").desc(nulls_last=True)
-            if descending
-            else F("last_day").asc(nulls_first=True)
-        )
-        order = [first, *by_name]
-    elif key == "alerts":  # most first; "-alerts" fewest first
-        clients = clients.annotate(open_alerts=_open_alerts(practitioner))
-        first = F("open_alerts").asc() if descending else F("open_alerts").desc()
-        order = [first, *by_name]
-    else:  # trend: most rising first; "-trend" most falling first; unknown last
-        w1, w2, w3, w4 = _weekly_pain(today)
-        clients = clients.annotate(change=_half_mean(w3, w4) - _half_mean(w1, w2))
-        change = F("change")
-        first = change.asc(nulls_last=True) if descending else change.desc(nulls_last=True)
-        order = [first, *by_name]
-    return _Ids(matching, clients.order_by(*order).values_list("pk", flat=True))
-
-
-@dataclass(frozen=True)
 class _Ids:
-    """The matching ids for the Paginator: counted without the order's annotations (which
-    would make the count a query around the ordered one), sliced in order."""
+    """The matching ids for the Paginator: counted, and sliced in order (LIMIT/OFFSET)."""
 
-    matching: QuerySet[Any]
-    in_order: QuerySet[Any]
     ordered = True  # what the Paginator checks
 
+    def __init__(self, sql: tuple[str, str], where: list[Any], select: list[Any]) -> None:
+        self.count_sql, self.ids_sql = sql
+        self.where, self.select = where, select
+
     def count(self) -> int:
-        return self.matching.count()
+        with connection.cursor() as cursor:
+            cursor.execute(self.count_sql, self.where)
+            return int(cursor.fetchone()[0])
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, key: slice) -> list[int]:
-        return list(self.in_order[key])
+        offset, stop = key.start or 0, key.stop
+        with connection.cursor() as cursor:
+            cursor.execute(self.ids_sql, [*self.select, *self.where, stop - offset, offset])
+            return [row[0] for row in cursor.fetchall()]
+
+
+def _like(q: str) -> str:
+    """A LIKE pattern for "contains q", case-insensitive (compared with LOWER(...))."""
+    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _listed(practitioner: Any, q: str, flag: str, step: int | None, sort: str, today: date) -> _Ids:
+    """The ids of the practitioner's clients that match, in the order asked for."""
+    where: list[Any] = [practitioner.pk]
+    if q:
+        where += [_like(q), _like(q)]
+    if step is not None:
+        where.append(step)
+    if flag == "alerts":
+        where.append(practitioner.pk)
+    elif flag == "silent":
+        where.append(
+            connection.ops.adapt_datefield_value(today - timedelta(days=SILENT_AFTER_DAYS))
+        )
+    key = sort.lstrip("-")
+    select: list[Any] = []
+    if key == "alerts":
+        select.append(practitioner.pk)
+    elif key == "trend":
+        adapt = connection.ops.adapt_datefield_value
+        select += [adapt(d) for bounds in _week_bounds(today) for d in bounds]
+    return _Ids(
+        _listed_sql(bool(q), flag, step is not None, sort, connection.vendor), where, select
+    )
+
+
+@lru_cache(maxsize=128)
+def _listed_sql(q: bool, flag: str, step: bool, sort: str, vendor: str) -> tuple[str, str]:
+    """(count, ids) SQL of the matching clients for these kinds of filter and this order,
+    written once per process from the models' own table and column names, like the details
+    (the ORM took longer to build these than the database to answer them). The rules of
+    `clients_of` and `alerts_of` are repeated here; the tests hold them to the querysets.
+    Placeholders: the order's values (select), then the filters' (where), then LIMIT, OFFSET."""
+    user, u = _columns(User)
+    checkin, c = _columns(CheckIn)
+    progress, g = _columns(ProgramProgress)
+    alert, a = _columns(Alert)
+    access, x = _columns(PractitionerAccess)
+    me = f"{user}.{u['id']}"
+    conditions = [
+        f"{user}.{u['is_active']}",
+        f"{user}.{u['role']} = 'client'",
+        f"EXISTS (SELECT 1 FROM {access} WHERE {x['client']} = {me} "  # noqa: S608
+        f"AND {x['practitioner']} = %s AND {x['status']} = 'active')",
+    ]
+    if q:
+        conditions.append(
+            f"(LOWER({user}.{u['display_name']}) LIKE %s ESCAPE '\\' "
+            f"OR LOWER({user}.{u['email']}) LIKE %s ESCAPE '\\')"
+        )
+    if step:
+        conditions.append(
+            f"EXISTS (SELECT 1 FROM {progress} WHERE {g['user']} = {me} "  # noqa: S608
+            f"AND {g['current_step']} = %s)"
+        )
+    if flag == "alerts":
+        conditions.append(
+            f"EXISTS (SELECT 1 FROM {alert} WHERE {a['client']} = {me} "  # noqa: S608
+            f"AND {a['practitioner']} = %s AND {a['acknowledged_at']} IS NULL)"
+        )
+    elif flag == "silent":
+        conditions.append(
+            f"NOT EXISTS (SELECT 1 FROM {checkin} WHERE {c['user']} = {me} "  # noqa: S608
+            f"AND {c['day']} >= %s)"
+        )
+    where = " AND ".join(conditions)
+    name_key = f"LOWER(COALESCE(NULLIF({user}.{u['display_name']}, ''), {user}.{u['email']}))"
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    way = "DESC" if descending else "ASC"
+    columns = [f"{me} AS id", f"{name_key} AS name_key", f"{user}.{u['email']} AS email"]
+    if key == "checkin":
+        columns.append(f"(SELECT MAX({c['day']}) FROM {checkin} WHERE {c['user']} = {me}) AS k")  # noqa: S608
+        first = "t.k DESC NULLS LAST" if descending else "t.k ASC NULLS FIRST"
+    elif key == "alerts":  # most first; "-alerts" fewest first
+        columns.append(
+            f"(SELECT COUNT(*) FROM {alert} WHERE {a['client']} = {me} "  # noqa: S608
+            f"AND {a['practitioner']} = %s AND {a['acknowledged_at']} IS NULL) AS k"
+        )
+        first = "t.k ASC" if descending else "t.k DESC"
+    elif key == "trend":  # most rising first; "-trend" most falling first; unknown last
+        columns += [
+            f"(SELECT AVG({c['pain']}) FROM {checkin} WHERE {c['user']} = {me} "  # noqa: S608
+            f"AND {c['day']} >= %s AND {c['day']} <= %s) AS w{n}"
+            for n in range(1, WEEKS + 1)
+        ]
+        change = (
+            "(COALESCE((t.w3 + t.w4) / 2.0, t.w3, t.w4) "
+            "- COALESCE((t.w1 + t.w2) / 2.0, t.w1, t.w2))"
+        )
+        first = f"{change} ASC NULLS LAST" if descending else f"{change} DESC NULLS LAST"
+    else:
+        first = ""
+    order = ", ".join(
+        ([first] if first else [])
+        + [f"t.name_key {way if not first else 'ASC'}"]
+        + [f"t.email {way if not first else 'ASC'}", f"t.id {way if not first else 'ASC'}"]
+    )
+    count_sql = f"SELECT COUNT(*) FROM {user} WHERE {where}"  # noqa: S608
+    ids_sql = (
+        f"SELECT t.id FROM (SELECT {', '.join(columns)} FROM {user} WHERE {where}) t "  # noqa: S608
+        f"ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    return count_sql, ids_sql
 
 
 def _columns(model: Any) -> tuple[str, dict[str, str]]:
@@ -369,6 +385,12 @@ def client_rows(
     if not 1 <= per_page <= 100:  # noqa: PLR2004
         raise ValueError(f"per_page {per_page!r} outside 1-100")
     today = local_today(practitioner)
+    if not (
+        getattr(practitioner, "is_authenticated", False)
+        and getattr(practitioner, "is_practitioner", False)
+        and practitioner.is_active
+    ):  # as clients_of: nobody's clients for anyone else
+        return Paginator([], per_page).page(page)
     paginator = Paginator(_listed(practitioner, q.strip(), flag, step, sort, today), per_page)
     found = paginator.page(page)
     ids = list(found.object_list)

@@ -388,3 +388,21 @@ def test_the_details_sql_agrees_with_the_querysets(clients, pieter, rita):
         assert row["granted"] == granted.granted_at
     assert found[anna.pk]["open_alerts"] == 1 and found[anna.pk]["last_ack"] is not None
     assert overview._details(rita, everyone, today).keys() == {bram.pk}
+
+
+def test_search_takes_percent_and_underscore_literally(pieter):
+    for email, name in (("a_b@example.org", "Procent 100%"), ("ab@example.org", "")):
+        give_access(make_client_user(email, display_name=name), pieter)
+    assert [r.name for r in overview.client_rows(pieter, q="%")] == ["Procent 100%"]
+    assert [r.email for r in overview.client_rows(pieter, q="a_b")] == ["a_b@example.org"]
+    # without a name a client is listed (and sorted) by email address
+    assert [r.name for r in overview.client_rows(pieter)] == ["ab@example.org", "Procent 100%"]
+
+
+def test_a_grant_shows_nothing_to_someone_who_is_no_active_practitioner(clients, pieter):
+    pieter.is_active = False
+    pieter.save()
+    assert list(overview.client_rows(pieter)) == []
+    pieter.is_active, pieter.role = True, User.Role.ASSISTANT
+    pieter.save()
+    assert list(overview.client_rows(pieter)) == []
