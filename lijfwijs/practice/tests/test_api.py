@@ -5,6 +5,7 @@ not valid with a message per field, and refusing a session's write without the C
 
 import json
 from datetime import timedelta
+from typing import get_args
 
 import pytest
 from django.conf import settings
@@ -25,7 +26,8 @@ from lijfwijs.accounts.tests.helpers import (
     signed_in_browser,
 )
 from lijfwijs.diary.models import CheckIn
-from lijfwijs.practice import alerts
+from lijfwijs.practice import alerts, notes, overview
+from lijfwijs.practice import api as practice_api
 from lijfwijs.practice.models import Alert, ClientNote
 from lijfwijs.program.models import ProgramProgress
 
@@ -306,6 +308,11 @@ def test_the_client_list_searches_filters_sorts_and_pages(anna, bram, pieter, pi
     assert past.status_code == 404 and past.json() == {"detail": "Not found."}
 
 
+def test_the_documented_orders_and_flags_are_the_lists():
+    assert set(get_args(practice_api.Sort)) == set(overview.SORTS)
+    assert set(get_args(practice_api.Flag)) == set(overview.FLAGS)
+
+
 @pytest.mark.parametrize(
     "query", ["flag=all", "step=6", "sort=pain", "page=0", "page=one", "q=" + "x" * 101, "per=2"]
 )
@@ -506,3 +513,25 @@ def test_writing_a_note_needs_the_csrf_token(with_access, anna, pieter):
         post(browser, notes_url(anna), {"body": "Met token."}, HTTP_X_CSRFTOKEN=token).status_code
         == 201
     )
+
+
+def test_the_notes_list_takes_a_fixed_number_of_queries(
+    with_access, anna, pieter, pieter_browser, django_assert_num_queries
+):
+    post(pieter_browser, notes_url(anna), {"body": "De eerste."})
+    pieter_browser.get(notes_url(anna))
+    with django_assert_num_queries(NUM_NOTES_QUERIES):
+        pieter_browser.get(notes_url(anna))
+    first = ClientNote.objects.get()
+    ClientNote.objects.filter(pk=first.pk).update(created_at=ago(hours=30))
+    for n in range(3):
+        notes.add_note(pieter, anna, f"Notitie {n}.")
+        notes.add_note(pieter, anna, f"Aanvulling {n}.", addendum_to=first.pk)
+    with django_assert_num_queries(NUM_NOTES_QUERIES):
+        body = pieter_browser.get(notes_url(anna)).json()
+    assert body["count"] == 4 and sum(len(n["addenda"]) for n in body["items"]) == 3
+
+
+# the session, the user, the device; the client (client_for); the membership (the practice's
+# name in the log, the practice whose notes are shared), the access-log row, the notes
+NUM_NOTES_QUERIES = 7
