@@ -36,6 +36,7 @@ from lijfwijs.core.schemas import ErrorOut
 from . import notes, overview, services, timeline
 from .access import alert_for, alerts_of
 from .alert_views import NOTE_MAX
+from .client_list import PER_PAGE
 from .models import Alert, ClientNote
 
 NOT_VALID = "The request is not valid."
@@ -99,7 +100,6 @@ def _request_body(schema: type[Schema]) -> dict[str, Any]:
 # --- the client list ----------------------------------------------------------------------
 
 
-PER_PAGE = 25
 Flag = Literal["alerts", "silent"]
 Step = Literal["1", "2", "3", "4", "5"]  # as the list page's form sends it
 # overview.SORTS, as the schema's enum (a test keeps the two the same)
