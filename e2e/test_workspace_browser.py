@@ -25,7 +25,6 @@ PASSWORD = "een rustige rug begint bij ademen"  # noqa: S105 - a test account
 PIETER = "pieter@praktijk.example"
 ANNA = "anna@voorbeeld.example"
 NOTE = "Anna gebeld; ze is veilig en belt morgen haar huisarts."
-START = datetime.now(UTC).replace(microsecond=0)  # the server checks started_at against its day
 
 
 @pytest.fixture
@@ -184,10 +183,11 @@ def test_from_an_alert_to_an_exercise_done(open_tab, people):
     assert start.get_attribute("href") == "/oefeningen/schudden/oefenen/"
 
     player = client.page
-    player.clock.install(time=START)
+    start_at = datetime.now(UTC).replace(microsecond=0)  # the server checks it against its day
+    player.clock.install(time=start_at)
     with player.expect_navigation():
         start.click()
-    player.clock.pause_at(START + timedelta(minutes=1))
+    player.clock.pause_at(start_at + timedelta(minutes=1))
     player.locator('label[for="tension_before-6"]').click()
     player.get_by_role("button", name="Start", exact=True).click()
     expect(player.locator('[data-stage="run"]')).to_be_visible()
