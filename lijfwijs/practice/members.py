@@ -95,7 +95,7 @@ def add_member(
                     display_name=display_name.strip(),
                 )
             else:
-                _check_may_join(user)
+                _check_may_join(user, practice)
                 user.role = ACCOUNT_ROLE[role]
                 fields = ["role"]
                 if display_name.strip() and not user.display_name:
@@ -110,28 +110,30 @@ def add_member(
                 send_added(membership, by)
     except IntegrityError:
         # The same address added at the same moment (the account or the membership exists now).
-        raise MemberError(_("Deze persoon werkt al in een praktijk."), "email") from None
+        raise MemberError(_("Dit e-mailadres is net al toegevoegd."), "email") from None
     return membership
 
 
-def _check_may_join(user: User) -> None:
-    if user.is_client:
+def _check_may_join(user: User, practice: Practice) -> None:
+    """Refuse an account that cannot join. Which kind of account it is (a client's, staff's,
+    another practice's member) is not told: whether someone is a client of Lijfwijs is health
+    information about them, and another practice's staff is that practice's business."""
+    membership = Membership.objects.filter(user=user).first()
+    if membership is not None and membership.practice_id == practice.pk:
+        raise MemberError(_("Deze persoon is al lid van jullie praktijk."), "email")
+    if (
+        membership is not None
+        or user.is_client
+        or user.is_staff
+        or user.is_superuser
+        or user.role not in (User.Role.PRACTITIONER, User.Role.ASSISTANT)
+    ):
         raise MemberError(
             _(
-                "Dit e-mailadres hoort bij een cliëntaccount. Een cliënt kan geen lid van een "
-                "praktijk worden; gebruik een ander e-mailadres voor het werk."
+                "Dit e-mailadres kan geen lid van jullie praktijk worden: het hoort al bij een "
+                "ander account in Lijfwijs. Iemand werkt in één praktijk tegelijk, en een "
+                "cliëntaccount kan geen lid worden. Gebruik een ander e-mailadres voor het werk."
             ),
-            "email",
-        )
-    if user.is_staff or user.is_superuser or user.role == User.Role.STAFF:
-        raise MemberError(
-            _("Dit e-mailadres hoort bij een beheerder van Lijfwijs en kan geen lid worden."),
-            "email",
-        )
-    membership = Membership.objects.select_related("practice").filter(user=user).first()
-    if membership is not None:
-        raise MemberError(
-            _("Deze persoon werkt al in een praktijk. Iemand werkt in één praktijk tegelijk."),
             "email",
         )
 
