@@ -535,3 +535,29 @@ def test_the_notes_list_takes_a_fixed_number_of_queries(
 # the session, the user, the device; the client (client_for); the membership (the practice's
 # name in the log, the practice whose notes are shared), the access-log row, the notes
 NUM_NOTES_QUERIES = 7
+
+
+def test_another_practice_with_access_sees_the_client_but_not_this_practices_notes(
+    with_access, anna, pieter_browser, rita, rita_browser
+):
+    post(pieter_browser, notes_url(anna), {"body": "Binnen Fysio De Brug."})
+    give_access(anna, rita)
+    assert rita_browser.get(summary_url(anna)).status_code == 200
+    assert [r["id"] for r in rita_browser.get(CLIENTS).json()["items"]] == [anna.pk]
+    assert rita_browser.get(notes_url(anna)).json() == {"count": 0, "items": []}
+    note = ClientNote.objects.get()
+    refused = post(rita_browser, notes_url(anna), {"body": "x", "addendum_to": note.pk})
+    assert refused.status_code == 422 and "addendum_to" in refused.json()["errors"]
+
+
+@pytest.mark.parametrize("url", [CLIENTS, ALERTS])
+def test_without_the_second_factor_nothing_is_read(anna, pieter, url):
+    give_access(anna, pieter)
+    browser = Client()
+    log_in(browser, pieter.email)
+    for target in (url, summary_url(anna), notes_url(anna)):
+        response = browser.get(target)
+        assert response.status_code == 403, target
+        assert response.json() == {"detail": "Two-factor authentication required."}
+    assert post(browser, notes_url(anna), {"body": "x"}).status_code == 403
+    assert not AccessLog.objects.exists() and not ClientNote.objects.exists()
