@@ -310,8 +310,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "newer": _query(params, pagina=page.previous_page_number()) if page.has_previous() else "",
         "older": _query(params, pagina=page.next_page_number()) if page.has_next() else "",
         "filtered": filtered,
-        # no rows and no filter: no clients at all; with a filter, ask only then
-        "has_clients": bool(rows) or (filtered and clients_of(request.user).exists()),
+        # no rows and no filter: no clients at all; with a filter, ask only then (and keep
+        # the form where it has a message to show)
+        "has_clients": bool(rows) or not valid or (filtered and clients_of(request.user).exists()),
     }
     return render(request, "practice/home.html", context, status=200 if valid else 422)
 

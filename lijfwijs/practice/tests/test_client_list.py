@@ -406,3 +406,8 @@ def test_a_grant_shows_nothing_to_someone_who_is_no_active_practitioner(clients,
     pieter.is_active, pieter.role = True, User.Role.ASSISTANT
     pieter.save()
     assert list(overview.client_rows(pieter)) == []
+
+
+def test_a_rejected_filter_shows_its_message_without_clients_too(rita_browser):
+    html = page(rita_browser, "?flag=iets", status=422)
+    assert 'id="id_flag_error"' in html and 'role="search"' in html
