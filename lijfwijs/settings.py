@@ -284,6 +284,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files (practice logos). Never served from here directly: a view checks who asks.
+MEDIA_ROOT = Path(env_str("LIJFWIJS_MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed files after collectstatic in production; plain files where nothing is collected.

@@ -39,10 +39,12 @@ def account_data(user: User) -> dict[str, Any]:
             }
             for c in Consent.objects.filter(user=user)
         ],
+        "membership": _membership(user),
         "practitioner_access": [
             {
                 "practitioner": a.practitioner.email,
                 "status": a.status,
+                "share_notes": a.share_notes,
                 "origin": a.origin,
                 "consent_version": a.consent_version,
                 "granted_at": _iso(a.granted_at),
@@ -64,6 +66,7 @@ def account_data(user: User) -> dict[str, Any]:
             {
                 "at": _iso(r.at),
                 "actor": r.actor_email,
+                "actor_name": r.actor_name,
                 "role": r.actor_role,
                 "on_behalf_of": r.on_behalf_of,
                 "kind": r.kind,
@@ -71,6 +74,21 @@ def account_data(user: User) -> dict[str, Any]:
             }
             for r in AccessLog.objects.about(user.pk)
         ],
+    }
+
+
+def _membership(user: User) -> dict[str, Any] | None:
+    """The person's place in a practice, if they work in one."""
+    membership = user.membership
+    if membership is None:
+        return None
+    return {
+        "practice": membership.practice.name,
+        "role": membership.role,
+        "since": _iso(membership.created_at),
+        "silence_days": membership.silence_days,
+        "alert_digest": membership.alert_digest,
+        "may_write_articles": membership.may_write_articles,
     }
 
 

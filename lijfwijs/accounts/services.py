@@ -339,7 +339,25 @@ def delete_account(user: User) -> None:
     with transaction.atomic():
         forget_emails_of(user)
         Invitation.objects.filter(email__iexact=user.email).delete()
+        _hand_over_ownership(user)
         user.delete()
+
+
+def _hand_over_ownership(user: User) -> None:
+    """A practice always has an owner: when its last owner leaves, the longest-standing
+    practitioner (else member) of the practice becomes its owner."""
+    membership = Membership.objects.filter(user=user, role=Membership.Role.OWNER).first()
+    if membership is None:
+        return
+    others = Membership.objects.filter(practice_id=membership.practice_id).exclude(user=user)
+    if others.filter(role=Membership.Role.OWNER).exists():
+        return
+    heir = (
+        others.filter(role=Membership.Role.PRACTITIONER).order_by("created_at", "pk").first()
+        or others.order_by("created_at", "pk").first()
+    )
+    if heir is not None:
+        Membership.objects.filter(pk=heir.pk).update(role=Membership.Role.OWNER)
 
 
 EMAIL_TASK = "lijfwijs.core.tasks.send_email_task"

@@ -8,13 +8,12 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, Storage, default_storage
+from django.core.files.storage import Storage, default_storage
 from django.db import IntegrityError, transaction
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -272,11 +271,8 @@ def is_last_owner(membership: Membership) -> bool:
 
 
 def logo_storage() -> Storage:
-    """Where logos are kept: the default storage when MEDIA_ROOT is set, else var/media (never
-    the process's working directory, where FileSystemStorage puts files without MEDIA_ROOT)."""
-    if settings.MEDIA_ROOT:
-        return default_storage
-    return FileSystemStorage(location=Path(settings.VAR_DIR) / "media")
+    """Where logos are kept: the default storage, under MEDIA_ROOT (var/media unless set)."""
+    return default_storage
 
 
 @dataclass(frozen=True)

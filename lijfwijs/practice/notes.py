@@ -33,7 +33,7 @@ from lijfwijs.accounts.models import AccessLog, Membership, PractitionerAccess, 
 
 from . import assignments
 from .access import practitioner_required
-from .models import ClientNote
+from .models import Alert, ClientNote
 
 MAX_LENGTH = 5000
 EDIT_WINDOW = timedelta(hours=ClientNote.EDITABLE_FOR_HOURS)
@@ -325,7 +325,28 @@ def export_notes(user: Any) -> list[dict[str, Any]]:
 
 def export_user_data(user: Any) -> dict[str, Any]:
     """The practice app's part of the person's export (docs/export.md, "practice")."""
-    return {"notes": export_notes(user), "assignments": assignments.export(user)}
+    return {
+        "notes": export_notes(user),
+        "assignments": assignments.export(user),
+        "alerts": export_alerts(user),
+    }
+
+
+def export_alerts(user: Any) -> list[dict[str, Any]]:
+    """The alerts practitioners had about the person, with what they noted on acknowledging one
+    (a note about the person, so theirs to read too), oldest first."""
+    return [
+        {
+            "kind": alert.kind,
+            "created_at": alert.created_at.isoformat(),
+            "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
+            "acknowledged_by": str(alert.acknowledged_by) if alert.acknowledged_by else "",
+            "note": alert.acknowledged_note,
+        }
+        for alert in Alert.objects.filter(client=user)
+        .select_related("acknowledged_by")
+        .order_by("created_at", "pk")
+    ]
 
 
 def erase_user_health_data(user: Any) -> None:

@@ -36,7 +36,7 @@ def test_every_look_by_the_practitioner_writes_one_row(anna, pieter, pieter_brow
     rows = access_log_rows(anna)
     assert [(r.kind, r.action, r.object_ref) for r in rows] == [
         ("client_list", "list", ""),
-        ("pijntest", "view", ""),
+        ("timeline", "view", ""),
         ("pijntest", "view", f"response:{annas_result.pk}"),
         ("pijntest", "view", f"response:{annas_result.pk}"),  # every look, cached or not
     ]

@@ -187,5 +187,5 @@ def test_an_unlock_or_hold_is_in_the_access_log_as_a_change_and_the_client_sees_
     assert refused.status_code == 422
     assert len([r for r in access_log_rows(anna) if r.action == AccessLog.Action.CHANGE]) == 3
     html = html_of(signed_in_browser(anna).get("/account/inzage/"))
-    assert html.count("stap in het 5-stappenprogramma: gewijzigd") == 3
+    assert html.count("Stap in het 5-stappenprogramma: gewijzigd") == 3
     assert "pieter" in html.lower()
