@@ -197,11 +197,12 @@ def _row_markup(
         f"<td>{checkin}</td>"
         f'<td><span class="trend">{_sparkline(row.weekly_pain)}<span class="trend-text">'
         f'<span class="visually-hidden">{words["weeks"]} </span>{escape(numbers)} '
-        f'<span class="trend-word">— {words["direction"][row.direction]}</span></span></span>'
+        f'<span class="trend-word"><span class="visually-hidden">— </span>'
+        f"{words['direction'][row.direction]}</span></span></span>"
         "</td>"
         f'<td class="num">{row.step or "–"}</td>'
         f"<td>{alerts}</td>"
-        f"<td>{contact}</td></tr>\n"
+        f'<td class="contact-cell">{contact}</td></tr>\n'
     )
 
 
