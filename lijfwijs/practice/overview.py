@@ -150,9 +150,13 @@ def _listed(practitioner: Any, q: str, flag: str, step: int | None, sort: str, t
     select: list[Any] = []
     if key == "alerts":
         select.append(practitioner.pk)
-    elif key == "trend":
+    elif key == "trend":  # the bounds in the order _listed_sql's change writes them
         adapt = connection.ops.adapt_datefield_value
-        select += [adapt(d) for bounds in _week_bounds(today) for d in bounds]
+        weeks = [(adapt(a), adapt(b)) for a, b in _week_bounds(today)]
+        for first, second in ((2, 3), (0, 1)):
+            pair = [*weeks[first], *weeks[second]]
+            select += pair + pair
+        select += [weeks[0][0], weeks[-1][1]]
     return _Ids(
         _listed_sql(bool(q), flag, step is not None, sort, connection.vendor), where, select
     )
@@ -212,16 +216,19 @@ def _listed_sql(q: bool, flag: str, step: bool, sort: str, vendor: str) -> tuple
         )
         first = "t.k ASC" if descending else "t.k DESC"
     elif key == "trend":  # most rising first; "-trend" most falling first; unknown last
-        columns += [
-            f"(SELECT AVG({c['pain']}) FROM {checkin} WHERE {c['user']} = {me} "  # noqa: S608
-            f"AND {c['day']} >= %s AND {c['day']} <= %s) AS w{n}"
-            for n in range(1, WEEKS + 1)
-        ]
-        change = (
-            "(COALESCE((t.w3 + t.w4) / 2.0, t.w3, t.w4) "
-            "- COALESCE((t.w1 + t.w2) / 2.0, t.w1, t.w2))"
+        # pain_change() in one pass over each client's last 4 weeks (an index range on
+        # (user, day)): a week's mean is an AVG over that week's days only
+        def week(_: int) -> str:
+            return f"AVG(CASE WHEN {c['day']} >= %s AND {c['day']} <= %s THEN {c['pain']} END)"
+
+        def half(a: int, b: int) -> str:
+            return f"COALESCE(({week(a)} + {week(b)}) / 2.0, {week(a)}, {week(b)})"
+
+        columns.append(
+            f"(SELECT {half(3, 4)} - {half(1, 2)} FROM {checkin} "  # noqa: S608
+            f"WHERE {c['user']} = {me} AND {c['day']} >= %s AND {c['day']} <= %s) AS k"
         )
-        first = f"{change} ASC NULLS LAST" if descending else f"{change} DESC NULLS LAST"
+        first = "t.k ASC NULLS LAST" if descending else "t.k DESC NULLS LAST"
     else:
         first = ""
     order = ", ".join(

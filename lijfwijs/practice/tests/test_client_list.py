@@ -411,3 +411,24 @@ def test_a_grant_shows_nothing_to_someone_who_is_no_active_practitioner(clients,
 def test_a_rejected_filter_shows_its_message_without_clients_too(rita_browser):
     html = page(rita_browser, "?flag=iets", status=422)
     assert 'id="id_flag_error"' in html and 'role="search"' in html
+
+
+def test_the_trend_order_is_the_change_the_rows_show(pieter):
+    """The order "pain trend" (SQL) sorts by exactly pain_change() of the rows' weekly means."""
+    import random
+
+    rng = random.Random(12)
+    for n in range(8):
+        c = make_client_user(f"t{n}@example.org", display_name=f"T {n}")
+        give_access(c, pieter)
+        days = rng.sample(range(28), rng.randint(0, 12))
+        checkins(c, {d: [rng.randint(0, 10) for _ in range(rng.randint(1, 3))] for d in days})
+    rows = list(overview.client_rows(pieter))
+
+    def key(r, sign):
+        change = overview.pain_change(r.weekly_pain)
+        return (change is None, 0 if change is None else sign * round(change, 6), r.name)
+
+    for sort, sign in (("trend", -1), ("-trend", 1)):
+        expected = [r.name for r in sorted(rows, key=lambda r, s=sign: key(r, s))]
+        assert [r.name for r in overview.client_rows(pieter, sort=sort)] == expected, sort
