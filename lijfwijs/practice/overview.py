@@ -3,8 +3,9 @@
 `client_rows()` is the one entry point (the page `/praktijk/` and `/api/v1/practice/clients`
 call it). Its query count does not depend on the number of clients or check-ins: a count, one
 query for the ids of the page asked for (with only what the filter and the order need), and one
-query for those ids' details, each a subquery on an index ((user, day) for check-ins). The pure
-part, `pain_direction()`, turns four weekly means into a direction.
+query for those ids' details, each value a subquery on an index ((user, day) for check-ins).
+The three are SQL written once per process (see `_listed_sql`, `_details_sql`). The pure part,
+`pain_change()` and `pain_direction()`, turns four weekly means into a change and a direction.
 """
 
 from __future__ import annotations

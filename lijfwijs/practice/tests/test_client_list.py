@@ -432,3 +432,21 @@ def test_the_trend_order_is_the_change_the_rows_show(pieter):
     for sort, sign in (("trend", -1), ("-trend", 1)):
         expected = [r.name for r in sorted(rows, key=lambda r, s=sign: key(r, s))]
         assert [r.name for r in overview.client_rows(pieter, sort=sort)] == expected, sort
+
+
+def test_the_listing_sql_agrees_with_the_querysets(clients, pieter, rita):
+    """The count and ids SQL repeat clients_of and alerts_of: the same clients, with the same
+    open alerts, also after a revoke, for another practitioner's alert and an inactive client."""
+    anna, bram, cas = clients["anna"], clients["bram"], clients["cas"]
+    alert(bram, rita, n=3)  # Rita's alert, and no grant to her: nothing for anyone's list
+    alert(cas, pieter, n=4, acknowledged=timezone.now())  # seen: not open
+    revoke(anna, pieter)
+    give_access(anna, pieter)  # granted again: a new grant, the revoked one stays
+    cas.is_active = False
+    cas.save()
+    listed = overview.client_rows(pieter, per_page=100)
+    assert {r.id for r in listed} == set(clients_of(pieter).values_list("pk", flat=True))
+    assert listed.paginator.count == clients_of(pieter).count() == 2
+    with_alerts = {r.id for r in overview.client_rows(pieter, flag="alerts", per_page=100)}
+    assert with_alerts == set(alerts_of(pieter).open().values_list("client_id", flat=True))
+    assert with_alerts == {anna.pk}
