@@ -277,7 +277,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """The client list. Each client on the page shown is one access-log row (kind client list)."""
     page_no = page_number(request)
     form = ClientFilterForm(request.GET)
-    valid = form.is_valid()  # an invalid field is left out of the search, and said why
+    form.is_valid()  # an invalid field is left out of the search, and said why
+    # an order that is not one (a link edited by hand) is the default order, without a message
+    form.errors.pop("sort", None)
+    valid = not form.errors
     chosen = {
         "q": form.cleaned_data.get("q") or "",
         "flag": form.cleaned_data.get("flag") or "",

@@ -450,3 +450,9 @@ def test_the_listing_sql_agrees_with_the_querysets(clients, pieter, rita):
     with_alerts = {r.id for r in overview.client_rows(pieter, flag="alerts", per_page=100)}
     assert with_alerts == set(alerts_of(pieter).open().values_list("client_id", flat=True))
     assert with_alerts == {anna.pk}
+
+
+def test_an_unknown_order_is_the_default_one(clients, pieter_browser):
+    html = page(pieter_browser, "?sort=leeftijd")
+    assert names(html) == ["Anna de Vries", "Bram Bakker", "cas Jansen"]
+    assert "error-summary" not in html
