@@ -456,3 +456,10 @@ def test_an_unknown_order_is_the_default_one(clients, pieter_browser):
     html = page(pieter_browser, "?sort=leeftijd")
     assert names(html) == ["Anna de Vries", "Bram Bakker", "cas Jansen"]
     assert "error-summary" not in html
+
+
+def test_names_and_searches_are_escaped(pieter, pieter_browser):
+    give_access(make_client_user("x@example.org", display_name='<b>Vet</b> "&'), pieter)
+    html = page(pieter_browser, "?q=%3Cb%3E")
+    assert "&lt;b&gt;Vet&lt;/b&gt; &quot;&amp;" in html and "<b>Vet</b>" not in html
+    assert 'value="&lt;b&gt;"' in html  # what was typed, back in the field
