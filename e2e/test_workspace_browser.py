@@ -213,3 +213,23 @@ def test_from_an_alert_to_an_exercise_done(open_tab, people):
     for tab in (practitioner, client):
         assert tab.foreign_requests() == [], tab.foreign_requests()
         assert tab.broken == [], tab.broken
+
+
+def test_the_workspace_in_english_on_a_phone(open_tab, people):
+    """The same pages under /en/: in English, fitting a phone, accessible."""
+    anna = people["anna"]
+    client_path = f"/en/praktijk/clienten/{anna.pk}/"
+    tab = open_tab(PHONE, locale="en-GB", axe=True)
+    sign_in_with_code(tab, people["device"])
+    for path, what, words in [
+        ("/en/", "the practitioner's start page", "Anna Jansen"),
+        ("/en/praktijk/", "the client list", "My clients"),
+        (client_path, "a client's page", "Timeline"),
+        ("/en/praktijk/meldingen/", "the alerts page", "Mark as seen"),
+        (f"{client_path}notities/", "the notes page", "Notes about Anna Jansen"),
+        (f"{client_path}opdrachten/", "the assignments page", "Assignments for Anna Jansen"),
+    ]:
+        page = open_page(tab, path, f"{what} in English")
+        assert page.locator("html").get_attribute("lang") == "en", path
+        expect(page.locator("main")).to_contain_text(words)
+    assert tab.foreign_requests() == [] and tab.broken == []
