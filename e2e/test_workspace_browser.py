@@ -6,7 +6,8 @@ marks the alert as seen with a note (the alerts page then shows it seen, with th
 a private note about her and gives her an exercise (shaking, daily for two weeks).
 Anna signs in, finds it on her start page, does it in the player (on Playwright's clock) and
 saves it in her log; Pieter then sees it counted. Every workspace page on the way fits a phone
-(390 px, nothing scrolls sideways) and axe finds nothing serious or critical on it.
+(390 px, nothing scrolls sideways) and axe finds nothing serious or critical on it, in Dutch and
+(a second test) in English.
 """
 
 from datetime import UTC, datetime, timedelta
