@@ -14,6 +14,19 @@ from inproc import Browser, sign_in
 
 CLIENT_LIST_PATH = "/praktijk/"
 CLIENT_LIST_MARKER = b'id="clients-caption"'  # the table of clients (not the empty state)
+CLIENT_PAGE_MARKER = b'id="timeline-heading"'  # a client's page with its timeline
+
+
+def client_page_path(practitioner_email: str) -> str:
+    """The page of the practitioner's first client: a year of check-ins, an open alert and a note
+    (practice_with_clients gives them to every tenth and every seventh client, the first included)."""
+    from lijfwijs.accounts.models import User
+
+    name = practitioner_email.split("@")[0]
+    client = User.objects.get(email=f"{name}-client-0000@bench.invalid")
+    return f"/praktijk/clienten/{client.pk}/"
+
+
 TWO_FACTOR_PATH = "/account/tweestaps/"
 
 

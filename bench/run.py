@@ -64,6 +64,8 @@ from inproc import handler as wsgi_handler  # noqa: E402
 from practice_bench import (  # noqa: E402
     CLIENT_LIST_MARKER,
     CLIENT_LIST_PATH,
+    CLIENT_PAGE_MARKER,
+    client_page_path,
     list_queries,
     practice_with_clients,
     sign_in_two_factor,
@@ -847,6 +849,14 @@ def main(argv: list[str] | None = None) -> int:
                 CLIENT_LIST_PATH,
                 CLIENT_LIST_MARKER,
                 SIGNED_IN_X,
+            ),
+            Page(
+                "client page (practitioner)",
+                practitioner,
+                client_page_path("bench-practice@bench.invalid"),
+                CLIENT_PAGE_MARKER,
+                SIGNED_IN_X,
+                label="/praktijk/clienten/<id>/",
             ),
         ]
         log(
