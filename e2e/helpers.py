@@ -196,3 +196,18 @@ def sign_in(tab, email: str, password: str) -> None:
     with page.expect_navigation():
         page.locator("main form").get_by_role("button", name="Inloggen").click()
     assert "/account/inloggen/" not in page.url
+
+
+def sign_in_with_code(tab, user, password: str) -> None:
+    """Log in as a practitioner does: the password, then a code from a new authenticator device."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    sign_in(tab, user.email, password)
+    page = tab.page
+    assert "/account/tweestaps/" in page.url, page.url
+    page.get_by_label("Code").fill(f"{totp(device.bin_key):06d}")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert "/account/tweestaps/" not in page.url

@@ -14,7 +14,7 @@ from e2e.helpers import (
     assert_fits_the_screen,
     assert_stays_on_the_server,
     assert_styled,
-    sign_in,
+    sign_in_with_code,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -50,20 +50,6 @@ def people(content):
     return pieter, anna, silence, rising
 
 
-def sign_in_with_code(tab, user) -> None:
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-    sign_in(tab, user.email, PASSWORD)
-    page = tab.page
-    assert "/account/tweestaps/" in page.url, page.url
-    page.get_by_label("Code").fill(f"{totp(device.bin_key):06d}")
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").first.click()
-    assert "/account/tweestaps/" not in page.url
-
-
 def test_a_practitioner_acknowledges_an_alert_with_a_note_and_sets_the_silence_on_a_phone(
     open_tab, people
 ):
@@ -72,7 +58,7 @@ def test_a_practitioner_acknowledges_an_alert_with_a_note_and_sets_the_silence_o
 
     pieter, _anna, silence, rising = people
     tab = open_tab(PHONE, axe=True)
-    sign_in_with_code(tab, pieter)
+    sign_in_with_code(tab, pieter, PASSWORD)
     page = tab.page
 
     # The start page: both alerts in words, each with its form.
