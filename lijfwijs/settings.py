@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "lijfwijs.program",
     "lijfwijs.learn",
     "lijfwijs.diary",
+    "lijfwijs.booking",
     "lijfwijs.practice",
 ]
 

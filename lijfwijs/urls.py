@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("account/", include("lijfwijs.accounts.urls")),
     path("dagboek/", include("lijfwijs.diary.urls")),
     path("praktijk/", include("lijfwijs.practice.urls")),
+    path("", include("lijfwijs.booking.urls")),
     prefix_default_language=False,
 )
 

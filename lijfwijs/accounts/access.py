@@ -1,8 +1,14 @@
 """Who may see whose data. Deny by default: one function for one client (404 when not allowed),
 one queryset for lists, side by side. Every practitioner view goes through these."""
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from .models import PractitionerAccess, User
 
@@ -34,3 +40,27 @@ def practitioners_of(client: User) -> QuerySet[PractitionerAccess]:
     if not client.is_authenticated:
         return PractitionerAccess.objects.none()
     return PractitionerAccess.objects.filter(client=client).select_related("practitioner")
+
+
+def member_required(view: Callable[..., HttpResponse] | None = None, *, owner: bool = False) -> Any:
+    """Signed in as a member of a practice (with the second factor), or 403; anonymous people are
+    sent to sign in. With `owner=True` only the practice's owners pass. Clients and staff are no
+    member of any practice. The view gets `request.membership`.
+
+    Use as `@member_required` or `@member_required(owner=True)`.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            membership = user.membership if (user.is_practitioner or user.is_assistant) else None
+            if membership is None or (owner and not membership.is_owner):
+                raise PermissionDenied
+            request.membership = membership  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator

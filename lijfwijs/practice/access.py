@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from lijfwijs.accounts.access import member_required  # noqa: F401  (the practice's pages use it from here)
+
 from .models import Alert, AlertQuerySet
 
 
@@ -38,30 +40,7 @@ def practitioner_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 
 
 # --- the practice itself: its members (practitioners and assistants) ------------------------
-
-
-def member_required(view: Callable[..., HttpResponse] | None = None, *, owner: bool = False) -> Any:
-    """Signed in as a member of a practice (with the second factor), or 403; anonymous people are
-    sent to sign in. With `owner=True` only the practice's owners pass. Clients and staff are no
-    member of any practice. The view gets `request.membership`.
-
-    Use as `@member_required` or `@member_required(owner=True)`.
-    """
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            user = request.user
-            membership = user.membership if (user.is_practitioner or user.is_assistant) else None
-            if membership is None or (owner and not membership.is_owner):
-                raise PermissionDenied
-            request.membership = membership  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator(view) if view is not None else decorator
+# member_required lives in accounts.access (booking and outreach need it too); imported above.
 
 
 def members_of(practice: object) -> Any:

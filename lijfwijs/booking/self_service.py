@@ -1,0 +1,3 @@
+"""(being written: see urls.py)"""
+
+urlpatterns: list = []

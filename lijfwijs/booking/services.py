@@ -1,0 +1,644 @@
+"""Booking services: free times, booking, confirming, cancelling, rescheduling, blocking time.
+
+Views, the API and commands call these; the rules of when a time is free live in the pure core
+(`slots.py`), the guarantee that a time is never booked twice lives in the database (see
+models.py): every write that takes time goes through `_occupy`, inside a savepoint, and a
+conflict comes back as `SlotTaken` with the nearest free times, never as a double booking.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lijfwijs.accounts.models import Membership, PractitionerAccess, User
+
+from . import notifications, slots
+from .models import (
+    GRAIN_MINUTES,
+    AppointmentType,
+    AvailabilityException,
+    Booking,
+    OccupiedMinute,
+    WeeklyHours,
+)
+
+HOLD_MINUTES = 30  # a visitor's booking waits this long for the email address to be confirmed
+NEAREST_DAYS = 14  # how far around a wanted time the nearest free times are looked for
+
+
+class BookingError(Exception):
+    """A time cannot be booked: a message for the person and the nearest free times."""
+
+    def __init__(self, message: Any, alternatives: Iterable[slots.Slot] = ()) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.alternatives = list(alternatives)
+
+
+class SlotTaken(BookingError):
+    """Someone else booked (part of) this time first."""
+
+
+class NotBookable(BookingError):
+    """The time is not offered: outside the hours, in the past, too soon or too far ahead."""
+
+
+class NotAllowed(BookingError):
+    """This person may not book this type, or may no longer change this booking."""
+
+
+# --- who gives what ---------------------------------------------------------------------------
+
+
+def practitioners_of(practice: Any) -> list[User]:
+    """The practice's members who give appointments (owners and practitioners)."""
+    return list(
+        User.objects.filter(
+            pk__in=Membership.objects.filter(
+                practice=practice,
+                role__in=(Membership.Role.OWNER, Membership.Role.PRACTITIONER),
+            ).values("user_id"),
+            is_active=True,
+        ).order_by("display_name", "email")
+    )
+
+
+def givers(appointment_type: AppointmentType) -> list[User]:
+    """The active practitioners who give this type and still belong to its practice."""
+    return list(
+        appointment_type.practitioners.filter(
+            is_active=True,
+            pk__in=Membership.objects.filter(practice_id=appointment_type.practice_id).values(
+                "user_id"
+            ),
+        ).order_by("display_name", "email")
+    )
+
+
+def is_client_of(user: Any, practice: Any) -> bool:
+    """The person grants access to one of the practice's members (a client of the practice)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        PractitionerAccess.objects.active()
+        .filter(
+            client=user,
+            practitioner__in=Membership.objects.filter(practice=practice).values("user_id"),
+        )
+        .exists()
+    )
+
+
+def may_book(appointment_type: AppointmentType, user: Any) -> bool:
+    if not appointment_type.is_active:
+        return False
+    if appointment_type.audience == AppointmentType.Audience.ANYONE:
+        return True
+    return is_client_of(user, appointment_type.practice)
+
+
+# --- free times -------------------------------------------------------------------------------
+
+
+def rules_of(appointment_type: AppointmentType) -> slots.Rules:
+    return slots.Rules(
+        duration=appointment_type.duration_minutes,
+        buffer_before=appointment_type.buffer_before_minutes,
+        buffer_after=appointment_type.buffer_after_minutes,
+        step=appointment_type.slot_step_minutes,
+        min_notice=appointment_type.min_notice_hours * 60,
+        horizon_days=appointment_type.horizon_days,
+    )
+
+
+def zone_name(practice: Any) -> str:
+    return practice.time_zone or "Europe/Amsterdam"
+
+
+def local_today(practice: Any, now: datetime | None = None) -> date:
+    return (now or timezone.now()).astimezone(ZoneInfo(zone_name(practice))).date()
+
+
+def availability(
+    practice: Any,
+    practitioner_ids: list[int],
+    first_day: date,
+    last_day: date,
+    *,
+    now: datetime | None = None,
+    exclude_booking: int | None = None,
+) -> list[slots.Practitioner]:
+    """The practitioners' hours, exceptions and busy spans over the days, in three queries."""
+    zone = zone_name(practice)
+    since, _end = slots.local_day_bounds(first_day, zone)
+    _start, until = slots.local_day_bounds(last_day, zone)
+    now = now or timezone.now()
+    weekly: dict[int, list[slots.Window]] = defaultdict(list)
+    for row in WeeklyHours.objects.filter(
+        practice=practice, practitioner_id__in=practitioner_ids
+    ).values_list("practitioner_id", "weekday", "start", "end"):
+        weekly[row[0]].append(slots.Window(row[1], row[2], row[3]))
+    exceptions: dict[int, list[slots.DateException]] = defaultdict(list)
+    for row in AvailabilityException.objects.filter(
+        practice=practice,
+        practitioner_id__in=practitioner_ids,
+        first_day__lte=last_day,
+        last_day__gte=first_day,
+    ).values_list("practitioner_id", "first_day", "last_day", "opens", "start", "end"):
+        exceptions[row[0]].append(slots.DateException(row[1], row[2], row[3], row[4], row[5]))
+    busy: dict[int, list[slots.Busy]] = defaultdict(list)
+    # Buffers reach at most two hours beyond a day; a held booking past its expiry frees its time.
+    taken = (
+        Booking.objects.holding()
+        .filter(
+            practitioner_id__in=practitioner_ids,
+            occupied_start__lt=until + timedelta(hours=4),
+            occupied_end__gt=since - timedelta(hours=4),
+        )
+        .exclude(status=Booking.Status.HELD, hold_expires_at__lt=now)
+    )
+    if exclude_booking is not None:
+        taken = taken.exclude(pk=exclude_booking)
+    for practitioner_id, start, end in taken.values_list(
+        "practitioner_id", "occupied_start", "occupied_end"
+    ):
+        busy[practitioner_id].append(slots.Busy(start, end))
+    return [
+        slots.Practitioner(
+            pk,
+            tuple(weekly.get(pk, ())),
+            tuple(exceptions.get(pk, ())),
+            tuple(busy.get(pk, ())),
+        )
+        for pk in practitioner_ids
+    ]
+
+
+def free_slots(
+    appointment_type: AppointmentType,
+    first_day: date,
+    last_day: date,
+    *,
+    practitioner: Any = None,
+    now: datetime | None = None,
+    exclude_booking: int | None = None,
+) -> list[slots.Slot]:
+    """Every free start of the type between the local dates (inclusive), for one practitioner
+    or for every practitioner who gives it."""
+    now = now or timezone.now()
+    ids = (
+        [practitioner.pk] if practitioner is not None else [u.pk for u in givers(appointment_type)]
+    )
+    if not ids or last_day < first_day:
+        return []
+    people = availability(
+        appointment_type.practice,
+        ids,
+        first_day,
+        last_day,
+        now=now,
+        exclude_booking=exclude_booking,
+    )
+    return slots.free_slots(
+        people,
+        rules_of(appointment_type),
+        zone_name(appointment_type.practice),
+        first_day,
+        last_day,
+        now,
+    )
+
+
+def nearest_free(
+    appointment_type: AppointmentType,
+    wanted: datetime,
+    *,
+    practitioner: Any = None,
+    count: int = 3,
+    now: datetime | None = None,
+    exclude_booking: int | None = None,
+) -> list[slots.Slot]:
+    """The free starts closest to `wanted` (a few days either side), one per time."""
+    now = now or timezone.now()
+    zone = ZoneInfo(zone_name(appointment_type.practice))
+    day = max(wanted, now).astimezone(zone).date()
+    found = free_slots(
+        appointment_type,
+        day - timedelta(days=NEAREST_DAYS),
+        day + timedelta(days=NEAREST_DAYS),
+        practitioner=practitioner,
+        now=now,
+        exclude_booking=exclude_booking,
+    )
+    return slots.nearest(found, wanted, count)
+
+
+# --- taking time ------------------------------------------------------------------------------
+
+
+def _grain_steps(start: datetime, end: datetime) -> list[datetime]:
+    """The five-minute steps of [start, end): floored start, up to (not including) end."""
+    grain = timedelta(minutes=GRAIN_MINUTES)
+    first = start.replace(second=0, microsecond=0)
+    first -= timedelta(minutes=first.minute % GRAIN_MINUTES)
+    steps = []
+    moment = first
+    while moment < end:
+        steps.append(moment)
+        moment += grain
+    return steps
+
+
+def _claim_minutes(booking: Booking) -> None:
+    if connection.vendor == "postgresql":
+        return  # the exclusion constraint does it
+    OccupiedMinute.objects.bulk_create(
+        [
+            OccupiedMinute(practitioner_id=booking.practitioner_id, minute=m, booking=booking)
+            for m in _grain_steps(booking.occupied_start, booking.occupied_end)
+        ]
+    )
+
+
+def _free_minutes(booking: Booking) -> None:
+    if connection.vendor != "postgresql":
+        OccupiedMinute.objects.filter(booking=booking).delete()
+
+
+def release_expired_holds(
+    *, practitioner_id: int | None = None, now: datetime | None = None
+) -> int:
+    """Held bookings whose email address was not confirmed in time stop holding their time."""
+    now = now or timezone.now()
+    expired = Booking.objects.filter(status=Booking.Status.HELD, hold_expires_at__lt=now)
+    if practitioner_id is not None:
+        expired = expired.filter(practitioner_id=practitioner_id)
+    ids = list(expired.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        count = Booking.objects.filter(pk__in=ids, status=Booking.Status.HELD).update(
+            status=Booking.Status.EXPIRED, updated_at=now
+        )
+        if connection.vendor != "postgresql":
+            OccupiedMinute.objects.filter(booking_id__in=ids).delete()
+    return count
+
+
+def _occupy(booking: Booking, *, fresh: bool) -> None:
+    """Save the booking holding its time; SlotTaken when any of it is taken (the database says)."""
+    try:
+        with transaction.atomic():
+            if fresh:
+                booking.save()
+            else:
+                _free_minutes(booking)
+                booking.save()
+            _claim_minutes(booking)
+    except IntegrityError as error:
+        raise SlotTaken(_("Deze tijd is net door iemand anders geboekt.")) from error
+
+
+def _spans(
+    appointment_type: AppointmentType, start: datetime
+) -> tuple[datetime, datetime, datetime, datetime]:
+    end = start + timedelta(minutes=appointment_type.duration_minutes)
+    return (
+        start,
+        end,
+        start - timedelta(minutes=appointment_type.buffer_before_minutes),
+        end + timedelta(minutes=appointment_type.buffer_after_minutes),
+    )
+
+
+def _why_not(appointment_type: AppointmentType, start: datetime, now: datetime) -> Any:
+    """The reason a start that is not offered is not offered, in words for the person."""
+    zone = ZoneInfo(zone_name(appointment_type.practice))
+    if start <= now:
+        return _("Deze tijd is al voorbij. Kies een tijd in de toekomst.")
+    if start < now + timedelta(hours=appointment_type.min_notice_hours):
+        return _("Deze tijd is te kort dag. Boek minstens %(hours)d uur van tevoren.") % {
+            "hours": appointment_type.min_notice_hours
+        }
+    if start.astimezone(zone).date() > now.astimezone(zone).date() + timedelta(
+        days=appointment_type.horizon_days
+    ):
+        return _("Zo ver vooruit kun je nog niet boeken (tot %(days)d dagen vooruit).") % {
+            "days": appointment_type.horizon_days
+        }
+    return _("Op deze tijd is er geen afspraak mogelijk. Kies een van de vrije tijden.")
+
+
+def _check_start(start: datetime) -> datetime:
+    if timezone.is_naive(start):
+        raise NotBookable(_("Deze tijd is niet geldig."))
+    return start.astimezone(ZoneInfo("UTC"))
+
+
+def _free_practitioners(
+    appointment_type: AppointmentType, start: datetime, practitioner: Any, now: datetime
+) -> list[User]:
+    """The practitioners free at `start` (the one asked for, or every one who gives the type, in
+    order); NotBookable or SlotTaken, with the nearest free times, when there is none."""
+    zone = zone_name(appointment_type.practice)
+    day = start.astimezone(ZoneInfo(zone)).date()
+    giving = givers(appointment_type)
+    if practitioner is not None and practitioner.pk not in {p.pk for p in giving}:
+        raise NotBookable(_("Deze behandelaar geeft deze afspraak niet."))
+    candidates = [practitioner] if practitioner is not None else giving
+    offered = {
+        slot.practitioner_id
+        for slot in free_slots(appointment_type, day, day, now=now, practitioner=practitioner)
+        if slot.start == start
+    }
+    free = [p for p in candidates if p.pk in offered]
+    if free:
+        return free
+    alternatives = nearest_free(appointment_type, start, practitioner=practitioner, now=now)
+    # Taken (offered by the hours, not by the bookings) or not offered at all.
+    if _offered_when_empty(appointment_type, start, candidates, now):
+        raise SlotTaken(_("Deze tijd is net door iemand anders geboekt."), alternatives)
+    raise NotBookable(_why_not(appointment_type, start, now), alternatives)
+
+
+def _offered_when_empty(
+    appointment_type: AppointmentType, start: datetime, candidates: list[Any], now: datetime
+) -> bool:
+    zone = zone_name(appointment_type.practice)
+    day = start.astimezone(ZoneInfo(zone)).date()
+    people = availability(appointment_type.practice, [p.pk for p in candidates], day, day, now=now)
+    rules = rules_of(appointment_type)
+    return any(
+        slots.is_free(slots.Practitioner(p.id, p.weekly, p.exceptions, ()), rules, zone, start, now)
+        for p in people
+    )
+
+
+@dataclass
+class Who:
+    """The person a booking is for: a signed-in client, or a visitor's details."""
+
+    client: Any = None
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    question: str = ""
+    language: str = "nl"
+    assessment_response: Any = None
+
+
+def book(
+    appointment_type: AppointmentType,
+    start: datetime,
+    who: Who,
+    *,
+    origin: str,
+    practitioner: Any = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Book `start` for `who`. A visitor's booking is held until the email address is confirmed
+    (HOLD_MINUTES); a client's, the practice's or the API's signed-in booking is confirmed at once.
+
+    Raises NotAllowed, NotBookable or SlotTaken (with alternatives); never books twice.
+    """
+    now = now or timezone.now()
+    start = _check_start(start)
+    if origin != Booking.Origin.PRACTICE and not may_book(appointment_type, who.client):
+        raise NotAllowed(_("Deze afspraak is alleen voor cliënten van de praktijk."))
+    begin, end, occupied_start, occupied_end = _spans(appointment_type, start)
+    visitor = who.client is None
+    # Each free practitioner in turn: one who was just booked by someone else makes way for the
+    # next; only when all are taken is the time taken.
+    for chosen in _free_practitioners(appointment_type, start, practitioner, now):
+        release_expired_holds(practitioner_id=chosen.pk, now=now)
+        booking = Booking(
+            practice_id=appointment_type.practice_id,
+            appointment_type=appointment_type,
+            practitioner=chosen,
+            origin=origin,
+            status=Booking.Status.HELD if visitor else Booking.Status.CONFIRMED,
+            start=begin,
+            end=end,
+            occupied_start=occupied_start,
+            occupied_end=occupied_end,
+            hold_expires_at=now + timedelta(minutes=HOLD_MINUTES) if visitor else None,
+            confirmed_at=None if visitor else now,
+            client=who.client,
+            name=who.name if visitor else "",
+            email=who.email if visitor else "",
+            phone=who.phone,
+            question=who.question,
+            assessment_response=who.assessment_response,
+            language=who.language,
+            created_at=now,
+        )
+        try:
+            _occupy(booking, fresh=True)
+        except SlotTaken:
+            continue
+        notifications.booking_event(booking, "held" if visitor else "confirmed")
+        return booking
+    raise SlotTaken(
+        _("Deze tijd is net door iemand anders geboekt."),
+        nearest_free(appointment_type, start, practitioner=practitioner, now=now),
+    )
+
+
+def confirm(booking: Booking, *, now: datetime | None = None) -> Booking:
+    """A visitor confirmed their email address: the held booking is confirmed. A hold that
+    expired is confirmed still when its time is free (the database decides); SlotTaken if not."""
+    now = now or timezone.now()
+    if booking.status == Booking.Status.CONFIRMED:
+        return booking
+    if booking.status == Booking.Status.HELD and (
+        booking.hold_expires_at is None or booking.hold_expires_at >= now
+    ):
+        updated = Booking.objects.filter(pk=booking.pk, status=Booking.Status.HELD).update(
+            status=Booking.Status.CONFIRMED, confirmed_at=now, hold_expires_at=None, updated_at=now
+        )
+        booking.refresh_from_db()
+        if updated:
+            notifications.booking_event(booking, "confirmed")
+        return booking
+    if booking.status in (Booking.Status.HELD, Booking.Status.EXPIRED):
+        if booking.start <= now:
+            raise NotBookable(_("Deze tijd is al voorbij. Kies een tijd in de toekomst."))
+        release_expired_holds(practitioner_id=booking.practitioner_id, now=now)
+        booking.refresh_from_db()
+        booking.status = Booking.Status.CONFIRMED
+        booking.confirmed_at = now
+        booking.hold_expires_at = None
+        try:
+            _occupy(booking, fresh=False)
+        except SlotTaken as taken:
+            booking.refresh_from_db()
+            if booking.appointment_type is not None:
+                taken.alternatives = nearest_free(booking.appointment_type, booking.start, now=now)
+            raise
+        notifications.booking_event(booking, "confirmed")
+        return booking
+    raise NotAllowed(_("Deze afspraak kan niet meer bevestigd worden."))
+
+
+def can_change(booking: Booking, *, now: datetime | None = None) -> bool:
+    """The person may still cancel or reschedule themselves (before the practice's limit)."""
+    now = now or timezone.now()
+    if booking.status not in (Booking.Status.HELD, Booking.Status.CONFIRMED):
+        return False
+    limit = booking.appointment_type.cancel_limit_hours if booking.appointment_type else 0
+    return booking.start - timedelta(hours=limit) > now
+
+
+def cancel(booking: Booking, *, by: str, now: datetime | None = None) -> Booking:
+    """Cancel (by "client" within the limit, or by "practice" at any time before it ends)."""
+    now = now or timezone.now()
+    if booking.status == Booking.Status.CANCELLED:
+        return booking
+    if by != "practice" and not can_change(booking, now=now):
+        raise NotAllowed(
+            _(
+                "Deze afspraak kan niet meer online geannuleerd worden. Neem contact op met de praktijk."
+            )
+        )
+    if booking.status not in (Booking.Status.HELD, Booking.Status.CONFIRMED):
+        raise NotAllowed(_("Deze afspraak kan niet meer geannuleerd worden."))
+    with transaction.atomic():
+        updated = Booking.objects.filter(
+            pk=booking.pk, status__in=(Booking.Status.HELD, Booking.Status.CONFIRMED)
+        ).update(
+            status=Booking.Status.CANCELLED,
+            cancelled_at=now,
+            cancelled_by=by,
+            sequence=booking.sequence + 1,
+            updated_at=now,
+        )
+        _free_minutes(booking)
+    booking.refresh_from_db()
+    if updated:
+        notifications.booking_event(booking, "cancelled")
+    return booking
+
+
+def reschedule(
+    booking: Booking,
+    new_start: datetime,
+    *,
+    by: str,
+    practitioner: Any = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Move the booking to another free start (the same booking: same UID, SEQUENCE raised)."""
+    now = now or timezone.now()
+    new_start = _check_start(new_start)
+    appointment_type = booking.appointment_type
+    if appointment_type is None or booking.kind != Booking.Kind.APPOINTMENT:
+        raise NotAllowed(_("Deze afspraak kan niet verzet worden."))
+    if by != "practice" and not can_change(booking, now=now):
+        raise NotAllowed(
+            _("Deze afspraak kan niet meer online verzet worden. Neem contact op met de praktijk.")
+        )
+    if booking.status not in (Booking.Status.HELD, Booking.Status.CONFIRMED):
+        raise NotAllowed(_("Deze afspraak kan niet meer verzet worden."))
+    wanted = practitioner or booking.practitioner
+    zone = zone_name(appointment_type.practice)
+    day = new_start.astimezone(ZoneInfo(zone)).date()
+    offered = free_slots(
+        appointment_type, day, day, practitioner=wanted, now=now, exclude_booking=booking.pk
+    )
+    if not any(slot.start == new_start for slot in offered):
+        alternatives = nearest_free(
+            appointment_type, new_start, practitioner=wanted, now=now, exclude_booking=booking.pk
+        )
+        if _offered_when_empty(appointment_type, new_start, [wanted], now):
+            raise SlotTaken(_("Deze tijd is net door iemand anders geboekt."), alternatives)
+        raise NotBookable(_why_not(appointment_type, new_start, now), alternatives)
+    release_expired_holds(practitioner_id=wanted.pk, now=now)
+    begin, end, occupied_start, occupied_end = _spans(appointment_type, new_start)
+    booking.practitioner = wanted
+    booking.start, booking.end = begin, end
+    booking.occupied_start, booking.occupied_end = occupied_start, occupied_end
+    booking.sequence += 1
+    try:
+        _occupy(booking, fresh=False)
+    except SlotTaken as taken:
+        booking.refresh_from_db()
+        taken.alternatives = nearest_free(
+            appointment_type, new_start, practitioner=wanted, now=now, exclude_booking=booking.pk
+        )
+        raise
+    notifications.booking_event(booking, "rescheduled")
+    return booking
+
+
+def mark(booking: Booking, status: str, *, now: datetime | None = None) -> Booking:
+    """The practitioner marks a confirmed appointment that has begun as done or no-show."""
+    now = now or timezone.now()
+    if status not in (Booking.Status.DONE, Booking.Status.NO_SHOW):
+        raise NotAllowed(_("Kies gehouden of niet verschenen."))
+    if booking.kind != Booking.Kind.APPOINTMENT or booking.status not in (
+        Booking.Status.CONFIRMED,
+        Booking.Status.DONE,
+        Booking.Status.NO_SHOW,
+    ):
+        raise NotAllowed(_("Alleen een bevestigde afspraak kan zo gemarkeerd worden."))
+    if booking.start > now:
+        raise NotAllowed(_("Een afspraak die nog moet beginnen kun je nog niet markeren."))
+    Booking.objects.filter(pk=booking.pk).update(status=status, updated_at=now)
+    booking.refresh_from_db()
+    return booking
+
+
+def block_time(
+    practitioner: Any,
+    start: datetime,
+    end: datetime,
+    *,
+    note: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """The practitioner blocks time in their agenda (a booking of its own kind, no buffers)."""
+    now = now or timezone.now()
+    start, end = _check_start(start), _check_start(end)
+    if end <= start:
+        raise NotBookable(_("Het einde moet na het begin liggen."))
+    membership = practitioner.membership
+    if membership is None:
+        raise NotAllowed(_("Alleen leden van een praktijk kunnen tijd blokkeren."))
+    release_expired_holds(practitioner_id=practitioner.pk, now=now)
+    booking = Booking(
+        practice_id=membership.practice_id,
+        practitioner=practitioner,
+        kind=Booking.Kind.BLOCK,
+        status=Booking.Status.CONFIRMED,
+        origin=Booking.Origin.PRACTICE,
+        start=start,
+        end=end,
+        occupied_start=start,
+        occupied_end=end,
+        confirmed_at=now,
+        note=note,
+        language=practitioner.language,
+        created_at=now,
+    )
+    _occupy(booking, fresh=True)
+    return booking
+
+
+def bookings_between(practice: Any, since: datetime, until: datetime, **filters: Any) -> Any:
+    """A practice's bookings that overlap [since, until), with what a list shows, in one query."""
+    return (
+        Booking.objects.filter(practice=practice, start__lt=until, end__gt=since, **filters)
+        .exclude(Q(status=Booking.Status.EXPIRED))
+        .select_related("appointment_type", "practitioner", "client")
+        .order_by("start", "practitioner_id")
+    )
