@@ -8,6 +8,7 @@ conflict comes back as `SlotTaken` with the nearest free times, never as a doubl
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -405,9 +406,14 @@ def book(
     origin: str,
     practitioner: Any = None,
     now: datetime | None = None,
+    uid: uuid.UUID | None = None,
 ) -> Booking:
     """Book `start` for `who`. A visitor's booking is held until the email address is confirmed
     (HOLD_MINUTES); a client's, the practice's or the API's signed-in booking is confirmed at once.
+
+    `uid`: the booking's UID when the caller chooses it (the API derives it from an
+    Idempotency-Key, so a retry that races the first attempt fails on the unique UID, never
+    books twice; the retry then finds the first booking by its UID).
 
     Raises NotAllowed, NotBookable or SlotTaken (with alternatives); never books twice.
     """
@@ -422,6 +428,7 @@ def book(
     for chosen in _free_practitioners(appointment_type, start, practitioner, now):
         release_expired_holds(practitioner_id=chosen.pk, now=now)
         booking = Booking(
+            uid=uid or uuid.uuid4(),
             practice_id=appointment_type.practice_id,
             appointment_type=appointment_type,
             practitioner=chosen,
