@@ -66,6 +66,7 @@ api.add_router("/", practice_router)
 api.add_router("/", patterns_router)
 api.add_router("/", program_router)
 api.add_router("/practice", "lijfwijs.practice.api.router")  # the workspace
+api.add_router("/booking", "lijfwijs.booking.api.router")  # free times, booking by token
 
 
 def _field(loc: list) -> str:
