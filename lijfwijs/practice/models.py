@@ -83,7 +83,12 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["practitioner", "acknowledged_at"])]
+        indexes = [
+            models.Index(fields=["practitioner", "acknowledged_at"]),
+            # one client's alerts for one practitioner (the client list's counts and dates, the
+            # client's page): a range of that pair, not every alert of the practitioner
+            models.Index(fields=["client", "practitioner", "acknowledged_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(response__isnull=True) | Q(safety_check__isnull=True),
