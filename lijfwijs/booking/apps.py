@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class BookingConfig(AppConfig):
     name = "lijfwijs.booking"
     label = "booking"
+    # The person's bookings in their data export (accounts/exporting.py).
+    export_user_data = "lijfwijs.booking.exporting.export_user_data"
+    # Withdrawn consent for health data: the bookings' questions and attached results go.
+    erase_user_health_data = "lijfwijs.booking.exporting.erase_user_health_data"
