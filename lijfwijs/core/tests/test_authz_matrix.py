@@ -705,6 +705,11 @@ ROUTES: dict[str, Route] = {
     ),
 }
 
+# Booking's routes, each part in its own module (lijfwijs/booking/tests/authz_*.py).
+from lijfwijs.booking.tests import matrix as booking_matrix  # noqa: E402
+
+ROUTES.update(booking_matrix.routes())
+
 
 # ---------------------------------------------------------------------------------------------
 # The URL patterns of the resolver
@@ -918,8 +923,11 @@ def build_world() -> World:
     )
     invitation = Invitation.objects.get(practitioner=users["p_none"], email=users["client_a"].email)
 
+    booking_ids = booking_matrix.build(users, matrix)
+
     world = World(
         ids={
+            **booking_ids,
             "response": response_ids[0],
             "response2": response_ids[1],
             "access": str(access.pk),
