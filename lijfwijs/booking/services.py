@@ -641,6 +641,24 @@ def block_time(
     return booking
 
 
+def unblock(block: Booking, *, now: datetime | None = None) -> Booking:
+    """The practitioner removes blocked time: the time is free again. Nobody else is involved,
+    so nothing is sent (cancel() would notify about an appointment)."""
+    now = now or timezone.now()
+    if block.kind != Booking.Kind.BLOCK:
+        raise NotAllowed(_("Alleen geblokkeerde tijd kan zo verwijderd worden."))
+    with transaction.atomic():
+        Booking.objects.filter(pk=block.pk, status=Booking.Status.CONFIRMED).update(
+            status=Booking.Status.CANCELLED,
+            cancelled_at=now,
+            cancelled_by="practice",
+            updated_at=now,
+        )
+        _free_minutes(block)
+    block.refresh_from_db()
+    return block
+
+
 def bookings_between(practice: Any, since: datetime, until: datetime, **filters: Any) -> Any:
     """A practice's bookings that overlap [since, until), with what a list shows, in one query."""
     return (
