@@ -19,7 +19,7 @@ import re
 import secrets
 import uuid
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
@@ -53,7 +53,7 @@ PIJNTEST_LAST = "pijntest_last"
 PIJNTEST = "pijntest"
 ATTEMPT = re.compile(r"[A-Za-z0-9_-]{16,64}")
 ATTEMPTS_KEPT = 20
-ALTERNATIVES = 6  # nearest free times offered when the wanted one cannot be booked
+ALTERNATIVES = 3  # nearest free times offered when the wanted one cannot be booked (as services)
 # Held bookings a visitor's address may make per hour: each holds a practitioner's time for
 # 30 minutes, so a script must not be able to hold a whole week.
 HOLDS_PER_HOUR = 10
@@ -322,11 +322,30 @@ def _check(
 
 
 def _alternatives(
-    appointment_type: AppointmentType, wanted: datetime | None, practitioner: Any, now: datetime
+    appointment_type: AppointmentType,
+    wanted: datetime | None,
+    practitioner: Any,
+    now: datetime,
+    found: list[slots.Slot] | None = None,
 ) -> list[slots.Slot]:
-    return services.nearest_free(
-        appointment_type, wanted or now, practitioner=practitioner, count=ALTERNATIVES, now=now
+    """The free times nearest to the wanted one (`found`: the ones an error brought). Beyond the
+    horizon, the last free times before it; when nothing is near, the first free times."""
+    if found:
+        return found[:ALTERNATIVES]
+    zone = _zone(appointment_type)
+    last_day = services.local_today(appointment_type.practice, now) + timedelta(
+        days=appointment_type.horizon_days
     )
+    horizon_end = slots.local_day_bounds(last_day, zone.key)[1]
+    for near in (min(wanted, horizon_end) if wanted else None, now):
+        if near is None:
+            continue
+        nearest = services.nearest_free(
+            appointment_type, near, practitioner=practitioner, count=ALTERNATIVES, now=now
+        )
+        if nearest:
+            return nearest
+    return []
 
 
 @never_cache
@@ -380,37 +399,50 @@ def details(request: HttpRequest, type_id: int) -> HttpResponse:
             ):
                 return render(request, "booking/flow/too_many.html", status=429)
             who = _who(request, form, result)
-            try:
-                booking = services.book(
-                    appointment_type,
-                    start,  # type: ignore[arg-type]
-                    who,
-                    origin=Booking.Origin.CLIENT if signed_in else Booking.Origin.VISITOR,
-                    practitioner=practitioner,
-                    now=now,
-                    uid=_uid_of(attempt),
-                )
-            except services.BookingError as error:
-                earlier = _earlier_booking(request, attempt)  # the same submit, a moment earlier
-                if earlier is not None:
-                    return _result_of(request, earlier)
-                if isinstance(error, services.NotAllowed):
-                    raise Http404("not bookable for this person") from None
-                problem = str(error.message)
-                alternatives = error.alternatives[:ALTERNATIVES]
-                status = 409 if isinstance(error, services.SlotTaken) else 422
-                start = None
-            else:
+            booking, error = None, None
+            for _attempts in range(2):
+                try:
+                    booking = services.book(
+                        appointment_type,
+                        start,  # type: ignore[arg-type]
+                        who,
+                        origin=Booking.Origin.CLIENT if signed_in else Booking.Origin.VISITOR,
+                        practitioner=practitioner,
+                        now=now,
+                        uid=_uid_of(attempt),
+                    )
+                    break
+                except services.BookingError as failed:
+                    earlier = _earlier_booking(request, attempt)  # the same submit, just before
+                    if earlier is not None:
+                        return _result_of(request, earlier)
+                    error = failed
+                    if not Booking.objects.filter(uid=_uid_of(attempt)).exists():
+                        break
+                    # The attempt made someone else's booking (a copied form): a fresh one.
+                    attempt = secrets.token_urlsafe(18)
+            if booking is not None:
                 _remember(request, attempt, booking)
                 return _result_of(request, booking)
+            error = cast(services.BookingError, error)  # the loop ends booked or with an error
+            if isinstance(error, services.NotAllowed):
+                raise Http404("not bookable for this person")
+            problem = str(error.message)
+            alternatives = _alternatives(
+                appointment_type, wanted, practitioner, now, error.alternatives
+            )
+            status = 409 if isinstance(error, services.SlotTaken) else 422
+            start = None
     else:
-        form = form_class(can_attach=result is not None, initial={"attach": True})
+        form = form_class(can_attach=result is not None)
         if status == 200:
             try:
                 _check(appointment_type, start, practitioner, now)  # type: ignore[arg-type]
             except services.BookingError as error:
                 problem = str(error.message)
-                alternatives = error.alternatives[:ALTERNATIVES]
+                alternatives = _alternatives(
+                    appointment_type, wanted, practitioner, now, error.alternatives
+                )
                 status = 409 if isinstance(error, services.SlotTaken) else 422
                 start = None
 
