@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEText
 from django.db import transaction
 from django.template import Context
 from django.template.loader import get_template
@@ -64,9 +65,31 @@ def render_email(template: str, context: dict[str, Any], language: str) -> Rende
     return RenderedEmail(subject=subject, text=text, html=html)
 
 
-def deliver_email(to: str, template: str, context: dict[str, Any], language: str) -> None:
+def text_attachment(filename: str, content: str, mimetype: str) -> SafeMIMEText:
+    """A text attachment whose content type may carry parameters, as a calendar file needs
+    (`text/calendar; method=REQUEST`), which `EmailMessage.attach` cannot express."""
+    kind, *params = (part.strip() for part in mimetype.split(";"))
+    basetype, subtype = kind.split("/", 1)
+    if basetype != "text":
+        raise ValueError(f"not a text attachment: {mimetype}")
+    part = SafeMIMEText(content, subtype, "utf-8")
+    for param in params:
+        name, _sep, value = param.partition("=")
+        part.set_param(name.strip(), value.strip().strip('"'))
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
+
+
+def deliver_email(
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    attachments: list[dict[str, str]] | None = None,
+) -> None:
     """Render and send one email now, from DEFAULT_FROM_EMAIL. Runs in the worker; call
-    `send_email` from request code instead."""
+    `send_email` from request code instead. `attachments`: text files, each
+    `{"filename", "content", "mimetype"}` (see `text_attachment`)."""
     rendered = render_email(template, context, language)
     message = EmailMultiAlternatives(
         subject=rendered.subject,
@@ -75,21 +98,39 @@ def deliver_email(to: str, template: str, context: dict[str, Any], language: str
         to=[to],
     )
     message.attach_alternative(rendered.html, "text/html")
+    for attachment in attachments or ():
+        message.attach(
+            text_attachment(attachment["filename"], attachment["content"], attachment["mimetype"])
+        )
     message.send()
 
 
-def send_email(to: str, template: str, context: dict[str, Any], language: str) -> None:
+def send_email(
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    attachments: list[dict[str, str]] | None = None,
+) -> None:
     """Send an email in the background once the current transaction commits.
 
     `context` holds only JSON values (strings, numbers, ids, lists, dicts): it is stored with the
     task and the worker renders the templates in `language`. Nothing is enqueued when the
     transaction rolls back; outside a transaction the task is enqueued at once.
 
+    `attachments` (optional): text files to attach, each `{"filename", "content", "mimetype"}`
+    with the content as a string (a calendar file: mimetype `text/calendar; method=REQUEST`).
+
     Raises at the call (so inside the caller's transaction, which then rolls back) when a template
     is missing or the context is not JSON.
     """
     for name in _template_names(template):
         get_template(name)
+    extra: dict[str, Any] = {}
+    if attachments:
+        for attachment in attachments:
+            text_attachment(attachment["filename"], attachment["content"], attachment["mimetype"])
+        extra["attachments"] = json.loads(json.dumps(attachments))
     # A JSON copy: fails now rather than in the worker, behaves the same with every backend
     # (RQ would pickle what the database backend refuses), and later changes to the caller's
     # dict do not reach the email.
@@ -101,7 +142,9 @@ def send_email(to: str, template: str, context: dict[str, Any], language: str) -
 
     def enqueue() -> None:
         try:
-            send_email_task.enqueue(to=to, template=template, context=payload, language=language)
+            send_email_task.enqueue(
+                to=to, template=template, context=payload, language=language, **extra
+            )
         except Exception:
             # The change this email follows has committed; failing the response would not undo
             # it. Log loudly (without the address) instead.

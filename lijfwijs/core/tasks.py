@@ -22,6 +22,13 @@ from lijfwijs.core.mail import deliver_email
 
 
 @task
-def send_email_task(to: str, template: str, context: dict[str, Any], language: str) -> None:
-    """Render `template` in `language` and send it to `to` (see `mail.send_email`)."""
-    deliver_email(to, template, context, language)
+def send_email_task(
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    attachments: list[dict[str, str]] | None = None,
+) -> None:
+    """Render `template` in `language` and send it to `to` (see `mail.send_email`), with the
+    text attachments given, if any."""
+    deliver_email(to, template, context, language, attachments)

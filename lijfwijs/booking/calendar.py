@@ -1,0 +1,192 @@
+"""Calendar files (RFC 5545) of bookings: the `.ics` in the emails and the practitioner's feed.
+
+Built with the `icalendar` library. Every event carries its booking's stable UID
+(`<booking.uid>@<site host>`) and SEQUENCE (`booking.sequence`, raised by the services on every
+change), times in the practice's zone (TZID) with a VTIMEZONE for it, so a calendar app moves the
+one event it already has instead of adding a second. Nothing about the person's health is in a
+calendar file: never the question, only the type, the time, the place and who.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lijfwijs.core.mail import email_language
+
+from .models import AppointmentType, Booking
+
+PRODID = "-//Lijfwijs//Afspraken//NL"
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+# The VTIMEZONE covers this much around the events (a year: every DST change they can meet).
+ZONE_MARGIN = timedelta(days=366)
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "lijfwijs"
+
+
+def uid_of(booking: Booking) -> str:
+    """The event's UID: the same for the life of the booking, whatever changes."""
+    return f"{booking.uid}@{site_host()}"
+
+
+def zone_of(booking: Booking) -> ZoneInfo:
+    return ZoneInfo(booking.practice.time_zone or "Europe/Amsterdam")
+
+
+def location_of(booking: Booking) -> str:
+    """Where: the video link, "telefonisch" or the practice's address (one line)."""
+    appointment_type = booking.appointment_type
+    if appointment_type is None:
+        return ""
+    if appointment_type.location == AppointmentType.Location.VIDEO:
+        return appointment_type.video_link or _("online (video)")
+    if appointment_type.location == AppointmentType.Location.PHONE:
+        return _("telefonisch")
+    address = ", ".join(
+        line.strip() for line in booking.practice.address.splitlines() if line.strip()
+    )
+    return address or booking.practice.name
+
+
+def summary_of(booking: Booking) -> str:
+    """The person's title of the event: the type and the practice."""
+    if booking.kind == Booking.Kind.BLOCK:
+        return booking.note or _("Geblokkeerde tijd")
+    name = booking.appointment_type.name if booking.appointment_type else _("Afspraak")
+    return _("%(type)s bij %(practice)s") % {"type": name, "practice": booking.practice.name}
+
+
+def _organizer(booking: Booking) -> Any:
+    import icalendar
+
+    address = booking.practice.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    organizer = icalendar.vCalAddress(f"mailto:{address}")
+    organizer.params["CN"] = booking.practice.name
+    return organizer
+
+
+def _attendee(booking: Booking) -> Any:
+    import icalendar
+
+    attendee = icalendar.vCalAddress(f"mailto:{booking.contact_email}")
+    if booking.who:
+        attendee.params["CN"] = booking.who
+    attendee.params["ROLE"] = "REQ-PARTICIPANT"
+    attendee.params["PARTSTAT"] = "ACCEPTED"
+    attendee.params["RSVP"] = "FALSE"
+    return attendee
+
+
+def _event(booking: Booking, *, summary: str, description: str, now: datetime) -> Any:
+    import icalendar
+
+    zone = zone_of(booking)
+    event = icalendar.Event()
+    event.add("uid", uid_of(booking))
+    event.add("sequence", booking.sequence)
+    event.add("dtstamp", now.astimezone(ZoneInfo("UTC")))
+    event.add("dtstart", booking.start.astimezone(zone))
+    event.add("dtend", booking.end.astimezone(zone))
+    event.add("summary", summary)
+    location = location_of(booking)
+    if location:
+        event.add("location", location)
+    if description:
+        event.add("description", description)
+    return event
+
+
+def _calendar(method: str | None, events: list[Any], zone: ZoneInfo, name: str = "") -> bytes:
+    import icalendar
+
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+        calendar.add("x-wr-timezone", zone.key)
+    for event in events:
+        calendar.add_component(event)
+    starts = [event.decoded("dtstart") for event in events]
+    now = timezone.now()
+    first = min(starts, default=now) - ZONE_MARGIN
+    last = max(starts, default=now) + ZONE_MARGIN
+    calendar.add_missing_timezones(first_date=first.date(), last_date=last.date())
+    return calendar.to_ical()
+
+
+def booking_ics(
+    booking: Booking,
+    *,
+    method: str = REQUEST,
+    manage_link: str = "",
+    now: datetime | None = None,
+) -> bytes:
+    """The person's calendar file of one booking: METHOD REQUEST (new or moved) or CANCEL, in
+    the booking's language."""
+    now = now or timezone.now()
+    with translation.override(email_language(booking.language)):
+        lines = [
+            _("Met %(practitioner)s van %(practice)s.")
+            % {"practitioner": str(booking.practitioner), "practice": booking.practice.name}
+        ]
+        if booking.practice.phone:
+            lines.append(
+                _("Telefoon van de praktijk: %(phone)s") % {"phone": booking.practice.phone}
+            )
+        if manage_link and method != CANCEL:
+            lines.append(_("Verzetten of annuleren: %(link)s") % {"link": manage_link})
+        summary = summary_of(booking)
+        if method == CANCEL:
+            summary = _("Geannuleerd: %(summary)s") % {"summary": summary}
+        event = _event(booking, summary=summary, description="\n".join(lines), now=now)
+    event.add("organizer", _organizer(booking))
+    if booking.contact_email:
+        event.add("attendee", _attendee(booking))
+    event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    return _calendar(method, [event], zone_of(booking))
+
+
+def feed_ics(
+    practitioner: Any,
+    bookings: Iterable[Booking],
+    *,
+    zone: ZoneInfo,
+    language: str,
+    now: datetime | None = None,
+) -> bytes:
+    """A practitioner's subscription: one event per booking (no METHOD: a published calendar),
+    with the person's name and the type only."""
+    now = now or timezone.now()
+    events = []
+    with translation.override(email_language(language)):
+        for booking in bookings:
+            if booking.kind == Booking.Kind.BLOCK:
+                summary = booking.note or _("Geblokkeerde tijd")
+            else:
+                type_name = (
+                    booking.appointment_type.name if booking.appointment_type else _("Afspraak")
+                )
+                summary = _("%(type)s met %(who)s") % {"type": type_name, "who": booking.who}
+            event = _event(booking, summary=summary, description="", now=now)
+            event.add(
+                "status", "TENTATIVE" if booking.status == Booking.Status.HELD else "CONFIRMED"
+            )
+            events.append(event)
+        name = _("Afspraken van %(name)s") % {"name": str(practitioner)}
+    return _calendar(None, events, zone, name=name)
