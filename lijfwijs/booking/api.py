@@ -49,6 +49,8 @@ from .models import AppointmentType, Booking
 router = Router(tags=["booking"])
 
 MAX_ID = 2**63 - 1
+# Ids in a query string (a bound well inside what a float holds exactly).
+MAX_QUERY_ID = 2**31 - 1
 MAX_DAYS = 62  # the longest range of days one request of free times covers
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,40}")
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -406,10 +408,12 @@ def _idempotent_uid(scope: str, key: str) -> uuid.UUID:
 )
 def list_appointment_types(
     request: HttpRequest,
-    practice: int | None = Query(None, ge=1, le=MAX_ID),  # noqa: B008 - ninja's way
+    practice: int = Query(  # noqa: B008 - ninja's way
+        0, ge=0, le=MAX_QUERY_ID, description="One practice's id; absent or 0: every practice."
+    ),
 ) -> Any:
     types = AppointmentType.objects.bookable().select_related("practice")
-    if practice is not None:
+    if practice:
         types = types.filter(practice_id=practice)
     found = list(types.order_by("practice__name", "practice_id", "position", "name"))
     links = AppointmentType.practitioners.through.objects.filter(
@@ -477,7 +481,9 @@ def list_slots(
     type_id: int = Path(...),  # noqa: B008 - ninja's way
     first_day: date = Query(..., alias="from"),  # noqa: B008
     last_day: date = Query(..., alias="to"),  # noqa: B008
-    practitioner: int | None = Query(None, ge=1, le=MAX_ID),  # noqa: B008
+    practitioner: int = Query(  # noqa: B008
+        0, ge=0, le=MAX_QUERY_ID, description="One practitioner's id; absent or 0: everyone's."
+    ),
 ) -> Any:
     appointment_type = _visible_type(request, type_id)
     if first_day > last_day:
@@ -489,7 +495,7 @@ def list_slots(
     if not services.may_book(appointment_type, request.user):
         return Status(403, {"detail": _("Deze afspraak is alleen voor cliënten van de praktijk.")})
     try:
-        chosen = _giver(appointment_type, practitioner)
+        chosen = _giver(appointment_type, practitioner or None)
     except KeyError:
         return _invalid({"practitioner": _("Deze behandelaar geeft deze afspraak niet.")})
     now = timezone.now()
