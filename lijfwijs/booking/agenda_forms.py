@@ -168,6 +168,7 @@ class BlockForm(forms.Form):
                 label=_("Behandelaar"),
                 queryset=practitioners,
                 empty_label=None,
+                required=False,  # yourself when none is chosen
                 error_messages={"invalid_choice": _("Kies een behandelaar van je praktijk.")},
             )
             self.order_fields(["practitioner"])
