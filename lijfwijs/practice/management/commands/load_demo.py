@@ -20,6 +20,7 @@ from lijfwijs.accounts import services as account_services
 from lijfwijs.accounts.models import Consent, ConsentText, Membership, Practice, User
 from lijfwijs.assessments import engine, registry
 from lijfwijs.assessments.models import Response
+from lijfwijs.booking import demo as booking_demo
 from lijfwijs.diary.models import CheckIn, Tag
 from lijfwijs.exercises import services as exercise_services
 from lijfwijs.exercises.models import Exercise
@@ -151,6 +152,10 @@ class Command(BaseCommand):
                 self._program(client, n)
                 # Written in bulk, past the services: a new data version all the same.
                 User.objects.data_changed(client)
+            # What can be booked, the hours, a holiday and Anna's bookings (past and ahead).
+            booking_demo.load(
+                self._practice(), [practitioner], User.objects.get(email=CLIENTS[0]["email"])
+            )
         self.stdout.write(
             self.style.SUCCESS(f"Demo practice ready. Logins (password for all: {PASSWORD}):")
         )
