@@ -71,6 +71,15 @@ class AppointmentTypeForm(forms.ModelForm):
         },
     )
 
+    video_link = forms.URLField(
+        label=gettext_lazy("videolink"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text=gettext_lazy("Alleen voor afspraken online."),
+        error_messages={"invalid": gettext_lazy("Vul een volledig webadres in, zoals https://…")},
+    )
+
     class Meta:
         model = AppointmentType
         fields = [
@@ -103,7 +112,6 @@ class AppointmentTypeForm(forms.ModelForm):
                 "Om de hoeveel minuten een afspraak kan beginnen, bijvoorbeeld 15 of 30."
             ),
             "price_text": gettext_lazy("Zoals je het wilt laten zien, bijvoorbeeld ‘€ 65’."),
-            "video_link": gettext_lazy("Alleen voor afspraken online."),
             "cancel_limit_hours": gettext_lazy(
                 "Tot zoveel uur voor de afspraak kan iemand zelf annuleren of verzetten."
             ),
