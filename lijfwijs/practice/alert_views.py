@@ -2,11 +2,12 @@
 and the section of a client's page (`client_section`)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -208,17 +209,46 @@ def alert_settings(request: HttpRequest) -> HttpResponse:
 # --- A client's page ---------------------------------------------------------------------------
 
 
-def client_section(request: HttpRequest, client: Any) -> dict[str, Any]:
+def client_alerts(practitioner: Any, client: Any, since: datetime) -> list[Alert]:
+    """The practitioner's alerts about the client that the client's page shows, in one query:
+    the open ones, the last CLIENT_ACKNOWLEDGED_SHOWN acknowledged ones and those raised since
+    `since` (the timeline's weeks), with who acknowledged them."""
+    mine = alerts_of(practitioner).filter(client=client)
+    last_seen = (
+        mine.filter(acknowledged_at__isnull=False)
+        .order_by("-acknowledged_at")
+        .values("pk")[:CLIENT_ACKNOWLEDGED_SHOWN]
+    )
+    shown = Q(acknowledged_at__isnull=True) | Q(created_at__gte=since) | Q(pk__in=last_seen)
+    return list(mine.filter(shown).select_related("acknowledged_by"))
+
+
+def client_section(
+    request: HttpRequest, client: Any, alerts: list[Alert] | None = None
+) -> dict[str, Any]:
     """This client's alerts for the requesting practitioner, for the client's page: the open ones
     with their acknowledge forms and the last acknowledged ones. Writes no access-log row (the
-    page writes one). Merge into the page's context; `practice/_client_alerts.html` shows it."""
-    mine = alerts_of(request.user).filter(client=client).select_related("acknowledged_by")
-    open_alerts = list(mine.open().order_by("-created_at"))
-    done = list(
-        mine.filter(acknowledged_at__isnull=False).order_by("-acknowledged_at")[
-            :CLIENT_ACKNOWLEDGED_SHOWN
-        ]
-    )
+    page writes one). Merge into the page's context; `practice/_client_alerts.html` shows it.
+    `alerts`: `client_alerts()` when the page has read them already."""
+    if alerts is None:
+        mine = alerts_of(request.user).filter(client=client).select_related("acknowledged_by")
+        open_alerts = list(mine.open().order_by("-created_at"))
+        done = list(
+            mine.filter(acknowledged_at__isnull=False).order_by("-acknowledged_at")[
+                :CLIENT_ACKNOWLEDGED_SHOWN
+            ]
+        )
+    else:
+        open_alerts = sorted(
+            (a for a in alerts if a.acknowledged_at is None),
+            key=lambda a: a.created_at,
+            reverse=True,
+        )
+        done = sorted(
+            (a for a in alerts if a.acknowledged_at is not None),
+            key=lambda a: a.acknowledged_at,
+            reverse=True,
+        )[:CLIENT_ACKNOWLEDGED_SHOWN]
     return {
         "client_alerts": {
             "open": entries(open_alerts),

@@ -42,6 +42,7 @@ from lijfwijs.program.models import ProgramProgress
 from .access import practitioner_required
 from .models import Assignment
 
+UNREAD: Any = object()  # an argument not given: the function reads it itself
 MAX_WEEKS = 8
 MAX_MESSAGE = 1000
 MAX_DAYS_AHEAD = 365
@@ -232,17 +233,20 @@ def _date(day: date) -> str:
     return date_format(day, "DATE_FORMAT")
 
 
-def progress_of(client: Any, assignments: Sequence[Assignment], today: date) -> list[Progress]:
+def progress_of(
+    client: Any, assignments: Sequence[Assignment], today: date, current: Any = UNREAD
+) -> list[Progress]:
     """Each assignment with its progress: one query for the sessions, one for the program step
-    (each only when needed)."""
+    (each only when needed; `current`: the client's step when the caller has read it)."""
     exercises = [a for a in assignments if a.kind == Assignment.Kind.EXERCISE]
     days: dict[int, list[date]] = {}
     if exercises:
         first = min(a.starts_on for a in exercises)
         last = min(today, max(a.ends_on or a.starts_on for a in exercises))
         days = _counted_days(client, {a.exercise_id for a in exercises}, first, last)
-    current = None
-    if any(a.kind == Assignment.Kind.STEP for a in assignments):
+    if not any(a.kind == Assignment.Kind.STEP for a in assignments):
+        current = None
+    elif current is UNREAD:
         current = program_services.current_step(client)
     found = []
     for a in assignments:
@@ -327,7 +331,10 @@ class ExerciseAssignmentForm(forms.Form):
         self.client = client
         self.today = local_today(client)
         field = self.fields["exercise"]
-        field.queryset = Exercise.objects.active()  # type: ignore[attr-defined]
+        # the names and slugs only: the exercises' steps and texts are not shown here
+        field.queryset = Exercise.objects.active().only(  # type: ignore[attr-defined]
+            "pk", "slug", "name_nl", "name_en"
+        )
         field.label_from_instance = lambda e: e.name  # type: ignore[attr-defined]
         choices: dict[str, Any] = {
             "frequency": [(key, frequency_text(n)) for key, n in FREQUENCIES],
@@ -383,11 +390,13 @@ class StepAssignmentForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, client: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, client: Any, current_step: Any = UNREAD, **kwargs: Any) -> None:
+        """`current_step`: the client's step (None outside the program) when the caller has
+        read it already."""
         kwargs.setdefault("prefix", "stap")
         super().__init__(*args, **kwargs)
         self.client = client
-        self.next_step = next_step(client)
+        self.next_step = next_step(client, current_step)
         self.fields["step"].initial = self.next_step
         # opened already (with a message, not withdrawn): the client can go on, nothing to open
         self.already_open = self.next_step is not None and opened(client, self.next_step)
@@ -425,10 +434,11 @@ def opened(client: Any, step: int) -> bool:
     ).exists()
 
 
-def next_step(client: Any) -> int | None:
+def next_step(client: Any, current: Any = UNREAD) -> int | None:
     """The step opening would open: the one after the client's current step (or after where they
-    would start), None in the last step."""
-    current = program_services.current_step(client)
+    would start), None in the last step. `current`: the client's step when read already."""
+    if current is UNREAD:
+        current = program_services.current_step(client)
     if current is None:
         recommended = program_services.pijntest_recommendations(client).get("program_step")
         current = program.start_step(recommended)
@@ -540,19 +550,27 @@ def withdraw(client: Any, practitioner: Any, assignment: Assignment) -> bool:
 # --- The practitioner's section and page -----------------------------------------------------
 
 
+def visible_list(practitioner: Any, client: Any) -> list[Assignment]:
+    """`visible_to` with the exercises, newest first (the section and the timeline share it)."""
+    return list(visible_to(practitioner, client).select_related("exercise").order_by("-created_at"))
+
+
 def client_section(
     request: HttpRequest,
     client: Any,
     exercise_form: ExerciseAssignmentForm | None = None,
     step_form: StepAssignmentForm | None = None,
+    *,
+    assignments: list[Assignment] | None = None,
+    current_step: Any = UNREAD,
 ) -> dict[str, Any]:
     """The context of `practice/_client_assignments.html` for the client's page (writes no log
-    row: the page that includes it logs its own look)."""
+    row: the page that includes it logs its own look). `assignments` (`visible_list()`) and
+    `current_step` (the client's step or None): what the caller has read already."""
     today = local_today(client)
-    assignments = list(
-        visible_to(request.user, client).select_related("exercise").order_by("-created_at")
-    )
-    progress = progress_of(client, assignments, today)
+    if assignments is None:
+        assignments = visible_list(request.user, client)
+    progress = progress_of(client, assignments, today, current_step)
     return {
         "client": client,
         "current_assignments": [
@@ -560,7 +578,7 @@ def client_section(
         ],
         "past_assignments": [p for p in progress if p.assignment.withdrawn_at or p.done],
         "exercise_form": exercise_form or ExerciseAssignmentForm(client=client),
-        "step_form": step_form or StepAssignmentForm(client=client),
+        "step_form": step_form or StepAssignmentForm(client=client, current_step=current_step),
         "user": request.user,
         "csrf_token": get_token(request),
         # where the forms send the practitioner back to: this page or the client's page

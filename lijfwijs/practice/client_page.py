@@ -2,14 +2,12 @@
 calms me", the program controls and the sections of alerts, notes and assignments; and a
 Pijntest result as the practitioner's view (client named, a way back, printable)."""
 
-from datetime import date
-from importlib import import_module
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from lijfwijs.accounts.access import client_for
 from lijfwijs.accounts.audit import log_access
-from lijfwijs.accounts.localtime import local_today
+from lijfwijs.accounts.localtime import local_today, zone_of
 from lijfwijs.accounts.models import AccessLog, PractitionerAccess
 from lijfwijs.assessments import pages
 from lijfwijs.assessments.models import TOKEN, Response
@@ -26,37 +24,19 @@ from lijfwijs.assessments.services import PIJNTEST
 from lijfwijs.exercises import calm
 from lijfwijs.exercises.services import what_calms_me
 
-from . import program_controls, timeline
-from .access import alerts_of, practitioner_required
-
-# The sections other modules of the workspace fill: (name, module, template). Each module's
-# `client_section(request, client) -> dict` gives the section's context, or the module has none
-# yet and the page goes without it. They write no access-log row: this page writes the one.
-SECTIONS = (
-    ("alerts", "lijfwijs.practice.alert_views", "practice/_client_alerts.html"),
-    ("notes", "lijfwijs.practice.notes", "practice/_client_notes.html"),
-    ("assignments", "lijfwijs.practice.assignments", "practice/_client_assignments.html"),
-)
-
-
-def _sections(request: HttpRequest, client: Any) -> list[dict[str, Any]]:
-    found = []
-    for name, module_name, template in SECTIONS:
-        section = getattr(import_module(module_name), "client_section", None)
-        if section is None:
-            continue
-        context = section(request, client)
-        if context is not None:
-            # rendered on its own, so the section's template reads its context as it wrote it
-            html = render_to_string(template, {"client": client, **context}, request=request)
-            found.append({"name": name, "html": html})
-    return found
+from . import alert_views, assignments, notes, program_controls, timeline
+from .access import practitioner_required
 
 
 def _client_page(
-    request: HttpRequest, client: Any, form: program_controls.OverrideForm, status: int = 200
+    request: HttpRequest,
+    client: Any,
+    form: program_controls.OverrideForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    """The page, with the one access-log row of this look (kind TIMELINE)."""
+    """The page, with the one access-log row of this look (kind TIMELINE). Each source is read
+    once and handed to every part that shows it (the summary, the timeline, the program and the
+    sections of alerts, notes and assignments); the sections are part of the page's template."""
     from lijfwijs.diary import presenting  # numpy and scipy load on first use
 
     practitioner = request.user
@@ -67,15 +47,31 @@ def _client_page(
         .first()
     ) or {"granted_at": None, "share_notes": False}
     today = local_today(client)
+    first = timeline.first_day(today)
+    since = datetime.combine(first, datetime.min.time(), tzinfo=zone_of(client))
+    progress = program_controls.read_progress(client)
+    step = progress.current_step if progress is not None else None
+    alerts = alert_views.client_alerts(practitioner, client, since)
+    readable = notes.visible_notes(practitioner, client)
+    given = assignments.visible_list(practitioner, client)
     context: dict[str, Any] = {
         "client": client,
         "granted_at": access["granted_at"],
         "shares_notes": access["share_notes"],
-        "glance": timeline.summary(client, today),
-        "open_alerts": alerts_of(practitioner).filter(client=client).open().count(),
-        "weeks": timeline.timeline(client, practitioner, today=today, shared=access["share_notes"]),
-        "program": program_controls.summary(client),
-        "program_form": form,
+        "glance": timeline.summary(client, today, progress),
+        "open_alerts": sum(1 for a in alerts if a.acknowledged_at is None),
+        "weeks": timeline.timeline(
+            client,
+            practitioner,
+            today=today,
+            shared=access["share_notes"],
+            progress=progress,
+            alerts=alerts,
+            notes=readable,
+            assignments=given,
+        ),
+        "program": program_controls.summary(client, progress),
+        "program_form": form or program_controls.OverrideForm(client=client),
         "meaningful_peg": timeline.number(timeline.PEG_MEANINGFUL_CHANGE),
     }
     context["trend_weeks"] = [
@@ -84,7 +80,12 @@ def _client_page(
     ]
     context.update(presenting.page_context(client, today))
     context.update(calm.context(what_calms_me(client)))
-    context["sections"] = _sections(request, client)
+    # the sections (their keys do not clash with the page's; "client" is the same client)
+    context.update(alert_views.client_section(request, client, alerts))
+    context.update(notes.client_section(request, client, readable))
+    context.update(
+        assignments.client_section(request, client, assignments=given, current_step=step)
+    )
     log_access(practitioner, [client.pk], AccessLog.Kind.TIMELINE, AccessLog.Action.VIEW)
     return render(request, "practice/client.html", context, status=status)
 
@@ -93,8 +94,7 @@ def _client_page(
 @practitioner_required
 @require_safe
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = client_for(request, client_id)
-    return _client_page(request, client, program_controls.OverrideForm(client=client))
+    return _client_page(request, client_for(request, client_id))
 
 
 @never_cache

@@ -387,11 +387,15 @@ class NoteForm(forms.Form):
             raise forms.ValidationError(error.message) from None
 
 
-def client_section(request: HttpRequest, client: Any) -> dict[str, Any]:
+def client_section(
+    request: HttpRequest, client: Any, notes: list[ClientNote] | None = None
+) -> dict[str, Any]:
     """The context of `practice/_client_notes.html` on the client's page: the newest notes the
     practitioner may read (with their addenda), how many there are, and the form to add one.
-    Writes no access-log row (the client's page writes its own)."""
-    notes = visible_notes(request.user, client)
+    Writes no access-log row (the client's page writes its own). `notes`: `visible_notes()`
+    when the page has read them already."""
+    if notes is None:
+        notes = visible_notes(request.user, client)
     return {
         "note_client": client,
         "note_list": notes[:SECTION_SIZE],

@@ -20,6 +20,8 @@ from lijfwijs.core.i18n import pick
 from lijfwijs.program import program, services
 from lijfwijs.program.models import ProgramProgress
 
+from .assignments import UNREAD
+
 CLEAR = "clear"  # the form's word for "no override": the rule alone decides again
 ACTIONS = {program.UNLOCK: program.UNLOCK, program.HOLD: program.HOLD, CLEAR: ""}
 
@@ -78,9 +80,16 @@ def apply(client: Any, practitioner: Any, form: OverrideForm) -> str:
     return _("Voor %(client)s geldt weer de gewone regel in stap %(number)s.") % values
 
 
-def summary(client: Any) -> dict[str, Any] | None:
-    """The client's place in the program for the practitioner (None before they started)."""
-    progress = ProgramProgress.objects.filter(user=client).select_related("override_by").first()
+def read_progress(client: Any) -> ProgramProgress | None:
+    """The client's place in the program with who changed it last (None before they started)."""
+    return ProgramProgress.objects.filter(user=client).select_related("override_by").first()
+
+
+def summary(client: Any, progress: Any = UNREAD) -> dict[str, Any] | None:
+    """The client's place in the program for the practitioner (None before they started).
+    `progress`: `read_progress(client)` when the caller has read it already."""
+    if progress is UNREAD:
+        progress = read_progress(client)
     if progress is None:
         return None
     status = services.status_for(client, progress)

@@ -37,7 +37,7 @@ from lijfwijs.exercises.services import helped_most
 from lijfwijs.program import program
 from lijfwijs.program.models import ProgramProgress
 
-from .assignments import visible_to
+from .assignments import UNREAD, visible_to
 from .models import Alert, Assignment
 from .notes import notes_of
 
@@ -368,11 +368,12 @@ def _step_name(number_: int) -> str:
     return pick(program.step(number_).name)
 
 
-def _program(client: Any, since: datetime) -> list[Event]:
+def _program(client: Any, since: datetime, progress: Any = UNREAD) -> list[Event]:
     """Where the client started and the step they are in, and the practitioners' changes to it
-    (from the access log, where every change is written: 2 queries)."""
+    (from the access log, where every change is written: 2 queries, 1 with `progress` read)."""
     events = []
-    progress = ProgramProgress.objects.filter(user=client).first()
+    if progress is UNREAD:
+        progress = ProgramProgress.objects.filter(user=client).first()
     if progress is not None:
         values = {"number": progress.start_step, "name": _step_name(progress.start_step)}
         if progress.started_at and progress.started_at >= since:
@@ -419,15 +420,19 @@ def _program(client: Any, since: datetime) -> list[Event]:
     return events
 
 
-def _alerts(client: Any, practitioner: Any, since: datetime) -> list[Event]:
-    """This practitioner's alerts about the client: what, and who saw it when (1 query)."""
-    found = (
-        Alert.objects.for_practitioner(practitioner)
-        .filter(client=client, created_at__gte=since)
-        .select_related("acknowledged_by")
-        .only("kind", "created_at", "acknowledged_at", "acknowledged_by__display_name")
-        .order_by()
-    )
+def _alerts(client: Any, practitioner: Any, since: datetime, read: Any = None) -> list[Event]:
+    """This practitioner's alerts about the client: what, and who saw it when (1 query, none
+    when `read` holds them already: those created since `since` are taken from it)."""
+    if read is None:
+        found = (
+            Alert.objects.for_practitioner(practitioner)
+            .filter(client=client, created_at__gte=since)
+            .select_related("acknowledged_by")
+            .only("kind", "created_at", "acknowledged_at", "acknowledged_by__display_name")
+            .order_by()
+        )
+    else:
+        found = [a for a in read if a.created_at >= since]
     events = []
     for alert in found:
         if alert.acknowledged_at:
@@ -452,15 +457,24 @@ def _alerts(client: Any, practitioner: Any, since: datetime) -> list[Event]:
     return events
 
 
-def _notes(client: Any, practitioner: Any, since: datetime) -> list[Event]:
+def _notes(client: Any, practitioner: Any, since: datetime, read: Any = None) -> list[Event]:
     """When notes about the client were written that this practitioner may read (the notes
-    module's rule: their own and their practice's): author and time, never the body (1 query)."""
-    rows = (
-        notes_of(practitioner)
-        .filter(client=client, created_at__gte=since)
-        .order_by()
-        .values_list("created_at", "author_name", "addendum_to_id")
-    )
+    module's rule: their own and their practice's): author and time, never the body (1 query,
+    none when `read` holds `notes.visible_notes()` already)."""
+    if read is None:
+        rows: Any = (
+            notes_of(practitioner)
+            .filter(client=client, created_at__gte=since)
+            .order_by()
+            .values_list("created_at", "author_name", "addendum_to_id")
+        )
+    else:
+        rows = [
+            (n.created_at, n.author_name, n.addendum_to_id)
+            for note in read
+            for n in (note, *getattr(note, "addenda_list", ()))
+            if n.created_at >= since
+        ]
     return [
         Event(
             at=at,
@@ -472,15 +486,18 @@ def _notes(client: Any, practitioner: Any, since: datetime) -> list[Event]:
     ]
 
 
-def _assignments(client: Any, practitioner: Any, since: datetime) -> list[Event]:
+def _assignments(client: Any, practitioner: Any, since: datetime, read: Any = None) -> list[Event]:
     """What was assigned to the client that this practitioner may see (the assignments module's
-    rule), and from when (1 query)."""
-    found = (
-        visible_to(practitioner, client)
-        .filter(created_at__gte=since)
-        .select_related("exercise")
-        .order_by()
-    )
+    rule), and from when (1 query, none when `read` holds them with their exercises already)."""
+    if read is None:
+        found: Any = (
+            visible_to(practitioner, client)
+            .filter(created_at__gte=since)
+            .select_related("exercise")
+            .order_by()
+        )
+    else:
+        found = [a for a in read if a.created_at >= since]
     events = []
     for a in found:
         values = {
@@ -507,19 +524,33 @@ def _assignments(client: Any, practitioner: Any, since: datetime) -> list[Event]
     return events
 
 
+def first_day(today: date, weeks: int = WEEKS) -> date:
+    """The Monday the timeline of `weeks` weeks up to `today` starts on."""
+    return _monday(today) - timedelta(weeks=weeks - 1)
+
+
 def timeline(
     client: Any,
     practitioner: Any,
     weeks: int = WEEKS,
     today: date | None = None,
     shared: bool | None = None,
+    *,
+    progress: Any = UNREAD,
+    alerts: Any = None,
+    notes: Any = None,
+    assignments: Any = None,
 ) -> list[Week]:
     """The last `weeks` weeks of the client's data for `practitioner`, newest week first; in each
     week the events newest first. Weeks are Monday to Sunday on the client's calendar; a week
     with nothing in it is there too (silence is worth seeing). `shared`: whether the client
-    shares their diary notes with this practitioner (read from their access when not given)."""
+    shares their diary notes with this practitioner (read from their access when not given).
+    What the caller has read already for the same practitioner and client is used instead of
+    reading it again: `progress` (the ProgramProgress or None), `alerts` (this practitioner's
+    alerts about the client, at least those of these weeks, with `acknowledged_by`), `notes`
+    (`notes.visible_notes()`), `assignments` (`assignments.visible_to()`, with `exercise`)."""
     today = today or local_today(client)
-    first = _monday(today) - timedelta(weeks=weeks - 1)
+    first = first_day(today, weeks)
     zone = zone_of(client)
     since = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     if shared is None:
@@ -528,10 +559,10 @@ def timeline(
     practice = _practice(client, first)
     events = [
         *_pijntests(client, client.pk, since),
-        *_program(client, since),
-        *_alerts(client, practitioner, since),
-        *_notes(client, practitioner, since),
-        *_assignments(client, practitioner, since),
+        *_program(client, since, progress),
+        *_alerts(client, practitioner, since, alerts),
+        *_notes(client, practitioner, since, notes),
+        *_assignments(client, practitioner, since, assignments),
     ]
     by_week: dict[date, list[Event]] = defaultdict(list)
     for event in events:
@@ -598,7 +629,7 @@ def _diary_trend(client: Any, today: date) -> dict[str, Any]:
     }
 
 
-def summary(client: Any, today: date | None = None) -> dict[str, Any]:
+def summary(client: Any, today: date | None = None, progress: Any = UNREAD) -> dict[str, Any]:
     """The client at a glance, as plain JSON-serialisable data (the API's
     `/api/v1/practice/clients/<id>` and the client page's header). The caller has checked access
     and writes the access log. Keys:
@@ -612,6 +643,8 @@ def summary(client: Any, today: date | None = None) -> dict[str, Any]:
     - `program`: None before the program, or `step`, `name`, `since` (ISO 8601).
     - `what_calms_me`: up to three exercises with the largest clear drop in tension: `slug`,
       `name`, `mean_drop` (points, 0-10 scale), `sessions`.
+
+    `progress`: the client's ProgramProgress (or None) when the caller has read it already.
     """
     today = today or local_today(client)
     latest = list(
@@ -630,7 +663,8 @@ def summary(client: Any, today: date | None = None) -> dict[str, Any]:
             "peg": peg,
             "change": peg_change(peg_of(latest[1][2] or {}), peg) if len(latest) > 1 else None,
         }
-    progress = ProgramProgress.objects.filter(user=client).first()
+    if progress is UNREAD:
+        progress = ProgramProgress.objects.filter(user=client).first()
     steps = (
         {
             "step": progress.current_step,
