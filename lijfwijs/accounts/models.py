@@ -430,6 +430,9 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at"]
+        # one client's rows of one kind and action in a period (a practitioner's changes to the
+        # program on the client's timeline): a range, not every look at the client ever logged
+        indexes = [models.Index(fields=["client_id", "kind", "action", "at"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.kind} of {self.client_id}"
