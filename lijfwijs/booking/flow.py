@@ -314,13 +314,6 @@ def _remember(request: HttpRequest, attempt: str, booking: Booking) -> None:
     request.session[SESSION_ATTEMPTS] = dict(list(attempts.items())[-ATTEMPTS_KEPT:])
 
 
-def _check(
-    appointment_type: AppointmentType, start: datetime, practitioner: Any, now: datetime
-) -> None:
-    """Raise NotBookable or SlotTaken (with the nearest free times) when the start is not free."""
-    services._free_practitioners(appointment_type, start, practitioner, now)
-
-
 def _alternatives(
     appointment_type: AppointmentType,
     wanted: datetime | None,
@@ -437,7 +430,12 @@ def details(request: HttpRequest, type_id: int) -> HttpResponse:
         form = form_class(can_attach=result is not None)
         if status == 200:
             try:
-                _check(appointment_type, start, practitioner, now)  # type: ignore[arg-type]
+                services.free_at(
+                    appointment_type,
+                    start,  # type: ignore[arg-type]
+                    practitioner=practitioner,
+                    now=now,
+                )
             except services.BookingError as error:
                 problem = str(error.message)
                 alternatives = _alternatives(

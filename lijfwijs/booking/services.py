@@ -385,6 +385,21 @@ def _offered_when_empty(
     )
 
 
+def free_at(
+    appointment_type: AppointmentType,
+    start: datetime,
+    *,
+    practitioner: Any = None,
+    now: datetime | None = None,
+) -> list[User]:
+    """The practitioners free at `start` for the type (the one asked for, or every one who gives
+    it, in order): what a page checks before the person confirms. Raises NotBookable or
+    SlotTaken with the nearest free times, with the reason `book` would give."""
+    return _free_practitioners(
+        appointment_type, _check_start(start), practitioner, now or timezone.now()
+    )
+
+
 @dataclass
 class Who:
     """The person a booking is for: a signed-in client, or a visitor's details."""

@@ -445,3 +445,25 @@ def test_a_clients_booked_page_in_english(frozen, advice_type, anna_client, anna
     booked = anna_browser.get(posted["Location"])
     assert booked.status_code == 200 and '<html lang="en">' in booked.content.decode()
     assert "/en/afspraak/mijn-afspraken/" in booked.content.decode()
+
+
+# --- services.free_at: what the details step checks before the person confirms ----------------
+
+
+def test_free_at_names_the_free_practitioners_or_why_not(frozen, advice_type, lotte, pieter):
+    from lijfwijs.booking import services
+
+    start = free_start(advice_type, TUESDAY)
+    assert services.free_at(advice_type, start) == [lotte, pieter]
+    assert services.free_at(advice_type, start, practitioner=pieter) == [pieter]
+    book_for(advice_type, start)  # Lotte
+    assert services.free_at(advice_type, start) == [pieter]
+    book_for(advice_type, start)  # Pieter
+    with pytest.raises(services.SlotTaken) as taken:
+        services.free_at(advice_type, start)
+    assert taken.value.alternatives
+    with pytest.raises(services.NotBookable) as past:
+        services.free_at(advice_type, NOW - timedelta(days=1))
+    assert "voorbij" in str(past.value.message)
+    with pytest.raises(services.NotBookable):
+        services.free_at(advice_type, start.replace(tzinfo=None))  # no zone
