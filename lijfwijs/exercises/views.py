@@ -295,7 +295,6 @@ def _player_page(
     """A player page, rendered for this request (its log part depends on who is asking)."""
     context = _player_context(exercise, data, **extra)
     context["title"] = title
-    context["player_template"] = f"exercises/player/{data['kind']}.html"
     consent = has_health_consent(request.user)  # False for a visitor, without a query
     context["log_variant"] = _log_variant(request, consent)
     context["next_query"] = urlencode({"next": request.path})
