@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core import hooks
 from lijfwijs.core.i18n import current_language, pick
 from lijfwijs.core.ratelimit import client_address, hit
 
@@ -141,6 +142,7 @@ def report(request: HttpRequest, response_id: str) -> HttpResponse:
     context = pages.report_context(response.result)
     context["owned"] = response.user_id is not None
     context["worse"] = pages.worse_context(response)
+    context["booking_offer"] = hooks.first("booking_offer", request)
     if not context["owned"]:
         # "Keep this result": signing in from here brings the person back to it, now theirs.
         context["register_url"] = reverse("accounts:register")

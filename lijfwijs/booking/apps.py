@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class BookingConfig(AppConfig):
     name = "lijfwijs.booking"
     label = "booking"
+    # What the booking button on the home page and the Pijntest report offers (core.hooks).
+    booking_offer = "lijfwijs.booking.flow.booking_offer"
     # The person's bookings in their data export (accounts/exporting.py).
     export_user_data = "lijfwijs.booking.exporting.export_user_data"
     # Withdrawn consent for health data: the bookings' questions and attached results go.

@@ -21,6 +21,15 @@ def named(hook: str) -> list[tuple[AppConfig, Callable[..., Any]]]:
     return found
 
 
+def first(hook: str, *args: Any) -> Any:
+    """The first app's answer to `hook` that is not None (None when no app has one)."""
+    for function in functions(hook):
+        answer = function(*args)
+        if answer is not None:
+            return answer
+    return None
+
+
 def functions(hook: str) -> list[Callable[..., Any]]:
     """Every app's function for `hook`, in the order of INSTALLED_APPS."""
     return [function for _config, function in named(hook)]

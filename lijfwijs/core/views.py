@@ -49,7 +49,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def _visitor_home(request: HttpRequest) -> HttpResponse:
     """The home page for visitors: the same for everyone in a language (its URL), so shared.
     It names the provider (from the settings, no query)."""
-    return render(request, "core/home.html", {"provider": trust.provider()})
+    context = {"provider": trust.provider(), "booking_offer": hooks.first("booking_offer", request)}
+    return render(request, "core/home.html", context)
 
 
 def _panels(result: object) -> list[tuple]:
