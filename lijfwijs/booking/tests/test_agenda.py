@@ -521,3 +521,18 @@ def test_unblock_frees_the_time_and_refuses_an_appointment(
     assert again.pk != block.pk
     with pytest.raises(services.NotAllowed):
         services.unblock(anna_booking)
+
+
+# --- the navigation -------------------------------------------------------------------------------
+
+
+def test_the_agenda_is_a_tab_for_practitioners_and_in_the_assistants_menu(
+    frozen, pieter_browser, assistant_browser
+):
+    html = pieter_browser.get("/praktijk/agenda/").content.decode()
+    assert re.search(r'<a class="tab" href="/praktijk/agenda/" aria-current="page">', html)
+    assert not re.search(r'<a class="tab" href="/praktijk/" aria-current="page">', html)
+    offer = pieter_browser.get("/praktijk/aanbod/").content.decode()
+    assert re.search(r'<a class="tab" href="/praktijk/agenda/" aria-current="page">', offer)
+    menu = assistant_browser.get("/praktijk/agenda/").content.decode().split('class="menu-list"')[1]
+    assert 'href="/praktijk/agenda/" aria-current="page"' in menu
