@@ -1,7 +1,8 @@
 """The booking flow in a real browser at 390 px, without JavaScript doing anything for it: a visitor
 picks the free advice call, a time of the week, fills in the details (first with a mistake) and is
 asked to confirm the address. Every page fits the phone's width and axe finds nothing serious or
-critical on it, in Dutch and in English.
+critical on it, in Dutch and in English. A client books with one tap and finds the booking
+among her own.
 """
 
 from datetime import time
@@ -9,7 +10,7 @@ from datetime import time
 import pytest
 
 from e2e.conftest import PHONE, browser, missing_tools, open_tab, served_static  # noqa: F401
-from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled
+from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -84,3 +85,40 @@ def test_a_visitor_books_the_advice_call_on_a_phone(open_tab, offer, prefix):  #
     booking = Booking.objects.get()
     assert booking.status == Booking.Status.HELD and booking.email == "vera@example.org"
     assert booking.language == ("en" if prefix else "nl")
+
+
+def test_a_client_books_with_one_tap_and_finds_it_in_her_bookings(open_tab, offer):  # noqa: F811
+    from lijfwijs.accounts.tests.helpers import PASSWORD, give_access, make_client_user
+    from lijfwijs.booking.models import AppointmentType, Booking
+
+    anna = make_client_user("anna@example.org", display_name="Anna")
+    give_access(anna, offer.practitioners.get())
+    session = AppointmentType.objects.create(
+        practice=offer.practice,
+        name="Behandeling",
+        duration_minutes=45,
+        price_text="€ 65",
+        location=AppointmentType.Location.PRACTICE,
+        audience=AppointmentType.Audience.CLIENTS,
+        min_notice_hours=1,
+    )
+    session.practitioners.add(*offer.practitioners.all())
+    tab = open_tab(PHONE, axe=True)
+    page = tab.page
+    sign_in(tab, anna.email, PASSWORD)
+    page.goto(tab.url("/afspraak/"))
+    check(page, "what a client can book")
+    page.get_by_role("link", name="Behandeling").first.click()
+    page.locator("form button[name=start]").first.click()
+    page.wait_for_url("**/gegevens/?start=*")
+    check(page, "the client's one tap")
+    page.fill("#id_question", "Mijn onderrug")
+    page.get_by_role("button", name="Bevestig afspraak").click()
+    page.wait_for_url("**/bevestigd/")
+    check(page, "the booked page")
+    booking = Booking.objects.get()
+    assert booking.client == anna and booking.status == Booking.Status.CONFIRMED
+    page.get_by_role("link", name="Al je afspraken").click()
+    page.wait_for_url("**/afspraak/mijn-afspraken/")
+    check(page, "my bookings")
+    assert "Behandeling" in page.content()
