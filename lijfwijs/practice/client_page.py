@@ -74,6 +74,7 @@ def _client_page(
         "program_form": form or program_controls.OverrideForm(client=client),
         "meaningful_peg": timeline.number(timeline.PEG_MEANINGFUL_CHANGE),
     }
+    context["timeline_html"] = timeline.markup(context["weeks"])
     context["trend_weeks"] = [
         {**week, "start": date.fromisoformat(week["week_start"])}
         for week in context["glance"]["diary"]["weeks"]

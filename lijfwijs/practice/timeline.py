@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -695,3 +698,95 @@ def what_calms_top(client: Any) -> list[dict[str, Any]]:
         }
         for c in best
     ]
+
+
+# --- The timeline's markup (the client's page) -------------------------------------------------
+
+
+def markup(weeks: list[Week]) -> SafeString:
+    """The weeks as the client's page shows them (the list inside its section), every value
+    escaped: twelve weeks of dates, sentences and events cost the template engine several times
+    what this does (the client list's rows are written the same way)."""
+    dates: dict[Any, str] = {}
+
+    def day_text(day: date) -> str:
+        if day not in dates:
+            dates[day] = escape(formats.date_format(day, "DATE_FORMAT"))
+        return dates[day]
+
+    words = {
+        "empty": escape(_("Niets vastgelegd in deze week.")),
+        "diary": escape(_("Dagboek")),
+        "no_checkins": escape(_("geen check-ins")),
+        "practice": escape(_("Oefenen")),
+        "no_practice": escape(_("niet geoefend")),
+    }
+    parts = ['<ol class="timeline">']
+    for week in weeks:
+        empty = week.is_empty
+        heading = escape(
+            _("Week van %(start)s tot en met %(end)s")
+            % {
+                "start": formats.date_format(week.start, "DATE_FORMAT"),
+                "end": formats.date_format(week.end, "DATE_FORMAT"),
+            }
+        )
+        parts.append(
+            f'\n    <li class="card timeline-week{" is-empty" if empty else ""}">\n'
+            f"      <h3>{heading}</h3>\n      "
+        )
+        if empty:
+            parts.append(f'<p class="muted">{words["empty"]}</p>\n    </li>')
+            continue
+        diary = week.diary
+        if diary is None:
+            diary_html = words["no_checkins"]
+        else:
+            diary_html = escape(diary.sentence)
+            if diary.tags:
+                diary_html += "<br>" + escape(_("Vaakst: %(tags)s") % {"tags": diary.tags_text})
+            if diary.notes:
+                count = len(diary.notes)
+                summary_text = ngettext(
+                    "%(counter)s gedeelde notitie", "%(counter)s gedeelde notities", count
+                ) % {"counter": count}
+                items = "".join(
+                    f"<li><strong>{day_text(day)}</strong>: {linebreaksbr(note, autoescape=True)}"
+                    "</li>"
+                    for day, note in diary.notes
+                )
+                diary_html += (
+                    f'\n          <details class="more"><summary>{escape(summary_text)}</summary>'
+                    f'\n            <ul class="shared-notes">{items}</ul></details>'
+                )
+        practice_html = (
+            escape(week.practice.sentence) if week.practice is not None else words["no_practice"]
+        )
+        parts.append(
+            '<dl class="timeline-facts">\n'
+            f"        <dt>{words['diary']}</dt>\n        <dd>{diary_html}</dd>\n"
+            f"        <dt>{words['practice']}</dt>\n        <dd>{practice_html}</dd>\n"
+            "      </dl>\n      "
+        )
+        if week.events:
+            parts.append('<ul class="timeline-events">')
+            for event in week.events:
+                at = timezone.localtime(event.at)
+                title = escape(event.title)
+                if event.url:
+                    title = f'<a href="{escape(event.url)}">{title}</a>'
+                lines = "".join(
+                    f'<span class="timeline-line">{escape(line)}</span>' for line in event.lines
+                )
+                parts.append(
+                    f'\n        <li class="timeline-event timeline-{escape(event.kind)}'
+                    f'{" is-warning" if event.warning else ""}">\n'
+                    f'          <time datetime="{at.isoformat()}">'
+                    f"{escape(formats.date_format(at, 'DATETIME_FORMAT'))}</time>\n"
+                    f'          <strong class="timeline-title">{title}</strong>\n'
+                    f"          {lines}\n        </li>"
+                )
+            parts.append("\n      </ul>")
+        parts.append("\n    </li>")
+    parts.append("\n  </ol>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above

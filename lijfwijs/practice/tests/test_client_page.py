@@ -239,6 +239,17 @@ def test_note_text_only_when_the_client_shares_it(annas, anna_browser, pieter, p
     assert SECRET not in text(pieter_browser.get(page(annas)))
 
 
+def test_a_shared_note_is_shown_escaped_with_its_line_breaks(annas, pieter, pieter_browser):
+    today = local_today(annas)
+    checkin(annas, today, 5, note='<b>Zwaar</b> & "moe"\ntweede regel')
+    PractitionerAccess.objects.filter(client=annas, practitioner=pieter).update(share_notes=True)
+    html = pieter_browser.get(page(annas)).content.decode()
+    timeline_html = html[html.index('id="timeline-heading"') :]
+    assert "&lt;b&gt;Zwaar&lt;/b&gt; &amp; &quot;moe&quot;<br>tweede regel" in timeline_html
+    assert "<b>Zwaar</b>" not in html
+    assert "1 gedeelde notitie</summary>" in timeline_html
+
+
 def test_sharing_with_one_practitioner_is_not_sharing_with_another(
     annas, anna_browser, pieter, rita, rita_browser
 ):
