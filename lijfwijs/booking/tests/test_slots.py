@@ -179,21 +179,27 @@ def pairs(found: Sequence[Slot]) -> list[tuple[datetime, int]]:
 
 # --- hypothesis: the core against the oracle ----------------------------------------------------
 
-minutes_of_day = st.one_of(st.integers(0, 300), st.integers(0, 1438))  # nights are where DST is
-
 
 @st.composite
 def wall_part(draw: st.DrawFn) -> tuple[time, time]:
-    start = draw(minutes_of_day)
-    end = draw(st.integers(start + 1, min(1439, start + draw(st.sampled_from([60, 240, 1439])))))
+    """A [start, end) of wall-clock time: often a night part across the DST hours (00:00-03:00
+    in these zones), often on five-minute marks (so that parts touch and grids differ)."""
+    grain = draw(st.sampled_from([5, 5, 1]))
+    if draw(st.booleans()):
+        start = draw(st.integers(0, 150 // grain)) * grain
+        end = draw(st.integers(start // grain + 1, 420 // grain)) * grain
+    else:
+        start = draw(st.integers(0, 1439 // grain - 1)) * grain
+        end = draw(st.integers(start // grain + 1, 1439 // grain)) * grain
     return time(start // 60, start % 60), time(end // 60, end % 60)
 
 
 @st.composite
 def scenarios(draw: st.DrawFn) -> tuple[list[Practitioner], Rules, str, date, date, datetime]:
     zone = draw(st.sampled_from(sorted(DST_DATES)))
-    base = draw(st.sampled_from(DST_DATES[zone])) + timedelta(days=draw(st.integers(-2, 1)))
-    first_day = base + timedelta(days=draw(st.integers(-1, 0)))
+    base = draw(st.sampled_from(DST_DATES[zone]))
+    # Mostly a range that holds the day of the change, sometimes one next to it.
+    first_day = base + timedelta(days=draw(st.one_of(st.integers(-1, 0), st.integers(-3, 1))))
     last_day = first_day + timedelta(days=draw(st.integers(0, 2)))
     around = datetime.combine(first_day, time(0), tzinfo=UTC) - timedelta(hours=16)
     days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
@@ -201,11 +207,16 @@ def scenarios(draw: st.DrawFn) -> tuple[list[Practitioner], Rules, str, date, da
     for pid in draw(st.sets(st.integers(1, 9), min_size=1, max_size=3)):
         weekly = []
         for start, end in draw(st.lists(wall_part(), min_size=1, max_size=3)):
+            parts = [(start, end)]
+            middle = draw(st.sampled_from([None, 15, 30, 60]))
+            cut = (datetime.combine(base, start) + timedelta(minutes=middle or 0)).time()
+            if middle and start < cut < end:
+                parts = [(start, cut), (cut, end)]  # two windows that touch: one interval
             if draw(st.booleans()):
-                weekly += [Window(weekday, start, end) for weekday in range(7)]
+                weekdays = list(range(7))
             else:
-                weekday = draw(st.sampled_from([d.weekday() for d in days] + [0, 6]))
-                weekly.append(Window(weekday, start, end))
+                weekdays = [draw(st.sampled_from([d.weekday() for d in days] + [0, 6]))]
+            weekly += [Window(wd, a, b) for wd in weekdays for a, b in parts]
         exceptions = []
         for _ in range(draw(st.integers(0, 3))):
             first = base + timedelta(days=draw(st.integers(-2, 2)))
@@ -217,9 +228,11 @@ def scenarios(draw: st.DrawFn) -> tuple[list[Practitioner], Rules, str, date, da
             else:
                 exceptions.append(DateException(first, last, False))
         busy = []
-        for _ in range(draw(st.integers(0, 4))):
-            start = around + draw(st.integers(0, 5 * 1440)) * MINUTE
-            busy.append(Busy(start, start + draw(st.integers(1, 240)) * MINUTE))
+        for _ in range(draw(st.integers(0, 6))):
+            # On five-minute marks most of the time, so that spans touch candidates' buffers.
+            grain = draw(st.sampled_from([5, 5, 1]))
+            start = around + draw(st.integers(0, (len(days) + 1) * 1440 // grain)) * grain * MINUTE
+            busy.append(Busy(start, start + draw(st.integers(1, 240 // grain)) * grain * MINUTE))
         people.append(Practitioner(pid, tuple(weekly), tuple(exceptions), tuple(busy)))
     rules = Rules(
         duration=draw(st.one_of(st.integers(1, 180), st.sampled_from([30, 60]))),
