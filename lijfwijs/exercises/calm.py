@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lijfwijs.core import charts
+from lijfwijs.core.i18n import current_language
 
 from .models import Exercise
 from .services import CALM_MIN_SESSIONS, Calm, helped_most, what_calms_me
@@ -41,8 +42,9 @@ def calm_text(calm: Calm) -> str:
 
 def names(slugs: list[str]) -> dict[str, str]:
     """The exercises' names in the active language, in one query."""
-    found = Exercise.objects.filter(slug__in=slugs).only("slug", "name_nl", "name_en")
-    return {e.slug: str(e.name) for e in found}
+    english = current_language() == "en"
+    found = Exercise.objects.filter(slug__in=slugs).values_list("slug", "name_nl", "name_en")
+    return {slug: (english and name_en) or name_nl for slug, name_nl, name_en in found}
 
 
 def notes(calms: list[Calm]) -> dict[str, str]:

@@ -14,12 +14,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.localtime import zone_of
@@ -114,6 +115,18 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
 _SLUG = "slug-of-the-exercise"
 
 
+def _address(name: str, **kwargs: Any) -> str:
+    """reverse(), remembered per process: an address depends only on the URLconf, the language
+    and the script prefix, all fixed while a process runs (as the layout's addresses in
+    core.context_processors). The player pages need half a dozen fixed ones per request."""
+    return _address_in(get_language(), get_script_prefix(), name, tuple(sorted(kwargs.items())))
+
+
+@functools.cache
+def _address_in(language: str, prefix: str, name: str, kwargs: tuple[tuple[str, Any], ...]) -> str:
+    return reverse(name, kwargs=dict(kwargs))
+
+
 @require_safe
 @public_for_visitors()
 def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -127,7 +140,7 @@ def _grounding_first(request: HttpRequest, exercise: Exercise) -> dict[str, str]
     anxiety or PTSD (docs/clinical.md); None for everyone else."""
     if not services.body_focused(exercise.kind) or not services.grounding_first(request.user):
         return None
-    return {"url": reverse("exercises:play", kwargs={"slug": GROUNDING})}
+    return {"url": _address("exercises:play", slug=GROUNDING)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,7 +227,7 @@ def _safety_context(keys: list[str]) -> dict[str, Any]:
     """The cautions before the start, what the running player repeats as "stop if", and the way
     out to grounding where a caution offers it."""
     notes = safety_notes(keys)
-    grounding = reverse("exercises:play", kwargs={"slug": GROUNDING})
+    grounding = _address("exercises:play", slug=GROUNDING)
     return {
         "safety": notes,
         "stop_if": [note for note in notes if note["stop_if"]],
@@ -231,8 +244,8 @@ def _player_context(exercise: Exercise, data: dict[str, Any], **extra: Any) -> d
         "kind": kind,
         "data": {
             **data,
-            "log_url": reverse("exercises:log"),
-            "consent_url": reverse("accounts:health_consent"),
+            "log_url": _address("exercises:log"),
+            "consent_url": _address("accounts:health_consent"),
             "ui": _ui(),
         },
         "tension_scale": TENSION_SCALE,
@@ -268,16 +281,14 @@ def _what_next(request: HttpRequest, exercise: Exercise, consent: bool) -> dict[
     return {
         "another": {
             "name": (english and chosen[2]) or chosen[1],
-            "url": reverse("exercises:play", kwargs={"slug": chosen[0]}),
+            "url": _address("exercises:play", slug=chosen[0]),
             "why": _("Gaf je eerder rust, volgens je logboek.")
             if calmed
             else _("Lijkt op deze oefening."),
         }
         if chosen
         else None,
-        "program": {"number": step, "url": reverse("program:step", kwargs={"number": step})}
-        if step
-        else None,
+        "program": {"number": step, "url": _address("program:step", number=step)} if step else None,
     }
 
 
@@ -295,6 +306,8 @@ def _player_page(
     """A player page, rendered for this request (its log part depends on who is asking)."""
     context = _player_context(exercise, data, **extra)
     context["title"] = title
+    context["detail_url"] = _address("exercises:detail", slug=exercise.slug)
+    context["register_url"] = _address("accounts:register")
     consent = has_health_consent(request.user)  # False for a visitor, without a query
     context["log_variant"] = _log_variant(request, consent)
     context["next_query"] = urlencode({"next": request.path})
@@ -519,39 +532,64 @@ def _rows(user: Any, page: int) -> tuple[str, bool]:
 _NO_SESSION = uuid.UUID(int=0)
 
 
-def _options(bound: Any) -> list[dict[str, Any]]:
-    """A choice field's options with the one chosen marked (its choices are a fixed list)."""
-    value = bound.value()
-    chosen = "" if value is None else str(value)
-    return [
-        {"value": str(v), "label": label, "selected": str(v) == chosen}
-        for v, label in bound.field.choices
-    ]
+def _option_markup(options: list[tuple[str, Any]], chosen: str) -> str:
+    """A select's options as escaped markup, the chosen one marked (one pass, no template loop
+    over a dozen options per select)."""
+    return mark_safe(  # noqa: S308 - every value and label escaped here
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>'
+            f"{escape(str(label))}</option>"
+            for value, label in options
+        )
+    )
 
 
 def _log_options(form: PracticeForm) -> dict[str, Any]:
-    """What the log's form offers, as plain values: the template writes the inputs in loops
-    instead of rendering a widget template per field and per option (the exercises are read
-    as names, not as whole exercises with their player content)."""
-    chosen = str(form["exercise"].value() or "")
+    """What the log's form shows, as plain values read once: each field's label, value and
+    messages, and the selects' options as markup. The template writes the inputs with these
+    instead of asking the form for a bound field, its value and a new error list at every use
+    (or rendering a widget template per field and option); the exercises are read as names,
+    not as whole exercises with their player content."""
+    errors = form.errors
+    fields: dict[str, dict[str, Any]] = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        fields[name] = {
+            "label": field.label,
+            "value": value,
+            "filled": value is not None and value != "",
+            "errors": errors.get(name, ()),
+        }
+    chosen = str(fields["exercise"]["value"] or "")
     english = current_language() == "en"
     exercises = [
-        {"value": slug, "label": (english and name_en) or name_nl, "selected": slug == chosen}
+        (slug, (english and name_en) or name_nl)
         for slug, name_nl, name_en in Exercise.objects.active().values_list(
             "slug", "name_nl", "name_en"
         )
     ]
     widget = form.fields["started_at"].widget.attrs
+    choices = []
+    for name in ("completed", "tension_before", "tension_after"):
+        value = fields[name]["value"]
+        options = [(str(v), label) for v, label in form.fields[name].choices]
+        choices.append(
+            {
+                "name": name,
+                **fields[name],
+                "options": _option_markup(options, "" if value is None else str(value)),
+            }
+        )
     return {
-        "exercise": exercises,
-        "exercise_chosen": any(o["selected"] for o in exercises),
+        "fields": fields,
+        "non_field_errors": errors.get(NON_FIELD_ERRORS, ()),
+        "exercise": _option_markup(exercises, chosen),
+        "exercise_chosen": any(slug == chosen for slug, _name in exercises),
         "max_minutes": form.fields["minutes"].max_value,
-        "choices": [
-            (name, form[name], _options(form[name]))
-            for name in ("completed", "tension_before", "tension_after")
-        ],
+        "choices": choices,
         "started_min": widget["min"],
         "started_max": widget["max"],
+        "started_help": form.fields["started_at"].help_text,
     }
 
 
