@@ -173,3 +173,23 @@ def test_the_english_page(pieter_browser):
     response = pieter_browser.get("/en" + PAGE)
     assert response.status_code == 200
     assert 'lang="en"' in response.content.decode()
+
+
+def test_the_feed_reads_a_fixed_number_of_queries(
+    frozen, advice_type, anna_client, pieter, client: Client, django_assert_max_num_queries
+):
+    feed = feed_of(pieter)
+    for day in (8, 9, 10, 11):
+        for hour in (9, 11, 14):
+            services.book(
+                advice_type,
+                at(day, hour),
+                services.Who(client=anna_client),
+                origin=Booking.Origin.CLIENT,
+                practitioner=pieter,
+            )
+    # the feed row with its practitioner, the membership with its practice, the bookings: however
+    # many there are (the session and middleware add none for a client without a cookie)
+    with django_assert_max_num_queries(4):
+        response = client.get(f"/agenda/{feed.token}.ics")
+    assert len(icalendar.Calendar.from_ical(response.content).walk("VEVENT")) == 12
