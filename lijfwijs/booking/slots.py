@@ -1,4 +1,4 @@
-"""Free appointment slots, the pure core of booking: opening hours, exceptions and bookings in, slots out.
+"""Free appointment slots, the pure core of booking: hours, exceptions and bookings in, slots out.
 
 Plain data in, plain data out; no Django import (dataclasses, datetime and zoneinfo only). The
 Django layer (`services.py`) loads a practice's hours, exceptions and bookings, calls this module
@@ -46,8 +46,9 @@ Speed: each practitioner's busy spans are sorted and merged once per call; a day
 offset change (almost every day) is plain integer arithmetic on microseconds with one cursor
 through the busy spans, so the cost grows with the number of slots and busy spans, not with
 minutes. A day whose UTC offset changes takes the exact path, zoneinfo per candidate. The day
-is taken to have no offset change when the offsets at its first and last instant agree (no zone
-of the tz database changes its offset twice within one day in present-day rules).
+is taken to have no offset change when its midnight exists and the offsets at its first and last
+instant agree; that assumes no zone changes its offset twice within one day (present-day rules
+of the tz database do not).
 """
 
 from __future__ import annotations
@@ -63,7 +64,6 @@ _ONE_US = timedelta(microseconds=1)
 _US_PER_MINUTE = 60_000_000
 _US_PER_DAY = 86_400_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _DAY = timedelta(days=1)
 _by_start = attrgetter("start")
 
