@@ -259,3 +259,41 @@ def test_the_client_section_holds_this_clients_alerts_for_this_practitioner(
     assert f'action="{ack_url(alert)}"' in html and NOTE in html
     assert f'value="/praktijk/clienten/{anna.pk}/"' in html
     assert "/praktijk/clienten/" + str(bram.pk) not in html
+
+
+def test_the_client_pages_alerts_are_the_open_the_last_seen_and_those_of_the_timeline(
+    anna, pieter, rita
+):
+    """client_alerts (one query for the client's page) gives what the section and the timeline
+    show, and nothing of another practitioner's."""
+    give_access(anna, pieter)
+    give_access(anna, rita)
+    now = timezone.now()
+    old = now - timedelta(days=200)
+    open_old = alert_about(anna, pieter, cause="silence:open-old")
+    Alert.objects.filter(pk=open_old.pk).update(created_at=old)
+    seen = []
+    for n in range(7):  # seen long ago, the last five shown
+        a = alert_about(anna, pieter, cause=f"silence:seen-{n}")
+        Alert.objects.filter(pk=a.pk).update(
+            created_at=old, acknowledged_at=old + timedelta(days=n), acknowledged_by=rita
+        )
+        seen.append(a)
+    recent = alert_about(anna, pieter, cause="silence:recent")
+    Alert.objects.filter(pk=recent.pk).update(acknowledged_at=old, acknowledged_by=pieter)
+    alert_about(anna, rita, cause="silence:ritas")
+    since = now - timedelta(days=84)
+
+    found = alert_views.client_alerts(pieter, anna, since)
+
+    last_five = {a.pk for a in seen[2:]}
+    assert {a.pk for a in found} == {open_old.pk, recent.pk} | last_five
+    mine = alert_views.alerts_of(pieter).filter(client=anna)
+    assert {a.pk for a in found} <= set(mine.values_list("pk", flat=True))
+    by_pk = {a.pk: a for a in found}
+    assert str(by_pk[recent.pk].acknowledged_by) == str(pieter)
+    assert str(by_pk[seen[6].pk].acknowledged_by) == str(rita)
+    assert by_pk[open_old.pk].created_at == old
+    with CaptureQueriesContext(connection) as queries:
+        alert_views.client_alerts(pieter, anna, since)
+    assert len(queries) == 2  # the alerts, and who acknowledged them
