@@ -19,7 +19,7 @@ import re
 import secrets
 import uuid
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
@@ -163,7 +163,7 @@ def _times(found: list[slots.Slot], zone: ZoneInfo) -> list[dict[str, Any]]:
     return shown
 
 
-def _chosen_giver(appointment_type: AppointmentType, givers: list[Any], value: Any) -> Any:
+def _chosen_giver(givers: list[Any], value: Any) -> Any:
     wanted = parse_id(value)
     return next((giver for giver in givers if giver.pk == wanted), None)
 
@@ -212,7 +212,7 @@ def times(request: HttpRequest, type_id: int) -> HttpResponse:
     monday = min(max(wanted - timedelta(days=wanted.weekday()), first_monday), last_monday)
     sunday = monday + timedelta(days=6)
     givers = services.givers(appointment_type)
-    chosen = _chosen_giver(appointment_type, givers, request.GET.get("behandelaar"))
+    chosen = _chosen_giver(givers, request.GET.get("behandelaar"))
     found = services.free_slots(appointment_type, monday, sunday, practitioner=chosen, now=now)
     by_day: dict[date, list[slots.Slot]] = {}
     for slot in found:
@@ -341,6 +341,43 @@ def _alternatives(
     return []
 
 
+def _book(
+    request: HttpRequest,
+    appointment_type: AppointmentType,
+    start: datetime,
+    who: services.Who,
+    practitioner: Any,
+    now: datetime,
+    attempt: str,
+) -> tuple[str, Booking | services.BookingError]:
+    """Book once per attempt: (the attempt, the booking made now or by this very submit a moment
+    ago) or (the attempt, why not). An attempt whose UID is someone else's booking (a copied
+    form) is replaced by a fresh one and tried once more."""
+    failure = services.BookingError("")
+    for _tries in range(2):
+        try:
+            booking = services.book(
+                appointment_type,
+                start,
+                who,
+                origin=Booking.Origin.CLIENT if who.client else Booking.Origin.VISITOR,
+                practitioner=practitioner,
+                now=now,
+                uid=_uid_of(attempt),
+            )
+        except services.BookingError as error:
+            earlier = _earlier_booking(request, attempt)  # the same submit, racing this one
+            if earlier is not None:
+                return attempt, earlier
+            if not Booking.objects.filter(uid=_uid_of(attempt)).exists():
+                return attempt, error
+            failure, attempt = error, secrets.token_urlsafe(18)
+        else:
+            _remember(request, attempt, booking)
+            return attempt, booking
+    return attempt, failure
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def details(request: HttpRequest, type_id: int) -> HttpResponse:
@@ -359,7 +396,7 @@ def details(request: HttpRequest, type_id: int) -> HttpResponse:
     givers = services.givers(appointment_type)
     practitioner = None
     if data.get("behandelaar"):
-        practitioner = _chosen_giver(appointment_type, givers, data.get("behandelaar"))
+        practitioner = _chosen_giver(givers, data.get("behandelaar"))
     start = parse_start(data.get("start"))
     wanted = start or parse_start(data.get("gewenst"))
 
@@ -391,40 +428,24 @@ def details(request: HttpRequest, type_id: int) -> HttpResponse:
                 "booking-hold", client_address(request), HOLDS_PER_HOUR, 3600
             ):
                 return render(request, "booking/flow/too_many.html", status=429)
-            who = _who(request, form, result)
-            booking, error = None, None
-            for _attempts in range(2):
-                try:
-                    booking = services.book(
-                        appointment_type,
-                        start,  # type: ignore[arg-type]
-                        who,
-                        origin=Booking.Origin.CLIENT if signed_in else Booking.Origin.VISITOR,
-                        practitioner=practitioner,
-                        now=now,
-                        uid=_uid_of(attempt),
-                    )
-                    break
-                except services.BookingError as failed:
-                    earlier = _earlier_booking(request, attempt)  # the same submit, just before
-                    if earlier is not None:
-                        return _result_of(request, earlier)
-                    error = failed
-                    if not Booking.objects.filter(uid=_uid_of(attempt)).exists():
-                        break
-                    # The attempt made someone else's booking (a copied form): a fresh one.
-                    attempt = secrets.token_urlsafe(18)
-            if booking is not None:
-                _remember(request, attempt, booking)
-                return _result_of(request, booking)
-            error = cast(services.BookingError, error)  # the loop ends booked or with an error
-            if isinstance(error, services.NotAllowed):
-                raise Http404("not bookable for this person")
-            problem = str(error.message)
-            alternatives = _alternatives(
-                appointment_type, wanted, practitioner, now, error.alternatives
+            attempt, outcome = _book(
+                request,
+                appointment_type,
+                start,  # type: ignore[arg-type]
+                _who(request, form, result),
+                practitioner,
+                now,
+                attempt,
             )
-            status = 409 if isinstance(error, services.SlotTaken) else 422
+            if isinstance(outcome, Booking):
+                return _result_of(request, outcome)
+            if isinstance(outcome, services.NotAllowed):
+                raise Http404("not bookable for this person")
+            problem = str(outcome.message)
+            alternatives = _alternatives(
+                appointment_type, wanted, practitioner, now, outcome.alternatives
+            )
+            status = 409 if isinstance(outcome, services.SlotTaken) else 422
             start = None
     else:
         form = form_class(can_attach=result is not None)
