@@ -392,3 +392,25 @@ def test_hours_outside_the_week_page_are_not_offered(frozen, advice_type):
     starts = starts_on(Client().get(f"/afspraak/{advice_type.pk}/"))
     hours = {s[11:16] for s in starts}
     assert min(hours) == "08:00" and max(hours) == "15:30"
+
+
+def test_the_pages_queries_do_not_grow_with_what_is_offered(
+    frozen, advice_type, practice, pieter, anna_client, anna_browser
+):
+    def count(url: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert anna_browser.get(url).status_code == 200
+        return len(queries)
+
+    count("/afspraak/")  # the session's first look (the user, the language) is not the page's
+    start_before = count("/afspraak/")
+    week_before = count(f"/afspraak/{advice_type.pk}/")
+    for number in range(5):
+        more = AppointmentType.objects.create(practice=practice, name=f"Type {number}")
+        more.practitioners.add(pieter)
+        book_for(advice_type, free_start(advice_type, TUESDAY))
+    assert count("/afspraak/") == start_before
+    assert count(f"/afspraak/{advice_type.pk}/") == week_before
