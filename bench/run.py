@@ -33,6 +33,17 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import load  # noqa: E402
+from booking_bench import (  # noqa: E402
+    BOOKINGS,
+    PRACTITIONERS,
+    RACE_ATTEMPTS,
+    RACE_SLOTS,
+    SLOTS_MARKER,
+    booking_practice,
+    race,
+    race_practice,
+    slots_path,
+)
 from common import (  # noqa: E402
     HOST,
     ROOT,
@@ -794,6 +805,9 @@ def main(argv: list[str] | None = None) -> int:
             f"client list: {args.list_clients:,} clients with {LIST_DAYS} days of check-ins "
             f"stored in {time.monotonic() - t0:.0f}s"
         )
+        log(f"booking: {PRACTITIONERS} practitioners with {BOOKINGS:,} bookings, a race's practice")
+        booking_type, month_first, month_last, booking_count = booking_practice()
+        race_type, race_starts = race_practice()
         article = Article.objects.published().order_by("pk").first()
         if article is None:
             raise BenchError("no published article (manage.py load_content)")
@@ -836,6 +850,14 @@ def main(argv: list[str] | None = None) -> int:
             Page("catalog (visitor)", anonymous, CATALOG_PATH, MAIN, ANONYMOUS_X),
             Page("article (visitor)", anonymous, article_path, MAIN, ANONYMOUS_X),
             Page("player (visitor)", anonymous, PLAYER_PATH, PLAYER_MARKER, ANONYMOUS_X),
+            Page(
+                "free slots, a month (API, visitor)",
+                Browser(handler),
+                slots_path(booking_type, month_first, month_last),
+                SLOTS_MARKER,
+                ANONYMOUS_X,
+                label="/api/v1/booking/appointment-types/<id>/slots?from=…&to=… (30 days)",
+            ),
             Page("start page (client)", signed_in, "/", HOME_MARKER, SIGNED_IN_X),
             Page("check-in form (client)", signed_in, CHECKIN_PATH, CHECKIN_MARKER, SIGNED_IN_X),
             Page("diary (client)", signed_in, DIARY_PATH, MAIN, SIGNED_IN_X),
@@ -887,6 +909,27 @@ def main(argv: list[str] | None = None) -> int:
         if server.poll() is not None:
             raise BenchError(f"gunicorn died during the check-in saves:\n{tail(log_path)}")
         stop_gunicorn(server)
+        log(f"booking race: {RACE_ATTEMPTS} attempts on {RACE_SLOTS} times, gunicorn -w 4")
+        race_port = free_port()
+        server = start_gunicorn(
+            race_port,
+            var_dir / "gunicorn-race.log",
+            {
+                **os.environ,
+                # each visitor their own address (X-Forwarded-For), as behind a proxy
+                "TRUSTED_PROXY_COUNT": "1",
+                "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            },
+            workers=4,
+        )
+        wait_ready(race_port, server, var_dir / "gunicorn-race.log")
+        raced = race(race_port, race_type, race_starts)
+        if server.poll() is not None:
+            raise BenchError(
+                f"gunicorn died during the race:\n{tail(var_dir / 'gunicorn-race.log')}"
+            )
+        stop_gunicorn(server)
+        connection.close()
         acked = warm.acked | saves.acked
         stored = stored_keys(email) - keys_before
         sent = warm.sent + saves.sent
@@ -949,6 +992,18 @@ def main(argv: list[str] | None = None) -> int:
             + (f"; not acknowledged: {failed}" if failed else ""),
             f">= {SAVES_PER_S}/s, no write lost",
             verdict(saves_ok),
+        ),
+        (
+            f"booking race: {RACE_ATTEMPTS} parallel attempts on {RACE_SLOTS} times",
+            f"{raced.stored} bookings stored; answers {dict(sorted(raced.statuses.items()))} "
+            f"in {raced.seconds:.1f} s; {raced.errors} errors"
+            + (f" (first: {raced.detail})" if raced.detail else ""),
+            f"{RACE_SLOTS} bookings, 0 errors",
+            verdict(
+                raced.stored == RACE_SLOTS
+                and raced.errors == 0
+                and raced.statuses == {"201": RACE_SLOTS, "409": RACE_ATTEMPTS - RACE_SLOTS}
+            ),
         ),
         (
             "player page's JS + CSS, gzip (all it loads)",
@@ -1016,7 +1071,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{SCALE_SESSIONS:,} practice sessions, {HOME_RESULTS} Pijntest results; the database "
         f"holds {args.others:,} other clients with {other_checkins:,} check-ins; the "
         f"practitioner of the client list has {args.list_clients:,} clients with {LIST_DAYS} "
-        "days of check-ins each"
+        f"days of check-ins each; the booking practice has {PRACTITIONERS} practitioners "
+        f"with {booking_count:,} bookings over 60 days"
     )
     print(
         f"check-in saves: POST {CHECKIN_PATH} to 1 gunicorn sync worker from "
