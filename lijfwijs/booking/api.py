@@ -591,14 +591,14 @@ def create_booking(request: HttpRequest) -> Any:
         )
     payload = _body(request, BookingIn)
     visitor = not request.user.is_authenticated
-    if visitor and not hit("api-booking", client_address(request), _rate_limit(), RATE_WINDOW):
-        return Status(429, {"detail": "Too many booking attempts from this address; try later."})
     appointment_type = _visible_type(request, payload.appointment_type)
     uid = _idempotent_uid(_idempotency_scope(request), key) if key else None
     if uid is not None:
         earlier = _earlier(uid)
-        if earlier is not None:
+        if earlier is not None:  # a retry: the first answer again, not counted as an attempt
             return Status(200, _booking_out(earlier))
+    if visitor and not hit("api-booking", client_address(request), _rate_limit(), RATE_WINDOW):
+        return Status(429, {"detail": "Too many booking attempts from this address; try later."})
     errors: dict[str, Any] = {}
     if payload.start.tzinfo is None or payload.start.utcoffset() is None:
         errors["start"] = _("Geef de tijd met de tijdzone (zoals de vrije tijden hem geven).")

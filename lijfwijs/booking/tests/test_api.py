@@ -370,6 +370,18 @@ def test_visitors_attempts_are_rate_limited_per_address_and_per_email(
     assert statuses == [422, 422, 429]  # the email address's limit
 
 
+def test_a_retry_is_answered_past_the_rate_limit(frozen, advice_type, settings):
+    settings.BOOKING_RATE_LIMIT = 1
+    browser = Client()
+    key = {"HTTP_IDEMPOTENCY_KEY": "een-keer"}
+    first = post(browser, "/bookings", visitor_body(advice_type), **key)
+    assert first.status_code == 201
+    again = post(browser, "/bookings", visitor_body(advice_type), **key)
+    assert (again.status_code, again.json()["token"]) == (200, first.json()["token"])
+    other = post(browser, "/bookings", visitor_body(advice_type, email="nieuw@example.org"))
+    assert other.status_code == 429
+
+
 # --- idempotency -------------------------------------------------------------------------------
 
 
