@@ -157,7 +157,10 @@ def booking_ics(
     event.add("organizer", _organizer(booking))
     if booking.contact_email:
         event.add("attendee", _attendee(booking))
-    event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
+    if method == CANCEL:
+        event.add("status", "CANCELLED")
+    else:  # a visitor's booking waits for their email address (the .ics link on its page)
+        event.add("status", "TENTATIVE" if booking.status == Booking.Status.HELD else "CONFIRMED")
     event.add("transp", "OPAQUE")
     return _calendar(method, [event], zone_of(booking))
 

@@ -298,3 +298,33 @@ def test_hold_expiry_clock(advice_type):
     with freeze_time(NOW):
         booking = book_for(advice_type, TUESDAY_9)
     assert booking.hold_expires_at == NOW + timedelta(seconds=notifications.CONFIRM_MAX_AGE)
+
+
+def test_names_are_escaped_in_the_html_and_plain_in_the_text(
+    frozen, outbox, committed, advice_type, anna_client
+):
+    advice_type.name = "Advies <b>& meer</b>"
+    advice_type.save()
+    with committed():
+        book_for(advice_type, TUESDAY_9, client=anna_client)
+    for message in outbox:
+        assert "Advies <b>& meer</b>" in message.body
+        html = message.alternatives[0].content
+        assert "Advies &lt;b&gt;&amp; meer&lt;/b&gt;" in html
+        assert "<b>&" not in html
+
+
+def test_the_practitioners_notice_is_in_their_language(
+    frozen, outbox, committed, advice_type, anna_client, pieter, lotte
+):
+    lotte.language = "en"
+    lotte.save()
+    pieter.language = "en"
+    pieter.save()
+    with committed():
+        booking = book_for(advice_type, TUESDAY_9, client=anna_client)
+    notice = next(m for m in outbox if m.to == [booking.practitioner.email])
+    person = next(m for m in outbox if m.to == [anna_client.email])
+    assert '<html lang="en">' in notice.alternatives[0].content
+    assert "/en/praktijk/agenda/" in notice.body
+    assert '<html lang="nl">' in person.alternatives[0].content

@@ -293,3 +293,10 @@ def test_the_calendar_file_download(confirmed, client: Client):
 
 def test_a_signed_in_client_reaches_her_own_booking(confirmed, anna_browser):
     assert anna_browser.get(manage_url(confirmed)).status_code == 200
+
+
+def test_the_calendar_file_of_a_held_booking_is_tentative(held, client: Client):
+    response = client.get(manage_url(held) + "agenda.ics")
+    [event] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["STATUS"]) == "TENTATIVE"
+    assert "/agenda.ics" not in client.get(manage_url(held)).content.decode()
