@@ -279,10 +279,11 @@ def _uid_of(attempt: str) -> uuid.UUID:
     return uuid.uuid5(_ATTEMPT_NAMESPACE, attempt)
 
 
-def _manage_url(token: str) -> str:
-    """The self-service page of a booking (booking's "mail" part), when it is there."""
+def _self_service_url(name: str, token: str) -> str:
+    """A self-service page of a booking (self_service.py: "booking_manage", "booking_ics"), or
+    "" when there is none of that name."""
     try:
-        return reverse("booking_manage", args=[token])
+        return reverse(name, args=[token])
     except NoReverseMatch:
         return ""
 
@@ -523,14 +524,13 @@ def _who(request: HttpRequest, form: Any, result: Response | None) -> services.W
 def _shown(booking: Booking) -> dict[str, Any]:
     """What a page shows of a booking: times in its practice's zone, the type, where."""
     zone = ZoneInfo(services.zone_name(booking.practice))
-    manage = _manage_url(booking.token)
     return {
         "booking": booking,
         "start": _local(booking.start, zone),
         "end": _local(booking.end, zone),
         "zone_label": _zone_label(zone, booking.start),
-        "manage_url": manage,
-        "ics_url": f"{manage}agenda.ics" if manage else "",
+        "manage_url": _self_service_url("booking_manage", booking.token),
+        "ics_url": _self_service_url("booking_ics", booking.token),
     }
 
 

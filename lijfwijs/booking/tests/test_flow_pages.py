@@ -241,7 +241,7 @@ def test_the_booked_page_links_to_managing_when_that_page_exists(
         assert "Verzetten of annuleren" not in text
     else:
         assert f'href="{manage}"' in text
-        assert f'href="{manage}agenda.ics"' in text
+        assert f'href="{reverse("booking_ics", args=[booking.token])}"' in text
 
 
 def test_my_bookings_coming_and_past(frozen, advice_type, anna_client, anna_browser, bram_browser):
