@@ -2,14 +2,17 @@
 calms me", the program controls and the sections of alerts, notes and assignments; and a
 Pijntest result as the practitioner's view (client named, a way back, printable)."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -17,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from lijfwijs.accounts.access import client_for
 from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.localtime import local_today, zone_of
-from lijfwijs.accounts.models import AccessLog, PractitionerAccess
+from lijfwijs.accounts.models import AccessLog, PractitionerAccess, User
 from lijfwijs.assessments import pages
 from lijfwijs.assessments.models import TOKEN, Response
 from lijfwijs.assessments.services import PIJNTEST
@@ -28,11 +31,62 @@ from . import alert_views, assignments, notes, program_controls, timeline
 from .access import practitioner_required
 
 
+@lru_cache(maxsize=4)
+def _client_sql(vendor: str) -> str:
+    """The client and this practitioner's grant in one statement, written once per process from
+    the models' own names: the rule of `accounts.access.clients_of` (an active grant to this
+    practitioner, an active client account) for one id. Placeholders: practitioner, client id."""
+    quote = connection.ops.quote_name
+    user, access = quote(User._meta.db_table), quote(PractitionerAccess._meta.db_table)
+    u = {f.name: quote(f.column) for f in User._meta.concrete_fields}
+    x = {f.name: quote(f.column) for f in PractitionerAccess._meta.concrete_fields}
+    columns = ", ".join(f"{user}.{u[f.name]}" for f in User._meta.concrete_fields)
+    return (
+        f"SELECT {columns}, {access}.{x['granted_at']} AS access_granted_at, "  # noqa: S608
+        f"{access}.{x['share_notes']} AS access_share_notes FROM {user} "
+        f"JOIN {access} ON {access}.{x['client']} = {user}.{u['id']} "
+        f"AND {access}.{x['practitioner']} = %s AND {access}.{x['status']} = %s "
+        f"WHERE {user}.{u['id']} = %s AND {user}.{u['is_active']} AND {user}.{u['role']} = %s"
+    )
+
+
+def client_with_access(request: HttpRequest, client_id: int) -> tuple[Any, dict[str, Any]]:
+    """`client_for` and the grant's details (granted_at, share_notes) in one query: one client
+    of the requesting practitioner, or 404 (also after the client revoked access)."""
+    practitioner = request.user
+    if not (
+        practitioner.is_authenticated
+        and getattr(practitioner, "is_practitioner", False)
+        and practitioner.is_active
+    ):
+        raise Http404("no such client")
+    params = [practitioner.pk, PractitionerAccess.Status.ACTIVE, client_id, User.Role.CLIENT]
+    found = list(User.objects.raw(_client_sql(connection.vendor), params))
+    if not found:
+        raise Http404("no such client")
+    client = found[0]
+    grant = {
+        "granted_at": _moment(client.access_granted_at),
+        "share_notes": bool(client.access_share_notes),
+    }
+    return client, grant
+
+
+def _moment(value: Any) -> Any:
+    """A datetime the raw statement read (SQLite gives it in UTC without a zone, or as text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
 def _client_page(
     request: HttpRequest,
     client: Any,
     form: program_controls.OverrideForm | None = None,
     status: int = 200,
+    grant: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The page, with the one access-log row of this look (kind TIMELINE). Each source is read
     once and handed to every part that shows it (the summary, the timeline, the program and the
@@ -41,18 +95,22 @@ def _client_page(
 
     practitioner = request.user
     access = (
-        PractitionerAccess.objects.active()
-        .filter(client=client, practitioner=practitioner)
-        .values("granted_at", "share_notes")
-        .first()
-    ) or {"granted_at": None, "share_notes": False}
+        grant
+        or (
+            PractitionerAccess.objects.active()
+            .filter(client=client, practitioner=practitioner)
+            .values("granted_at", "share_notes")
+            .first()
+        )
+        or {"granted_at": None, "share_notes": False}
+    )
     today = local_today(client)
     first = timeline.first_day(today)
     since = datetime.combine(first, datetime.min.time(), tzinfo=zone_of(client))
     progress = program_controls.read_progress(client)
     step = progress.current_step if progress is not None else None
     alerts = alert_views.client_alerts(practitioner, client, since)
-    readable = notes.visible_notes(practitioner, client)
+    readable = notes.client_page_notes(practitioner, client)
     given = assignments.visible_list(practitioner, client)
     context: dict[str, Any] = {
         "client": client,
@@ -95,7 +153,8 @@ def _client_page(
 @practitioner_required
 @require_safe
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
-    return _client_page(request, client_for(request, client_id))
+    client, grant = client_with_access(request, client_id)
+    return _client_page(request, client, grant=grant)
 
 
 @never_cache

@@ -479,3 +479,39 @@ def test_timeline_weeks_are_monday_to_sunday_newest_first(annas, pieter):
     weeks = timeline.timeline(annas, pieter, weeks=3, today=today)
     assert [w.start for w in weeks] == [monday(today) - timedelta(weeks=n) for n in range(3)]
     assert all(w.end - w.start == timedelta(days=6) and w.is_empty for w in weeks)
+
+
+def test_the_page_finds_exactly_the_clients_clients_of_finds(annas, bram, pieter, rita):
+    """client_with_access repeats clients_of's rule for one id (with the grant's details): a
+    client with a grant, not one without, not after a revoke, not an inactive account, not a
+    practitioner, not for another practitioner."""
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from lijfwijs.accounts.access import clients_of
+    from lijfwijs.accounts.services import revoke_access
+    from lijfwijs.practice.client_page import client_with_access
+
+    carla = make_client_user("carla@example.org")
+    revoke_access(carla, give_access(carla, pieter).pk)
+    dirk = make_client_user("dirk@example.org")
+    give_access(dirk, pieter)
+    User.objects.filter(pk=dirk.pk).update(is_active=False)
+    PractitionerAccess.objects.filter(client=annas, practitioner=pieter).update(share_notes=True)
+
+    def found(practitioner, person):
+        request = RequestFactory().get("/")
+        request.user = practitioner
+        try:
+            return client_with_access(request, person.pk)
+        except Http404:
+            return None
+
+    for practitioner in (pieter, rita):
+        for person in (annas, bram, carla, dirk, rita, pieter):
+            allowed = clients_of(practitioner).filter(pk=person.pk).exists()
+            assert (found(practitioner, person) is not None) == allowed, (practitioner, person)
+    client, grant = found(pieter, annas)
+    access = PractitionerAccess.objects.get(client=annas, practitioner=pieter, status="active")
+    assert client == annas and client.email == annas.email
+    assert grant == {"granted_at": access.granted_at, "share_notes": True}

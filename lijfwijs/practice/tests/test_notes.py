@@ -634,3 +634,45 @@ def test_deleting_the_account_deletes_the_notes(anna_with_pieter, pieter):
     # The access log of the changes stays (by law), without the text.
     kept = AccessLog.objects.about(anna.pk).filter(kind=AccessLog.Kind.NOTES)
     assert kept.count() == 2
+
+
+def test_the_client_pages_notes_are_visible_notes(anna_with_pieter, pieter, colleague, rita):
+    """client_page_notes (one statement, for the client's page after client_for) gives what
+    visible_notes gives: the same notes and addenda in the same order, with their practice and
+    what the reader may do, for the author, a colleague, an assistant-member and another
+    practice."""
+    anna = anna_with_pieter
+    odd = make_practitioner("odd@example.org", member_role=Membership.Role.ASSISTANT)
+    for reader in (colleague, odd, rita):
+        give_access(anna, reader)
+    old = a_note(pieter, anna, "Oud", created_at=timezone.now() - timedelta(days=3))
+    a_note(pieter, anna, "Aanvulling", addendum_to=old)
+    a_note(colleague, anna, "Van Joost", created_at=timezone.now() - timedelta(days=1))
+    a_note(rita, anna, "Van Rita")
+    ClientNote.objects.create(  # Pieter's own, written without a practice
+        client=anna, author=pieter, author_name="Pieter", practice=None, body="Zonder praktijk"
+    )
+
+    def shape(found):
+        return [
+            (
+                n.pk,
+                n.body,
+                n.practice.name if n.practice else None,
+                n.editable,
+                n.appendable,
+                [(a.pk, a.body, a.editable) for a in n.addenda_list],
+            )
+            for n in found
+        ]
+
+    for reader in (pieter, colleague, odd, rita):
+        assert shape(notes.client_page_notes(reader, anna)) == shape(
+            notes.visible_notes(reader, anna)
+        ), reader
+    assert {n.body for n in notes.client_page_notes(pieter, anna)} == {
+        "Oud",
+        "Van Joost",
+        "Zonder praktijk",
+    }
+    assert notes.client_page_notes(odd, anna) == []
