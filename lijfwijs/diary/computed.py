@@ -17,6 +17,7 @@ from django.db.models import Aggregate, CharField
 
 from lijfwijs.core import datacache
 from lijfwijs.core.datacache import Kind
+from lijfwijs.core.i18n import current_language
 
 from .models import CheckIn, Tag
 
@@ -159,5 +160,6 @@ def tag_names(ids: set[int] | list[int]) -> dict[int, str]:
     """Tag id → its name in the language of the request (where the insights are shown)."""
     if not ids:
         return {}
-    found = Tag.objects.filter(pk__in=ids).only("id", "name_nl", "name_en")
-    return {t.pk: str(t.name) for t in found}
+    english = current_language() == "en"
+    found = Tag.objects.filter(pk__in=ids).values_list("pk", "name_nl", "name_en")
+    return {pk: (english and name_en) or name_nl for pk, name_nl, name_en in found}
