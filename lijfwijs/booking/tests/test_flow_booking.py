@@ -467,3 +467,25 @@ def test_free_at_names_the_free_practitioners_or_why_not(frozen, advice_type, lo
     assert "voorbij" in str(past.value.message)
     with pytest.raises(services.NotBookable):
         services.free_at(advice_type, start.replace(tzinfo=None))  # no zone
+
+
+# --- from booking to a confirmed appointment, through the email -----------------------------------
+
+
+def test_a_visitor_confirms_with_the_link_in_the_email(
+    frozen, advice_type, outbox, django_capture_on_commit_callbacks
+):
+    browser = Client()
+    page = open_details(browser, advice_type)
+    with django_capture_on_commit_callbacks(execute=True):
+        browser.post(
+            details_url(advice_type), {**VISITOR, "start": NINE, "attempt": attempt_of(page)}
+        )
+    (email,) = [m for m in outbox if m.to == ["vera@example.org"]]
+    link = re.search(r"https?://[^/\s]+(/afspraak/beheer/\S+/bevestigen/\S+/)", email.body)
+    assert link, email.body
+    assert Booking.objects.get().status == Booking.Status.HELD
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = Client().get(link.group(1))  # another device: the link alone is enough
+    assert confirmed.status_code in (200, 302)
+    assert Booking.objects.get().status == Booking.Status.CONFIRMED
