@@ -33,7 +33,7 @@ from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.localtime import local_today
 from lijfwijs.accounts.models import AccessLog, Membership, PractitionerAccess, User
 from lijfwijs.accounts.services import has_health_consent
-from lijfwijs.core.i18n import pick
+from lijfwijs.core.i18n import current_language, pick
 from lijfwijs.exercises.models import Exercise, PracticeSession
 from lijfwijs.program import program
 from lijfwijs.program import services as program_services
@@ -331,11 +331,20 @@ class ExerciseAssignmentForm(forms.Form):
         self.client = client
         self.today = local_today(client)
         field = self.fields["exercise"]
-        # the names and slugs only: the exercises' steps and texts are not shown here
-        field.queryset = Exercise.objects.active().only(  # type: ignore[attr-defined]
-            "pk", "slug", "name_nl", "name_en"
-        )
+        field.queryset = Exercise.objects.active()  # type: ignore[attr-defined]
         field.label_from_instance = lambda e: e.name  # type: ignore[attr-defined]
+        # The list shows slugs and names only: read as values in the queryset's own order, not
+        # as model instances with their steps and texts (validation still uses the queryset).
+        english = current_language() == "en"
+        field.choices = [  # type: ignore[attr-defined]
+            ("", field.empty_label),  # type: ignore[attr-defined]
+            *(
+                (slug, (english and name_en) or name_nl)
+                for slug, name_nl, name_en in field.queryset.values_list(  # type: ignore[attr-defined]
+                    "slug", "name_nl", "name_en"
+                )
+            ),
+        ]
         choices: dict[str, Any] = {
             "frequency": [(key, frequency_text(n)) for key, n in FREQUENCIES],
             "weeks": [(n, weeks_text(n)) for n in range(1, MAX_WEEKS + 1)],

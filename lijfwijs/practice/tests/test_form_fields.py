@@ -75,3 +75,20 @@ def test_one_control_is_the_bound_fields_own_markup(anna, pieter):
         form.is_bound and form.is_valid()
         for field in form:
             assert normal(field_control(field)) == normal(str(field)), field.name
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_exercise_choices_are_the_active_exercises_by_name(anna, language):
+    """The exercise list is read as values: the same options, in the same order and language,
+    as the model choices give, and a chosen slug still comes back as the exercise."""
+    from django.forms.models import ModelChoiceIterator
+    from django.utils import translation
+
+    with translation.override(language):
+        form = ExerciseAssignmentForm(client=anna)
+        field = form.fields["exercise"]
+        expected = [(str(value), str(label)) for value, label in ModelChoiceIterator(field)]
+        assert [(str(v), str(label)) for v, label in field.choices] == expected
+        assert len(expected) > 5
+    slug = expected[1][0]
+    assert field.clean(slug).slug == slug
