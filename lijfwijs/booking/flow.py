@@ -298,7 +298,9 @@ def _result_of(request: HttpRequest, booking: Booking) -> HttpResponse:
 
 
 def _earlier_booking(request: HttpRequest, attempt: str) -> Booking | None:
-    """The booking this attempt made already (a double click, a retry), if it is this person's."""
+    """The booking this attempt made already (a double click, a retry), if it is this person's:
+    the session says so, or (a second request racing the first, before the session was saved)
+    the attempt's UID names it and it is the same account, or a visitor's with the same address."""
     token = request.session.get(SESSION_ATTEMPTS, {}).get(attempt)
     query = Q(token=token) if token else Q(uid=_uid_of(attempt))
     booking = Booking.objects.filter(query).first()
@@ -306,7 +308,12 @@ def _earlier_booking(request: HttpRequest, attempt: str) -> Booking | None:
         return None
     if request.user.is_authenticated:
         return booking if booking.client_id == request.user.pk else None
-    return booking if booking.client_id is None else None
+    if booking.client_id is not None:
+        return None
+    if token:
+        return booking
+    typed = request.POST.get("email", "")
+    return booking if typed.strip().lower() == booking.email.lower() else None
 
 
 def _remember(request: HttpRequest, attempt: str, booking: Booking) -> None:

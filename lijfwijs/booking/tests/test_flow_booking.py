@@ -489,3 +489,19 @@ def test_a_visitor_confirms_with_the_link_in_the_email(
         confirmed = Client().get(link.group(1))  # another device: the link alone is enough
     assert confirmed.status_code in (200, 302)
     assert Booking.objects.get().status == Booking.Status.CONFIRMED
+
+
+def test_a_visitors_copied_attempt_does_not_show_their_booking(frozen, advice_type):
+    browser = Client()
+    page = open_details(browser, advice_type)
+    attempt = attempt_of(page)
+    browser.post(details_url(advice_type), {**VISITOR, "start": NINE, "attempt": attempt})
+    other = Client()
+    posted = other.post(
+        details_url(advice_type),
+        {"name": "Olga", "email": "olga@example.org", "start": NINE, "attempt": attempt},
+    )
+    assert posted.status_code == 302  # her own booking (Pieter is free too), not Vera's
+    page = other.get(posted["Location"]).content.decode()
+    assert "olga@example.org" in page and "vera@example.org" not in page
+    assert Booking.objects.count() == 2
