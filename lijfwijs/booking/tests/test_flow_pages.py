@@ -414,3 +414,13 @@ def test_the_pages_queries_do_not_grow_with_what_is_offered(
         book_for(advice_type, free_start(advice_type, TUESDAY))
     assert count("/afspraak/") == start_before
     assert count(f"/afspraak/{advice_type.pk}/") == week_before
+
+
+def test_days_gone_by_are_left_out(advice_type):
+    from freezegun import freeze_time
+
+    Client().get("/")  # every URL module imported before the clock stops
+    with freeze_time("2026-12-10 07:00:00"):  # Thursday 08:00
+        text = Client().get(f"/afspraak/{advice_type.pk}/").content.decode()
+    assert "maandag 7 december" not in text and "woensdag 9 december" not in text
+    assert "donderdag 10 december" in text and "zondag 13 december" in text
