@@ -633,3 +633,24 @@ def test_the_clients_export_holds_them_and_withdrawing_consent_erases_them(
     assert not Assignment.objects.filter(client=anna).exists()
     assert Assignment.objects.filter(client=bram).count() == 1
     assert "Van je behandelaar" not in text_of(anna_browser.get("/"))
+
+
+def test_the_client_pages_list_is_visible_to_with_the_exercises(
+    anna, pieter, pieter_browser, access, rita
+):
+    """visible_list (one statement for the client's page) gives visible_to's assignments, newest
+    first, with their exercises: the practice's for a colleague, none of them for another
+    practice, and the other practice's own."""
+    assign(pieter_browser, anna)
+    assign(pieter_browser, anna, **{"oefening-exercise": "4-7-8-ademhaling"})
+    colleague = make_practitioner("carla@example.org", display_name="Carla")  # Fysio De Brug
+    give_access(anna, colleague)
+    give_access(anna, rita)
+    assign(signed_in_browser(rita), anna)
+    assert Assignment.objects.filter(client=anna).count() == 3
+    for reader in (pieter, colleague, rita):
+        expected = list(assignments.visible_to(reader, anna).order_by("-created_at"))
+        found = assignments.visible_list(reader, anna)
+        assert [a.pk for a in found] == [a.pk for a in expected], reader
+        assert [a.exercise.slug for a in found] == [a.exercise.slug for a in expected]
+    assert len(assignments.visible_list(pieter, anna)) == 2
