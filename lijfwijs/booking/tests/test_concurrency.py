@@ -145,7 +145,8 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Site]
 
 
 def a_practice_with_one_practitioner() -> Any:
-    """A practice whose one practitioner gives a 30-minute call every day 07:00-21:00."""
+    """A practice whose one practitioner gives a 30-minute call (10 minutes' pause after) every
+    day 07:00-21:00, at the hour and the half hour."""
     from lijfwijs.accounts.models import Membership
     from lijfwijs.accounts.tests.helpers import make_practitioner
     from lijfwijs.booking.models import AppointmentType, WeeklyHours
@@ -163,7 +164,7 @@ def a_practice_with_one_practitioner() -> Any:
         name="Gratis adviesgesprek",
         duration_minutes=30,
         buffer_after_minutes=10,
-        slot_step_minutes=15,
+        slot_step_minutes=30,
         min_notice_hours=1,
         is_free=True,
     )
@@ -231,7 +232,8 @@ def test_fifty_visitors_booking_the_same_time_get_one_booking(site):
     assert Booking.objects.filter(appointment_type=kind).count() == 1
     assert holding_at(kind, start) == 1
     assert "Traceback" not in site.error_log.read_text()
-    assert took < 20, f"{site.database}: {took:.1f} s"
+    # 49 refusals each look for the nearest free times: seconds, never a lock's timeout
+    assert took < 60, f"{site.database}: {took:.1f} s"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -242,7 +244,7 @@ def test_a_reschedule_racing_a_booking_of_the_same_time_one_wins(site):
     starts = free_starts(kind, 4)
     for round_ in range(ROUNDS):
         # a booking early in the day, moved to a free time later that others book at once
-        before = starts[4 * round_]  # an hour apart: each round's own
+        before = starts[2 * round_]  # an hour apart: each round's own
         first = call(
             site.port,
             "POST",
@@ -252,7 +254,7 @@ def test_a_reschedule_racing_a_booking_of_the_same_time_one_wins(site):
         )
         assert first.status == 201, first.body
         token = first.body["token"]
-        wanted = starts[-1 - 4 * round_]
+        wanted = starts[-1 - 2 * round_]
         move = f"{API}/bookings/{token}/reschedule"
         answers = at_once(
             [
