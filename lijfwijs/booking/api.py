@@ -293,6 +293,22 @@ def _refused(error: services.BookingError, appointment_type: AppointmentType | N
     return Status(code, {"detail": str(error.message), "errors": {}, "alternatives": alternatives})
 
 
+def _beyond_reach(appointment_type: AppointmentType, start: datetime) -> Status | None:
+    """A start years in the past or beyond any horizon (year 1, year 9999): refused as not
+    offered, with the first free times, before any date arithmetic could overflow."""
+    now = timezone.now()
+    if start < now - timedelta(days=366):
+        message = _("Deze tijd is al voorbij. Kies een tijd in de toekomst.")
+    elif start > now + timedelta(days=appointment_type.horizon_days + 2):
+        message = _("Zo ver vooruit kun je nog niet boeken (tot %(days)d dagen vooruit).") % {
+            "days": appointment_type.horizon_days
+        }
+    else:
+        return None
+    first = services.nearest_free(appointment_type, now, now=now)
+    return _refused(services.NotBookable(message, first), appointment_type)
+
+
 def _visible_type(request: HttpRequest, type_id: int) -> AppointmentType:
     """An active appointment type, or 404."""
     if not 0 < type_id <= MAX_ID:
@@ -618,6 +634,9 @@ def create_booking(request: HttpRequest) -> Any:
         return Status(422, {"detail": NOT_VALID, "errors": errors, "alternatives": []})
     if visitor and not hit("api-booking-email", email.lower(), _email_rate_limit(), RATE_WINDOW):
         return Status(429, {"detail": "Too many bookings for this email address; try later."})
+    refused = _beyond_reach(appointment_type, payload.start)
+    if refused is not None:
+        return refused
     who = services.Who(
         client=None if visitor else request.user,
         name=name,
@@ -713,6 +732,9 @@ def reschedule_booking(request: HttpRequest, token: str) -> Any:
         errors["practitioner"] = _("Deze behandelaar geeft deze afspraak niet.")
     if errors:
         return Status(422, {"detail": NOT_VALID, "errors": errors, "alternatives": []})
+    refused = _beyond_reach(appointment_type, payload.start)
+    if refused is not None:
+        return refused
     try:
         booking = services.reschedule(booking, payload.start, by="client", practitioner=chosen)
     except services.BookingError as error:

@@ -291,6 +291,26 @@ def test_a_time_not_offered_is_a_422_with_a_reason_and_alternatives(frozen, advi
 
 
 @pytest.mark.parametrize(
+    ("start", "reason"),
+    [
+        ("0001-01-01T00:30:00+01:00", "al voorbij"),
+        ("1999-12-31T23:59:59-12:00", "al voorbij"),
+        ("9999-12-31T23:30:00-05:00", "Zo ver vooruit"),
+        ("2100-01-01T09:00:00+01:00", "Zo ver vooruit"),
+    ],
+)
+def test_a_start_far_beyond_reach_is_a_422_not_an_error(frozen, advice_type, start, reason):
+    answer = post(Client(), "/bookings", visitor_body(advice_type, start=start))
+    assert answer.status_code == 422, answer.content
+    assert reason in answer.json()["detail"]
+    assert answer.json()["alternatives"][0]["start"] == TUESDAY_0900  # the first free time
+    token = book_for(advice_type, TUESDAY_0900_UTC).token
+    moved = post(Client(), f"/bookings/{token}/reschedule", {"start": start})
+    assert moved.status_code == 422, moved.content
+    assert reason in moved.json()["detail"]
+
+
+@pytest.mark.parametrize(
     ("changes", "field"),
     [
         ({"name": "  "}, "name"),
