@@ -424,3 +424,18 @@ def test_days_gone_by_are_left_out(advice_type):
         text = Client().get(f"/afspraak/{advice_type.pk}/").content.decode()
     assert "maandag 7 december" not in text and "woensdag 9 december" not in text
     assert "donderdag 10 december" in text and "zondag 13 december" in text
+
+
+def test_times_across_the_spring_change_are_wall_clock_times(advice_type):
+    from freezegun import freeze_time
+
+    Client().get("/")  # every URL module imported before the clock stops
+    with freeze_time("2027-03-21 07:00:00"):  # Sunday before the last week of winter time
+        before = Client().get(f"/afspraak/{advice_type.pk}/", {"week": "2027-03-22"})
+        after = Client().get(f"/afspraak/{advice_type.pk}/", {"week": "2027-03-29"})
+    # 09:00 in Amsterdam is 08:00 UTC in winter time and 07:00 UTC in summer time
+    assert starts_on(before)[0] == "2027-03-22T08:00:00+00:00"
+    assert "Europe/Amsterdam (CET)" in before.content.decode()
+    assert starts_on(after)[0] == "2027-03-29T07:00:00+00:00"
+    assert "Europe/Amsterdam (CEST)" in after.content.decode()
+    assert ">09:00</button>" in after.content.decode()
