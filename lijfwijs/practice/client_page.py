@@ -110,13 +110,15 @@ def _client_page(
     progress = program_controls.read_progress(client)
     step = progress.current_step if progress is not None else None
     alerts = alert_views.client_alerts(practitioner, client, since)
+    checkins = timeline.read_checkins(client, first)
+    pijntests = timeline.read_pijntests(client, since)
     readable = notes.client_page_notes(practitioner, client)
     given = assignments.visible_list(practitioner, client)
     context: dict[str, Any] = {
         "client": client,
         "granted_at": access["granted_at"],
         "shares_notes": access["share_notes"],
-        "glance": timeline.summary(client, today, progress),
+        "glance": timeline.summary(client, today, progress, checkins, pijntests),
         "open_alerts": sum(1 for a in alerts if a.acknowledged_at is None),
         "weeks": timeline.timeline(
             client,
@@ -127,6 +129,8 @@ def _client_page(
             alerts=alerts,
             notes=readable,
             assignments=given,
+            checkins=checkins,
+            pijntests=pijntests,
         ),
         "program": program_controls.summary(client, progress),
         "program_form": form or program_controls.OverrideForm(client=client),

@@ -16,12 +16,15 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -229,20 +232,69 @@ def _change_line(diff: dict[str, Any], previous: datetime) -> str:
     return text + ": " + _("minder dan een merkbare verandering (%(threshold)s punt).") % values
 
 
-def _pijntests(client: Any, client_id: int, since: datetime) -> list[Event]:
-    """The Pijntests since `since`, each with its change against the one before (two queries)."""
-    done = Response.objects.completed().filter(user=client, instrument=PIJNTEST)
-    rows = list(
-        done.filter(completed_at__gte=since)
-        .order_by("completed_at")
-        .values_list("pk", "completed_at", "result")
+@lru_cache(maxsize=4)
+def _pijntests_sql(vendor: str) -> str:
+    """The SQL of `read_pijntests`, written once per process from the model's own names.
+    Placeholders: user, since, user."""
+    quote = connection.ops.quote_name
+    table = quote(Response._meta.db_table)
+    c = {f.name: quote(f.column) for f in Response._meta.concrete_fields}
+    done = (
+        f"{c['user']} = %s AND {c['instrument']} = '{PIJNTEST}' "
+        f"AND {c['status']} = '{Response.Status.COMPLETED}'"
     )
-    before = (
-        done.filter(completed_at__lt=since)
-        .order_by("-completed_at")
-        .values_list("pk", "completed_at", "result")
-        .first()
+    return (
+        f"SELECT {c['id']}, {c['completed_at']}, {c['result']} FROM {table} "  # noqa: S608
+        f"WHERE {done} AND ({c['completed_at']} >= %s OR {c['id']} IN ("
+        f"SELECT {c['id']} FROM {table} WHERE {done} AND {c['completed_at']} < %s "
+        f"ORDER BY {c['completed_at']} DESC LIMIT 2)) ORDER BY {c['completed_at']}"
     )
+
+
+def read_pijntests(client: Any, since: datetime) -> list[tuple[str, datetime, dict[str, Any]]]:
+    """The client's completed Pijntests since `since` and the two before, oldest first, as
+    (id, completed_at, result): what the timeline and the summary show, in one query."""
+    moment = connection.ops.adapt_datetimefield_value(since)
+    result_field = Response._meta.get_field("result")
+    found = []
+    with connection.cursor() as cursor:
+        cursor.execute(_pijntests_sql(connection.vendor), [client.pk, moment, client.pk, moment])
+        for pk, completed_at, result in cursor.fetchall():
+            if isinstance(result, str):  # SQLite: the JSON as text
+                result = result_field.from_db_value(result, None, connection)
+            found.append((pk, _aware(completed_at), result))
+    return found
+
+
+def _aware(value: Any) -> Any:
+    """A datetime read without the ORM (SQLite gives it in UTC without a zone, or as text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _pijntests(client: Any, client_id: int, since: datetime, read: Any = None) -> list[Event]:
+    """The Pijntests since `since`, each with its change against the one before (two queries,
+    none with `read`: `read_pijntests(client, since)`)."""
+    if read is None:
+        done = Response.objects.completed().filter(user=client, instrument=PIJNTEST)
+        rows = list(
+            done.filter(completed_at__gte=since)
+            .order_by("completed_at")
+            .values_list("pk", "completed_at", "result")
+        )
+        before = (
+            done.filter(completed_at__lt=since)
+            .order_by("-completed_at")
+            .values_list("pk", "completed_at", "result")
+            .first()
+        )
+    else:
+        rows = [r for r in read if r[1] >= since]
+        earlier = [r for r in read if r[1] < since]
+        before = earlier[-1] if earlier else None
     previous = before
     events = []
     for pk, completed_at, result in rows:
@@ -288,14 +340,23 @@ def shares_notes(client: Any, practitioner: Any) -> bool:
     )
 
 
-def _diary(client: Any, first: date, today: date, shared: bool) -> dict[date, DiaryWeek]:
-    """Per week (its Monday): the check-ins' pain and tags, and the shared notes (2-3 queries)."""
-    rows = list(
+def read_checkins(client: Any, first: date) -> list[tuple[Any, date, int]]:
+    """(id, day, pain) of the client's check-ins from `first` on: the timeline's weeks and the
+    summary's four (one query)."""
+    return list(
         CheckIn.objects.for_user(client)
         .filter(day__gte=first)
         .order_by()
         .values_list("pk", "day", "pain")
     )
+
+
+def _diary(
+    client: Any, first: date, today: date, shared: bool, read: Any = None
+) -> dict[date, DiaryWeek]:
+    """Per week (its Monday): the check-ins' pain and tags, and the shared notes (2-3 queries,
+    one less with `read`: `read_checkins(client, first)`)."""
+    rows = read_checkins(client, first) if read is None else [r for r in read if r[1] >= first]
     english = current_language() == "en"
     links = (
         CheckIn.tags.through.objects.filter(checkin__user=client, checkin__day__gte=first)
@@ -543,6 +604,8 @@ def timeline(
     alerts: Any = None,
     notes: Any = None,
     assignments: Any = None,
+    checkins: Any = None,
+    pijntests: Any = None,
 ) -> list[Week]:
     """The last `weeks` weeks of the client's data for `practitioner`, newest week first; in each
     week the events newest first. Weeks are Monday to Sunday on the client's calendar; a week
@@ -551,17 +614,19 @@ def timeline(
     What the caller has read already for the same practitioner and client is used instead of
     reading it again: `progress` (the ProgramProgress or None), `alerts` (this practitioner's
     alerts about the client, at least those of these weeks, with `acknowledged_by`), `notes`
-    (`notes.visible_notes()`), `assignments` (`assignments.visible_to()`, with `exercise`)."""
+    (`notes.visible_notes()`), `assignments` (`assignments.visible_to()`, with `exercise`),
+    `checkins` (`read_checkins(client, first_day(today, weeks))`), `pijntests`
+    (`read_pijntests(client, since)`, since the first day's start on the client's clock)."""
     today = today or local_today(client)
     first = first_day(today, weeks)
     zone = zone_of(client)
     since = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     if shared is None:
         shared = shares_notes(client, practitioner)
-    diary = _diary(client, first, today, shared)
+    diary = _diary(client, first, today, shared, checkins)
     practice = _practice(client, first)
     events = [
-        *_pijntests(client, client.pk, since),
+        *_pijntests(client, client.pk, since, pijntests),
         *_program(client, since, progress),
         *_alerts(client, practitioner, since, alerts),
         *_notes(client, practitioner, since, notes),
@@ -588,18 +653,21 @@ def timeline(
 # --- The summary (the API's client summary and the page's header) -----------------------------
 
 
-def _diary_trend(client: Any, today: date) -> dict[str, Any]:
+def _diary_trend(client: Any, today: date, read: Any = None) -> dict[str, Any]:
     """The last four weeks of the diary: per week the check-ins and mean pain, and the last two
     weeks against the two before, judged like the insights (2 points or 30%)."""
     from lijfwijs.diary import insights as diary_core  # numpy and scipy: on first use only
 
     first = _monday(today) - timedelta(weeks=TREND_WEEKS - 1)
-    rows = list(
-        CheckIn.objects.for_user(client)
-        .filter(day__gte=first - timedelta(days=7), day__lte=today)
-        .order_by()
-        .values_list("day", "pain")
-    )
+    if read is None:
+        rows = list(
+            CheckIn.objects.for_user(client)
+            .filter(day__gte=first - timedelta(days=7), day__lte=today)
+            .order_by()
+            .values_list("day", "pain")
+        )
+    else:  # read from further back (the timeline's weeks): the same rows
+        rows = [(d, p) for _pk, d, p in read if first - timedelta(days=7) <= d <= today]
     weeks = []
     for n in reversed(range(TREND_WEEKS)):
         monday = _monday(today) - timedelta(weeks=n)
@@ -632,7 +700,13 @@ def _diary_trend(client: Any, today: date) -> dict[str, Any]:
     }
 
 
-def summary(client: Any, today: date | None = None, progress: Any = UNREAD) -> dict[str, Any]:
+def summary(
+    client: Any,
+    today: date | None = None,
+    progress: Any = UNREAD,
+    checkins: Any = None,
+    pijntests: Any = None,
+) -> dict[str, Any]:
     """The client at a glance, as plain JSON-serialisable data (the API's
     `/api/v1/practice/clients/<id>` and the client page's header). The caller has checked access
     and writes the access log. Keys:
@@ -647,15 +721,20 @@ def summary(client: Any, today: date | None = None, progress: Any = UNREAD) -> d
     - `what_calms_me`: up to three exercises with the largest clear drop in tension: `slug`,
       `name`, `mean_drop` (points, 0-10 scale), `sessions`.
 
-    `progress`: the client's ProgramProgress (or None) when the caller has read it already.
+    `progress`: the client's ProgramProgress (or None) when the caller has read it already;
+    `checkins` (`read_checkins()` from at least five weeks back) and `pijntests`
+    (`read_pijntests()`) likewise.
     """
     today = today or local_today(client)
-    latest = list(
-        Response.objects.completed()
-        .filter(user=client, instrument=PIJNTEST)
-        .order_by("-completed_at")
-        .values_list("pk", "completed_at", "result")[:2]
-    )
+    if pijntests is None:
+        latest = list(
+            Response.objects.completed()
+            .filter(user=client, instrument=PIJNTEST)
+            .order_by("-completed_at")
+            .values_list("pk", "completed_at", "result")[:2]
+        )
+    else:
+        latest = list(reversed(pijntests[-2:]))
     pijntest = None
     if latest:
         pk, completed_at, result = latest[0]
@@ -679,7 +758,7 @@ def summary(client: Any, today: date | None = None, progress: Any = UNREAD) -> d
     )
     return {
         "pijntest": pijntest,
-        "diary": _diary_trend(client, today),
+        "diary": _diary_trend(client, today, checkins),
         "program": steps,
         "what_calms_me": what_calms_top(client),
     }

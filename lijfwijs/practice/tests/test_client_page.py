@@ -515,3 +515,37 @@ def test_the_page_finds_exactly_the_clients_clients_of_finds(annas, bram, pieter
     access = PractitionerAccess.objects.get(client=annas, practitioner=pieter, status="active")
     assert client == annas and client.email == annas.email
     assert grant == {"granted_at": access.granted_at, "share_notes": True}
+
+
+def test_what_the_page_reads_once_gives_the_summary_and_timeline_they_read_themselves(
+    annas, pieter
+):
+    """The client's page reads the check-ins and Pijntests once for the summary and the
+    timeline: the same summary and weeks as when each reads its own, with Pijntests before the
+    timeline's weeks, in them and today, and check-ins over five weeks."""
+    from datetime import datetime
+
+    from lijfwijs.accounts.localtime import zone_of
+    from lijfwijs.assessments.models import Response
+
+    today = local_today(annas)
+    for days, peg in ((200, 7), (120, 6), (30, 4), (0, 5)):
+        made = pijntest_result(annas, peg=peg)
+        Response.objects.filter(pk=made.pk).update(
+            completed_at=timezone.now() - timedelta(days=days)
+        )
+    for n in range(40):
+        checkin(annas, today - timedelta(days=n), n % 11)
+    first = timeline.first_day(today)
+    since = datetime.combine(first, datetime.min.time(), tzinfo=zone_of(annas))
+    checkins = timeline.read_checkins(annas, first)
+    pijntests = timeline.read_pijntests(annas, since)
+    assert len(pijntests) == 4  # two in the weeks, the two before
+    assert timeline.summary(annas, today, checkins=checkins, pijntests=pijntests) == (
+        timeline.summary(annas, today)
+    )
+    read_once = timeline.timeline(
+        annas, pieter, today=today, checkins=checkins, pijntests=pijntests
+    )
+    assert read_once == timeline.timeline(annas, pieter, today=today)
+    assert any(e.kind == "pijntest" for w in read_once for e in w.events)
