@@ -237,6 +237,17 @@ def _safety_context(keys: list[str]) -> dict[str, Any]:
     }
 
 
+def _number_options(numbers: Any, default: Any, label: Callable[[Any], str]) -> str:
+    """A select's options for whole numbers, the default chosen, as markup in one pass (the
+    numbers are integers from the exercise's own parameters; the labels our own words)."""
+    return mark_safe(  # noqa: S308 - integers and our own words, escaped
+        "".join(
+            f'<option value="{n}"{" selected" if n == default else ""}>{escape(label(n))}</option>'
+            for n in numbers
+        )
+    )
+
+
 def _player_context(exercise: Exercise, data: dict[str, Any], **extra: Any) -> dict[str, Any]:
     kind = data["kind"]
     context = {
@@ -255,11 +266,16 @@ def _player_context(exercise: Exercise, data: dict[str, Any], **extra: Any) -> d
     }
     if data.get("cycles"):
         low, high = data["cycles"]["min"], data["cycles"]["max"]
-        context["cycle_options"] = range(low, high + 1)
+        context["cycle_options"] = _number_options(
+            range(low, high + 1), data["cycles"]["default"], str
+        )
     if data.get("minutes"):
         minutes = data["minutes"]
-        context["minute_options"] = minutes.get("choices") or range(
-            minutes["min"], minutes["max"] + 1
+        choices = minutes.get("choices") or range(minutes["min"], minutes["max"] + 1)
+        # the words of {% blocktranslate count %}: Dutch and English have one plural form
+        words = [ngettext("%(count)s minuut", "%(count)s minuten", n) for n in (1, 2)]
+        context["minute_options"] = _number_options(
+            choices, minutes["default"], lambda n: words[n != 1] % {"count": n}
         )
     if kind == "guide":
         context["guide_time"] = duration_words(sum(step["seconds"] for step in data["steps"]))
