@@ -286,3 +286,40 @@ def test_a_reschedule_racing_a_booking_of_the_same_time_one_wins(site):
         else:
             assert moved.start == before  # it stayed where it was
     assert "Traceback" not in site.error_log.read_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_racing_its_first_attempt_books_once():
+    """Four copies of one signed-in request with one Idempotency-Key at the same moment (in
+    process, real database connections): one booking, every answer about it (201 once, 200 for
+    the rest), never a 409 for the caller's own booking."""
+    from django.conf import settings
+    from django.test import Client
+
+    from lijfwijs.accounts.tests.helpers import make_client_user
+    from lijfwijs.booking.models import Booking
+    from lijfwijs.core.tests.parallel import in_threads
+
+    kind = a_practice_with_one_practitioner()
+    start = free_starts(kind, 3)[2]
+    person = make_client_user(f"dubbel-{uuid.uuid4().hex[:6]}@example.org", consent=False)
+    browser = Client()
+    browser.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    session = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    body = json.dumps({"appointment_type": kind.pk, "start": start.isoformat()})
+
+    def attempt() -> tuple[int, str]:
+        same = Client()
+        same.cookies[settings.SESSION_COOKIE_NAME] = session
+        answer = same.post(
+            f"{API}/bookings",
+            body,
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="dubbel-klikken",
+        )
+        return answer.status_code, answer.json().get("token", "")
+
+    answers = in_threads(attempt, 4)
+    assert sorted(status for status, _token in answers) == [200, 200, 200, 201], answers
+    assert len({token for _status, token in answers}) == 1
+    assert Booking.objects.filter(appointment_type=kind).count() == 1
