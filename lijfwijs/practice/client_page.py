@@ -137,8 +137,15 @@ def _client_page(
         "meaningful_peg": timeline.number(timeline.PEG_MEANINGFUL_CHANGE),
     }
     context["timeline_html"] = timeline.markup(context["weeks"])
+    # the four weeks' table: its dates and numbers formatted here, not by filters per cell
     context["trend_weeks"] = [
-        {**week, "start": date.fromisoformat(week["week_start"])}
+        {
+            **week,
+            "start_text": formats.date_format(
+                date.fromisoformat(week["week_start"]), "DATE_FORMAT"
+            ),
+            "pain_text": timeline.number(week["mean_pain"]),
+        }
         for week in context["glance"]["diary"]["weeks"]
     ]
     context.update(presenting.page_context(client, today))
