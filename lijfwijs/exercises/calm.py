@@ -54,10 +54,14 @@ def notes(calms: list[Calm]) -> dict[str, str]:
     return {c.slug: calm_text(c) for c in calms if c.claimed}
 
 
-def context(calms: list[Calm]) -> dict[str, Any]:
+def context(calms: list[Calm], known: dict[str, str] | None = None) -> dict[str, Any]:
     """What the "what calms me" part of a page shows: a sentence and a row per exercise, and a
-    chart of the exercises with a claim."""
-    named = names([c.slug for c in calms])
+    chart of the exercises with a claim. `known` is slug → name in the active language for a page
+    that has read the catalog's names already (the log's form): no query when it names them all."""
+    if known is not None and all(c.slug in known for c in calms):
+        named = known
+    else:
+        named = names([c.slug for c in calms])
     rows = [
         {
             "slug": c.slug,
@@ -104,8 +108,8 @@ def context(calms: list[Calm]) -> dict[str, Any]:
     }
 
 
-def for_user(user: Any) -> dict[str, Any]:
-    return context(what_calms_me(user))
+def for_user(user: Any, known: dict[str, str] | None = None) -> dict[str, Any]:
+    return context(what_calms_me(user), known)
 
 
 def helped(user: Any) -> list[dict[str, Any]]:

@@ -600,6 +600,7 @@ def _log_options(form: PracticeForm) -> dict[str, Any]:
         "fields": fields,
         "non_field_errors": errors.get(NON_FIELD_ERRORS, ()),
         "exercise": _option_markup(exercises, chosen),
+        "names": dict(exercises),  # slug → name, for what calms me
         "exercise_chosen": any(slug == chosen for slug, _name in exercises),
         "max_minutes": form.fields["minutes"].max_value,
         "choices": choices,
@@ -614,15 +615,16 @@ def _log_page(request: HttpRequest, form: PracticeForm, status: int = 200) -> Ht
     rows, older = _rows(request.user, page)
     if page > 1 and not rows:
         raise Http404("no such page")
+    options = _log_options(form)
     context = {
         "form": form,
-        "log_options": _log_options(form),
+        "log_options": options,
         "session_rows": rows,
         "page": page,
         "older": page + 1 if older else None,
         "newer": page - 1 if page > 1 else None,
         "consent": has_health_consent(request.user),
-        **calm.for_user(request.user),
+        **calm.for_user(request.user, options["names"]),
     }
     return render(request, "exercises/log.html", context, status=status)
 
