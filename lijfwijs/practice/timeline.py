@@ -36,7 +36,7 @@ from lijfwijs.assessments import labels
 from lijfwijs.assessments.models import Response
 from lijfwijs.assessments.services import PEG_MEANINGFUL_CHANGE, PIJNTEST, peg_of
 from lijfwijs.core.i18n import current_language, pick
-from lijfwijs.diary.models import CheckIn
+from lijfwijs.diary.models import CheckIn, Tag
 from lijfwijs.exercises import calm
 from lijfwijs.exercises.models import PracticeSession
 from lijfwijs.exercises.services import helped_most
@@ -351,6 +351,24 @@ def read_checkins(client: Any, first: date) -> list[tuple[Any, date, int]]:
     )
 
 
+@lru_cache(maxsize=4)
+def _tags_sql(vendor: str) -> str:
+    """(day, tag's Dutch name, English name) of each tag on the client's check-ins from a day on,
+    written once per process from the models' own names. Placeholders: user, first day."""
+    quote = connection.ops.quote_name
+    through = CheckIn.tags.through
+    link, checkin, tag = (quote(m._meta.db_table) for m in (through, CheckIn, Tag))
+    lc = {f.name: quote(f.column) for f in through._meta.concrete_fields}
+    c = {f.name: quote(f.column) for f in CheckIn._meta.concrete_fields}
+    t = {f.name: quote(f.column) for f in Tag._meta.concrete_fields}
+    return (
+        f"SELECT {checkin}.{c['day']}, {tag}.{t['name_nl']}, {tag}.{t['name_en']} "  # noqa: S608
+        f"FROM {link} JOIN {checkin} ON {checkin}.{c['id']} = {link}.{lc['checkin']} "
+        f"JOIN {tag} ON {tag}.{t['id']} = {link}.{lc['tag']} "
+        f"WHERE {checkin}.{c['user']} = %s AND {checkin}.{c['day']} >= %s"
+    )
+
+
 def _diary(
     client: Any, first: date, today: date, shared: bool, read: Any = None
 ) -> dict[date, DiaryWeek]:
@@ -358,11 +376,11 @@ def _diary(
     one less with `read`: `read_checkins(client, first)`)."""
     rows = read_checkins(client, first) if read is None else [r for r in read if r[1] >= first]
     english = current_language() == "en"
-    links = (
-        CheckIn.tags.through.objects.filter(checkin__user=client, checkin__day__gte=first)
-        .order_by()
-        .values_list("checkin__day", "tag__name_nl", "tag__name_en")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _tags_sql(connection.vendor), [client.pk, connection.ops.adapt_datefield_value(first)]
+        )
+        links = cursor.fetchall()
     tags: dict[date, Counter[str]] = defaultdict(Counter)
     for day, name_nl, name_en in links:
         tags[_monday(day)][(english and name_en) or name_nl] += 1
