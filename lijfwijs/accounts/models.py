@@ -152,6 +152,9 @@ class Practice(models.Model):
         _("AGB-code"), max_length=8, blank=True, default="", validators=[EIGHT_DIGITS]
     )
     time_zone = models.CharField(_("tijdzone"), max_length=64, default="Europe/Amsterdam")
+    # Raised (booking.services.touch) in the same transaction as every write that changes the
+    # practice's free times; the cached free times are kept under it (core.datacache).
+    booking_version = models.PositiveBigIntegerField(default=0, editable=False)
     logo = models.FileField(_("logo"), upload_to="practice-logos/", blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -4,24 +4,42 @@ Views, the API and commands call these; the rules of when a time is free live in
 (`slots.py`), the guarantee that a time is never booked twice lives in the database (see
 models.py): every write that takes time goes through `_occupy`, inside a savepoint, and a
 conflict comes back as `SlotTaken` with the nearest free times, never as a double booking.
+
+Cached free times (`listed_slots`, what lists of free times show: the pages and the API). They
+are kept in `core.datacache` under the practice's `booking_version`, which `touch` raises in the
+same transaction as EVERY write that can change a free time: every write here (book, confirm,
+cancel, reschedule, mark, block_time, unblock, release_expired_holds) and every create, edit or
+delete of an appointment type, its practitioners, weekly hours and exceptions (offer.py,
+demo.py). The key also holds the type, the practitioners who give it (so a practitioner who
+leaves the practice or is switched off changes the key without a write here), the local dates,
+the type's duration, buffers and step, the zone and the local day. The value does not depend on
+`now`: it is computed from the start of the local day with the notice ignored, and the notice
+(now + min_notice) and the horizon are applied when it is read. One thing time changes without a
+write: a visitor's held booking whose hold expires frees its time; the value keeps the earliest
+`hold_expires_at` of the held bookings it counted and is computed anew once now passes it.
+Nothing is deleted to stay correct. Booking itself (`book`, `reschedule`, `free_at`) never reads
+the cache: it checks the database, and the database's constraint stays the guarantee.
 """
 
 from __future__ import annotations
 
 import uuid
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lijfwijs.accounts.models import Membership, PractitionerAccess, User
+from lijfwijs.accounts.models import Membership, Practice, PractitionerAccess, User
+from lijfwijs.core import datacache
 
 from . import notifications, slots
 from .models import (
@@ -130,6 +148,151 @@ def local_today(practice: Any, now: datetime | None = None) -> date:
     return (now or timezone.now()).astimezone(ZoneInfo(zone_name(practice))).date()
 
 
+def touch(practice_id: int) -> None:
+    """The practice's free times changed: raise its booking version (one UPDATE, no condition).
+
+    Call it inside the transaction of the write, so no reader sees the new data under the old
+    version: the cached free times (`listed_slots`) are then computed anew."""
+    Practice.objects.filter(pk=practice_id).update(booking_version=F("booking_version") + 1)
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _instant(value: Any) -> datetime:
+    """A datetime column as an aware UTC datetime: SQLite gives the text Django stored (UTC,
+    without an offset), psycopg an aware datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _clock(value: Any) -> time:
+    return time.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _day(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _table(model: Any, *fields: str) -> tuple[str, list[str]]:
+    quote = connection.ops.quote_name
+    return quote(model._meta.db_table), [
+        quote(model._meta.get_field(name).column) for name in fields
+    ]
+
+
+_HOLDING = tuple(str(status) for status in Booking.HOLDING)
+_HELD = str(Booking.Status.HELD)
+
+
+def _load(
+    practice: Any,
+    practitioner_ids: list[int],
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    exclude_booking: int | None,
+) -> tuple[list[slots.Practitioner], datetime | None]:
+    """The practitioners' hours, exceptions and busy spans over the days, in three queries of
+    the columns only (no model instances, no per-row conversion by Django), and the earliest
+    expiry of the held bookings counted as busy (None when there is none)."""
+    zone = zone_name(practice)
+    since, _end = slots.local_day_bounds(first_day, zone)
+    _start, until = slots.local_day_bounds(last_day, zone)
+    ops = connection.ops
+    ids = [int(pk) for pk in practitioner_ids]
+    marks = ", ".join(["%s"] * len(ids))
+    practice_id = practice.pk
+
+    table, (who, weekday, begin, end) = _table(
+        WeeklyHours, "practitioner", "weekday", "start", "end"
+    )
+    practice_column = _table(WeeklyHours, "practice")[1][0]
+    weekly: dict[int, list[slots.Window]] = defaultdict(list)
+    for pk, day, opens_at, closes_at in _rows(
+        f"SELECT {who}, {weekday}, {begin}, {end} FROM {table} "  # noqa: S608 (model names only)
+        f"WHERE {practice_column} = %s AND {who} IN ({marks})",
+        [practice_id, *ids],
+    ):
+        weekly[pk].append(slots.Window(day, _clock(opens_at), _clock(closes_at)))
+
+    table, (who, first, last, opens, begin, end, practice_column) = _table(
+        AvailabilityException,
+        "practitioner",
+        "first_day",
+        "last_day",
+        "opens",
+        "start",
+        "end",
+        "practice",
+    )
+    exceptions: dict[int, list[slots.DateException]] = defaultdict(list)
+    for pk, first_value, last_value, opens_value, start_value, end_value in _rows(
+        f"SELECT {who}, {first}, {last}, {opens}, {begin}, {end} FROM {table} "  # noqa: S608 (model names only)
+        f"WHERE {practice_column} = %s AND {who} IN ({marks}) AND {first} <= %s AND {last} >= %s",
+        [
+            practice_id,
+            *ids,
+            ops.adapt_datefield_value(last_day),
+            ops.adapt_datefield_value(first_day),
+        ],
+    ):
+        exceptions[pk].append(
+            slots.DateException(
+                _day(first_value),
+                _day(last_value),
+                bool(opens_value),
+                None if start_value is None else _clock(start_value),
+                None if end_value is None else _clock(end_value),
+            )
+        )
+
+    # Buffers reach at most two hours beyond a day; a held booking past its expiry frees its time.
+    table, (who, begin, end, status, expires, key) = _table(
+        Booking, "practitioner", "occupied_start", "occupied_end", "status", "hold_expires_at", "id"
+    )
+    sql = (
+        f"SELECT {who}, {begin}, {end}, {status}, {expires} FROM {table} "  # noqa: S608 (model names only)
+        f"WHERE {who} IN ({marks}) AND {status} IN ({', '.join(['%s'] * len(_HOLDING))}) "
+        f"AND {begin} < %s AND {end} > %s"
+    )
+    params: list[Any] = [
+        *ids,
+        *_HOLDING,
+        ops.adapt_datetimefield_value(until + timedelta(hours=4)),
+        ops.adapt_datetimefield_value(since - timedelta(hours=4)),
+    ]
+    if exclude_booking is not None:
+        sql += f" AND {key} <> %s"
+        params.append(int(exclude_booking))
+    busy: dict[int, list[slots.Busy]] = defaultdict(list)
+    earliest_hold: datetime | None = None
+    for pk, start_value, end_value, status_value, expires_value in _rows(sql, params):
+        if status_value == _HELD and expires_value is not None:
+            expiry = _instant(expires_value)
+            if expiry < now:
+                continue  # expired: its time is free (release_expired_holds will say so too)
+            if earliest_hold is None or expiry < earliest_hold:
+                earliest_hold = expiry
+        busy[pk].append(slots.Busy(_instant(start_value), _instant(end_value)))
+    people = [
+        slots.Practitioner(
+            pk,
+            tuple(weekly.get(pk, ())),
+            tuple(exceptions.get(pk, ())),
+            tuple(busy.get(pk, ())),
+        )
+        for pk in ids
+    ]
+    return people, earliest_hold
+
+
 def availability(
     practice: Any,
     practitioner_ids: list[int],
@@ -140,49 +303,12 @@ def availability(
     exclude_booking: int | None = None,
 ) -> list[slots.Practitioner]:
     """The practitioners' hours, exceptions and busy spans over the days, in three queries."""
-    zone = zone_name(practice)
-    since, _end = slots.local_day_bounds(first_day, zone)
-    _start, until = slots.local_day_bounds(last_day, zone)
-    now = now or timezone.now()
-    weekly: dict[int, list[slots.Window]] = defaultdict(list)
-    for row in WeeklyHours.objects.filter(
-        practice=practice, practitioner_id__in=practitioner_ids
-    ).values_list("practitioner_id", "weekday", "start", "end"):
-        weekly[row[0]].append(slots.Window(row[1], row[2], row[3]))
-    exceptions: dict[int, list[slots.DateException]] = defaultdict(list)
-    for row in AvailabilityException.objects.filter(
-        practice=practice,
-        practitioner_id__in=practitioner_ids,
-        first_day__lte=last_day,
-        last_day__gte=first_day,
-    ).values_list("practitioner_id", "first_day", "last_day", "opens", "start", "end"):
-        exceptions[row[0]].append(slots.DateException(row[1], row[2], row[3], row[4], row[5]))
-    busy: dict[int, list[slots.Busy]] = defaultdict(list)
-    # Buffers reach at most two hours beyond a day; a held booking past its expiry frees its time.
-    taken = (
-        Booking.objects.holding()
-        .filter(
-            practitioner_id__in=practitioner_ids,
-            occupied_start__lt=until + timedelta(hours=4),
-            occupied_end__gt=since - timedelta(hours=4),
-        )
-        .exclude(status=Booking.Status.HELD, hold_expires_at__lt=now)
+    if not practitioner_ids:
+        return []
+    people, _hold = _load(
+        practice, practitioner_ids, first_day, last_day, now or timezone.now(), exclude_booking
     )
-    if exclude_booking is not None:
-        taken = taken.exclude(pk=exclude_booking)
-    for practitioner_id, start, end in taken.values_list(
-        "practitioner_id", "occupied_start", "occupied_end"
-    ):
-        busy[practitioner_id].append(slots.Busy(start, end))
-    return [
-        slots.Practitioner(
-            pk,
-            tuple(weekly.get(pk, ())),
-            tuple(exceptions.get(pk, ())),
-            tuple(busy.get(pk, ())),
-        )
-        for pk in practitioner_ids
-    ]
+    return people
 
 
 def free_slots(
@@ -218,6 +344,98 @@ def free_slots(
         last_day,
         now,
     )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _epoch_us(moment: datetime) -> int:
+    since = moment - _EPOCH
+    return (since.days * 86_400 + since.seconds) * 1_000_000 + since.microseconds
+
+
+def listed_slots(
+    appointment_type: AppointmentType,
+    first_day: date,
+    last_day: date,
+    *,
+    practitioner: Any = None,
+    now: datetime | None = None,
+) -> list[slots.Slot]:
+    """What a list of free times shows (the pages, the API): `free_slots`' answer, from the
+    cache under the practice's booking version (see the module's docstring for the rule).
+    Booking never uses this: it checks the database (`free_slots`)."""
+    now = now or timezone.now()
+    ids = (
+        [practitioner.pk] if practitioner is not None else [u.pk for u in givers(appointment_type)]
+    )
+    practice = appointment_type.practice
+    zone = zone_name(practice)
+    rules = rules_of(appointment_type)
+    today = local_today(practice, now)
+    # A day before today has no free time left; one past the horizon has none yet.
+    first = max(first_day, today)
+    last = min(last_day, today + timedelta(days=rules.horizon_days))
+    if not ids or last < first:
+        return []
+    # The version first, the data after: the value is never older than the version it is under.
+    version = (
+        Practice.objects.filter(pk=appointment_type.practice_id)
+        .values_list("booking_version", flat=True)
+        .first()
+    )
+    if version is None:
+        return []
+    now_us = _epoch_us(now)
+
+    def compute() -> tuple[int | None, array[int], array[int]]:
+        people, earliest_hold = _load(practice, ids, first, last, now, None)
+        start_of_today, _next = slots.local_day_bounds(today, zone)
+        found = slots.free_slots(
+            people, replace(rules, min_notice=0), zone, first, last, start_of_today
+        )
+        starts = array("q", [_epoch_us(slot.start) for slot in found])
+        who = array("q", [slot.practitioner_id for slot in found])
+        return (None if earliest_hold is None else _epoch_us(earliest_hold)), starts, who
+
+    def usable(value: tuple[int | None, array[int], array[int]]) -> bool:
+        return value[0] is None or now_us <= value[0]  # no counted hold has expired since
+
+    _hold, starts, who = datacache.for_practice(
+        datacache.Kind.FREE_SLOTS,
+        appointment_type.practice_id,
+        version,
+        compute,
+        appointment_type.pk,
+        "-".join(map(str, ids)),
+        first.isoformat(),
+        last.isoformat(),
+        rules.duration,
+        rules.buffer_before,
+        rules.buffer_after,
+        rules.step,
+        zone,
+        day=today,
+        usable=usable,
+    )
+    earliest = now_us + rules.min_notice * 60_000_000
+    length = timedelta(minutes=rules.duration)
+    found: list[slots.Slot] = []
+    new_slot = object.__new__
+    previous = -1
+    start = end = now
+    for index in range(bisect_left(starts, earliest), len(starts)):
+        start_us = starts[index]
+        if start_us != previous:
+            start = _EPOCH + timedelta(microseconds=start_us)
+            end = start + length
+            previous = start_us
+        # As slots.free_slots does: the values are complete, so they go straight into the
+        # (frozen) instance without its generated __init__'s object.__setattr__ per field.
+        slot = new_slot(slots.Slot)
+        slot.__dict__.update(start=start, end=end, practitioner_id=who[index])
+        found.append(slot)
+    return found
 
 
 def nearest_free(
@@ -284,15 +502,18 @@ def release_expired_holds(
     expired = Booking.objects.filter(status=Booking.Status.HELD, hold_expires_at__lt=now)
     if practitioner_id is not None:
         expired = expired.filter(practitioner_id=practitioner_id)
-    ids = list(expired.values_list("pk", flat=True))
-    if not ids:
+    found = list(expired.values_list("pk", "practice_id"))
+    if not found:
         return 0
+    ids = [pk for pk, _practice in found]
     with transaction.atomic():
         count = Booking.objects.filter(pk__in=ids, status=Booking.Status.HELD).update(
             status=Booking.Status.EXPIRED, updated_at=now
         )
         if connection.vendor != "postgresql":
             OccupiedMinute.objects.filter(booking_id__in=ids).delete()
+        for practice_id in sorted({practice for _pk, practice in found}):
+            touch(practice_id)
     return count
 
 
@@ -306,6 +527,7 @@ def _occupy(booking: Booking, *, fresh: bool) -> None:
                 _free_minutes(booking)
                 booking.save()
             _claim_minutes(booking)
+            touch(booking.practice_id)
     except IntegrityError as error:
         raise SlotTaken(_("Deze tijd is net door iemand anders geboekt.")) from error
 
@@ -485,9 +707,14 @@ def confirm(booking: Booking, *, now: datetime | None = None) -> Booking:
     if booking.status == Booking.Status.HELD and (
         booking.hold_expires_at is None or booking.hold_expires_at >= now
     ):
-        updated = Booking.objects.filter(pk=booking.pk, status=Booking.Status.HELD).update(
-            status=Booking.Status.CONFIRMED, confirmed_at=now, hold_expires_at=None, updated_at=now
-        )
+        with transaction.atomic():
+            updated = Booking.objects.filter(pk=booking.pk, status=Booking.Status.HELD).update(
+                status=Booking.Status.CONFIRMED,
+                confirmed_at=now,
+                hold_expires_at=None,
+                updated_at=now,
+            )
+            touch(booking.practice_id)
         booking.refresh_from_db()
         if updated:
             notifications.booking_event(booking, "confirmed")
@@ -545,6 +772,7 @@ def cancel(booking: Booking, *, by: str, now: datetime | None = None) -> Booking
             updated_at=now,
         )
         _free_minutes(booking)
+        touch(booking.practice_id)
     booking.refresh_from_db()
     if updated:
         notifications.booking_event(booking, "cancelled")
@@ -615,7 +843,9 @@ def mark(booking: Booking, status: str, *, now: datetime | None = None) -> Booki
         raise NotAllowed(_("Alleen een bevestigde afspraak kan zo gemarkeerd worden."))
     if booking.start > now:
         raise NotAllowed(_("Een afspraak die nog moet beginnen kun je nog niet markeren."))
-    Booking.objects.filter(pk=booking.pk).update(status=status, updated_at=now)
+    with transaction.atomic():
+        Booking.objects.filter(pk=booking.pk).update(status=status, updated_at=now)
+        touch(booking.practice_id)
     booking.refresh_from_db()
     return booking
 
@@ -670,6 +900,7 @@ def unblock(block: Booking, *, now: datetime | None = None) -> Booking:
             updated_at=now,
         )
         _free_minutes(block)
+        touch(block.practice_id)
     block.refresh_from_db()
     return block
 

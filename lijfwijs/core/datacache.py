@@ -35,6 +35,7 @@ class Kind(StrEnum):
     GROUNDING_FIRST = "grounding-first"
     CHECKIN_OFFER = "checkin-offer"
     PROGRAM_SUGGESTION = "program-suggestion"
+    FREE_SLOTS = "free-slots"  # a practice's free times (booking.services.listed_slots)
 
 
 def key(kind: Kind, person: Any, *parts: Hashable, day: date | None = None) -> str:
@@ -62,6 +63,37 @@ def for_person(
     found = cache.get(name, _MISSING)
     if found is not _MISSING:
         return found  # type: ignore[no-any-return]
+    value = compute()
+    cache.set(name, value, timeout)
+    return value
+
+
+def practice_key(kind: Kind, practice_id: int, version: int, *parts: Hashable, day: date) -> str:
+    """The key of `kind` for a practice at its booking version (`Practice.booking_version`)."""
+    fields = [f"v{SCHEMA}", str(kind), "practice", str(practice_id), str(version), day.isoformat()]
+    fields.extend(str(part) for part in parts)
+    return ":".join(fields)
+
+
+def for_practice(
+    kind: Kind,
+    practice_id: int,
+    version: int,
+    compute: Callable[[], T],
+    *parts: Hashable,
+    day: date,
+    usable: Callable[[T], bool] | None = None,
+    timeout: int = DAY,
+) -> T:
+    """The value of `kind` for a practice, computed once per booking version (and day and parts).
+
+    `version` must be read from the database BEFORE `compute` reads its data, so the value is
+    never older than its version. `usable(value)` false (a value that time made stale without a
+    write, e.g. a held booking whose hold has expired) computes it anew under the same key."""
+    name = practice_key(kind, practice_id, version, *parts, day=day)
+    found = cache.get(name, _MISSING)
+    if found is not _MISSING and (usable is None or usable(found)):  # type: ignore[arg-type]
+        return found  # type: ignore[return-value]
     value = compute()
     cache.set(name, value, timeout)
     return value
