@@ -7,7 +7,7 @@ from django.db import connections, router, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import AccessLog, Membership, Practice, User
+from .models import AccessLog, User
 
 # The columns one row fills, in the order of the INSERT's parameters.
 COLUMNS = (
@@ -35,30 +35,6 @@ def _insert_sql(alias: str) -> str:
     return f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (model names only)
 
 
-@cache
-def _practice_name_sql(alias: str) -> str:
-    """The name of a person's practice, written once per process from the models' own names."""
-    quote = connections[alias].ops.quote_name
-    membership, practice = Membership._meta, Practice._meta
-    return (
-        f"SELECT p.{quote(practice.get_field('name').column)} "  # noqa: S608 (model names only)
-        f"FROM {quote(membership.db_table)} m JOIN {quote(practice.db_table)} p "
-        f"ON p.{quote(practice.pk.column)} = m.{quote(membership.get_field('practice').column)} "
-        f"WHERE m.{quote(membership.get_field('user').column)} = %s"
-    )
-
-
-def _practice_name(actor: User, alias: str) -> str:
-    """`actor.practice_name`, without building an ORM query when the membership is not read yet
-    (a look at the client list reads nothing else of it)."""
-    if hasattr(actor, "_membership_cache"):
-        return actor.practice_name
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_practice_name_sql(alias), [actor.pk])
-        row = cursor.fetchone()
-    return row[0] if row else ""
-
-
 def log_access(
     actor: User, client_ids: Iterable[int], kind: str, action: str, object_ref: str = ""
 ) -> None:
@@ -77,7 +53,7 @@ def log_access(
         actor.email,
         str(actor.role),
         str(actor)[:120],
-        _practice_name(actor, alias),
+        actor.practice_name,
     )
     what = (str(kind), str(action), object_ref[:64])
     rows = [(*who, client_id, *what) for client_id in ids]
