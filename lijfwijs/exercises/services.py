@@ -172,11 +172,13 @@ def next_exercise(
     first for them. Returns its (slug, name_nl, name_en, kind, domains) and whether it calmed them
     (None when there is no other exercise). One query for the catalog; the person's calm list
     comes from the cache."""
-    others = list(
-        Exercise.objects.active()
-        .exclude(pk=exercise.pk)
-        .values_list("slug", "name_nl", "name_en", "kind", "domains")
-    )
+    others = [
+        row
+        for row in Exercise.objects.filter(is_active=True).values_list(
+            "slug", "name_nl", "name_en", "kind", "domains"
+        )
+        if row[0] != exercise.slug  # the catalog in its order, but this one
+    ]
     if user is not None and grounding_first(user):
         others = [o for o in others if not body_focused(o[3])]
     by_slug = {o[0]: o for o in others}
