@@ -340,6 +340,11 @@ def delete_account(user: User) -> None:
         forget_emails_of(user)
         Invitation.objects.filter(email__iexact=user.email).delete()
         _hand_over_ownership(user)
+        # Their bookings go with them (cascade), so those practices' free times change: a new
+        # booking version (booking.services.touch), in this transaction.
+        Practice.objects.filter(bookings__client=user).update(
+            booking_version=F("booking_version") + 1
+        )
         user.delete()
 
 

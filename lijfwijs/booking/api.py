@@ -531,7 +531,7 @@ def list_slots(
     first = max(first_day, today)
     last = min(last_day, today + timedelta(days=appointment_type.horizon_days))
     found = (
-        services.free_slots(appointment_type, first, last, practitioner=chosen, now=now)
+        services.listed_slots(appointment_type, first, last, practitioner=chosen, now=now)
         if first <= last
         else []
     )

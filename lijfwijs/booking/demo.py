@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.utils import timezone
 
 from . import services
@@ -67,13 +68,15 @@ def load(
 ) -> dict[str, AppointmentType]:
     """The demo's appointment types, hours, holiday and the client's bookings (idempotent)."""
     now = now or timezone.now()
-    types = {
-        "advice": _appointment_type(practice, ADVICE, practitioners),
-        "treatment": _appointment_type(practice, TREATMENT, practitioners),
-    }
-    for practitioner in practitioners:
-        _hours(practice, practitioner)
-        _christmas(practice, practitioner, services.local_today(practice, now))
+    with transaction.atomic():  # the offer and the hours change the free times: one version
+        types = {
+            "advice": _appointment_type(practice, ADVICE, practitioners),
+            "treatment": _appointment_type(practice, TREATMENT, practitioners),
+        }
+        for practitioner in practitioners:
+            _hours(practice, practitioner)
+            _christmas(practice, practitioner, services.local_today(practice, now))
+        services.touch(practice.pk)
     if not Booking.objects.filter(practice=practice, client=client).exists():
         for kind, days, after in BOOKINGS:
             _book(types[kind], client, days, after, now)

@@ -213,7 +213,7 @@ def times(request: HttpRequest, type_id: int) -> HttpResponse:
     sunday = monday + timedelta(days=6)
     givers = services.givers(appointment_type)
     chosen = _chosen_giver(givers, request.GET.get("behandelaar"))
-    found = services.free_slots(appointment_type, monday, sunday, practitioner=chosen, now=now)
+    found = services.listed_slots(appointment_type, monday, sunday, practitioner=chosen, now=now)
     by_day: dict[date, list[slots.Slot]] = {}
     for slot in found:
         by_day.setdefault(slot.start.astimezone(zone).date(), []).append(slot)
@@ -234,7 +234,9 @@ def times(request: HttpRequest, type_id: int) -> HttpResponse:
 
     first_free = None
     if not found:
-        later = services.free_slots(appointment_type, today, last_day, practitioner=chosen, now=now)
+        later = services.listed_slots(
+            appointment_type, today, last_day, practitioner=chosen, now=now
+        )
         if later:
             local = _local(later[0].start, zone)
             first_free = {"local": local, "url": week_url(local.date())}

@@ -134,8 +134,15 @@ class AppointmentTypeForm(forms.ModelForm):
         return data
 
     def save(self, commit: bool = True) -> AppointmentType:
+        """Save the type and its practitioners; its practice's free times change with them
+        (services.touch in the same transaction)."""
         self.instance.practice = self.practice
-        return super().save(commit=commit)
+        if not commit:
+            return super().save(commit=False)
+        with transaction.atomic():
+            saved = super().save(commit=True)
+            services.touch(self.practice.pk)
+        return saved
 
 
 class WeeklyHoursForm(forms.Form):
@@ -345,7 +352,9 @@ def type_active(request: HttpRequest, type_id: int) -> HttpResponse:
     if wanted not in ("0", "1"):
         messages.error(request, _("Kies of de afspraak te boeken is of niet."))
         return redirect("booking_offer")
-    AppointmentType.objects.filter(pk=found.pk).update(is_active=wanted == "1")
+    with transaction.atomic():
+        AppointmentType.objects.filter(pk=found.pk).update(is_active=wanted == "1")
+        services.touch(found.practice_id)
     if wanted == "1":
         messages.success(request, _("‘%(name)s’ is weer te boeken.") % {"name": found.name})
     else:
@@ -392,6 +401,7 @@ def add_hours(
             start=new_start,
             end=new_end,
         )
+        services.touch(practice.pk)
     return new_start, new_end, len(touching)
 
 
@@ -464,7 +474,9 @@ def hours_delete(request: HttpRequest, hours_id: int) -> HttpResponse:
         raise Http404("no such hours")
     if not may_edit_hours(request, row.practitioner):
         raise PermissionDenied
-    row.delete()
+    with transaction.atomic():
+        row.delete()
+        services.touch(row.practice_id)
     messages.success(
         request,
         _("%(start)s–%(end)s op %(day)s is weggehaald. Afspraken die er al zijn, blijven staan.")
@@ -515,16 +527,19 @@ def exceptions(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             return _exceptions_page(request, practitioner, givers, form, status=422)
         data = form.cleaned_data
-        AvailabilityException.objects.create(
-            practice=_practice(request),
-            practitioner=practitioner,
-            first_day=data["first_day"],
-            last_day=data["last_day"],
-            opens=data["kind"] == ExceptionForm.EXTRA,
-            start=data["start"],
-            end=data["end"],
-            note=data["note"],
-        )
+        practice = _practice(request)
+        with transaction.atomic():
+            AvailabilityException.objects.create(
+                practice=practice,
+                practitioner=practitioner,
+                first_day=data["first_day"],
+                last_day=data["last_day"],
+                opens=data["kind"] == ExceptionForm.EXTRA,
+                start=data["start"],
+                end=data["end"],
+                note=data["note"],
+            )
+            services.touch(practice.pk)
         messages.success(request, _("De uitzondering is toegevoegd."))
         return redirect(_hours_url("booking_offer_exceptions", practitioner))
     return _exceptions_page(request, practitioner, givers, form)
@@ -543,7 +558,9 @@ def exception_delete(request: HttpRequest, exception_id: int) -> HttpResponse:
         raise Http404("no such exception")
     if not may_edit_hours(request, row.practitioner):
         raise PermissionDenied
-    row.delete()
+    with transaction.atomic():
+        row.delete()
+        services.touch(row.practice_id)
     messages.success(request, _("De uitzondering is weggehaald."))
     return redirect(_hours_url("booking_offer_exceptions", row.practitioner))
 
