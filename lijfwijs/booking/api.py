@@ -530,12 +530,15 @@ def list_slots(
     today = services.local_today(practice, now)
     first = max(first_day, today)
     last = min(last_day, today + timedelta(days=appointment_type.horizon_days))
+    shown = [chosen] if chosen is not None else services.givers(appointment_type)
+    # From the cache of free times (services.listed_times): each start once, in local time.
     found = (
-        services.listed_slots(appointment_type, first, last, practitioner=chosen, now=now)
+        services.listed_times(
+            appointment_type, first, last, practitioner=chosen, now=now, giving=shown
+        )
         if first <= last
         else []
     )
-    shown = [chosen] if chosen is not None else services.givers(appointment_type)
     head = {
         "appointment_type": appointment_type.pk,
         "time_zone": services.zone_name(practice),
@@ -545,27 +548,16 @@ def list_slots(
     }
     # A month of five practitioners' times is a thousand slots: written as JSON here, each
     # time once (SlotsOut documents it), not validated object by object on the way out.
-    body = json.dumps(head)[:-1] + ', "slots": [' + _free_times(found, _zone(practice)) + "]}"
+    body = json.dumps(head)[:-1] + ', "slots": [' + _free_times(found) + "]}"
     return HttpResponse(body, content_type="application/json")
 
 
-def _free_times(found: list[slots.Slot], zone: ZoneInfo) -> str:
-    """The free slots as FreeTimeOut JSON objects: one per start, with who is free then."""
-    by_start: dict[datetime, tuple[datetime, list[int]]] = {}
-    for slot in found:
-        entry = by_start.get(slot.start)
-        if entry is None:
-            by_start[slot.start] = (slot.end, [slot.practitioner_id])
-        else:
-            entry[1].append(slot.practitioner_id)
+def _free_times(found: list[tuple[str, str, tuple[int, ...]]]) -> str:
+    """The free times as FreeTimeOut JSON objects: one per start, with who is free then."""
     return ", ".join(
         '{"start": "%s", "end": "%s", "practitioners": [%s]}'  # noqa: UP031 - the hot loop
-        % (
-            start.astimezone(zone).isoformat(),
-            end.astimezone(zone).isoformat(),
-            ", ".join(map(str, ids)),
-        )
-        for start, (end, ids) in sorted(by_start.items())
+        % (start, end, ", ".join(map(str, ids)))
+        for start, end, ids in found
     )
 
 

@@ -354,21 +354,29 @@ def _epoch_us(moment: datetime) -> int:
     return (since.days * 86_400 + since.seconds) * 1_000_000 + since.microseconds
 
 
-def listed_slots(
+_Listed = tuple[int | None, "array[int]", list[tuple[int, ...]], list[tuple[str, str]]]
+
+
+def _version(practice_id: int) -> int | None:
+    table, (version, key) = _table(Practice, "booking_version", "id")
+    found = _rows(f"SELECT {version} FROM {table} WHERE {key} = %s", [practice_id])  # noqa: S608 (model names only)
+    return int(found[0][0]) if found else None
+
+
+def _listed(
     appointment_type: AppointmentType,
     first_day: date,
     last_day: date,
-    *,
-    practitioner: Any = None,
-    now: datetime | None = None,
-) -> list[slots.Slot]:
-    """What a list of free times shows (the pages, the API): `free_slots`' answer, from the
-    cache under the practice's booking version (see the module's docstring for the rule).
-    Booking never uses this: it checks the database (`free_slots`)."""
-    now = now or timezone.now()
-    ids = (
-        [practitioner.pk] if practitioner is not None else [u.pk for u in givers(appointment_type)]
-    )
+    practitioner: Any,
+    now: datetime,
+    giving: list[Any] | None,
+) -> tuple[_Listed, int] | None:
+    """The cached free times of the type over the days and the index of the first one that
+    is not too soon; None when there is none to look for."""
+    if practitioner is not None:
+        ids = [practitioner.pk]
+    else:
+        ids = [u.pk for u in (giving if giving is not None else givers(appointment_type))]
     practice = appointment_type.practice
     zone = zone_name(practice)
     rules = rules_of(appointment_type)
@@ -377,31 +385,43 @@ def listed_slots(
     first = max(first_day, today)
     last = min(last_day, today + timedelta(days=rules.horizon_days))
     if not ids or last < first:
-        return []
+        return None
     # The version first, the data after: the value is never older than the version it is under.
-    version = (
-        Practice.objects.filter(pk=appointment_type.practice_id)
-        .values_list("booking_version", flat=True)
-        .first()
-    )
+    version = _version(appointment_type.practice_id)
     if version is None:
-        return []
+        return None
     now_us = _epoch_us(now)
 
-    def compute() -> tuple[int | None, array[int], array[int]]:
+    def compute() -> _Listed:
         people, earliest_hold = _load(practice, ids, first, last, now, None)
         start_of_today, _next = slots.local_day_bounds(today, zone)
         found = slots.free_slots(
             people, replace(rules, min_notice=0), zone, first, last, start_of_today
         )
-        starts = array("q", [_epoch_us(slot.start) for slot in found])
-        who = array("q", [slot.practitioner_id for slot in found])
-        return (None if earliest_hold is None else _epoch_us(earliest_hold)), starts, who
+        local_zone = ZoneInfo(zone)
+        starts: array[int] = array("q")
+        who: list[tuple[int, ...]] = []
+        local: list[tuple[str, str]] = []
+        for slot in found:
+            start_us = _epoch_us(slot.start)
+            if starts and starts[-1] == start_us:
+                who[-1] = (*who[-1], slot.practitioner_id)
+                continue
+            starts.append(start_us)
+            who.append((slot.practitioner_id,))
+            local.append(
+                (
+                    slot.start.astimezone(local_zone).isoformat(),
+                    slot.end.astimezone(local_zone).isoformat(),
+                )
+            )
+        hold = None if earliest_hold is None else _epoch_us(earliest_hold)
+        return hold, starts, who, local
 
-    def usable(value: tuple[int | None, array[int], array[int]]) -> bool:
+    def usable(value: _Listed) -> bool:
         return value[0] is None or now_us <= value[0]  # no counted hold has expired since
 
-    _hold, starts, who = datacache.for_practice(
+    value = datacache.for_practice(
         datacache.Kind.FREE_SLOTS,
         appointment_type.practice_id,
         version,
@@ -419,23 +439,61 @@ def listed_slots(
         usable=usable,
     )
     earliest = now_us + rules.min_notice * 60_000_000
-    length = timedelta(minutes=rules.duration)
+    return value, bisect_left(value[1], earliest)
+
+
+def listed_slots(
+    appointment_type: AppointmentType,
+    first_day: date,
+    last_day: date,
+    *,
+    practitioner: Any = None,
+    now: datetime | None = None,
+    giving: list[Any] | None = None,
+) -> list[slots.Slot]:
+    """What a list of free times shows (the pages, the API): `free_slots`' answer, from the
+    cache under the practice's booking version (see the module's docstring for the rule).
+    `giving`: `givers(appointment_type)` when the caller has read them already.
+    Booking never uses this: it checks the database (`free_slots`)."""
+    listed = _listed(
+        appointment_type, first_day, last_day, practitioner, now or timezone.now(), giving
+    )
+    if listed is None:
+        return []
+    (_hold, starts, who, _local), first = listed
+    length = timedelta(minutes=appointment_type.duration_minutes)
     found: list[slots.Slot] = []
     new_slot = object.__new__
-    previous = -1
-    start = end = now
-    for index in range(bisect_left(starts, earliest), len(starts)):
-        start_us = starts[index]
-        if start_us != previous:
-            start = _EPOCH + timedelta(microseconds=start_us)
-            end = start + length
-            previous = start_us
-        # As slots.free_slots does: the values are complete, so they go straight into the
-        # (frozen) instance without its generated __init__'s object.__setattr__ per field.
-        slot = new_slot(slots.Slot)
-        slot.__dict__.update(start=start, end=end, practitioner_id=who[index])
-        found.append(slot)
+    for index in range(first, len(starts)):
+        start = _EPOCH + timedelta(microseconds=starts[index])
+        end = start + length
+        for practitioner_id in who[index]:
+            # As slots.free_slots does: the values are complete, so they go straight into the
+            # (frozen) instance without its generated __init__'s object.__setattr__ per field.
+            slot = new_slot(slots.Slot)
+            slot.__dict__.update(start=start, end=end, practitioner_id=practitioner_id)
+            found.append(slot)
     return found
+
+
+def listed_times(
+    appointment_type: AppointmentType,
+    first_day: date,
+    last_day: date,
+    *,
+    practitioner: Any = None,
+    now: datetime | None = None,
+    giving: list[Any] | None = None,
+) -> list[tuple[str, str, tuple[int, ...]]]:
+    """`listed_slots` one row per start: the start and end in the practice's time zone (ISO
+    8601 with the offset) and the ids of the practitioners free then, in order of id."""
+    listed = _listed(
+        appointment_type, first_day, last_day, practitioner, now or timezone.now(), giving
+    )
+    if listed is None:
+        return []
+    (_hold, _starts, who, local), first = listed
+    return [(*local[index], who[index]) for index in range(first, len(who))]
 
 
 def nearest_free(

@@ -355,3 +355,18 @@ def test_the_list_is_the_same_as_the_databases_with_holds_buffers_and_exceptions
         for who in (None, pieter, lotte) if kind == advice_type else (None, pieter):
             assert listed(kind, who) == truth(kind, who)
             assert listed(kind, who)
+
+
+def test_the_api_rows_are_the_free_slots_one_per_start_in_local_time(warm, pieter, lotte):
+    booking = book_for(warm, AMSTERDAM_NINE, name="Vera", email="vera@example.org")
+    for _ in range(2):  # computed, then from the cache
+        rows = services.listed_times(warm, TUESDAY, LAST)
+        expected: dict[datetime, list[int]] = {}
+        for slot in services.free_slots(warm, TUESDAY, LAST):
+            expected.setdefault(slot.start, []).append(slot.practitioner_id)
+        assert [(datetime.fromisoformat(start), list(ids)) for start, _end, ids in rows] == list(
+            expected.items()
+        )
+        assert rows[0][0] == "2026-12-08T09:00:00+01:00"
+        assert rows[0][1] == "2026-12-08T09:30:00+01:00"
+        assert rows[0][2] == tuple(sorted({pieter.pk, lotte.pk} - {booking.practitioner_id}))
