@@ -61,6 +61,7 @@ class Kind:
     ALERT = "alert"
     NOTE = "note"
     ASSIGNMENT = "assignment"
+    APPOINTMENT = "appointment"
 
 
 @dataclass(frozen=True)
@@ -633,6 +634,53 @@ def _assignments(client: Any, practitioner: Any, since: datetime, read: Any = No
     return events
 
 
+def _appointments(client: Any, practitioner: Any, since: datetime, until: datetime) -> list[Event]:
+    """The client's appointments at the practitioner's practice in these weeks (booking), with
+    the type, who gives it and what became of it; blocked time and unconfirmed or expired
+    visitors' holds are no appointments of the client (1 query, none outside a practice)."""
+    from lijfwijs.booking.models import Booking
+
+    membership = getattr(practitioner, "membership", None)
+    if membership is None:
+        return []
+    rows = (
+        Booking.objects.appointments()
+        .filter(
+            client=client,
+            practice_id=membership.practice_id,
+            start__gte=since,
+            start__lt=until,
+        )
+        .exclude(status__in=(Booking.Status.EXPIRED, Booking.Status.HELD))
+        .order_by()
+        .values_list(
+            "pk",
+            "start",
+            "status",
+            "appointment_type__name",
+            "practitioner__display_name",
+            "practitioner__email",
+        )
+    )
+    statuses = dict(Booking.Status.choices)
+    events = []
+    for pk, start, status, type_name, giver_name, giver_email in rows:
+        lines = [_("met %(who)s") % {"who": giver_name or giver_email}]
+        if status != Booking.Status.CONFIRMED:
+            lines.append(str(statuses.get(status, status)))
+        events.append(
+            Event(
+                at=start,
+                kind=Kind.APPOINTMENT,
+                title=_("Afspraak: %(type)s") % {"type": type_name or _("afspraak")},
+                lines=tuple(lines),
+                url=reverse("booking_agenda_detail", args=[pk]),
+                warning=status == Booking.Status.NO_SHOW,
+            )
+        )
+    return events
+
+
 def first_day(today: date, weeks: int = WEEKS) -> date:
     """The Monday the timeline of `weeks` weeks up to `today` starts on."""
     return _monday(today) - timedelta(weeks=weeks - 1)
@@ -676,6 +724,7 @@ def timeline(
         *_alerts(client, practitioner, since, alerts),
         *_notes(client, practitioner, since, notes),
         *_assignments(client, practitioner, since, assignments),
+        *_appointments(client, practitioner, since, since + timedelta(weeks=weeks)),
     ]
     by_week: dict[date, list[Event]] = defaultdict(list)
     for event in events:

@@ -549,3 +549,55 @@ def test_what_the_page_reads_once_gives_the_summary_and_timeline_they_read_thems
     )
     assert read_once == timeline.timeline(annas, pieter, today=today)
     assert any(e.kind == "pijntest" for w in read_once for e in w.events)
+
+
+def test_appointments_at_the_practice_are_on_the_timeline(annas, pieter, pieter_browser, rita):
+    """The client's appointments at this practice (booking), with who gives them and what became
+    of them, linked to the agenda; another practice's appointments and visitors' holds are not."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from lijfwijs.booking import services as booking
+    from lijfwijs.booking.models import AppointmentType, Booking, WeeklyHours
+
+    def offer(practitioner, name):
+        kind = AppointmentType.objects.create(
+            practice=practitioner.practice, name=name, duration_minutes=30, min_notice_hours=0
+        )
+        kind.practitioners.add(practitioner)
+        for weekday in range(7):
+            WeeklyHours.objects.create(
+                practice=practitioner.practice,
+                practitioner=practitioner,
+                weekday=weekday,
+                start=time(8),
+                end=time(18),
+            )
+        return kind
+
+    zone = ZoneInfo("Europe/Amsterdam")
+    this_monday = monday(local_today(annas))
+    at = datetime.combine(this_monday, time(10), tzinfo=zone)
+    last_week = at - timedelta(weeks=1)
+    earlier = at - timedelta(weeks=3)
+    session = offer(pieter, "Behandeling")
+    elsewhere = offer(rita, "Elders-consult")
+    who = booking.Who(client=annas)
+    kept = booking.book(session, at, who, origin="client", now=earlier)
+    missed = booking.book(session, last_week, who, origin="client", now=earlier)
+    booking.mark(missed, Booking.Status.NO_SHOW, now=last_week + timedelta(hours=1))
+    booking.book(elsewhere, at + timedelta(hours=2), who, origin="client", now=earlier)
+    booking.book(
+        session,
+        at + timedelta(hours=3),
+        booking.Who(name="Iemand", email="iemand@example.org"),
+        origin="visitor",
+        now=earlier,
+    )
+    page_html = text(pieter_browser.get(page(annas)))
+    start = page_html.index('id="timeline-heading"')
+    html = page_html[start : page_html.index("</section>", start)]
+    assert html.count("Afspraak: Behandeling") == 2 and "met Pieter" in html
+    assert f'href="/praktijk/agenda/afspraken/{kept.pk}/"' in html
+    assert "niet verschenen" in html and "is-warning" in html
+    assert "Elders-consult" not in html and "Iemand" not in html
