@@ -93,15 +93,25 @@ def practitioners_of(practice: Any) -> list[User]:
 
 
 def givers(appointment_type: AppointmentType) -> list[User]:
-    """The active practitioners who give this type and still belong to its practice."""
-    return list(
-        appointment_type.practitioners.filter(
-            is_active=True,
-            pk__in=Membership.objects.filter(practice_id=appointment_type.practice_id).values(
-                "user_id"
-            ),
-        ).order_by("display_name", "email")
+    """The active practitioners who give this type and still belong to its practice.
+
+    One plain SELECT (every list of free times asks this first, so no query is built for it)."""
+    quote = connection.ops.quote_name
+    through = AppointmentType.practitioners.through
+    field = AppointmentType._meta.get_field("practitioners")
+    user = User._meta
+    member = Membership._meta
+    columns = ", ".join(f"u.{quote(f.column)}" for f in user.concrete_fields)
+    sql = (
+        f"SELECT {columns} FROM {quote(user.db_table)} u "  # noqa: S608 (model names only)
+        f"INNER JOIN {quote(through._meta.db_table)} t "
+        f"ON t.{quote(field.m2m_reverse_name())} = u.{quote(user.pk.column)} "
+        f"WHERE t.{quote(field.m2m_column_name())} = %s AND u.{quote(user.get_field('is_active').column)} = %s "
+        f"AND u.{quote(user.pk.column)} IN (SELECT m.{quote(member.get_field('user').column)} "
+        f"FROM {quote(member.db_table)} m WHERE m.{quote(member.get_field('practice').column)} = %s) "
+        f"ORDER BY u.{quote(user.get_field('display_name').column)}, u.{quote(user.get_field('email').column)}"
     )
+    return list(User.objects.raw(sql, [appointment_type.pk, True, appointment_type.practice_id]))
 
 
 def is_client_of(user: Any, practice: Any) -> bool:
