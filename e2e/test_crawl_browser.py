@@ -31,7 +31,9 @@ from lijfwijs.practice.management.commands import load_demo
 pytestmark = pytest.mark.e2e
 
 # Not pages of the site, or not pages to open: API and its docs, admin, static files, downloads.
-SKIP = re.compile(r"^/(en/)?(api/|admin/|static/|sw\.js|manifest\.webmanifest|account/export/)")
+SKIP = re.compile(
+    r"^/(en/)?(api/|admin/|static/|sw\.js|manifest\.webmanifest|account/export/)|\.ics$"
+)
 ASSET_BUDGET = 40 * 1024  # the CSS and JS a page loads, gzipped (no web font is used)
 PER_SHAPE = 1  # pages opened per kind of address (digits, ids and slugs folded)
 # Pages opened per role: a bound that a growing site raises on purpose, not a crawl that runs away.
@@ -70,7 +72,7 @@ def internal_links(page, origin: str) -> set[str]:
     for href in hrefs:
         url, _ = urldefrag(href)
         parts = urlsplit(url)
-        if f"{parts.scheme}://{parts.netloc}" != origin or SKIP.match(parts.path):
+        if f"{parts.scheme}://{parts.netloc}" != origin or SKIP.search(parts.path):
             continue
         found.add(parts.path + (f"?{parts.query}" if parts.query else ""))
     return found
@@ -118,7 +120,7 @@ def crawl(tab, start: list[str], *, languages_apart: bool = False) -> dict[str, 
             target = urlsplit(answer.headers.get("location", ""))
             if not target.netloc or f"{target.scheme}://{target.netloc}" == origin:
                 link = target.path + (f"?{target.query}" if target.query else "")
-                if link not in seen and not SKIP.match(target.path):
+                if link not in seen and not SKIP.search(target.path):
                     seen.add(link)
                     queue.append(link)
             continue
