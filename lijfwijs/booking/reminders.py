@@ -33,10 +33,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django_tasks import TaskResultStatus, task
 
+from lijfwijs.core import tasks
 from lijfwijs.core.mail import email_language, render_email
 
 from . import notifications, services
@@ -87,6 +88,9 @@ class Report:
     too_late: int = 0
     in_doubt: int = 0
     errors: int = 0
+
+    def count_error(self) -> None:
+        self.errors += 1
 
     def summary(self) -> str:
         return (
@@ -196,28 +200,13 @@ def requeue_lost(now: datetime, report: Report | None = None) -> int:
 def _queue(reminder_id: int, report: Report | None) -> None:
     """Queue the task: in the claim's transaction with the database backend, after its commit
     otherwise (a job lost in between is queued again by `requeue_lost`)."""
-    if _queue_is_transactional():
-        send_booking_reminder.enqueue(reminder_id)
-        return
-
-    def enqueue_after_commit() -> None:
-        try:
-            send_booking_reminder.enqueue(reminder_id)
-        except Exception:
-            logger.exception("Could not queue booking reminder %s; queued again later", reminder_id)
-            if report is not None:
-                report.errors += 1
-
-    transaction.on_commit(enqueue_after_commit)
-
-
-def _queue_is_transactional() -> bool:
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    return isinstance(send_booking_reminder.get_backend(), DatabaseBackend) and router.db_for_write(
-        DBTaskResult
-    ) == router.db_for_write(ReminderSent)
+    tasks.enqueue_following(
+        send_booking_reminder,
+        ReminderSent,
+        lambda: send_booking_reminder.enqueue(reminder_id),
+        label=f"booking reminder {reminder_id}",
+        on_error=report.count_error if report is not None else None,
+    )
 
 
 def _waiting_ids() -> set[int]:

@@ -29,12 +29,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from lijfwijs.accounts.services import link
+from lijfwijs.core import tasks
 from lijfwijs.core.mail import email_language, render_email
 
 from .models import CheckIn, ReminderDelivery, ReminderPreference
@@ -163,6 +164,9 @@ class Report:
     failed: int = 0  # the mail server refused it (recent ones)
     errors: int = 0  # tasks that could not be queued
 
+    def count_error(self) -> None:
+        self.errors += 1
+
     def summary(self) -> str:
         return (
             f"reminders: {self.claimed} claimed, {self.requeued} queued again, "
@@ -285,28 +289,13 @@ def _queue(delivery_id: int, report: Report | None) -> None:
         result = send_reminder.enqueue(delivery_id)
         ReminderDelivery.objects.filter(pk=delivery_id).update(task_id=str(result.id))
 
-    if _queue_is_transactional():
-        enqueue()
-        return
-
-    def enqueue_after_commit() -> None:
-        try:
-            enqueue()
-        except Exception:
-            logger.exception("Could not queue reminder %s; it is queued again later", delivery_id)
-            if report is not None:
-                report.errors += 1
-
-    transaction.on_commit(enqueue_after_commit)
-
-
-def _queue_is_transactional() -> bool:
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    return isinstance(send_reminder.get_backend(), DatabaseBackend) and router.db_for_write(
-        DBTaskResult
-    ) == router.db_for_write(ReminderDelivery)
+    tasks.enqueue_following(
+        send_reminder,
+        ReminderDelivery,
+        enqueue,
+        label=f"reminder {delivery_id}",
+        on_error=report.count_error if report is not None else None,
+    )
 
 
 def _still_waiting(task_id: str) -> bool:
