@@ -20,7 +20,7 @@ import re
 import secrets
 import uuid
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -33,15 +33,13 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.utils import check_csrf
 from pydantic import Field
-from pydantic import ValidationError as PydanticValidationError
 
 from lijfwijs.accounts.models import Membership, User
 from lijfwijs.core.i18n import current_language
 from lijfwijs.core.ratelimit import client_address, hit
-from lijfwijs.core.schemas import ErrorOut
+from lijfwijs.core.schemas import ErrorOut, body_schema, read_body
 
 from . import services, slots
 from .models import AppointmentType, Booking
@@ -213,17 +211,6 @@ class RescheduleIn(Schema):
 
 # --- helpers ---------------------------------------------------------------------------------
 
-In = TypeVar("In", bound=Schema)
-
-
-def _request_body(schema: type[Schema]) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
-
 
 def _guard_write(request: HttpRequest, *, with_body: bool) -> None:
     """A signed-in caller's write needs the CSRF token; a body must be JSON."""
@@ -231,21 +218,6 @@ def _guard_write(request: HttpRequest, *, with_body: bool) -> None:
         raise HttpError(403, "CSRF check failed: send the X-CSRFToken header.")
     if with_body and request.content_type != "application/json":
         raise HttpError(415, "Send the body as application/json.")
-
-
-def _body(request: HttpRequest, schema: type[In]) -> In:
-    try:
-        data = json.loads(request.body or b"null")
-    except (ValueError, RecursionError):
-        raise HttpError(400, "Cannot parse request body") from None
-    if not isinstance(data, dict):
-        errors = [{"loc": ("body",), "msg": "Send a JSON object.", "type": "dict_type"}]
-        raise NinjaValidationError(errors)
-    try:
-        return schema.model_validate(data)
-    except PydanticValidationError as exc:
-        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
-        raise NinjaValidationError(errors) from None
 
 
 def _invalid(errors: dict[str, Any]) -> Status:
@@ -588,7 +560,7 @@ def _free_times(found: list[tuple[str, str, tuple[int, ...]]]) -> str:
     "booking again; a key is the caller's own (the account's, or the session's: keep the "
     "session cookie of the first answer). Visitors' attempts are rate-limited per address "
     "and per email address (429).",
-    openapi_extra=_request_body(BookingIn),
+    openapi_extra=body_schema(BookingIn),
 )
 def create_booking(request: HttpRequest) -> Any:
     _guard_write(request, with_body=True)
@@ -597,7 +569,7 @@ def create_booking(request: HttpRequest) -> Any:
         return Status(
             422, {"detail": "Idempotency-Key: up to 64 letters, digits, - and _.", "errors": {}}
         )
-    payload = _body(request, BookingIn)
+    payload = read_body(request, BookingIn)
     visitor = not request.user.is_authenticated
     appointment_type = _visible_type(request, payload.appointment_type)
     uid = _idempotent_uid(_idempotency_scope(request), key) if key else None
@@ -706,12 +678,12 @@ def cancel_booking(request: HttpRequest, token: str) -> Any:
     "another practitioner who gives the type; up to the practice's limit before the current "
     "start (403 after it). 409 when the new time was just taken, 422 when it is not offered, "
     "each with the nearest free times as `alternatives`.",
-    openapi_extra=_request_body(RescheduleIn),
+    openapi_extra=body_schema(RescheduleIn),
 )
 def reschedule_booking(request: HttpRequest, token: str) -> Any:
     booking = _booking_for(request, token)
     _guard_write(request, with_body=True)
-    payload = _body(request, RescheduleIn)
+    payload = read_body(request, RescheduleIn)
     appointment_type = booking.appointment_type
     if appointment_type is None:
         raise Http404("no such booking")

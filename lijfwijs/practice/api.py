@@ -13,7 +13,6 @@ Every look writes the access-log rows the pages write (one per client listed, on
 client's data, a change for a write).
 """
 
-import json
 from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
@@ -23,15 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
-from pydantic import ValidationError as PydanticValidationError
 
 from lijfwijs.accounts.access import client_for
 from lijfwijs.accounts.api_auth import SignedIn
 from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.models import AccessLog
-from lijfwijs.core.schemas import ErrorOut
+from lijfwijs.core.schemas import ErrorOut, body_schema, read_body
 
 from . import notes, overview, services, timeline
 from .access import alert_for, alerts_of
@@ -59,25 +56,7 @@ router = Router(tags=["workspace"], auth=Practitioner())
 ERRORS = {401: ErrorOut, 403: ErrorOut}
 WRITE_ERRORS = {**ERRORS, 400: ErrorOut, 404: ErrorOut, 415: ErrorOut, 422: ErrorOut}
 
-In = TypeVar("In", bound=Schema)
 T = TypeVar("T")
-
-
-def _body(request: HttpRequest, schema: type[In]) -> In:
-    """The JSON body as `schema`, read after the scope's 404: 400 when it is not JSON, 422 with a
-    message per field when it does not fit."""
-    try:
-        data = json.loads(request.body or b"null")
-    except (ValueError, RecursionError):
-        raise HttpError(400, "Cannot parse request body") from None
-    if not isinstance(data, dict):
-        errors = [{"loc": ("body",), "msg": "Send a JSON object.", "type": "dict_type"}]
-        raise NinjaValidationError(errors)
-    try:
-        return schema.model_validate(data)
-    except PydanticValidationError as exc:
-        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
-        raise NinjaValidationError(errors) from None
 
 
 def _found(thing: T | None) -> T:
@@ -85,16 +64,6 @@ def _found(thing: T | None) -> T:
     if thing is None:
         raise Http404("gone")
     return thing
-
-
-def _request_body(schema: type[Schema]) -> dict[str, Any]:
-    """The OpenAPI requestBody of a view that reads its body with `_body`."""
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
 
 
 # --- the client list ----------------------------------------------------------------------
@@ -362,11 +331,11 @@ def list_notes(request: HttpRequest, client_id: int) -> Any:
     "minutes with the same text (a double click, a retry), it stores nothing and answers the "
     "first note with 200. 422 names the field (`body`, `addendum_to`); 403 when `addendum_to` "
     "is a colleague's note (only its author adds to a note).",
-    openapi_extra=_request_body(NoteIn),
+    openapi_extra=body_schema(NoteIn),
 )
 def add_note(request: HttpRequest, client_id: int) -> Any:
     client = client_for(request, client_id)
-    payload = _body(request, NoteIn)
+    payload = read_body(request, NoteIn)
     before = timezone.now()
     try:
         note = notes.add_note(request.user, client, payload.body, addendum_to=payload.addendum_to)
@@ -492,11 +461,11 @@ def list_alerts(
     description="One access-log row (alerts, changed). Sent again (a double click, a second "
     "device) it changes nothing and answers the alert as it is. 404 for an alert that is not the caller's or whose client no longer grants "
     "access.",
-    openapi_extra=_request_body(AcknowledgeIn),
+    openapi_extra=body_schema(AcknowledgeIn),
 )
 def acknowledge_alert(request: HttpRequest, alert_id: int) -> Any:
     alert = alert_for(request, alert_id)
-    payload = _body(request, AcknowledgeIn)
+    payload = read_body(request, AcknowledgeIn)
     services.acknowledge(alert, request.user, note=payload.note)
     seen = alerts_of(request.user).select_related("client", "acknowledged_by").filter(pk=alert.pk)
     return _alert_out(_found(seen.first()))
