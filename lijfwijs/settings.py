@@ -111,7 +111,13 @@ INSTALLED_APPS = [
     "lijfwijs.learn",
     "lijfwijs.diary",
     "lijfwijs.booking",
+    "lijfwijs.outreach.newsletter",
+    "lijfwijs.outreach.campaigns",
+    "lijfwijs.outreach.events",
+    "lijfwijs.outreach.leads",
+    "lijfwijs.outreach.messaging",
     "lijfwijs.practice",
+    "lijfwijs.exports",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,12 @@ urlpatterns += i18n_patterns(
     path("dagboek/", include("lijfwijs.diary.urls")),
     path("praktijk/", include("lijfwijs.practice.urls")),
     path("", include("lijfwijs.booking.urls")),
+    path("", include("lijfwijs.outreach.newsletter.urls")),
+    path("", include("lijfwijs.outreach.campaigns.urls")),
+    path("", include("lijfwijs.outreach.events.urls")),
+    path("", include("lijfwijs.outreach.leads.urls")),
+    path("", include("lijfwijs.outreach.messaging.urls")),
+    path("", include("lijfwijs.exports.urls")),
     prefix_default_language=False,
 )
 

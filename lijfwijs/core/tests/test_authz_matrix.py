@@ -14,6 +14,7 @@ redirected (the login page), and for the access-log rows it writes about client 
 practitioner with consent: exactly one; anything else: none).
 """
 
+import importlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -705,10 +706,24 @@ ROUTES: dict[str, Route] = {
     ),
 }
 
-# Booking's routes, each part in its own module (lijfwijs/booking/tests/authz_*.py).
-from lijfwijs.booking.tests import matrix as booking_matrix  # noqa: E402
-
-ROUTES.update(booking_matrix.routes())
+# The apps that keep their rows beside them: each has a `tests/matrix.py` with `routes()` (its
+# rows) and `build(users, practice)` (the objects its URLs point at; returns the ids they use).
+MATRIX_PARTS = [
+    importlib.import_module(f"lijfwijs.{app}.tests.matrix")
+    for app in (
+        "booking",
+        "outreach.newsletter",
+        "outreach.campaigns",
+        "outreach.events",
+        "outreach.leads",
+        "outreach.messaging",
+        "exports",
+    )
+]
+for _part in MATRIX_PARTS:
+    for _key, _route in _part.routes().items():
+        assert _key not in ROUTES, f"{_key} is in the matrix twice"
+        ROUTES[_key] = _route
 
 
 # ---------------------------------------------------------------------------------------------
@@ -923,11 +938,13 @@ def build_world() -> World:
     )
     invitation = Invitation.objects.get(practitioner=users["p_none"], email=users["client_a"].email)
 
-    booking_ids = booking_matrix.build(users, matrix)
+    part_ids: dict[str, str] = {}
+    for part in MATRIX_PARTS:
+        part_ids.update(part.build(users, matrix))
 
     world = World(
         ids={
-            **booking_ids,
+            **part_ids,
             "response": response_ids[0],
             "response2": response_ids[1],
             "access": str(access.pk),

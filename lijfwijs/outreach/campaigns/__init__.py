@@ -1,0 +1,1 @@
+"""Campaigns: written in Markdown, sent once to each recipient of an audience, in the background."""

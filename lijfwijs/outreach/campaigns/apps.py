@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    name = "lijfwijs.outreach.campaigns"
+    label = "campaigns"

@@ -1,0 +1,3 @@
+"""Campaigns's pages, included at the root (inside the language prefix)."""
+
+urlpatterns: list = []

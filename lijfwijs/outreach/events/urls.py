@@ -1,0 +1,3 @@
+"""Events's pages, included at the root (inside the language prefix)."""
+
+urlpatterns: list = []

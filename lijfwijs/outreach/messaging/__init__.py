@@ -1,0 +1,1 @@
+"""Messages between a client and their practitioner while access is granted."""

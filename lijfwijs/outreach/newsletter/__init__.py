@@ -1,0 +1,1 @@
+"""The newsletter: subscribers with double opt-in, lists, preferences, unsubscribe and bounces."""
