@@ -67,6 +67,9 @@ api.add_router("/", patterns_router)
 api.add_router("/", program_router)
 api.add_router("/practice", "lijfwijs.practice.api.router")  # the workspace
 api.add_router("/booking", "lijfwijs.booking.api.router")  # free times, booking by token
+api.add_router("/newsletter", "lijfwijs.outreach.newsletter.api.router")
+api.add_router("/events", "lijfwijs.outreach.events.api.router")
+api.add_router("/messages", "lijfwijs.outreach.messaging.api.router")
 
 
 def _field(loc: list) -> str:

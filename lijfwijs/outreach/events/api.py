@@ -1,0 +1,5 @@
+"""Events's part of the REST API (mounted at /api/v1/events/ in lijfwijs/api/api.py)."""
+
+from ninja import Router
+
+router = Router(tags=["events"])

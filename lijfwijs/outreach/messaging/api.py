@@ -1,0 +1,5 @@
+"""Messaging's part of the REST API (mounted at /api/v1/messaging/ in lijfwijs/api/api.py)."""
+
+from ninja import Router
+
+router = Router(tags=["messaging"])
