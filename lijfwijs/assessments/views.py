@@ -143,6 +143,8 @@ def report(request: HttpRequest, response_id: str) -> HttpResponse:
     context["owned"] = response.user_id is not None
     context["worse"] = pages.worse_context(response)
     context["booking_offer"] = hooks.first("booking_offer", request)
+    # what other apps offer after the result (the newsletter's sign-up, "contact me")
+    context["panels"] = hooks.panels("report_panel", request, response)
     if not context["owned"]:
         # "Keep this result": signing in from here brings the person back to it, now theirs.
         context["register_url"] = reverse("accounts:register")

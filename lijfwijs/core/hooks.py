@@ -33,3 +33,16 @@ def first(hook: str, *args: Any) -> Any:
 def functions(hook: str) -> list[Callable[..., Any]]:
     """Every app's function for `hook`, in the order of INSTALLED_APPS."""
     return [function for _config, function in named(hook)]
+
+
+def panels(hook: str, *args: Any) -> list[dict[str, Any]]:
+    """The panels apps add to a page through `hook` (the report's `report_panel`, the article's
+    `article_panel`): each app's function returns a dict with the `template` to include and its
+    context, or None for nothing. The page includes them in the order of INSTALLED_APPS:
+    `{% for panel in panels %}{% include panel.template %}{% endfor %}`."""
+    found = []
+    for function in functions(hook):
+        panel = function(*args)
+        if panel is not None:
+            found.append(panel)
+    return found

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
-from lijfwijs.core import httpcache
+from lijfwijs.core import hooks, httpcache
 from lijfwijs.core.i18n import current_language
 
 from .models import Article
@@ -39,7 +39,14 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @httpcache.public_for_visitors()
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    return render(request, "learn/detail.html", {"article": article, "related": _related(article)})
+    context = {
+        "article": article,
+        "related": _related(article),
+        # what other apps offer under an article (the newsletter's sign-up); the page is the same
+        # for every visitor (HTTP-cached), so a panel holds nothing per person or session
+        "panels": hooks.panels("article_panel", request, article),
+    }
+    return render(request, "learn/detail.html", context)
 
 
 _SLUG = "slug-of-the-article"
