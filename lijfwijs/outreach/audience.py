@@ -8,6 +8,11 @@ functions in its AppConfig, found through `core.hooks`:
 - `campaign_recipients = "module.func"`: `func(practice, audience_key) -> list[Recipient] | None`,
   everyone in that audience now, or None when the key is not this app's.
 
+- `campaign_unsubscribes = "module.func"` (optional): `func(campaign_ids) -> dict[int, int]`, how
+  many people unsubscribed through the emails of each campaign. The campaigns add
+  `?campaign=<id>` to `Recipient.unsubscribe_url` in every email they send; the app that owns the
+  unsubscribe page records that id with the unsubscription.
+
 The campaigns import no such app: they store the audience's key, ask for its recipients when the
 campaign is queued, and keep one send record per campaign and `Recipient.key`.
 """
@@ -46,3 +51,12 @@ def audiences(practice) -> list[Audience]:
 def recipients(practice, audience_key: str) -> list[Recipient] | None:
     """Everyone in the audience `audience_key` of `practice` now (None: no app knows the key)."""
     return hooks.first("campaign_recipients", practice, audience_key)
+
+
+def unsubscribes(campaign_ids: list[int]) -> dict[int, int]:
+    """How many unsubscribed through each campaign's emails (0 where none did)."""
+    counts = dict.fromkeys(campaign_ids, 0)
+    for function in hooks.functions("campaign_unsubscribes"):
+        for campaign_id, count in function(campaign_ids).items():
+            counts[campaign_id] = counts.get(campaign_id, 0) + count
+    return counts
