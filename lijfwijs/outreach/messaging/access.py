@@ -1,0 +1,116 @@
+"""Who reads which conversation. Deny by default: a client their own (always, also after revoking
+access: it is their copy); a practitioner theirs with clients who grant them access now
+(`accounts.access.clients_of`, the house's rule), nobody else. Assistants, staff and anyone without
+a role here see none. One queryset per side for lists, one function per side for one (404)."""
+
+from typing import Any
+
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.http import Http404, HttpRequest
+
+from lijfwijs.accounts.access import clients_of
+from lijfwijs.accounts.models import PractitionerAccess
+
+from .models import Conversation, Message
+
+
+def _is_client(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_client)
+
+
+def _is_practitioner(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and user.is_practitioner
+    )
+
+
+def open_grant() -> Exists:
+    """Whether the client of the conversation grants its practitioner access now."""
+    return Exists(
+        PractitionerAccess.objects.active().filter(
+            client=OuterRef("client_id"), practitioner=OuterRef("practitioner_id")
+        )
+    )
+
+
+def of_client(user: Any) -> QuerySet[Conversation]:
+    """The client's own conversations, open or closed, each with `is_open`."""
+    if not _is_client(user):
+        return Conversation.objects.none()
+    return Conversation.objects.filter(client=user).annotate(is_open=open_grant())
+
+
+def of_practitioner(user: Any) -> QuerySet[Conversation]:
+    """The practitioner's conversations with clients who grant them access now (all open)."""
+    if not _is_practitioner(user):
+        return Conversation.objects.none()
+    return Conversation.objects.filter(
+        practitioner=user, client__in=clients_of(user).values("pk")
+    ).annotate(is_open=Value(True, output_field=BooleanField()))
+
+
+def of_caller(user: Any) -> QuerySet[Conversation]:
+    """The conversations the caller reads, from their side (the API's lists)."""
+    return of_client(user) if _is_client(user) else of_practitioner(user)
+
+
+def with_unread(conversations: QuerySet[Conversation], reader_is_client: bool) -> Any:
+    """`unread`: the other side's messages the reader has not opened yet (one aggregate)."""
+    return conversations.annotate(
+        unread=Count(
+            "messages",
+            filter=Q(messages__read_at__isnull=True, messages__from_client=not reader_is_client),
+        )
+    )
+
+
+def for_client(request: HttpRequest, conversation_id: int | str) -> Conversation:
+    """One of the requesting client's conversations, or 404."""
+    return _one(of_client(request.user), conversation_id)
+
+
+def for_practitioner(request: HttpRequest, conversation_id: int | str) -> Conversation:
+    """One of the requesting practitioner's open conversations, or 404 (also after the client
+    revoked access)."""
+    return _one(of_practitioner(request.user), conversation_id)
+
+
+def for_caller(request: HttpRequest, conversation_id: int | str) -> Conversation:
+    return _one(of_caller(request.user), conversation_id)
+
+
+def _one(conversations: QuerySet[Conversation], conversation_id: int | str) -> Conversation:
+    try:
+        return conversations.select_related("client", "practitioner").get(pk=int(conversation_id))
+    except (Conversation.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("no such conversation") from None
+
+
+def granted_practitioner(client: Any, practitioner_id: int | str) -> Any:
+    """A practitioner the client grants access now, or 404 (whom the client may start writing)."""
+    try:
+        access = (
+            PractitionerAccess.objects.active()
+            .select_related("practitioner")
+            .get(client=client, practitioner_id=int(practitioner_id), practitioner__is_active=True)
+        )
+    except (PractitionerAccess.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("no such practitioner") from None
+    return access.practitioner
+
+
+def unread_count(user: Any) -> int:
+    """Messages waiting for the person (the menu's "Berichten" count): one indexed query, 0 for
+    anyone without conversations. A practitioner counts only clients who grant access now."""
+    if _is_client(user):
+        return Message.objects.filter(
+            conversation__client=user, from_client=False, read_at__isnull=True
+        ).count()
+    if _is_practitioner(user):
+        return Message.objects.filter(
+            conversation__practitioner=user,
+            conversation__client__in=clients_of(user).values("pk"),
+            from_client=True,
+            read_at__isnull=True,
+        ).count()
+    return 0
