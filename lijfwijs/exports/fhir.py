@@ -14,7 +14,8 @@ as plain dicts and validated once, as one Bundle.
 import json
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from django.conf import settings
@@ -95,15 +96,28 @@ _PERCENT_KINDS = frozenset({"percent", "shares"})
 # The bundle
 
 
+@dataclass(frozen=True)
+class Person:
+    """Whom the bundle is about: their language (texts), time zone (times) and reference."""
+
+    language: str
+    zone: tzinfo
+    reference: dict[str, str]
+
+    def time(self, moment: datetime) -> str:
+        """A moment in the person's local time, with its offset."""
+        return moment.astimezone(self.zone).isoformat()
+
+
 def build_bundle(user: Any, now: datetime | None = None) -> dict[str, Any]:
     """A validated FHIR Bundle (type collection) of the person's own data, as a JSON-ready dict."""
     language = user.language or "nl"
     patient = _patient(user, language)
     entries = [_entry(patient)]
     if has_health_consent(user):
-        patient_ref = reference(patient)
-        entries += _assessments(user, language, patient_ref)
-        entries += _diary(user, language, patient_ref)
+        person = Person(language, zone_of(user), reference(patient))
+        entries += _assessments(user, person)
+        entries += _diary(user, person)
     bundle = {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),
@@ -170,7 +184,7 @@ def _patient(user: Any, language: str) -> dict[str, Any]:
 # Instruments, responses and scores
 
 
-def _assessments(user: Any, language: str, patient: dict[str, str]) -> list[dict[str, Any]]:
+def _assessments(user: Any, person: Person) -> list[dict[str, Any]]:
     responses = (
         Response.objects.completed()
         .filter(user=user)
@@ -189,16 +203,13 @@ def _assessments(user: Any, language: str, patient: dict[str, str]) -> list[dict
                 # A practice's file that was removed: its responses cannot be described.
                 seen[key] = None
             if seen[key] is not None:
-                questionnaires.append(_entry(questionnaire(seen[key], language)))
+                questionnaires.append(_entry(questionnaire(seen[key], person.language)))
         instrument = seen[key]
         if instrument is None:
             continue
-        qr = questionnaire_response(instrument, response, language, patient)
-        qr_ref = reference(qr)
+        qr = questionnaire_response(instrument, response, person)
         rest.append(_entry(qr))
-        rest += [
-            _entry(o) for o in score_observations(instrument, response, language, patient, qr_ref)
-        ]
+        rest += [_entry(o) for o in score_observations(instrument, response, person, qr)]
     return questionnaires + rest
 
 
@@ -275,9 +286,13 @@ def questionnaire(instrument: engine.Instrument, language: str) -> dict[str, Any
         language=language,
         item=groups,
     )
-    licence = " ".join(str(instrument.licence.get(k, "")) for k in ("name", "note")).strip()
+    licence = ". ".join(
+        str(instrument.licence[k]).strip().rstrip(".")
+        for k in ("name", "note")
+        if str(instrument.licence.get(k, "")).strip()
+    )
     if licence:
-        resource["copyright"] = licence
+        resource["copyright"] = f"{licence}."
     return resource
 
 
@@ -300,7 +315,7 @@ def _answers(instrument: engine.Instrument, item: engine.Item, value: Any, langu
 
 
 def questionnaire_response(
-    instrument: engine.Instrument, response: Response, language: str, patient: dict[str, str]
+    instrument: engine.Instrument, response: Response, person: Person
 ) -> dict[str, Any]:
     """A completed response: every stored answer under its item's linkId, grouped by section."""
     stored = response.answers or {}
@@ -311,7 +326,7 @@ def questionnaire_response(
             value = stored.get(item.id)
             if value is None or value == "" or value == []:
                 continue
-            answers = _answers(instrument, item, value, language)
+            answers = _answers(instrument, item, value, person.language)
             if answers:
                 children.append({"linkId": item.id, "answer": answers})
         if children:
@@ -321,11 +336,11 @@ def questionnaire_response(
         response.pk,
         questionnaire=f"{canonical(instrument)}|{instrument.version}",
         status="completed",
-        subject=patient,
-        author=patient,
-        source=patient,
-        authored=response.completed_at.isoformat(),
-        language=response.language or language,
+        subject=person.reference,
+        author=person.reference,
+        source=person.reference,
+        authored=person.time(response.completed_at),
+        language=response.language or person.language,
     )
     if groups:
         resource["item"] = groups
@@ -388,16 +403,16 @@ def _lookup(result: Mapping[str, Any], key: str) -> Any:
 
 
 def score_code(instrument: engine.Instrument, key: str, language: str) -> dict[str, Any]:
-    """LOINC first where LOINC has the score; our own code always."""
+    """LOINC first where LOINC has the score; our own code (`<instrument>.<result key>`, see
+    docs/fhir.md) always. The text names the instrument in the person's language and the key."""
     title = _text(instrument.title, language) or instrument.id
+    ours = f"{instrument.id}.{key}"
     codings = []
     loinc = LOINC_SCORES.get((instrument.id, key))
     if loinc:
         codings.append({"system": LOINC, "code": loinc[0], "display": loinc[1]})
-    codings.append(
-        {"system": SCORES, "code": f"{instrument.id}.{key}", "display": f"{title}: {key}"}
-    )
-    return {"coding": codings, "text": f"{title}: {key}"}
+    codings.append({"system": SCORES, "code": ours, "display": ours})
+    return {"coding": codings, "text": f"{title} ({key})"}
 
 
 def _value(value: int | float, unit: str | None) -> dict[str, Any]:
@@ -411,21 +426,22 @@ def _value(value: int | float, unit: str | None) -> dict[str, Any]:
 def score_observations(
     instrument: engine.Instrument,
     response: Response,
-    language: str,
-    patient: dict[str, str],
-    derived_from: dict[str, str],
+    person: Person,
+    questionnaire_response: Mapping[str, Any],
 ) -> list[dict[str, Any]]:
-    effective = response.completed_at.isoformat()
+    """Every number the instrument's scoring rules give, derived from the response."""
+    effective = person.time(response.completed_at)
+    derived_from = [reference(questionnaire_response)]
     return [
         _resource(
             "Observation",
             f"{response.pk}/{key}",
             status="final",
             category=[CATEGORY_SURVEY],
-            code=score_code(instrument, key, language),
-            subject=patient,
+            code=score_code(instrument, key, person.language),
+            subject=person.reference,
             effectiveDateTime=effective,
-            derivedFrom=[derived_from],
+            derivedFrom=derived_from,
             **_value(value, unit),
         )
         for key, value, unit in _numeric_scores(instrument, response.result or {})
@@ -444,27 +460,26 @@ def _region_labels(language: str) -> dict[str, str]:
     return {str(o.code): _text(o.label, language) for o in item.options} if item else {}
 
 
-def _effective(at: datetime, day: date, zone: Any) -> str:
+def _effective(at: datetime, day: date, zone: tzinfo) -> str:
     """The check-in's local time with its offset; when the person's time zone has changed since
     and that gives another date than the diary's, the diary's local date alone."""
     local = at.astimezone(zone)
     return local.isoformat() if local.date() == day else day.isoformat()
 
 
-def _diary(user: Any, language: str, patient: dict[str, str]) -> list[dict[str, Any]]:
+def _diary(user: Any, person: Person) -> list[dict[str, Any]]:
     rows = (
         CheckIn.objects.filter(user=user)
         .order_by("at", "pk")
         .values_list("id", "at", "day", "pain", "region_pain")
     )
-    zone = zone_of(user)
-    labels = _region_labels(language)
+    labels = _region_labels(person.language)
     code = {
         "coding": [
             {"system": LOINC, "code": NRS_PAIN[0], "display": NRS_PAIN[1]},
-            {"system": DIARY, "code": "pain", "display": "Pijn (dagboek)"},
+            {"system": DIARY, "code": "pain", "display": "Diary pain rating (0-10)"},
         ],
-        "text": "Pain severity 0-10",
+        "text": NRS_PAIN[1],
     }
     entries = []
     for pk, at, day, pain, region_pain in rows:
@@ -474,8 +489,8 @@ def _diary(user: Any, language: str, patient: dict[str, str]) -> list[dict[str, 
             status="final",
             category=[CATEGORY_SURVEY],
             code=code,
-            subject=patient,
-            effectiveDateTime=_effective(at, day, zone),
+            subject=person.reference,
+            effectiveDateTime=_effective(at, day, person.zone),
             valueInteger=pain,
         )
         components = [
@@ -492,7 +507,7 @@ def _diary(user: Any, language: str, patient: dict[str, str]) -> list[dict[str, 
                 "valueInteger": value,
             }
             for region, value in sorted((region_pain or {}).items())
-            if _is_number(value) and isinstance(value, int)
+            if isinstance(value, int) and not isinstance(value, bool)
         ]
         if components:
             observation["component"] = components
