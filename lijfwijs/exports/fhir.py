@@ -74,12 +74,13 @@ LOINC_SCORES: dict[tuple[str, str], tuple[str, str]] = {
     ),
 }
 # Items of the PHQ-9 and GAD-7 (and the PHQ-4, which is made of two of each): item id → code.
+# GAD-7 item 6 has none: LOINC's term for it (69689-8) reads "in last 4 weeks" (docs/fhir.md).
 _PHQ9_ITEMS = ("44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5")
 _PHQ9_ITEMS += ("44253-3", "44260-8")
-_GAD7_ITEMS = ("69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7")
+_GAD7_ITEMS = ("69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "", "69736-7")
 LOINC_ITEMS: dict[str, str] = {
     **{f"phq9.{n}": code for n, code in enumerate(_PHQ9_ITEMS, start=1)},
-    **{f"gad7.{n}": code for n, code in enumerate(_GAD7_ITEMS, start=1)},
+    **{f"gad7.{n}": code for n, code in enumerate(_GAD7_ITEMS, start=1) if code},
     "phq4.nervous": _GAD7_ITEMS[0],
     "phq4.worry": _GAD7_ITEMS[1],
     "phq4.interest": _PHQ9_ITEMS[0],

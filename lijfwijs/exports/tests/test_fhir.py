@@ -366,3 +366,29 @@ def test_an_invalid_bundle_never_leaves(world, monkeypatch):
     monkeypatch.setattr(fhir, "_patient", broken)
     with pytest.raises(ValidationError):
         fhir.build_bundle(world.carla, now=NOW)
+
+
+def test_questionnaire_items_follow_the_instrument_file():
+    def items(instrument_id: str) -> dict[str, dict[str, Any]]:
+        made = fhir.questionnaire(registry.get(instrument_id), "en")
+        return {i["linkId"]: i for group in made["item"] for i in group["item"]}
+
+    peg = items("peg3")["peg.pain"]
+    assert peg["type"] == "integer" and "answerOption" not in peg
+    assert [e["valueInteger"] for e in peg["extension"]] == [0, 10]
+    pijntest = items("pijntest")
+    assert pijntest["pain.regions"]["repeats"] is True
+    assert {o["valueCoding"]["code"] for o in pijntest["redflag.bladder"]["answerOption"]} == {
+        "yes",
+        "no",
+    }
+    assert pijntest["phq4.down"]["code"] == [{"system": fhir.LOINC, "code": "44255-8"}]
+    down = pijntest["phq4.down"]["answerOption"]
+    assert [(o["valueCoding"]["code"], o["valueCoding"]["display"]) for o in down][-1] == (
+        "3",
+        "Nearly every day",
+    )
+    gad7 = items("gad7")
+    assert gad7["gad7.1"]["code"][0]["code"] == "69725-0"
+    assert "code" not in gad7["gad7.6"]  # LOINC's term asks about 4 weeks, ours about 2
+    assert [i["code"][0]["code"] for i in items("phq9").values()] == list(fhir._PHQ9_ITEMS)
