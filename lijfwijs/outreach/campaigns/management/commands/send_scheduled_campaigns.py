@@ -1,0 +1,53 @@
+"""Queue the scheduled campaigns that are due, and repair sending after a worker died.
+Idempotent: cron runs it every few minutes.
+
+    */5 * * * *  cd /srv/lijfwijs && .venv/bin/python manage.py send_scheduled_campaigns -v 0
+
+Two runs at once queue each campaign once (the status change is the claim). It also closes
+records claimed by a worker that stopped more than CLAIM_TIMEOUT ago as failed (they are not sent
+again), restarts campaigns whose batch tasks were lost, and marks finished what has nothing left.
+The emails are sent by the task worker. Prints one line of counts (not with -v 0); exits non-zero
+when a campaign could not be queued (it stays scheduled; the next run tries again).
+"""
+
+from argparse import ArgumentTypeError
+from datetime import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from lijfwijs.outreach.campaigns import sending, services
+
+
+def aware_moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ArgumentTypeError("give an ISO 8601 moment with a UTC offset: 2026-12-08T08:00+00:00")
+    return moment
+
+
+class Command(BaseCommand):
+    help = "Queue the campaigns whose scheduled time has come; close claims of stopped workers."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--now",
+            type=aware_moment,
+            default=None,
+            help="Act as if it were this moment (ISO 8601 with a UTC offset). For tests only.",
+        )
+
+    def handle(self, *args: Any, now: datetime | None = None, **options: Any) -> None:
+        due = services.queue_due(now)
+        repaired = sending.repair(now)
+        if options["verbosity"] >= 1:
+            self.stdout.write(
+                f"campaigns: {due.queued} queued, {due.skipped} taken by another run, "
+                f"{due.errors} not queued; {repaired.stale} stale claims closed as failed, "
+                f"{repaired.restarted} restarted, {repaired.finished} finished"
+            )
+        if due.errors:
+            raise CommandError(f"{due.errors} campaign(s) could not be queued; retried next run")

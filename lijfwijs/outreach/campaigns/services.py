@@ -1,0 +1,257 @@
+"""The only write path of campaigns: drafts, scheduling, queueing (the audience's snapshot) and the
+figures. Sending itself is in sending.py.
+
+A campaign's life: draft → (scheduled →) queued → sending → sent. A scheduled campaign can be
+taken back to draft until it is queued. Queueing happens once (a conditional UPDATE of the status
+inside the transaction that snapshots the audience), by "send now" or by
+`manage.py send_scheduled_campaigns` for those due; a queued campaign whose audience no longer
+exists is cancelled with that reason. Only a draft can be changed; everything later is read-only.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lijfwijs.outreach import audience
+
+from .models import Campaign, Send
+
+logger = logging.getLogger(__name__)
+
+Status = Campaign.Status
+SNAPSHOT_CHUNK = 2_000  # send records per INSERT
+
+
+class CampaignError(Exception):
+    """A change that is not possible now; the message is for the person (already translated)."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    subject: str
+    preheader: str
+    body: str
+    language: str
+    audience_key: str
+
+
+def _check_audience(practice: Any, key: str) -> None:
+    if key and key not in {a.key for a in audience.audiences(practice)}:
+        raise CampaignError(_("Kies een groep ontvangers uit de lijst."))
+
+
+def create(practice: Any, author: Any, draft: Draft) -> Campaign:
+    _check_audience(practice, draft.audience_key)
+    return Campaign.objects.create(
+        practice=practice,
+        author=author,
+        subject=draft.subject,
+        preheader=draft.preheader,
+        body=draft.body,
+        language=draft.language,
+        audience_key=draft.audience_key,
+    )
+
+
+def update(campaign: Campaign, draft: Draft) -> Campaign:
+    """Change a draft (a campaign that is scheduled or further along cannot change)."""
+    _check_audience(campaign.practice, draft.audience_key)
+    fields = {
+        "subject": draft.subject,
+        "preheader": draft.preheader,
+        "body": draft.body,
+        "language": draft.language,
+        "audience_key": draft.audience_key,
+    }
+    changed = Campaign.objects.filter(pk=campaign.pk, status=Status.DRAFT).update(
+        **fields, updated_at=timezone.now()
+    )
+    if not changed:
+        raise CampaignError(
+            _("Deze campagne is al ingepland of verstuurd en kan niet meer veranderen.")
+        )
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    return campaign
+
+
+def _ready_to_send(campaign: Campaign) -> None:
+    if not campaign.audience_key:
+        raise CampaignError(_("Kies eerst naar wie de campagne gaat."))
+    if not campaign.subject.strip() or not campaign.body.strip():
+        raise CampaignError(_("Een campagne heeft een onderwerp en een tekst nodig."))
+    _check_audience(campaign.practice, campaign.audience_key)
+
+
+def schedule(campaign: Campaign, at: datetime, now: datetime | None = None) -> Campaign:
+    """Plan a draft for `at` (in the future); `send_scheduled_campaigns` queues it then."""
+    now = now or timezone.now()
+    if at <= now:
+        raise CampaignError(_("Kies een moment in de toekomst."))
+    _ready_to_send(campaign)
+    changed = Campaign.objects.filter(pk=campaign.pk, status=Status.DRAFT).update(
+        status=Status.SCHEDULED, scheduled_at=at, updated_at=now
+    )
+    if not changed:
+        raise CampaignError(_("Deze campagne is al ingepland of verstuurd."))
+    campaign.status, campaign.scheduled_at = Status.SCHEDULED, at
+    return campaign
+
+
+def unschedule(campaign: Campaign) -> Campaign:
+    """Take a scheduled campaign back to draft (not possible once it is queued)."""
+    changed = Campaign.objects.filter(pk=campaign.pk, status=Status.SCHEDULED).update(
+        status=Status.DRAFT, scheduled_at=None, updated_at=timezone.now()
+    )
+    if not changed:
+        raise CampaignError(_("Deze campagne wordt al verstuurd; dat kan niet meer terug."))
+    campaign.status, campaign.scheduled_at = Status.DRAFT, None
+    return campaign
+
+
+def send_now(campaign: Campaign, now: datetime | None = None) -> int:
+    """Queue a draft at once; the number of send records made."""
+    _ready_to_send(campaign)
+    return queue(campaign.pk, from_statuses=(Status.DRAFT,), now=now)
+
+
+def queue(
+    campaign_id: int,
+    *,
+    from_statuses: tuple[str, ...] = (Status.DRAFT, Status.SCHEDULED),
+    now: datetime | None = None,
+) -> int:
+    """Snapshot the audience into send records and queue the sending, in one transaction.
+
+    Exactly one caller queues a campaign: the conditional UPDATE of its status is the claim (two
+    clicks, two cron runs at once: the second changes no row and raises). With the database task
+    backend the batch tasks commit with the records. Returns the number of records made.
+    """
+    from . import sending
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        taken = Campaign.objects.filter(pk=campaign_id, status__in=from_statuses).update(
+            status=Status.QUEUED, queued_at=now, updated_at=now
+        )
+        if not taken:
+            raise CampaignError(_("Deze campagne is al verstuurd of wordt nu verstuurd."))
+        campaign = Campaign.objects.select_related("practice").get(pk=campaign_id)
+        labels = {a.key: a.label for a in audience.audiences(campaign.practice)}
+        people = audience.recipients(campaign.practice, campaign.audience_key)
+        if people is None or campaign.audience_key not in labels:
+            Campaign.objects.filter(pk=campaign_id).update(
+                status=Status.CANCELLED,
+                finished_at=now,
+                problem=_("De groep ontvangers bestaat niet meer."),
+            )
+            return 0
+        made = snapshot(campaign, people)
+        Campaign.objects.filter(pk=campaign_id).update(audience_label=labels[campaign.audience_key])
+        if made:
+            sending.start(campaign_id)
+        else:
+            Campaign.objects.filter(pk=campaign_id).update(status=Status.SENT, finished_at=now)
+    return made
+
+
+def snapshot(campaign: Campaign, people: list[audience.Recipient]) -> int:
+    """One pending send record per recipient key and address, in chunks; a key or an address the
+    campaign already has is skipped (ignore_conflicts). Returns how many the campaign has."""
+    seen_keys: set[str] = set()
+    seen_emails: set[str] = set()
+    rows = []
+    for person in people:
+        email = person.email.strip().lower()
+        if not email or person.key in seen_keys or email in seen_emails:
+            continue
+        seen_keys.add(person.key)
+        seen_emails.add(email)
+        rows.append(
+            Send(
+                campaign_id=campaign.pk,
+                recipient_key=person.key[:64],
+                email=email,
+                name=person.name[:200],
+                language=person.language[:8] or "nl",
+                unsubscribe_url=person.unsubscribe_url,
+            )
+        )
+    for start in range(0, len(rows), SNAPSHOT_CHUNK):
+        Send.objects.bulk_create(rows[start : start + SNAPSHOT_CHUNK], ignore_conflicts=True)
+    return Send.objects.filter(campaign_id=campaign.pk).count()
+
+
+@dataclass
+class Due:
+    queued: int = 0
+    skipped: int = 0  # queued by another run meanwhile
+    errors: int = 0  # the audience could not be read; the campaign stays scheduled
+
+
+def queue_due(now: datetime | None = None) -> Due:
+    """Queue every scheduled campaign whose moment has come."""
+    now = now or timezone.now()
+    report = Due()
+    for campaign_id in Campaign.objects.filter(
+        status=Status.SCHEDULED, scheduled_at__lte=now
+    ).values_list("pk", flat=True):
+        try:
+            queue(campaign_id, from_statuses=(Status.SCHEDULED,), now=now)
+        except CampaignError:
+            report.skipped += 1
+        except Exception:
+            logger.exception("Could not queue campaign %s; the next run tries again", campaign_id)
+            report.errors += 1
+        else:
+            report.queued += 1
+    return report
+
+
+@dataclass(frozen=True)
+class Figures:
+    recipients: int = 0
+    sent: int = 0
+    failed: int = 0
+    waiting: int = 0
+    unsubscribed: int = 0
+
+
+def figures(campaign_ids: list[int]) -> dict[int, Figures]:
+    """Sent, failed, still to go and unsubscribed after it, per campaign: one query plus the
+    audience apps' one each."""
+    if not campaign_ids:
+        return {}
+    counts = {
+        row["campaign_id"]: row
+        for row in Send.objects.filter(campaign_id__in=campaign_ids)
+        .values("campaign_id")
+        .annotate(
+            total=Count("pk"),
+            sent=Count("pk", filter=Q(status=Send.Status.SENT)),
+            failed=Count("pk", filter=Q(status=Send.Status.FAILED)),
+        )
+    }
+    unsubscribed = audience.unsubscribes(list(campaign_ids))
+    found = {}
+    for campaign_id in campaign_ids:
+        row = counts.get(campaign_id)
+        total = row["total"] if row else 0
+        sent = row["sent"] if row else 0
+        failed = row["failed"] if row else 0
+        found[campaign_id] = Figures(
+            recipients=total,
+            sent=sent,
+            failed=failed,
+            waiting=total - sent - failed,
+            unsubscribed=unsubscribed.get(campaign_id, 0),
+        )
+    return found
