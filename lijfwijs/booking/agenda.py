@@ -32,7 +32,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lijfwijs.accounts.access import clients_of, member_required
 from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.models import AccessLog, PractitionerAccess, User
-from lijfwijs.assessments import labels as assessment_labels
+from lijfwijs.assessments.attach import summary as result_summary
 
 from . import services, slots
 from .agenda_forms import (
@@ -235,35 +235,6 @@ def agenda(request: HttpRequest) -> HttpResponse:
 # --- one booking ------------------------------------------------------------------------------
 
 
-def _summary(response: Any) -> dict[str, Any] | None:
-    """What the practitioner reads of an attached Pijntest first: safety advice, the PEG, the
-    domains (heaviest first) and the PHQ-4, as the report view names them."""
-    if response is None or not response.is_completed:
-        return None
-    result = response.result or {}
-    domains = result.get("domains") or {}
-    pain = result.get("pain") or {}
-    phq4 = result.get("phq4") or {}
-    level = (result.get("safety") or {}).get("level") or ""
-    return {
-        "completed_at": response.completed_at,
-        "level": str(assessment_labels.LEVELS.get(level, "")),
-        "level_code": level,
-        "peg": pain.get("peg"),
-        "chronic": pain.get("chronic"),
-        "domains": [
-            {"name": str(assessment_labels.DOMAINS.get(code, code)), "value": int(value)}
-            for code, value in sorted(domains.items(), key=lambda item: -item[1])
-        ],
-        "priority": [
-            str(assessment_labels.DOMAINS.get(code, code))
-            for code in result.get("priority_domains", [])
-        ],
-        "phq4_total": phq4.get("total"),
-        "phq4_band": str(assessment_labels.PHQ4_BANDS.get(phq4.get("band", ""), "")),
-    }
-
-
 def _report_link(request: HttpRequest, booking: Booking) -> str:
     """The client's result page in the workspace, when the client grants this practitioner
     access and the attached result is theirs (that page logs its own look)."""
@@ -291,7 +262,7 @@ def _detail(
 ) -> HttpResponse:
     """The booking's page, with one access-log row when a signed-in person's data is shown."""
     health = sees_health(request, booking)
-    summary = _summary(booking.assessment_response) if health else None
+    summary = result_summary(booking.assessment_response) if health else None
     shown = {booking.client_id} if booking.client_id else set()
     if summary is not None and booking.assessment_response.user_id:  # type: ignore[union-attr]
         shown.add(booking.assessment_response.user_id)  # type: ignore[union-attr]

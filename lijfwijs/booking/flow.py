@@ -34,7 +34,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lijfwijs.accounts.models import Membership, PractitionerAccess
-from lijfwijs.assessments.models import TOKEN as RESULT_TOKEN
+from lijfwijs.assessments.attach import SESSION_LAST, attachable_result
 from lijfwijs.assessments.models import Response
 from lijfwijs.core.i18n import current_language
 from lijfwijs.core.ratelimit import client_address, hit
@@ -47,10 +47,8 @@ from .models import AppointmentType, Booking
 SESSION_ATTEMPTS = "booking_attempts"
 # The token of the visitor's last held booking (the "check your email" page shows it).
 SESSION_HELD = "booking_held"
-# Where the Pijntest keeps the id of the result a visitor took in this browser
-# (lijfwijs/assessments/views.py LAST_KEY; apps do not import each other's views).
-PIJNTEST_LAST = "pijntest_last"
-PIJNTEST = "pijntest"
+# Where the Pijntest keeps the id of the result a visitor took in this browser.
+PIJNTEST_LAST = SESSION_LAST
 ATTEMPT = re.compile(r"[A-Za-z0-9_-]{16,64}")
 ATTEMPTS_KEPT = 20
 ALTERNATIVES = 3  # nearest free times offered when the wanted one cannot be booked (as services)
@@ -265,18 +263,6 @@ def times(request: HttpRequest, type_id: int) -> HttpResponse:
 # --- the details and the booking -----------------------------------------------------------------
 
 
-def _attachable_result(request: HttpRequest) -> Response | None:
-    """The completed Pijntest the person may attach: a signed-in person's latest, or the result a
-    visitor took in this browser (one not tied to an account)."""
-    results = Response.objects.completed().filter(instrument=PIJNTEST)
-    if request.user.is_authenticated:
-        return results.filter(user=request.user).order_by("-completed_at").first()
-    kept = request.session.get(PIJNTEST_LAST)
-    if not kept or not RESULT_TOKEN.fullmatch(str(kept)):
-        return None
-    return results.filter(pk=kept, user__isnull=True).first()
-
-
 def _uid_of(attempt: str) -> uuid.UUID:
     return uuid.uuid5(_ATTEMPT_NAMESPACE, attempt)
 
@@ -397,7 +383,7 @@ def details(request: HttpRequest, type_id: int) -> HttpResponse:
     now = timezone.now()
     data = request.POST if request.method == "POST" else request.GET
     signed_in = request.user.is_authenticated
-    result = _attachable_result(request)
+    result = attachable_result(request)
     form_class = ClientBookingForm if signed_in else VisitorBookingForm
     attempt = data.get("attempt", "")
     if not isinstance(attempt, str) or not ATTEMPT.fullmatch(attempt):

@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lijfwijs.accounts.models import Membership, Practice, PractitionerAccess, User
-from lijfwijs.core import datacache
+from lijfwijs.core import datacache, hooks
 
 from . import notifications, slots
 from .models import (
@@ -783,7 +783,9 @@ def confirm(booking: Booking, *, now: datetime | None = None) -> Booking:
                 updated_at=now,
             )
             touch(booking.practice_id)
-        booking.refresh_from_db()
+            booking.refresh_from_db()
+            if updated:
+                _confirmed_by_visitor(booking)
         if updated:
             notifications.booking_event(booking, "confirmed")
         return booking
@@ -802,9 +804,17 @@ def confirm(booking: Booking, *, now: datetime | None = None) -> Booking:
             if booking.appointment_type is not None:
                 taken.alternatives = nearest_free(booking.appointment_type, booking.start, now=now)
             raise
+        _confirmed_by_visitor(booking)
         notifications.booking_event(booking, "confirmed")
         return booking
     raise NotAllowed(_("Deze afspraak kan niet meer bevestigd worden."))
+
+
+def _confirmed_by_visitor(booking: Booking) -> None:
+    """A visitor confirmed their booking: apps that follow it (the practice's leads) are told
+    through the `booking_confirmed` hook, in the transaction of the confirmation."""
+    for follow in hooks.functions("booking_confirmed"):
+        follow(booking)
 
 
 def can_change(booking: Booking, *, now: datetime | None = None) -> bool:

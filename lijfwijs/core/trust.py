@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from lijfwijs.core import httpcache
+from lijfwijs.core import hooks, httpcache
 
 # When the privacy statement last changed in substance: shown on the page.
 PRIVACY_UPDATED = date(2026, 12, 2)
@@ -134,16 +134,19 @@ def _retention() -> dict[str, int]:
     }
 
 
-def _page(template: str, extra: Callable[[], dict[str, object]] | None = None):
-    """A trust page: the same for every visitor, with the provider's details (and `extra`)."""
+def _page(template: str, extra: Callable[[], dict[str, object]] | None = None, panels: str = ""):
+    """A trust page: the same for every visitor, with the provider's details (and `extra`), and
+    the panels apps add through the hook `panels` names (`core.hooks.panels`; the same for every
+    visitor too: the page is shared)."""
 
-    def context() -> dict[str, object]:
-        return {"provider": provider(), **(extra() if extra else {})}
+    def context(request: HttpRequest) -> dict[str, object]:
+        added = {"panels": hooks.panels(panels, request)} if panels else {}
+        return {"provider": provider(), **(extra() if extra else {}), **added}
 
     @require_safe
     @httpcache.public_for_visitors()  # its ETag is the page's hash: other settings, another tag
     def view(request: HttpRequest) -> HttpResponse:
-        return render(request, template, context())
+        return render(request, template, context(request))
 
     view.__name__ = view.__qualname__ = template.rsplit("/", 1)[-1].removesuffix(".html")
     view.__doc__ = f"The page {template}, the same for every visitor."
@@ -155,5 +158,5 @@ privacy = _page(
     lambda: {"updated": PRIVACY_UPDATED, **_retention()},
 )
 about = _page("core/trust/about.html")
-contact = _page("core/trust/contact.html")
+contact = _page("core/trust/contact.html", panels="contact_panel")  # the contact form's way in
 colofon = _page("core/trust/colofon.html", lambda: {"version": software_version()})
