@@ -304,15 +304,16 @@ def _computable_name(instrument_id: str) -> str:
 
 
 def _answers(instrument: engine.Instrument, item: engine.Item, value: Any, language: str) -> list:
+    """The FHIR answers of one stored answer, checked again by the engine: a value the item does
+    not allow (never stored by the services) is left out rather than breaking the bundle."""
+    clean, problem = engine.check_item(item, value)
+    if problem or clean is None:
+        return []
     if _item_type(item) == "integer":
-        return [{"valueInteger": value}]
+        return [{"valueInteger": clean}]
     by_code = {o.code: o for o in item.options}
-    values = value if isinstance(value, list) else [value]
-    return [
-        {"valueCoding": _option_coding(instrument, item, by_code[v], language)}
-        for v in values
-        if v in by_code
-    ]
+    values = clean if isinstance(clean, list) else [clean]
+    return [{"valueCoding": _option_coding(instrument, item, by_code[v], language)} for v in values]
 
 
 def questionnaire_response(
@@ -324,10 +325,9 @@ def questionnaire_response(
     for section in instrument.sections:
         children = []
         for item in section.items:
-            value = stored.get(item.id)
-            if value is None or value == "" or value == []:
+            if item.id not in stored:
                 continue
-            answers = _answers(instrument, item, value, person.language)
+            answers = _answers(instrument, item, stored[item.id], person.language)
             if answers:
                 children.append({"linkId": item.id, "answer": answers})
         if children:

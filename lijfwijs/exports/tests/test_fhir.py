@@ -15,6 +15,11 @@ from typing import Any
 import pytest
 from django.db import transaction
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.observation import Observation
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from lijfwijs.accounts.models import User
@@ -116,6 +121,14 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             Response.objects.create(  # a draft is not a response to export
                 instrument="phq4", version=instrument.version, user=anna, answers={"phq4.down": 1}
             )
+            Response.objects.create(  # an instrument file a practice has since removed
+                instrument="removed-by-the-practice",
+                version="1.0",
+                status=Response.Status.COMPLETED,
+                user=anna,
+                answers={"q1": 2},
+                completed_at=start,
+            )
             Response.objects.create(  # nor is an anonymous one
                 instrument="phq4",
                 version=instrument.version,
@@ -168,7 +181,8 @@ def test_the_bundle_of_every_instrument_and_a_year_of_diary_validates(world, ann
     }
     assert len(questionnaires) == len(every_instrument())
     responses = resources(anna_bundle, "QuestionnaireResponse")
-    assert len(responses) == len(world.anna_responses)  # the draft and the anonymous one left out
+    # the draft, the anonymous one and the one of a removed instrument file left out
+    assert len(responses) == len(world.anna_responses)
     assert {r["status"] for r in responses} == {"completed"}
     diary = [
         o
@@ -185,7 +199,10 @@ def test_a_round_trip_keeps_every_answer_score_and_pain_rating(world, anna_bundl
 
     by_id = {e["resource"]["id"]: e["resource"] for e in again["entry"]}
     questionnaires = {f"{q['url']}|{q['version']}": q for q in resources(again, "Questionnaire")}
-    stored = {r.completed_at: r for r in Response.objects.filter(user=world.anna).completed()}
+    stored = {  # read back from the database (the answers are stored encrypted)
+        r.completed_at: r
+        for r in Response.objects.filter(pk__in=[r.pk for r in world.anna_responses])
+    }
     responses = resources(again, "QuestionnaireResponse")
     for qr in responses:
         response = stored[datetime.fromisoformat(qr["authored"])]
@@ -351,8 +368,6 @@ text = { nl = "Nog een beschermde vraag" }
     assert [o["valueCoding"]["code"] for o in group["item"][0]["answerOption"]] == ["a", "b"]
     assert group["item"][1]["type"] == "integer"
     assert questionnaire["title"] == "Gelicentieerde lijst"  # the name of the list may be given
-    from fhir.resources.R4B.questionnaire import Questionnaire
-
     Questionnaire.model_validate(questionnaire)
 
 
@@ -392,3 +407,42 @@ def test_questionnaire_items_follow_the_instrument_file():
     assert gad7["gad7.1"]["code"][0]["code"] == "69725-0"
     assert "code" not in gad7["gad7.6"]  # LOINC's term asks about 4 weeks, ours about 2
     assert [i["code"][0]["code"] for i in items("phq9").values()] == list(fhir._PHQ9_ITEMS)
+
+
+def answer_sets(instrument: engine.Instrument) -> st.SearchStrategy[dict[str, Any]]:
+    """Any answer set the engine accepts: every required item, optional ones or not."""
+
+    def one(item: engine.Item) -> st.SearchStrategy[Any]:
+        if item.type == "scale":
+            value = st.integers(item.min, item.max)
+        elif item.type == "choice":
+            value = st.sampled_from(item.codes)
+        else:
+            value = st.lists(st.sampled_from(item.codes), min_size=1, unique=True)
+        return value if item.required else st.none() | value
+
+    fields = {iid: one(item) for iid, item in instrument.items.items()}
+    return st.fixed_dictionaries(fields).map(
+        lambda drawn: engine.validate(instrument, {k: v for k, v in drawn.items() if v})[0]
+    )
+
+
+@pytest.mark.parametrize("instrument", every_instrument(), ids=lambda i: f"{i.id}-{i.version}")
+@given(data=st.data())
+def test_any_answer_set_makes_valid_resources_that_read_back_the_same(instrument, data):
+    answers = data.draw(answer_sets(instrument))
+    response = Response(
+        instrument=instrument.id,
+        version=instrument.version,
+        status=Response.Status.COMPLETED,
+        language="en",
+        answers=answers,
+        result=engine.score(instrument, answers),
+        completed_at=NOW,
+    )
+    person = fhir.Person("en", UTC, {"reference": "urn:uuid:00000000-0000-4000-8000-000000000000"})
+    qr = fhir.questionnaire_response(instrument, response, person)
+    QuestionnaireResponse.model_validate(qr)
+    assert fhir.decode_answers(instrument, json.loads(json.dumps(qr))) == answers
+    for observation in fhir.score_observations(instrument, response, person, qr):
+        Observation.model_validate(observation)
