@@ -51,7 +51,8 @@ MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 CONTENT_TYPE = "application/fhir+json"
 
-# LOINC codes, each checked against LOINC's own pages (docs/fhir.md names the page for each).
+# LOINC codes, never guessed: docs/fhir.md names where each was checked (and the three still to be
+# confirmed on loinc.org itself).
 # Scores: (instrument id, result key) → (code, long common name).
 PEG_MEAN = ("91147-9", "Mean score [PEG]")
 PHQ4_TOTAL = ("70272-0", "Patient Health Questionnaire 4 item (PHQ-4) total score [Reported]")
@@ -176,8 +177,8 @@ def _patient(user: Any, language: str) -> dict[str, Any]:
             }
         ],
     )
-    if user.display_name:
-        patient["name"] = [{"text": user.display_name}]
+    if user.display_name.strip():
+        patient["name"] = [{"text": user.display_name.strip()}]
     return patient
 
 
@@ -238,8 +239,16 @@ def _option_coding(
 
 
 def _item_type(item: engine.Item) -> str:
-    """A scale with a label for every value is a choice; a bare number scale is an integer."""
-    return "integer" if item.type == "scale" and not item.options else "choice"
+    """A scale with a label for every value is a choice; any other scale is an integer."""
+    if item.type != "scale":
+        return "choice"
+    every_value = set(range(item.min, item.max + 1))
+    return "choice" if {o.code for o in item.options} == every_value else "integer"
+
+
+def _group_id(instrument: engine.Instrument, section: engine.Section) -> str:
+    """A section's linkId: its id, unless an item has that id too (linkIds are unique)."""
+    return f"{section.id}.section" if section.id in instrument.items else section.id
 
 
 def questionnaire(instrument: engine.Instrument, language: str) -> dict[str, Any]:
@@ -271,7 +280,13 @@ def questionnaire(instrument: engine.Instrument, language: str) -> dict[str, Any
                     for option in item.options
                 ]
             children.append(child)
-        group: dict[str, Any] = {"linkId": section.id, "type": "group", "item": children}
+        if not children:
+            continue
+        group: dict[str, Any] = {
+            "linkId": _group_id(instrument, section),
+            "type": "group",
+            "item": children,
+        }
         if with_text and section.title:
             group["text"] = _text(section.title, language)
         groups.append(group)
@@ -331,7 +346,7 @@ def questionnaire_response(
             if answers:
                 children.append({"linkId": item.id, "answer": answers})
         if children:
-            groups.append({"linkId": section.id, "item": children})
+            groups.append({"linkId": _group_id(instrument, section), "item": children})
     resource = _resource(
         "QuestionnaireResponse",
         response.pk,

@@ -332,9 +332,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(world, django_assert_
         fhir.build_bundle(world.anna, now=NOW)
 
 
-def test_a_licensed_instruments_wording_stays_out():
-    licensed = engine.loads(
-        """
+LICENSED = """
 id = "licensed-example"
 version = "2.0"
 kind = "licensed"
@@ -345,8 +343,8 @@ citation = "A publisher"
 name = "Licensed to the practice"
 note = "Item text may not be passed on."
 [[sections]]
-id = "s"
-title = { nl = "Deel", en = "Part" }
+id = "q1"
+title = { nl = "Beschermd deel", en = "Part" }
 [[sections.items]]
 id = "q1"
 text = { nl = "Beschermde vraag", en = "Protected question" }
@@ -356,19 +354,32 @@ id = "q2"
 type = "scale"
 min = 0
 max = 6
+labels = [{ code = 0, label = { nl = "Beschermd: nooit" } }, { code = 6, label = { nl = "Beschermd: altijd" } }]
 text = { nl = "Nog een beschermde vraag" }
 """
-    )
+
+
+def test_a_licensed_instruments_wording_stays_out_and_its_answers_go_in():
+    licensed = engine.loads(LICENSED)
     questionnaire = fhir.questionnaire(licensed, "nl")
-    text = json.dumps(questionnaire)
-    assert "Beschermd" not in text
+    Questionnaire.model_validate(questionnaire)
+    assert "Beschermd" not in json.dumps(questionnaire)
+    assert questionnaire["title"] == "Gelicentieerde lijst"  # the name of the list may be given
     (group,) = questionnaire["item"]
     assert "text" not in group
+    assert group["linkId"] == "q1.section"  # the section's id is an item's id as well
     assert [i["linkId"] for i in group["item"]] == ["q1", "q2"]
     assert [o["valueCoding"]["code"] for o in group["item"][0]["answerOption"]] == ["a", "b"]
-    assert group["item"][1]["type"] == "integer"
-    assert questionnaire["title"] == "Gelicentieerde lijst"  # the name of the list may be given
-    Questionnaire.model_validate(questionnaire)
+    assert group["item"][1]["type"] == "integer"  # labels for two of its seven values only
+
+    response = Response(
+        instrument=licensed.id, version=licensed.version, answers={"q1": "b", "q2": 3}
+    )
+    response.completed_at = NOW
+    person = fhir.Person("nl", UTC, {"reference": "urn:uuid:00000000-0000-4000-8000-000000000000"})
+    qr = fhir.questionnaire_response(licensed, response, person)
+    QuestionnaireResponse.model_validate(qr)
+    assert fhir.decode_answers(licensed, qr) == {"q1": "b", "q2": 3}
 
 
 @pytest.mark.django_db
