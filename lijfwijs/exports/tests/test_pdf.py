@@ -1,0 +1,102 @@
+"""The overview for the GP: the text in the PDF (read with pypdf) holds the person's numbers, the
+safety findings first, the patterns with their numbers and the footer; in the person's language.
+How fast it renders is measured in bench/exports_bench.py, not here."""
+
+import io
+from datetime import date
+
+import pytest
+from django.utils import translation
+from pypdf import PdfReader
+
+from lijfwijs.accounts.tests.helpers import give_access
+from lijfwijs.exports import pdf
+
+from .history import make_history
+
+LAST = date(2026, 12, 1)
+
+
+def text_of(data: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), " ".join(
+        " ".join((p.extract_text() or "").split()) for p in reader.pages
+    )
+
+
+@pytest.fixture(scope="module")
+def year(django_db_setup, django_db_blocker):
+    """Anna with a year of data and a red flag in her last Pijntest: the PDF in Dutch and English,
+    made once for the module's tests."""
+    from lijfwijs.accounts.tests.helpers import make_client_user
+
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            user = make_client_user("jaar@example.org", display_name="Jaar Anna")
+            made = make_history(user, days=365, last=LAST, red_flag=True)
+            with translation.override("nl"):
+                dutch = pdf.render(user, user, LAST)
+            with translation.override("en"):
+                english = pdf.render(user, user, LAST)
+            transaction.set_rollback(True)
+    return {"made": made, "nl": text_of(dutch), "en": text_of(english)}
+
+
+def test_one_or_two_pages_with_who_and_when(year):
+    pages, text = year["nl"]
+    assert pages <= 2
+    assert "Overzicht uit Lijfwijs: Jaar Anna" in text
+    assert "Periode: 2 december 2025 tot en met 1 december 2026" in text
+
+
+def test_the_safety_findings_come_first(year):
+    _pages, text = year["nl"]
+    flag = text.index("koorts of je erg ziek voelen")
+    assert text.index("Neem vandaag contact op met je huisarts") < text.index(
+        "PEG en PHQ-4 over de tijd"
+    )
+    assert flag < text.index("Scores van de laatste Pijntest")
+
+
+def test_the_numbers_of_the_person(year):
+    _pages, text = year["nl"]
+    # the last Pijntest: PEG 4 (the history lowers it a point a quarter), PHQ-4 total 8
+    assert "PEG (pijn en de invloed ervan, 0 tot 10) 4,0" in text
+    assert "8 · matige klachten" in text
+    assert "Belasting: Stress 50%" in text
+    # the first measurement and the meaningful change
+    assert "26 Dec 2025 PEG-3: pijn, plezier en activiteit 7,0" in text
+    assert "1,0 punt beter dan de eerste meting" in text
+    # the diary's trend and a pattern with its numbers
+    assert "365 dagen met check-ins" in text
+    assert "op 122 dagen" in text and "95%-interval" in text
+    # what calms: the practice log's drop in tension
+    assert "Gemiddeld 2,0 punt minder spanning" in text
+
+
+def test_the_footer_says_what_lijfwijs_is_not(year):
+    _pages, text = year["nl"]
+    assert text.count("geen diagnose") >= 1
+    assert "vervangt de huisarts of een medisch onderzoek niet" in text
+
+
+def test_in_english(year):
+    _pages, text = year["en"]
+    assert "fever" in text.lower()  # the red flag in the person's language
+    assert "koorts" not in text
+
+
+def test_without_data_it_says_so(bram):
+    with translation.override("nl"):
+        _pages, text = text_of(pdf.render(bram, bram, LAST))
+    assert "Nog geen Pijntest ingevuld." in text
+    assert "Nog geen check-ins in het dagboek." in text
+
+
+def test_made_by_a_practitioner_names_them(anna, pieter):
+    give_access(anna, pieter)
+    with translation.override("nl"):
+        _pages, text = text_of(pdf.render(anna, pieter, LAST))
+    assert "Gemaakt door Pieter (Fysio De Brug)." in text
