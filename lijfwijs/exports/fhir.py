@@ -392,7 +392,7 @@ def _numeric_scores(instrument: engine.Instrument, result: Mapping[str, Any]) ->
         kind, key = rule.get("kind"), rule.get("key")
         if not isinstance(key, str):
             continue
-        value = _lookup(result, key)
+        value = engine._get(result, key)  # the engine's own reading of a dotted key
         if kind == "shares" and isinstance(value, Mapping):
             for group, share in value.items():
                 if _is_number(share):
@@ -407,15 +407,6 @@ def _numeric_scores(instrument: engine.Instrument, result: Mapping[str, Any]) ->
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _lookup(result: Mapping[str, Any], key: str) -> Any:
-    node: Any = result
-    for part in key.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def score_code(instrument: engine.Instrument, key: str, language: str) -> dict[str, Any]:
