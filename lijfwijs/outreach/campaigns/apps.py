@@ -1,3 +1,5 @@
+"""Campaigns: written in Markdown, sent once to each recipient of an audience, in the background."""
+
 from django.apps import AppConfig
 
 

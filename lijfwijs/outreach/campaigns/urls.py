@@ -1,3 +1,9 @@
-"""Campaigns's pages, included at the root (inside the language prefix)."""
+"""Campaigns's pages, included at the root (inside the language prefix).
 
-urlpatterns: list = []
+- /praktijk/campagnes/…   the campaign editor: list with figures, write, preview, test, schedule,
+                           send (views.py)
+"""
+
+from . import views
+
+urlpatterns = [*views.urlpatterns]
