@@ -147,10 +147,14 @@ def lists_of(practice: Practice | int) -> QuerySet[NewsletterList]:
 def _lists_for(
     practice: Practice, source: str, list_ids: Iterable[int] | None
 ) -> list[NewsletterList]:
-    defaults = default_lists(practice)
+    """The chosen lists (the practice's only), or the source's default lists; locked, so a list
+    deleted meanwhile is either still there for this sign-up or already gone from it."""
     if list_ids is not None:
-        return list(lists_of(practice).filter(pk__in=list(list_ids)))
-    return [defaults[kind] for kind in SOURCE_KINDS[source]]
+        ids = list(list_ids)
+    else:
+        defaults = default_lists(practice)
+        ids = [defaults[kind].pk for kind in SOURCE_KINDS[source]]
+    return list(lists_of(practice).filter(pk__in=ids).select_for_update())
 
 
 def _set_lists(subscriber: Subscriber, lists: list[NewsletterList]) -> None:
@@ -192,8 +196,8 @@ def sign_up(
     now = now or timezone.now()
     email = normalise(email)
     language = email_language(language)
-    lists = _lists_for(practice, source, list_ids)
     with transaction.atomic():
+        lists = _lists_for(practice, source, list_ids)
         subscriber = _row_for(practice, email, language, now)
         if subscriber.status == Subscriber.Status.UNDELIVERABLE:
             return SignUp.NOT_MAILED
@@ -351,7 +355,8 @@ def save_preferences(
         Subscriber.objects.filter(pk=subscriber.pk).update(
             language=email_language(language), name=name.strip()
         )
-        _set_lists(subscriber, list(lists_of(subscriber.practice_id).filter(pk__in=list(list_ids))))
+        chosen = lists_of(subscriber.practice_id).filter(pk__in=list(list_ids)).select_for_update()
+        _set_lists(subscriber, list(chosen))
 
 
 def unsubscribe(
