@@ -144,3 +144,22 @@ def test_two_first_messages_at_once_make_one_conversation_and_one_notice(outbox)
     assert Conversation.objects.count() == 1
     assert Message.objects.count() == 6
     assert len(outbox) == 1
+
+
+def test_the_menus_count_is_lazy(anna, anna_client, pieter, rf, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    from lijfwijs.outreach.messaging.context_processors import unread
+
+    services.send(pieter, client=anna, practitioner=pieter, text="1")
+    request = rf.get("/")
+    request.user = anna
+    with django_assert_num_queries(0):
+        context = unread(request)
+    template = Template("{% if UNREAD_MESSAGES %}Berichten ({{ UNREAD_MESSAGES }}){% endif %}")
+    with django_assert_num_queries(1):
+        assert template.render(Context(context)) == "Berichten (1)"
+    request.user = AnonymousUser()
+    with django_assert_num_queries(0):
+        assert template.render(Context(unread(request))) == ""
