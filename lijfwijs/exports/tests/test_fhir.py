@@ -10,9 +10,11 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
@@ -457,3 +459,27 @@ def test_any_answer_set_makes_valid_resources_that_read_back_the_same(instrument
     assert fhir.decode_answers(instrument, json.loads(json.dumps(qr))) == answers
     for observation in fhir.score_observations(instrument, response, person, qr):
         Observation.model_validate(observation)
+
+
+def test_the_documented_profile_names_every_code_and_its_example_is_valid():
+    doc = (Path(settings.BASE_DIR) / "docs" / "fhir.md").read_text()
+    for code, name in {*fhir.LOINC_SCORES.values(), fhir.NRS_PAIN}:
+        assert f"| {code} " in doc and f"| {name} |" in doc, f"LOINC {code} is not in the table"
+    for code in fhir.LOINC_ITEMS.values():
+        assert f"| {code} " in doc, f"LOINC {code} is not in the table of docs/fhir.md"
+    example = doc.split("```json\n", 1)[1].split("\n```", 1)[0]
+    bundle = Bundle.model_validate_json(example)
+    assert {e.resource.get_resource_type() for e in bundle.entry} == {
+        "Patient",
+        "Questionnaire",
+        "QuestionnaireResponse",
+        "Observation",
+    }
+    for url in (
+        fhir.NAMESPACE,
+        fhir.SCORES,
+        fhir.DIARY,
+        fhir.ANSWERS_BASE,
+        fhir.QUESTIONNAIRE_BASE,
+    ):
+        assert url in doc, url
