@@ -41,19 +41,9 @@ PRACTITIONER_KINDS = (Kind.PDF, Kind.DIARY_CSV, Kind.PRACTICE_CSV, Kind.FHIR)
 CSV_KINDS = (Kind.DIARY_CSV, Kind.PRACTICE_CSV)
 
 
-def fhir_available() -> bool:
-    """Whether the FHIR bundle can be made (lijfwijs.exports.fhir.build_bundle)."""
-    try:
-        from . import fhir  # noqa: F401
-    except ImportError:
-        return False
-    return hasattr(fhir, "build_bundle")
-
-
 def kinds_for(asker: Any, client: Any) -> list[str]:
     """What `asker` may export about `client` (themselves, or a client of theirs)."""
-    kinds = CLIENT_KINDS if asker.pk == client.pk else PRACTITIONER_KINDS
-    return [k for k in kinds if k != Kind.FHIR or fhir_available()]
+    return list(CLIENT_KINDS if asker.pk == client.pk else PRACTITIONER_KINDS)
 
 
 def shares_notes(practitioner: Any, client: Any) -> bool:
@@ -180,12 +170,9 @@ def build(job: ExportJob) -> File:
                 data = csvs.practice_csv(client, dutch=dutch)
             return File(data, csvs.filename(job.kind, dutch), "text/csv; charset=utf-8")
         if job.kind == Kind.FHIR:
-            import json
+            from . import fhir  # the R4B models load on first use
 
-            from .fhir import build_bundle
-
-            body = json.dumps(build_bundle(client), ensure_ascii=False)
-            return File(body.encode("utf-8"), "lijfwijs-fhir.json", "application/fhir+json")
+            return File(fhir.bundle_json(client), "lijfwijs-fhir.json", fhir.CONTENT_TYPE)
         if job.kind == Kind.JSON:
             import json
 

@@ -277,3 +277,31 @@ def test_the_page_reads_a_constant_number_of_queries(
     anna_browser.get(MINE)
     with django_assert_max_num_queries(8):
         assert anna_browser.get(MINE).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("kind", "content_type", "check"),
+    [
+        ("fhir", "application/fhir+json", lambda data: data["resourceType"] == "Bundle"),
+        ("json", "application/json", lambda data: data["format"] == "lijfwijs-export"),
+    ],
+)
+def test_the_fhir_bundle_and_the_full_export(
+    anna_with_data, anna_browser, kind, content_type, check
+):
+    import json
+
+    ask(anna_browser, kind=kind)
+    got = anna_browser.get(file_url(ExportJob.objects.get()))
+    assert got["Content-Type"] == content_type
+    data = json.loads(got.content)
+    assert check(data)
+    assert len(json.dumps(data)) > 5000  # the diary and results are in it
+
+
+def test_a_practitioner_downloads_the_fhir_bundle(anna_with_data, pieter, pieter_browser):
+    give_access(anna_with_data, pieter)
+    ask(pieter_browser, client_page(anna_with_data), kind="fhir")
+    got = pieter_browser.get(file_url(ExportJob.objects.get()))
+    assert got.status_code == 200 and got["Content-Type"] == "application/fhir+json"
+    assert [r.object_ref for r in access_log_rows(anna_with_data)] == ["fhir"]
