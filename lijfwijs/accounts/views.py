@@ -18,6 +18,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from lijfwijs.core import hooks
+from lijfwijs.core.i18n import current_language
 from lijfwijs.core.ratelimit import client_address, hit
 
 from . import access, services, two_factor
@@ -326,6 +328,17 @@ def export(request: HttpRequest) -> HttpResponse:
     form = PasswordConfirmForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
+            # A large account's file is made in the background (the exports app's hook): the
+            # person is sent to their downloads, where it appears.
+            downloads = hooks.first("background_export", request.user, current_language())
+            if downloads:
+                messages.info(
+                    request,
+                    _(
+                        "Je gegevens zijn te veel om meteen te downloaden. Het bestand wordt nu gemaakt en verschijnt hieronder."
+                    ),
+                )
+                return redirect(downloads)
             request.session[EXPORT_READY] = int(time.time()) + EXPORT_WINDOW
             request.session[EXPORT_STARTED] = True
             return redirect("accounts:export")

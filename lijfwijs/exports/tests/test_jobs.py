@@ -305,3 +305,24 @@ def test_a_practitioner_downloads_the_fhir_bundle(anna_with_data, pieter, pieter
     got = pieter_browser.get(file_url(ExportJob.objects.get()))
     assert got.status_code == 200 and got["Content-Type"] == "application/fhir+json"
     assert [r.object_ref for r in access_log_rows(anna_with_data)] == ["fhir"]
+
+
+def test_the_accounts_json_download_of_a_large_account_is_made_in_the_background(
+    anna_with_data, anna_browser, monkeypatch
+):
+    response = anna_browser.post("/account/export/", {"password": PASSWORD})
+    assert response["Location"] == "/account/export/"  # small: the file at once, as before
+    assert not ExportJob.objects.exists()
+    monkeypatch.setattr(services, "INLINE_ROWS", 10)
+    response = anna_browser.post("/account/export/", {"password": PASSWORD})
+    assert response["Location"] == MINE
+    job = ExportJob.objects.get()
+    assert (job.kind, job.status) == ("json", "pending")
+    assert "Het bestand wordt nu gemaakt" in anna_browser.get(MINE).content.decode()
+
+
+def test_the_pages_link_to_the_downloads(anna, pieter, anna_browser, pieter_browser):
+    give_access(anna, pieter)
+    assert f'href="{MINE}"' in anna_browser.get("/account/export/").content.decode()
+    page = pieter_browser.get(f"/praktijk/clienten/{anna.pk}/").content.decode()
+    assert f'href="{client_page(anna)}"' in page
