@@ -38,15 +38,7 @@ DIARY = f"{NAMESPACE}/CodeSystem/diary"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 LANGUAGE_SYSTEM = "urn:ietf:bcp:47"
-CATEGORY_SURVEY = {
-    "coding": [
-        {
-            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-            "code": "survey",
-            "display": "Survey",
-        }
-    ]
-}
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 CONTENT_TYPE = "application/fhir+json"
@@ -154,6 +146,12 @@ def reference(resource: Mapping[str, Any]) -> dict[str, str]:
 
 def _entry(resource: dict[str, Any]) -> dict[str, Any]:
     return {"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource}
+
+
+def _survey() -> dict[str, Any]:
+    """The category of every Observation here (a new dict each time: nothing in a returned bundle
+    is shared with the module or with another bundle)."""
+    return {"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}
 
 
 def _text(texts: Mapping[str, str], language: str) -> str:
@@ -444,7 +442,7 @@ def score_observations(
             "Observation",
             f"{response.pk}/{key}",
             status="final",
-            category=[CATEGORY_SURVEY],
+            category=[_survey()],
             code=score_code(instrument, key, person.language),
             subject=person.reference,
             effectiveDateTime=effective,
@@ -494,7 +492,7 @@ def _diary(user: Any, person: Person) -> list[dict[str, Any]]:
             "Observation",
             f"checkin/{pk}",
             status="final",
-            category=[CATEGORY_SURVEY],
+            category=[_survey()],
             code=code,
             subject=person.reference,
             effectiveDateTime=_effective(at, day, person.zone),
