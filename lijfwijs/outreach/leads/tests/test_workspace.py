@@ -227,3 +227,13 @@ def test_two_first_contacts_at_once_make_one_lead(practice):
     assert len(set(ids)) == 1
     lead = Lead.objects.get()
     assert lead.messages.count() == 4
+
+
+def test_the_demo_makes_three_leads_once(pieter, practice):
+    from lijfwijs.outreach.leads import demo
+
+    demo.load(practice, pieter)
+    demo.load(practice, pieter)
+    statuses = sorted(Lead.objects.filter(practice=practice).values_list("status", flat=True))
+    assert statuses == ["client", "contacted", "new"]
+    assert LeadNote.objects.count() == 2 and LeadChange.objects.count() == 2
