@@ -1,8 +1,9 @@
 """The FHIR export (lijfwijs/exports/fhir.py, docs/fhir.md).
 
 One world per module, made once inside a transaction rolled back at the end: Anna with every
-instrument at every version (and a draft), a year of daily check-ins (some days twice, one whose
-date her current time zone puts on another day); Bram with his own data; Carla without consent.
+instrument at every version twice (and a draft, an anonymous response and one of a removed
+instrument file that stay out), a year of daily check-ins (some days twice, one whose date her
+current time zone puts on another day); Bram with his own data; Carla without consent.
 """
 
 import json
