@@ -105,13 +105,14 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             form.is_valid()
             form.add_error(None, reason)
             status = 422
+        elif not form.is_valid():
+            status = 422
         elif not hit("events-signup", client_address(request), rate_limit(), RATE_WINDOW):
-            form.is_valid()
             form.add_error(
                 None, _("Er zijn te veel aanmeldingen vanaf dit adres. Probeer het later nog eens.")
             )
             status = 429
-        elif form.is_valid():
+        else:
             try:
                 outcome = services.sign_up(
                     event,
@@ -127,8 +128,6 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
                 mine[str(event.pk)] = outcome.signup.pk
                 request.session[SESSION_KEY] = mine
                 return redirect("events_signed_up", event_id=event.pk)
-        else:
-            status = 422
     else:
         user = request.user
         initial = {}

@@ -299,3 +299,12 @@ def test_the_sign_ups_page_asks_the_same_queries_for_many(
         )
     with django_assert_max_num_queries(8):
         assert Client().get("/evenementen/").status_code == 200
+
+
+def test_too_many_sign_ups_from_one_address_keep_what_was_typed(event, settings):
+    settings.EVENTS_SIGNUP_RATE_LIMIT = 1
+    assert sign_up_page(Client(), event, name="Vera", email="vera@example.org").status_code == 302
+    answer = sign_up_page(Client(), event, name="Wim", email="wim@example.org")
+    assert answer.status_code == 429
+    page = answer.content.decode()
+    assert "te veel aanmeldingen" in page and 'value="wim@example.org"' in page

@@ -11,7 +11,7 @@ from lijfwijs.accounts.tests.helpers import make_client_user
 from lijfwijs.outreach.events import people, services
 from lijfwijs.outreach.events.models import Event, SignUp
 
-from .conftest import NOW, START, sign
+from .conftest import NOW, START, make_event, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +198,18 @@ def test_campaign_audiences_and_recipients(event, practice, rita):
     assert people.campaign_recipients(practice, "list:3") is None
     assert people.campaign_recipients(rita.membership.practice, f"event:{event.pk}") is None
     assert people.campaign_unsubscribes([7, 8]) == {7: 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_cancellations_at_once_move_two_up_and_never_overfill(frozen, practice):
+    """Real parallel connections on PostgreSQL (SQLite runs them one after the other)."""
+    from lijfwijs.core.tests.parallel import in_threads
+
+    event = make_event(practice, capacity=2)
+    people_ = [sign(event, n).signup for n in range(5)]
+    leaving = iter(people_[:2])
+    promoted = in_threads(lambda: services.cancel_signup(next(leaving), by="person"), 2)
+    assert sorted(p.pk for found in promoted for p in found) == [people_[2].pk, people_[3].pk]
+    event.refresh_from_db()
+    assert event.taken == 2
+    assert statuses(event) == [Status.CANCELLED] * 2 + [Status.CONFIRMED] * 2 + [Status.WAITING]
