@@ -26,7 +26,7 @@ from lijfwijs.accounts.localtime import zone_of
 from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.assessments import engine, registry
 from lijfwijs.assessments.models import Response
-from lijfwijs.diary.models import CheckIn
+from lijfwijs.diary.models import REGIONS, CheckIn
 
 # Our namespace for canonical URLs and code systems: the same in every installation (an
 # instrument is the same everywhere). The person's identifier is local to one installation.
@@ -472,6 +472,10 @@ def _effective(at: datetime, day: date, zone: tzinfo) -> str:
     return local.isoformat() if local.date() == day else day.isoformat()
 
 
+def _is_pain(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10
+
+
 def _diary(user: Any, person: Person) -> list[dict[str, Any]]:
     rows = (
         CheckIn.objects.filter(user=user)
@@ -512,7 +516,7 @@ def _diary(user: Any, person: Person) -> list[dict[str, Any]]:
                 "valueInteger": value,
             }
             for region, value in sorted((region_pain or {}).items())
-            if isinstance(value, int) and not isinstance(value, bool)
+            if region in REGIONS and _is_pain(value)  # what diary.services allows, nothing else
         ]
         if components:
             observation["component"] = components
