@@ -11,12 +11,13 @@ Signed in: `/account/nieuwsbrief/`. The practice's members: `/praktijk/nieuwsbri
 """
 
 import re
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -60,6 +61,17 @@ def _language() -> str:
 # --- signing up ----------------------------------------------------------------------------------
 
 
+def _posted(request: HttpRequest) -> QueryDict:
+    """The sign-up's fields: a short form's (`newsletter_email`, …: names no other form on a page
+    uses) under the page's own names."""
+    if "newsletter_email" not in request.POST:
+        return request.POST
+    data = QueryDict(mutable=True)
+    for name in ("email", "source", "website"):
+        data[name] = request.POST.get(f"newsletter_{name}", "")
+    return data
+
+
 @csrf_exempt  # shared pages' forms post here without a token; see the module's docstring
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -69,23 +81,22 @@ def signup(request: HttpRequest) -> HttpResponse:
     if practice is None:
         return render(request, "newsletter/none.html", status=404)
     lists = services.lists_of(practice)
-    full = request.method == "GET" or source_of(request.POST.get("source")) == "page"
+    data = _posted(request)
+    full = request.method == "GET" or source_of(data.get("source")) == "page"
     if request.method == "GET":
         services.default_lists(practice)
         general = lists.filter(kind=NewsletterList.Kind.GENERAL, is_default=True)
         form = SignUpForm(lists=lists, initial={"lists": list(general), "source": "page"})
         return render(request, "newsletter/signup.html", {"form": form, "practice": practice})
-    form = SignUpForm(request.POST, lists=lists if full else None)
+    form = SignUpForm(data, lists=lists if full else None)
     if not form.is_valid():
         if not full:  # a short form's error is shown on the full page, with what was typed
-            form = SignUpForm(request.POST, lists=lists)
-            form.is_valid()
+            form = _on_the_page(form, data, practice, lists)
         return render(
             request, "newsletter/signup.html", {"form": form, "practice": practice}, status=422
         )
     if not hit("newsletter-from", client_address(request), SIGNUPS_PER_ADDRESS, services.HOUR):
-        form = SignUpForm(request.POST, lists=lists)
-        form.is_valid()
+        form = _on_the_page(form, data, practice, lists)
         form.add_error(
             None,
             _(
@@ -96,18 +107,32 @@ def signup(request: HttpRequest) -> HttpResponse:
         return render(
             request, "newsletter/signup.html", {"form": form, "practice": practice}, status=429
         )
-    data = form.cleaned_data
-    if not data["website"]:  # the honeypot is empty: a person
-        chosen = data.get("lists")
+    cleaned = form.cleaned_data
+    if not cleaned["website"]:  # the honeypot is empty: a person
+        chosen = cleaned.get("lists")
         services.sign_up(
             practice,
-            data["email"],
-            name=data["name"],
+            cleaned["email"],
+            name=cleaned["name"],
             language=_language(),
-            source=data["source"],
+            source=cleaned["source"],
             list_ids=[nl.pk for nl in chosen] if chosen is not None else None,
         )
     return redirect("newsletter_check_email")
+
+
+def _on_the_page(form: SignUpForm, data: QueryDict, practice: Any, lists: Any) -> SignUpForm:
+    """The sign-up page's form with what was sent: from a short form, its lists are its source's
+    default lists (checked, to change), and its errors only what was wrong there."""
+    if "lists" not in form.fields:
+        source = source_of(data.get("source"))
+        data = data.copy()
+        data["source"] = Subscriber.Source.PAGE
+        defaults = services.default_lists(practice)
+        data.setlist("lists", [str(defaults[kind].pk) for kind in services.SOURCE_KINDS[source]])
+    form = SignUpForm(data, lists=lists)
+    form.is_valid()
+    return form
 
 
 @require_safe

@@ -172,7 +172,9 @@ def test_the_command_marks_addresses_at_one_practice_or_all(fenna, other_practic
 def test_an_undeliverable_address_is_never_mailed_again(fenna, mail):
     services.mark_undeliverable([fenna.email], reason="bounced")
     assert (
-        visitor().post("/nieuwsbrief/", {"email": fenna.email, "source": "footer"}).status_code
+        visitor()
+        .post("/nieuwsbrief/", {"newsletter_email": fenna.email, "newsletter_source": "footer"})
+        .status_code
         == 302
     )
     assert mail == []
