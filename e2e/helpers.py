@@ -191,7 +191,7 @@ def sign_in(tab, email: str, password: str) -> None:
     """Log in through the login page, as a person would."""
     page = tab.page
     assert page.goto(tab.url("/account/inloggen/")).status == 200
-    page.get_by_label("E-mailadres").fill(email)
+    page.locator("main").get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
     with page.expect_navigation():
         page.locator("main form").get_by_role("button", name="Inloggen").click()

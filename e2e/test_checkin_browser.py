@@ -33,7 +33,7 @@ def noor(content):
 def sign_in(tab) -> None:
     page = tab.page
     assert page.goto(tab.url("/account/inloggen/")).status == 200
-    page.get_by_label("E-mailadres").fill(EMAIL)
+    page.locator("main").get_by_label("E-mailadres").fill(EMAIL)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     with page.expect_navigation():
         page.locator("main form").get_by_role("button", name="Inloggen").click()

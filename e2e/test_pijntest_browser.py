@@ -423,7 +423,7 @@ def test_my_results_compare_and_a_bookmarked_report_on_a_phone(open_tab, content
     assert page.goto(tab.url(report)).status == 200
     assert "/account/inloggen/" in page.url
     expect(page.locator("main")).to_contain_text("Log in om deze uitslag te bekijken.")
-    page.get_by_label("E-mailadres").fill("sanne@voorbeeld.nl")
+    page.locator("main").get_by_label("E-mailadres").fill("sanne@voorbeeld.nl")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     with page.expect_navigation():
         page.locator("main form").get_by_role("button", name="Inloggen").click()

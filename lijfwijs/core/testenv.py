@@ -16,3 +16,8 @@ os.environ.setdefault("PIJNTEST_RATE_LIMIT", "1000")
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "YgLzw7WN2-wp_OQxV9FfD6TaDyBPR0AUu8Lf2vwPfjw=")
 # Tests do not run collectstatic: serve the source files without a manifest.
 os.environ.setdefault("STATIC_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
+
+# freezegun must leave pytest's own clock alone, or `--durations` reports frozen times.
+import freezegun  # noqa: E402
+
+freezegun.configure(extend_ignore_list=["_pytest.timing"])
