@@ -109,21 +109,17 @@ def request_export(
             if not inline:
                 _queue(job.pk)
     except IntegrityError:
-        # the same export is being made already (a double click, a second tab)
-        open_job = (
-            ExportJob.objects.filter(
-                requested_by=asker,
-                client=client,
-                kind=kind,
-                variant=variant,
-                status__in=[Status.PENDING, Status.RUNNING],
-            )
+        # The same export is being made already (a double click, a second tab): that one is
+        # the answer (it may have been finished since; the newest of its kind is it).
+        same = (
+            ExportJob.objects.filter(requested_by=asker, client=client, kind=kind, variant=variant)
+            .defer("content")
             .order_by("-created_at")
             .first()
         )
-        if open_job is None:
+        if same is None:
             raise
-        return open_job
+        return same
     if inline:
         run(job.pk)
         job.refresh_from_db()
