@@ -17,7 +17,6 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
@@ -131,6 +130,12 @@ def _message_out(m: Message, caller_is_client: bool) -> dict[str, Any]:
     }
 
 
+def _unread(conversation: Conversation, *, reader_is_client: bool) -> int:
+    return Message.objects.filter(
+        conversation=conversation, from_client=not reader_is_client, read_at__isnull=True
+    ).count()
+
+
 def _log(caller: Any, conversation: Conversation, action: str) -> None:
     if caller.pk != conversation.client_id:
         log_access(
@@ -176,9 +181,7 @@ def open_conversation(request: HttpRequest) -> Any:
     conversation, made = services.open_conversation(client, practitioner)
     conversation.is_open = True  # type: ignore[attr-defined]
     _log(caller, conversation, AccessLog.Action.VIEW)
-    unread = Message.objects.filter(
-        conversation=conversation, from_client=caller.pk != client.pk, read_at__isnull=True
-    ).count()
+    unread = _unread(conversation, reader_is_client=caller.pk == client.pk)
     return Status(201 if made else 200, _conversation_out(conversation, caller, unread))
 
 
@@ -199,19 +202,8 @@ def read_conversation(
     conversation = access.for_caller(request, conversation_id)
     is_client = caller.pk == conversation.client_id
     _log(caller, conversation, AccessLog.Action.VIEW)
-    shown, older = services.page_of(conversation, before)
-    theirs = [m.pk for m in shown if m.from_client != is_client]
-    now = timezone.now()
-    services.mark_read(
-        conversation, reader_is_client=is_client, up_to=max(theirs, default=None), now=now
-    )
-    for m in shown:  # what mark_read wrote, without reading the rows again
-        if m.from_client != is_client and m.read_at is None:
-            m.read_at = now
-    unread = Message.objects.filter(
-        conversation=conversation, from_client=not is_client, read_at__isnull=True
-    ).count()
-    out = _conversation_out(conversation, caller, unread)
+    shown, older = services.read(conversation, reader_is_client=is_client, before=before)
+    out = _conversation_out(conversation, caller, _unread(conversation, reader_is_client=is_client))
     return {
         **out,
         "messages": [_message_out(m, is_client) for m in shown],

@@ -204,6 +204,32 @@ def page_of(
     return found, older
 
 
+def read(
+    conversation: Conversation | None,
+    *,
+    reader_is_client: bool,
+    before: int | None = None,
+    now: datetime | None = None,
+) -> tuple[list[Message], bool]:
+    """A page of the conversation as the reader opens it (`page_of`), the other side's messages
+    in it marked read (`mark_read`, also on the returned objects)."""
+    shown, older = page_of(conversation, before)
+    if conversation is None:
+        return shown, older
+    now = now or timezone.now()
+    theirs = [m for m in shown if m.from_client != reader_is_client]
+    mark_read(
+        conversation,
+        reader_is_client=reader_is_client,
+        up_to=max((m.pk for m in theirs), default=None),
+        now=now,
+    )
+    for message in theirs:
+        if message.read_at is None:
+            message.read_at = now
+    return shown, older
+
+
 def erase_client(user: Any) -> None:
     """Withdrawn consent for health data: the person's conversations go, both sides' messages
     (they are about the person's health; see the decision in docs)."""

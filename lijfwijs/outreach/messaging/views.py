@@ -101,12 +101,7 @@ def _thread(
 ) -> HttpResponse:
     """A conversation's page; marks the other side's messages shown as read."""
     before = _before(request) if request.method != "POST" else None
-    shown, older = services.page_of(conversation, before)
-    if conversation is not None:
-        theirs = [m.pk for m in shown if m.from_client != viewer_is_client]
-        services.mark_read(
-            conversation, reader_is_client=viewer_is_client, up_to=max(theirs, default=None)
-        )
+    shown, older = services.read(conversation, reader_is_client=viewer_is_client, before=before)
     for message in shown:
         message.mine = message.from_client == viewer_is_client  # type: ignore[attr-defined]
     context = {
