@@ -17,16 +17,11 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
-from e2e.helpers import (
-    assert_accessible,
-    assert_fits_the_screen,
-    assert_styled,
-    sign_in_with_code,
-)
+from e2e.helpers import sign_in_with_code
+from e2e.test_booking_browser import check, click_to, sent_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -51,22 +46,6 @@ def pieter(content, settings):
     practice = Practice.objects.create(name="Fysio De Brug", time_zone="Europe/Amsterdam")
     join_practice(user, practice, Membership.Role.OWNER)
     return user
-
-
-def check(page, what: str) -> None:
-    assert_styled(page)
-    assert_fits_the_screen(page)
-    assert_accessible(page, what)
-
-
-def click_to(page, locator, status: int = 200):
-    with page.expect_navigation() as nav:
-        locator.click()
-    assert nav.value.status == status, f"{page.url}: {nav.value.status}"
-
-
-def sent_to(address: str) -> list:
-    return [message for message in mail.outbox if message.to == [address]]
 
 
 def visitor_signs_up(open_tab, name: str, email: str):

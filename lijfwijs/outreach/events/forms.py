@@ -20,6 +20,15 @@ class MomentInput(forms.DateTimeInput):
 
 
 class EventForm(forms.ModelForm):
+    online_link = forms.URLField(
+        label=_("Online link (mag leeg)"),
+        help_text=_("Bijvoorbeeld de link van de videoverbinding. Vul deze of een adres in."),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        error_messages={"invalid": _("Vul een volledige link in, die begint met https://.")},
+    )
+
     class Meta:
         model = Event
         fields = [
@@ -35,7 +44,6 @@ class EventForm(forms.ModelForm):
             "price_text",
         ]
         labels = {
-            "online_link": _("Online link (mag leeg)"),
             "address": _("Adres (mag leeg)"),
             "signup_deadline": _("Aanmelden kan tot (mag leeg)"),
             "price_text": _("Prijs (als het niet gratis is)"),
@@ -43,9 +51,6 @@ class EventForm(forms.ModelForm):
         }
         help_texts = {
             "start": _("In de tijdzone van je praktijk."),
-            "online_link": _(
-                "Bijvoorbeeld de link van de videoverbinding. Vul deze of een adres in."
-            ),
             "signup_deadline": _("Leeg: tot het begin."),
             "capacity": _("Wie zich aanmeldt als alles vol is, komt op de wachtlijst."),
         }
@@ -76,7 +81,6 @@ class EventForm(forms.ModelForm):
                 "min_value": _("Er is minstens één plaats."),
                 "max_value": _("Kies hoogstens %(limit_value)s plaatsen."),
             },
-            "online_link": {"invalid": _("Vul een volledige link in, die begint met https://.")},
         }
 
     def clean(self) -> dict[str, Any]:

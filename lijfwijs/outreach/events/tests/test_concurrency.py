@@ -7,40 +7,18 @@ confirmed sign-ups, `taken` 20). The server works on this run's test database (t
 transactional, so the event is committed where the workers read it).
 """
 
-import os
-import signal
-import subprocess
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from lijfwijs.booking.tests.test_concurrency import Site, at_once, call, start_gunicorn
-from lijfwijs.core.tests.test_many_processes import free_port, wait_until_up
+# booking's module-scoped server (gunicorn, 4 workers, this run's test database) and its client
+from lijfwijs.booking.tests.test_concurrency import at_once, call, site  # noqa: F401
 
 VISITORS = 100
 PLACES = 20
-
-
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Site]:
-    tmp = tmp_path_factory.mktemp("gunicorn-events")
-    port = free_port()
-    server = start_gunicorn(tmp, port)
-    try:
-        wait_until_up(port, server, tmp)
-        on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
-        yield Site(port, "PostgreSQL" if on_postgres else "SQLite", tmp / "error.log")
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def an_event() -> Any:
@@ -65,7 +43,7 @@ def an_event() -> Any:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_hundred_sign_ups_at_once_fill_twenty_places_and_the_rest_wait(site):
+def test_a_hundred_sign_ups_at_once_fill_twenty_places_and_the_rest_wait(site):  # noqa: F811
     from lijfwijs.outreach.events.models import Event, SignUp
 
     event = an_event()
