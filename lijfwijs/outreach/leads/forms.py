@@ -103,7 +103,12 @@ CONSENT_LABEL = _(
 class _ContactFields(_Guarded):
     """Who the person is, how to reach them, what they ask, to which practice."""
 
-    practice = forms.TypedChoiceField(label=_("Aan welke praktijk?"), coerce=int, choices=())
+    practice = forms.TypedChoiceField(
+        label=_("Aan welke praktijk?"),
+        coerce=int,
+        choices=(),
+        error_messages={"required": _("Kies de praktijk die contact met je opneemt.")},
+    )
     name = forms.CharField(
         label=_("Je naam"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -136,10 +141,12 @@ class _ContactFields(_Guarded):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["practice"].choices = practices  # type: ignore[attr-defined]
-        if len(practices) == 1:
-            # one practice runs this installation: nothing to choose
+        self.chosen_practice: int | None = None
+        if len(practices) <= 1:
+            # one practice runs this installation: nothing to choose (none given: the form is
+            # shown without asking, and the page it posts to asks when there are several)
             del self.fields["practice"]
-            self.chosen_practice = practices[0][0]
+            self.chosen_practice = practices[0][0] if practices else None
         if can_attach:
             self.fields["attach"] = forms.BooleanField(
                 label=_("Stuur de uitslag van mijn Pijntest mee"),
@@ -156,7 +163,7 @@ class _ContactFields(_Guarded):
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
 
-    def practice_id(self) -> int:
+    def practice_id(self) -> int | None:
         return self.cleaned_data.get("practice") or self.chosen_practice
 
 

@@ -64,12 +64,10 @@ def report_panel(request: HttpRequest, response: Response) -> dict[str, Any] | N
     a visitor holding an anonymous result), when a practice takes questions here."""
     if not _may_attach(request, response):
         return None
-    practices = _practices()
-    if not practices:
-        return None
     user = request.user
-    initial = _initial(request)
-    form = ReportContactForm(practices=practices, can_attach=True, initial=initial)
+    # Without a query (the report reads the same few for everyone): which practice is asked
+    # when the form is sent, on the page it posts to, where there are several.
+    form = ReportContactForm(practices=[], can_attach=True, initial=_initial(request))
     return {
         "template": "leads/_report_panel.html",
         "form": form,

@@ -214,3 +214,10 @@ def test_with_several_practices_the_person_chooses(client, practice, rita):
 
 def test_members_of_a_practice_do_not_send_questions_here(pieter_browser, practice):
     assert pieter_browser.get(CONTACT).status_code == 404
+
+
+def test_in_english_the_lead_and_the_copy_are_english(client, practice):
+    assert client.get("/en/contact/vraag/").status_code == 200
+    response = send(client, "/en/contact/vraag/")
+    assert response["Location"] == "/en/contact/verstuurd/"
+    assert Lead.objects.get().language == "en"

@@ -140,3 +140,13 @@ def test_a_clients_booking_is_no_lead(advice, anna):
         origin=Booking.Origin.CLIENT,
     )
     assert not Lead.objects.exists()
+
+
+def test_with_several_practices_the_report_form_asks_which_when_sent(client, practice, rita):
+    result_id = take_pijntest(client)
+    response = send(client, _contact_url(result_id))
+    assert response.status_code == 422
+    assert "Kies de praktijk die contact met je opneemt." in response.content.decode()
+    elders = rita.membership.practice
+    assert send(client, _contact_url(result_id), practice=str(elders.pk)).status_code == 302
+    assert Lead.objects.get().practice == elders
