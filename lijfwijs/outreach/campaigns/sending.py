@@ -47,7 +47,7 @@ from .models import Campaign, Send
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 250
+BATCH_SIZE = 500
 LANES = 4  # batch chains started when a campaign is queued (more than there are workers)
 CLAIM_TIMEOUT = timedelta(minutes=15)  # a claim older than this: its worker died
 REQUEUE_AFTER = timedelta(minutes=10)  # pending records and no claim for this long: tasks lost
