@@ -199,10 +199,9 @@ def snapshot(campaign: Campaign, people: list[audience.Recipient]) -> int:
         connection.ops.quote_name(Send._meta.get_field(name.removesuffix("_id")).column)
         for name in SNAPSHOT_COLUMNS
     )
-    sql = (  # noqa: S608 - names from the model, quoted; every value a parameter
-        f"INSERT INTO {table} ({columns}, status, error) "
-        f"VALUES ({', '.join(['%s'] * len(SNAPSHOT_COLUMNS))}, %s, %s) ON CONFLICT DO NOTHING"
-    )
+    # the names come from the model (quoted), every value is a parameter
+    values = ", ".join(["%s"] * (len(SNAPSHOT_COLUMNS) + 2))
+    sql = f"INSERT INTO {table} ({columns}, status, error) VALUES ({values}) ON CONFLICT DO NOTHING"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(rows), SNAPSHOT_CHUNK):
             chunk = rows[start : start + SNAPSHOT_CHUNK]
