@@ -25,10 +25,12 @@ def _is_practitioner(user: Any) -> bool:
 
 
 def open_grant() -> Exists:
-    """Whether the client of the conversation grants its practitioner access now."""
+    """Whether the client of the conversation grants its (active) practitioner access now."""
     return Exists(
         PractitionerAccess.objects.active().filter(
-            client=OuterRef("client_id"), practitioner=OuterRef("practitioner_id")
+            client=OuterRef("client_id"),
+            practitioner=OuterRef("practitioner_id"),
+            practitioner__is_active=True,
         )
     )
 

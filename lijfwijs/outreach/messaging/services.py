@@ -78,7 +78,7 @@ def is_open(client: Any, practitioner: Any) -> bool:
         return False
     return (
         PractitionerAccess.objects.active()
-        .filter(client=client, practitioner=practitioner)
+        .filter(client=client, practitioner=practitioner, practitioner__is_active=True)
         .exists()
     )
 

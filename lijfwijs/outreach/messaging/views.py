@@ -96,6 +96,7 @@ def _thread(
     other_name: str,
     post_url: str,
     back_url: str,
+    client_page: str = "",
     form: MessageForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -113,6 +114,7 @@ def _thread(
         "other_name": other_name,
         "post_url": post_url,
         "back_url": back_url,
+        "client_page": client_page,
         "form": form or MessageForm(prefix="message"),
     }
     return render(request, "messaging/conversation.html", context, status=status)
@@ -273,6 +275,7 @@ def client_conversation(request: HttpRequest, client_id: int) -> HttpResponse:
         other_name=str(client),
         post_url=page,
         back_url=reverse("messaging:practice_inbox"),
+        client_page=reverse("practice:client", kwargs={"client_id": client.pk}),
         form=form,
         status=status,
     )

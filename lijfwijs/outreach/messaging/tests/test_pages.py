@@ -68,7 +68,8 @@ def test_client_and_practitioner_write_both_ways_and_see_read(
 
 
 def test_the_practitioner_starts_from_the_client(anna, anna_client, pieter, pieter_browser):
-    assert "Nog geen berichten" in _page(pieter_browser, _client_url(anna))
+    page = _page(pieter_browser, _client_url(anna))
+    assert "Nog geen berichten" in page and f'href="/praktijk/clienten/{anna.pk}/"' in page
     assert (
         pieter_browser.post(_client_url(anna), {"message-text": "Hoe gaat het?"}).status_code == 302
     )

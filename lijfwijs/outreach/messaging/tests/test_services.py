@@ -9,7 +9,7 @@ from lijfwijs.accounts import services as account_services
 from lijfwijs.accounts.exporting import export_user
 from lijfwijs.core.tests.parallel import in_threads
 from lijfwijs.outreach.messaging import services
-from lijfwijs.outreach.messaging.access import unread_count
+from lijfwijs.outreach.messaging.access import of_client, unread_count
 from lijfwijs.outreach.messaging.models import Conversation, Message
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +126,15 @@ def test_unread_count_for_the_menu(anna, anna_client, pieter, bram, django_asser
 def test_only_the_pair_writes(anna, anna_client, pieter, bram):
     with pytest.raises(PermissionError):
         services.send(bram, client=anna, practitioner=pieter, text="x")
+
+
+def test_a_deactivated_practitioner_closes_the_conversation(anna, anna_client, pieter):
+    services.send(anna, client=anna, practitioner=pieter, text="Hallo")
+    pieter.is_active = False
+    pieter.save(update_fields=["is_active"])
+    with pytest.raises(services.Closed):
+        services.send(anna, client=anna, practitioner=pieter, text="nog een")
+    assert of_client(anna).get().is_open is False
 
 
 @pytest.mark.django_db(transaction=True)
