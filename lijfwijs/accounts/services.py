@@ -339,6 +339,10 @@ def delete_account(user: User) -> None:
     with transaction.atomic():
         forget_emails_of(user)
         Invitation.objects.filter(email__iexact=user.email).delete()
+        # what apps hold about the person by their address rather than by a key to the account
+        # (a question sent as a visitor before the account existed)
+        for erase in hooks.functions("erase_user_data"):
+            erase(user)
         _hand_over_ownership(user)
         # Their bookings go with them (cascade), so those practices' free times change: a new
         # booking version (booking.services.touch), in this transaction.
