@@ -4,6 +4,8 @@ they go out when it commits, never when it rolls back), in the sign-up's languag
 - signed_up: a place (with the calendar file, METHOD:REQUEST) or a place on the waiting list;
 - moved_up: someone cancelled, the first on the waiting list has a place now (with the file);
 - signup_cancelled: the person cancelled, or the practice cancelled their sign-up;
+- event_changed: the practice moved the event to another time or place (to everyone signed up or
+  waiting; the calendar file, same UID and a higher SEQUENCE, moves it for those with a place);
 - event_cancelled: the practice called the event off (to everyone signed up or waiting);
 - reminder: 24 hours and 1 hour before (reminders.py), with the file.
 
@@ -124,7 +126,7 @@ def message(signup: SignUp, name: str, **extra: Any) -> dict[str, Any]:
     context = {**context_of(signup, language), **extra}
     attachments = None
     if name in ("moved_up", "reminder") or (
-        name == "signed_up" and signup.status == SignUp.Status.CONFIRMED
+        name in ("signed_up", "event_changed") and signup.status == SignUp.Status.CONFIRMED
     ):
         attachments = ics_attachment(signup)
     elif name == "event_cancelled" and signup.status == SignUp.Status.CONFIRMED:

@@ -232,13 +232,16 @@ def mark_attendance(
 
 # --- events --------------------------------------------------------------------------------------
 
+# A change of these reaches calendars (SEQUENCE); of the first four also everyone's inbox.
 TIME_FIELDS = ("start", "end", "online_link", "address", "title")
+TOLD_FIELDS = TIME_FIELDS[:4]
 
 
 def save_event(event: Event, now: datetime | None = None) -> Event:
     """Create or change an event (from the form's cleaned instance). A lower capacity than the
     places taken is refused by the database (EventError); a higher one fills places from the
-    waiting list at once, with emails."""
+    waiting list at once, with emails. A new time or place of a published event is emailed to
+    everyone signed up or waiting (with the calendar file that moves it, for those with a place)."""
     now = now or timezone.now()
     with transaction.atomic():
         if event.pk is None:
@@ -270,7 +273,13 @@ def save_event(event: Event, now: datetime | None = None) -> Event:
             ) from None
         event.taken = before.taken
         event.status = before.status
-        if before.status == Event.Status.PUBLISHED and now < event.start:
+        if before.status != Event.Status.PUBLISHED:
+            return event
+        if any(getattr(before, name) != getattr(event, name) for name in TOLD_FIELDS):
+            for signup in event.signups.filter(status__in=(Status.CONFIRMED, Status.WAITING)):
+                signup.event = event
+                notifications.send(signup, "event_changed")
+        if now < event.start:
             for person in _fill(event.pk, now):
                 notifications.send(person, "moved_up")
             event.refresh_from_db()

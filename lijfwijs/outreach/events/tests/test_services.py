@@ -134,12 +134,24 @@ def test_more_places_fill_from_the_waiting_list_fewer_than_taken_are_refused(
     assert [m.to for m in outbox] == [["deelnemer-3@example.org"]]
 
 
-def test_a_changed_time_raises_the_sequence(event):
+def test_a_changed_time_is_emailed_with_a_calendar_file_that_moves_it(event, outbox, committed):
+    for n in range(4):
+        sign(event, n)
     before = event.sequence
+    event.title = "Masterclass rugpijn (nieuwe titel)"
+    with committed():
+        services.save_event(event, now=NOW)
+    assert not outbox  # a new title reaches calendars, not inboxes
     event.start += timedelta(hours=1)
     event.end += timedelta(hours=1)
-    services.save_event(event, now=NOW)
-    assert Event.objects.get(pk=event.pk).sequence == before + 1
+    with committed():
+        services.save_event(event, now=NOW)
+    assert Event.objects.get(pk=event.pk).sequence == before + 2
+    assert len(outbox) == 4 and all(m.subject.startswith("Gewijzigd:") for m in outbox)
+    assert "20:30" in outbox[0].body
+    ics = outbox[0].attachments[0].get_payload(decode=True).decode()
+    assert f"SEQUENCE:{before + 2}" in ics and "METHOD:REQUEST" in ics
+    assert not outbox[3].attachments  # waiting: no calendar file
 
 
 def test_calling_off_emails_everyone_with_a_calendar_file_for_those_with_a_place(
