@@ -79,7 +79,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     """The sign-up page (GET), and every sign-up form's POST."""
     practice = services.public_practice()
     if practice is None:
-        return render(request, "newsletter/none.html", status=404)
+        return render(request, "newsletter/none.html")
     lists = services.lists_of(practice)
     data = _posted(request)
     full = request.method == "GET" or source_of(data.get("source")) == "page"
@@ -240,7 +240,7 @@ def account(request: HttpRequest) -> HttpResponse:
     else with a confirmation link), or goes to their preferences."""
     practice = services.public_practice()
     if practice is None:
-        return render(request, "newsletter/none.html", status=404)
+        return render(request, "newsletter/none.html")
     services.default_lists(practice)
     lists = services.lists_of(practice)
     subscriber = Subscriber.objects.filter(
