@@ -182,3 +182,18 @@ def test_two_schedulers_at_once_queue_a_campaign_once(fake_audience, practice, p
         [(0, 1, 0), (1, 0, 0)],  # the second tried and changed no row
     )
     assert Send.objects.filter(campaign=campaign).count() == 50
+
+
+def test_the_demo_has_a_sent_campaign_with_its_figures_and_a_draft_once(
+    fake_audience, practice, pieter, mailoutbox
+):
+    from lijfwijs.outreach.campaigns import demo
+
+    fake_audience.add(practice, "list:1", "Nieuwsbrief", 4)
+    demo.load(practice, pieter)
+    demo.load(practice, pieter)  # idempotent
+    sent, draft_ = Campaign.objects.order_by("created_at")
+    assert (sent.status, draft_.status) == ("sent", "draft")
+    assert sent.audience_label == "Nieuwsbrief"
+    assert services.figures([sent.pk])[sent.pk].sent == 4
+    assert not mailoutbox  # nobody is emailed by the demo
