@@ -46,13 +46,13 @@ def test_a_client_asks_for_the_pdf_and_downloads_it(open_tab, eva):
     assert_fits_the_screen(page)
     assert_accessible(page, "the downloads page")
 
-    page.get_by_label("Overzicht voor je huisarts of therapeut (PDF)").check()
+    page.get_by_label("Overzicht voor de huisarts of therapeut (PDF)").check()
     page.get_by_label("Je wachtwoord").fill("niet mijn wachtwoord")
     with page.expect_navigation():
         page.get_by_role("button", name="Maak het bestand").click()
     error = page.locator("#id_password_error")
     assert "Dit wachtwoord klopt niet." in error.inner_text()
-    assert page.get_by_label("Overzicht voor je huisarts of therapeut (PDF)").is_checked()
+    assert page.get_by_label("Overzicht voor de huisarts of therapeut (PDF)").is_checked()
     assert "niet mijn wachtwoord" not in page.content()
     assert_fits_the_screen(page)
     assert_accessible(page, "the downloads page with an error")
@@ -65,7 +65,7 @@ def test_a_client_asks_for_the_pdf_and_downloads_it(open_tab, eva):
     assert_accessible(page, "the downloads page with a file")
     with page.expect_download() as download:
         page.get_by_role(
-            "link", name="Download Overzicht voor je huisarts of therapeut (PDF)"
+            "link", name="Download Overzicht voor de huisarts of therapeut (PDF)"
         ).click()
     assert download.value.suggested_filename == "lijfwijs-overzicht.pdf"
     reader = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))  # noqa: SIM115

@@ -56,7 +56,8 @@ class ExportForm(forms.Form):
         self.user = user
         labels = dict(ExportJob.Kind.choices)
         self.fields["kind"].choices = [(k, labels[k]) for k in kinds]
-        self.hints = {k: KIND_HINTS[k] for k in kinds}
+        # what each kind holds, in words for the person themselves (a practitioner knows)
+        self.hints = {k: KIND_HINTS[k] for k in kinds} if ask_password else {}
         if not ask_password:
             del self.fields["password"]
 

@@ -36,7 +36,7 @@ class ExportJobQuerySet(models.QuerySet["ExportJob"]):
 
 class ExportJob(models.Model):
     class Kind(models.TextChoices):
-        PDF = "pdf", _("Overzicht voor je huisarts of therapeut (PDF)")
+        PDF = "pdf", _("Overzicht voor de huisarts of therapeut (PDF)")
         DIARY_CSV = "diary_csv", _("Dagboek (CSV)")
         PRACTICE_CSV = "practice_csv", _("Oefenlogboek (CSV)")
         FHIR = "fhir", _("Gegevens voor zorgsystemen (FHIR)")

@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,27 +17,105 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ExportJob',
+            name="ExportJob",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('pdf', 'Overzicht voor je huisarts of therapeut (PDF)'), ('diary_csv', 'Dagboek (CSV)'), ('practice_csv', 'Oefenlogboek (CSV)'), ('fhir', 'Gegevens voor zorgsystemen (FHIR)'), ('json', 'Al je gegevens (JSON)')], max_length=16)),
-                ('variant', models.CharField(blank=True, choices=[('', 'Standaard'), ('nl', 'Nederlandse spreadsheet (puntkomma, decimale komma)')], default='', max_length=4)),
-                ('language', models.CharField(default='nl', max_length=5)),
-                ('status', models.CharField(choices=[('pending', 'wordt gemaakt'), ('running', 'wordt gemaakt'), ('ready', 'klaar'), ('failed', 'mislukt')], default='pending', max_length=8)),
-                ('content', models.BinaryField(default=b'')),
-                ('filename', models.CharField(blank=True, default='', max_length=80)),
-                ('content_type', models.CharField(blank=True, default='', max_length=60)),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(db_index=True, default=lijfwijs.exports.models.default_expiry)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exports_about', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='export_jobs', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pdf", "Overzicht voor de huisarts of therapeut (PDF)"),
+                            ("diary_csv", "Dagboek (CSV)"),
+                            ("practice_csv", "Oefenlogboek (CSV)"),
+                            ("fhir", "Gegevens voor zorgsystemen (FHIR)"),
+                            ("json", "Al je gegevens (JSON)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "variant",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Standaard"),
+                            ("nl", "Nederlandse spreadsheet (puntkomma, decimale komma)"),
+                        ],
+                        default="",
+                        max_length=4,
+                    ),
+                ),
+                ("language", models.CharField(default="nl", max_length=5)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "wordt gemaakt"),
+                            ("running", "wordt gemaakt"),
+                            ("ready", "klaar"),
+                            ("failed", "mislukt"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("content", models.BinaryField(default=b"")),
+                ("filename", models.CharField(blank=True, default="", max_length=80)),
+                ("content_type", models.CharField(blank=True, default="", max_length=60)),
+                ("size", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "expires_at",
+                    models.DateTimeField(
+                        db_index=True, default=lijfwijs.exports.models.default_expiry
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exports_about",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="export_jobs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['requested_by', 'client', '-created_at'], name='exports_exp_request_cd6a50_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['pending', 'running'])), fields=('requested_by', 'client', 'kind', 'variant'), name='export_one_open_job'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'ready'), _negated=True), ('finished_at__isnull', False), _connector='OR'), name='export_ready_has_time')],
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["requested_by", "client", "-created_at"],
+                        name="exports_exp_request_cd6a50_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["pending", "running"])),
+                        fields=("requested_by", "client", "kind", "variant"),
+                        name="export_one_open_job",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "ready"), _negated=True),
+                            ("finished_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="export_ready_has_time",
+                    ),
+                ],
             },
         ),
     ]
