@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -73,8 +73,6 @@ def closed_reason(event: Event, now: datetime | None = None) -> str:
     if now >= event.closes_at:
         zone = notifications.zone_of(event)
         deadline = event.closes_at.astimezone(zone)
-        from django.utils import formats
-
         return str(CLOSED_REASONS["deadline"]) % {
             "deadline": f"{formats.date_format(deadline, 'j F Y')} {deadline:%H:%M}"
         }

@@ -65,6 +65,12 @@ def test_the_calendar_file_is_for_a_place_only(event):
     assert answer.status_code == 200 and answer["Content-Type"].startswith("text/calendar")
     assert b"BEGIN:VEVENT" in answer.content
     assert Client().get(f"/evenementen/aanmelding/{waiting.token}/agenda.ics").status_code == 404
+    later = sign(event, 3).signup
+    assert (
+        "je bent de volgende"
+        in Client().get(f"/evenementen/aanmelding/{waiting.token}/").content.decode()
+    )
+    assert "op plaats 2" in Client().get(f"/evenementen/aanmelding/{later.token}/").content.decode()
     for token in ("x" * 20, "kort", "a/b"):
         assert Client().get(f"/evenementen/aanmelding/{token}/").status_code == 404
 
