@@ -314,3 +314,20 @@ def test_too_many_sign_ups_from_one_address_keep_what_was_typed(event, settings)
     assert answer.status_code == 429
     page = answer.content.decode()
     assert "te veel aanmeldingen" in page and 'value="wim@example.org"' in page
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("publiceren/", {"publiceren": "ja"}),
+        ("publiceren/", {"publiceren": ""}),
+        ("aanwezigheid/", {"aanwezig-1": "misschien"}),
+        ("aanwezigheid/", {"aanwezig-99999999999999999999999": "ja"}),
+        ("aanwezigheid/", {"iets": "anders"}),
+    ],
+)
+def test_odd_button_posts_change_nothing_and_say_so(owner_browser, event, url, data):
+    answer = owner_browser.post(f"/praktijk/evenementen/{event.pk}/{url}", data, follow=True)
+    assert answer.status_code == 200
+    assert 'class="notice notice-danger"' in answer.content.decode()
+    assert Event.objects.get(pk=event.pk).status == Event.Status.PUBLISHED
