@@ -55,6 +55,8 @@ def test_sign_up_confirmed_waiting_and_again(event):
         ({"name": 12, "email": ["x"]}, 422, ""),
         ("[1, 2]", 422, ""),
         ("{niet json", 400, ""),
+        ('{"name": "\\ud800", "email": "vera@example.org"}', 422, "name"),
+        ('{"name": "Vera", "email": "nul\\u0000@example.org"}', 422, "email"),
     ],
 )
 def test_bad_sign_ups_are_refused_with_a_message(event, body, status, field):
