@@ -11,8 +11,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lijfwijs.core import markdown
-
 
 class Campaign(models.Model):
     class Status(models.TextChoices):
@@ -74,10 +72,6 @@ class Campaign(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
-
-    @property
-    def body_html(self) -> str:
-        return markdown.render(self.body)
 
 
 class Send(models.Model):

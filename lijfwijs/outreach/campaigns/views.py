@@ -16,8 +16,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -212,7 +213,12 @@ def campaign_send(request: HttpRequest, campaign_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Je campagne gaat nu naar %(count)s mensen.") % {"count": count},
+                ngettext(
+                    "Je campagne gaat nu naar %(count)s persoon.",
+                    "Je campagne gaat nu naar %(count)s mensen.",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect("campaigns_detail", campaign_id=campaign.pk)
     elif chosen is None:
@@ -248,10 +254,6 @@ def campaign_preview(request: HttpRequest) -> HttpResponse:
     """The editor's live preview: the posted Markdown (`source`) as sanitised HTML."""
     source = request.POST.get("source", "")[:MAX_BODY]
     return HttpResponse(markdown.render(source), content_type="text/html; charset=utf-8")
-
-
-def campaign_url(campaign: Campaign) -> str:
-    return reverse("campaigns_detail", kwargs={"campaign_id": campaign.pk})
 
 
 urlpatterns = [
