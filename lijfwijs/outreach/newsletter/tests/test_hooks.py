@@ -107,3 +107,17 @@ def test_the_persons_subscriptions_are_in_their_export_and_go_with_the_account(
 
     accounts.delete_account(client)
     assert list(Subscriber.objects.values_list("email", flat=True)) == ["iemand-anders@example.org"]
+
+
+def test_the_demo_makes_the_lists_and_ten_confirmed_subscribers_once(practice, pieter, mail):
+    from lijfwijs.outreach.newsletter import demo
+
+    clients = [make_client_user(f"demo{n}@example.org") for n in range(3)]
+    demo.load(practice, pieter, clients)
+    demo.load(practice, pieter, clients)
+    subscribers = Subscriber.objects.filter(practice=practice)
+    assert subscribers.count() == 10
+    assert set(subscribers.values_list("status", flat=True)) == {"subscribed"}
+    clients_list = services.default_lists(practice)["clients"]
+    assert {s.email for s in subscribers.filter(lists=clients_list)} == {c.email for c in clients}
+    assert mail == []

@@ -5,6 +5,8 @@ every member of the practice (the assistant too), nothing of another practice.""
 
 import pytest
 from django.db import IntegrityError, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lijfwijs.outreach.newsletter import services
 from lijfwijs.outreach.newsletter.models import NewsletterList, Subscriber, Subscription
@@ -119,3 +121,31 @@ def test_another_practice_sees_nothing_of_this_one(practice, lists, rita_browser
     assert f"lijsten/{elsewhere['general'].pk}/".encode() in overview.content
     assert f"lijsten/{lists['general'].pk}/".encode() not in overview.content
     assert Subscriber.objects.filter(pk=mine.pk).exists()
+
+
+def test_the_overview_has_a_constant_number_of_queries(
+    practice, lists, pieter_browser, django_assert_max_num_queries
+):
+    for n in range(20):
+        made = services.save_list(practice, name=f"Lijst {n}", description="")
+        subscribe(practice, f"p{n}@example.org", lists=[made, lists["general"]])
+    with django_assert_max_num_queries(12):
+        assert pieter_browser.get(MANAGE).status_code == 200
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=25)
+@given(
+    name=st.text(max_size=200),
+    description=st.text(max_size=400),
+    q=st.text(max_size=150),
+    status=st.text(max_size=20),
+)
+def test_fuzzed_practice_forms_never_fail(
+    practice, lists, pieter_browser, name, description, q, status
+):
+    data = {"name": name.replace("\x00", ""), "description": description.replace("\x00", "")}
+    assert pieter_browser.post(MANAGE, data).status_code in (302, 422)
+    url = f"/praktijk/nieuwsbrief/lijsten/{lists['general'].pk}/"
+    assert pieter_browser.post(url, data).status_code in (302, 422)
+    query = {"q": q.replace("\x00", ""), "status": status.replace("\x00", "")}
+    assert pieter_browser.get(SUBSCRIBERS, query).status_code == 200
