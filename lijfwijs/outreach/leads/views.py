@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from lijfwijs.accounts.access import member_required
 from lijfwijs.accounts.audit import log_access
-from lijfwijs.accounts.models import AccessLog, Practice
+from lijfwijs.accounts.models import AccessLog, Invitation, Practice
 from lijfwijs.accounts.services import InvitationOutcome
 from lijfwijs.assessments import attach
 from lijfwijs.assessments.models import TOKEN, Response
@@ -328,6 +328,10 @@ def _detail(
         "note_form": note_form or NoteForm(),
         "status_form": status_form or StatusForm(initial={"status": lead.status}),
         "invitation": lead.invitation,
+        # an open or accepted invitation: nothing more to send from here
+        "invited": lead.invitation is not None
+        and lead.invitation.status in (Invitation.Status.PENDING, Invitation.Status.ACCEPTED)
+        and not lead.invitation.is_expired,
     }
     return render(request, "leads/detail.html", context, status=status)
 

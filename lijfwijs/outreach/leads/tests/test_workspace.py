@@ -140,6 +140,7 @@ def test_conversion_invites_the_person_and_makes_them_client(
     assert (invitation.email, invitation.practitioner) == ("vera@example.org", pieter)
     assert lead.status == Lead.Status.CLIENT and lead.invitation == invitation
     assert [m.to for m in outbox] == [["vera@example.org"]]
+    assert "Uitnodiging versturen" not in pieter_browser.get(url(lead)).content.decode()
     # a second click sends nothing new
     pieter_browser.post(url(lead, "uitnodigen/"))
     assert Invitation.objects.count() == 1 and LeadChange.objects.count() == 1
