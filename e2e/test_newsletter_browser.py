@@ -11,20 +11,13 @@ Every page on the way fits the phone and axe-core finds nothing serious or criti
 Emails are sent by the task as soon as it is enqueued (the immediate task backend).
 """
 
-import re
-
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
-from e2e.helpers import (
-    assert_accessible,
-    assert_fits_the_screen,
-    assert_stays_on_the_server,
-    assert_styled,
-    sign_in_with_code,
-)
+from e2e.helpers import assert_stays_on_the_server, sign_in_with_code
+from e2e.test_booking_browser import check, click_to, link_path
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -47,24 +40,6 @@ def pieter(content, settings):
     join_practice(pieter, practice, Membership.Role.OWNER)
     services.default_lists(practice)
     return pieter
-
-
-def check(page, what: str) -> None:
-    assert_styled(page)
-    assert_fits_the_screen(page)
-    assert_accessible(page, what)
-
-
-def click_to(page, locator, status: int = 200):
-    with page.expect_navigation() as nav:
-        locator.click()
-    assert nav.value.status == status, f"{page.url}: {nav.value.status}"
-
-
-def link_path(message, pattern: str) -> str:
-    match = re.search(rf"https?://[^/\s]+({pattern})", message.body)
-    assert match, f"no link matching {pattern} in:\n{message.body}"
-    return match.group(1)
 
 
 def test_a_visitor_subscribes_in_the_footer_confirms_chooses_and_leaves(open_tab, pieter):
