@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from lijfwijs.accounts.services import absolute
 from lijfwijs.outreach.audience import Audience, Recipient
 
+from . import services
 from .models import Event, SignUp
 
 Status = SignUp.Status
@@ -133,3 +134,9 @@ def export_user_data(user: Any) -> dict[str, Any]:
             for s in signups
         ]
     }
+
+
+def erase_user_data(user: Any) -> None:
+    """A deleted account: the sign-ups made with its address go (accounts.delete_account)."""
+    if user.email:
+        services.forget_address(user.email)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -331,9 +330,3 @@ def forget_address(email: str) -> int:
             SignUp.objects.filter(pk=signup.pk).delete()
         count += 1
     return count
-
-
-def forget_on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """pre_delete of a user: their sign-ups (by their account's address) go with the account."""
-    if getattr(instance, "email", ""):
-        forget_address(instance.email)

@@ -48,10 +48,14 @@ def _zone(request: HttpRequest) -> Any:
     return ZoneInfo(request.membership.practice.time_zone or "Europe/Amsterdam")  # type: ignore[attr-defined]
 
 
-def campaign_link(event: Event) -> str:
-    """The campaigns' "new campaign" page for everyone with a place ("" while it does not exist)."""
+def campaign_link(request: HttpRequest, event: Event) -> str:
+    """The campaigns' editor with this event's people as the audience, for those who may write
+    campaigns (owners and practitioners, not assistants); "" for others or without campaigns."""
+    membership = request.membership  # type: ignore[attr-defined]
+    if membership.role == membership.Role.ASSISTANT:
+        return ""
     try:
-        return reverse("campaigns:new") + f"?audience=event:{event.pk}"
+        return reverse("campaigns_new") + f"?audience=event:{event.pk}"
     except NoReverseMatch:
         return ""
 
@@ -131,7 +135,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         "event": event,
         "when": notifications.when_text(event),
         "started": now >= event.start,
-        "campaign_link": campaign_link(event),
+        "campaign_link": campaign_link(request, event),
         "public_url": reverse("events_detail", kwargs={"event_id": event.pk}),
         **_rows(event),
     }

@@ -178,6 +178,10 @@ def test_the_practice_creates_publishes_and_sees_its_event(owner_browser, practi
     assert 'value="2026-12-20T10:00"' in edit  # shown in the practice's zone
     page = owner_browser.get(f"/praktijk/evenementen/{event.pk}/")
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    # email everyone signed up: the campaigns' editor with this event's people as the audience
+    editor = f"/praktijk/campagnes/nieuw/?audience=event:{event.pk}"
+    assert f'href="{editor}"' in page.content.decode()
+    assert owner_browser.get(editor).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -287,7 +291,9 @@ def test_another_practice_and_its_assistant(event, rita_browser, practice):
     )
     join_practice(assistant, practice, Membership.Role.ASSISTANT)
 
-    assert signed_in_browser(assistant).get(f"/praktijk/evenementen/{event.pk}/").status_code == 200
+    page = signed_in_browser(assistant).get(f"/praktijk/evenementen/{event.pk}/")
+    assert page.status_code == 200
+    assert "/praktijk/campagnes/" not in page.content.decode()  # assistants write no campaigns
 
 
 def test_the_sign_ups_page_asks_the_same_queries_for_many(
