@@ -149,3 +149,11 @@ def test_fuzzed_practice_forms_never_fail(
     assert pieter_browser.post(url, data).status_code in (302, 422)
     query = {"q": q.replace("\x00", ""), "status": status.replace("\x00", "")}
     assert pieter_browser.get(SUBSCRIBERS, query).status_code == 200
+
+
+def test_a_practice_goes_with_its_lists_and_subscribers(practice, lists, other_practice):
+    subscribe(practice, "weg@example.org", lists=list(lists.values()))
+    kept = subscribe(other_practice, "blijft@example.org")
+    practice.delete()
+    assert list(Subscriber.objects.all()) == [kept]
+    assert not NewsletterList.objects.filter(pk=lists["general"].pk).exists()
