@@ -10,7 +10,7 @@ from lijfwijs.accounts.models import AccessLog, Invitation
 from lijfwijs.accounts.tests.helpers import pijntest_result, signed_in_browser
 from lijfwijs.core.tests.parallel import in_threads
 from lijfwijs.outreach.leads import services
-from lijfwijs.outreach.leads.models import Lead, LeadChange, LeadNote, Source
+from lijfwijs.outreach.leads.models import Lead, LeadChange, LeadMessage, LeadNote, Source
 
 pytestmark = pytest.mark.django_db
 LIST = "/praktijk/leads/"
@@ -220,7 +220,13 @@ def test_the_database_allows_one_open_lead_per_person(practice):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_first_contacts_at_once_make_one_lead(practice):
+def test_contacts_at_once_make_one_lead_and_a_booking_one_message(pieter, practice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lijfwijs.booking.models import Booking
+
     def contact():
         return receive(practice, body="Tegelijk").pk
 
@@ -228,6 +234,24 @@ def test_two_first_contacts_at_once_make_one_lead(practice):
     assert len(set(ids)) == 1
     lead = Lead.objects.get()
     assert lead.messages.count() == 4
+
+    # one confirmed booking told twice at once (two processes confirming): one message
+    start = timezone.now() + timedelta(days=2)
+    booking = Booking.objects.create(
+        practice=practice,
+        practitioner=pieter,
+        status=Booking.Status.CONFIRMED,
+        start=start,
+        end=start + timedelta(minutes=30),
+        occupied_start=start,
+        occupied_end=start + timedelta(minutes=30),
+        name="Kees",
+        email="kees@example.org",
+        confirmed_at=timezone.now(),
+    )
+    messages = in_threads(lambda: services.booking_confirmed(booking), count=2)
+    assert messages == [None, None]
+    assert LeadMessage.objects.filter(booking=booking).count() == 1
 
 
 def test_the_demo_makes_three_leads_once(pieter, practice):
