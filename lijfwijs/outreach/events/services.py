@@ -125,25 +125,28 @@ def sign_up(
 
 
 def _sign_up_again(signup: SignUp, name: str, language: str, now: datetime) -> Outcome:
+    """A cancelled sign-up of this address signs up again: at the back of the queue, or a place."""
     with transaction.atomic():
-        took = _take_place(signup.event_id)
         changed = SignUp.objects.filter(pk=signup.pk, status=Status.CANCELLED).update(
             name=name,
             language=language,
-            status=Status.CONFIRMED if took else Status.WAITING,
+            status=Status.WAITING,
             queued_at=now,
-            confirmed_at=now if took else None,
+            confirmed_at=None,
             cancelled_at=None,
             cancelled_by="",
             attended=None,
         )
-        if not changed:  # signed up again at this moment by another request: that one counts
-            transaction.set_rollback(True)
-            fresh = SignUp.objects.select_related("event__practice").get(pk=signup.pk)
-            return Outcome(fresh, False)
+        if changed:
+            if _take_place(signup.event_id):
+                SignUp.objects.filter(pk=signup.pk).update(
+                    status=Status.CONFIRMED, confirmed_at=now
+                )
+            signup.refresh_from_db()
+            notifications.send(signup, "signed_up")
+    if not changed:  # signed up again at this moment by another request: that one counts
         signup.refresh_from_db()
-        notifications.send(signup, "signed_up")
-    return Outcome(signup, True)
+    return Outcome(signup, bool(changed))
 
 
 def _fill(event_id: int, now: datetime) -> list[SignUp]:
