@@ -262,3 +262,13 @@ def test_the_demo_makes_three_leads_once(pieter, practice):
     statuses = sorted(Lead.objects.filter(practice=practice).values_list("status", flat=True))
     assert statuses == ["client", "contacted", "new"]
     assert LeadNote.objects.count() == 2 and LeadChange.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "words", ["%", "_", "'; --", "x" * 101, "ë\u200b", "vera@", "0612", "VISSER"]
+)
+def test_any_search_answers(pieter_browser, lead, words):
+    response = pieter_browser.get(LIST, {"q": words, "status": "new"})
+    assert response.status_code == 200
+    found = "Vera Visser" in response.content.decode()
+    assert found == (words in ("vera@", "0612", "VISSER", "x" * 101))  # too long: not searched
