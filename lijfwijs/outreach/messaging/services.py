@@ -217,16 +217,17 @@ def read(
     if conversation is None:
         return shown, older
     now = now or timezone.now()
-    theirs = [m for m in shown if m.from_client != reader_is_client]
+    # The other side's unread ones shown (marking takes every earlier one of theirs along): a
+    # page that shows none writes nothing.
+    unread = [m for m in shown if m.from_client != reader_is_client and m.read_at is None]
     mark_read(
         conversation,
         reader_is_client=reader_is_client,
-        up_to=max((m.pk for m in theirs), default=None),
+        up_to=max((m.pk for m in unread), default=None),
         now=now,
     )
-    for message in theirs:
-        if message.read_at is None:
-            message.read_at = now
+    for message in unread:
+        message.read_at = now
     return shown, older
 
 
