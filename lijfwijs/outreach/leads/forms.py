@@ -139,6 +139,8 @@ class _ContactFields(_Guarded):
         can_attach: bool = False,
         **kwargs: Any,
     ) -> None:
+        # ids of their own: the report shows other apps' forms beside this one
+        kwargs.setdefault("auto_id", "contact-%s")
         super().__init__(*args, **kwargs)
         self.fields["practice"].choices = practices  # type: ignore[attr-defined]
         self.chosen_practice: int | None = None
