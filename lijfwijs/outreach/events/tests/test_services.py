@@ -1,6 +1,7 @@
 """The services: places, the waiting list moving up, refusals, attendance, forgetting an address."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -225,3 +226,14 @@ def test_two_cancellations_at_once_move_two_up_and_never_overfill(frozen, practi
     event.refresh_from_db()
     assert event.taken == 2
     assert statuses(event) == [Status.CANCELLED] * 2 + [Status.CONFIRMED] * 2 + [Status.WAITING]
+
+
+def test_the_demo_masterclass_once(pieter, practice):
+    from lijfwijs.outreach.events import demo
+
+    event = demo.load(practice, pieter)
+    assert demo.load(practice, pieter) == event
+    assert (event.status, event.capacity, event.is_free) == (Event.Status.PUBLISHED, 30, True)
+    assert event.start.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%a %H:%M") == "Tue 19:30"
+    assert event.signups.filter(status=Status.CONFIRMED).count() == 4
+    assert Event.objects.filter(practice=practice).count() == 1
