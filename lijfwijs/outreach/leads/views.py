@@ -23,6 +23,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -274,7 +275,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             "words": words,
             "older": page + 1 if more else None,
             "newer": page - 1 if page > 1 else None,
-            "query": "&".join(f"{k}={v}" for k, v in query.items() if v),
+            "query": urlencode({k: v for k, v in query.items() if v}),
         },
     )
 

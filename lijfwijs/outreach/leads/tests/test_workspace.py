@@ -64,6 +64,10 @@ def test_the_list_pages_with_constant_queries(
     assert "Persoon 29" in first and "Persoon 0<" not in first and "?pagina=2" in first
     second = pieter_browser.get(LIST, {"pagina": "2"}).content.decode()
     assert "Persoon 0<" in second
+    searched = pieter_browser.get(LIST, {"q": "persoon & co", "status": "new"}).content.decode()
+    assert "Geen leads gevonden" in searched
+    searched = pieter_browser.get(LIST, {"q": "Persoon", "status": "new"}).content.decode()
+    assert "?pagina=2&amp;status=new&amp;q=Persoon" in searched  # the search goes along
     assert pieter_browser.get(LIST, {"pagina": "3"}).status_code == 404
 
 
