@@ -103,15 +103,16 @@ def send(
     sender: User,
     *,
     client: User,
-    practitioner: User,
+    practitioner: User | None,
     text: Any,
     now: datetime | None = None,
 ) -> Message:
-    """`sender` (the client or the practitioner of the pair) sends `text` to the other side."""
-    if sender.pk not in (client.pk, practitioner.pk):
+    """`sender` (the client or the practitioner of the pair) sends `text` to the other side.
+    `practitioner` None: their account is gone (the client's copy is closed)."""
+    if sender.pk not in (client.pk, getattr(practitioner, "pk", None)):
         raise PermissionError("only the two people of a conversation write in it")
     text = clean_text(text)
-    if not is_open(client, practitioner):
+    if practitioner is None or not is_open(client, practitioner):
         raise Closed(
             _(
                 "Dit gesprek is gesloten: je behandelaar heeft geen toegang meer tot je "

@@ -7,6 +7,7 @@ from django.db import connection, transaction
 
 from lijfwijs.accounts import services as account_services
 from lijfwijs.accounts.exporting import export_user
+from lijfwijs.accounts.tests.helpers import signed_in_browser
 from lijfwijs.core.tests.parallel import in_threads
 from lijfwijs.outreach.messaging import services
 from lijfwijs.outreach.messaging.access import of_client, unread_count
@@ -108,6 +109,15 @@ def test_deleting_accounts(anna, anna_client, pieter, bram):
     assert kept.practitioner is None and kept.practitioner_name == "Pieter"
     assert kept.messages.get().body == "Van Bram"
     assert not services.is_open(bram, None)
+    with pytest.raises(services.Closed):
+        services.send(bram, client=bram, practitioner=None, text="Hallo?")
+    browser = signed_in_browser(bram)
+    page = browser.get(f"/berichten/{kept.pk}/")
+    assert page.status_code == 200
+    assert "Berichten met Pieter" in page.content.decode() and "Van Bram" in page.content.decode()
+    assert browser.post(f"/berichten/{kept.pk}/", {"message-text": "Hallo?"}).status_code == 403
+    api = browser.get(f"/api/v1/messages/conversations/{kept.pk}").json()
+    assert api["open"] is False and api["with_id"] is None and api["with_name"] == "Pieter"
 
 
 def test_unread_count_for_the_menu(anna, anna_client, pieter, bram, django_assert_num_queries):
