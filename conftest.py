@@ -15,6 +15,18 @@ hypothesis_settings.register_profile("thorough", max_examples=500, deadline=None
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "bounded"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes():
+    """Passwords hashed at a test-only cost (lijfwijs/accounts/tests/hashers.py)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    production = list(settings.PASSWORD_HASHERS)
+    cheap = "lijfwijs.accounts.tests.hashers.CheapArgon2idHasher"
+    with override_settings(PASSWORD_HASHERS=[cheap, *production]):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with the shipped content (consent texts, instruments' tags, exercises,
