@@ -108,7 +108,7 @@ def _thread(
     context = {
         "conversation": conversation,
         "shown": shown,
-        "older": older and shown,
+        "older": older,
         "viewer_is_client": viewer_is_client,
         "is_open": is_open,
         "other_name": other_name,
@@ -249,6 +249,7 @@ def client_conversation(request: HttpRequest, client_id: int) -> HttpResponse:
     """The conversation with one client who grants access now (404 otherwise, also after they
     revoked it); read, and write. One access-log row per look."""
     client = client_for(request, client_id)
+    _before(request)  # a malformed page is a 404 before the look is logged
     page = reverse("messaging:client_conversation", kwargs={"client_id": client.pk})
     form, status = None, 200
     if request.method == "POST":

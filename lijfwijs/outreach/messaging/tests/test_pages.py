@@ -147,6 +147,7 @@ def test_access_log_rows_for_the_practitioner_only(
     _page(anna_browser, f"/berichten/{conversation.pk}/")
     _page(anna_browser, "/berichten/")
     assert AccessLog.objects.about(anna.pk).count() == before
+    assert pieter_browser.get(_client_url(anna) + "?eerder=x").status_code == 404  # not logged
     _page(pieter_browser, _client_url(anna))
     _page(pieter_browser, "/praktijk/berichten/")
     rows = list(AccessLog.objects.about(anna.pk).order_by("at", "pk"))[before:]
