@@ -76,6 +76,7 @@ class Subscriber(models.Model):
         ARTICLE = "article", _("artikel")
         ACCOUNT = "account", _("account")
         EVENT = "event", _("bijeenkomst")
+        API = "api", _("app of API")
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="subscribers")
     email = models.EmailField(_("e-mailadres"))  # trimmed and lower-case (services.normalise)

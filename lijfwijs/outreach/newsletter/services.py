@@ -67,6 +67,7 @@ SOURCE_KINDS = {
     Subscriber.Source.REPORT: [NewsletterList.Kind.GENERAL, NewsletterList.Kind.PIJNTEST],
     Subscriber.Source.ACCOUNT: [NewsletterList.Kind.GENERAL],
     Subscriber.Source.EVENT: [NewsletterList.Kind.MASTERCLASS],
+    Subscriber.Source.API: [NewsletterList.Kind.GENERAL],
 }
 UNDELIVERABLE_REASONS = ("bounced", "complained", "rejected", "manual")
 

@@ -20,13 +20,13 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.access import member_required
+from lijfwijs.core.i18n import current_language
 from lijfwijs.core.paging import page_number
 from lijfwijs.core.ratelimit import client_address, hit
 
@@ -52,10 +52,6 @@ def _subscriber(field: str, token: str) -> Subscriber:
     if found is None:
         raise Http404("no such subscriber")
     return found
-
-
-def _language() -> str:
-    return (get_language() or "nl")[:2]
 
 
 # --- signing up ----------------------------------------------------------------------------------
@@ -114,7 +110,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             practice,
             cleaned["email"],
             name=cleaned["name"],
-            language=_language(),
+            language=current_language(),
             source=cleaned["source"],
             list_ids=[nl.pk for nl in chosen] if chosen is not None else None,
         )

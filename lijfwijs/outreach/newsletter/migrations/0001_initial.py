@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('unsubscribe_token', models.CharField(default=lijfwijs.outreach.newsletter.models.new_token, max_length=64, unique=True)),
                 ('consent_text', models.TextField(blank=True, default='')),
                 ('consent_version', models.CharField(blank=True, default='', max_length=20)),
-                ('consent_source', models.CharField(choices=[('footer', 'onderaan de pagina'), ('page', 'aanmeldpagina'), ('report', 'Pijntest-uitslag'), ('article', 'artikel'), ('account', 'account'), ('event', 'bijeenkomst')], default='page', max_length=16)),
+                ('consent_source', models.CharField(choices=[('footer', 'onderaan de pagina'), ('page', 'aanmeldpagina'), ('report', 'Pijntest-uitslag'), ('article', 'artikel'), ('account', 'account'), ('event', 'bijeenkomst'), ('api', 'app of API')], default='page', max_length=16)),
                 ('consent_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True)),
                 ('unsubscribed_at', models.DateTimeField(blank=True, null=True)),

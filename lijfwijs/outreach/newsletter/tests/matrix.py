@@ -29,6 +29,11 @@ MATRIX_MEMBERS_302 = (302, 403, 403, 302, 302, 302, 403, 302, 404)
 def routes() -> dict[str, Any]:
     return {
         "nieuwsbrief/": Route("/nieuwsbrief/", {"GET": every(200), "POST": every(422)}),
+        # the API: the lists anyone may choose; a sign-up's {} has no address (422)
+        "api/v1/newsletter/lists": Route("/api/v1/newsletter/lists", {"GET": every(200)}),
+        "api/v1/newsletter/signups": Route(
+            "/api/v1/newsletter/signups", {"POST": every(422)}, json=True
+        ),
         "nieuwsbrief/controleer-je-email/": Route(
             "/nieuwsbrief/controleer-je-email/", {"GET": every(200)}
         ),
