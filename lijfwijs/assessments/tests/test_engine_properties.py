@@ -34,8 +34,8 @@ PROBLEM_CODES = {
 
 # The root conftest has a function-scoped autouse fixture (cache clearing); it does not interact
 # with these pure tests, so the health check about it is not useful here.
+# As many examples as the profile gives (bounded: 50; thorough: 500; conftest.py).
 SETTINGS = settings(
-    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -24,8 +24,8 @@ D0 = date(2024, 3, 4)
 
 # The root conftest has a function-scoped autouse fixture (cache clearing); it does not touch
 # these pure tests, so hypothesis's health check about it is not useful here.
+# As many examples as the profile gives (bounded: 50; thorough: 500; conftest.py).
 SETTINGS = settings(
-    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

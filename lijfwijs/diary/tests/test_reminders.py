@@ -183,7 +183,7 @@ ZONES = [
     local_time=st.times().map(lambda t: t.replace(second=0, microsecond=0)),
     phase=st.integers(0, 4),
 )
-@hypothesis_settings(max_examples=150, deadline=None)
+@hypothesis_settings(deadline=None)  # the profile's number of examples (conftest.py)
 def test_every_day_gets_one_reminder_in_any_zone(zone, day, local_time, phase):
     tz = ZoneInfo(zone)
     start, end = local_day_bounds(day, tz)
