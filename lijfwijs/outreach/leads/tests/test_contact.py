@@ -45,6 +45,8 @@ def test_a_visitor_sends_a_question(
     shown = re.search(r'name="shown" value="([^"]+)"', form.content.decode()).group(1)
     data = contact_data(shown=stamp(time.time() - 30))
     assert shown  # the page carries its own stamp; a stamp of 30 s ago stands in for waiting
+    lotte.language = "en"
+    lotte.save(update_fields=["language"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(CONTACT, data)
     assert response.status_code == 302 and response["Location"] == "/contact/verstuurd/"
@@ -69,6 +71,8 @@ def test_a_visitor_sends_a_question(
         body = notice.body + notice.alternatives[0][0]
         assert "onderrug" not in body and "Vera" not in body
         assert f"/praktijk/leads/{lead.pk}/" in body
+        english = notice.to == ["lotte@example.org"]
+        assert (f"/en/praktijk/leads/{lead.pk}/" in body) == english  # in the reader's language
     (copy,) = [m for m in outbox if m.to == ["vera@example.org"]]
     assert QUESTION in copy.body and "Fysio De Brug" in copy.subject
 

@@ -206,6 +206,16 @@ def test_export_and_erasure(anna, practice):
     assert list(Lead.objects.values_list("email", flat=True)) == ["iemand@example.org"]
 
 
+def test_the_accounts_export_and_consent_withdrawal_reach_the_leads(anna, practice):
+    from lijfwijs.accounts.exporting import export_user
+    from lijfwijs.accounts.services import withdraw_health_consent
+
+    receive(practice, "anna@example.org", account=anna)
+    assert export_user(anna)["leads"]["leads"][0]["messages"][0]["text"] == "Mijn rug doet pijn."
+    withdraw_health_consent(anna)
+    assert Lead.objects.get().messages.get().body == ""
+
+
 def test_deleting_the_account_takes_the_leads_sent_from_it(anna, practice):
     from lijfwijs.accounts.services import delete_account
 
