@@ -12,7 +12,7 @@ from django.test import Client
 from lijfwijs.accounts.models import Membership, User
 from lijfwijs.accounts.services import join_practice
 from lijfwijs.accounts.tests.helpers import PASSWORD, signed_in_browser
-from lijfwijs.outreach.events import services
+from lijfwijs.outreach.events import people, services
 from lijfwijs.outreach.events.models import Event, SignUp
 
 from .conftest import START, make_event, sign
@@ -337,3 +337,20 @@ def test_odd_button_posts_change_nothing_and_say_so(owner_browser, event, url, d
     assert answer.status_code == 200
     assert 'class="notice notice-danger"' in answer.content.decode()
     assert Event.objects.get(pk=event.pk).status == Event.Status.PUBLISHED
+
+
+def test_a_signed_in_client_finds_their_details_and_english_sign_ups_stay_english(event):
+    from lijfwijs.accounts.tests.helpers import make_client_user
+
+    anna = make_client_user("anna@example.org", display_name="Anna")
+    page = signed_in_browser(anna).get(f"/evenementen/{event.pk}/").content.decode()
+    assert 'value="Anna"' in page and 'value="anna@example.org"' in page
+    answer = Client().post(
+        f"/en/evenementen/{event.pk}/", {"name": "Ann", "email": "ann@example.org"}
+    )
+    assert answer.status_code == 302 and answer["Location"].startswith("/en/")
+    signup = SignUp.objects.get(email_key="ann@example.org")
+    assert signup.language == "en"
+    assert people.campaign_recipients(event.practice, f"event:{event.pk}")[
+        0
+    ].unsubscribe_url.startswith("http")
