@@ -65,9 +65,10 @@ def load(practice: Any, owner: Any) -> None:
     if people:
         services.snapshot(campaign, people)
     # demo data: shown as sent a week ago; nobody is emailed
-    Send.objects.filter(campaign=campaign).update(status=Send.Status.SENT, sent_at=week_ago)
+    sent = Send.objects.filter(campaign=campaign).update(status=Send.Status.SENT, sent_at=week_ago)
     Campaign.objects.filter(pk=campaign.pk).update(
         status=Campaign.Status.SENT,
+        sent_count=sent,
         audience_label=offered[0].label if offered else "",
         created_at=week_ago,
         queued_at=week_ago,

@@ -48,6 +48,9 @@ class Campaign(models.Model):
     scheduled_at = models.DateTimeField(null=True, blank=True)
     queued_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # the figures once sent (kept when the send records are forgotten, services.RETENTION)
+    sent_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
     # why a queued campaign was not sent (its audience no longer exists), shown on its page
     problem = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)

@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as db_connection
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -199,16 +200,26 @@ def _error(exc: Exception) -> str:
 
 
 def finish_if_done(campaign_id: int, now: datetime | None = None) -> bool:
-    """Mark the campaign sent when none of its records waits or is being sent; True if this call
-    did (of two batches finishing at once, one does)."""
+    """Mark the campaign sent, with its final figures, when none of its records waits or is being
+    sent; True if this call did (of two batches finishing at once, one does)."""
     if Send.objects.filter(
         campaign_id=campaign_id, status__in=(Status.PENDING, Status.CLAIMED)
     ).exists():
         return False
+    # final now: no record waits or is being sent
+    counts = Send.objects.filter(campaign_id=campaign_id).aggregate(
+        sent=Count("pk", filter=Q(status=Status.SENT)),
+        failed=Count("pk", filter=Q(status=Status.FAILED)),
+    )
     return bool(
         Campaign.objects.filter(
             pk=campaign_id, status__in=(Campaign.Status.QUEUED, Campaign.Status.SENDING)
-        ).update(status=Campaign.Status.SENT, finished_at=now or timezone.now())
+        ).update(
+            status=Campaign.Status.SENT,
+            finished_at=now or timezone.now(),
+            sent_count=counts["sent"],
+            failed_count=counts["failed"],
+        )
     )
 
 

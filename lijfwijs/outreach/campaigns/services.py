@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 Status = Campaign.Status
 SNAPSHOT_CHUNK = 2_000  # send records per INSERT
+# how long the send records of a sent campaign are kept (who got it, for questions and bounces)
+RETENTION = timedelta(days=90)
 
 
 class CampaignError(Exception):
@@ -244,33 +246,50 @@ class Figures:
     unsubscribed: int = 0
 
 
-def figures(campaign_ids: list[int]) -> dict[int, Figures]:
-    """Sent, failed, still to go and unsubscribed after it, per campaign: one query plus the
-    audience apps' one each."""
-    if not campaign_ids:
+def figures(campaigns: list[Campaign]) -> dict[int, Figures]:
+    """Sent, failed, still to go and unsubscribed after it, per campaign: a sent campaign's stored
+    figures, the others' counted from their records (one query), plus the audience apps' one
+    query each for the unsubscribes."""
+    if not campaigns:
         return {}
-    counts = {
-        row["campaign_id"]: row
-        for row in Send.objects.filter(campaign_id__in=campaign_ids)
-        .values("campaign_id")
-        .annotate(
-            total=Count("pk"),
-            sent=Count("pk", filter=Q(status=Send.Status.SENT)),
-            failed=Count("pk", filter=Q(status=Send.Status.FAILED)),
-        )
-    }
-    unsubscribed = audience.unsubscribes(list(campaign_ids))
+    ids = [c.pk for c in campaigns]
+    open_ids = [c.pk for c in campaigns if c.status != Status.SENT]
+    counts = {}
+    if open_ids:
+        counts = {
+            row["campaign_id"]: row
+            for row in Send.objects.filter(campaign_id__in=open_ids)
+            .values("campaign_id")
+            .annotate(
+                total=Count("pk"),
+                sent=Count("pk", filter=Q(status=Send.Status.SENT)),
+                failed=Count("pk", filter=Q(status=Send.Status.FAILED)),
+            )
+        }
+    unsubscribed = audience.unsubscribes(ids)
     found = {}
-    for campaign_id in campaign_ids:
-        row = counts.get(campaign_id)
-        total = row["total"] if row else 0
-        sent = row["sent"] if row else 0
-        failed = row["failed"] if row else 0
-        found[campaign_id] = Figures(
+    for campaign in campaigns:
+        if campaign.status == Status.SENT:
+            sent, failed = campaign.sent_count, campaign.failed_count
+            total = sent + failed
+        else:
+            row = counts.get(campaign.pk) or {"total": 0, "sent": 0, "failed": 0}
+            total, sent, failed = row["total"], row["sent"], row["failed"]
+        found[campaign.pk] = Figures(
             recipients=total,
             sent=sent,
             failed=failed,
             waiting=total - sent - failed,
-            unsubscribed=unsubscribed.get(campaign_id, 0),
+            unsubscribed=unsubscribed.get(campaign.pk, 0),
         )
     return found
+
+
+def forget_recipients(now: datetime | None = None) -> int:
+    """Delete the send records (addresses, names, unsubscribe links) of campaigns sent more than
+    RETENTION ago; their figures stay on the campaign. The number of records deleted."""
+    now = now or timezone.now()
+    deleted, _by_model = Send.objects.filter(
+        campaign__status=Status.SENT, campaign__finished_at__lte=now - RETENTION
+    ).delete()
+    return deleted

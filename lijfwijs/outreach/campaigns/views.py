@@ -68,7 +68,7 @@ def campaign_for(request: HttpRequest, campaign_id: int) -> Campaign:
 def campaign_list(request: HttpRequest) -> HttpResponse:
     practice = _practice(request)
     campaigns = list(Campaign.objects.filter(practice=practice)[:LIST_LIMIT])
-    figures = services.figures([c.pk for c in campaigns])
+    figures = services.figures(campaigns)
     labels = {a.key: a.label for a in audience.audiences(practice)} if campaigns else {}
     rows = [
         {
@@ -186,7 +186,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "campaigns/detail.html",
         {
             "campaign": campaign,
-            "figures": services.figures([campaign.pk])[campaign.pk],
+            "figures": services.figures([campaign])[campaign.pk],
             "body_html": markdown.render(campaign.body),
             "practice": campaign.practice,
         },

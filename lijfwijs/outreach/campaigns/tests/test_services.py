@@ -195,5 +195,29 @@ def test_the_demo_has_a_sent_campaign_with_its_figures_and_a_draft_once(
     sent, draft_ = Campaign.objects.order_by("created_at")
     assert (sent.status, draft_.status) == ("sent", "draft")
     assert sent.audience_label == "Nieuwsbrief"
-    assert services.figures([sent.pk])[sent.pk].sent == 4
+    assert services.figures([sent])[sent.pk].sent == 4
     assert not mailoutbox  # nobody is emailed by the demo
+
+
+def test_the_addresses_of_a_campaign_sent_long_ago_are_forgotten_its_figures_stay(
+    fake_audience, practice, pieter, mailoutbox
+):
+    from lijfwijs.outreach.campaigns import sending
+
+    fake_audience.add(practice, "list:1", "Nieuwsbrief", 6)
+    campaign = draft(practice, pieter)
+    services.send_now(campaign)
+    sending.claim(campaign.pk, 2)  # two claimed by a worker that died
+    while sending.send_batch(campaign.pk).claimed:
+        pass
+    later = timezone.now() + sending.CLAIM_TIMEOUT + timedelta(minutes=1)
+    sending.repair(later)
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.sent_count, campaign.failed_count) == ("sent", 4, 2)
+
+    assert services.forget_recipients(later + timedelta(days=89)) == 0
+    assert services.forget_recipients(later + services.RETENTION) == 6
+    assert not Send.objects.exists()
+    assert services.figures([Campaign.objects.get()])[campaign.pk] == services.Figures(
+        recipients=6, sent=4, failed=2, waiting=0, unsubscribed=0
+    )

@@ -55,6 +55,6 @@ def test_a_campaign_to_a_newsletter_list_and_unsubscribing_through_it(
     assert response.status_code == 200
     leaver = Subscriber.objects.get(email="lezer1@example.org")
     assert leaver.status == Subscriber.Status.UNSUBSCRIBED
-    assert services.figures([campaign.pk])[campaign.pk] == services.Figures(
-        recipients=3, sent=3, failed=0, waiting=0, unsubscribed=1
-    )
+    assert services.figures([Campaign.objects.get(pk=campaign.pk)])[
+        campaign.pk
+    ] == services.Figures(recipients=3, sent=3, failed=0, waiting=0, unsubscribed=1)
