@@ -293,3 +293,10 @@ def forget_recipients(now: datetime | None = None) -> int:
         campaign__status=Status.SENT, campaign__finished_at__lte=now - RETENTION
     ).delete()
     return deleted
+
+
+def forget_address(email: str) -> int:
+    """Delete every send record of `email` (someone asked to be forgotten): a campaign still
+    being sent no longer goes to them; a sent campaign's figures stay. The number deleted."""
+    deleted, _by_model = Send.objects.filter(email=email.strip().lower()).delete()
+    return deleted

@@ -221,3 +221,17 @@ def test_the_addresses_of_a_campaign_sent_long_ago_are_forgotten_its_figures_sta
     assert services.figures([Campaign.objects.get()])[campaign.pk] == services.Figures(
         recipients=6, sent=4, failed=2, waiting=0, unsubscribed=0
     )
+
+
+def test_an_address_asked_to_be_forgotten_leaves_every_campaign(fake_audience, practice, pieter):
+    from lijfwijs.core import hooks
+
+    fake_audience.add(practice, "list:1", "Nieuwsbrief", 3)
+    for subject in ("Een", "Twee"):
+        services.send_now(draft(practice, pieter, subject=subject))
+    (forget,) = hooks.functions("forget_email_address")
+    assert forget(" Person-1@example.org") == 2
+    assert sorted(set(Send.objects.values_list("email", flat=True))) == [
+        "person-0@example.org",
+        "person-2@example.org",
+    ]
