@@ -26,7 +26,8 @@ def _page(request: HttpRequest, client: Any, *, own: bool) -> HttpResponse:
     asker = request.user
     kinds = services.kinds_for(asker, client)
     here = reverse("exports:mine") if own else reverse("exports:client", args=[client.pk])
-    form = ExportForm(request.POST or None, kinds=kinds, user=asker, ask_password=own)
+    posted = request.POST if request.method == "POST" else None  # an empty POST is bound too
+    form = ExportForm(posted, kinds=kinds, user=asker, ask_password=own)
     status = 200
     if request.method == "POST":
         if not services.allowed(asker):

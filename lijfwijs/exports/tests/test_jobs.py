@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 from freezegun import freeze_time
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lijfwijs.accounts import services as account_services
 from lijfwijs.accounts.localtime import local_today
@@ -326,3 +328,18 @@ def test_the_pages_link_to_the_downloads(anna, pieter, anna_browser, pieter_brow
     assert f'href="{MINE}"' in anna_browser.get("/account/export/").content.decode()
     page = pieter_browser.get(f"/praktijk/clienten/{anna.pk}/").content.decode()
     assert f'href="{client_page(anna)}"' in page
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.dictionaries(
+        st.sampled_from(["kind", "variant", "password", "other"]),
+        st.one_of(st.text(max_size=300), st.sampled_from(["pdf", "json", "nl", "", PASSWORD])),
+    )
+)
+def test_no_form_input_is_a_server_error(anna_browser, monkeypatch, data):
+    monkeypatch.setattr(services, "RATE_LIMIT", 10_000)
+    response = anna_browser.post(MINE, data)
+    assert response.status_code in (302, 422)
+    if response.status_code == 422:
+        assert "error-summary" in response.content.decode()
