@@ -60,13 +60,10 @@ def test_the_overview_of_a_year(year):
     assert "Gemiddeld 2,0 punt minder spanning" in text
     # the footer on every page
     assert text.count("vervangt de huisarts of een medisch onderzoek niet") == pages
-
-
-def test_in_the_persons_language(year):
+    # in the person's language
     with translation.override("en"):
-        _pages, text = text_of(pdf.render(year, year, LAST))
-    assert "fever" in text.lower()
-    assert "koorts" not in text
+        _pages, english = text_of(pdf.render(year, year, LAST))
+    assert "fever" in english.lower() and "koorts" not in english
 
 
 def test_without_data_it_says_so(bram):
