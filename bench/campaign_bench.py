@@ -17,16 +17,15 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from campaign_mailbox import delivered, mailbox_env, start_workers, stop  # noqa: E402
 from common import ROOT, BenchError, bench_env, log, manage  # noqa: E402
 
 RECIPIENTS = 50_000
@@ -80,28 +79,7 @@ def campaign_to(count: int) -> tuple[Any, float]:
     return campaign, took
 
 
-def start_workers(env: dict[str, str], count: int) -> list[subprocess.Popen[bytes]]:
-    command = [sys.executable, "manage.py", "db_worker", "--interval", "0.05", "--no-startup-delay"]
-    log("$ " + " ".join(command[1:]) + f"  (x{count})")
-    return [
-        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-        for _n in range(count)
-    ]
-
-
-def stop(workers: list[subprocess.Popen[bytes]]) -> None:
-    for worker in workers:
-        if worker.poll() is None:
-            worker.terminate()
-    for worker in workers:
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=5)
-
-
-def wait_until_sent(campaign_id: int, workers: list[subprocess.Popen[bytes]]) -> None:
+def wait_until_sent(campaign_id: int, workers: list[Any]) -> None:
     from django.db import close_old_connections
 
     from lijfwijs.outreach.campaigns.models import Campaign
@@ -128,7 +106,7 @@ def bench(count: int = RECIPIENTS, workers: int = WORKERS) -> list[tuple[str, st
     campaign, queue_s = campaign_to(count)
 
     env = {**os.environ}
-    log(f"send it with {workers} task workers")
+    log(f"send it with {workers} task workers (manage.py db_worker)")
     started = time.perf_counter()
     processes = start_workers(env, workers)
     try:
@@ -141,14 +119,8 @@ def bench(count: int = RECIPIENTS, workers: int = WORKERS) -> list[tuple[str, st
     by_status = dict(records.values_list("status").annotate(n=Count("pk")))
     span = records.aggregate(first=Min("claimed_at"), last=Max("sent_at"))
     send_s = (span["last"] - span["first"]).total_seconds() if span["first"] else 0.0
-    delivered = Counter()
-    for path in mailbox.glob("*.txt"):
-        delivered.update(path.read_text().split())
-    once = (
-        by_status == {"sent": count}
-        and len(delivered) == count
-        and sum(delivered.values()) == count
-    )
+    got = delivered(mailbox)
+    once = by_status == {"sent": count} and len(got) == count and sum(got.values()) == count
     # The rate of sending: from the first batch's claim to the last email marked sent (the
     # workers' start-up, a second or two of Django, is shown beside it but not counted).
     rate = count / send_s if send_s else 0.0
@@ -174,8 +146,8 @@ def bench(count: int = RECIPIENTS, workers: int = WORKERS) -> list[tuple[str, st
         ),
         (
             "campaign exactly once",
-            f"{by_status.get('sent', 0):,} records sent, {sum(delivered.values()):,} emails "
-            f"delivered to {len(delivered):,} addresses",
+            f"{by_status.get('sent', 0):,} records sent, {sum(got.values()):,} emails "
+            f"delivered to {len(got):,} addresses",
             f"{count:,} each",
             "OK" if once else "FAIL",
         ),
@@ -201,16 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     mailbox = var_dir / "mailbox"
     mailbox.mkdir()
     os.environ.update(bench_env(var_dir))
-    os.environ.update(
-        {
-            "DATABASE_URL": args.database_url,
-            "EMAIL_BACKEND": "campaign_mailbox.CountingBackend",
-            "CAMPAIGN_BENCH_MAILBOX": str(mailbox),
-            "PYTHONPATH": os.pathsep.join(
-                filter(None, [str(ROOT / "bench"), os.environ.get("PYTHONPATH", "")])
-            ),
-        }
-    )
+    os.environ.update({"DATABASE_URL": args.database_url, **mailbox_env(mailbox)})
     try:
         manage("migrate", "--noinput")
         import django

@@ -17,7 +17,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
-from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, sign_in_with_code
+from e2e.helpers import sign_in_with_code
+from e2e.test_booking_browser import check, click_to  # styled, fits, axe; a click that loads
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -56,18 +57,6 @@ def pieter(content, settings, monkeypatch):
     monkeypatch.setattr(audience, "recipients", lambda p, key: readers if key == "list:1" else None)
     monkeypatch.setattr(audience, "unsubscribes", lambda ids: dict.fromkeys(ids, 0))
     return user
-
-
-def check(page, what: str) -> None:
-    assert_styled(page)
-    assert_fits_the_screen(page)
-    assert_accessible(page, what)
-
-
-def click_to(page, locator, status: int = 200):
-    with page.expect_navigation() as nav:
-        locator.click()
-    assert nav.value.status == status, f"{page.url}: {nav.value.status}"
 
 
 def test_a_practitioner_writes_previews_tests_and_sends_a_campaign(open_tab, pieter):

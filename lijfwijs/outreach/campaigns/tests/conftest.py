@@ -1,7 +1,8 @@
 # ruff: noqa: F811 (fixtures imported from the accounts helpers are used by name)
 """Shared fixtures of the campaign tests.
 
-"Fysio De Brug": Pieter (owner) and Lotte (practitioner) write campaigns; Aafke is its assistant.
+"Fysio De Brug": Pieter (owner) and Lotte (practitioner) write campaigns; Aafke is its assistant
+(Lotte and Aafke as booking's tests make them).
 Rita owns "Praktijk Elders". The audiences are a small fake provider (`fake_audience`): the
 campaigns import no app that has audiences, they ask `lijfwijs.outreach.audience`, which the fake
 replaces (its three functions) for the test. `fake_audience.add(practice, key, label, n)` gives a
@@ -14,21 +15,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import get_resolver
 
-from lijfwijs.accounts.models import Membership, User
 from lijfwijs.accounts.tests.helpers import (  # noqa: F401 (fixtures)
-    PASSWORD,
     anna,
     anna_browser,
-    make_practitioner,
     outbox,
     pieter,
     pieter_browser,
     rita,
     rita_browser,
-    signed_in_browser,
+)
+from lijfwijs.booking.tests.conftest import (  # noqa: F401 (fixtures)
+    assistant,
+    assistant_browser,
+    lotte,
+    lotte_browser,
 )
 from lijfwijs.outreach import audience
 from lijfwijs.outreach.audience import Audience, Recipient
@@ -97,34 +99,6 @@ def practice(pieter) -> Any:
     practice.email = "info@debrug.example"
     practice.save()
     return practice
-
-
-@pytest.fixture
-def lotte(pieter) -> User:
-    return make_practitioner(
-        "lotte@example.org", display_name="Lotte", member_role=Membership.Role.PRACTITIONER
-    )
-
-
-@pytest.fixture
-def assistant(pieter) -> User:
-    from lijfwijs.accounts import services as account_services
-
-    user = User.objects.create_user(
-        "aafke@example.org", PASSWORD, role=User.Role.ASSISTANT, display_name="Aafke"
-    )
-    account_services.join_practice(user, pieter.membership.practice, Membership.Role.ASSISTANT)
-    return user
-
-
-@pytest.fixture
-def lotte_browser(lotte) -> Client:
-    return signed_in_browser(lotte)
-
-
-@pytest.fixture
-def assistant_browser(assistant) -> Client:
-    return signed_in_browser(assistant)
 
 
 @pytest.fixture

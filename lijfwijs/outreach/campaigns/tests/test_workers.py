@@ -1,13 +1,13 @@
 """Exactly once with real processes: two task workers (`manage.py db_worker`, the database task
 backend) send a queued campaign on this run's test database (SQLite by default, PostgreSQL when
-DATABASE_URL says so), each recipient once. The workers count what they deliver with the bench's
-email backend (bench/campaign_mailbox.py: one line per message, a file per process). The test is
+DATABASE_URL says so), each recipient once. The workers are started, and count what they deliver,
+as bench/campaign_bench.py does (with bench/campaign_mailbox.py: one line per message, a file per
+process). The test is
 transactional, so the queued campaign and its tasks are committed where the workers read them.
 """
 
+import importlib.util
 import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -20,11 +20,17 @@ from lijfwijs.outreach.campaigns.models import Campaign, Send
 
 from .conftest import draft
 
+_spec = importlib.util.spec_from_file_location(
+    "campaign_mailbox", ROOT / "bench/campaign_mailbox.py"
+)
+bench = importlib.util.module_from_spec(_spec)  # the bench's workers, mailbox and counting
+_spec.loader.exec_module(bench)
+
 RECIPIENTS = sending.BATCH_SIZE * 3  # three batches between two workers
 TIMEOUT_S = 180
 
 
-def start_workers(tmp: Path, count: int) -> list[subprocess.Popen]:
+def start_workers(tmp: Path, count: int) -> list:
     mailbox = tmp / "mailbox"
     mailbox.mkdir()
     env = {
@@ -33,31 +39,10 @@ def start_workers(tmp: Path, count: int) -> list[subprocess.Popen]:
         "DATABASE_URL": server_database_url(),
         "REDIS_URL": "",  # tasks in the database
         "LIJFWIJS_VAR_DIR": str(tmp),
-        "EMAIL_BACKEND": "campaign_mailbox.CountingBackend",
-        "CAMPAIGN_BENCH_MAILBOX": str(mailbox),
-        "PYTHONPATH": os.pathsep.join(
-            filter(None, [str(ROOT / "bench"), os.environ.get("PYTHONPATH", "")])
-        ),
         "LOG_LEVEL": "WARNING",
+        **bench.mailbox_env(mailbox),
     }
-    command = [sys.executable, "manage.py", "db_worker", "--interval", "0.05", "--no-startup-delay"]
-    with open(tmp / "workers.log", "ab") as log:
-        return [
-            subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
-            for _n in range(count)
-        ]
-
-
-def stop(workers: list[subprocess.Popen]) -> None:
-    for worker in workers:
-        if worker.poll() is None:
-            worker.terminate()
-    for worker in workers:
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+    return bench.start_workers(env, count, tmp / "workers.log")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -76,13 +61,11 @@ def test_two_task_workers_send_a_campaign_to_each_recipient_exactly_once(
             assert all(w.poll() is None for w in workers), (tmp_path / "workers.log").read_text()
             time.sleep(0.2)
     finally:
-        stop(workers)
+        bench.stop(workers)
 
     assert Counter(Send.objects.filter(campaign=campaign).values_list("status", flat=True)) == {
         "sent": RECIPIENTS
     }
-    delivered = Counter()
-    for path in (tmp_path / "mailbox").glob("*.txt"):
-        delivered.update(path.read_text().split())
+    delivered = bench.delivered(tmp_path / "mailbox")
     assert len(delivered) == RECIPIENTS and set(delivered.values()) == {1}
     assert delivered.keys() == {f"person-{n}@example.org" for n in range(RECIPIENTS)}

@@ -11,23 +11,13 @@ The emails are sent by the task worker. Prints one line of counts (not with -v 0
 when a campaign could not be queued (it stays scheduled; the next run tries again).
 """
 
-from argparse import ArgumentTypeError
 from datetime import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lijfwijs.booking.management.commands.send_booking_reminders import aware_moment
 from lijfwijs.outreach.campaigns import sending, services
-
-
-def aware_moment(value: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ArgumentTypeError("give an ISO 8601 moment with a UTC offset: 2026-12-08T08:00+00:00")
-    return moment
 
 
 class Command(BaseCommand):
