@@ -137,11 +137,13 @@ def check_email(request: HttpRequest) -> HttpResponse:
     return render(request, "newsletter/check_email.html", {"valid_days": services.CONFIRM_DAYS})
 
 
+@csrf_exempt  # the token in the address is the key, which a forged request cannot know
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmation link: a page with one button (a mail scanner's GET confirms nothing);
-    the POST subscribes. A used, expired or unknown link: one page saying so (404)."""
+    the POST subscribes, also from a mail app's browser that keeps no cookies. A used, expired
+    or unknown link: one page saying so (404)."""
     if not TOKEN.fullmatch(token):
         return render(request, "newsletter/link_used.html", status=404)
     if request.method == "POST":
