@@ -179,10 +179,12 @@ def build(job: ExportJob) -> File:
     raise ValueError(f"unknown export kind {job.kind}")
 
 
-def run(job_id: Any) -> str:
+def run(job_id: Any, *, notify: bool = False) -> str:
     """Make one job's file (at most once, however often this runs): claim it (pending → running
     with a conditional UPDATE), build it, store it encrypted. A job deleted meanwhile (the
-    person's data erased) stays deleted: the final UPDATE finds no row."""
+    person's data erased) stays deleted: the final UPDATE finds no row. `notify` (the task's
+    run): the asker gets an email that the file is ready (no health data in it, only the link
+    to the downloads page)."""
     now = timezone.now()
     claimed = ExportJob.objects.filter(pk=job_id, status=Status.PENDING).update(
         status=Status.RUNNING, finished_at=None
@@ -208,7 +210,31 @@ def run(job_id: Any) -> str:
         finished_at=timezone.now(),
     )
     logger.info("Export %s made in %.2f s", job_id, (timezone.now() - now).total_seconds())
+    if stored and notify:
+        _tell_ready(job)
     return "ready" if stored else "gone"
+
+
+def _tell_ready(job: ExportJob) -> None:
+    from django.utils import formats
+
+    from lijfwijs.accounts.localtime import zone_of
+    from lijfwijs.accounts.services import link
+    from lijfwijs.core.mail import send_email
+
+    asker = job.requested_by
+    with translation.override(job.language):
+        if job.client_id == asker.pk:
+            downloads = link("exports:mine", job.language)
+        else:
+            downloads = link("exports:client", job.language, client_id=job.client_id)
+        context = {
+            "name": asker.display_name or asker.email,
+            "kind": str(job.get_kind_display()),
+            "until": formats.date_format(job.expires_at.astimezone(zone_of(asker)), "j F H:i"),
+            "downloads_link": downloads,
+        }
+    send_email(asker.email, "exports/emails/ready", context, job.language)
 
 
 # --- fetching --------------------------------------------------------------------------------

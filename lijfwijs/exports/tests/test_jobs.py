@@ -146,7 +146,7 @@ def test_asking_is_rate_limited(anna, anna_browser):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_large_export_is_made_in_the_background(
-    anna_with_data, anna_browser, run_worker, monkeypatch
+    anna_with_data, anna_browser, run_worker, monkeypatch, mailoutbox
 ):
     monkeypatch.setattr(services, "INLINE_ROWS", 10)  # Anna's 20 days count as large
     ask(anna_browser, kind="pdf")
@@ -161,6 +161,9 @@ def test_a_large_export_is_made_in_the_background(
     assert job.status == "ready" and job.size > 1000
     assert anna_browser.get(file_url(job)).content.startswith(b"%PDF")
     assert services.run(job.pk) == "not pending"  # a second run of its task does nothing
+    [email] = mailoutbox  # the file is ready: a link to the page, no health data
+    assert email.to == [anna_with_data.email] and email.subject == "Je bestand staat klaar"
+    assert "/account/downloads/" in email.body and str(job.pk) not in email.body
 
 
 def test_one_open_job_per_kind_is_kept_by_the_database(anna):
