@@ -52,12 +52,15 @@ class _Guarded(forms.Form):
         )
 
     def stamp_to_show(self) -> str:
-        """The stamp the page carries: the one sent, while it is good; else a fresh one (a form
-        shown for the first time, or too old)."""
+        """The stamp the page carries: the one sent, while it is good. A form shown for the first
+        time (or sent with a stamp that does not verify) gets a fresh one. A form that was open
+        too long was a person's (the stamp verified): it may be sent again at once."""
         sent = self.data.get("shown") if self.is_bound else None
         shown = shown_at(sent)
-        if shown is None or shown > self.now + 5 or self.now - shown > MAX_AGE:
+        if shown is None or shown > self.now + 5:
             return stamp(self.now)
+        if self.now - shown > MAX_AGE:
+            return stamp(self.now - MIN_SECONDS)
         return str(sent)
 
     @property

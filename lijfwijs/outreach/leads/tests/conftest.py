@@ -49,6 +49,19 @@ def practice(pieter):
     return pieter.membership.practice
 
 
+@pytest.fixture
+def still_clock():
+    """The clock stands still while the test sends forms (the time stamp is read exactly)."""
+    from django.urls import get_resolver
+    from freezegun import freeze_time
+
+    # every URL module (the API's schemas among them) is imported before the clock stops:
+    # pydantic cannot build a schema for freezegun's datetime class
+    get_resolver().url_patterns  # noqa: B018
+    with freeze_time("2026-12-07 08:00:00") as clock:
+        yield clock
+
+
 def contact_data(**fields: Any) -> dict[str, Any]:
     """A filled-in contact form shown a minute ago."""
     data = {
