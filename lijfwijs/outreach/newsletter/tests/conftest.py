@@ -8,13 +8,11 @@ oldest; "Praktijk Elders" (Rita) came later. `outbox` sends emails as soon as th
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 
 import pytest
 from django.core.signals import request_finished
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
-from django.utils import timezone
 
 from lijfwijs.accounts.models import Membership
 from lijfwijs.accounts.tests.helpers import (  # noqa: F401 (fixtures)
@@ -105,7 +103,3 @@ def subscribe(practice, email: str, *, lists=None, **fields) -> Subscriber:
 
 def visitor() -> Client:
     return Client(enforce_csrf_checks=True)
-
-
-def days_ago(days: int):
-    return timezone.now() - timedelta(days=days)
