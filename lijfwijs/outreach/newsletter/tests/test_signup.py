@@ -211,3 +211,16 @@ def test_fuzzed_sign_ups_never_fail(practice, lists, email, name, source, n, pre
     data = {k: (v.replace("\x00", "") if isinstance(v, str) else v) for k, v in data.items()}
     response = visitor().post(SIGNUP, data, REMOTE_ADDR=f"10.9.{n}.{len(email) % 250}")
     assert response.status_code in (302, 422, 429)
+
+
+def test_an_english_page_signs_up_in_english(practice, lists, mail):
+    response = visitor().post(
+        "/en/nieuwsbrief/", {"newsletter_email": "en@example.org", "newsletter_source": "footer"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/en" + CHECK
+    subscriber = Subscriber.objects.get()
+    assert subscriber.language == "en"
+    [message] = mail
+    [link] = links_in(message, "/bevestig/")
+    assert "/en/nieuwsbrief/bevestig/" in link
+    assert message.body.strip() and message.alternatives[0][0].startswith("<!doctype html>")
