@@ -51,8 +51,9 @@ class Campaign(models.Model):
     # the figures once sent (kept when the send records are forgotten, services.RETENTION)
     sent_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)
-    # why a queued campaign was not sent (its audience no longer exists), shown on its page
-    problem = models.CharField(max_length=200, blank=True, default="")
+    # why a queued campaign was not sent, shown (translated) on its page
+    AUDIENCE_GONE = "audience_gone"  # its audience no longer existed when it was due
+    problem = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

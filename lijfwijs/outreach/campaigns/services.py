@@ -149,15 +149,16 @@ def queue(
         campaign = Campaign.objects.select_related("practice").get(pk=campaign_id)
         labels = {a.key: a.label for a in audience.audiences(campaign.practice)}
         people = audience.recipients(campaign.practice, campaign.audience_key)
-        if people is None or campaign.audience_key not in labels:
+        if people is None:
             Campaign.objects.filter(pk=campaign_id).update(
                 status=Status.CANCELLED,
                 finished_at=now,
-                problem=_("De groep ontvangers bestaat niet meer."),
+                problem=Campaign.AUDIENCE_GONE,
             )
             return 0
         made = snapshot(campaign, people)
-        Campaign.objects.filter(pk=campaign_id).update(audience_label=labels[campaign.audience_key])
+        label = labels.get(campaign.audience_key, campaign.audience_key)
+        Campaign.objects.filter(pk=campaign_id).update(audience_label=label)
         if made:
             sending.start(campaign_id)
         else:

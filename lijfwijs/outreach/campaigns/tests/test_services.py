@@ -118,7 +118,7 @@ def test_an_audience_that_no_longer_exists_cancels_the_campaign_with_the_reason(
     fake_audience.lists.clear()  # the list was removed meanwhile
     assert services.queue_due(timezone.now() + timedelta(hours=2)).queued == 1
     campaign.refresh_from_db()
-    assert campaign.status == "cancelled" and "bestaat niet meer" in campaign.problem
+    assert campaign.status == "cancelled" and campaign.problem == Campaign.AUDIENCE_GONE
     assert not Send.objects.exists()
 
 

@@ -229,3 +229,12 @@ def test_sending_without_an_audience_is_refused_on_the_confirmation(
     assert "Kies eerst naar wie de campagne gaat." in page
     response = pieter_browser.post(f"{LIST}{campaign.pk}/versturen/")
     assert response.status_code == 422 and not Send.objects.exists()
+
+
+def test_a_campaign_whose_audience_was_gone_says_so(newsletter, practice, pieter, pieter_browser):
+    campaign = draft(practice, pieter)
+    services.schedule(campaign, timezone.now() + timedelta(minutes=1))
+    newsletter.lists.clear()
+    services.queue_due(timezone.now() + timedelta(minutes=2))
+    page = pieter_browser.get(f"{LIST}{campaign.pk}/").content.decode()
+    assert "Niet verstuurd. De groep ontvangers bestaat niet meer." in page
