@@ -122,7 +122,7 @@ def test_too_fast_or_expired_forms_are_refused_kindly(client, practice, still_cl
     assert sent_again  # a good stamp to send again with
 
 
-def test_rate_limit_per_address(client, practice):
+def test_rate_limit_per_address(client, practice, still_clock):  # one window of the limit
     for _ in range(3):
         assert send(client).status_code == 302
     response = send(client)
@@ -130,7 +130,7 @@ def test_rate_limit_per_address(client, practice):
     assert LeadMessage.objects.count() == 3
 
 
-def test_rate_limit_per_network_address(client, practice):
+def test_rate_limit_per_network_address(client, practice, still_clock):
     for n in range(10):
         assert send(client, email=f"persoon{n}@example.org").status_code == 302
     assert send(client, email="nog-een@example.org").status_code == 429
