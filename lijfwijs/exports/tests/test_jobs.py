@@ -346,3 +346,14 @@ def test_no_form_input_is_a_server_error(anna_browser, monkeypatch, data):
     assert response.status_code in (302, 422)
     if response.status_code == 422:
         assert "error-summary" in response.content.decode()
+
+
+def test_ones_own_pijntest_report_offers_the_overview(anna, anna_browser, bram_browser):
+    from lijfwijs.accounts.tests.helpers import pijntest_result
+
+    response = pijntest_result(anna)
+    page = anna_browser.get(f"/pijntest/uitslag/{response.pk}/").content.decode()
+    assert f'href="{MINE}"' in page and "Maak een overzicht (PDF)" in page
+    anonymous = pijntest_result(None)
+    page = Client().get(f"/pijntest/uitslag/{anonymous.pk}/").content.decode()
+    assert "Maak een overzicht (PDF)" not in page
