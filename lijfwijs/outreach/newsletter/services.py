@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lijfwijs.accounts.models import Practice
 from lijfwijs.accounts.services import link
+from lijfwijs.core import hooks
 from lijfwijs.core.mail import email_language, send_email
 from lijfwijs.core.ratelimit import hit
 
@@ -510,6 +511,10 @@ def subscriptions_of_address(email: str) -> QuerySet[Subscriber]:
 
 
 def forget_address(email: str) -> int:
-    """Delete every subscription of the address (the account was deleted)."""
+    """Delete every subscription of the address (the account was deleted), and let every app
+    that keeps something under the address forget it (`forget_email_address`, e.g. the
+    campaigns' send records)."""
     deleted, _ = Subscriber.objects.filter(email=normalise(email)).delete()
+    for forget in hooks.functions("forget_email_address"):
+        forget(email)
     return deleted

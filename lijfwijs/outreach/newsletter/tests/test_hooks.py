@@ -121,3 +121,19 @@ def test_the_demo_makes_the_lists_and_ten_confirmed_subscribers_once(practice, p
     clients_list = services.default_lists(practice)["clients"]
     assert {s.email for s in subscribers.filter(lists=clients_list)} == {c.email for c in clients}
     assert mail == []
+
+
+def test_forgetting_an_address_asks_every_app_to_forget_it(practice, monkeypatch):
+    forgotten: list[str] = []
+    real = services.hooks.functions
+
+    def functions(hook: str):
+        if hook == "forget_email_address":
+            return [forgotten.append]
+        return real(hook)
+
+    monkeypatch.setattr(services.hooks, "functions", functions)
+    subscribe(practice, "vergeet@example.org")
+    assert services.forget_address("Vergeet@example.org") >= 1
+    assert forgotten == ["Vergeet@example.org"]
+    assert not Subscriber.objects.exists()
