@@ -53,6 +53,7 @@ LANES = 4  # batch chains started when a campaign is queued (more than there are
 CLAIM_TIMEOUT = timedelta(minutes=15)  # a claim older than this: its worker died
 REQUEUE_AFTER = timedelta(minutes=10)  # pending records and no claim for this long: tasks lost
 TEMPLATE = "campaigns/emails/campaign"
+TASK_PATH = "lijfwijs.outreach.campaigns.sending.send_campaign_batch"
 # Stands for the recipient's unsubscribe address in the frame rendered once per language; the
 # same in HTML and text (no character HTML would escape).
 UNSUBSCRIBE_MARK = "LIJFWIJS-UNSUBSCRIBE-8f4c2a"
@@ -349,6 +350,7 @@ def repair(now: datetime | None = None) -> Repair:
         status=Status.FAILED,
         error="the worker stopped while sending; not sent again (it may have arrived)",
     )
+    waiting = _waiting_campaigns()
     for campaign in Campaign.objects.filter(pk__in=open_ids).only("pk", "queued_at"):
         if finish_if_done(campaign.pk, now):
             report.finished += 1
@@ -357,8 +359,28 @@ def repair(now: datetime | None = None) -> Repair:
             campaign_id=campaign.pk, claimed_at__gt=now - REQUEUE_AFTER
         ).exists()
         started_long_ago = campaign.queued_at is None or campaign.queued_at <= now - REQUEUE_AFTER
-        if not recent and started_long_ago:
+        if not recent and started_long_ago and campaign.pk not in waiting:
             # Extra batch tasks are harmless: each sends only what it claims.
             start(campaign.pk)
             report.restarted += 1
     return report
+
+
+def _waiting_campaigns() -> set[int]:
+    """Campaigns with a batch task queued and not started yet (the database backend; with RQ
+    none is known, and extra tasks are harmless). While the workers are down, the repair then
+    does not add tasks every run."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(send_campaign_batch.get_backend(), DatabaseBackend):
+        return set()
+    waiting = set()
+    for args_kwargs in DBTaskResult.objects.filter(
+        task_path=TASK_PATH, status=TaskResultStatus.READY
+    ).values_list("args_kwargs", flat=True):
+        args = (args_kwargs or {}).get("args") or []
+        if args and isinstance(args[0], int):
+            waiting.add(args[0])
+    return waiting

@@ -153,18 +153,23 @@ def test_a_worker_killed_after_claiming_never_causes_a_second_email(
     )
 
 
-def test_lost_batch_tasks_are_queued_again_by_the_repair(
+def test_lost_batch_tasks_are_queued_again_by_the_repair_once(
     fake_audience, practice, pieter, mailoutbox
 ):
-    campaign = queued(fake_audience, practice, pieter, 3)
-    later = timezone.now() + sending.REQUEUE_AFTER + timedelta(minutes=1)
-    started = []
-    from unittest import mock
+    from django_tasks_db.models import DBTaskResult
 
-    with mock.patch.object(sending, "start", side_effect=started.append):
-        assert sending.repair(timezone.now()).restarted == 0  # just queued: its tasks may run
-        assert sending.repair(later).restarted == 1
-    assert started == [campaign.pk]
+    campaign = queued(fake_audience, practice, pieter, 3)
+    tasks = DBTaskResult.objects.filter(task_path=sending.TASK_PATH)
+    assert tasks.count() == sending.LANES  # queued with the campaign (the database backend)
+    later = timezone.now() + sending.REQUEUE_AFTER + timedelta(minutes=1)
+    assert sending.repair(later).restarted == 0  # its tasks still wait: the workers are down
+    tasks.delete()  # lost (a queue emptied, a job dropped)
+    assert sending.repair(timezone.now()).restarted == 0  # just queued: they may be running
+    assert sending.repair(later).restarted == 1
+    assert tasks.count() == sending.LANES
+    assert sending.repair(later).restarted == 0  # queued again once, not every run
+    drain(campaign.pk)
+    assert len(mailoutbox) == 3
 
 
 class RefusingBackend(EmailBackend):
