@@ -76,11 +76,11 @@ def signup(request: HttpRequest) -> HttpResponse:
     practice = services.public_practice()
     if practice is None:
         return render(request, "newsletter/none.html")
+    services.default_lists(practice)  # (made on first use)
     lists = services.lists_of(practice)
     data = _posted(request)
     full = request.method == "GET" or source_of(data.get("source")) == "page"
     if request.method == "GET":
-        services.default_lists(practice)
         general = lists.filter(kind=NewsletterList.Kind.GENERAL, is_default=True)
         form = SignUpForm(lists=lists, initial={"lists": list(general), "source": "page"})
         return render(request, "newsletter/signup.html", {"form": form, "practice": practice})

@@ -224,3 +224,12 @@ def test_an_english_page_signs_up_in_english(practice, lists, mail):
     [link] = links_in(message, "/bevestig/")
     assert "/en/nieuwsbrief/bevestig/" in link
     assert message.body.strip() and message.alternatives[0][0].startswith("<!doctype html>")
+
+
+def test_the_first_sign_up_of_a_practice_makes_its_lists(practice, mail):
+    response = visitor().post("/nieuwsbrief/", {"email": "eerste@example.org", "source": "page"})
+    assert response.status_code == 422  # no subject chosen, but the subjects are there to choose
+    assert "Nieuwsbrief: Nieuws" in response.content.decode()
+    response = sign_up(visitor(), "eerste@example.org")
+    assert response.status_code == 302
+    assert [nl.kind for nl in Subscriber.objects.get().lists.all()] == ["general"]
