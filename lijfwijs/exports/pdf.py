@@ -30,6 +30,7 @@ from lijfwijs.practice import program_controls
 PEG_INSTRUMENTS = ("pijntest", "peg3")
 PHQ4_INSTRUMENTS = ("pijntest", "phq4")
 PHQ4_MILD = 3  # from 3 on the PHQ-4 total is no longer "none" (docs/clinical.md)
+SAFETY_DAYS = 90  # a diary safety check with a yes is shown this long
 TABLE_ROWS = 6  # the table holds the first measurement and the last six (the chart holds all)
 CSS = Path(__file__).parent / "static" / "exports" / "pdf.css"
 
@@ -121,6 +122,26 @@ def _latest_pijntest(scores: list[dict[str, Any]]) -> dict[str, Any] | None:
     }
 
 
+def _diary_safety(client: Any, today: date) -> dict[str, Any] | None:
+    """The latest safety check in the diary with a yes (the flare-up's questions), of the last
+    SAFETY_DAYS days: its day and the same advice and words the person saw."""
+    from lijfwijs.diary import safety
+    from lijfwijs.diary.models import SafetyCheck
+
+    check = (
+        SafetyCheck.objects.filter(user=client)
+        .exclude(level=SafetyCheck.Level.NONE)
+        .order_by("-at")
+        .first()
+    )
+    if check is None:
+        return None
+    day = check.at.astimezone(zone_of(client)).date()
+    if (today - day).days > SAFETY_DAYS:
+        return None
+    return {"day": day, **safety.advice(check.level, list(check.flags))}
+
+
 def _period(client: Any, scores: list[dict[str, Any]], today: date) -> tuple[date, date]:
     first_checkin = CheckIn.objects.for_user(client).order_by("day").values_list("day", flat=True)
     days = [d for d in (first_checkin.first(), scores[0]["day"] if scores else None) if d]
@@ -148,6 +169,7 @@ def context(client: Any, made_by: Any, today: date | None = None) -> dict[str, A
         "last": last,
         "today": today,
         "latest": _latest_pijntest(scores),
+        "diary_safety": _diary_safety(client, today),
         "score_rows": [
             {
                 "day": s["day"],

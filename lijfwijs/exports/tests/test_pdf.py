@@ -73,8 +73,20 @@ def test_without_data_it_says_so(bram):
     assert "Nog geen check-ins in het dagboek." in text
 
 
-def test_made_by_a_practitioner_names_them(anna, pieter):
+def test_made_by_a_practitioner_with_the_diarys_safety_check_first(anna, pieter):
+    from freezegun import freeze_time
+
+    from lijfwijs.diary import safety
+
     give_access(anna, pieter)
+    with freeze_time("2026-11-20 09:00"):
+        safety.record(anna, ["leg_weakness"])
     with translation.override("nl"):
         _pages, text = text_of(pdf.render(anna, pieter, LAST))
     assert "Gemaakt door Pieter (Fysio De Brug)." in text
+    found = text.index("Veiligheidsvragen in het dagboek, 20 november 2026")
+    assert found < text.index("een been dat snel zwakker wordt, of een klapvoet")
+    assert found < text.index("Laatste Pijntest")
+    with translation.override("nl"):  # older than 90 days: no longer shown
+        _pages, text = text_of(pdf.render(anna, pieter, date(2027, 3, 1)))
+    assert "Veiligheidsvragen in het dagboek" not in text
