@@ -414,6 +414,24 @@ def unsubscribe_everywhere(emails: Iterable[str]) -> int:
     )
 
 
+def prune_unconfirmed(now: datetime | None = None) -> tuple[int, int]:
+    """Sign-ups whose link expired unused: an address nobody confirmed is deleted (whoever typed
+    it, its owner never agreed to anything); one that had been confirmed before (a re-subscription
+    left unconfirmed) is unsubscribed again, keeping its history. Idempotent. Returns (deleted,
+    unsubscribed again)."""
+    now = now or timezone.now()
+    expired = Q(confirm_sent_at__lt=now - timedelta(days=CONFIRM_DAYS)) | Q(
+        confirm_sent_at__isnull=True, created_at__lt=now - timedelta(days=CONFIRM_DAYS)
+    )
+    pending = Subscriber.objects.filter(expired, status=Subscriber.Status.PENDING)
+    _, per_model = pending.filter(confirmed_at__isnull=True).delete()
+    deleted = per_model.get(Subscriber._meta.label, 0)
+    reverted = pending.filter(confirmed_at__isnull=False).update(
+        status=Subscriber.Status.UNSUBSCRIBED, confirm_digest=""
+    )
+    return deleted, reverted
+
+
 # --- the practice's side -------------------------------------------------------------------------
 
 
@@ -514,7 +532,7 @@ def forget_address(email: str) -> int:
     """Delete every subscription of the address (the account was deleted), and let every app
     that keeps something under the address forget it (`forget_email_address`, e.g. the
     campaigns' send records)."""
-    deleted, _ = Subscriber.objects.filter(email=normalise(email)).delete()
+    _, per_model = Subscriber.objects.filter(email=normalise(email)).delete()
     for forget in hooks.functions("forget_email_address"):
         forget(email)
-    return deleted
+    return per_model.get(Subscriber._meta.label, 0)

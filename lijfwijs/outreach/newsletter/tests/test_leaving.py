@@ -3,11 +3,14 @@
 link's page with one button, the RFC 8058 one-click POST without cookies, the campaign it came
 through counted once, and bounces and complaints (anymail's signal, the command)."""
 
+from datetime import timedelta
+
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -179,3 +182,18 @@ def test_an_undeliverable_address_is_never_mailed_again(fenna, mail):
     )
     assert mail == []
     assert Subscriber.objects.get(pk=fenna.pk).status == "undeliverable"
+
+
+def test_sign_ups_whose_link_expired_unused_are_pruned(practice, lists, capsys):
+    old, recent = timezone.now() - timedelta(days=8), timezone.now() - timedelta(days=6)
+    services.sign_up(practice, "nooit@example.org", now=old)
+    back = subscribe(practice, "terug@example.org", now=old)
+    services.unsubscribe(back, now=old)
+    services.sign_up(practice, "terug@example.org", now=old)  # a re-subscription, unconfirmed
+    services.sign_up(practice, "recent@example.org", now=recent)
+    call_command("prune_newsletter_signups")
+    call_command("prune_newsletter_signups")  # idempotent
+    states = dict(Subscriber.objects.values_list("email", "status"))
+    assert states == {"terug@example.org": "unsubscribed", "recent@example.org": "pending"}
+    out = capsys.readouterr().out
+    assert "1 unconfirmed sign-up(s) deleted, 1 unsubscribed again" in out
