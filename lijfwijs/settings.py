@@ -157,6 +157,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lijfwijs.core.context_processors.site",
+                "lijfwijs.outreach.messaging.context_processors.unread",
             ],
             # {% load i18n %}: Django's tags with a quicker {% translate "literal" %}
             "libraries": {"i18n": "lijfwijs.core.i18n_tags"},

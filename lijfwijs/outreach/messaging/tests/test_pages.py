@@ -263,5 +263,5 @@ def test_constant_queries_with_many_messages(
         (pieter_browser, _client_url(anna)),
     ):
         browser.get(url)  # the session's first look
-        with django_assert_max_num_queries(8):  # session, user, 2FA, page
+        with django_assert_max_num_queries(9):  # session, user, 2FA, the menu's unread count, page
             assert browser.get(url).status_code == 200
