@@ -24,6 +24,11 @@ from lijfwijs.booking import demo as booking_demo
 from lijfwijs.diary.models import CheckIn, Tag
 from lijfwijs.exercises import services as exercise_services
 from lijfwijs.exercises.models import Exercise
+from lijfwijs.outreach.campaigns import demo as campaigns_demo
+from lijfwijs.outreach.events import demo as events_demo
+from lijfwijs.outreach.leads import demo as leads_demo
+from lijfwijs.outreach.messaging import demo as messaging_demo
+from lijfwijs.outreach.newsletter import demo as newsletter_demo
 from lijfwijs.program import services as program_services
 from lijfwijs.program.models import ProgramProgress
 
@@ -153,9 +158,16 @@ class Command(BaseCommand):
                 # Written in bulk, past the services: a new data version all the same.
                 User.objects.data_changed(client)
             # What can be booked, the hours, a holiday and Anna's bookings (past and ahead).
-            booking_demo.load(
-                self._practice(), [practitioner], User.objects.get(email=CLIENTS[0]["email"])
-            )
+            practice = self._practice()
+            clients = list(User.objects.filter(email__in=[c["email"] for c in CLIENTS]))
+            first = User.objects.get(email=CLIENTS[0]["email"])
+            booking_demo.load(practice, [practitioner], first)
+            # Outreach: the newsletter's lists and readers first (the campaigns write to them).
+            newsletter_demo.load(practice, practitioner, clients)
+            events_demo.load(practice, practitioner)
+            campaigns_demo.load(practice, practitioner)
+            leads_demo.load(practice, practitioner)
+            messaging_demo.load(first, practitioner)
         self.stdout.write(
             self.style.SUCCESS(f"Demo practice ready. Logins (password for all: {PASSWORD}):")
         )
