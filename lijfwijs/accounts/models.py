@@ -411,6 +411,7 @@ class AccessLog(models.Model):
         ALERTS = "alerts", _("meldingen")
         ASSIGNMENTS = "assignments", _("opdrachten")
         SUMMARY = "summary", _("samenvatting")
+        MESSAGES = "messages", _("berichten")
 
     class Action(models.TextChoices):
         VIEW = "view", _("bekeken")

@@ -30,8 +30,7 @@ from lijfwijs.core.paging import page_number
 from . import access, services
 from .models import Conversation
 
-# The access log's kind for messages (AccessLog.Kind.MESSAGES once accounts lists it).
-LOG_KIND = getattr(AccessLog.Kind, "MESSAGES", "messages")
+LOG_KIND = AccessLog.Kind.MESSAGES
 PER_PAGE = 25  # conversations on a list page
 
 
