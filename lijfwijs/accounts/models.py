@@ -401,7 +401,7 @@ class AccessLog(models.Model):
         PIJNTEST = "pijntest", _("Pijntest-uitslagen")
         PROFILE = "profile", _("profielgegevens")
         CLIENT_LIST = "client_list", _("cliëntenlijst")
-        EXPORT = "export", _("volledige export")
+        EXPORT = "export", _("export")
         PROGRAM = "program", _("stap in het 5-stappenprogramma")
         TIMELINE = "timeline", _("tijdlijn")
         DIARY = "diary", _("dagboek")
