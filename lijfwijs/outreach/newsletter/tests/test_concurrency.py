@@ -6,41 +6,26 @@ the database this run uses (SQLite by default; PostgreSQL when DATABASE_URL is o
   counted across the workers.
 - 20 clicks on one confirmation link at once: one confirms, the others find it used.
 
-The server works on this run's test database (as booking's test_concurrency does): the tests are
+The server is booking's (gunicorn with 4 workers on this run's test database): the tests are
 transactional, so what each one makes is committed where the workers read it.
 """
 
 import json
-import signal
-import subprocess
 from collections import Counter
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
-from lijfwijs.booking.tests.test_concurrency import Answer, at_once, call, start_gunicorn
-from lijfwijs.core.tests.test_many_processes import HOST, free_port, wait_until_up
+from lijfwijs.booking.tests.test_concurrency import (  # noqa: F401 (site: the server fixture)
+    Answer,
+    at_once,
+    call,
+    site,
+)
+from lijfwijs.core.tests.test_many_processes import HOST
 
 EMAIL_TASK = "lijfwijs.core.tasks.send_email_task"
 ADDRESS = "tegelijk@example.org"
-
-
-@pytest.fixture(scope="module")
-def port(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[int]:
-    tmp = tmp_path_factory.mktemp("gunicorn-newsletter")
-    chosen = free_port()
-    server = start_gunicorn(tmp, chosen)
-    try:
-        wait_until_up(chosen, server, tmp)
-        yield chosen
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def confirmation_tasks() -> list[dict]:
@@ -69,7 +54,8 @@ def form_post(port: int, path: str, address: str) -> Answer:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_sign_ups_and_clicks_on_one_link(port):
+def test_parallel_sign_ups_and_clicks_on_one_link(site):  # noqa: F811
+    port = site.port
     from lijfwijs.accounts.tests.helpers import make_practitioner
     from lijfwijs.outreach.newsletter import services
     from lijfwijs.outreach.newsletter.models import Subscriber
