@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "anymail",  # the email providers' webhooks: the newsletter's bounces and complaints
     "lijfwijs.core",
     "lijfwijs.accounts",
     "lijfwijs.assessments",
@@ -360,6 +361,27 @@ AXES_DISABLE_ACCESS_LOG = True
 # Two-factor authentication (TOTP) for practitioners and staff.
 OTP_TOTP_ISSUER = "Lijfwijs"
 
+# django-anymail: the email provider's webhooks (bounces, complaints) for the newsletter, and
+# optionally sending through its API (EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend). The
+# webhook URLs exist only when ANYMAIL_WEBHOOK_SECRET ("user:password", the HTTP basic auth the
+# provider is set up with) is set; anymail refuses a webhook without one.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env_secret("ANYMAIL_WEBHOOK_SECRET") or None,
+    # the provider's own keys as anymail names them, from ANYMAIL_<NAME> (or ANYMAIL_<NAME>_FILE)
+    **{
+        name: env_secret(f"ANYMAIL_{name}")
+        for name in (
+            "POSTMARK_SERVER_TOKEN",
+            "MAILGUN_API_KEY",
+            "MAILGUN_WEBHOOK_SIGNING_KEY",
+            "SENDGRID_API_KEY",
+            "BREVO_API_KEY",
+            "MAILJET_API_KEY",
+            "MAILJET_SECRET_KEY",
+        )
+        if env_secret(f"ANYMAIL_{name}")
+    },
+}
 # Email: printed to the console in development, SMTP otherwise.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

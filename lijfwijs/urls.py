@@ -1,5 +1,6 @@
 """Root URLs: Dutch pages unprefixed, English under /en/, the API and health check beside them."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from django.views.decorators.http import require_safe
@@ -17,6 +18,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", require_safe(RedirectView.as_view(url="/api/v1/docs", permanent=False))),
 ]
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    # the email provider posts bounces and complaints here (e.g. /anymail/postmark/tracking/),
+    # outside the language prefix; anymail checks the secret and the provider's signature
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),

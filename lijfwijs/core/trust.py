@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 from lijfwijs.core import hooks, httpcache
 
 # When the privacy statement last changed in substance: shown on the page.
-PRIVACY_UPDATED = date(2026, 12, 2)
+PRIVACY_UPDATED = date(2026, 12, 3)
 # PROVIDER_NAME's shipped default (settings.py): while it is unchanged, the operator named no
 # provider, and a practice that runs the installation alone is the provider.
 DEMO_PROVIDER_NAME = "Demopraktijk Lijfwijs (voorbeeld)"
