@@ -712,6 +712,7 @@ MATRIX_PARTS = [
     importlib.import_module(f"lijfwijs.{app}.tests.matrix")
     for app in (
         "booking",
+        "learn",
         "outreach.newsletter",
         "outreach.campaigns",
         "outreach.events",
