@@ -13,9 +13,10 @@ class NewsletterConfig(AppConfig):
     campaign_unsubscribes = "lijfwijs.outreach.newsletter.audience.campaign_unsubscribes"
     # The person's subscriptions (by their account's address) in their data export.
     export_user_data = "lijfwijs.outreach.newsletter.exporting.export_user_data"
+    # Deleting an account forgets its address's subscriptions (accounts' delete_account).
+    erase_user_data = "lijfwijs.outreach.newsletter.exporting.erase_user_data"
 
     def ready(self) -> None:
-        from . import bounces, exporting
+        from . import bounces
 
         bounces.connect()
-        exporting.connect()

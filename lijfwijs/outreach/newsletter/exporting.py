@@ -1,11 +1,8 @@
 """A person's newsletter subscriptions: in their data export (matched by their account's
-address), and deleted with their account (a pre_delete signal on the user model, since the
-subscriptions are kept by address, not by account)."""
+address), and deleted with their account (the `erase_user_data` hook of accounts'
+delete_account, since the subscriptions are kept by address, not by account)."""
 
 from typing import Any
-
-from django.contrib.auth import get_user_model
-from django.db.models.signals import pre_delete
 
 from . import services
 
@@ -38,12 +35,7 @@ def export_user_data(user: Any) -> dict[str, Any]:
     }
 
 
-def _account_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-    if instance.email:
-        services.forget_address(instance.email)
-
-
-def connect() -> None:
-    pre_delete.connect(
-        _account_deleted, sender=get_user_model(), dispatch_uid="newsletter.account_deleted"
-    )
+def erase_user_data(user: Any) -> None:
+    """The account is being deleted: its address's subscriptions go, and every app forgets it."""
+    if user.email:
+        services.forget_address(user.email)
