@@ -216,7 +216,6 @@ def context(client: Any, made_by: Any, today: date | None = None) -> dict[str, A
         "diary": diary,
         "calm": calm.context(what_calms_me(client)),
         "program": program,
-        "css": stylesheet(),
     }
 
 
@@ -231,7 +230,9 @@ def render_html(client: Any, made_by: Any, today: date | None = None) -> str:
 
 def render(client: Any, made_by: Any, today: date | None = None) -> bytes:
     """The PDF, in the active language."""
-    from weasyprint import HTML  # loads pango and cairo on first use
+    from weasyprint import CSS, HTML  # loads pango and cairo on first use
 
     html = render_html(client, made_by, today)
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
+    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(
+        stylesheets=[CSS(string=stylesheet(), url_fetcher=_no_fetching)]
+    )
