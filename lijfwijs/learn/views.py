@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from lijfwijs.core import hooks, httpcache
 from lijfwijs.core.i18n import current_language
 
+from . import search
 from .models import Article
 
 # What a list of articles shows; the bodies stay in the database.
@@ -31,8 +32,21 @@ LISTED_FIELDS = (
 @require_safe
 @httpcache.public_for_visitors()
 def article_list(request: HttpRequest) -> HttpResponse:
-    groups = Article.objects.published().only(*LISTED_FIELDS).grouped_by_category()
-    return render(request, "learn/list.html", {"groups": groups})
+    """Articles by category, or with `?q=` the published articles that match, best first (the page
+    per query is as public as the list; `learn.search`)."""
+    published = Article.objects.published().only(*LISTED_FIELDS)
+    if "q" not in request.GET:
+        return render(request, "learn/list.html", {"groups": published.grouped_by_category()})
+    query = request.GET.get("q", "")[: search.MAX_QUERY_CHARS]
+    context = {
+        "query": query,
+        "searched": bool(search.words(query)),
+        "hits": search.search(query, published),
+        "groups": [],
+    }
+    if not context["searched"]:  # empty or only punctuation: the list as it is, with a hint
+        context["groups"] = published.grouped_by_category()
+    return render(request, "learn/list.html", context)
 
 
 @require_safe

@@ -1,0 +1,227 @@
+"""Search in the knowledge base: SQLite FTS5 or PostgreSQL full-text search, published articles only.
+
+What a visitor types is never passed on as query syntax: it is cut into words (letters and digits;
+`"`, `*`, `NEAR`, `:` and the like are only characters or plain words), at most `MAX_WORDS` of them,
+each matched as the start of a word, all of them required. So no query can fail.
+
+- **SQLite**: the FTS5 table `learn_article_fts` (rowid = the article's id) holds each article's
+  words in Dutch and as an English reader sees them (the English text, or the Dutch where there is
+  none). Triggers on `learn_article` keep it in step with every write (a save, `update()`,
+  `load_content`, the admin), made by migration 0003_search with `install`. A later migration that
+  makes SQLite rebuild `learn_article` (adding a NOT NULL column does) drops those triggers: it must
+  run `migrations.RunPython(search.install, search.uninstall)` after itself (a test checks them).
+- **PostgreSQL**: a weighted `tsvector` (title A, summary B, text C) with the language's stemming
+  ("dutch" / "english"), computed by the same expression as the GIN index the migration makes,
+  so PostgreSQL uses the index; ranked with `ts_rank`, the summary's matching part by `ts_headline`.
+
+Both give the matching part of the summary with the words marked, escaped here (`Hit.summary`).
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, QuerySet, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from lijfwijs.core.i18n import current_language
+
+MAX_QUERY_CHARS = 200  # what the form accepts; longer input is cut, not refused
+MAX_WORDS = 8
+MAX_RESULTS = 50
+_WORD = re.compile(r"[^\W_]+")
+# Private-use characters mark the matched words in the database's answer; escaped text cannot hold
+# them, so they become <mark> after escaping.
+_START, _STOP = "\ue000", "\ue001"
+PG_CONFIG = {"nl": "dutch", "en": "english"}
+FTS_TABLE = "learn_article_fts"
+_FTS_COLUMNS = ("title_nl", "summary_nl", "body_nl", "title_en", "summary_en", "body_en")
+
+
+def words(query: str) -> list[str]:
+    """The words of a query: letters and digits only, lower case, no repeats, at most MAX_WORDS."""
+    found: list[str] = []
+    for word in _WORD.findall(query[:MAX_QUERY_CHARS].lower()):
+        if word not in found:
+            found.append(word)
+    return found[:MAX_WORDS]
+
+
+@dataclass
+class Hit:
+    article: Any
+    summary: SafeString  # the summary's matching part, matched words in <mark>
+
+
+def search(query: str, articles: QuerySet[Any], language: str | None = None) -> list[Hit]:
+    """The articles of `articles` (a queryset of published ones) that hold every word of `query`,
+    best first. No words, no hits."""
+    terms = words(query)
+    if not terms:
+        return []
+    language = language or current_language()
+    if connection.vendor == "postgresql":
+        return _postgres(terms, articles, language)
+    return _sqlite(terms, articles, language)
+
+
+def _marked(text: str) -> SafeString:
+    return mark_safe(  # noqa: S308 - escaped here, then only our own marks
+        escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>")
+    )
+
+
+# --- SQLite -----------------------------------------------------------------------------------
+
+
+def _sqlite(terms: list[str], articles: QuerySet[Any], language: str) -> list[Hit]:
+    columns = " ".join(f"{name}_{language}" for name in ("title", "summary", "body"))
+    # every word as a quoted string (FTS5 syntax inside it is text), matched as a prefix
+    match = " AND ".join(f'{{{columns}}} : "{term}"*' for term in terms)
+    summary_column = _FTS_COLUMNS.index(f"summary_{language}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # the names are this module's constants; what was typed is a parameter
+            f"SELECT rowid, snippet({FTS_TABLE}, %s, %s, %s, '…', 24) FROM {FTS_TABLE} "  # noqa: S608
+            f"WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 10.0, 4.0, 1.0)"
+            f" LIMIT %s",
+            [summary_column, _START, _STOP, match, MAX_RESULTS * 4],
+        )
+        ranked = cursor.fetchall()
+    by_id = {article.pk: article for article in articles.filter(pk__in=[pk for pk, _ in ranked])}
+    return [
+        Hit(article=by_id[pk], summary=_marked(snippet)) for pk, snippet in ranked if pk in by_id
+    ][:MAX_RESULTS]
+
+
+def _fts_values(row: str) -> str:
+    """The FTS columns' values from a row of learn_article (`new`), English falling back to Dutch."""
+    values = []
+    for column in _FTS_COLUMNS:
+        name, lang = column.rsplit("_", 1)
+        if lang == "nl":
+            values.append(f"{row}.{column}")
+        else:
+            values.append(f"coalesce(nullif({row}.{column}, ''), {row}.{name}_nl)")
+    return ", ".join(values)
+
+
+def _sqlite_statements() -> list[str]:  # only this module's constant names in the SQL
+    columns = ", ".join(_FTS_COLUMNS)
+    insert = f"INSERT INTO {FTS_TABLE}(rowid, {columns}) VALUES (new.id, {_fts_values('new')});"  # noqa: S608
+    delete = f"DELETE FROM {FTS_TABLE} WHERE rowid = old.id;"  # noqa: S608
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({columns}, "
+        "tokenize = 'unicode61 remove_diacritics 2')",
+        f"DELETE FROM {FTS_TABLE}",  # noqa: S608
+        f"INSERT INTO {FTS_TABLE}(rowid, {columns}) "  # noqa: S608
+        f"SELECT new.id, {_fts_values('new')} FROM learn_article AS new",
+        *(f"DROP TRIGGER IF EXISTS learn_article_fts_{when}" for when in SQLITE_TRIGGERS),
+        f"CREATE TRIGGER learn_article_fts_insert AFTER INSERT ON learn_article BEGIN {insert} END",
+        f"CREATE TRIGGER learn_article_fts_update AFTER UPDATE ON learn_article BEGIN "
+        f"{delete} {insert} END",
+        f"CREATE TRIGGER learn_article_fts_delete AFTER DELETE ON learn_article BEGIN {delete} END",
+    ]
+
+
+SQLITE_TRIGGERS = ("insert", "update", "delete")
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+
+def _text(name: str, language: str) -> Any:
+    """A column as a reader of `language` sees it: English falls back to Dutch when empty."""
+    if language == "nl":
+        return F(f"{name}_nl")
+    return Coalesce(NullIf(F(f"{name}_en"), Value("")), F(f"{name}_nl"), output_field=TextField())
+
+
+def vector(language: str) -> SearchVector:
+    """The weighted text of an article in `language`; the GIN index is on this very expression."""
+    config = PG_CONFIG[language]
+    return (
+        SearchVector(_text("title", language), weight="A", config=config)
+        + SearchVector(_text("summary", language), weight="B", config=config)
+        + SearchVector(_text("body", language), weight="C", config=config)
+    )
+
+
+def _postgres(terms: list[str], articles: QuerySet[Any], language: str) -> list[Hit]:
+    config = PG_CONFIG[language]
+    # to_tsquery with each word quoted (so it is one lexeme, stemmed by the language) and a prefix
+    query = SearchQuery(
+        " & ".join(f"'{term}':*" for term in terms), search_type="raw", config=config
+    )
+    found = (
+        articles.annotate(search=vector(language))
+        .filter(search=query)
+        .annotate(
+            rank=SearchRank(F("search"), query),
+            summary_hit=SearchHeadline(
+                _text("summary", language),
+                query,
+                config=config,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=30,
+                min_words=12,
+            ),
+        )
+        .order_by("-rank", "sort_order", "slug")[:MAX_RESULTS]
+    )
+    return [Hit(article=article, summary=_marked(article.summary_hit)) for article in found]
+
+
+def _postgres_statements(article: Any, schema_editor: Any) -> list[str]:
+    """The GIN index per language, on the expression `vector(language)` compiles to."""
+    statements = []
+    for language in PG_CONFIG:
+        query = article.objects.annotate(search=vector(language)).values("search").query
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.compile(query.annotations["search"])
+        expression = sql % tuple(schema_editor.quote_value(p) for p in params)
+        statements.append(
+            f"CREATE INDEX IF NOT EXISTS learn_article_search_{language} "
+            f"ON learn_article USING GIN (({expression}))"
+        )
+    return statements
+
+
+# --- Installing (migrations) ------------------------------------------------------------------
+
+
+def install(apps: Any = None, schema_editor: Any = None) -> None:
+    """Make (or remake) the search index of this database: a migration's RunPython."""
+    if apps is None:
+        from .models import Article
+    else:
+        Article = apps.get_model("learn", "Article")  # noqa: N806 (a model class)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            statements = _sqlite_statements()
+        elif connection.vendor == "postgresql":
+            if schema_editor is None:
+                with connection.schema_editor() as schema_editor:
+                    statements = _postgres_statements(Article, schema_editor)
+            else:
+                statements = _postgres_statements(Article, schema_editor)
+        else:
+            statements = []
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def uninstall(apps: Any = None, schema_editor: Any = None) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for when in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS learn_article_fts_{when}")
+            cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+        elif connection.vendor == "postgresql":
+            for language in PG_CONFIG:
+                cursor.execute(f"DROP INDEX IF EXISTS learn_article_search_{language}")
