@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.core import mail
 
 from e2e.conftest import AXE
 from lijfwijs.assessments import registry
@@ -211,3 +212,40 @@ def sign_in_with_code(tab, user, password: str) -> None:
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
     assert "/account/tweestaps/" not in page.url
+
+
+# --- a page, a click, an email (the journeys of booking and outreach)
+
+
+def check(page, what: str) -> None:
+    """What every page must be: styled, fitting the window (390 px on the phone), accessible."""
+    assert_styled(page)
+    assert_fits_the_screen(page)
+    assert_accessible(page, what)
+
+
+def click_to(page, locator, status: int = 200):
+    """Click a link or button that loads a page; returns the page's HTTP response."""
+    with page.expect_navigation() as nav:
+        locator.click()
+    response = nav.value
+    assert response.status == status, f"{page.url}: {response.status}"
+    return response
+
+
+def sent_to(address: str) -> list:
+    return [message for message in mail.outbox if message.to == [address]]
+
+
+def the_only_new_email(address: str, seen: int):
+    """The one email `address` got since it had `seen`."""
+    new = sent_to(address)[seen:]
+    assert len(new) == 1, [m.subject for m in new]
+    return new[0]
+
+
+def link_path(message, pattern: str) -> str:
+    """The path of the link in the email's text that matches `pattern` (SITE_URL dropped)."""
+    match = re.search(rf"https?://[^/\s]+({pattern})", message.body)
+    assert match, f"no link matching {pattern} in:\n{message.body}"
+    return match.group(1)

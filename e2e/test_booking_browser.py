@@ -19,19 +19,20 @@ from datetime import time
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
 from e2e.helpers import (
-    assert_accessible,
-    assert_fits_the_screen,
     assert_stays_on_the_server,
-    assert_styled,
+    check,
+    click_to,
+    link_path,
     press_start,
     report_section,
+    sent_to,
     sign_in_with_code,
     start,
+    the_only_new_email,
     walk_to_report,
 )
 
@@ -81,40 +82,6 @@ def advice_call(content, settings):
 
 
 # --- checks and helpers --------------------------------------------------------------------------
-
-
-def check(page, what: str) -> None:
-    """What every page must be: styled, fitting the window (390 px on the phone), accessible."""
-    assert_styled(page)
-    assert_fits_the_screen(page)
-    assert_accessible(page, what)
-
-
-def click_to(page, locator, status: int = 200):
-    """Click a link or button that loads a page; returns the page's HTTP response."""
-    with page.expect_navigation() as nav:
-        locator.click()
-    response = nav.value
-    assert response.status == status, f"{page.url}: {response.status}"
-    return response
-
-
-def sent_to(address: str) -> list:
-    return [message for message in mail.outbox if message.to == [address]]
-
-
-def the_only_new_email(address: str, seen: int):
-    """The one email `address` got since it had `seen`."""
-    new = sent_to(address)[seen:]
-    assert len(new) == 1, [m.subject for m in new]
-    return new[0]
-
-
-def link_path(message, pattern: str) -> str:
-    """The path of the link in the email's text that matches `pattern` (SITE_URL dropped)."""
-    match = re.search(rf"https?://[^/\s]+({pattern})", message.body)
-    assert match, f"no link matching {pattern} in:\n{message.body}"
-    return match.group(1)
 
 
 def calendar_file(message) -> str:

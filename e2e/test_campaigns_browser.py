@@ -17,8 +17,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
-from e2e.helpers import sign_in_with_code
-from e2e.test_booking_browser import check, click_to  # styled, fits, axe; a click that loads
+from e2e.helpers import check, click_to, sign_in_with_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -20,8 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
-from e2e.helpers import sign_in_with_code
-from e2e.test_booking_browser import check, click_to, sent_to
+from e2e.helpers import check, click_to, sent_to, sign_in_with_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -18,7 +18,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
-from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled
+from e2e.helpers import check, click_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -40,18 +40,6 @@ def pieter(content, settings):
     )
     join_practice(user, Practice.objects.create(name="Fysio De Brug"), Membership.Role.OWNER)
     return user
-
-
-def check(page, what: str) -> None:
-    assert_styled(page)
-    assert_fits_the_screen(page)
-    assert_accessible(page, what)
-
-
-def click_to(page, locator, status: int = 200):
-    with page.expect_navigation() as nav:
-        locator.click()
-    assert nav.value.status == status, f"{page.url}: {nav.value.status}"
 
 
 def waited(page) -> None:

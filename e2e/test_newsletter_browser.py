@@ -16,8 +16,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
-from e2e.helpers import assert_stays_on_the_server, sign_in_with_code
-from e2e.test_booking_browser import check, click_to, link_path
+from e2e.helpers import assert_stays_on_the_server, check, click_to, link_path, sign_in_with_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
