@@ -101,7 +101,8 @@ def load(directory: Path = ARTICLES_DIR) -> int:
     entries = read_articles(directory)
     slugs = [entry["fields"]["slug"] for entry in entries]
     articles = {
-        a.slug: a for a in Article.objects.filter(slug__in=slugs).prefetch_related("related")
+        a.slug: a
+        for a in Article.objects.filter(slug__in=slugs, practice=None).prefetch_related("related")
     }
     for entry in entries:
         fields = entry["fields"]

@@ -2,43 +2,18 @@
 
 import math
 import re
-import xml.etree.ElementTree as etree
 
-import markdown
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
 
 from lijfwijs.core.i18n import Translated
+from lijfwijs.core.markdown import render as render_markdown
 
 WORDS_PER_MINUTE = 200
-SAFE_LINK = re.compile(r"^(https?://|mailto:|tel:\+?[0-9]+$|/|#)", re.IGNORECASE)
-
-
-class _SafeLinks(Treeprocessor):
-    """Drop link targets with a scheme we do not allow (javascript:, data:, …)."""
-
-    def run(self, root: etree.Element) -> None:
-        for link in root.iter("a"):
-            if not SAFE_LINK.match(link.get("href", "")):
-                link.attrib.pop("href", None)
-
-
-class _SafeLinksExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
-        md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
-
-
-def render_markdown(source: str) -> str:
-    """Markdown to HTML with raw HTML escaped (articles are edited in the admin too)."""
-    md = markdown.Markdown(extensions=["sane_lists", _SafeLinksExtension()], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md.convert(source)
 
 
 def count_words(source: str) -> int:
@@ -59,9 +34,31 @@ class Category(models.TextChoices):
     IMMUNE = "immune", _("Immuunsysteem")
 
 
+class Status(models.TextChoices):
+    DRAFT = "draft", _("concept")
+    SCHEDULED = "scheduled", _("ingepland")
+    PUBLISHED = "published", _("gepubliceerd")
+
+
+def _hidden_by_the_installation() -> Exists:
+    """A shipped article hidden by the installation's practice: a practice that hid it while no
+    other practice exists (with many practices, no one practice speaks for the public pages)."""
+    from lijfwijs.accounts.models import Practice
+
+    others = Practice.objects.exclude(pk=OuterRef("practice_id"))
+    return Exists(HiddenArticle.objects.filter(article=OuterRef("pk")).exclude(Exists(others)))
+
+
 class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> "ArticleQuerySet":
-        return self.filter(is_published=True, published_at__lte=timezone.now())
+        """What the public knowledge base shows: published or scheduled with its time passed
+        (`publish_scheduled_articles` only sets the status afterwards), not hidden by the
+        installation's practice. One query, no lookups before it."""
+        return self.filter(
+            is_published=True,
+            status__in=[Status.SCHEDULED, Status.PUBLISHED],
+            published_at__lte=timezone.now(),
+        ).exclude(_hidden_by_the_installation())
 
     def grouped_by_category(self) -> list[tuple[str, str, list["Article"]]]:
         """(category, label, articles) in the order of Category, leaving out empty categories."""
@@ -105,8 +102,40 @@ class Article(models.Model):
         default=False,
         help_text=_("Komt uit de artikelbestanden in de code; load_content zet de tekst terug."),
     )
+    # The practice that wrote it (None: shipped with Lijfwijs) and who wrote it.
+    practice = models.ForeignKey(
+        "accounts.Practice",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("praktijk"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
+    )
+    # False: withdrawn (a shipped article whose file is gone). The public pages read this, the
+    # status and published_at, the planned or actual publication time.
     is_published = models.BooleanField(_("gepubliceerd"), default=True)
     published_at = models.DateTimeField(_("publicatiedatum"), default=timezone.now)
+    # The cover image: the stored files' common name ("article-covers/12-ab12cd34"), the widths
+    # made (each as .webp and .jpg), and its description for people who do not see it.
+    cover = models.CharField(_("omslagafbeelding"), max_length=120, blank=True, default="")
+    cover_widths = models.JSONField(default=list, blank=True, editable=False)
+    cover_alt_nl = models.CharField(
+        _("beschrijving van de afbeelding (Nederlands)"), max_length=300, blank=True, default=""
+    )
+    cover_alt_en = models.CharField(
+        _("beschrijving van de afbeelding (Engels)"), max_length=300, blank=True, default=""
+    )
     sort_order = models.PositiveIntegerField(_("volgorde"), default=0)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
 
@@ -114,6 +143,7 @@ class Article(models.Model):
     summary = Translated()
     body = Translated()
     body_html = Translated()
+    cover_alt = Translated()
 
     objects = ArticleQuerySet.as_manager()
 
@@ -127,6 +157,12 @@ class Article(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(reading_minutes__gte=1), name="article_reading_minutes_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="article_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(cover="") | ~Q(cover_alt_nl=""), name="article_cover_has_alt"
             ),
         ]
 
@@ -149,8 +185,79 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("learn:detail", kwargs={"slug": self.slug})
 
+    @property
+    def is_builtin(self) -> bool:
+        return self.practice_id is None
+
+    def cover_sources(self) -> list[dict[str, str]]:
+        """The cover's `<source>`s for `<picture>`: WebP first, then JPEG, each with its srcset."""
+        if not self.cover or not self.cover_widths:
+            return []
+        out = []
+        for fmt, content_type in (("webp", "image/webp"), ("jpg", "image/jpeg")):
+            srcset = ", ".join(
+                f"{reverse('learn:cover', kwargs={'pk': self.pk, 'width': w, 'fmt': fmt})} {w}w"
+                for w in self.cover_widths
+            )
+            out.append({"type": content_type, "srcset": srcset})
+        return out
+
+    def cover_fallback_url(self) -> str:
+        width = self.cover_widths[0] if self.cover_widths else 0
+        return reverse("learn:cover", kwargs={"pk": self.pk, "width": width, "fmt": "jpg"})
+
     def render(self) -> None:
         """Derive the HTML and the reading time (from the Dutch text) from the Markdown source."""
         self.body_html_nl = render_markdown(self.body_nl)
         self.body_html_en = render_markdown(self.body_en) if self.body_en else ""
         self.reading_minutes = reading_minutes_for(self.body_nl)
+
+
+class ArticleRevision(models.Model):
+    """The texts of an article as saved once, with who and when. Restoring one saves its texts
+    again, which makes a new revision (nothing is rewritten)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("versie"))
+    category = models.CharField(_("categorie"), max_length=20, choices=Category.choices)
+    title_nl = models.CharField(max_length=200)
+    title_en = models.CharField(max_length=200, blank=True, default="")
+    summary_nl = models.TextField()
+    summary_en = models.TextField(blank=True, default="")
+    body_nl = models.TextField()
+    body_en = models.TextField(blank=True, default="")
+    sources = models.JSONField(default=list, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_revision_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.number}"
+
+
+class HiddenArticle(models.Model):
+    """A shipped article a practice's owner hid from the knowledge base."""
+
+    practice = models.ForeignKey(
+        "accounts.Practice", on_delete=models.CASCADE, related_name="hidden_articles"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="hides")
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "article"], name="hidden_article_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} hidden by {self.practice_id}"
