@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # /sitemap.xml (lijfwijs/learn/sitemaps.py)
     "ninja",
     "django_tasks",
     "django_tasks_db",

@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 
 from lijfwijs.api.api import api
 from lijfwijs.core import views as core_views
+from lijfwijs.learn import sitemaps as learn_sitemaps
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("sw.js", core_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", core_views.web_manifest, name="web_manifest"),
     path("outbox-key", core_views.outbox_key, name="outbox_key"),  # outbox.js, signed in
+    # the public pages in both languages, with hreflang alternates (learn/sitemaps.py)
+    path("sitemap.xml", learn_sitemaps.sitemap, name="sitemap"),
     path("api/v1/", api.urls),
     path("api/docs", require_safe(RedirectView.as_view(url="/api/v1/docs", permanent=False))),
 ]

@@ -4,6 +4,7 @@ The same for every visitor, so shared: an ETag from the page's bytes and a publi
 (`core.httpcache`); a signed-in person's pages are never stored.
 """
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -56,6 +57,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "article": article,
         "related": _related(article),
+        "site_url": settings.SITE_URL.rstrip("/"),  # Open Graph's absolute og:url (kb)
         # what other apps offer under an article (the newsletter's sign-up); the page is the same
         # for every visitor (HTTP-cached), so a panel holds nothing per person or session
         "panels": hooks.panels("article_panel", request, article),
