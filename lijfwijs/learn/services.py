@@ -302,31 +302,46 @@ def article_slugs_for(slugs: list[str]) -> list[str]:
     """The articles to link for the slugs a report or program step names, in their order: a
     slug the knowledge base shows stays; one it does not (hidden, unpublished) is replaced by a
     shown shipped article of the same category not yet in the list, or left out. One query."""
+    return [slug for slug, _title, _summary in article_rows_for(slugs, "nl")]
+
+
+def article_rows_for(slugs: list[str], language: str) -> list[tuple[str, str, str]]:
+    """`article_slugs_for` with each article's title and summary in `language` (Dutch where
+    there is none): (slug, title, summary). One query."""
     if not slugs:
         return []
+    lang = "en" if language == "en" else "nl"
     named = Article.objects.filter(slug__in=slugs).values("category")
     shown = Article.objects.published().filter(pk=OuterRef("pk"))
     rows = list(
         Article.objects.filter(Q(slug__in=slugs) | Q(practice=None, category__in=named))
         .annotate(shown=Exists(shown))
         .order_by("sort_order", "slug")
-        .values_list("slug", "category", "shown")
+        .values_list(
+            "slug",
+            "category",
+            "shown",
+            "title_nl",
+            f"title_{lang}",
+            "summary_nl",
+            f"summary_{lang}",
+        )
     )
-    category_of = {slug: category for slug, category, _shown in rows}
-    result: list[str] = []
+    category_of = {row[0]: row[1] for row in rows}
+    by_slug = {row[0]: row for row in rows if row[2]}
+    chosen: list[str] = []
     for slug in slugs:
-        if slug in result:
+        if slug in chosen:
             continue
-        if any(other == slug and is_shown for other, _c, is_shown in rows):
-            result.append(slug)
+        if slug in by_slug:
+            chosen.append(slug)
             continue
-        for other, category, is_shown in rows:
-            if (
-                is_shown
-                and category == category_of.get(slug)
-                and other not in slugs
-                and other not in result
-            ):
-                result.append(other)
-                break
-    return result
+        for other, category, is_shown, *_texts in rows:
+            if is_shown and category == category_of.get(slug) and other not in slugs:
+                if other not in chosen:
+                    chosen.append(other)
+                    break
+    return [
+        (slug, by_slug[slug][4] or by_slug[slug][3], by_slug[slug][6] or by_slug[slug][5])
+        for slug in chosen
+    ]

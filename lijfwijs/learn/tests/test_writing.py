@@ -415,3 +415,22 @@ def test_the_workspace_list_has_a_constant_number_of_queries(
     assert page.content.decode().count('href="/praktijk/artikelen/') >= 30
     with django_assert_max_num_queries(12):
         assert Client().get("/kennisbank/").status_code == 200
+
+
+def test_a_report_links_a_shipped_article_on_the_same_subject_when_one_is_hidden(pieter):
+    from lijfwijs.accounts.tests.helpers import take_pijntest
+    from lijfwijs.assessments.models import Response
+
+    browser = Client()
+    result_id = take_pijntest(browser, peg=7)
+    report = f"/pijntest/uitslag/{result_id}/"
+    slugs = Response.objects.get().result["recommendations"]["articles"]
+    html = browser.get(report).content.decode()
+    assert all(f"/kennisbank/{slug}/" in html for slug in slugs)
+    hidden = Article.objects.get(slug=slugs[0])
+    services.hide(pieter.membership.practice, hidden, pieter)
+    html = browser.get(report).content.decode()
+    assert f"/kennisbank/{slugs[0]}/" not in html
+    for slug in services.article_slugs_for(slugs):
+        assert f"/kennisbank/{slug}/" in html
+        assert Client().get(f"/kennisbank/{slug}/").status_code == 200
