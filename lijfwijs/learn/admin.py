@@ -9,11 +9,14 @@ class ArticleAdmin(admin.ModelAdmin):
         "title_nl",
         "category",
         "reading_minutes",
+        "status",
         "is_published",
         "published_at",
+        "practice",
         "builtin",
     ]
-    list_filter = ["category", "is_published", "builtin"]
+    list_filter = ["category", "status", "is_published", "builtin"]
+    raw_id_fields = ["practice", "author"]
     search_fields = ["slug", "title_nl", "title_en", "summary_nl", "summary_en"]
     prepopulated_fields = {"slug": ["title_nl"]}
     filter_horizontal = ["related"]

@@ -12,7 +12,7 @@ from lijfwijs.learn import services
 
 
 class Command(BaseCommand):
-    help = "Zet ingeplande artikelen waarvan de tijd gekomen is op gepubliceerd."
+    help = "Mark scheduled articles whose time has come as published (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = services.publish_due()
