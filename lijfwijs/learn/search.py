@@ -11,8 +11,10 @@ each matched as the start of a word, all of them required. So no query can fail.
   makes SQLite rebuild `learn_article` (adding a NOT NULL column does) drops those triggers: it must
   run `migrations.RunPython(search.install, search.uninstall)` after itself (a test checks them).
 - **PostgreSQL**: a weighted `tsvector` (title A, summary B, text C) with the language's stemming
-  ("dutch" / "english"), computed by the same expression as the GIN index the migration makes,
-  so PostgreSQL uses the index; ranked with `ts_rank`, the summary's matching part by `ts_headline`.
+  ("dutch" / "english") in a stored generated column per language (`search_nl`, `search_en`,
+  added by the migration with `install`, unknown to the model) with a GIN index; ranked with
+  `ts_rank`, the summary's matching part by `ts_headline`. A migration that changes the type of a
+  column these use must `uninstall` first and `install` after.
 
 Both give the matching part of the summary with the words marked, escaped here (`Hit.summary`).
 """
@@ -21,9 +23,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
 from django.db.models import F, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -142,7 +151,8 @@ def _text(name: str, language: str) -> Any:
 
 
 def vector(language: str) -> SearchVector:
-    """The weighted text of an article in `language`; the GIN index is on this very expression."""
+    """The weighted text of an article in `language`: what the stored column `search_<language>`
+    holds (PostgreSQL)."""
     config = PG_CONFIG[language]
     return (
         SearchVector(_text("title", language), weight="A", config=config)
@@ -157,8 +167,11 @@ def _postgres(terms: list[str], articles: QuerySet[Any], language: str) -> list[
     query = SearchQuery(
         " & ".join(f"'{term}':*" for term in terms), search_type="raw", config=config
     )
+    # the stored column of this language ("nl" or "en": PG_CONFIG's keys, checked above)
+    column = f'"learn_article"."search_{language}"'
+    stored = RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611
     found = (
-        articles.annotate(search=vector(language))
+        articles.annotate(search=stored)
         .filter(search=query)
         .annotate(
             rank=SearchRank(F("search"), query),
@@ -178,17 +191,24 @@ def _postgres(terms: list[str], articles: QuerySet[Any], language: str) -> list[
 
 
 def _postgres_statements(article: Any, schema_editor: Any) -> list[str]:
-    """The GIN index per language, on the expression `vector(language)` compiles to."""
+    """Per language a stored generated column `search_<language>` holding `vector(language)`
+    (computed when a row is written, not per search; the model does not know these columns) and a
+    GIN index on it."""
     statements = []
     for language in PG_CONFIG:
         query = article.objects.annotate(search=vector(language)).values("search").query
         compiler = query.get_compiler(connection=connection)
         sql, params = compiler.compile(query.annotations["search"])
-        expression = sql % tuple(schema_editor.quote_value(p) for p in params)
-        statements.append(
-            f"CREATE INDEX IF NOT EXISTS learn_article_search_{language} "
-            f"ON learn_article USING GIN (({expression}))"
+        # a generated column names its own row's columns without the table
+        expression = (sql % tuple(schema_editor.quote_value(p) for p in params)).replace(
+            '"learn_article".', ""
         )
+        statements += [
+            f"ALTER TABLE learn_article ADD COLUMN IF NOT EXISTS search_{language} tsvector "
+            f"GENERATED ALWAYS AS ({expression}) STORED",
+            f"CREATE INDEX IF NOT EXISTS learn_article_search_{language} "
+            f"ON learn_article USING GIN (search_{language})",
+        ]
     return statements
 
 
@@ -225,3 +245,4 @@ def uninstall(apps: Any = None, schema_editor: Any = None) -> None:
         elif connection.vendor == "postgresql":
             for language in PG_CONFIG:
                 cursor.execute(f"DROP INDEX IF EXISTS learn_article_search_{language}")
+                cursor.execute(f"ALTER TABLE learn_article DROP COLUMN IF EXISTS search_{language}")
