@@ -36,10 +36,13 @@ def article_list(request: HttpRequest) -> HttpResponse:
     """Articles by category, or with `?q=` the published articles that match, best first (the page
     per query is as public as the list; `learn.search`)."""
     published = Article.objects.published().only(*LISTED_FIELDS)
+    site_url = settings.SITE_URL.rstrip("/")  # Open Graph's absolute og:url
     if "q" not in request.GET:
-        return render(request, "learn/list.html", {"groups": published.grouped_by_category()})
+        context = {"groups": published.grouped_by_category(), "site_url": site_url}
+        return render(request, "learn/list.html", context)
     query = request.GET.get("q", "")[: search.MAX_QUERY_CHARS]
     context = {
+        "site_url": site_url,
         "query": query,
         "searched": bool(search.words(query)),
         "hits": search.search(query, published),

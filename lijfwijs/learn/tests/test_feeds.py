@@ -99,11 +99,12 @@ def test_feeds_are_read_only(client, articles, path):
     assert client.post(path).status_code == 405
 
 
-def test_the_article_page_points_to_the_feed(client, articles):
-    html = client.get("/kennisbank/artikel-1/").content.decode()
+@pytest.mark.parametrize("path", ["/kennisbank/", "/kennisbank/?q=slaap", "/kennisbank/artikel-1/"])
+def test_the_pages_point_to_the_feed(client, articles, path):
+    html = client.get(path).content.decode()
     assert (
         '<link rel="alternate" type="application/atom+xml" title="Lijfwijs kennisbank" '
         'href="/kennisbank/atom.xml">' in html
     )
-    english = client.get("/en/kennisbank/artikel-1/").content.decode()
+    english = client.get("/en" + path).content.decode()
     assert 'href="/en/kennisbank/atom.xml"' in english

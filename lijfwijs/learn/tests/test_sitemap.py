@@ -145,6 +145,13 @@ def test_open_graph_on_an_article_escaped_in_both_languages(client, articles):
     assert english["og:locale"] == "en_GB"
 
 
+def test_open_graph_on_the_knowledge_base(client, articles):
+    og = _og(client.get("/en/kennisbank/", {"q": "sleep"}).content.decode())
+    assert og["og:type"] == "website"
+    assert og["og:url"] == SITE + "/en/kennisbank/"
+    assert og["og:locale"] == "en_GB"
+
+
 def test_open_graph_image_when_the_article_has_a_cover(client, articles):
     if not hasattr(Article, "cover_fallback_url"):
         pytest.skip("covers are not there yet")
