@@ -25,7 +25,7 @@ from lijfwijs.core import markdown
 
 from . import services
 from .forms import ACTIONS, MAX_BODY, ArticleForm, initial_for
-from .models import Article, HiddenArticle, Status
+from .models import Article, HiddenArticle
 
 LIST_LIMIT = 300
 
@@ -78,6 +78,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "own": own,
         "shipped": shipped,
         "is_owner": request.membership.is_owner,  # type: ignore[attr-defined]
+        "time_zone": practice.time_zone,
     }
     return render(request, "learn/workspace/list.html", context)
 
@@ -113,7 +114,7 @@ def _editor(
         "form": form,
         "article": article,
         "preview": markdown.render(str(body)[:MAX_BODY]),
-        "Status": Status,
+        "time_zone": _practice(request).time_zone,
     }
     return render(request, "learn/workspace/edit.html", context, status=status)
 
@@ -195,7 +196,11 @@ def article_revisions(request: HttpRequest, article_id: int) -> HttpResponse:
             "pk", "number", "title_nl", "created_at", "author__email", "article_id"
         )
     )
-    context = {"article": article, "revisions": revisions}
+    context = {
+        "article": article,
+        "revisions": revisions,
+        "time_zone": _practice(request).time_zone,
+    }
     return render(request, "learn/workspace/revisions.html", context)
 
 
