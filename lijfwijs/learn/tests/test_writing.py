@@ -435,3 +435,18 @@ def test_a_report_links_a_shipped_article_on_the_same_subject_when_one_is_hidden
     for slug in services.article_slugs_for(slugs):
         assert f"/kennisbank/{slug}/" in html
         assert Client().get(f"/kennisbank/{slug}/").status_code == 200
+
+
+def test_the_demo_practice_has_a_published_article_and_a_draft_once(pieter):
+    from lijfwijs.learn import demo
+
+    practice = pieter.membership.practice
+    demo.load(practice, pieter)
+    demo.load(practice, pieter)  # idempotent
+    articles = {a.title_nl: a for a in Article.objects.filter(practice=practice)}
+    assert len(articles) == 2
+    published = articles[demo.PUBLISHED["title_nl"]]
+    assert published.status == Status.PUBLISHED
+    assert Client().get(published.get_absolute_url()).status_code == 200
+    draft = articles[demo.DRAFT["title_nl"]]
+    assert Client().get(draft.get_absolute_url()).status_code == 404
