@@ -4,8 +4,10 @@ import math
 import re
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -261,3 +263,15 @@ class HiddenArticle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} hidden by {self.practice_id}"
+
+
+@receiver(post_delete, sender=Article)
+def _delete_cover_files(sender: type, instance: Article, **kwargs: object) -> None:
+    """An article that goes (its practice deleted, or in the admin) takes its image files along,
+    once the deletion is committed."""
+    if not instance.cover:
+        return
+    from django.core.files.storage import default_storage
+
+    names = [f"{instance.cover}-{w}.{e}" for w in instance.cover_widths for e in ("webp", "jpg")]
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])

@@ -313,6 +313,32 @@ def test_an_image_needs_its_description_then_is_made_in_three_widths_without_exi
     assert article.cover == "" and article.cover_alt_nl == ""
 
 
+def test_the_image_files_go_with_the_article(writer, django_capture_on_commit_callbacks):
+    cover = services.check_cover(upload(image_bytes("PNG", (500, 300))))
+    with django_capture_on_commit_callbacks(execute=True):
+        article = services.save_article(
+            writer.membership.practice,
+            writer,
+            None,
+            {
+                **{k: "" for k in services.REVISED_FIELDS},
+                "category": "sleep",
+                "title_nl": "Met beeld",
+                "summary_nl": "Kort.",
+                "body_nl": "Tekst.",
+                "sources": [],
+            },  # fmt: skip
+            action=services.Action.DRAFT,
+            cover=cover,
+            cover_alt_nl="Een vlak",
+        )
+    names = [f"{article.cover}-480.{ext}" for ext in ("webp", "jpg")]
+    assert all(default_storage.exists(name) for name in names)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    assert not any(default_storage.exists(name) for name in names)
+
+
 # --- harmless Markdown ------------------------------------------------------------------------------
 
 
