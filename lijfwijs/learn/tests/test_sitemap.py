@@ -165,3 +165,28 @@ def test_open_graph_image_when_the_article_has_a_cover(client, articles):
         "learn:cover", kwargs={"pk": articles.pk, "width": 480, "fmt": "jpg"}
     )
     assert og["og:image:alt"] == "Een bed bij ochtendlicht"
+
+
+def test_a_hidden_shipped_article_is_in_no_search_feed_or_sitemap(client, articles):
+    from lijfwijs.accounts.models import Practice
+    from lijfwijs.learn import services
+
+    Article.objects.filter(pk=articles.pk).update(builtin=True)
+    practice = Practice.objects.first() or Practice.objects.create(name="Praktijk Kaart")
+    assert Practice.objects.count() == 1  # the installation's practice speaks for the public pages
+    assert "te-zien" in client.get("/kennisbank/", {"q": "slaap"}).content.decode()
+    services.hide(practice, articles, None)
+    assert "te-zien" not in client.get("/kennisbank/", {"q": "slaap"}).content.decode()
+    assert "te-zien" not in client.get("/kennisbank/rss.xml").content.decode()
+    assert "te-zien" not in client.get("/sitemap.xml").content.decode()
+
+
+def test_sitemap_and_feed_queries_do_not_grow(client, articles, django_assert_max_num_queries):
+    for n in range(40):
+        Article.objects.create(
+            slug=f"meer-{n}", category="stress", title_nl=f"Meer {n}", summary_nl="x", body_nl="x"
+        )
+    with django_assert_max_num_queries(4):
+        assert "meer-39" in client.get("/sitemap.xml").content.decode()
+    with django_assert_max_num_queries(2):
+        assert "meer-39" in client.get("/kennisbank/rss.xml").content.decode()
