@@ -7,6 +7,10 @@ import signal
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+# The people most tests meet (anna, bram, pieter, rita, their signed-in browsers, outbox), for
+# every app's tests without importing them (lijfwijs/accounts/tests/helpers.py).
+pytest_plugins = ["lijfwijs.accounts.tests.helpers"]
+
 # Fuzz and matrix tests go through HTTP and the database, so examples are bounded by default;
 # HYPOTHESIS_PROFILE=thorough runs ten times as many. A test's own @settings(max_examples=…)
 # wins over the profile, so tests leave it out unless they need fewer (e.g. password hashing).
@@ -74,6 +78,15 @@ def _clear_cache():
     from django.core.cache import cache
 
     cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language, whatever the one before it activated."""
+    from django.utils import translation
+
+    translation.deactivate()
     yield
 
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (fixtures imported from the accounts helpers are used by name)
 """Shared fixtures of the booking tests: one practice with what it offers, its people and clients.
 
 "Fysio De Brug" (Europe/Amsterdam): Pieter (owner) and Lotte (practitioner) work Monday to Friday
@@ -23,20 +22,7 @@ from django.test import Client
 from freezegun import freeze_time
 
 from lijfwijs.accounts.models import Membership, User
-from lijfwijs.accounts.tests.helpers import (  # noqa: F401 (fixtures)
-    anna,
-    anna_browser,
-    bram,
-    bram_browser,
-    give_access,
-    make_practitioner,
-    outbox,
-    pieter,
-    pieter_browser,
-    rita,
-    rita_browser,
-    signed_in_browser,
-)
+from lijfwijs.accounts.tests.helpers import give_access, make_practitioner, signed_in_browser
 from lijfwijs.booking import services
 from lijfwijs.booking.models import AppointmentType, Booking, WeeklyHours
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (fixtures imported from the accounts helpers are used by name)
 """Shared fixtures of the campaign tests.
 
 "Fysio De Brug": Pieter (owner) and Lotte (practitioner) write campaigns; Aafke is its assistant
@@ -17,15 +16,6 @@ from typing import Any
 import pytest
 from django.urls import get_resolver
 
-from lijfwijs.accounts.tests.helpers import (  # noqa: F401 (fixtures)
-    anna,
-    anna_browser,
-    outbox,
-    pieter,
-    pieter_browser,
-    rita,
-    rita_browser,
-)
 from lijfwijs.booking.tests.conftest import (  # noqa: F401 (fixtures)
     assistant,
     assistant_browser,

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (fixtures imported from the accounts helpers are used by name)
 """Shared fixtures of the events tests.
 
 "Fysio De Brug" (Europe/Amsterdam): Pieter owns it. `make_event` makes a published event through
@@ -14,15 +13,6 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 
-from lijfwijs.accounts.tests.helpers import (  # noqa: F401 (fixtures)
-    make_practitioner,
-    outbox,
-    pieter,
-    pieter_browser,
-    rita,
-    rita_browser,
-    signed_in_browser,
-)
 from lijfwijs.outreach.events import services
 from lijfwijs.outreach.events.models import Event
 

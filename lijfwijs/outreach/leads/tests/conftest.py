@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (fixtures imported from the accounts helpers are used by name)
 """The leads tests' people: "Fysio De Brug" with Pieter (owner), Lotte (practitioner) and Aafke
 (assistant); Rita owns "Praktijk Elders". Anna and Bram are clients. Emails are sent at once
 (`outbox`)."""
@@ -10,18 +9,7 @@ import pytest
 from django.test import Client
 
 from lijfwijs.accounts.models import Membership, User
-from lijfwijs.accounts.tests.helpers import (  # noqa: F401 (fixtures)
-    anna,
-    anna_browser,
-    bram,
-    make_practitioner,
-    outbox,
-    pieter,
-    pieter_browser,
-    rita,
-    rita_browser,
-    signed_in_browser,
-)
+from lijfwijs.accounts.tests.helpers import make_practitioner
 from lijfwijs.outreach.leads.forms import HONEYPOT, stamp
 
 CONTACT = "/contact/vraag/"

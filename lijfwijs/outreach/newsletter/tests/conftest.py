@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (fixtures imported from the accounts helpers are used by name)
 """Shared fixtures of the newsletter tests.
 
 "Fysio De Brug" (Pieter owns it; Assistent Aafke helps) is the installation's practice, the
@@ -15,16 +14,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 
 from lijfwijs.accounts.models import Membership
-from lijfwijs.accounts.tests.helpers import (  # noqa: F401 (fixtures)
-    anna,
-    make_practitioner,
-    outbox,
-    pieter,
-    pieter_browser,
-    rita,
-    rita_browser,
-    signed_in_browser,
-)
+from lijfwijs.accounts.tests.helpers import make_practitioner
 from lijfwijs.outreach.newsletter import services
 from lijfwijs.outreach.newsletter.models import Subscriber
 

@@ -8,10 +8,11 @@ from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lijfwijs.accounts.tests.helpers import signed_in_browser
 from lijfwijs.outreach.newsletter import services
 from lijfwijs.outreach.newsletter.models import NewsletterList, Subscriber, Subscription
 
-from .conftest import signed_in_browser, subscribe
+from .conftest import subscribe
 
 pytestmark = pytest.mark.django_db
 MANAGE = "/praktijk/nieuwsbrief/"
