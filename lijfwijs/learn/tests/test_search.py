@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lijfwijs.core.middleware import unstorable
 from lijfwijs.learn import search
 from lijfwijs.learn.models import Article
 
@@ -218,6 +219,17 @@ def test_junk_on_the_page_keeps_what_was_typed_escaped(client, library, query):
     if not search.words(query):
         assert 'aria-invalid="true"' in html and "Zoek met een of meer woorden" in html
         assert 'id="onderwerp-' in html  # the list is still there
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(max_size=250))
+def test_any_text_on_the_page(client, library, query):
+    # a NUL or lone surrogate is refused at the boundary (core.middleware), like everywhere
+    expected = 400 if unstorable(query) else 200
+    for prefix in ("", "/en"):
+        assert client.get(prefix + "/kennisbank/", {"q": query}).status_code == expected
 
 
 def test_an_empty_query_is_the_list(client, library):
