@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.access import member_required
+from lijfwijs.accounts.models import Practice
 from lijfwijs.core import markdown
 
 from . import services
@@ -78,6 +79,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "own": own,
         "shipped": shipped,
         "is_owner": request.membership.is_owner,  # type: ignore[attr-defined]
+        # hiding reaches the public pages only while this is the installation's one practice
+        "hiding_is_public": not Practice.objects.exclude(pk=practice.pk).exists(),
         "time_zone": practice.time_zone,
     }
     return render(request, "learn/workspace/list.html", context)

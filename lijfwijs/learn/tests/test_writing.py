@@ -385,8 +385,10 @@ def test_the_owner_hides_a_shipped_article_and_reports_fall_back(pieter_browser,
     assert "Toon" in pieter_browser.get(NEW).content.decode()
 
     # with a second practice, no one practice speaks for the public knowledge base
+    assert "Er werken meer praktijken" not in pieter_browser.get(NEW).content.decode()
     Practice.objects.create(name="Tweede praktijk")
     assert Client().get("/kennisbank/slaap-en-pijn/").status_code == 200
+    assert "Er werken meer praktijken" in pieter_browser.get(NEW).content.decode()
     Practice.objects.filter(name="Tweede praktijk").delete()
     pieter_browser.post(url, {"action": "show"})
     assert Client().get("/kennisbank/slaap-en-pijn/").status_code == 200
