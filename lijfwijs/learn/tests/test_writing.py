@@ -127,6 +127,8 @@ def test_a_practitioner_writes_previews_schedules_and_the_command_publishes(writ
     page = Client().get(article.get_absolute_url()).content.decode()
     assert "<h2>Waarom dit werkt</h2>" in page and "https://voorbeeld.nl/bron" in page
     assert "Geschreven door Fysio De Brug" in page
+    english = Client().get(f"/en{article.get_absolute_url()}").content.decode()
+    assert "Rustig beginnen met bewegen" in english  # no English text: the Dutch one
 
 
 def test_revisions_record_who_and_when_and_restoring_makes_a_new_one(writer, writer_browser):
