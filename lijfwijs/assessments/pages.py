@@ -363,9 +363,6 @@ def _content_rows(kind: str, slugs: list[str], lang: str) -> list[tuple[str, str
     shown, in the order recommended, in the page's language (Dutch where one is missing)."""
     if not slugs:
         return []
-    if kind == "article":
-        # a practice may hide a shipped article: learn links one on the same subject instead
-        return learn_services.article_rows_for(slugs, lang)
     params: list[Any] = list(slugs)
     with connection.cursor() as cursor:
         cursor.execute(_content_sql(kind, lang, len(slugs), connection.vendor), params)
@@ -392,7 +389,12 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
     reco = services.recommendations_of(result)
     reasons = reco.get("reasons", {})
     exercises = _content_rows("exercise", reco["exercises"], lang)
-    articles = _content_rows("article", reco["articles"], lang)
+    # a practice may hide a shipped article: learn links one on the same subject instead, and
+    # the card gives the reason of the article it stands for
+    articles = [
+        (slug, title, summary, _why(reasons.get(named), words))
+        for slug, title, summary, named in learn_services.article_rows_for(reco["articles"], lang)
+    ]
     radar = charts.radar(
         [(names[c], v) for c, v in domains.items()],
         title=words["chart_title"],
@@ -478,7 +480,7 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
             words["why"],
         ),
         "articles": _cards(
-            [(*row, _why(reasons.get(row[0]), words)) for row in articles],
+            articles,
             words["article_url"],
             words["why"],
         )

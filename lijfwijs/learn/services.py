@@ -302,12 +302,13 @@ def article_slugs_for(slugs: list[str]) -> list[str]:
     """The articles to link for the slugs a report or program step names, in their order: a
     slug the knowledge base shows stays; one it does not (hidden, unpublished) is replaced by a
     shown shipped article of the same category not yet in the list, or left out. One query."""
-    return [slug for slug, _title, _summary in article_rows_for(slugs, "nl")]
+    return [slug for slug, _title, _summary, _named in article_rows_for(slugs, "nl")]
 
 
-def article_rows_for(slugs: list[str], language: str) -> list[tuple[str, str, str]]:
+def article_rows_for(slugs: list[str], language: str) -> list[tuple[str, str, str, str]]:
     """`article_slugs_for` with each article's title and summary in `language` (Dutch where
-    there is none): (slug, title, summary). One query."""
+    there is none) and the slug it stands for (itself, or the one it replaces):
+    (slug, title, summary, named slug). One query."""
     if not slugs:
         return []
     lang = "en" if language == "en" else "nl"
@@ -329,19 +330,19 @@ def article_rows_for(slugs: list[str], language: str) -> list[tuple[str, str, st
     )
     category_of = {row[0]: row[1] for row in rows}
     by_slug = {row[0]: row for row in rows if row[2]}
-    chosen: list[str] = []
+    chosen: dict[str, str] = {}  # shown slug: the named slug it stands for
     for slug in slugs:
         if slug in chosen:
             continue
         if slug in by_slug:
-            chosen.append(slug)
+            chosen[slug] = slug
             continue
         for other, category, is_shown, *_texts in rows:
             if is_shown and category == category_of.get(slug) and other not in slugs:
                 if other not in chosen:
-                    chosen.append(other)
+                    chosen[other] = slug
                     break
     return [
-        (slug, by_slug[slug][4] or by_slug[slug][3], by_slug[slug][6] or by_slug[slug][5])
-        for slug in chosen
+        (slug, by_slug[slug][4] or by_slug[slug][3], by_slug[slug][6] or by_slug[slug][5], named)
+        for slug, named in chosen.items()
     ]

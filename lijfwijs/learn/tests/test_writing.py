@@ -458,13 +458,23 @@ def test_a_report_links_a_shipped_article_on_the_same_subject_when_one_is_hidden
     slugs = Response.objects.get().result["recommendations"]["articles"]
     html = browser.get(report).content.decode()
     assert all(f"/kennisbank/{slug}/" in html for slug in slugs)
-    hidden = Article.objects.get(slug=slugs[0])
-    services.hide(pieter.membership.practice, hidden, pieter)
+    shipped = dict(Article.objects.filter(practice=None).values_list("slug", "category"))
+    spare = {shipped[s]: s for s in shipped if s not in slugs}  # a category: one not recommended
+    hidden_slug = next((s for s in slugs if shipped[s] in spare), slugs[0])
+    services.hide(pieter.membership.practice, Article.objects.get(slug=hidden_slug), pieter)
     html = browser.get(report).content.decode()
-    assert f"/kennisbank/{slugs[0]}/" not in html
+    assert f"/kennisbank/{hidden_slug}/" not in html
+    assert shipped[hidden_slug] in spare, "the shipped articles offer no stand-in"
+    linked = services.article_slugs_for(slugs)
+    assert len(linked) == len(slugs) and hidden_slug not in linked
+    (stand_in,) = set(linked) - set(slugs)
+    assert shipped[stand_in] == shipped[hidden_slug]  # the same subject
     for slug in services.article_slugs_for(slugs):
         assert f"/kennisbank/{slug}/" in html
         assert Client().get(f"/kennisbank/{slug}/").status_code == 200
+    # every card says why, the one standing in for the hidden article too
+    assert html.count('class="why"') >= len(slugs) - 1
+    assert "</strong> </p>" not in html
 
 
 def test_the_demo_practice_has_a_published_article_and_a_draft_once(pieter):
