@@ -15,6 +15,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from lijfwijs.core import httpcache
@@ -22,6 +23,7 @@ from lijfwijs.exercises.models import Exercise
 
 from .models import Article
 
+_SLUG = "slug-of-the-item"
 PAGES = (
     "home",
     "assessments:start",
@@ -40,6 +42,16 @@ class _BothLanguages(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    detail = ""  # the URL name of an item's page (by slug), reversed once per language
+
+    def location(self, item: Any) -> str:
+        # Each URL is asked for three times (itself, its alternates): one reverse per language
+        # (the view makes a new sitemap per request, so this cache lives for one request).
+        reversed_ = self.__dict__.setdefault("reversed", {})
+        language = get_language()
+        if language not in reversed_:
+            reversed_[language] = reverse(self.detail, kwargs={"slug": _SLUG})
+        return reversed_[language].replace(_SLUG, item.slug)
 
     def get_domain(self, site: Any = None) -> str:
         return urlsplit(settings.SITE_URL).netloc
@@ -66,6 +78,8 @@ class PageSitemap(_BothLanguages):
 
 
 class ExerciseSitemap(_BothLanguages):
+    detail = "exercises:detail"
+
     def items(self) -> Any:
         return Exercise.objects.active().only("slug", "updated_at")
 
@@ -74,6 +88,8 @@ class ExerciseSitemap(_BothLanguages):
 
 
 class ArticleSitemap(_BothLanguages):
+    detail = "learn:detail"
+
     def items(self) -> Any:
         return Article.objects.published().only("slug", "updated_at")
 
