@@ -1,4 +1,4 @@
-# ruff: noqa: F811 (fixtures imported from the accounts and booking helpers are used by name)
+# ruff: noqa: F811 (fixtures imported from booking's conftest are used by name)
 """Fixtures of the writing tests: "Fysio De Brug" with Pieter (owner), Lotte (practitioner, may
 write once the owner says so) and Aafke (assistant); Rita owns "Praktijk Elders"; Anna is a
 client. Uploaded cover images go to a folder of the test's own."""
@@ -8,14 +8,7 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
-from lijfwijs.accounts.tests.helpers import (  # noqa: F401 (fixtures)
-    anna,
-    anna_browser,
-    pieter,
-    pieter_browser,
-    rita,
-    rita_browser,
-)
+# the people (pieter, rita, anna and their browsers) come from the accounts helpers' plugin
 from lijfwijs.booking.tests.conftest import (  # noqa: F401 (fixtures)
     assistant,
     assistant_browser,
