@@ -25,9 +25,21 @@ def make(slug, *, title, summary="Een korte samenvatting.", body="Tekst.", **fie
     )
 
 
+def make_unpublished():
+    """A draft and an article scheduled for tomorrow, both about breathing: never public."""
+    make("concept", title="Ademhaling voor later", is_published=False, status="draft")
+    make(
+        "later",
+        title="Ademhaling in de toekomst",
+        published_at=timezone.now() + datetime.timedelta(days=2),
+        status="scheduled",
+    )
+
+
 @pytest.fixture
 def library(db):
     Article.objects.all().delete()  # the shipped articles: these tests use their own words
+    make_unpublished()
     return {
         "breath": make(
             "adem",
@@ -45,13 +57,6 @@ def library(db):
             summary="Hoe slaap en pijn elkaar beïnvloeden.",
             body="Wie slecht slaapt, voelt pijn sterker. Ook ademhaling speelt mee.",
             category="sleep",
-        ),
-        "draft": make("concept", title="Ademhaling voor later", is_published=False, status="draft"),
-        "future": make(
-            "later",
-            title="Ademhaling in de toekomst",
-            published_at=timezone.now() + datetime.timedelta(days=2),
-            status="scheduled",
         ),
     }
 

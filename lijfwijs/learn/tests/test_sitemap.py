@@ -1,7 +1,6 @@
 """The sitemap (public pages, both languages, hreflang alternates) and the Open Graph tags of an
 article page."""
 
-import datetime
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -9,10 +8,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from lijfwijs.exercises.models import Exercise
 from lijfwijs.learn.models import Article
+from lijfwijs.learn.tests.test_search import make_unpublished
 
 pytestmark = pytest.mark.django_db
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
@@ -21,7 +20,6 @@ SITE = settings.SITE_URL.rstrip("/")
 
 @pytest.fixture
 def articles(db):
-    now = timezone.now()
     shown = Article.objects.create(
         slug="te-zien",
         category="sleep",
@@ -31,24 +29,7 @@ def articles(db):
         title_en="Sleep well",
         summary_en="About sleep.",
     )
-    Article.objects.create(
-        slug="concept",
-        category="sleep",
-        title_nl="Concept",
-        summary_nl="x",
-        body_nl="x",
-        is_published=False,
-        status="draft",
-    )
-    Article.objects.create(
-        slug="morgen",
-        category="sleep",
-        title_nl="Morgen",
-        summary_nl="x",
-        body_nl="x",
-        published_at=now + datetime.timedelta(days=1),
-        status="scheduled",
-    )
+    make_unpublished()
     return shown
 
 
@@ -96,7 +77,7 @@ def test_sitemap_lists_the_public_pages_in_both_languages(client, articles):
     listed = " ".join(urls)
     for private in (
         "concept",
-        "morgen",
+        "later",
         "/account/",
         "/dagboek/",
         "/praktijk/",
