@@ -9,7 +9,7 @@ each matched as the start of a word, all of them required. So no query can fail.
   none). Triggers on `learn_article` keep it in step with every write (a save, `update()`,
   `load_content`, the admin), made by migration 0003_search with `install`. A later migration that
   makes SQLite rebuild `learn_article` (adding a NOT NULL column does) drops those triggers: it must
-  run `migrations.RunPython(search.install, search.uninstall)` after itself (a test checks them).
+  run `migrations.RunPython(search.install, migrations.RunPython.noop)` after itself (a test checks them).
 - **PostgreSQL**: a weighted `tsvector` (title A, summary B, text C) with the language's stemming
   ("dutch" / "english") in a stored generated column per language (`search_nl`, `search_en`,
   added by the migration with `install`, unknown to the model) with a GIN index; ranked with
