@@ -1,7 +1,7 @@
 """The article editor's form: texts in Dutch (and optionally English), sources, related reads, a
 cover image with its description, and when it appears (in the practice's time zone)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -158,8 +158,16 @@ class ArticleForm(forms.Form):
             if self.action == "schedule":
                 raise forms.ValidationError(gettext_lazy("Kies wanneer het artikel verschijnt."))
             return None
-        if timezone.is_naive(value):
-            value = value.replace(tzinfo=self.zone)
+        # the form's time is the practice's wall clock (the browser sends no zone; Django read it
+        # in the site's zone)
+        local = timezone.make_naive(value) if timezone.is_aware(value) else value
+        value = local.replace(tzinfo=self.zone)
+        try:
+            value = value.astimezone(UTC)  # the year 9999 west of Greenwich is no time we keep
+        except OverflowError:
+            raise forms.ValidationError(
+                gettext_lazy("Vul een datum en tijd in, zoals 2026-12-24 09:00.")
+            ) from None
         if self.action == "schedule" and value <= timezone.now():
             raise forms.ValidationError(gettext_lazy("Kies een moment in de toekomst."))
         return value

@@ -151,11 +151,27 @@ def test_revisions_record_who_and_when_and_restoring_makes_a_new_one(writer, wri
     assert writer_browser.post(f"{edit_url(article)}versies/9/terugzetten/").status_code == 404
 
 
-def test_scheduling_needs_a_future_moment_shown_next_to_the_field(writer_browser):
+def test_scheduling_needs_a_future_moment_shown_next_to_the_field(writer, writer_browser):
+    practice = writer.membership.practice
+    practice.time_zone = "America/New_York"  # the year 9999 there is 10000 in UTC
+    practice.save(update_fields=["time_zone"])
+    page = writer_browser.post(
+        f"{NEW}nieuw/", form(action="schedule", publish_at="9999-12-31T23:59")
+    )
+    assert page.status_code == 422 and "Vul een datum en tijd in" in page.content.decode()
+    # the time typed is the practice's wall clock
+    saved = writer_browser.post(
+        f"{NEW}nieuw/", form(action="schedule", publish_at="2030-06-01T09:00")
+    )
+    assert saved.status_code == 302
+    article = Article.objects.get(practice=practice)
+    assert article.published_at == datetime.datetime(2030, 6, 1, 13, 0, tzinfo=datetime.UTC)
+    article.delete()
     for value, message in [
         ("", "Kies wanneer het artikel verschijnt."),
         ("2020-01-01T09:00", "Kies een moment in de toekomst."),
         ("morgen", "Vul een datum en tijd in"),
+        ("0001-01-01T00:00", "Kies een moment in de toekomst."),
     ]:
         page = writer_browser.post(f"{NEW}nieuw/", form(action="schedule", publish_at=value))
         html = page.content.decode()
