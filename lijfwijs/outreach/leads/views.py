@@ -54,9 +54,13 @@ PAGE = 25
 # --- the panels on other apps' pages -----------------------------------------------------------
 
 
-def contact_panel(request: HttpRequest) -> dict[str, Any]:
+def contact_panel(request: HttpRequest) -> dict[str, Any] | None:
     """The contact page's panel (core.trust): the way to the form, the same for every visitor
-    (the page is shared) and without a query (the page reads at most the one practice)."""
+    (the page is shared) and without a query (the page reads at most the one practice). Not for
+    a practice's members and staff, who send the practice no questions here."""
+    user = request.user
+    if user.is_authenticated and not user.is_client:
+        return None
     return {"template": "leads/_contact_panel.html"}
 
 
