@@ -855,6 +855,14 @@ def main(argv: list[str] | None = None) -> int:
             ),
             Page("catalog (visitor)", anonymous, CATALOG_PATH, MAIN, ANONYMOUS_X),
             Page("article (visitor)", anonymous, article_path, MAIN, ANONYMOUS_X),
+            Page("knowledge base (visitor)", anonymous, "/kennisbank/", MAIN, ANONYMOUS_X),
+            Page(
+                "knowledge base search (visitor)",
+                anonymous,
+                "/kennisbank/?q=ademhaling",
+                MAIN,
+                ANONYMOUS_X,
+            ),
             Page("player (visitor)", anonymous, PLAYER_PATH, PLAYER_MARKER, ANONYMOUS_X),
             Page(
                 "free slots, a month (API, visitor)",
