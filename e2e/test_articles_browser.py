@@ -22,12 +22,7 @@ from playwright.sync_api import expect
 from e2e.conftest import PHONE
 from e2e.helpers import check, click_to, sign_in_with_code
 
-# the workspace's URLs until the root URLconf includes them (lijfwijs/learn/tests/urls.py)
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("lijfwijs.learn.tests.urls"),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "een rustige rug begint bij ademen"  # noqa: S105 - a test account
 TITLE = "Rustig weer gaan wandelen"

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("oefeningen/", include("lijfwijs.exercises.urls")),
     path("programma/", include("lijfwijs.program.urls")),
     path("kennisbank/", include("lijfwijs.learn.urls")),
+    path("", include("lijfwijs.learn.workspace")),  # /praktijk/artikelen/…
     path("account/", include("lijfwijs.accounts.urls")),
     path("dagboek/", include("lijfwijs.diary.urls")),
     path("praktijk/", include("lijfwijs.practice.urls")),

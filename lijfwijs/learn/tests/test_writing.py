@@ -23,7 +23,7 @@ from lijfwijs.practice import members
 from .conftest import image_bytes
 
 # the workspace's URLs until the root URLconf includes them (see tests/urls.py)
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("lijfwijs.learn.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 NEW = "/praktijk/artikelen/"
 BODY = (

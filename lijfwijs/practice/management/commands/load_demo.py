@@ -24,6 +24,7 @@ from lijfwijs.booking import demo as booking_demo
 from lijfwijs.diary.models import CheckIn, Tag
 from lijfwijs.exercises import services as exercise_services
 from lijfwijs.exercises.models import Exercise
+from lijfwijs.learn import demo as learn_demo
 from lijfwijs.outreach.campaigns import demo as campaigns_demo
 from lijfwijs.outreach.events import demo as events_demo
 from lijfwijs.outreach.leads import demo as leads_demo
@@ -168,6 +169,7 @@ class Command(BaseCommand):
             campaigns_demo.load(practice, practitioner)
             leads_demo.load(practice, practitioner)
             messaging_demo.load(first, practitioner)
+            learn_demo.load(practice, practitioner)
         self.stdout.write(
             self.style.SUCCESS(f"Demo practice ready. Logins (password for all: {PASSWORD}):")
         )
