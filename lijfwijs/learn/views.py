@@ -4,6 +4,9 @@ The same for every visitor, so shared: an ETag from the page's bytes and a publi
 (`core.httpcache`); a signed-in person's pages are never stored.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,19 +18,7 @@ from lijfwijs.core import hooks, httpcache
 from lijfwijs.core.i18n import current_language
 
 from . import search
-from .models import Article
-
-# What a list of articles shows; the bodies stay in the database.
-LISTED_FIELDS = (
-    "slug",
-    "category",
-    "title_nl",
-    "title_en",
-    "summary_nl",
-    "summary_en",
-    "reading_minutes",
-    "sort_order",
-)
+from .models import Article, Category
 
 
 @require_safe
@@ -35,21 +26,22 @@ LISTED_FIELDS = (
 def article_list(request: HttpRequest) -> HttpResponse:
     """Articles by category, or with `?q=` the published articles that match, best first (the page
     per query is as public as the list; `learn.search`)."""
-    published = Article.objects.published().only(*LISTED_FIELDS)
+    published = Article.objects.published()
     site_url = settings.SITE_URL.rstrip("/")  # Open Graph's absolute og:url
     if "q" not in request.GET:
-        context = {"groups": published.grouped_by_category(), "site_url": site_url}
+        context = {"groups": _groups(published), "site_url": site_url}
         return render(request, "learn/list.html", context)
     query = request.GET.get("q", "")[: search.MAX_QUERY_CHARS]
     context = {
         "site_url": site_url,
         "query": query,
         "searched": bool(search.words(query)),
-        "hits": search.search(query, published),
+        # the hits are model rows, shown as cards: their bodies stay in the database
+        "hits": search.search(query, published.defer(*BODIES)),
         "groups": [],
     }
     if not context["searched"]:  # empty or only punctuation: the list as it is, with a hint
-        context["groups"] = published.grouped_by_category()
+        context["groups"] = _groups(published)
     return render(request, "learn/list.html", context)
 
 
@@ -71,17 +63,17 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 _SLUG = "slug-of-the-article"
 
 
-def _related(article: Article) -> list[dict[str, str]]:
-    """The published articles this one links to, as the "read also" cards show them: plain values
-    in one query (no model instances, no prefetch), with one reverse for the page and the
-    reading time's words translated once per length."""
+BODIES = ("body_nl", "body_en", "body_html_nl", "body_html_en")
+CARD_FIELDS = ("slug", "title_nl", "title_en", "summary_nl", "summary_en", "reading_minutes")
+
+
+def _cards(rows: Iterable[tuple[Any, ...]]) -> list[dict[str, str]]:
+    """Article cards (url, title, summary, reading time) from rows of CARD_FIELDS: plain values,
+    one reverse for all, and the reading time's words translated once per length."""
     english = current_language() == "en"
     url = reverse("learn:detail", kwargs={"slug": _SLUG})
     reading: dict[int, str] = {}
     cards = []
-    rows = article.related.published().values_list(
-        "slug", "title_nl", "title_en", "summary_nl", "summary_en", "reading_minutes"
-    )
     for slug, title_nl, title_en, summary_nl, summary_en, minutes in rows:
         if minutes not in reading:
             reading[minutes] = ngettext(
@@ -96,3 +88,21 @@ def _related(article: Article) -> list[dict[str, str]]:
             }
         )
     return cards
+
+
+def _groups(published: Any) -> list[tuple[str, str, list[dict[str, str]]]]:
+    """(category, label, cards) in the order of Category, leaving out empty categories: one
+    query of plain values."""
+    by_category: dict[str, list[tuple[Any, ...]]] = {}
+    for category, *row in published.values_list("category", *CARD_FIELDS):
+        by_category.setdefault(category, []).append(tuple(row))
+    return [
+        (category.value, category.label, _cards(by_category[category.value]))
+        for category in Category
+        if category.value in by_category
+    ]
+
+
+def _related(article: Article) -> list[dict[str, str]]:
+    """The published articles this one links to, as the "read also" cards show them."""
+    return _cards(article.related.published().values_list(*CARD_FIELDS))
