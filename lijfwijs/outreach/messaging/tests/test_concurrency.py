@@ -8,40 +8,18 @@ conditional claim of the notice decides). After both have read, the next round m
 again. The tests are transactional: what they make is committed where the workers read it.
 """
 
-import os
 import re
-import signal
-import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 
-from lijfwijs.booking.tests.test_concurrency import Site, at_once, start_gunicorn
-from lijfwijs.core.tests.test_many_processes import Browser, free_port, people, wait_until_up
+from lijfwijs.booking.tests.test_concurrency import at_once, site  # noqa: F401 (site: the server)
+from lijfwijs.core.tests.test_many_processes import Browser, people
 
 EACH = 6  # messages each side sends at once
 ROUNDS = 3
 NOTICE = "messaging/emails/new_message"
-
-
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Site]:
-    tmp = tmp_path_factory.mktemp("gunicorn-messaging")
-    port = free_port()
-    server = start_gunicorn(tmp, port)
-    try:
-        wait_until_up(port, server, tmp)
-        on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
-        yield Site(port, "PostgreSQL" if on_postgres else "SQLite", tmp / "error.log")
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def notices() -> Counter:
@@ -55,7 +33,7 @@ def notices() -> Counter:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_both_sides_writing_at_once_make_one_conversation_and_one_notice_each(site):
+def test_both_sides_writing_at_once_make_one_conversation_and_one_notice_each(site):  # noqa: F811
     from lijfwijs.accounts.services import grant_access
     from lijfwijs.accounts.tests.helpers import code_for, confirmed_device
     from lijfwijs.outreach.messaging.models import Conversation, Message
