@@ -250,10 +250,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sessions live where every process sees them: the database (a per-process cache in front would keep
 # a signed-out session alive in the other workers); with Redis, read through it (cached_db: the shared
 # cache is dropped on logout, and the database keeps everyone signed in when Redis restarts empty).
+# lijfwijs.accounts.sessions is Django's `db` engine with its read as one plain statement.
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "lijfwijs.accounts.sessions"
 )
 # The cookie lives as long as the longest allowed session; SessionPolicyMiddleware ends sessions
 # earlier by role: practitioners and staff after 30 minutes idle or 12 hours in all, clients after

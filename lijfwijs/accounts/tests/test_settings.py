@@ -157,7 +157,7 @@ def refused(tmp_path: Path, **env: str | None) -> str:
 
 def test_sessions_are_in_the_database_without_redis_and_read_through_redis_with_it(tmp_path):
     alone = started(tmp_path, "SESSION_ENGINE", "CACHES", "TASKS")
-    assert alone["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert alone["SESSION_ENGINE"] == "lijfwijs.accounts.sessions"
     assert alone["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     shared = started(
         tmp_path, "SESSION_ENGINE", "CACHES", "TASKS", REDIS_URL="redis://127.0.0.1:6379/3"

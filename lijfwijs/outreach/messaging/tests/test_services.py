@@ -133,6 +133,30 @@ def test_unread_count_for_the_menu(anna, anna_client, pieter, bram, django_asser
     assert unread_count(pieter) == 0 and unread_count(anna) == 2
 
 
+def test_the_practitioners_count_follows_the_rule_of_clients_of(anna, pieter, bram):
+    """The count's own statement repeats `clients_of`: a client who grants access counts, one
+    who revoked, was deactivated or is no client (any more) does not."""
+    from lijfwijs.accounts.access import clients_of
+
+    for client in (anna, bram):
+        account_services.grant_access(client, pieter)
+        services.send(client, client=client, practitioner=pieter, text="Vraag")
+
+    def expected() -> int:
+        return Message.objects.filter(
+            conversation__practitioner=pieter,
+            conversation__client__in=clients_of(pieter).values("pk"),
+            from_client=True,
+            read_at__isnull=True,
+        ).count()
+
+    assert unread_count(pieter) == expected() == 2
+    type(bram).objects.filter(pk=bram.pk).update(is_active=False)
+    assert unread_count(pieter) == expected() == 1
+    type(anna).objects.filter(pk=anna.pk).update(role="staff")
+    assert unread_count(pieter) == expected() == 0
+
+
 def test_only_the_pair_writes(anna, anna_client, pieter, bram):
     with pytest.raises(PermissionError):
         services.send(bram, client=anna, practitioner=pieter, text="x")
