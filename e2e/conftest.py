@@ -156,10 +156,11 @@ def open_tab(
 ) -> Iterator[Callable[..., BrowserTab]]:
     """open_tab(viewport, locale, axe) -> a BrowserTab in a fresh context (no cookies from other tests).
 
-    The site sends a strict CSP (script-src 'self', no inline scripts). axe-core is injected with
-    Playwright's add_script_tag, an inline script the CSP blocks; so a tab that runs axe needs
-    `axe=True`: a context with bypass_csp, which switches the page's CSP off. Such a tab cannot
-    notice CSP violations: they are checked in tabs without it (see tab.csp_violations()).
+    The site sends a strict CSP (script-src 'self', no inline scripts). A tab that runs axe needs
+    `axe=True`: a context with bypass_csp, which switches the page's CSP off, and axe-core as an
+    init script of every document (injected once per context, not sent again per check). Such a
+    tab cannot notice CSP violations: they are checked in tabs without it (see
+    tab.csp_violations()).
     """
     contexts = []
 
@@ -175,6 +176,8 @@ def open_tab(
         context.on("response", tab.on_response)
         context.on("console", tab.on_console)
         context.add_init_script(REPORT_CSP_VIOLATIONS)
+        if axe:  # in every document from its start: no 500 KB sent over the wire per check
+            context.add_init_script(path=str(AXE))
         tab.page = context.new_page()
         return tab
 
