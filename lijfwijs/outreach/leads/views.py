@@ -40,7 +40,7 @@ from lijfwijs.core.ratelimit import client_address, hit
 
 from . import services
 from .access import invites, lead_for, leads_of, reads_questions
-from .forms import ContactForm, NoteForm, ReportContactForm, SearchForm, StatusForm
+from .forms import ContactForm, NoteForm, ReportContactForm, SearchForm, StatusForm, stamp
 from .models import Lead, LeadMessage, Source
 
 # Contacts per hour: from one address (a person writes a few times at most; more is a script or
@@ -66,17 +66,21 @@ def contact_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 def report_panel(request: HttpRequest, response: Response) -> dict[str, Any] | None:
     """Under the Pijntest report: "contact me", for the person whose result it is (its owner, or
-    a visitor holding an anonymous result), when a practice takes questions here."""
+    a visitor holding an anonymous result), when a practice takes questions here.
+
+    The form is always empty here (sent back with mistakes it comes back on its own page), so
+    the panel's template writes `ReportContactForm(practices=[], can_attach=True)`'s fields as
+    plain markup, without building the form and rendering each widget through Django's widget
+    templates (a tenth of the report's time); a test holds the markup to the form's."""
     if not _may_attach(request, response):
         return None
     user = request.user
     # Without a query (the report reads the same few for everyone): which practice is asked
     # when the form is sent, on the page it posts to, where there are several.
-    form = ReportContactForm(practices=[], can_attach=True, initial=_initial(request))
     return {
         "template": "leads/_report_panel.html",
-        "form": form,
-        "shown": form.stamp_to_show(),
+        "initial": _initial(request),
+        "shown": stamp(),
         "action": reverse("leads:report_contact", args=[response.pk]),
         "signed_in": user.is_authenticated,
     }
