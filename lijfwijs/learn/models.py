@@ -2,6 +2,7 @@
 
 import math
 import re
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models, transaction
@@ -53,14 +54,14 @@ HIDDEN_BY_THE_INSTALLATION = (
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
-    def published(self) -> "ArticleQuerySet":
-        """What the public knowledge base shows: published or scheduled with its time passed
-        (`publish_scheduled_articles` only sets the status afterwards), not hidden by the
-        installation's practice. One query, no lookups before it."""
+    def published(self, now: datetime | None = None) -> "ArticleQuerySet":
+        """What the public knowledge base shows (at `now`, by default the present): published or
+        scheduled with its time passed (`publish_scheduled_articles` only sets the status
+        afterwards), not hidden by the installation's practice. One query, no lookups before it."""
         return self.filter(
             is_published=True,
             status__in=[Status.SCHEDULED, Status.PUBLISHED],
-            published_at__lte=timezone.now(),
+            published_at__lte=now or timezone.now(),
         ).extra(where=[f"NOT {HIDDEN_BY_THE_INSTALLATION}"])  # noqa: S610 - constant SQL
 
 

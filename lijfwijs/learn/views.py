@@ -4,20 +4,23 @@ The same for every visitor, so shared: an ETag from the page's bytes and a publi
 (`core.httpcache`); a signed-in person's pages are never stored.
 """
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils.translation import ngettext
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.views.decorators.http import require_safe
 
 from lijfwijs.core import hooks, httpcache
 from lijfwijs.core.i18n import current_language
 
-from . import search
+from . import search, statements
 from .models import Article, Category
 
 
@@ -48,16 +51,111 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @httpcache.public_for_visitors()
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    """One article with its sources and related reads: two statements compiled once per process
+    (`learn.statements`), read as plain values, the words put together here."""
+    now = timezone.now()
+    found = ARTICLE.rows(now=now, slug=slug)
+    if not found:
+        raise Http404
+    (pk, category, title_nl, title_en, summary_nl, summary_en, html_nl, html_en, minutes,
+     sources, practice_name, published_at, cover, widths, alt_nl, alt_en) = found[0]  # fmt: skip
+    english = current_language() == "en"
+    links = _links(get_language(), get_script_prefix())
+    article = {
+        "slug": slug,
+        "title": (english and title_en) or title_nl,
+        "summary": (english and summary_en) or summary_nl,
+        "body_html": mark_safe((english and html_en) or html_nl),  # noqa: S308 - nh3-cleaned at save
+        "category": Category(category).label,
+        "reading": _reading(minutes),
+        "practice_name": practice_name,
+        "sources": sources,
+        "url": links["detail"].replace(_SLUG, slug),
+        "published_at": timezone.localtime(published_at).isoformat(),
+        "cover": _cover(pk, cover, widths, (english and alt_en) or alt_nl),
+    }
+    related = RELATED.rows(now=now, pk=pk)
     context = {
         "article": article,
-        "related": _related(article),
+        "related": _cards(related),
+        "links": links,
         "site_url": settings.SITE_URL.rstrip("/"),  # Open Graph's absolute og:url (kb)
         # what other apps offer under an article (the newsletter's sign-up); the page is the same
         # for every visitor (HTTP-cached), so a panel holds nothing per person or session
         "panels": hooks.panels("article_panel", request, article),
     }
     return render(request, "learn/detail.html", context)
+
+
+ARTICLE_FIELDS = (
+    "id",
+    "category",
+    "title_nl",
+    "title_en",
+    "summary_nl",
+    "summary_en",
+    "body_html_nl",
+    "body_html_en",
+    "reading_minutes",
+    "sources",
+    "practice__name",
+    "published_at",
+    "cover",
+    "cover_widths",
+    "cover_alt_nl",
+    "cover_alt_en",
+)
+
+
+def _article_query() -> Any:
+    """The published article of a slug, and its practice's name (None for a shipped one)."""
+    return (
+        Article.objects.published(statements.NOW)
+        .filter(slug=statements.SLUG)
+        .order_by()
+        .values_list(*ARTICLE_FIELDS)
+    )
+
+
+def _related_query() -> Any:
+    """The published articles an article links to, as its "read also" cards show them."""
+    return Article(pk=statements.PK).related.published(statements.NOW).values_list(*CARD_FIELDS)
+
+
+ARTICLE = statements.Compiled(
+    "article", _article_query, now=statements.MOMENT, slug=statements.A_SLUG
+)
+RELATED = statements.Compiled("related", _related_query, now=statements.MOMENT, pk=statements.AN_ID)
+
+
+def _cover(pk: int, cover: str, widths: list[int], alt: str) -> dict[str, Any] | None:
+    """The cover's `<picture>`: its `<source>`s (WebP first, then JPEG, each with its srcset),
+    the fallback image and its description; None without a cover."""
+    if not cover or not widths:
+        return None
+
+    def url(width: int, fmt: str) -> str:
+        return reverse("learn:cover", kwargs={"pk": pk, "width": width, "fmt": fmt})
+
+    return {
+        "sources": [
+            {"type": content_type, "srcset": ", ".join(f"{url(w, fmt)} {w}w" for w in widths)}
+            for fmt, content_type in (("webp", "image/webp"), ("jpg", "image/jpeg"))
+        ],
+        "fallback": url(widths[0], "jpg"),
+        "alt": alt,
+    }
+
+
+@functools.cache
+def _links(language: str, script_prefix: str) -> dict[str, str]:
+    """The knowledge base's fixed addresses, reversed once per process, language and script
+    prefix (as the layout's `LINKS`); "detail" has _SLUG for the slug."""
+    return {
+        "list": reverse("learn:list"),
+        "feed_atom": reverse("learn:feed_atom"),
+        "detail": reverse("learn:detail", kwargs={"slug": _SLUG}),
+    }
 
 
 _SLUG = "slug-of-the-article"
@@ -67,18 +165,22 @@ BODIES = ("body_nl", "body_en", "body_html_nl", "body_html_en")
 CARD_FIELDS = ("slug", "title_nl", "title_en", "summary_nl", "summary_en", "reading_minutes")
 
 
-def _cards(rows: Iterable[tuple[Any, ...]]) -> list[dict[str, str]]:
+def _reading(minutes: int) -> str:
+    return ngettext("%(minutes)s minuut lezen", "%(minutes)s minuten lezen", minutes) % {
+        "minutes": minutes
+    }
+
+
+def _cards(rows: Iterable[Sequence[Any]]) -> list[dict[str, str]]:
     """Article cards (url, title, summary, reading time) from rows of CARD_FIELDS: plain values,
     one reverse for all, and the reading time's words translated once per length."""
     english = current_language() == "en"
-    url = reverse("learn:detail", kwargs={"slug": _SLUG})
+    url = _links(get_language(), get_script_prefix())["detail"]
     reading: dict[int, str] = {}
     cards = []
     for slug, title_nl, title_en, summary_nl, summary_en, minutes in rows:
         if minutes not in reading:
-            reading[minutes] = ngettext(
-                "%(minutes)s minuut lezen", "%(minutes)s minuten lezen", minutes
-            ) % {"minutes": minutes}
+            reading[minutes] = _reading(minutes)
         cards.append(
             {
                 "url": url.replace(_SLUG, slug),
@@ -101,8 +203,3 @@ def _groups(published: Any) -> list[tuple[str, str, list[dict[str, str]]]]:
         for category in Category
         if category.value in by_category
     ]
-
-
-def _related(article: Article) -> list[dict[str, str]]:
-    """The published articles this one links to, as the "read also" cards show them."""
-    return _cards(article.related.published().values_list(*CARD_FIELDS))
