@@ -124,7 +124,7 @@ def report(request: HttpRequest, response_id: str) -> HttpResponse:
     if not TOKEN.fullmatch(response_id):
         raise Http404("no such response")
     try:
-        response = access.response_for(request, response_id)
+        response = access.response_to_show(request, response_id)
     except Http404:
         if request.user.is_authenticated:
             raise  # someone else's, or none: the same 404 either way
