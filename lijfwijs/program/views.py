@@ -4,6 +4,7 @@ Whether a client may go on is decided by `program.advance_status` alone (through
 these views read the request, ask the services and render. Writing needs the health-data consent.
 """
 
+from functools import cache
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -39,6 +42,35 @@ def _titles(step: program.Step, lang: str) -> dict[str, Any]:
         "goal": pick(step.goal, lang),
         "lesson_titles": [pick(lesson.title, lang) for lesson in step.lessons],
     }
+
+
+@cache
+def _links(language: str, script_prefix: str) -> dict[str, Any]:
+    """The program's addresses in a language: each step's, the overview's and the setback
+    plan's. They depend only on the URLconf, the language and the script prefix, so each process
+    reverses them once (as the layout's LINKS). Addresses, not HTML."""
+    return {
+        "steps": tuple(
+            reverse("program:step", kwargs={"number": n}) for n in range(1, program.LAST_STEP + 1)
+        ),
+        "overview": reverse("program:overview"),
+        "setback_plan": reverse("program:setback_plan"),
+    }
+
+
+def links() -> dict[str, Any]:
+    return _links(get_language() or "", get_script_prefix())
+
+
+def state_label(state: str) -> str:
+    """What `program/_state.html` says of a step's state (the same msgids)."""
+    if state == program.DONE:
+        return _("Afgerond")
+    if state == program.CURRENT:
+        return _("Hier ben je nu")
+    if state == program.LOCKED:
+        return _("Nog niet open")
+    return _("Open om te lezen")
 
 
 def _progress(state: services.ProgramState | None) -> dict[str, Any] | None:
@@ -86,10 +118,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     lang = current_language()
     user = request.user
     state = services.program_state(user) if user.is_authenticated else None
+    urls = links()["steps"]
     steps = []
     for step in program.steps():
         row = _titles(step, lang)
+        row["url"] = urls[step.number - 1]
+        row["heading"] = _("Stap %(number)s: %(name)s") % row
         row["state"] = state.state_of(step.number) if state else ""
+        row["state_label"] = state_label(row["state"]) if row["state"] else ""
         steps.append(row)
     context = {
         "steps": steps,
@@ -101,6 +137,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         ),
         "needs_consent": state is None and _needs_consent(request),
         "signed_in": user.is_authenticated,
+        "program_links": links(),
     }
     return render(request, "program/overview.html", context)
 

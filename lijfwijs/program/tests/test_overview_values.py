@@ -1,0 +1,32 @@
+"""The overview's steps are plain values made in the view (addresses reversed once per process
+and language, the state's words, the heading): they say what the templates they replace say."""
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from lijfwijs.program import program
+from lijfwijs.program.views import links, state_label
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_state_words_are_those_of_the_state_template(language):
+    with translation.override(language):
+        for state in (program.DONE, program.OPEN, program.CURRENT, program.LOCKED):
+            html = render_to_string("program/_state.html", {"state": state})
+            assert html.strip() == (
+                f'<span class="tag step-tag-{state}">{state_label(state)}</span>'
+            )
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_addresses_are_those_reversed_in_the_language(language):
+    with translation.override(language):
+        found = links()
+        assert found["steps"] == tuple(
+            reverse("program:step", kwargs={"number": n}) for n in range(1, program.LAST_STEP + 1)
+        )
+        assert found["setback_plan"] == reverse("program:setback_plan")
+        assert found["overview"] == reverse("program:overview")
+    assert links()["overview"] == reverse("program:overview")
