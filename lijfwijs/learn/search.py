@@ -10,17 +10,22 @@ each matched as the start of a word, all of them required. So no query can fail.
   `load_content`, the admin), made by migration 0003_search with `install`. A later migration that
   makes SQLite rebuild `learn_article` (adding a NOT NULL column does) drops those triggers: it must
   run `migrations.RunPython(search.install, migrations.RunPython.noop)` after itself (a test checks them).
+  A search is one statement per language, compiled once per process (`learn.statements`): the FTS
+  table joined with the published articles, ranked by bm25, the summary's matching part by `snippet`.
 - **PostgreSQL**: a weighted `tsvector` (title A, summary B, text C) with the language's stemming
   ("dutch" / "english") in a stored generated column per language (`search_nl`, `search_en`,
   added by the migration with `install`, unknown to the model) with a GIN index; ranked with
   `ts_rank`, the summary's matching part by `ts_headline`. A migration that changes the type of a
   column these use must `uninstall` first and `install` after.
 
-Both give the matching part of the summary with the words marked, escaped here (`Hit.summary`).
+Both give plain values (no model rows) and the matching part of the summary with the words marked,
+escaped here (`Hit.summary`).
 """
 
+import functools
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.postgres.search import (
@@ -31,13 +36,16 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import F, QuerySet, TextField, Value
+from django.db.models import F, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from lijfwijs.core.i18n import current_language
+
+from . import statements
 
 MAX_QUERY_CHARS = 200  # what the form accepts; longer input is cut, not refused
 MAX_WORDS = 8
@@ -62,20 +70,32 @@ def words(query: str) -> list[str]:
 
 @dataclass
 class Hit:
-    article: Any
+    slug: str
+    category: str
+    title: str  # in the language searched (Dutch where there is none)
+    reading_minutes: int
     summary: SafeString  # the summary's matching part, matched words in <mark>
 
 
-def search(query: str, articles: QuerySet[Any], language: str | None = None) -> list[Hit]:
-    """The articles of `articles` (a queryset of published ones) that hold every word of `query`,
-    best first. No words, no hits."""
+def search(query: str, language: str | None = None, now: datetime | None = None) -> list[Hit]:
+    """The articles published at `now` (the present by default) that hold every word of
+    `query`, best first, at most MAX_RESULTS. No words, no hits. One query."""
     terms = words(query)
     if not terms:
         return []
     language = language or current_language()
+    now = now or timezone.now()
     if connection.vendor == "postgresql":
-        return _postgres(terms, articles, language)
-    return _sqlite(terms, articles, language)
+        rows = _postgres(terms, language, now)
+    else:
+        # every word as a quoted string (FTS5 syntax inside it is text), matched as a prefix
+        columns = " ".join(f"{name}_{language}" for name in ("title", "summary", "body"))
+        match = " AND ".join(f'{{{columns}}} : "{term}"*' for term in terms)
+        rows = _SQLITE[language].rows(now=now, match=match)
+    return [
+        Hit(slug, category, title or title_nl, minutes, _marked(summary))
+        for slug, category, title_nl, title, minutes, summary in rows
+    ]
 
 
 def _marked(text: str) -> SafeString:
@@ -87,24 +107,40 @@ def _marked(text: str) -> SafeString:
 # --- SQLite -----------------------------------------------------------------------------------
 
 
-def _sqlite(terms: list[str], articles: QuerySet[Any], language: str) -> list[Hit]:
-    columns = " ".join(f"{name}_{language}" for name in ("title", "summary", "body"))
-    # every word as a quoted string (FTS5 syntax inside it is text), matched as a prefix
-    match = " AND ".join(f'{{{columns}}} : "{term}"*' for term in terms)
+def _sqlite_query(language: str) -> Any:
+    """The published articles matching the FTS5 query (a slot), best first by bm25, with the
+    summary's matching part (`snippet`)."""
+    from .models import Article
+
     summary_column = _FTS_COLUMNS.index(f"summary_{language}")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # the names are this module's constants; what was typed is a parameter
-            f"SELECT rowid, snippet({FTS_TABLE}, %s, %s, %s, '…', 24) FROM {FTS_TABLE} "  # noqa: S608
-            f"WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 10.0, 4.0, 1.0)"
-            f" LIMIT %s",
-            [summary_column, _START, _STOP, match, MAX_RESULTS * 4],
+    return (
+        Article.objects.published(statements.NOW)
+        .extra(  # noqa: S610 - this module's constant names; what was typed is a parameter
+            select={
+                "summary_hit": f"snippet({FTS_TABLE}, %s, %s, %s, '…', 24)",
+                "rank": f"bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 10.0, 4.0, 1.0)",
+            },
+            select_params=[summary_column, _START, _STOP],
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE}.rowid = learn_article.id", f"{FTS_TABLE} MATCH %s"],
+            params=[statements.MATCH],
         )
-        ranked = cursor.fetchall()
-    by_id = {article.pk: article for article in articles.filter(pk__in=[pk for pk, _ in ranked])}
-    return [
-        Hit(article=by_id[pk], summary=_marked(snippet)) for pk, snippet in ranked if pk in by_id
-    ][:MAX_RESULTS]
+        .order_by("rank", "id")
+        .values_list(
+            "slug", "category", "title_nl", f"title_{language}", "reading_minutes", "summary_hit"
+        )[:MAX_RESULTS]
+    )
+
+
+_SQLITE = {
+    language: statements.Compiled(
+        f"search-{language}",
+        functools.partial(_sqlite_query, language),
+        now=statements.MOMENT,
+        match=statements.A_MATCH,
+    )
+    for language in ("nl", "en")
+}
 
 
 def _fts_values(row: str) -> str:
@@ -161,7 +197,9 @@ def vector(language: str) -> SearchVector:
     )
 
 
-def _postgres(terms: list[str], articles: QuerySet[Any], language: str) -> list[Hit]:
+def _postgres(terms: list[str], language: str, now: datetime) -> list[tuple[Any, ...]]:
+    from .models import Article
+
     config = PG_CONFIG[language]
     # to_tsquery with each word quoted (so it is one lexeme, stemmed by the language) and a prefix
     query = SearchQuery(
@@ -171,7 +209,8 @@ def _postgres(terms: list[str], articles: QuerySet[Any], language: str) -> list[
     column = f'"learn_article"."search_{language}"'
     stored = RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611
     found = (
-        articles.annotate(search=stored)
+        Article.objects.published(now)
+        .annotate(search=stored)
         .filter(search=query)
         .annotate(
             rank=SearchRank(F("search"), query),
@@ -185,9 +224,12 @@ def _postgres(terms: list[str], articles: QuerySet[Any], language: str) -> list[
                 min_words=12,
             ),
         )
-        .order_by("-rank", "sort_order", "slug")[:MAX_RESULTS]
+        .order_by("-rank", "sort_order", "slug")
+        .values_list(
+            "slug", "category", "title_nl", f"title_{language}", "reading_minutes", "summary_hit"
+        )[:MAX_RESULTS]
     )
-    return [Hit(article=article, summary=_marked(article.summary_hit)) for article in found]
+    return list(found)
 
 
 def _postgres_statements(article: Any, schema_editor: Any) -> list[str]:

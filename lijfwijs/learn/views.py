@@ -28,23 +28,23 @@ from .models import Article, Category
 @httpcache.public_for_visitors()
 def article_list(request: HttpRequest) -> HttpResponse:
     """Articles by category, or with `?q=` the published articles that match, best first (the page
-    per query is as public as the list; `learn.search`)."""
-    published = Article.objects.published()
-    site_url = settings.SITE_URL.rstrip("/")  # Open Graph's absolute og:url
-    if "q" not in request.GET:
-        context = {"groups": _groups(published), "site_url": site_url}
-        return render(request, "learn/list.html", context)
-    query = request.GET.get("q", "")[: search.MAX_QUERY_CHARS]
-    context = {
-        "site_url": site_url,
-        "query": query,
-        "searched": bool(search.words(query)),
-        # the hits are model rows, shown as cards: their bodies stay in the database
-        "hits": search.search(query, published.defer(*BODIES)),
+    per query is as public as the list; `learn.search`). One statement compiled once per process
+    either way, read as plain values."""
+    context: dict[str, Any] = {
+        "links": _links(get_language(), get_script_prefix()),
+        "site_url": settings.SITE_URL.rstrip("/"),  # Open Graph's absolute og:url
         "groups": [],
     }
-    if not context["searched"]:  # empty or only punctuation: the list as it is, with a hint
-        context["groups"] = _groups(published)
+    if "q" not in request.GET:
+        context["groups"] = _groups()
+        return render(request, "learn/list.html", context)
+    query = request.GET.get("q", "")[: search.MAX_QUERY_CHARS]
+    context["query"] = query
+    context["searched"] = bool(search.words(query))
+    if context["searched"]:
+        context["hits"] = _hits(search.search(query))
+    else:  # empty or only punctuation: the list as it is, with a hint
+        context["groups"] = _groups()
     return render(request, "learn/list.html", context)
 
 
@@ -161,7 +161,6 @@ def _links(language: str, script_prefix: str) -> dict[str, str]:
 _SLUG = "slug-of-the-article"
 
 
-BODIES = ("body_nl", "body_en", "body_html_nl", "body_html_en")
 CARD_FIELDS = ("slug", "title_nl", "title_en", "summary_nl", "summary_en", "reading_minutes")
 
 
@@ -192,14 +191,45 @@ def _cards(rows: Iterable[Sequence[Any]]) -> list[dict[str, str]]:
     return cards
 
 
-def _groups(published: Any) -> list[tuple[str, str, list[dict[str, str]]]]:
-    """(category, label, cards) in the order of Category, leaving out empty categories: one
-    query of plain values."""
-    by_category: dict[str, list[tuple[Any, ...]]] = {}
-    for category, *row in published.values_list("category", *CARD_FIELDS):
-        by_category.setdefault(category, []).append(tuple(row))
+def _groups() -> list[tuple[str, str, list[dict[str, str]]]]:
+    """(category, label, cards) of the published articles in the order of Category, leaving out
+    empty categories: one statement of plain values."""
+    by_category: dict[str, list[Sequence[Any]]] = {}
+    for category, *row in LIST.rows(now=timezone.now()):
+        by_category.setdefault(category, []).append(row)
     return [
         (category.value, category.label, _cards(by_category[category.value]))
         for category in Category
         if category.value in by_category
     ]
+
+
+def _list_query() -> Any:
+    return Article.objects.published(statements.NOW).values_list("category", *CARD_FIELDS)
+
+
+LIST = statements.Compiled("list", _list_query, now=statements.MOMENT)
+
+
+def _hits(hits: list[search.Hit]) -> list[dict[str, str]]:
+    """The search's hits as cards: url, title, the summary's matching part, category and
+    reading time (translated once per length and category)."""
+    url = _links(get_language(), get_script_prefix())["detail"]
+    reading: dict[int, str] = {}
+    labels: dict[str, str] = {}
+    cards = []
+    for hit in hits:
+        if hit.reading_minutes not in reading:
+            reading[hit.reading_minutes] = _reading(hit.reading_minutes)
+        if hit.category not in labels:
+            labels[hit.category] = Category(hit.category).label
+        cards.append(
+            {
+                "url": url.replace(_SLUG, hit.slug),
+                "title": hit.title,
+                "summary": hit.summary,
+                "category": labels[hit.category],
+                "reading": reading[hit.reading_minutes],
+            }
+        )
+    return cards
