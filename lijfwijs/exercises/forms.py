@@ -393,6 +393,13 @@ class PatternField(forms.ModelChoiceField):
         return super().to_python(text)
 
 
+def started_bounds(user: Any) -> tuple[str, str]:
+    """The earliest and latest start a person can log now, in their time zone, as the
+    datetime-local input's min and max."""
+    now = timezone.now().astimezone(zone_of(user))
+    return f"{now - BACKFILL:%Y-%m-%dT%H:%M}", f"{now:%Y-%m-%dT%H:%M}"
+
+
 class PracticeForm(forms.Form):
     exercise = forms.ModelChoiceField(
         label=_("Oefening"),
@@ -457,10 +464,8 @@ class PracticeForm(forms.Form):
             self.fields[name].error_messages.update(
                 invalid=message, min_value=message, max_value=message
             )
-        now = timezone.now().astimezone(zone_of(user))
-        self.fields["started_at"].widget.attrs.update(
-            min=f"{now - BACKFILL:%Y-%m-%dT%H:%M}", max=f"{now:%Y-%m-%dT%H:%M}"
-        )
+        low, high = started_bounds(user)
+        self.fields["started_at"].widget.attrs.update(min=low, max=high)
 
     def clean_started_at(self) -> datetime | None:
         raw = self.cleaned_data["started_at"]

@@ -14,6 +14,7 @@ from lijfwijs.accounts.models import User
 from lijfwijs.core import datacache, hooks
 from lijfwijs.core.datacache import Kind
 
+from . import statements
 from .models import BreathingPattern, Exercise, PracticeSession, Safety, required_safety
 
 CALM_MIN_SESSIONS = 3  # below this, "what calms me" claims nothing for an exercise
@@ -172,13 +173,8 @@ def next_exercise(
     first for them. Returns its (slug, name_nl, name_en, kind, domains) and whether it calmed them
     (None when there is no other exercise). One query for the catalog; the person's calm list
     comes from the cache."""
-    others = [
-        row
-        for row in Exercise.objects.filter(is_active=True).values_list(
-            "slug", "name_nl", "name_en", "kind", "domains"
-        )
-        if row[0] != exercise.slug  # the catalog in its order, but this one
-    ]
+    # the catalog in its order, but this one (one plain SQL statement, compiled once per process)
+    others = [row for row in statements.catalog() if row[0] != exercise.slug]
     if user is not None and grounding_first(user):
         others = [o for o in others if not body_focused(o[3])]
     by_slug = {o[0]: o for o in others}

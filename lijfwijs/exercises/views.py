@@ -17,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
@@ -29,8 +30,9 @@ from lijfwijs.core.httpcache import public_for_visitors
 from lijfwijs.core.i18n import current_language
 from lijfwijs.core.paging import day_words, page_number
 
-from . import calm, services
+from . import calm, services, statements
 from .forms import (
+    MAX_MINUTES,
     PatternForm,
     PracticeForm,
     describe,
@@ -41,6 +43,7 @@ from .forms import (
     pattern_for,
     pattern_player_data,
     round_seconds,
+    started_bounds,
 )
 from .models import (
     GROUNDING,
@@ -125,6 +128,25 @@ def _address(name: str, **kwargs: Any) -> str:
 @functools.cache
 def _address_in(language: str, prefix: str, name: str, kwargs: tuple[tuple[str, Any], ...]) -> str:
     return reverse(name, kwargs=dict(kwargs))
+
+
+@functools.cache
+def _links_in(language: str, prefix: str) -> dict[str, str]:
+    """The addresses and static files the player and the log name, once per process, language
+    and script prefix (as the layout's LINKS): {% url %} and {% static %} cost a reverse or a
+    manifest lookup per tag and request."""
+    return {
+        "list": reverse("exercises:list"),
+        "log": reverse("exercises:log"),
+        "health_consent": reverse("accounts:health_consent"),
+        "player_css": static("exercises/player.css"),
+        "player_js": static("exercises/player.js"),
+        "kept_js": static("exercises/kept.js"),
+    }
+
+
+def _links() -> dict[str, str]:
+    return _links_in(get_language(), get_script_prefix())
 
 
 @require_safe
@@ -328,6 +350,7 @@ def _player_page(
     context["log_variant"] = _log_variant(request, consent)
     context["next_query"] = urlencode({"next": request.path})
     context["what_next"] = _what_next(request, exercise, consent)
+    context["links"] = _links()
     return render(request, "exercises/play.html", context)
 
 
@@ -337,7 +360,9 @@ def _player_page(
 @public_for_visitors()
 def play(request: HttpRequest, slug: str) -> HttpResponse:
     """A catalog exercise's player."""
-    exercise = get_object_or_404(Exercise, is_active=True, slug=slug)  # an active one
+    exercise = statements.active_exercise(slug)  # an active one (plain SQL, as the ORM's)
+    if exercise is None:
+        raise Http404("no such exercise")
     return _player_page(
         request,
         str(exercise.name),
@@ -484,29 +509,12 @@ def _rows(user: Any, page: int) -> tuple[str, bool]:
     zone = zone_of(user)
     english = current_language() == "en"
     start = (page - 1) * LOG_PAGE
-    found = list(
-        PracticeSession.objects.for_user(user)
-        # newest first, by day first: the (user, day) index walks the days in order and the
-        # LIMIT stops it, instead of joining and sorting every session the person ever logged
-        .order_by("-day", "-started_at", "-created_at")
-        .values_list(
-            "pk",
-            "day",
-            "started_at",
-            "exercise__name_nl",
-            "exercise__name_en",
-            "pattern__name",
-            "seconds",
-            "completed",
-            "tension_before",
-            "tension_after",
-            "checkin_id",
-        )[start : start + LOG_PAGE + 1]  # one more: are there older ones?
-    )
-    # One reverse for the page: the delete and check-in addresses differ only in an id.
+    # one more than a page: are there older ones? (plain SQL written once per process)
+    found = statements.log_rows(user, start, LOG_PAGE + 1)
+    # The delete and check-in addresses differ only in an id: reversed once per process.
     no_session = str(_NO_SESSION)
-    delete_url = escape(reverse("exercises:log_delete", kwargs={"session_id": _NO_SESSION}))
-    checkin_url = escape(reverse("diary:edit", kwargs={"checkin_id": _NO_SESSION}))
+    delete_url = escape(_address("exercises:log_delete", session_id=_NO_SESSION))
+    checkin_url = escape(_address("diary:edit", checkin_id=_NO_SESSION))
     days = day_words({row[1] for row in found})
     stopped = _("eerder gestopt")
     from_checkin = escape(_("uit je check-in"))
@@ -576,46 +584,105 @@ def _log_options(form: PracticeForm) -> dict[str, Any]:
             "filled": value is not None and value != "",
             "errors": errors.get(name, ()),
         }
+    widget = form.fields["started_at"].widget.attrs
+    choices = {
+        name: [(str(v), label) for v, label in form.fields[name].choices] for name in _CHOICES
+    }
+    return _options_markup(
+        fields,
+        choices,
+        non_field_errors=errors.get(NON_FIELD_ERRORS, ()),
+        started=(widget["min"], widget["max"]),
+        started_help=form.fields["started_at"].help_text,
+    )
+
+
+_CHOICES = ("completed", "tension_before", "tension_after")
+
+
+@functools.cache
+def _blank_form_words(language: str) -> dict[str, Any]:
+    """The log form's labels, help and the selects' choices in one language, read from the
+    form's fields once per process and language (the words do not change while it runs)."""
+    fields = PracticeForm.base_fields
+    return {
+        "labels": {
+            name: None if field.label is None else str(field.label)
+            for name, field in fields.items()
+        },
+        "choices": {
+            name: [(str(v), str(label)) for v, label in fields[name].choices] for name in _CHOICES
+        },
+        "started_help": str(fields["started_at"].help_text),
+    }
+
+
+def _blank_log_options(user: Any, client_key: str) -> dict[str, Any]:
+    """What `_log_options` gives for an empty PracticeForm with only a client key, without
+    building the form (its fields are copied for every instance): the page's GET."""
+    words = _blank_form_words(current_language())
+    fields = {
+        name: {"label": label, "value": None, "filled": False, "errors": ()}
+        for name, label in words["labels"].items()
+    }
+    fields["client_key"] = {**fields["client_key"], "value": client_key, "filled": True}
+    return _options_markup(
+        fields,
+        words["choices"],
+        non_field_errors=(),
+        started=started_bounds(user),
+        started_help=words["started_help"],
+    )
+
+
+def _options_markup(
+    fields: dict[str, dict[str, Any]],
+    choices: dict[str, list[tuple[str, Any]]],
+    *,
+    non_field_errors: Any,
+    started: tuple[str, str],
+    started_help: Any,
+) -> dict[str, Any]:
     chosen = str(fields["exercise"]["value"] or "")
     english = current_language() == "en"
     exercises = [
         (slug, (english and name_en) or name_nl)
-        for slug, name_nl, name_en in Exercise.objects.active().values_list(
-            "slug", "name_nl", "name_en"
-        )
+        for slug, name_nl, name_en, _kind, _domains in statements.catalog()
     ]
-    widget = form.fields["started_at"].widget.attrs
-    choices = []
-    for name in ("completed", "tension_before", "tension_after"):
+    selects = []
+    for name in _CHOICES:
         value = fields[name]["value"]
-        options = [(str(v), label) for v, label in form.fields[name].choices]
-        choices.append(
+        selects.append(
             {
                 "name": name,
                 **fields[name],
-                "options": _option_markup(options, "" if value is None else str(value)),
+                "options": _option_markup(choices[name], "" if value is None else str(value)),
             }
         )
     return {
         "fields": fields,
-        "non_field_errors": errors.get(NON_FIELD_ERRORS, ()),
+        "non_field_errors": non_field_errors,
         "exercise": _option_markup(exercises, chosen),
         "names": dict(exercises),  # slug → name, for what calms me
         "exercise_chosen": any(slug == chosen for slug, _name in exercises),
-        "max_minutes": form.fields["minutes"].max_value,
-        "choices": choices,
-        "started_min": widget["min"],
-        "started_max": widget["max"],
-        "started_help": form.fields["started_at"].help_text,
+        "max_minutes": MAX_MINUTES,
+        "choices": selects,
+        "started_min": started[0],
+        "started_max": started[1],
+        "started_help": started_help,
     }
 
 
-def _log_page(request: HttpRequest, form: PracticeForm, status: int = 200) -> HttpResponse:
+def _log_page(request: HttpRequest, form: PracticeForm | None, status: int = 200) -> HttpResponse:
+    """The log page; `form` is the sent form with its mistakes, None for an empty one."""
     page = page_number(request) if request.method == "GET" else 1
     rows, older = _rows(request.user, page)
     if page > 1 and not rows:
         raise Http404("no such page")
-    options = _log_options(form)
+    if form is None:
+        options = _blank_log_options(request.user, uuid.uuid4().hex)
+    else:
+        options = _log_options(form)
     context = {
         "form": form,
         "log_options": options,
@@ -624,6 +691,7 @@ def _log_page(request: HttpRequest, form: PracticeForm, status: int = 200) -> Ht
         "older": page + 1 if older else None,
         "newer": page - 1 if page > 1 else None,
         "consent": has_health_consent(request.user),
+        "links": _links(),
         **calm.for_user(request.user, options["names"]),
     }
     return render(request, "exercises/log.html", context, status=status)
@@ -670,8 +738,7 @@ def log(request: HttpRequest) -> HttpResponse:
     """The log page (what calms me, recent sessions, a form) and where a practice is sent."""
     if request.method == "POST":
         return _log_save(request)
-    form = PracticeForm(user=request.user, initial={"client_key": uuid.uuid4().hex})
-    return _log_page(request, form)
+    return _log_page(request, None)
 
 
 @signed_in
