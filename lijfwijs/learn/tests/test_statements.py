@@ -41,6 +41,20 @@ def test_the_article_statement_reads_what_the_queryset_reads(articles, pieter):
     )
 
 
+def test_the_list_and_related_statements_read_what_their_querysets_read(articles, pieter):
+    Article.objects.filter(slug="slaap-en-pijn").update(is_published=False)
+    HiddenArticle.objects.create(
+        practice=pieter.membership.practice, article=Article.objects.get(slug="veilig-voelen")
+    )
+    now = timezone.now()
+    published = Article.objects.published(now)
+    listed = published.values_list("category", *views.CARD_FIELDS)
+    assert [tuple(row) for row in views.LIST.rows(now=now)] == list(listed)
+    for article in Article.objects.all():
+        related = article.related.published(now).values_list(*views.CARD_FIELDS)
+        assert [tuple(row) for row in views.RELATED.rows(now=now, pk=article.pk)] == list(related)
+
+
 def test_a_stand_in_must_be_among_the_parameters_once(db):
     with pytest.raises(ValueError, match="slug"):
         statements.Compiled(
