@@ -50,3 +50,15 @@ def test_the_site_loads_the_quicker_tag() -> None:
         assert template.render() == "Diary"
     with translation.override("nl"):
         assert template.render() == "Dagboek"
+
+
+def test_one_compiled_template_follows_the_language_of_each_render() -> None:
+    """A node keeps its translation per language: the same template object, rendered in turn
+    in Dutch, English and Dutch again, gives each language's text."""
+    _, ours = engines()
+    template = ours.from_string("{% load i18n %}{% translate 'Uitloggen' %}")
+    seen = []
+    for language in ("nl", "en", "nl", "en"):
+        with translation.override(language):
+            seen.append(template.render(Context({})))
+    assert seen == ["Uitloggen", "Log out", "Uitloggen", "Log out"]

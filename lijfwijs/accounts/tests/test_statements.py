@@ -1,0 +1,49 @@
+"""The plain statements of `accounts.services` give what the querysets they repeat give."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from lijfwijs.accounts import services
+from lijfwijs.accounts.models import Consent, ConsentText, Invitation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_consent_given_withdrawn_and_of_another_kind(anna, bram):
+    assert services.has_health_consent(anna)
+    Consent.objects.filter(user=anna, kind=ConsentText.Kind.HEALTH_DATA).update(
+        withdrawn_at=timezone.now()
+    )
+    assert not services.has_health_consent(anna)
+    Consent.objects.filter(user=bram).delete()
+    Consent.objects.create(user=bram, kind=ConsentText.Kind.PRACTITIONER_ACCESS, version="1")
+    assert not services.has_health_consent(bram)
+    services.give_health_consent(bram)
+    assert services.has_health_consent(bram)
+
+
+def test_nobody_signed_in_has_no_consent():
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not services.has_health_consent(AnonymousUser())
+    assert not services.has_health_consent(None)
+
+
+def test_pending_invitations_counted_as_the_queryset_counts_them(anna, pieter, rita):
+    address = anna.email.upper()
+    Invitation.objects.create(practitioner=pieter, email=address)  # another case: counts
+    Invitation.objects.create(
+        practitioner=rita, email=anna.email, expires_at=timezone.now() - timedelta(minutes=1)
+    )  # expired
+    Invitation.objects.create(
+        practitioner=rita, email=anna.email, status=Invitation.Status.DECLINED
+    )
+    Invitation.objects.create(practitioner=rita, email="someone-else@example.org")
+    expected = services.pending_invitations(anna).count()
+    assert services.pending_invitation_count(anna) == expected == 1
+    Invitation.objects.create(practitioner=pieter, email=anna.email)
+    assert (
+        services.pending_invitation_count(anna) == services.pending_invitations(anna).count() == 2
+    )
