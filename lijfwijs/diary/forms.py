@@ -22,11 +22,10 @@ from lijfwijs.core.datacache import Kind
 from lijfwijs.core.i18n import current_language
 from lijfwijs.core.paging import day_words
 from lijfwijs.exercises import calm
-from lijfwijs.exercises.models import Exercise
 from lijfwijs.exercises.services import what_calms_me
 
-from . import services
-from .models import REGIONS, CheckIn, Tag
+from . import services, statements
+from .models import REGIONS, CheckIn
 
 QUICK_TAGS = 5  # tags offered in the quick part: the person's most used
 USAGE_DAYS = 60  # how far back "most used" looks
@@ -84,9 +83,7 @@ def offer_for(user: Any) -> Offer:
     english = language == "en"
     tags = [
         (str(pk), (english and name_en) or name_nl)
-        for pk, name_nl, name_en in Tag.objects.for_user(user).values_list(
-            "pk", "name_nl", "name_en"
-        )
+        for pk, name_nl, name_en in statements.offer_tags(user)
     ]
     position = {pk: n for n, (pk, _name) in enumerate(tags)}
     habits = datacache.for_person(
@@ -99,9 +96,7 @@ def offer_for(user: Any) -> Offer:
     quick += [pk for pk, _name in tags if pk not in uses][: QUICK_TAGS - len(quick)]
     exercises = [
         (slug, (english and name_en) or name_nl)
-        for slug, name_nl, name_en in Exercise.objects.active().values_list(
-            "slug", "name_nl", "name_en"
-        )
+        for slug, name_nl, name_en in statements.active_exercises()
     ]
     days = [today - timedelta(days=n) for n in range(services.BACKFILL_DAYS + 1)]
     words = day_words(set(days[2:]))

@@ -19,9 +19,9 @@ from lijfwijs.core.paging import day_words, page_number
 from lijfwijs.exercises import calm
 from lijfwijs.exercises.services import what_calms_me
 
-from . import access, services
+from . import access, services, statements
 from .forms import REGION_LABELS, CheckInForm, offer_for, yesterdays_state
-from .models import REGIONS, CheckIn, Tag
+from .models import REGIONS, Tag
 
 DIARY_PAGE = 30  # check-ins per page of the list, newest first; older ones a link away
 _NO_CHECKIN = uuid.UUID(int=0)
@@ -32,25 +32,12 @@ def _list_rows(request: HttpRequest, page: int) -> tuple[str, bool]:
     per row), and whether there are older ones: two queries whatever the page or the size of the
     diary (the rows, then their tags' names), and no model instances (no note is decrypted for a
     list that does not show it)."""
-    start = (page - 1) * DIARY_PAGE
-    found = list(
-        access.own_checkins(request)
-        .order_by("-day", "-at")
-        .values_list("pk", "day", "at", "pain")[start : start + DIARY_PAGE + 1]
-    )
+    found = statements.list_rows(request.user, (page - 1) * DIARY_PAGE, DIARY_PAGE + 1)
     older = len(found) > DIARY_PAGE
     found = found[:DIARY_PAGE]
     english = current_language() == "en"
-    names: dict[Any, list[str]] = {pk: [] for pk, *_ in found}
-    links = (
-        CheckIn.tags.through.objects.filter(checkin_id__in=list(names))
-        .order_by("tag__kind", "tag__sort_order", "tag__name_nl")  # the tags' own order
-        .values_list("checkin_id", "tag__name_nl", "tag__name_en")
-    )
-    for checkin_id, name_nl, name_en in links:
-        names[checkin_id].append((english and name_en) or name_nl)
     zone = services.zone_of(request.user)
-    days = day_words({day for _, day, _, _ in found})
+    days = day_words({row[1] for row in found})
     # one reverse a page; escaped with the standard library's escape (what Django's calls), as
     # the rows are written in one pass rather than with a format_html per row and per tag
     no_checkin = str(_NO_CHECKIN)
@@ -63,9 +50,12 @@ def _list_rows(request: HttpRequest, page: int) -> tuple[str, bool]:
             f'<span class="visually-hidden"> {edit}</span></a></td>'
             f'<td class="num"><span class="pain-value">{pain}</span></td>'
             f'<td class="diary-tags">'
-            + "".join(f'<span class="tag">{escape(n)}</span> ' for n in names[pk])
+            + "".join(
+                f'<span class="tag">{escape((english and name_en) or name_nl)}</span> '
+                for name_nl, name_en in names
+            )
             + "</td></tr>"
-            for pk, day, at, pain in found
+            for pk, day, at, pain, names in found
         )
     )
     return (rows if found else ""), older

@@ -1,0 +1,127 @@
+"""The diary list's reads as plain SQL, written once per process.
+
+Building the two querysets of the list through the ORM (filters, a join, ordering, the compiler)
+cost the page more CPU than the database took to answer them. The rows' statement is the SQL the
+ORM writes for `CheckIn.objects.for_user(...)` newest first, compiled once per process and
+database alias with a placeholder where the person goes; the tags' statement is written from the
+models' own table and column names, once per number of check-ins on a page. The values are read
+as the database hands them and converted here where SQLite hands text (dates, times, UUIDs).
+Tests hold both to their querysets. Nothing is stored between requests but the SQL text.
+"""
+
+import functools
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db import connections, router
+
+from lijfwijs.exercises.models import Exercise
+
+from .models import CheckIn, Tag
+
+_PERSON = -735_102  # where the person goes in the compiled SQL: no account has this id
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _moment(value: Any) -> datetime:
+    """An aware datetime: as PostgreSQL gives it, or from SQLite's text in UTC (USE_TZ)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _uuid_text(value: Any) -> str:
+    """A UUID column as its usual text (with dashes): SQLite hands 32 hex digits."""
+    if isinstance(value, str) and len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(uuid.UUID(str(value)))
+
+
+@functools.lru_cache(maxsize=8)
+def _rows_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
+    queryset = (
+        CheckIn.objects.using(alias)
+        .for_user(_PERSON)
+        .order_by("-day", "-at")
+        .values_list("pk", "day", "at", "pain")
+    )
+    sql, params = queryset.query.get_compiler(alias).as_sql()
+    return f"{sql} LIMIT %s OFFSET %s", params
+
+
+@functools.lru_cache(maxsize=64)
+def _tags_sql(alias: str, count: int) -> str:
+    quote = connections[alias].ops.quote_name
+    through = CheckIn.tags.through
+    links = quote(through._meta.db_table)
+    checkin = quote(through._meta.get_field("checkin").column)
+    tag_id = quote(through._meta.get_field("tag").column)
+    tags = quote(Tag._meta.db_table)
+    t = {f.name: quote(f.column) for f in Tag._meta.concrete_fields}
+    marks = ", ".join(["%s"] * count)
+    return (
+        f"SELECT {links}.{checkin}, {tags}.{t['name_nl']}, {tags}.{t['name_en']} "  # noqa: S608
+        f"FROM {links} INNER JOIN {tags} ON ({links}.{tag_id} = {tags}.{t['id']}) "
+        f"WHERE {links}.{checkin} IN ({marks}) "
+        f"ORDER BY {tags}.{t['kind']}, {tags}.{t['sort_order']}, {tags}.{t['name_nl']}"
+    )
+
+
+def list_rows(
+    user: Any, offset: int, limit: int
+) -> list[tuple[str, date, datetime, int, list[tuple[str, str]]]]:
+    """`CheckIn.objects.for_user(user)` newest first (by day, then time), `limit` rows from
+    `offset`, as (pk as UUID text, day, aware time, pain, [(tag name_nl, name_en), …] in the
+    tags' own order): two statements whatever the page or the size of the diary."""
+    alias = router.db_for_read(CheckIn)
+    sql, params = _rows_sql(alias)
+    values = [user.pk if p == _PERSON else p for p in params]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [*values, limit, offset])
+        found = cursor.fetchall()
+        names: dict[Any, list[tuple[str, str]]] = {row[0]: [] for row in found}
+        if found:
+            cursor.execute(_tags_sql(alias, len(found)), list(names))
+            for checkin_id, name_nl, name_en in cursor.fetchall():
+                names[checkin_id].append((name_nl, name_en))
+    return [
+        (_uuid_text(pk), _day(day), _moment(at), pain, names[pk]) for pk, day, at, pain in found
+    ]
+
+
+# --- The check-in form's choices ------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8)
+def _offer_tags_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
+    queryset = Tag.objects.using(alias).for_user(_PERSON).values_list("pk", "name_nl", "name_en")
+    return queryset.query.get_compiler(alias).as_sql()
+
+
+def offer_tags(user: Any) -> list[tuple[Any, str, str]]:
+    """`Tag.objects.for_user(user).values_list("pk", "name_nl", "name_en")`: the starter tags
+    and the person's own, active ones, in the tags' own order."""
+    alias = router.db_for_read(Tag)
+    sql, params = _offer_tags_sql(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [user.pk if p == _PERSON else p for p in params])
+        return cursor.fetchall()
+
+
+@functools.lru_cache(maxsize=8)
+def _exercises_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
+    queryset = Exercise.objects.using(alias).active().values_list("slug", "name_nl", "name_en")
+    return queryset.query.get_compiler(alias).as_sql()
+
+
+def active_exercises() -> list[tuple[str, str, str]]:
+    """`Exercise.objects.active().values_list("slug", "name_nl", "name_en")`, in catalog order."""
+    alias = router.db_for_read(Exercise)
+    sql, params = _exercises_sql(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return cursor.fetchall()
