@@ -1,12 +1,14 @@
 """ "What calms me" in plain words, rows for a table and a bar chart (the log, insights, check-in)."""
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from django.utils import formats
+from django.utils import formats, numberformat
+from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from lijfwijs.core import charts
 from lijfwijs.core.i18n import current_language
@@ -20,20 +22,53 @@ def points(value: float) -> str:
     return formats.number_format(abs(value), 1)
 
 
+def one_decimal() -> Callable[[float], str]:
+    """`formats.number_format(value, 1)` with the active language's separators looked up once,
+    for a table that writes a number on every row."""
+    language = get_language()
+    separators = [
+        get_format(name, language, use_l10n=True)
+        for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
+    ]
+    decimal, grouping, thousand = separators
+
+    def write(value: float) -> str:
+        return numberformat.format(value, decimal, 1, grouping, thousand, use_l10n=True)
+
+    return write
+
+
 def times(count: int) -> str:
     return ngettext("%(count)s keer", "%(count)s keer", count) % {"count": count}
 
 
-def drop_text(calm: Calm) -> str:
-    """ "gemiddeld 2,1 punt minder spanning"; under CALM_MIN_SESSIONS nothing is claimed."""
+def _sentences() -> tuple[str, str, str, str]:
+    """What drop_text says, in the active language: too few, less, more, no difference."""
+    return (
+        _("nog te weinig keren om iets te zeggen"),
+        _("gemiddeld %(points)s punt minder spanning"),
+        _("gemiddeld %(points)s punt meer spanning"),
+        _("gemiddeld geen verschil in spanning"),
+    )
+
+
+def drop_text(
+    calm: Calm,
+    sentences: tuple[str, str, str, str] | None = None,
+    number: Callable[[float], str] | None = None,
+) -> str:
+    """ "gemiddeld 2,1 punt minder spanning"; under CALM_MIN_SESSIONS nothing is claimed.
+    A page with many rows passes the sentences and the number format read once."""
+    few, less, more, same = sentences or _sentences()
     if calm.mean_drop is None:
-        return _("nog te weinig keren om iets te zeggen")
-    values = {"points": points(calm.mean_drop)}
+        return few
+    drop = abs(calm.mean_drop)
+    values = {"points": number(drop) if number else points(drop)}
     if calm.mean_drop > 0:
-        return _("gemiddeld %(points)s punt minder spanning") % values
+        return less % values
     if calm.mean_drop < 0:
-        return _("gemiddeld %(points)s punt meer spanning") % values
-    return _("gemiddeld geen verschil in spanning")
+        return more % values
+    return same
 
 
 def calm_text(calm: Calm) -> str:
@@ -62,14 +97,15 @@ def context(calms: list[Calm], known: dict[str, str] | None = None) -> dict[str,
         named = known
     else:
         named = names([c.slug for c in calms])
+    sentences, number = _sentences(), one_decimal()
     rows = [
         {
             "slug": c.slug,
             "name": named.get(c.slug, c.slug),
             "sessions": c.sessions,
             "claimed": c.claimed,
-            "drop": "" if c.mean_drop is None else formats.number_format(c.mean_drop, 1),
-            "text": drop_text(c),
+            "drop": "" if c.mean_drop is None else number(c.mean_drop),
+            "text": drop_text(c, sentences, number),
         }
         for c in calms
     ]
