@@ -19,7 +19,8 @@ from lijfwijs.core import datacache
 from lijfwijs.core.datacache import Kind
 from lijfwijs.core.i18n import current_language
 
-from .models import CheckIn, Tag
+from . import statements
+from .models import CheckIn
 
 if TYPE_CHECKING:
     from . import insights as core
@@ -161,5 +162,5 @@ def tag_names(ids: set[int] | list[int]) -> dict[int, str]:
     if not ids:
         return {}
     english = current_language() == "en"
-    found = Tag.objects.filter(pk__in=ids).values_list("pk", "name_nl", "name_en")
+    found = statements.tag_names(sorted(ids))
     return {pk: (english and name_en) or name_nl for pk, name_nl, name_en in found}

@@ -1,11 +1,13 @@
 """From the insights core's numbers to plain sentences, charts and tables (Dutch and English)."""
 
 from datetime import date
+from functools import cache
 from html import escape  # the standard library's: Django's adds a lazy-text check per call
 from typing import Any
 
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from lijfwijs.core import charts
@@ -26,7 +28,14 @@ def _n(value: float | None, digits: int = 1, separator: str = "") -> str:
     if value is None:
         return "–"
     text = f"{round(value, digits) + 0.0:.{digits}f}"  # + 0.0: no "-0.0"
-    return text.replace(".", separator or formats.get_format("DECIMAL_SEPARATOR"))
+    return text.replace(".", separator or _separator(get_language()))
+
+
+@cache
+def _separator(language: str | None) -> str:
+    """The decimal separator of the active language (which `language` names): fixed while a
+    process runs, so looked up once per language (a page asks some hundred times)."""
+    return str(formats.get_format("DECIMAL_SEPARATOR"))
 
 
 def _neg(value: float | None) -> float | None:

@@ -125,3 +125,28 @@ def active_exercises() -> list[tuple[str, str, str]]:
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, list(params))
         return cursor.fetchall()
+
+
+# --- The insights' tag names --------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def _tag_names_sql(alias: str, count: int) -> str:
+    quote = connections[alias].ops.quote_name
+    table = quote(Tag._meta.db_table)
+    t = {f.name: quote(f.column) for f in Tag._meta.concrete_fields}
+    marks = ", ".join(["%s"] * count)
+    return (
+        f"SELECT {t['id']}, {t['name_nl']}, {t['name_en']} FROM {table} "  # noqa: S608
+        f"WHERE {t['id']} IN ({marks})"
+    )
+
+
+def tag_names(ids: list[int]) -> list[tuple[int, str, str]]:
+    """`Tag.objects.filter(pk__in=ids).values_list("pk", "name_nl", "name_en")` (in no order)."""
+    if not ids:
+        return []
+    alias = router.db_for_read(Tag)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_tag_names_sql(alias, len(ids)), list(ids))
+        return cursor.fetchall()

@@ -68,3 +68,27 @@ def test_the_check_in_forms_choices_are_those_of_the_querysets(content):
     exercises = statements.active_exercises()
     assert exercises == list(Exercise.objects.active().values_list("slug", "name_nl", "name_en"))
     assert exercises and "bodyscan" not in [row[0] for row in exercises]
+
+
+def test_the_insights_tag_names_are_those_of_the_queryset(content):
+    anna = make_client_user("anna@example.org")
+    own = Tag.objects.create(user=anna, kind=Tag.Kind.TRIGGER, name_nl="Tuin", name_en="Garden")
+    ids = [*Tag.objects.filter(user__isnull=True).values_list("pk", flat=True)[:3], own.pk]
+    assert sorted(statements.tag_names(ids)) == sorted(
+        Tag.objects.filter(pk__in=ids).values_list("pk", "name_nl", "name_en")
+    )
+    assert statements.tag_names([]) == []
+    assert statements.tag_names([own.pk, 10**9]) == [(own.pk, "Tuin", "Garden")]
+
+
+def test_numbers_in_the_insights_take_the_languages_decimal_separator():
+    from django.utils import translation
+
+    from lijfwijs.diary.presenting import _n
+
+    with translation.override("nl"):
+        assert _n(3.456) == "3,5" and _n(-0.04) == "0,0" and _n(2, 0) == "2"
+    with translation.override("en"):
+        assert _n(3.456) == "3.5" and _n(0.001, 3) == "0.001"
+    with translation.override("nl"):
+        assert _n(1.25, 2) == "1,25"
