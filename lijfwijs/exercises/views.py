@@ -248,7 +248,26 @@ def _save_pattern_query(data: dict[str, Any]) -> str:
 def _safety_context(keys: list[str]) -> dict[str, Any]:
     """The cautions before the start, what the running player repeats as "stop if", and the way
     out to grounding where a caution offers it."""
-    notes = safety_notes(keys)
+    return _safety_in(get_language(), get_script_prefix(), tuple(keys))
+
+
+@functools.cache
+def _safety_in(language: str, prefix: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The cautions' words and links for a set of cautions, once per process, language and
+    script prefix (fixed texts and addresses, translated once; the player names two or three)."""
+    notes = [
+        {
+            **note,
+            "text": str(note["text"]),
+            "stop_if": str(note["stop_if"]),
+            **(
+                {"link": {"url": note["link"]["url"], "text": str(note["link"]["text"])}}
+                if "link" in note
+                else {}
+            ),
+        }
+        for note in safety_notes(list(keys))
+    ]
     grounding = _address("exercises:play", slug=GROUNDING)
     return {
         "safety": notes,
@@ -303,7 +322,7 @@ def _player_context(exercise: Exercise, data: dict[str, Any], **extra: Any) -> d
         context["guide_time"] = duration_words(sum(step["seconds"] for step in data["steps"]))
     if kind == "pacer" and not data["pattern"]:
         context["save_pattern_url"] = (
-            reverse("exercises:patterns") + "?" + _save_pattern_query(data) + "#nieuw"
+            _address("exercises:patterns") + "?" + _save_pattern_query(data) + "#nieuw"
         )
     return context
 
