@@ -210,7 +210,14 @@ def insights_page(request: HttpRequest) -> HttpResponse:
     from . import presenting  # numpy and scipy load on first use, not at start-up
 
     context = presenting.page_context(request.user, services.local_today(request.user))
-    context.update(calm.context(what_calms_me(request.user)))
+    # the active exercises' names from the statement written once per process (calm.context
+    # reads the names itself only for an exercise no longer active)
+    english = current_language() == "en"
+    known = {
+        slug: (english and name_en) or name_nl
+        for slug, name_nl, name_en in statements.active_exercises()
+    }
+    context.update(calm.context(what_calms_me(request.user), known))
     return render(request, "diary/insights.html", context)
 
 
