@@ -158,7 +158,7 @@ def pages(requests: int = 200, cold_requests: int = 20, seed: int = 1) -> int:
     call_command("collectstatic", verbosity=0, interactive=False)
     user = store(seed)
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
 
     def timed(path: str, cold: bool) -> float:
         if cold:

@@ -318,7 +318,7 @@ def count_home_queries(answers: dict[str, Any]) -> tuple[int, int]:
         user = make_user(f"bench-home-{n}@bench.invalid")
         add_results(user, answers, n)
         client = Client(HTTP_HOST=HOST)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
         for view in ("first", "counted"):
             with CaptureQueriesContext(connection) as ctx:
                 resp = client.get("/")
@@ -364,7 +364,7 @@ def count_diary_queries() -> dict[str, list[tuple[int, int]]]:
     for days in DIARY_QUERY_DAYS:
         user = diary_client(f"bench-diary-{days}@bench.invalid", days)
         client = Client(HTTP_HOST=HOST)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
         for path, marker in pages:
             counts[path].append(count_queries(client, path, marker, f"{days} days"))
     connection.close()
@@ -383,7 +383,7 @@ def count_practice_queries() -> dict[str, list[tuple[int, int]]]:
         user = diary_client(f"bench-practice-{sessions}@bench.invalid", 10)
         add_practice(user, sessions, seed=sessions)
         client = Client(HTTP_HOST=HOST)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
         for path, marker in pages:
             counts[path].append(count_queries(client, path, marker, f"{sessions} sessions"))
     connection.close()

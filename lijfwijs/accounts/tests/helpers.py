@@ -118,7 +118,7 @@ def signed_in_browser(user: User) -> Client:
     if user.needs_two_factor:
         log_in_with_code(browser, user)
     else:
-        browser.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        browser.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
     return browser
 
 

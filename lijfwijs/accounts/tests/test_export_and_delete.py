@@ -138,7 +138,7 @@ def test_the_file_needs_a_fresh_password(anna_browser):
 def test_the_file_is_only_ones_own(anna_browser, bram, content):
     anna_browser.post("/account/export/", {"password": PASSWORD})
     other = Client()
-    other.force_login(bram, backend="django.contrib.auth.backends.ModelBackend")
+    other.force_login(bram, backend="lijfwijs.accounts.backends.UserBackend")
     assert other.get("/account/export/?bestand=1").status_code == 302
 
 

@@ -22,7 +22,7 @@ def test_withdraw_erases_health_data_and_access_and_give_again(client, anna):
         "p-consent@example.org", "a-long-password-2", role="practitioner"
     )
     grant_access(anna, practitioner)
-    client.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(anna, backend="lijfwijs.accounts.backends.UserBackend")
     # a result stored in the account while consent is given
     response = client.post("/pijntest/begin/")
     assert response.status_code == 302

@@ -50,3 +50,28 @@ def test_a_session_written_loaded_changed_and_deleted():
     assert SessionStore(store.session_key)["step"] == 2
     again.delete()
     assert not Session.objects.filter(pk=store.session_key).exists()
+
+
+def test_the_backend_reads_the_user_as_the_orm_does(anna):
+    from lijfwijs.accounts.backends import UserBackend
+
+    found = UserBackend().get_user(anna.pk)
+    expected = type(anna).objects.get(pk=anna.pk)
+    fields = [f.attname for f in type(anna)._meta.concrete_fields]
+    assert [getattr(found, f) for f in fields] == [getattr(expected, f) for f in fields]
+    assert found.date_joined.tzinfo is not None and isinstance(found.is_active, bool)
+
+
+@pytest.mark.parametrize("user_id", [None, "", "x", "12abc", 10**30])
+def test_the_backend_finds_nobody_for_a_malformed_or_unknown_id(user_id):
+    from lijfwijs.accounts.backends import UserBackend
+
+    assert UserBackend().get_user(user_id) is None
+
+
+def test_the_backend_finds_nobody_for_an_inactive_account(anna):
+    from lijfwijs.accounts.backends import UserBackend
+
+    type(anna).objects.filter(pk=anna.pk).update(is_active=False)
+    assert UserBackend().get_user(anna.pk) is None
+    assert UserBackend().get_user(str(anna.pk)) is None

@@ -73,7 +73,7 @@ def signed_in_cookies() -> dict[str, str]:
     user = User.objects.create_user("schema@example.org", "a long password for the schema")
     give_health_consent(user)
     browser = Client()
-    browser.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    browser.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
     return {
         django_settings.SESSION_COOKIE_NAME: browser.cookies[
             django_settings.SESSION_COOKIE_NAME

@@ -481,7 +481,7 @@ def test_home_shows_the_latest_result_as_soon_as_it_is_finished(client, content,
         "home@example.org", "a-long-password-1", role="client"
     )
     give_health_consent(user)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
     assert "nog geen Pijntest gedaan" in client.get("/").content.decode()
     take_test(client, pijntest_answers(**{"peg.pain": 6, "peg.enjoyment": 7, "peg.activity": 6}))
     html = client.get("/").content.decode()

@@ -361,7 +361,7 @@ def test_the_body_must_be_json(frozen, advice_type):
 
 def test_a_signed_in_callers_booking_needs_the_csrf_token(frozen, advice_type, anna):
     browser = Client(enforce_csrf_checks=True)
-    browser.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
+    browser.force_login(anna, backend="lijfwijs.accounts.backends.UserBackend")
     body = {"appointment_type": advice_type.pk, "start": TUESDAY_0900}
     assert post(browser, "/bookings", body).status_code == 403
     browser.cookies["csrftoken"] = "c" * 32

@@ -80,7 +80,7 @@ def test_the_demo_is_served_by_the_booking_api():
     anna = Client()
     anna.force_login(
         User.objects.get(email="anna@demo.lijfwijs.local"),
-        backend="django.contrib.auth.backends.ModelBackend",
+        backend="lijfwijs.accounts.backends.UserBackend",
     )
     names = [
         t["name"] for t in anna.get(f"/api/v1/booking/appointment-types?practice={practice}").json()

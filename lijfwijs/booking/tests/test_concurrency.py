@@ -304,7 +304,7 @@ def test_a_retry_racing_its_first_attempt_books_once():
     start = free_starts(kind, 3)[2]
     person = make_client_user(f"dubbel-{uuid.uuid4().hex[:6]}@example.org", consent=False)
     browser = Client()
-    browser.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    browser.force_login(person, backend="lijfwijs.accounts.backends.UserBackend")
     session = browser.cookies[settings.SESSION_COOKIE_NAME].value
     body = json.dumps({"appointment_type": kind.pk, "start": start.isoformat()})
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 CHECKINS = "/api/v1/checkins"
 TAGS = "/api/v1/tags"
 INSIGHTS = "/api/v1/insights"
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "lijfwijs.accounts.backends.UserBackend"
 
 
 def person(email: str, *, consent: bool = True) -> User:

@@ -26,7 +26,7 @@ def anna():
 @pytest.fixture
 def browser(anna):
     client = Client()
-    client.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(anna, backend="lijfwijs.accounts.backends.UserBackend")
     return client
 
 
@@ -148,7 +148,7 @@ def test_another_persons_check_in_is_404(browser, anna):
     checkin = CheckIn.objects.get()
     bram = User.objects.create_user("bram-dagboek@example.org", "a-long-password-2", role="client")
     other = Client()
-    other.force_login(bram, backend="django.contrib.auth.backends.ModelBackend")
+    other.force_login(bram, backend="lijfwijs.accounts.backends.UserBackend")
     assert other.get(f"/dagboek/{checkin.pk}/").status_code == 404
     assert other.post(f"/dagboek/{checkin.pk}/", post_data(bram)).status_code == 404
     assert other.post(f"/dagboek/{checkin.pk}/verwijderen/").status_code == 404
@@ -221,7 +221,7 @@ def test_without_consent_the_diary_asks_for_it_first():
         "geen-toestemming@example.org", "a-long-password-3", role="client"
     )
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
     response = client.get("/dagboek/nieuw/")
     assert response.status_code == 302 and response["Location"] == "/account/toestemming/"
     assert client.post("/dagboek/nieuw/", {"pain": "5"}).status_code == 302
@@ -236,7 +236,7 @@ def test_the_empty_form_is_current(browser, anna):
         "Tandarts" in browser.get("/dagboek/nieuw/").content.decode()
     )  # a new own tag shows at once
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
+    strict.force_login(anna, backend="lijfwijs.accounts.backends.UserBackend")
     page = strict.get("/dagboek/nieuw/").content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     assert (

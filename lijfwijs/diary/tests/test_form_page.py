@@ -30,7 +30,7 @@ def mila():
 @pytest.fixture
 def browser(mila):
     client = Client()
-    client.force_login(mila, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(mila, backend="lijfwijs.accounts.backends.UserBackend")
     return client
 
 
@@ -125,7 +125,7 @@ def test_english_pages_say_where_the_diary_is():
     user = User.objects.create_user("en-kaart@example.org", "a-long-password-1", role="client")
     give_health_consent(user)
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
     html = client.get("/en/dagboek/nieuw/").content.decode()
     assert 'data-diary="/en/dagboek/"' in html and 'data-done="/en/dagboek/"' in html
 

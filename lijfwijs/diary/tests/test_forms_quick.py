@@ -37,7 +37,7 @@ def lotte():
 @pytest.fixture
 def browser(lotte):
     client = Client()
-    client.force_login(lotte, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(lotte, backend="lijfwijs.accounts.backends.UserBackend")
     return client
 
 

@@ -30,7 +30,7 @@ def anna():
 @pytest.fixture
 def page(anna):
     client = Client()
-    client.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(anna, backend="lijfwijs.accounts.backends.UserBackend")
     return client
 
 

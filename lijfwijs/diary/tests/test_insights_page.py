@@ -54,7 +54,7 @@ def anna():
 
 def browser_for(user):
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
     return client
 
 

@@ -552,7 +552,7 @@ SETTINGS = "/dagboek/herinnering/"
 
 def signed_in(user: User) -> Client:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
     return client
 
 

@@ -19,7 +19,7 @@ def person(email: str) -> tuple[User, Client]:
     user = User.objects.create_user(email, "a-long-password-1", role="client")
     give_health_consent(user)
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
     return user, client
 
 

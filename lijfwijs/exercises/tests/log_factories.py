@@ -13,7 +13,7 @@ from lijfwijs.accounts.services import give_health_consent
 from lijfwijs.exercises import services
 from lijfwijs.exercises.models import Exercise, PracticeSession
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "lijfwijs.accounts.backends.UserBackend"
 
 
 def person(email: str, *, consent: bool = True, zone: str = "Europe/Amsterdam", **extra) -> User:

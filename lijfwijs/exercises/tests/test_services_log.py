@@ -175,7 +175,7 @@ def test_the_export_has_the_practice_log_and_only_ones_own(content, client):
     bram = person("bram-export@example.org")
     mine = practise(anna, "schudden", 7, 3, client_key="export-1")
     theirs = practise(bram, "bodyscan", 5, 5)
-    client.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(anna, backend="lijfwijs.accounts.backends.UserBackend")
     assert client.post("/account/export/", {"password": PASSWORD}).status_code == 302
     response = client.get("/account/export/?bestand=1")
     assert response.status_code == 200

@@ -172,7 +172,25 @@ def test_an_unknown_article_is_still_404_for_a_visitor(client, articles):
 def test_a_signed_in_person_gets_private_no_store_and_never_a_304(client, articles, path):
     etag = client.get(path)["ETag"]
     anna = User.objects.create_user("anna-learn@example.org", "a-long-password-1")
-    client.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(anna, backend="lijfwijs.accounts.backends.UserBackend")
     response = client.get(path, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and not response.has_header("ETag")
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+def test_cards_escape_what_was_written(client, articles):
+    # the cards are written as markup in Python: every text is escaped there
+    article = Article.objects.create(
+        slug="tekens",
+        category="sleep",
+        title_nl='Slaap <script>alert("x")</script> & rust',
+        summary_nl="Kort 'maar' <b>krachtig</b>.",
+        body_nl="Slaaptekens.",
+    )
+    Article.objects.get(slug="slaap-en-pijn").related.add(article)
+    escaped = "Slaap &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; rust"
+    for path in ("/kennisbank/", "/kennisbank/slaap-en-pijn/", "/kennisbank/?q=slaaptekens"):
+        html = _html(client.get(path))
+        assert f'<h3><a href="/kennisbank/tekens/">{escaped}</a></h3>' in html
+        assert "<script>alert" not in html and "<b>krachtig" not in html
+    assert "Kort &#x27;maar&#x27; &lt;b&gt;krachtig&lt;/b&gt;." in _html(client.get("/kennisbank/"))

@@ -28,7 +28,7 @@ def test_demo_practice_is_complete_and_idempotent():
     # 120 days of check-ins, today's only those timed before now (none before 8 in the morning)
     assert CheckIn.objects.filter(user=anna).values("day").distinct().count() in (119, 120)
     browser = Client()
-    browser.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
+    browser.force_login(anna, backend="lijfwijs.accounts.backends.UserBackend")
     html = browser.get("/dagboek/inzichten/").content.decode()
     assert "Een patroon, geen bewijs van een oorzaak." in html and "Werkdruk" in html
 

@@ -38,6 +38,6 @@ def test_the_demo_clients_have_a_place_in_the_program():
     assert calm["schudden"].claimed and calm["rustig-ademen"].claimed
     assert calm["rustig-ademen"].mean_drop > 0
     browser = Client()
-    browser.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
+    browser.force_login(anna, backend="lijfwijs.accounts.backends.UserBackend")
     html = browser.get("/programma/").content.decode()
     assert "Je bent in stap 2: Regulatie" in html

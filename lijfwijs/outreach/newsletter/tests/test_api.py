@@ -72,7 +72,7 @@ def test_not_json_or_no_body(practice, lists):
 
 def test_a_signed_in_caller_needs_the_csrf_token(practice, lists, anna):
     browser = Client(enforce_csrf_checks=True)
-    browser.force_login(anna, backend="django.contrib.auth.backends.ModelBackend")
+    browser.force_login(anna, backend="lijfwijs.accounts.backends.UserBackend")
     assert post({"email": "x@example.org"}, browser).status_code == 403
     assert not Subscriber.objects.exists()
 

@@ -67,7 +67,7 @@ def test_the_report_offers_the_sign_up(practice, lists):
 def test_a_signed_in_client_subscribes_from_their_account(practice, lists, mail):
     client = make_client_user("lid@example.org", email_verified_at=lists["general"].created_at)
     browser = Client()
-    browser.force_login(client, backend="django.contrib.auth.backends.ModelBackend")
+    browser.force_login(client, backend="lijfwijs.accounts.backends.UserBackend")
     page = browser.get("/account/nieuwsbrief/")
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
     assert browser.post("/account/nieuwsbrief/", {}).status_code == 422
@@ -83,7 +83,7 @@ def test_a_signed_in_client_subscribes_from_their_account(practice, lists, mail)
 def test_an_unverified_account_address_confirms_by_email(practice, lists, mail):
     client = make_client_user("nieuw@example.org")
     browser = Client()
-    browser.force_login(client, backend="django.contrib.auth.backends.ModelBackend")
+    browser.force_login(client, backend="lijfwijs.accounts.backends.UserBackend")
     browser.post("/account/nieuwsbrief/", {"lists": [lists["general"].pk]})
     assert Subscriber.objects.get(email="nieuw@example.org").status == "pending"
     [message] = mail
