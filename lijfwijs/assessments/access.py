@@ -1,6 +1,7 @@
 """Who may see a response: deny by default; one function per object, one filter per list."""
 
 from functools import lru_cache
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -50,19 +51,24 @@ def response_for(request: HttpRequest, response_id: str) -> Response:
     return response
 
 
+# What a report reads of a response: every column but the encrypted answers, which it does not show.
+_SHOWN = tuple(f for f in Response._meta.concrete_fields if f.name != "answers")
+_SHOWN_NAMES = [f.attname for f in _SHOWN]
+
+
 @lru_cache(maxsize=8)
 def _own_or_anonymous_sql(signed_in: bool, vendor: str) -> str:
     """The statement of `response_for`'s rule for anyone but a practitioner (an anonymous
     response, or the requester's own), written once per process from the model's own names: the
-    ORM spends longer building the query on every request than the database takes to answer it.
-    Every column but the encrypted answers, which a report does not show."""
+    ORM spends longer building the query on every request than the database takes to answer it."""
     quote = connection.ops.quote_name
     table = quote(Response._meta.db_table)
-    columns = {f.name: f"{table}.{quote(f.column)}" for f in Response._meta.concrete_fields}
-    shown = ", ".join(column for name, column in columns.items() if name != "answers")
-    owner = f"{columns['user']} IS NULL" + (f" OR {columns['user']} = %s" if signed_in else "")
+    user = f"{table}.{quote(Response._meta.get_field('user').column)}"
+    shown = ", ".join(f"{table}.{quote(f.column)}" for f in _SHOWN)
+    owner = f"{user} IS NULL" + (f" OR {user} = %s" if signed_in else "")
+    pk = f"{table}.{quote(Response._meta.pk.column)}"
     # only quoted names of the model's own columns, and %s placeholders for the values
-    return f"SELECT {shown} FROM {table} WHERE {columns['id']} = %s AND ({owner})"  # noqa: S608
+    return f"SELECT {shown} FROM {table} WHERE {pk} = %s AND ({owner})"  # noqa: S608
 
 
 def response_to_show(request: HttpRequest, response_id: str) -> Response:
@@ -76,8 +82,29 @@ def response_to_show(request: HttpRequest, response_id: str) -> Response:
         raise Http404("no such response")
     signed_in = user.is_authenticated
     params = [response_id, user.pk] if signed_in else [response_id]
-    found = list(Response.objects.raw(_own_or_anonymous_sql(signed_in, connection.vendor), params))
-    if not found:
+    with connection.cursor() as cursor:
+        cursor.execute(_own_or_anonymous_sql(signed_in, connection.vendor), params)
+        row = cursor.fetchone()
+    if row is None:
         raise Http404("no such response")
     # anonymous or the requester's own: nobody else's data was looked at, nothing to log
-    return found[0]
+    values = list(row)
+    for n, column in _converted_columns(connection.vendor):
+        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
+            connection
+        ):
+            values[n] = convert(values[n], column, connection)
+    return Response.from_db(connection.alias, _SHOWN_NAMES, values)
+
+
+@lru_cache(maxsize=4)
+def _converted_columns(vendor: str) -> list[tuple[int, Any]]:
+    """The statement's columns whose values the ORM converts on this database (dates, JSON), by
+    position: each goes through its backend's and its field's converters, as a queryset's do."""
+    table = Response._meta.db_table
+    columns = [(n, field.get_col(table)) for n, field in enumerate(_SHOWN)]
+    return [
+        (n, column)
+        for n, column in columns
+        if connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    ]

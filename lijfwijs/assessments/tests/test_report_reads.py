@@ -60,7 +60,18 @@ def test_the_answers_are_read_only_when_something_reads_them(anna, django_assert
         anna.pk,
         stored.status,
     )
-    assert response.completed_at == stored.completed_at
+    stored.refresh_from_db()
+    assert (response.completed_at, response.created_at, response.updated_at) == (
+        stored.completed_at,
+        stored.created_at,
+        stored.updated_at,
+    )
+    assert (response.instrument, response.version, response.language) == (
+        stored.instrument,
+        stored.version,
+        stored.language,
+    )
+    assert not response._state.adding and response._state.db == "default"
     with django_assert_num_queries(1):
         assert response.answers == pijntest_answers(
             **{"peg.pain": 7, "peg.enjoyment": 7, "peg.activity": 7}
