@@ -212,12 +212,13 @@ def insights_page(request: HttpRequest) -> HttpResponse:
     context = presenting.page_context(request.user, services.local_today(request.user))
     # the active exercises' names from the statement written once per process (calm.context
     # reads the names itself only for an exercise no longer active)
+    calms = what_calms_me(request.user)
     english = current_language() == "en"
     known = {
         slug: (english and name_en) or name_nl
-        for slug, name_nl, name_en in statements.active_exercises()
+        for slug, name_nl, name_en in (statements.active_exercises() if calms else ())
     }
-    context.update(calm.context(what_calms_me(request.user), known))
+    context.update(calm.context(calms, known))
     return render(request, "diary/insights.html", context)
 
 
