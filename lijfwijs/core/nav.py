@@ -17,6 +17,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
 
+from lijfwijs.core import hooks
+
 ICON = '<svg class="icon" aria-hidden="true" focusable="false"><use href="#i-{}"/></svg>'
 # The agenda's icon is drawn inline (the sprite has a calendar too, but with another look).
 AGENDA_ICON = (
@@ -61,6 +63,12 @@ OTHER_TABS = (
     ("exercises", "exercises", gettext_noop("Oefeningen"), ("exercises",), ""),
     ("learn", "learn", gettext_noop("Kennisbank"), ("learn",), ""),
 )
+
+
+def writes_articles(user: Any) -> bool:
+    """Whether the menu offers the practice's articles: only to who may write them (the learn
+    app's rule, through its hook), not a link that answers 403."""
+    return bool(hooks.first("may_write_articles", user))
 
 
 def _icon(name: str | None) -> str:
@@ -146,7 +154,8 @@ def signed_in_nav(context: Any) -> SafeString:
         items.append(_item(links, nav, "newsletter", "outreach", gettext_noop("Nieuwsbrief")))
         if practitioner:
             items.append(_item(links, nav, "campaigns", "mail", gettext_noop("Campagnes")))
-            items.append(_item(links, nav, "articles", "learn", gettext_noop("Artikelen")))
+            if writes_articles(user):
+                items.append(_item(links, nav, "articles", "learn", gettext_noop("Artikelen")))
         items.append(_item(links, nav, "events_manage", "calendar", gettext_noop("Evenementen")))
     if assistant:
         items.append(_item(links, nav, "agenda", None, gettext_noop("Agenda")))

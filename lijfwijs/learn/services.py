@@ -54,6 +54,11 @@ class Action:
     UNPUBLISH = "unpublish"
 
 
+def user_may_write(user: Any) -> bool:
+    """Whether the person may write the practice's articles (the menu's "Artikelen")."""
+    return bool(getattr(user, "is_practitioner", False)) and may_write(user.membership)
+
+
 def may_write(membership: Membership | None) -> bool:
     if membership is None:
         return False

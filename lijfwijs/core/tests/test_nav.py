@@ -21,9 +21,13 @@ def normal(html: str) -> str:
     return re.sub(r">\s+<", "><", html).strip()
 
 
+@pytest.mark.parametrize("writes", [False, True])
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("role", [role for role, _ in User.Role.choices])
-def test_the_markup_is_the_templates_for_every_role_section_and_count(language, role):
+def test_the_markup_is_the_templates_for_every_role_section_and_count(
+    language, role, writes, monkeypatch
+):
+    monkeypatch.setattr(nav, "writes_articles", lambda user: writes)
     user = User(email="zoe@example.org", display_name='Zoë <b>"Z"</b>', role=role)
     reference = engines["django"].from_string(REFERENCE)
     request = RequestFactory().get("/ergens/?a=<b>")
@@ -38,6 +42,7 @@ def test_the_markup_is_the_templates_for_every_role_section_and_count(language, 
                     "LINKS": links,
                     "NAV": section,
                     "UNREAD_MESSAGES": unread,
+                    "WRITES_ARTICLES": writes,
                     "OTHER_LANGUAGE": "en" if language == "nl" else "nl",
                     "OTHER_LANGUAGE_URL": '/en/ergens/"><script>',
                 }
@@ -62,3 +67,17 @@ def test_what_a_person_typed_is_escaped():
     )
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.django_db
+def test_the_articles_are_in_the_menu_of_who_may_write_them(pieter):
+    """The learn app's rule: the owner, or a practitioner the owner allowed."""
+    membership = pieter.membership
+    assert nav.writes_articles(pieter) == (membership.role == membership.Role.OWNER)
+    membership.role = membership.Role.PRACTITIONER
+    membership.may_write_articles = False
+    membership.save()
+    assert not nav.writes_articles(pieter)
+    membership.may_write_articles = True
+    membership.save()
+    assert nav.writes_articles(pieter)
