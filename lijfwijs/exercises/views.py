@@ -19,6 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
+from django.utils import formats
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -543,28 +545,42 @@ def _rows(user: Any, page: int) -> tuple[str, bool]:
         f'<span aria-hidden="true">–</span><span class="visually-hidden">{escape(text)}</span>'
         for text in (_("overgeslagen"), _("niet gevraagd in de check-in"))
     )
+    # The same names, days and lengths come back row after row: each escaped or written once
+    # per page (escaping is per character, so the parts escaped apart give the same text).
+    escaped: dict[str, str] = {}
+    lengths: dict[tuple[int, bool], str] = {}
+
+    def esc(text: str) -> str:
+        value = escaped.get(text)
+        if value is None:
+            value = escaped[text] = escape(text)
+        return value
+
     rows = []
     for row in found[:LOG_PAGE]:
         pk, day, started, name_nl, name_en, pattern, seconds, completed, before, after, checkin = (
             row
         )
-        name = (english and name_en) or name_nl
+        name = esc((english and name_en) or name_nl)
         time = f"{started.astimezone(zone):%H:%M}"
         if checkin is not None:
-            link = checkin_url.replace(no_session, str(checkin))
+            link = checkin_url.replace(no_session, checkin)
             how = f'<a href="{link}">{from_checkin}</a>'
             empty = not_asked
         else:
-            how = escape(duration(seconds) if completed else f"{duration(seconds)}, {stopped}")
+            how = lengths.get((seconds, completed))
+            if how is None:
+                text = duration(seconds) if completed else f"{duration(seconds)}, {stopped}"
+                how = lengths[seconds, completed] = escape(text)
             empty = skipped
         when, short_day = days[day]
-        what = f"{name} ({pattern})" if pattern else name
+        what = f"{name} ({esc(pattern)})" if pattern else name
         rows.append(
-            f"<tr><td>{escape(when)}, {time}</td>"
-            f'<th scope="row">{escape(what)}<br><span class="muted">{how}</span> '
-            f'<button type="submit" formaction="{delete_url.replace(no_session, str(pk))}" '
+            f"<tr><td>{esc(when)}, {time}</td>"
+            f'<th scope="row">{what}<br><span class="muted">{how}</span> '
+            f'<button type="submit" formaction="{delete_url.replace(no_session, pk)}" '
             f'class="linklike">{remove}<span class="visually-hidden"> '
-            f"{escape(f'{name}, {short_day} {time}')}</span></button></th>"
+            f"{name}, {esc(short_day)} {time}</span></button></th>"
             f"<td>{empty if before is None else before} "
             '<span aria-hidden="true">→</span><span class="visually-hidden">,</span> '
             f"{empty if after is None else after}</td></tr>"
@@ -692,6 +708,82 @@ def _options_markup(
     }
 
 
+def _html(value: Any) -> str:
+    """What `{{ value }}` writes in a template: localized, then escaped unless already safe."""
+    return conditional_escape(formats.localize(value))
+
+
+def _value(field: dict[str, Any], test: str = "value") -> str:
+    """An input's value attribute, when the field has one (`test`: "value" or "filled")."""
+    return f' value="{_html(field["value"])}"' if field[test] else ""
+
+
+def _form_markup(options: dict[str, Any]) -> str:
+    """The log form's fields as markup, from `_log_options`' plain values: what the template's
+    loops and conditions wrote (some 45 variables and 30 conditions a request), in one pass.
+    Every value and message escaped as the template escaped it; a test holds it to the template
+    it replaced, empty and sent back with mistakes, in both languages."""
+    f = options["fields"]
+
+    def field(name: str) -> tuple[str, str, str, str]:
+        """The field's class, its label, its messages and the control's invalid state."""
+        shown = _html(f[name]["label"])
+        if not f[name]["errors"]:
+            return "", shown, "", ""
+        messages = "".join(
+            f'<p class="field-error" id="id_{name}_error">{_html(e)}</p>' for e in f[name]["errors"]
+        )
+        invalid = f' aria-invalid="true" aria-describedby="id_{name}_error"'
+        return " has-error", shown, messages, invalid
+
+    parts = []
+    if options["non_field_errors"]:
+        items = "".join(f"<li>{_html(e)}</li>" for e in options["non_field_errors"])
+        parts.append(
+            f'<div class="error-summary" role="alert" tabindex="-1"><ul>{items}</ul></div>'
+        )
+    parts.append(
+        f'\n    <input type="hidden" name="pattern" id="id_pattern"{_value(f["pattern"])}>'
+        f'<input type="hidden" name="seconds" id="id_seconds"{_value(f["seconds"], "filled")}>'
+        f'<input type="hidden" name="client_key"{_value(f["client_key"])} id="id_client_key">'
+    )
+    css, label, messages, invalid = field("exercise")
+    chosen = "" if options["exercise_chosen"] else " selected"
+    parts.append(
+        f'\n    <div class="field{css}"><label for="id_exercise">{label}</label>{messages}'
+        f'\n      <select name="exercise" required{invalid} id="id_exercise">'
+        f'<option value=""{chosen}>{_("Kies een oefening")}</option>{options["exercise"]}'
+        "</select></div>"
+    )
+    css, label, messages, invalid = field("minutes")
+    parts.append(
+        f'\n    <div class="field{css}"><label for="id_minutes">{label}</label>{messages}'
+        f'\n      <input type="number" name="minutes"{_value(f["minutes"], "filled")} min="1" '
+        f'max="{_html(options["max_minutes"])}" inputmode="numeric"{invalid} id="id_minutes">'
+        "</div>\n    "
+    )
+    for choice in options["choices"]:
+        name = choice["name"]
+        css, label, messages, invalid = field(name)
+        parts.append(
+            f'<div class="field{css}"><label for="id_{name}">{label}</label>{messages}'
+            f'\n      <select name="{name}"{invalid} id="id_{name}">{choice["options"]}</select>'
+            "</div>\n    "
+        )
+    css, label, messages, _invalid = field("started_at")
+    invalid, described = (' aria-invalid="true"', " id_started_at_error") if messages else ("", "")
+    parts.append(
+        f'\n    <div class="field{css}"><label for="id_started_at">{label}</label>'
+        f'<p class="help" id="id_started_at_helptext">{_html(options["started_help"])}</p>'
+        f'{messages}\n      <input type="datetime-local" name="started_at"'
+        f'{_value(f["started_at"])} maxlength="40" min="{_html(options["started_min"])}" '
+        f'max="{_html(options["started_max"])}"{invalid} '
+        f'aria-describedby="id_started_at_helptext{described}" '
+        'id="id_started_at"></div>'
+    )
+    return mark_safe("".join(parts))  # noqa: S308 - every value and message escaped above
+
+
 def _log_page(request: HttpRequest, form: PracticeForm | None, status: int = 200) -> HttpResponse:
     """The log page; `form` is the sent form with its mistakes, None for an empty one."""
     page = page_number(request) if request.method == "GET" else 1
@@ -705,6 +797,7 @@ def _log_page(request: HttpRequest, form: PracticeForm | None, status: int = 200
     context = {
         "form": form,
         "log_options": options,
+        "log_form_fields": _form_markup(options),
         "session_rows": rows,
         "page": page,
         "older": page + 1 if older else None,
