@@ -1,11 +1,14 @@
 """What the pages and the API do with instruments: drafts, pages, completion, submission."""
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from lijfwijs.accounts.models import User
 from lijfwijs.accounts.services import has_health_consent
@@ -432,11 +435,22 @@ def latest_recommendations(user: Any) -> dict[str, Any] | None:
     return latest.get("recommendations") if latest else None
 
 
+@cache
+def _home_links(language: str, script_prefix: str) -> dict[str, str]:
+    """The Pijntest panel's fixed addresses in a language, reversed once per process (as the
+    layout's LINKS: they depend only on the URLconf, the language and the script prefix)."""
+    return {"start": reverse("assessments:start"), "mine": reverse("assessments:mine")}
+
+
 def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
     """The client's start page: their latest Pijntest and where to begin."""
     if not request.user.is_client:
         return None
-    return "assessments/_home_panel.html", {"latest": latest_summary(request.user)}
+    links = _home_links(get_language() or "", get_script_prefix())
+    return "assessments/_home_panel.html", {
+        "latest": latest_summary(request.user),
+        "links": links,
+    }
 
 
 def erase_user_health_data(user: Any) -> None:

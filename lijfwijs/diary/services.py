@@ -3,6 +3,7 @@
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from django import forms
@@ -14,6 +15,8 @@ from django.core.validators import (
 )
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from lijfwijs.accounts.localtime import local_today, zone_of
@@ -300,13 +303,32 @@ def erase_user_health_data(user: Any) -> None:
     User.objects.data_changed(user)
 
 
+@cache
+def _home_links(language: str, script_prefix: str) -> dict[str, str]:
+    """The diary panel's addresses in a language, reversed once per process (as the layout's
+    LINKS: they depend only on the URLconf, the language and the script prefix)."""
+    return {
+        "new": reverse("diary:new"),
+        "list": reverse("diary:list"),
+        "insights": reverse("diary:insights"),
+        "log": reverse("exercises:log"),
+    }
+
+
+def home_links() -> dict[str, str]:
+    return _home_links(get_language() or "", get_script_prefix())
+
+
 def home_panel(request: Any) -> Any:
     """Today's check-in on the client's start page; in a flare-up first of all the person's setback
     plan (or a way to write it) and the exercises that helped them most."""
     if not request.user.is_client:
         return None
     day = local_today(request.user)
-    diary = ("diary/_home_panel.html", {"today": computed.today_count(request.user, day)})
+    diary = (
+        "diary/_home_panel.html",
+        {"today": computed.today_count(request.user, day), "links": home_links()},
+    )
     flare = computed.flare(request.user, day)  # a notice for this local day only
     if flare is None or not flare.active:
         return diary

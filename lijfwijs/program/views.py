@@ -274,13 +274,17 @@ def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
     if not request.user.is_client:
         return None
     state = services.program_state(request.user)
+    urls = links()
     if state is None:
-        return "program/_home_panel.html", {"state": None}
+        return "program/_home_panel.html", {"state": None, "program_links": urls}
     lang = current_language()
     suggestion = services.today_suggested_exercise(request.user, state)
+    step = _titles(program.step(state.current_step), lang)
+    step["url"] = urls["steps"][state.current_step - 1]
     return "program/_home_panel.html", {
         "state": state,
-        "step": _titles(program.step(state.current_step), lang),
+        "step": step,
         "progress": _progress(state),
         "suggestion": suggestion,
+        "program_links": urls,
     }
