@@ -83,7 +83,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "links": links,
         "site_url": settings.SITE_URL.rstrip("/"),  # Open Graph's absolute og:url (kb)
         # what other apps offer under an article (the newsletter's sign-up); the page is the same
-        # for every visitor (HTTP-cached), so a panel holds nothing per person or session
+        # for every visitor (HTTP-cached), so a panel holds nothing per person or session. A
+        # panel gets the article as the page's plain values (slug, title, summary, category, …).
         "panels": hooks.panels("article_panel", request, article),
     }
     return render(request, "learn/detail.html", context)
