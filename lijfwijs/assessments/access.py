@@ -51,24 +51,61 @@ def response_for(request: HttpRequest, response_id: str) -> Response:
     return response
 
 
-# What a report reads of a response: every column but the encrypted answers, which it does not show.
+# What a report reads of a response: every column but the encrypted answers, which it does not
+# show. A draft is read whole (its answers are the pages' values).
 _SHOWN = tuple(f for f in Response._meta.concrete_fields if f.name != "answers")
-_SHOWN_NAMES = [f.attname for f in _SHOWN]
+_WHOLE = tuple(Response._meta.concrete_fields)
 
 
 @lru_cache(maxsize=8)
-def _own_or_anonymous_sql(signed_in: bool, vendor: str) -> str:
-    """The statement of `response_for`'s rule for anyone but a practitioner (an anonymous
-    response, or the requester's own), written once per process from the model's own names: the
-    ORM spends longer building the query on every request than the database takes to answer it."""
+def _statement(whole: bool, signed_in: bool | None, vendor: str) -> str:
+    """A response by id, written once per process from the model's own names: the ORM spends
+    longer building this small query on every request than the database takes to answer it.
+    `signed_in` None: a draft of the Pijntest (`_draft`'s rule, the id being the session's);
+    otherwise `response_for`'s rule for anyone but a practitioner (an anonymous response, or the
+    requester's own)."""
     quote = connection.ops.quote_name
     table = quote(Response._meta.db_table)
-    user = f"{table}.{quote(Response._meta.get_field('user').column)}"
-    shown = ", ".join(f"{table}.{quote(f.column)}" for f in _SHOWN)
-    owner = f"{user} IS NULL" + (f" OR {user} = %s" if signed_in else "")
-    pk = f"{table}.{quote(Response._meta.pk.column)}"
+    column = {f.name: f"{table}.{quote(f.column)}" for f in Response._meta.concrete_fields}
+    shown = ", ".join(column[f.name] for f in (_WHOLE if whole else _SHOWN))
+    if signed_in is None:
+        rule = f"{column['instrument']} = %s"
+    else:
+        user = column["user"]
+        rule = f"{user} IS NULL" + (f" OR {user} = %s" if signed_in else "")
     # only quoted names of the model's own columns, and %s placeholders for the values
-    return f"SELECT {shown} FROM {table} WHERE {pk} = %s AND ({owner})"  # noqa: S608
+    return f"SELECT {shown} FROM {table} WHERE {column['id']} = %s AND ({rule})"  # noqa: S608
+
+
+def _fetch(whole: bool, signed_in: bool | None, params: list[Any]) -> Response | None:
+    """The one row of `_statement` as a Response (the columns not read are deferred), its values
+    as the ORM gives them: each through its backend's and its field's converters."""
+    with connection.cursor() as cursor:
+        cursor.execute(_statement(whole, signed_in, connection.vendor), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for n, column in _converted_columns(whole, connection.vendor):
+        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
+            connection
+        ):
+            values[n] = convert(values[n], column, connection)
+    fields = _WHOLE if whole else _SHOWN
+    return Response.from_db(connection.alias, [f.attname for f in fields], values)
+
+
+@lru_cache(maxsize=8)
+def _converted_columns(whole: bool, vendor: str) -> list[tuple[int, Any]]:
+    """The statement's columns whose values the ORM converts on this database (dates, JSON, the
+    encrypted answers), by position."""
+    table = Response._meta.db_table
+    columns = [(n, field.get_col(table)) for n, field in enumerate(_WHOLE if whole else _SHOWN)]
+    return [
+        (n, column)
+        for n, column in columns
+        if connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    ]
 
 
 def response_to_show(request: HttpRequest, response_id: str) -> Response:
@@ -81,30 +118,16 @@ def response_to_show(request: HttpRequest, response_id: str) -> Response:
     if not TOKEN.fullmatch(str(response_id)):
         raise Http404("no such response")
     signed_in = user.is_authenticated
-    params = [response_id, user.pk] if signed_in else [response_id]
-    with connection.cursor() as cursor:
-        cursor.execute(_own_or_anonymous_sql(signed_in, connection.vendor), params)
-        row = cursor.fetchone()
-    if row is None:
+    found = _fetch(False, signed_in, [response_id, user.pk] if signed_in else [response_id])
+    if found is None:
         raise Http404("no such response")
     # anonymous or the requester's own: nobody else's data was looked at, nothing to log
-    values = list(row)
-    for n, column in _converted_columns(connection.vendor):
-        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
-            connection
-        ):
-            values[n] = convert(values[n], column, connection)
-    return Response.from_db(connection.alias, _SHOWN_NAMES, values)
+    return found
 
 
-@lru_cache(maxsize=4)
-def _converted_columns(vendor: str) -> list[tuple[int, Any]]:
-    """The statement's columns whose values the ORM converts on this database (dates, JSON), by
-    position: each goes through its backend's and its field's converters, as a queryset's do."""
-    table = Response._meta.db_table
-    columns = [(n, field.get_col(table)) for n, field in enumerate(_SHOWN)]
-    return [
-        (n, column)
-        for n, column in columns
-        if connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-    ]
+def draft_by_id(draft_id: str, instrument: str) -> Response | None:
+    """The response of `instrument` with the id kept in the person's session (their draft of the
+    Pijntest, or the finished one it became), whole; None when there is none."""
+    if not TOKEN.fullmatch(str(draft_id)):
+        return None
+    return _fetch(True, None, [draft_id, instrument])

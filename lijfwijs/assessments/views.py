@@ -31,10 +31,7 @@ def _draft(request: HttpRequest) -> Response | None:
     draft_id = request.session.get(DRAFT_KEY)
     if not draft_id:
         return None
-    try:
-        return Response.objects.get(pk=draft_id, instrument=services.PIJNTEST)
-    except Response.DoesNotExist:
-        return None
+    return access.draft_by_id(draft_id, services.PIJNTEST)
 
 
 def _report_url(response_id: str) -> str:

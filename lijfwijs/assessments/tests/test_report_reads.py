@@ -111,3 +111,25 @@ def test_a_clients_own_report_reads_as_much_with_more_results(anna, bram):
         pijntest_result(anna, peg=peg)
         pijntest_result(bram, peg=peg)
     assert queries(pijntest_result(anna, peg=8).pk) == few
+
+
+def test_a_draft_is_read_whole_as_the_orm_reads_it(anna, django_assert_num_queries):
+    from lijfwijs.assessments import services
+    from lijfwijs.assessments.models import Response
+
+    draft = services.start_draft(services.PIJNTEST, "nl", anna)
+    Response.objects.filter(pk=draft.pk).update(answers={"peg.pain": 4})
+    other = pijntest_result(None)
+    Response.objects.filter(pk=other.pk).update(instrument="phq4")
+    with django_assert_num_queries(1):
+        found = access.draft_by_id(draft.pk, services.PIJNTEST)
+    stored = Response.objects.get(pk=draft.pk)
+    assert found is not None and not found.get_deferred_fields()
+    for field in Response._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(stored, field.attname), field.name
+    assert access.draft_by_id(other.pk, services.PIJNTEST) is None  # another instrument
+    assert access.draft_by_id("bestaat-niet", services.PIJNTEST) is None
+    assert access.draft_by_id("a\x00b", services.PIJNTEST) is None
+    found.answers["peg.enjoyment"] = 5  # saved as the ORM's own instance would be
+    found.save()
+    assert Response.objects.get(pk=draft.pk).answers == {"peg.pain": 4, "peg.enjoyment": 5}
