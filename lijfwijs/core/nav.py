@@ -116,7 +116,8 @@ def signed_in_nav(context: Any) -> SafeString:
         tabs = CLIENT_TABS
     else:
         tabs = OTHER_TABS
-    unread = int(context.get("UNREAD_MESSAGES") or 0) if (client or practitioner) else 0
+    # the context processor's count is lazy (a SimpleLazyObject, which has no __int__): its text
+    unread = int(str(context.get("UNREAD_MESSAGES") or 0)) if (client or practitioner) else 0
 
     summary = "tab"
     if nav in MENU_SECTIONS:

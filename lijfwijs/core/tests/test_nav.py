@@ -7,6 +7,7 @@ import pytest
 from django.template import engines
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 
 from lijfwijs.accounts.models import User
 from lijfwijs.core import nav
@@ -41,7 +42,8 @@ def test_the_markup_is_the_templates_for_every_role_section_and_count(
                     "user": user,
                     "LINKS": links,
                     "NAV": section,
-                    "UNREAD_MESSAGES": unread,
+                    # lazy, as the context processor gives it
+                    "UNREAD_MESSAGES": SimpleLazyObject(lambda unread=unread: unread),
                     "WRITES_ARTICLES": writes,
                     "OTHER_LANGUAGE": "en" if language == "nl" else "nl",
                     "OTHER_LANGUAGE_URL": '/en/ergens/"><script>',
