@@ -346,7 +346,7 @@ def flare_panel(user: Any, flare: dict[str, Any]) -> dict[str, Any]:
         if plan is not None and getattr(plan, name)
     ]
     # the plan is taught in step 5 but may be written at any step: a flare-up does not wait
-    plan_open = practice.progress_for(user) is not None
+    plan_open = practice.program_state(user) is not None  # a place in the program (cached)
     return {"flare": flare, "plan": parts, "plan_open": plan_open, "helped": calm.helped(user)}
 
 
