@@ -30,6 +30,7 @@ LAYOUT_URLS = {
     "campaigns": "campaigns_list",
     "events_manage": "events_manage",
     "events": "events_list",
+    "newsletter_signup": "newsletter_signup",
     "articles": "articles_list",
     "account": "accounts:settings",
     "logout": "accounts:logout",
