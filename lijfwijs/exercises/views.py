@@ -737,7 +737,10 @@ def _options_markup(
 
 
 def _html(value: Any) -> str:
-    """What `{{ value }}` writes in a template: localized, then escaped unless already safe."""
+    """What `{{ value }}` writes in a template: localized, then escaped unless already safe (a
+    plain str is neither localized nor safe: escaped straight away)."""
+    if type(value) is str:
+        return escape(value)
     return conditional_escape(formats.localize(value))
 
 
