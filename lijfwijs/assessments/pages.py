@@ -8,6 +8,7 @@ from django.db import connection
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -280,9 +281,10 @@ def report_words(lang: str, script_prefix: str) -> dict[str, Any]:
             "basis": _("Een goede basis voor iedereen met aanhoudende pijn."),
         },
         "why": _("Waarom je dit ziet:"),
+        # escaped here once, as `{{ }}` would on every request (the template's only use of them)
         "texts": {
-            **{key: str(text) for key, text in REPORT_TEXTS.items()},
-            "css": static("assessments/report.css"),
+            **{key: escape(str(text)) for key, text in REPORT_TEXTS.items()},
+            "css": escape(static("assessments/report.css")),
         },
         "chart_title": _("Belasting per domein"),
         "chart_description": _(
