@@ -540,15 +540,10 @@ def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def durations() -> Callable[[int], str]:
     """How long someone practised, in words ("45 seconden", "2 min 30 s", "1 uur 5 min"): a
-    function with the words translated once, for a page that writes many durations. (Dutch and
-    English have one singular form: count 1, and one plural form: any other count.)"""
-
-    def forms(singular: str, plural: str) -> tuple[str, str]:
-        return ngettext(singular, plural, 1), ngettext(singular, plural, 2)
-
-    second = forms("%(count)s seconde", "%(count)s seconden")
-    hour = forms("%(count)s uur", "%(count)s uur")
-    minute, sec = _("%(count)s min"), _("%(count)s s")
+    function with the words translated once per process and language, for a page that writes
+    many durations. (Dutch and English have one singular form: count 1, and one plural form: any
+    other count.)"""
+    second, hour, minute, sec = _duration_words(get_language())
 
     def words(seconds: int) -> str:
         hours, rest = divmod(seconds, 3600)
@@ -567,6 +562,31 @@ def durations() -> Callable[[int], str]:
     return words
 
 
+@functools.cache
+def _duration_words(language: str) -> tuple[tuple[str, str], tuple[str, str], str, str]:
+    def forms(singular: str, plural: str) -> tuple[str, str]:
+        return ngettext(singular, plural, 1), ngettext(singular, plural, 2)
+
+    return (
+        forms("%(count)s seconde", "%(count)s seconden"),
+        forms("%(count)s uur", "%(count)s uur"),
+        _("%(count)s min"),
+        _("%(count)s s"),
+    )
+
+
+@functools.cache
+def _log_words(language: str) -> dict[str, str]:
+    """The log table's fixed words in one language, translated once per process."""
+    return {
+        "stopped": _("eerder gestopt"),
+        "from_checkin": _("uit je check-in"),
+        "remove": _("Verwijder"),
+        "skipped": _("overgeslagen"),
+        "not_asked": _("niet gevraagd in de check-in"),
+    }
+
+
 def _rows(user: Any, page: int) -> tuple[str, bool]:
     """One page of the person's sessions as the log table's rows, and whether there are older
     ones. Read as plain values (one query, no model instances) and written as escaped markup in
@@ -582,13 +602,14 @@ def _rows(user: Any, page: int) -> tuple[str, bool]:
     delete_url = escape(_address("exercises:log_delete", session_id=_NO_SESSION))
     checkin_url = escape(_address("diary:edit", checkin_id=_NO_SESSION))
     days = day_words({row[1] for row in found})
-    stopped = _("eerder gestopt")
-    from_checkin = escape(_("uit je check-in"))
-    remove = escape(_("Verwijder"))
+    words = _log_words(get_language())
+    stopped = words["stopped"]
+    from_checkin = escape(words["from_checkin"])
+    remove = escape(words["remove"])
     duration = durations()
     skipped, not_asked = (
         f'<span aria-hidden="true">–</span><span class="visually-hidden">{escape(text)}</span>'
-        for text in (_("overgeslagen"), _("niet gevraagd in de check-in"))
+        for text in (words["skipped"], words["not_asked"])
     )
     # The same names, days and lengths come back row after row: each escaped or written once
     # per page (escaping is per character, so the parts escaped apart give the same text).
