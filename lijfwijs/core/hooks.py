@@ -8,17 +8,34 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import AppConfig, apps
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.module_loading import import_string
+
+# The apps and their hooks are fixed while a process runs: each hook is looked up once (the report,
+# the article and the start page ask for several on every request). Forgotten when a test changes
+# INSTALLED_APPS.
+_found: dict[str, tuple[tuple[AppConfig, Callable[..., Any]], ...]] = {}
+
+
+@receiver(setting_changed)
+def _apps_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting == "INSTALLED_APPS":
+        _found.clear()
 
 
 def named(hook: str) -> list[tuple[AppConfig, Callable[..., Any]]]:
     """Every app's function for `hook`, in the order of INSTALLED_APPS, with the app it is from."""
-    found = []
-    for config in apps.get_app_configs():
-        path = getattr(config, hook, None)
-        if path:
-            found.append((config, import_string(path)))
-    return found
+    found = _found.get(hook)
+    if found is None:
+        found = tuple(
+            (config, import_string(path))
+            for config in apps.get_app_configs()
+            if (path := getattr(config, hook, None))
+        )
+        if apps.ready:
+            _found[hook] = found
+    return list(found)
 
 
 def first(hook: str, *args: Any) -> Any:
