@@ -55,6 +55,7 @@ def response_for(request: HttpRequest, response_id: str) -> Response:
 # show. A draft is read whole (its answers are the pages' values).
 _SHOWN = tuple(f for f in Response._meta.concrete_fields if f.name != "answers")
 _WHOLE = tuple(Response._meta.concrete_fields)
+_NAMES = {False: [f.attname for f in _SHOWN], True: [f.attname for f in _WHOLE]}
 
 
 @lru_cache(maxsize=8)
@@ -91,8 +92,7 @@ def _fetch(whole: bool, signed_in: bool | None, params: list[Any]) -> Response |
             connection
         ):
             values[n] = convert(values[n], column, connection)
-    fields = _WHOLE if whole else _SHOWN
-    return Response.from_db(connection.alias, [f.attname for f in fields], values)
+    return Response.from_db(connection.alias, _NAMES[whole], values)
 
 
 @lru_cache(maxsize=8)

@@ -297,6 +297,11 @@ def report_words(lang: str, script_prefix: str) -> dict[str, Any]:
             for n in range(1, program.LAST_STEP + 1)
         },
         "article_url": reverse("learn:detail", kwargs={"slug": _SLUG}),
+        "register_url": reverse("accounts:register"),
+        "login_url": reverse("accounts:login"),
+        "phq4_bands": {c: str(t) for c, t in labels.PHQ4_BANDS.items()},
+        "neuro_bands": {c: str(t) for c, t in labels.NEURO_BANDS.items()},
+        "state_text": {c: str(t) for c, t in labels.STATE_TEXT.items()},
     }
 
 
@@ -451,19 +456,19 @@ def report_context(result: dict[str, Any]) -> dict[str, Any]:
         "dominant_line": _("Het vaakst: %(state)s.") % {"state": state_names[dominant]}
         if dominant
         else "",
-        "dominant_text": labels.STATE_TEXT.get(dominant, "") if dominant else "",
+        "dominant_text": words["state_text"].get(dominant, "") if dominant else "",
         "peg": result["pain"]["peg"],
         "chronic": result["pain"]["chronic"],
         "phq4": phq4,
         "phq4_total": _("%(total)s van 12") % {"total": phq4["total"]},
-        "phq4_band": labels.PHQ4_BANDS.get(phq4["band"], ""),
+        "phq4_band": words["phq4_bands"].get(phq4["band"], ""),
         "phq4_advice": labels.with_links(labels.PHQ4_ADVICE[phq4["band"]])
         if phq4["band"] in labels.PHQ4_ADVICE
         else "",
         "neuro": neuro,
         "neuro_line": _("Je herkende %(yes)s van de %(asked)s kenmerken.")
         % {"yes": neuro.get("yes"), "asked": neuro.get("asked")},
-        "neuro_text": labels.NEURO_BANDS.get(neuro.get("band") or "", ""),
+        "neuro_text": words["neuro_bands"].get(neuro.get("band") or "", ""),
         "program_line": _(
             "Het programma maakt van oefenen een pad in vijf stappen. Jij begint bij stap "
             "%(number)s: %(name)s."

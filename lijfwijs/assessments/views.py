@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -144,9 +144,10 @@ def report(request: HttpRequest, response_id: str) -> HttpResponse:
     context["panels"] = hooks.panels("report_panel", request, response)
     if not context["owned"]:
         # "Keep this result": signing in from here brings the person back to it, now theirs.
-        context["register_url"] = reverse("accounts:register")
+        links = pages.report_words(current_language(), get_script_prefix())
+        context["register_url"] = links["register_url"]
         context["login_url"] = (
-            f"{reverse('accounts:login')}?next={quote(request.get_full_path(), safe='/')}"
+            f"{links['login_url']}?next={quote(request.get_full_path(), safe='/')}"
         )
     if context["overridden"] and request.GET.get("deel") != REST:
         # A red flag comes first and alone: the advice, what to do now, one link to the rest.
