@@ -79,7 +79,8 @@ def report_panel(request: HttpRequest, response: Response) -> dict[str, Any] | N
     # when the form is sent, on the page it posts to, where there are several.
     return {
         "template": "leads/_report_panel.html",
-        "initial": _initial(request),
+        # both keys always there: a missing one costs the template a failed lookup each
+        "initial": {"name": "", "email": "", **_initial(request)},
         "shown": stamp(),
         "action": reverse("leads:report_contact", args=[response.pk]),
         "signed_in": user.is_authenticated,
