@@ -72,9 +72,43 @@ def test_the_client_page_and_the_printed_report_on_a_phone(open_tab, people):
     assert_styled(page)
     assert_fits_the_screen(page)
     expect(page.get_by_role("heading", name="Anna Jansen-Verhoeven", level=1)).to_be_visible()
+    tabs = page.get_by_role("navigation", name="Dossier van de cliënt")
+    expect(tabs.get_by_role("link", name="Overzicht")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("heading", name="In het kort")).to_be_visible()
+    assert_accessible(page, "a client's record: the overview")
+
+    # each tab is a page of its own, reached from the tabs, marked as the one shown
+    for name, path, what in [
+        ("Tijdlijn", "tijdlijn/", "the timeline"),
+        ("Inzichten", "inzichten/", "the insights"),
+        ("Notities en opdrachten", "notities-en-opdrachten/", "the notes and assignments"),
+    ]:
+        with page.expect_navigation():
+            page.get_by_role("navigation", name="Dossier van de cliënt").get_by_role(
+                "link", name=name
+            ).click()
+        assert page.url.endswith(f"/praktijk/clienten/{anna.pk}/{path}"), page.url
+        current = page.get_by_role("navigation", name="Dossier van de cliënt").get_by_role(
+            "link", name=name
+        )
+        expect(current).to_have_attribute("aria-current", "page")
+        expect(page.get_by_role("heading", name="Anna Jansen-Verhoeven", level=1)).to_be_visible()
+        assert_styled(page)
+        assert_fits_the_screen(page)
+        if name == "Inzichten":
+            expect(
+                page.get_by_role("heading", name="Inzichten, zoals je cliënt ze ziet")
+            ).to_be_visible()
+        elif name == "Notities en opdrachten":
+            expect(page.get_by_role("heading", name="Notities", exact=True)).to_be_visible()
+            expect(page.get_by_role("heading", name="Opdrachten", exact=True)).to_be_visible()
+        assert_accessible(page, f"a client's record: {what}")
+
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Dossier van de cliënt").get_by_role(
+            "link", name="Tijdlijn"
+        ).click()
     expect(page.locator(".timeline-week").first).to_contain_text("gedeelde notitie")
-    expect(page.get_by_role("heading", name="Inzichten, zoals je cliënt ze ziet")).to_be_visible()
-    assert_accessible(page, "a client's page with twelve weeks of data")
 
     link = page.locator(".timeline-pijntest a").first
     with page.expect_navigation():

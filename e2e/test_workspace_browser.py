@@ -113,10 +113,21 @@ def test_from_an_alert_to_an_exercise_done(open_tab, people):
     with page.expect_navigation():
         row.get_by_role("link", name="Anna Jansen").click()
     assert page.url == practitioner.url(client_path)
-    check_page(page, "a client's page (timeline)")
+    check_page(page, "a client's record (overview)")
     expect(page.get_by_role("heading", name="Anna Jansen", level=1)).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Dossier van de cliënt").get_by_role(
+            "link", name="Tijdlijn"
+        ).click()
+    assert page.url == practitioner.url(f"{client_path}tijdlijn/")
+    check_page(page, "a client's record (timeline)")
     this_week = page.locator("section[aria-labelledby=timeline-heading] li.timeline-week").first
     expect(this_week).to_contain_text("niet geoefend")
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Dossier van de cliënt").get_by_role(
+            "link", name="Overzicht"
+        ).click()
+    assert page.url == practitioner.url(client_path)
     section = page.locator("section[aria-labelledby=client-alerts]")
     open_alert = section.locator("li.card", has=page.locator("form"))
     expect(open_alert).to_have_count(1)
@@ -206,7 +217,9 @@ def test_from_an_alert_to_an_exercise_done(open_tab, people):
     page = open_page(practitioner, f"{client_path}opdrachten/", "the assignments page, done")
     current = page.locator("li.card", has=page.get_by_role("heading", name="Schudden"))
     expect(current.first).to_contain_text("1 van 1 keer gedaan")
-    page = open_page(practitioner, client_path, "a client's page with the practice in it")
+    page = open_page(
+        practitioner, f"{client_path}tijdlijn/", "a client's timeline with the practice in it"
+    )
     this_week = page.locator("section[aria-labelledby=timeline-heading] li.timeline-week").first
     expect(this_week).to_contain_text("1 keer geoefend, 2 minuten.")
     expect(this_week).to_contain_text("Spanning gemiddeld 3,0 punt lager na afloop")
@@ -225,7 +238,10 @@ def test_the_workspace_in_english_on_a_phone(open_tab, people):
     for path, what, words in [
         ("/en/", "the practitioner's start page", "Anna Jansen"),
         ("/en/praktijk/", "the client list", "My clients"),
-        (client_path, "a client's page", "Timeline"),
+        (client_path, "a client's record", "In short"),
+        (f"{client_path}tijdlijn/", "a client's timeline", "weeks, newest first"),
+        (f"{client_path}inzichten/", "a client's insights", "Insights"),
+        (f"{client_path}notities-en-opdrachten/", "a client's notes and assignments", "Notes"),
         ("/en/praktijk/meldingen/", "the alerts page", "Mark as seen"),
         (f"{client_path}notities/", "the notes page", "Notes about Anna Jansen"),
         (f"{client_path}opdrachten/", "the assignments page", "Assignments for Anna Jansen"),

@@ -1,18 +1,22 @@
-"""A client's page in the workspace: a summary, the timeline, the client's insights and "what
-calms me", the program controls and the sections of alerts, notes and assignments; and a
-Pijntest result as the practitioner's view (client named, a way back, printable)."""
+"""A client's record in the workspace, as four tabs with an address each: the overview (the
+client's details, a summary, the alerts and the program controls), the timeline, the client's
+insights and "what calms me", and the notes and assignments; and a Pijntest result as the
+practitioner's view (client named, a way back, printable)."""
 
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from html import escape  # the standard library's: Django's adds a lazy-text check per call
 from typing import Any
 
 from django.contrib import messages
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import get_script_prefix, path, reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -81,6 +85,56 @@ def _moment(value: Any) -> Any:
     return value
 
 
+# The client's record is four tabs, each its own address and its own look in the access log
+# (one row per look): what one request can show within the page budget. (url name, label, kind)
+TABS = (
+    ("client", gettext_lazy("Overzicht"), AccessLog.Kind.SUMMARY),
+    ("client_timeline", gettext_lazy("Tijdlijn"), AccessLog.Kind.TIMELINE),
+    ("client_insights", gettext_lazy("Inzichten"), AccessLog.Kind.INSIGHTS),
+    ("client_care", gettext_lazy("Notities en opdrachten"), AccessLog.Kind.NOTES),
+)
+URL_ID = "2147483647"  # the tabs' addresses are reversed once per process, this id replaced
+
+
+@lru_cache(maxsize=16)
+def _tab_urls(language: str | None, prefix: str) -> tuple[str, ...]:
+    """The tabs' addresses for URL_ID, per language and script prefix (as the layout's LINKS)."""
+    return tuple(
+        reverse(f"practice:{name}", kwargs={"client_id": int(URL_ID)}) for name, *_ in TABS
+    )
+
+
+def tab_nav(client_id: int, current: str) -> SafeString:
+    """The tabs as a navigation, the one shown marked with aria-current."""
+    urls = _tab_urls(get_language(), get_script_prefix())
+    here = ' aria-current="page"'
+    links = "".join(
+        f'<li><a href="{url.replace(URL_ID, str(client_id))}"'
+        f"{here if name == current else ''}>{escape(str(label))}</a></li>"
+        for url, (name, label, _kind) in zip(urls, TABS, strict=True)
+    )
+    return mark_safe(  # noqa: S308 - the labels are escaped, the addresses are ours
+        f'<nav class="client-tabs" aria-label="{escape(_("Dossier van de cliënt"))}">'
+        f"<ul>{links}</ul></nav>"
+    )
+
+
+def _tab(
+    request: HttpRequest,
+    client: Any,
+    name: str,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    """One tab: the client, the tab navigation and this tab's parts, with its access-log row."""
+    kind = next(k for n, _label, k in TABS if n == name)
+    context["client"] = client
+    context["tabs"] = tab_nav(client.pk, name)
+    log_access(request.user, [client.pk], kind, AccessLog.Action.VIEW)
+    return render(request, template, context, status=status)
+
+
 def _client_page(
     request: HttpRequest,
     client: Any,
@@ -88,76 +142,51 @@ def _client_page(
     status: int = 200,
     grant: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """The page, with the one access-log row of this look (kind TIMELINE). Each source is read
-    once and handed to every part that shows it (the summary, the timeline, the program and the
-    sections of alerts, notes and assignments); the sections are part of the page's template."""
-    from lijfwijs.diary import presenting  # numpy and scipy load on first use
-
+    """The overview tab, with the one access-log row of this look (kind SUMMARY): the client's
+    details, the summary, the alerts and the program. Each source is read once and handed to
+    every part that shows it."""
     practitioner = request.user
-    access = (
-        grant
-        or (
-            PractitionerAccess.objects.active()
-            .filter(client=client, practitioner=practitioner)
-            .values("granted_at", "share_notes")
-            .first()
-        )
-        or {"granted_at": None, "share_notes": False}
-    )
+    access = grant or _grant(client, practitioner)
     today = local_today(client)
-    first = timeline.first_day(today)
-    since = datetime.combine(first, datetime.min.time(), tzinfo=zone_of(client))
+    # the summary's four weeks of check-ins, and the week before them for its trend
+    first = timeline.first_day(today, timeline.TREND_WEEKS + 1)
+    start_of_today = datetime.combine(today, datetime.min.time(), tzinfo=zone_of(client))
     progress = program_controls.read_progress(client)
-    step = progress.current_step if progress is not None else None
-    alerts = alert_views.client_alerts(practitioner, client, since)
+    alerts = alert_views.client_alerts(practitioner, client, start_of_today)
     checkins = timeline.read_checkins(client, first)
-    pijntests = timeline.read_pijntests(client, since)
-    readable = notes.client_page_notes(practitioner, client)
-    given = assignments.visible_list(practitioner, client)
+    pijntests = timeline.read_pijntests(client, start_of_today)
+    glance = timeline.summary(client, today, progress, checkins, pijntests)
     context: dict[str, Any] = {
-        "client": client,
         "granted_at": access["granted_at"],
         "shares_notes": access["share_notes"],
-        "glance": timeline.summary(client, today, progress, checkins, pijntests),
+        "glance": glance,
         "open_alerts": sum(1 for a in alerts if a.acknowledged_at is None),
-        "weeks": timeline.timeline(
-            client,
-            practitioner,
-            today=today,
-            shared=access["share_notes"],
-            progress=progress,
-            alerts=alerts,
-            notes=readable,
-            assignments=given,
-            checkins=checkins,
-            pijntests=pijntests,
-        ),
         "program": program_controls.summary(client, progress),
         "program_form": form or program_controls.OverrideForm(client=client),
         "meaningful_peg": timeline.number(timeline.PEG_MEANINGFUL_CHANGE),
+        # the four weeks' table: its dates and numbers formatted here, not by filters per cell
+        "trend_weeks": [
+            {
+                **week,
+                "start_text": formats.date_format(
+                    date.fromisoformat(week["week_start"]), "DATE_FORMAT"
+                ),
+                "pain_text": timeline.number(week["mean_pain"]),
+            }
+            for week in glance["diary"]["weeks"]
+        ],
     }
-    context["timeline_html"] = timeline.markup(context["weeks"])
-    # the four weeks' table: its dates and numbers formatted here, not by filters per cell
-    context["trend_weeks"] = [
-        {
-            **week,
-            "start_text": formats.date_format(
-                date.fromisoformat(week["week_start"]), "DATE_FORMAT"
-            ),
-            "pain_text": timeline.number(week["mean_pain"]),
-        }
-        for week in context["glance"]["diary"]["weeks"]
-    ]
-    context.update(presenting.page_context(client, today))
-    context.update(calm.context(what_calms_me(client)))
-    # the sections (their keys do not clash with the page's; "client" is the same client)
     context.update(alert_views.client_section(request, client, alerts))
-    context.update(notes.client_section(request, client, readable))
-    context.update(
-        assignments.client_section(request, client, assignments=given, current_step=step)
-    )
-    log_access(practitioner, [client.pk], AccessLog.Kind.TIMELINE, AccessLog.Action.VIEW)
-    return render(request, "practice/client.html", context, status=status)
+    return _tab(request, client, "client", "practice/client.html", context, status)
+
+
+def _grant(client: Any, practitioner: Any) -> dict[str, Any]:
+    return (
+        PractitionerAccess.objects.active()
+        .filter(client=client, practitioner=practitioner)
+        .values("granted_at", "share_notes")
+        .first()
+    ) or {"granted_at": None, "share_notes": False}
 
 
 @never_cache
@@ -166,6 +195,72 @@ def _client_page(
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     client, grant = client_with_access(request, client_id)
     return _client_page(request, client, grant=grant)
+
+
+@never_cache
+@practitioner_required
+@require_safe
+def client_timeline(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The timeline tab: the last twelve weeks, newest first (kind TIMELINE)."""
+    client, grant = client_with_access(request, client_id)
+    practitioner = request.user
+    today = local_today(client)
+    first = timeline.first_day(today)
+    since = datetime.combine(first, datetime.min.time(), tzinfo=zone_of(client))
+    weeks = timeline.timeline(
+        client,
+        practitioner,
+        today=today,
+        shared=grant["share_notes"],
+        progress=program_controls.read_progress(client),
+        alerts=alert_views.client_alerts(practitioner, client, since),
+        note_marks=notes.note_marks(practitioner, client, since),
+        assignments=assignments.visible_list(practitioner, client),
+        checkins=timeline.read_checkins(client, first),
+        pijntests=timeline.read_pijntests(client, since),
+    )
+    context = {"weeks": weeks, "timeline_html": timeline.markup(weeks)}
+    return _tab(request, client, "client_timeline", "practice/client_timeline.html", context)
+
+
+@never_cache
+@practitioner_required
+@require_safe
+def client_insights(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The insights tab: the client's insights and "what calms me", as the client sees them
+    (kind INSIGHTS)."""
+    from lijfwijs.diary import presenting  # numpy and scipy load on first use
+
+    client, _grant_details = client_with_access(request, client_id)
+    context = presenting.page_context(client, local_today(client))
+    context.update(calm.context(what_calms_me(client)))
+    return _tab(request, client, "client_insights", "practice/client_insights.html", context)
+
+
+def care_page(request: HttpRequest, client: Any, status: int = 200, **forms_: Any) -> HttpResponse:
+    """The notes and assignments tab (kind NOTES): the newest notes with the form to add one, and
+    the assignments with the forms to give one; `forms_` are the assignments' forms sent back."""
+    practitioner = request.user
+    progress = program_controls.read_progress(client)
+    context = notes.client_section(request, client, notes.client_page_notes(practitioner, client))
+    context.update(
+        assignments.client_section(
+            request,
+            client,
+            assignments=assignments.visible_list(practitioner, client),
+            current_step=progress.current_step if progress is not None else None,
+            **forms_,
+        )
+    )
+    return _tab(request, client, "client_care", "practice/client_care.html", context, status)
+
+
+@never_cache
+@practitioner_required
+@require_safe
+def client_care(request: HttpRequest, client_id: int) -> HttpResponse:
+    client, _grant_details = client_with_access(request, client_id)
+    return care_page(request, client)
 
 
 @never_cache
@@ -225,6 +320,9 @@ def client_report(request: HttpRequest, client_id: int, response_id: str) -> Htt
 
 urlpatterns = [
     path("clienten/<int:client_id>/", client_detail, name="client"),
+    path("clienten/<int:client_id>/tijdlijn/", client_timeline, name="client_timeline"),
+    path("clienten/<int:client_id>/inzichten/", client_insights, name="client_insights"),
+    path("clienten/<int:client_id>/notities-en-opdrachten/", client_care, name="client_care"),
     path("clienten/<int:client_id>/programma/", client_program, name="client_program"),
     path(
         "clienten/<int:client_id>/uitslagen/<str:response_id>/",

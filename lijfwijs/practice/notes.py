@@ -11,7 +11,7 @@ CHANGE, one row), whichever way it came in (page or API); a look at the notes pa
 the view (NOTES, VIEW). `client_section` (for the client's page) logs nothing: that page logs.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -156,6 +156,55 @@ def _client_notes_sql(vendor: str, practice: bool) -> str:
         f"SELECT {columns} FROM {table} WHERE {c['client']} = %s AND ({readers}) "  # noqa: S608
         f"ORDER BY {c['created_at']} DESC, {c['id']} DESC"
     )
+
+
+@lru_cache(maxsize=8)
+def _note_marks_sql(vendor: str, practice: bool) -> str:
+    """When, by whom and whether an addendum, for `note_marks`: the rule of `_client_notes_sql`
+    from a moment on, without the (encrypted) body. Placeholders: the client, the moment, the
+    author, and the practice when `practice`."""
+    quote = connection.ops.quote_name
+    table = quote(ClientNote._meta.db_table)
+    c = {f.name: quote(f.column) for f in ClientNote._meta.concrete_fields}
+    readers = f"{c['author']} = %s" + (f" OR {c['practice']} = %s" if practice else "")
+    return (
+        f"SELECT {c['created_at']}, {c['author_name']}, {c['addendum_to']} FROM {table} "  # noqa: S608
+        f"WHERE {c['client']} = %s AND {c['created_at']} >= %s AND ({readers})"
+    )
+
+
+def note_marks(practitioner: Any, client: Any, since: Any) -> list[tuple[Any, str, int | None]]:
+    """(created_at, author's name, addendum_to id) of the notes `client_page_notes` gives, written
+    from `since` on: what the timeline marks, never a body (so nothing is decrypted). `client`
+    is one of the practitioner's clients now (checked in this request)."""
+    if (
+        not getattr(practitioner, "is_authenticated", False)
+        or not practitioner.is_practitioner
+        or not practitioner.is_active
+    ):
+        return []
+    membership = practitioner.membership
+    if membership is not None and membership.role == Membership.Role.ASSISTANT:
+        return []
+    practice_id = _practice_of(practitioner)
+    moment = connection.ops.adapt_datetimefield_value(since)
+    params = [client.pk, moment, practitioner.pk]
+    if practice_id is not None:
+        params.append(practice_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_note_marks_sql(connection.vendor, practice_id is not None), params)
+        rows = cursor.fetchall()
+    field = ClientNote._meta.get_field("created_at")
+    return [(_aware(field, at), author, addendum) for at, author, addendum in rows]
+
+
+def _aware(field: Any, value: Any) -> Any:
+    """A moment read by a plain statement, as the ORM would give it (SQLite: text in UTC)."""
+    if isinstance(value, str):
+        value = field.to_python(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def client_page_notes(practitioner: Any, client: Any) -> list[ClientNote]:
@@ -471,7 +520,8 @@ def _notes_page(
 @require_http_methods(["GET", "HEAD", "POST"])
 def client_notes(request: HttpRequest, client_id: int) -> HttpResponse:
     """GET: every note about the client this practitioner may read, and the form; POST: a new
-    note (from here or from the client's page, which `return_to` says)."""
+    note (from here or from the notes and assignments tab of the client's record, which
+    `return_to` says)."""
     client = client_for(request, client_id)
     if request.method != "POST":
         return _notes_page(request, client, NoteForm(prefix="note"))
@@ -485,7 +535,8 @@ def client_notes(request: HttpRequest, client_id: int) -> HttpResponse:
         return _notes_page(request, client, form, status=422)
     messages.success(request, _("Je notitie is opgeslagen."))
     if request.POST.get("return_to") == "client":
-        return redirect(reverse("practice:client", kwargs={"client_id": client.pk}) + "#notities")
+        url = reverse("practice:client_care", kwargs={"client_id": client.pk})
+        return redirect(f"{url}#notities")
     return redirect(
         reverse("practice:note_add", kwargs={"client_id": client.pk}) + f"#notitie-{note.pk}"
     )

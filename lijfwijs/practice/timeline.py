@@ -343,12 +343,11 @@ def shares_notes(client: Any, practitioner: Any) -> bool:
 
 def read_checkins(client: Any, first: date) -> list[tuple[Any, date, int]]:
     """(id, day, pain) of the client's check-ins from `first` on: the timeline's weeks and the
-    summary's four (one query)."""
-    return list(
-        CheckIn.objects.for_user(client)
-        .filter(day__gte=first)
-        .order_by()
-        .values_list("pk", "day", "pain")
+    summary's four (one query, a plain statement: `CheckIn.objects.for_user(client)` from `first`)."""
+    return _select(
+        CheckIn,
+        ("id", "day", "pain"),
+        {"user =": client.pk, "day >=": connection.ops.adapt_datefield_value(first)},
     )
 
 
@@ -585,6 +584,11 @@ def _notes(client: Any, practitioner: Any, since: datetime, read: Any = None) ->
             for n in (note, *getattr(note, "addenda_list", ()))
             if n.created_at >= since
         ]
+    return _note_events(rows)
+
+
+def _note_events(rows: Any) -> list[Event]:
+    """(created_at, author's name, addendum_to id) → the notes' events."""
     return [
         Event(
             at=at,
@@ -634,6 +638,35 @@ def _assignments(client: Any, practitioner: Any, since: datetime, read: Any = No
     return events
 
 
+@lru_cache(maxsize=4)
+def _appointments_sql(vendor: str) -> str:
+    """The rule of `_appointments` (`Booking.objects.appointments()` of this client at this
+    practice in these weeks, neither expired nor held) with the type's name and who gives it, as
+    one statement written once per process from the models' own names. Placeholders: client,
+    practice, from, until."""
+    from lijfwijs.accounts.models import User
+    from lijfwijs.booking.models import AppointmentType, Booking
+
+    quote = connection.ops.quote_name
+    b = {f.name: quote(f.column) for f in Booking._meta.concrete_fields}
+    t = {f.name: quote(f.column) for f in AppointmentType._meta.concrete_fields}
+    u = {f.name: quote(f.column) for f in User._meta.concrete_fields}
+    booking = quote(Booking._meta.db_table)
+    kind = quote(AppointmentType._meta.db_table)
+    user = quote(User._meta.db_table)
+    left_out = ", ".join(f"'{s.value}'" for s in (Booking.Status.EXPIRED, Booking.Status.HELD))
+    return (
+        f"SELECT {booking}.{b['id']}, {booking}.{b['start']}, {booking}.{b['status']}, "  # noqa: S608
+        f"{kind}.{t['name']}, {user}.{u['display_name']}, {user}.{u['email']} FROM {booking} "
+        f"LEFT OUTER JOIN {kind} ON {kind}.{t['id']} = {booking}.{b['appointment_type']} "
+        f"LEFT OUTER JOIN {user} ON {user}.{u['id']} = {booking}.{b['practitioner']} "
+        f"WHERE {booking}.{b['client']} = %s AND {booking}.{b['practice']} = %s "
+        f"AND {booking}.{b['kind']} = '{Booking.Kind.APPOINTMENT.value}' "
+        f"AND {booking}.{b['start']} >= %s AND {booking}.{b['start']} < %s "
+        f"AND {booking}.{b['status']} NOT IN ({left_out})"
+    )
+
+
 def _appointments(client: Any, practitioner: Any, since: datetime, until: datetime) -> list[Event]:
     """The client's appointments at the practitioner's practice in these weeks (booking), with
     the type, who gives it and what became of it; blocked time and unconfirmed or expired
@@ -643,26 +676,17 @@ def _appointments(client: Any, practitioner: Any, since: datetime, until: dateti
     membership = getattr(practitioner, "membership", None)
     if membership is None:
         return []
-    rows = (
-        Booking.objects.appointments()
-        .filter(
-            client=client,
-            practice_id=membership.practice_id,
-            start__gte=since,
-            start__lt=until,
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _appointments_sql(connection.vendor),
+            [client.pk, membership.practice_id, adapt(since), adapt(until)],
         )
-        .exclude(status__in=(Booking.Status.EXPIRED, Booking.Status.HELD))
-        .order_by()
-        .values_list(
-            "pk",
-            "start",
-            "status",
-            "appointment_type__name",
-            "practitioner__display_name",
-            "practitioner__email",
-        )
-    )
+        rows = cursor.fetchall()
+    if not rows:
+        return []
     statuses = dict(Booking.Status.choices)
+    detail = reverse("booking_agenda_detail", args=[2147483647])
     events = []
     for pk, start, status, type_name, giver_name, giver_email in rows:
         lines = [_("met %(who)s") % {"who": giver_name or giver_email}]
@@ -670,11 +694,11 @@ def _appointments(client: Any, practitioner: Any, since: datetime, until: dateti
             lines.append(str(statuses.get(status, status)))
         events.append(
             Event(
-                at=start,
+                at=_aware(start),
                 kind=Kind.APPOINTMENT,
                 title=_("Afspraak: %(type)s") % {"type": type_name or _("afspraak")},
                 lines=tuple(lines),
-                url=reverse("booking_agenda_detail", args=[pk]),
+                url=detail.replace("2147483647", str(pk)),
                 warning=status == Booking.Status.NO_SHOW,
             )
         )
@@ -699,6 +723,7 @@ def timeline(
     assignments: Any = None,
     checkins: Any = None,
     pijntests: Any = None,
+    note_marks: Any = None,
 ) -> list[Week]:
     """The last `weeks` weeks of the client's data for `practitioner`, newest week first; in each
     week the events newest first. Weeks are Monday to Sunday on the client's calendar; a week
@@ -709,7 +734,8 @@ def timeline(
     alerts about the client, at least those of these weeks, with `acknowledged_by`), `notes`
     (`notes.visible_notes()`), `assignments` (`assignments.visible_to()`, with `exercise`),
     `checkins` (`read_checkins(client, first_day(today, weeks))`), `pijntests`
-    (`read_pijntests(client, since)`, since the first day's start on the client's clock)."""
+    (`read_pijntests(client, since)`, since the first day's start on the client's clock);
+    `note_marks` (`notes.note_marks(practitioner, client, since)`) instead of `notes`."""
     today = today or local_today(client)
     first = first_day(today, weeks)
     zone = zone_of(client)
@@ -722,7 +748,11 @@ def timeline(
         *_pijntests(client, client.pk, since, pijntests),
         *_program(client, since, progress),
         *_alerts(client, practitioner, since, alerts),
-        *_notes(client, practitioner, since, notes),
+        *(
+            _note_events(note_marks)
+            if note_marks is not None
+            else _notes(client, practitioner, since, notes)
+        ),
         *_assignments(client, practitioner, since, assignments),
         *_appointments(client, practitioner, since, since + timedelta(weeks=weeks)),
     ]

@@ -490,8 +490,30 @@ ROUTES: dict[str, Route] = {
         login=True,
         log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
     ),
+    # a client's record: the overview and its other tabs, one row per look at each
     "praktijk/clienten/<int:client_id>/": Route(
         "/praktijk/clienten/{client_a}/",
+        {"GET": (302, 403, 403, 200, 404, 404, 403)},
+        unsupported=CLIENTS_403,
+        login=True,
+        log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
+    ),
+    "praktijk/clienten/<int:client_id>/tijdlijn/": Route(
+        "/praktijk/clienten/{client_a}/tijdlijn/",
+        {"GET": (302, 403, 403, 200, 404, 404, 403)},
+        unsupported=CLIENTS_403,
+        login=True,
+        log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
+    ),
+    "praktijk/clienten/<int:client_id>/inzichten/": Route(
+        "/praktijk/clienten/{client_a}/inzichten/",
+        {"GET": (302, 403, 403, 200, 404, 404, 403)},
+        unsupported=CLIENTS_403,
+        login=True,
+        log={"GET": LOGGED_FOR_PRACTITIONER_WITH_CONSENT},
+    ),
+    "praktijk/clienten/<int:client_id>/notities-en-opdrachten/": Route(
+        "/praktijk/clienten/{client_a}/notities-en-opdrachten/",
         {"GET": (302, 403, 403, 200, 404, 404, 403)},
         unsupported=CLIENTS_403,
         login=True,

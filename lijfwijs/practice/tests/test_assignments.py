@@ -407,25 +407,26 @@ def test_an_opened_step_is_not_opened_twice(anna, pieter, pieter_browser, access
     assert "Stap 2 openen" not in text_of(pieter_browser.get(page(anna)))
 
 
-def test_the_client_page_shows_the_section_and_logs_only_its_own_look(
+def test_the_notes_and_assignments_tab_shows_the_section_and_logs_only_its_own_look(
     anna, pieter, pieter_browser, access
 ):
     assign(pieter_browser, anna)
     before = len(access_log_rows(anna))
-    response = pieter_browser.get(f"/praktijk/clienten/{anna.pk}/")
+    response = pieter_browser.get(f"/praktijk/clienten/{anna.pk}/notities-en-opdrachten/")
     assert response.status_code == 200
     html = html_of(response)
     assert 'id="assignments-heading"' in html and "Elke ochtend, vóór het ontbijt." in html
     assert 'name="back" value="client"' in html
-    assert [r.kind for r in access_log_rows(anna)[before:]] == [AccessLog.Kind.TIMELINE]
+    assert [r.kind for r in access_log_rows(anna)[before:]] == [AccessLog.Kind.NOTES]
 
 
 def test_forms_on_the_client_page_lead_back_to_it(anna, pieter, pieter_browser, access):
+    tab = f"/praktijk/clienten/{anna.pk}/"
     response = assign(pieter_browser, anna, back="client")
-    assert response["Location"] == f"/praktijk/clienten/{anna.pk}/#assignments-heading"
+    assert response["Location"] == f"{tab}#assignments-heading"
     made = Assignment.objects.get(client=anna)
     response = pieter_browser.post(withdraw_url(made), {"back": "client"})
-    assert response["Location"] == f"/praktijk/clienten/{anna.pk}/#assignments-heading"
+    assert response["Location"] == f"{tab}#assignments-heading"
     assert assign(pieter_browser, anna, back="https://elders.example")["Location"] == page(anna)
 
 

@@ -1,6 +1,7 @@
-"""A client's page for their practitioner: the summary, the timeline week by week, the client's
-insights and "what calms me", and a Pijntest report as the practitioner's view; who may see it,
-the one access-log row per look, and queries that do not grow with the data."""
+"""A client's record for their practitioner, as tabs: the overview (details and summary), the
+timeline week by week, the client's insights and "what calms me", and the notes and
+assignments; and a Pijntest report as the practitioner's view; who may see each, the one
+access-log row per look, and queries that do not grow with the data."""
 
 import re
 from datetime import timedelta
@@ -33,6 +34,24 @@ SECRET = "Mijn baas zat me weer op de huid"
 
 def page(client_user) -> str:
     return f"/praktijk/clienten/{client_user.pk}/"
+
+
+def timeline_tab(client_user) -> str:
+    return f"/praktijk/clienten/{client_user.pk}/tijdlijn/"
+
+
+def insights_tab(client_user) -> str:
+    return f"/praktijk/clienten/{client_user.pk}/inzichten/"
+
+
+def care_tab(client_user) -> str:
+    return f"/praktijk/clienten/{client_user.pk}/notities-en-opdrachten/"
+
+
+def tabs(client_user) -> list[str]:
+    return [page(client_user), timeline_tab(client_user), insights_tab(client_user)] + [
+        care_tab(client_user)
+    ]
 
 
 def report(client_user, result) -> str:
@@ -74,7 +93,25 @@ def test_the_header_names_the_client_with_a_way_back(annas, pieter, pieter_brows
     assert "Open meldingen</dt><dd>geen</dd>" in html
     assert html.count('href="/praktijk/">← Terug naar je cliënten') == 2
     assert "Nog geen Pijntest" in html
-    assert "Niets vastgelegd in deze week." in html  # twelve silent weeks
+    assert "Niets vastgelegd in deze week." not in html  # the timeline is a tab of its own
+    assert (
+        text(pieter_browser.get(timeline_tab(annas))).count("Niets vastgelegd in deze week.") == 12
+    )  # twelve silent weeks
+
+
+def test_every_tab_names_the_client_and_marks_itself_in_the_tabs(annas, pieter_browser):
+    names = ["Overzicht", "Tijdlijn", "Inzichten", "Notities en opdrachten"]
+    for n, url in enumerate(tabs(annas)):
+        html = text(pieter_browser.get(url))
+        assert "<h1>Anna</h1>" in html and html.count('href="/praktijk/">← Terug') == 2
+        nav = html[html.index('<nav class="client-tabs"') :]
+        nav = nav[: nav.index("</nav>")]
+        assert 'aria-label="Dossier van de cliënt"' in nav
+        for m, (name, link) in enumerate(zip(names, tabs(annas), strict=True)):
+            current = ' aria-current="page"' if m == n else ""
+            assert f'<a href="{link}"{current}>{name}</a>' in nav
+    english = text(pieter_browser.get(f"/en{timeline_tab(annas)}"))
+    assert f'<a href="/en{timeline_tab(annas)}" aria-current="page">Timeline</a>' in english
 
 
 def test_open_alerts_are_counted_in_the_header(annas, pieter, pieter_browser, rita):
@@ -100,7 +137,7 @@ def test_pijntests_with_their_change_against_the_meaningful_change(annas, pieter
     first = pijntest_result(annas, peg=3)
     second = pijntest_result(annas, peg=5)  # 2 points worse: meaningful
     third = pijntest_result(annas, peg=5, **{"peg.activity": 4})  # 4.7: 0.3 lower, not
-    html = text(pieter_browser.get(page(annas)))
+    html = text(pieter_browser.get(timeline_tab(annas)))
     assert "PEG 3,0 (van 0 tot 10)" in html
     assert "2,0 punt hoger dan de vorige keer" in html
     assert "een verandering die mensen merken (1,0 punt of meer)." in html
@@ -112,13 +149,14 @@ def test_pijntests_with_their_change_against_the_meaningful_change(annas, pieter
     # newest first in the week
     assert html.index("PEG 4,7") < html.index("PEG 5,0") < html.index("PEG 3,0")
     # the summary: the latest PEG and its change
+    html = text(pieter_browser.get(page(annas)))
     assert "0,3 punt lager dan de vorige keer · niet merkbaar" in html
     assert f'href="{report(annas, third)}">Laatste uitslag bekijken' in html
 
 
 def test_the_domains_and_safety_in_words_never_codes(annas, pieter_browser):
     pijntest_result(annas, peg=5, **{"redflag.fever": "yes"})
-    html = text(pieter_browser.get(page(annas)))
+    html = text(pieter_browser.get(timeline_tab(annas)))
     assert "Veiligheid: rode vlag: vandaag naar de huisarts" in html
     assert "Weegt nu het zwaarst: " in html
     for code in ("same_day", "stress,", "breathing", "movement", "nutrition", ">sleep"):
@@ -134,7 +172,7 @@ def test_a_diary_summary_per_week(annas, pieter_browser):
     checkin(annas, last_week, 6, werkdruk, slecht)
     checkin(annas, last_week + timedelta(days=2), 5, werkdruk)
     checkin(annas, this_week, 2)
-    html = text(pieter_browser.get(page(annas)))
+    html = text(pieter_browser.get(timeline_tab(annas)))
     assert "3 check-ins, op 2 van de 7 dagen; pijn gemiddeld 5,0 (laagste 4, hoogste 6)." in html
     assert f"Vaakst: {werkdruk.name_nl} (3×), {slecht.name_nl} (1×)" in html
     assert "1 check-in, op 1 van de 7 dagen; pijn gemiddeld 2,0 (laagste 2, hoogste 2)." in html
@@ -146,7 +184,7 @@ def test_practice_sessions_per_week(annas, pieter_browser):
     practise(annas, "schudden", 6, 3, seconds=600)
     practise(annas, "schudden", 5, 3, seconds=300)
     practise(annas, "schudden", seconds=180)
-    html = text(pieter_browser.get(page(annas)))
+    html = text(pieter_browser.get(timeline_tab(annas)))
     assert (
         "3 keer geoefend, 18 minuten. Spanning gemiddeld 2,5 punt lager na afloop "
         "(2 keer gemeten)." in html
@@ -188,7 +226,7 @@ def test_alerts_notes_assignments_and_program_changes_are_marked(
         message="Rustig aan",
     )
     assert pieter_browser.post(f"{page(annas)}programma/", {"action": "unlock"}).status_code == 302
-    page_html = text(pieter_browser.get(page(annas)))
+    page_html = text(pieter_browser.get(timeline_tab(annas)))
     start = page_html.index('id="timeline-heading"')
     html = page_html[start : page_html.index("</section>", start)]
     assert "Melding: geen check-in" in html and "Gezien door Pieter op" in html
@@ -203,7 +241,7 @@ def test_notes_of_another_practice_are_not_marked(annas, pieter_browser, rita):
     ClientNote.objects.create(
         client=annas, author=rita, author_name="Rita", practice=rita.practice, body="x"
     )
-    assert "Notitie van Rita" not in text(pieter_browser.get(page(annas)))
+    assert "Notitie van Rita" not in text(pieter_browser.get(timeline_tab(annas)))
 
 
 # --- The diary's free text: only when the client shares it ------------------------------------
@@ -213,7 +251,7 @@ def test_note_text_only_when_the_client_shares_it(annas, anna_browser, pieter, p
     today = local_today(annas)
     checkin(annas, today, 5, note=SECRET)
     checkin(annas, today - timedelta(days=40), 5, note="Heel oude notitie")
-    assert SECRET not in text(pieter_browser.get(page(annas)))
+    assert SECRET not in text(pieter_browser.get(timeline_tab(annas)))
 
     access = PractitionerAccess.objects.get(client=annas, practitioner=pieter)
     settings_page = text(anna_browser.get("/account/"))
@@ -228,22 +266,22 @@ def test_note_text_only_when_the_client_shares_it(annas, anna_browser, pieter, p
     assert access.share_notes
     assert "Mijn dagboeknotities niet meer delen" in text(anna_browser.get("/account/"))
 
-    html = text(pieter_browser.get(page(annas)))
+    html = text(pieter_browser.get(timeline_tab(annas)))
     assert SECRET in html
-    assert "gedeeld met jou" in html
+    assert "gedeeld met jou" in text(pieter_browser.get(page(annas)))
     assert "Heel oude notitie" not in html  # the last four weeks only
 
     anna_browser.post(f"/account/toegang/{access.pk}/notities/", {"share": "0"})
     access.refresh_from_db()
     assert not access.share_notes
-    assert SECRET not in text(pieter_browser.get(page(annas)))
+    assert SECRET not in text(pieter_browser.get(timeline_tab(annas)))
 
 
 def test_a_shared_note_is_shown_escaped_with_its_line_breaks(annas, pieter, pieter_browser):
     today = local_today(annas)
     checkin(annas, today, 5, note='<b>Zwaar</b> & "moe"\ntweede regel')
     PractitionerAccess.objects.filter(client=annas, practitioner=pieter).update(share_notes=True)
-    html = pieter_browser.get(page(annas)).content.decode()
+    html = pieter_browser.get(timeline_tab(annas)).content.decode()
     timeline_html = html[html.index('id="timeline-heading"') :]
     assert "&lt;b&gt;Zwaar&lt;/b&gt; &amp; &quot;moe&quot;<br>tweede regel" in timeline_html
     assert "<b>Zwaar</b>" not in html
@@ -257,7 +295,7 @@ def test_sharing_with_one_practitioner_is_not_sharing_with_another(
     give_access(annas, rita)
     access = PractitionerAccess.objects.get(client=annas, practitioner=pieter)
     anna_browser.post(f"/account/toegang/{access.pk}/notities/", {"share": "1"})
-    assert SECRET not in text(rita_browser.get(page(annas)))
+    assert SECRET not in text(rita_browser.get(timeline_tab(annas)))
 
 
 def test_only_the_client_can_change_what_she_shares(
@@ -282,12 +320,13 @@ def test_the_clients_insights_and_what_calms_her(annas, pieter_browser):
         checkin(annas, today - timedelta(days=n), 3 + n % 4)
     for _ in range(3):
         practise(annas, "schudden", 7, 4)
-    html = text(pieter_browser.get(page(annas)))
+    html = text(pieter_browser.get(insights_tab(annas)))
     assert "Inzichten, zoals je cliënt ze ziet" in html
     assert "Pijn per dag en het gemiddelde over 7 dagen" in html  # the chart's table
     assert 'id="trend-chart' in html
     calm = html[html.index('id="calm-heading"') :]
     assert "Schudden" in calm and "Gemiddeld 3,0 punt minder spanning" in calm
+    html = text(pieter_browser.get(page(annas)))  # the overview names the best one
     assert "Wat het meest rust geeft:</strong> Schudden (3,0 punt minder spanning)" in html
 
 
@@ -332,7 +371,7 @@ def test_another_clients_result_is_a_404(annas, bram, pieter, pieter_browser):
 
 def test_who_else_gets_nothing(annas, pieter, rita_browser, anna_browser, bram_browser):
     result = pijntest_result(annas, peg=4)
-    for url in (page(annas), report(annas, result)):
+    for url in (*tabs(annas), report(annas, result)):
         assert rita_browser.get(url).status_code == 404  # another practice
         assert anna_browser.get(url).status_code == 403  # a client, even her own
         assert bram_browser.get(url).status_code == 403
@@ -347,7 +386,7 @@ def test_who_else_gets_nothing(annas, pieter, rita_browser, anna_browser, bram_b
         signed_in_browser(colleague),
         signed_in_browser(assistant),
     )
-    for url in (page(annas), report(annas, result)):
+    for url in (*tabs(annas), report(annas, result)):
         assert colleague_browser.get(url).status_code == 404
         assert assistant_browser.get(url).status_code == 403
     assert access_log_rows(annas) == []
@@ -358,8 +397,8 @@ def test_after_revoking_the_practitioner_gets_a_404(annas, anna_browser, pieter,
     assert pieter_browser.get(page(annas)).status_code == 200
     access = PractitionerAccess.objects.get(client=annas, practitioner=pieter)
     anna_browser.post(f"/account/toegang/{access.pk}/intrekken/")
-    assert pieter_browser.get(page(annas)).status_code == 404
-    assert pieter_browser.get(report(annas, result)).status_code == 404
+    for url in (*tabs(annas), report(annas, result)):
+        assert pieter_browser.get(url).status_code == 404
     assert len(access_log_rows(annas)) == 1
 
 
@@ -371,14 +410,18 @@ def test_one_row_per_look_whatever_the_page_shows(annas, pieter, pieter_browser)
     checkin(annas, local_today(annas), 5)
     practise(annas, "schudden", 6, 3)
     Alert.objects.create(client=annas, practitioner=pieter, kind="silence", cause="silence:1")
-    pieter_browser.get(page(annas))
+    for url in tabs(annas):
+        assert pieter_browser.get(url).status_code == 200
     pieter_browser.get(page(annas))
     rows = access_log_rows(annas)
-    assert [(r.kind, r.action, r.object_ref) for r in rows] == [("timeline", "view", "")] * 2
+    kinds = ["summary", "timeline", "insights", "notes", "summary"]
+    assert sorted((r.kind, r.action, r.object_ref) for r in rows) == sorted(
+        (kind, "view", "") for kind in kinds
+    )
     assert rows[0].actor_name == "Pieter" and rows[0].on_behalf_of == "Fysio De Brug"
-    # a rejected program form shows the page again: one more row
+    # a rejected program form shows the overview again: one more row
     assert pieter_browser.post(f"{page(annas)}programma/", {}).status_code == 422
-    assert len(access_log_rows(annas)) == 3
+    assert len(access_log_rows(annas)) == 6
 
 
 # --- Queries do not grow with the data --------------------------------------------------------
@@ -418,7 +461,8 @@ def _data(client_user, practitioner, n, today):
     User.objects.data_changed(client_user)
 
 
-def test_queries_do_not_grow_with_the_data(pieter, pieter_browser, django_assert_num_queries):
+@pytest.mark.parametrize("tab", [page, timeline_tab, insights_tab, care_tab])
+def test_queries_do_not_grow_with_the_data(tab, pieter, pieter_browser, django_assert_num_queries):
     small, large = make_client_user("klein@example.org"), make_client_user("groot@example.org")
     for person in (small, large):
         give_access(person, pieter)
@@ -428,16 +472,17 @@ def test_queries_do_not_grow_with_the_data(pieter, pieter_browser, django_assert
     today = local_today(small)
     _data(small, pieter, 3, today)
     _data(large, pieter, 25, today)
-    pieter_browser.get(page(small))  # what is kept per process (the report's words, content)
+    pieter_browser.get(tab(small))  # what is kept per process (the report's words, content)
     # Both measured with nothing computed yet (the cache holds the insights and "what calms
     # me" per data version): the most a look can cost.
     cache.clear()
     with CaptureQueriesContext(connection) as one:
-        assert pieter_browser.get(page(small)).status_code == 200
+        assert pieter_browser.get(tab(small)).status_code == 200
     cache.clear()
     with django_assert_num_queries(len(one.captured_queries)):
-        html = text(pieter_browser.get(page(large)))
-    assert "notitie 16" in html and html.count("Notitie van Pieter") >= 25  # it shows more
+        html = text(pieter_browser.get(tab(large)))
+    if tab is timeline_tab:  # it shows more
+        assert "notitie 16" in html and html.count("Notitie van Pieter") >= 25
 
 
 # --- The service --------------------------------------------------------------------------------
@@ -594,10 +639,50 @@ def test_appointments_at_the_practice_are_on_the_timeline(annas, pieter, pieter_
         origin="visitor",
         now=earlier,
     )
-    page_html = text(pieter_browser.get(page(annas)))
+    page_html = text(pieter_browser.get(timeline_tab(annas)))
     start = page_html.index('id="timeline-heading"')
     html = page_html[start : page_html.index("</section>", start)]
     assert html.count("Afspraak: Behandeling") == 2 and "met Pieter" in html
     assert f'href="/praktijk/agenda/afspraken/{kept.pk}/"' in html
     assert "niet verschenen" in html and "is-warning" in html
     assert "Elders-consult" not in html and "Iemand" not in html
+
+
+def test_the_note_marks_are_the_notes_the_timeline_reads_itself(annas, pieter, rita):
+    """notes.note_marks repeats notes_of's rule for one client from a moment on, without the
+    body: the timeline's weeks are the same as when it reads the notes itself (own notes, the
+    practice's, an addendum; not another practice's, not those before the weeks)."""
+    from datetime import datetime
+
+    from lijfwijs.accounts.localtime import zone_of
+    from lijfwijs.practice import notes
+
+    give_access(annas, rita)
+    colleague = make_practitioner("collega@example.org")  # Pieter's practice
+    old = ClientNote.objects.create(
+        client=annas, author=pieter, author_name="Pieter", practice=pieter.practice, body="o"
+    )
+    ClientNote.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(weeks=20))
+    own = ClientNote.objects.create(
+        client=annas, author=pieter, author_name="Pieter", practice=pieter.practice, body="a"
+    )
+    ClientNote.objects.create(
+        client=annas,
+        author=colleague,
+        author_name="Collega",
+        practice=pieter.practice,
+        body="b",
+        addendum_to=own,
+    )
+    ClientNote.objects.create(
+        client=annas, author=rita, author_name="Rita", practice=rita.practice, body="c"
+    )
+    today = local_today(annas)
+    since = datetime.combine(timeline.first_day(today), datetime.min.time(), zone_of(annas))
+    marks = notes.note_marks(pieter, annas, since)
+    assert sorted(author for _at, author, _to in marks) == ["Collega", "Pieter"]
+    read = timeline.timeline(annas, pieter, today=today, note_marks=marks)
+    assert read == timeline.timeline(annas, pieter, today=today)
+    assert notes.note_marks(rita, annas, since) == [
+        (n.created_at, "Rita", None) for n in ClientNote.objects.filter(author=rita)
+    ]

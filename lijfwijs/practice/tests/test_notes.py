@@ -125,11 +125,11 @@ def test_the_form_says_the_client_can_read_the_notes(anna_with_pieter, pieter_br
     assert 'maxlength="5000"' in page
 
 
-def test_a_note_from_the_client_page_goes_back_there(anna_with_pieter, pieter_browser):
+def test_a_note_from_the_clients_record_goes_back_to_its_tab(anna_with_pieter, pieter_browser):
     anna = anna_with_pieter
     response = write(pieter_browser, anna, "Belt volgende week.", return_to="client")
     assert response.status_code == 302
-    assert response["Location"] == f"/praktijk/clienten/{anna.pk}/#notities"
+    assert response["Location"] == f"/praktijk/clienten/{anna.pk}/notities-en-opdrachten/#notities"
     # Anything else in return_to is the notes page, never an address from the form.
     response = write(pieter_browser, anna, "Tweede.", return_to="https://example.com/")
     assert response["Location"].startswith(notes_page(anna))
@@ -424,12 +424,12 @@ def test_the_client_page_section_shows_the_newest_notes_and_logs_nothing(anna_wi
     assert "AVG, artikel 15" in markup
 
 
-def test_the_client_page_shows_the_section_and_writes_only_its_own_row(
+def test_the_notes_and_assignments_tab_shows_the_section_and_writes_one_row(
     anna_with_pieter, pieter, pieter_browser
 ):
     anna = anna_with_pieter
     a_note(pieter, anna, "Zichtbaar op de cliëntpagina")
-    page = pieter_browser.get(f"/praktijk/clienten/{anna.pk}/")
+    page = pieter_browser.get(f"/praktijk/clienten/{anna.pk}/notities-en-opdrachten/")
     assert page.status_code == 200
     text = page.content.decode()
     section = text[text.index('<section id="notities"') :]
@@ -437,7 +437,7 @@ def test_the_client_page_shows_the_section_and_writes_only_its_own_row(
     assert "Zichtbaar op de cliëntpagina" in section
     assert f'action="{notes_page(anna)}"' in section
     assert 'name="return_to" value="client"' in section
-    assert note_rows(anna, AccessLog.Action.VIEW) == []  # the page's own row, of its own kind
+    assert len(note_rows(anna, AccessLog.Action.VIEW)) == 1  # one row for the tab's look
     assert len(access_log_rows(anna)) == 1
 
 

@@ -59,7 +59,7 @@ def test_the_practitioner_sees_the_step_and_progress_but_not_the_reflections(
     assert "Mijn schouders gaan omhoog" not in html  # the answers are the client's alone
     rows = access_log_rows(anna)[before:]
     assert [(r.actor_id, r.kind, r.action) for r in rows] == [
-        (pieter.pk, AccessLog.Kind.TIMELINE, AccessLog.Action.VIEW)
+        (pieter.pk, AccessLog.Kind.SUMMARY, AccessLog.Action.VIEW)
     ]
 
 
@@ -98,7 +98,7 @@ def test_a_choice_that_is_not_one_is_422_on_the_client_page(
     response = pieter_browser.post(controls(anna), data)
     assert response.status_code == 422
     html = html_of(response)
-    assert 'id="program-action-error"' in html and 'id="timeline-heading"' in html
+    assert 'id="program-action-error"' in html and 'id="glance-heading"' in html
     assert len(access_log_rows(anna)) == before + 1  # the page shows the client's data again
     assert not ProgramProgress.objects.filter(override__gt="").exists()
 
