@@ -55,6 +55,7 @@ def test_the_footer_of_a_shared_page_holds_nothing_per_person(practice, lists):
     assert 'id="footer-newsletter-email"' in body  # the footer's form
     assert 'id="article-newsletter-email"' in body  # the article's panel
     assert body.count('action="/nieuwsbrief/"') == 2
+    assert '<a href="/nieuwsbrief/">Kies zelf waarover je e-mail krijgt</a>' in body
 
 
 def test_the_report_offers_the_sign_up(practice, lists):
@@ -62,6 +63,10 @@ def test_the_report_offers_the_sign_up(practice, lists):
     page = browser.get(f"/pijntest/uitslag/{take_pijntest(browser)}/")
     assert page.status_code == 200
     assert 'id="report-newsletter-email"' in page.content.decode()
+    # the way to choose lists, from the layout's addresses
+    assert (
+        '<a href="/nieuwsbrief/">Kies zelf waarover je e-mail krijgt</a>' in page.content.decode()
+    )
 
 
 def test_a_signed_in_client_subscribes_from_their_account(practice, lists, mail):
