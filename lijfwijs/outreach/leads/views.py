@@ -16,14 +16,16 @@ time stamp is one person's, so the page shows the same panel to everyone and the
 own page, which is never cached.
 """
 
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -82,9 +84,21 @@ def report_panel(request: HttpRequest, response: Response) -> dict[str, Any] | N
         # both keys always there: a missing one costs the template a failed lookup each
         "initial": {"name": "", "email": "", **_initial(request)},
         "shown": stamp(),
-        "action": reverse("leads:report_contact", args=[response.pk]),
+        "action": _report_contact_url(get_language(), get_script_prefix()).replace(
+            _RESULT_SLOT, response.pk
+        ),
         "signed_in": user.is_authenticated,
     }
+
+
+_RESULT_SLOT = "result-id-slot"  # a result's id is [A-Za-z0-9_-]: nothing to quote
+
+
+@lru_cache(maxsize=16)
+def _report_contact_url(language: str, script_prefix: str) -> str:
+    """The address the report's panel posts to, with a stand-in for the result's id: reversed once
+    per process, language and script prefix (as the layout's addresses)."""
+    return reverse("leads:report_contact", args=[_RESULT_SLOT])
 
 
 def _practices() -> list[tuple[int, str]]:
@@ -201,7 +215,9 @@ def report_contact(request: HttpRequest, response_id: str) -> HttpResponse:
         response,
         "leads/report_contact.html",
         {
-            "action": reverse("leads:report_contact", args=[response.pk]),
+            "action": _report_contact_url(get_language(), get_script_prefix()).replace(
+                _RESULT_SLOT, response.pk
+            ),
             "report_url": reverse("assessments:report", args=[response.pk]),
         },
     )

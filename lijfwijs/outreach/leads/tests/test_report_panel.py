@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template import engines
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 
 from lijfwijs.accounts.tests.helpers import pijntest_result
@@ -36,6 +37,7 @@ def _both(user, response):
     request.user = user
     panel = report_panel(request, response)
     assert panel is not None
+    assert panel["action"] == reverse("leads:report_contact", args=[response.pk])
     initial = {"name": user.display_name, "email": user.email} if user.is_authenticated else {}
     form = ReportContactForm(practices=[], can_attach=True, initial=initial)
     context = {"form": form, "shown": panel["shown"], "action": panel["action"]}
