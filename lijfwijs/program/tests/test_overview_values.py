@@ -30,3 +30,38 @@ def test_the_addresses_are_those_reversed_in_the_language(language):
         assert found["setback_plan"] == reverse("program:setback_plan")
         assert found["overview"] == reverse("program:overview")
     assert links()["overview"] == reverse("program:overview")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_progress_markup_is_the_templates(language):
+    import itertools
+
+    from lijfwijs.program.views import progress_markup
+
+    with translation.override(language):
+        for days, answered, override, missing, last, progress_id in itertools.product(
+            (0, 3, 7),
+            (frozenset(), frozenset({"a"}), frozenset({"a", "b"})),
+            ("", program.HOLD, program.UNLOCK),
+            ((), ("days",)),
+            (False, True),
+            ("", "home-program-days"),
+        ):
+            status = program.AdvanceStatus(
+                step=2,
+                practice_days=days,
+                answered=answered,
+                prompts=frozenset({"a", "b"}),
+                override=override,
+                missing=missing,
+            )
+            progress = {
+                "status": status,
+                "held": override == program.HOLD,
+                "unlocked": override == program.UNLOCK,
+                "last": last,
+            }
+            expected = render_to_string(
+                "program/_progress.html", {"progress": progress, "progress_id": progress_id}
+            )
+            assert progress_markup(progress, progress_id) == expected
