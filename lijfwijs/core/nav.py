@@ -186,7 +186,10 @@ def signed_in_nav(context: Any) -> SafeString:
         f'lang="{escape(other)}">{ICON.format("language")}'
         f"{'English' if other == 'en' else 'Nederlands'}</a></li>"
     )
-    token = escape(get_token(request))
+    # the page's own token (the context's lazy one, shared with the page's forms): asking
+    # get_token again would mask the secret a second time
+    token = context.get("csrf_token")
+    token = escape(str(token) if token is not None else get_token(request))
     items.append(
         f'<li><form method="post" action="{escape(links["logout"])}" data-logout>'
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
