@@ -189,3 +189,25 @@ def test_an_unlock_or_hold_is_in_the_access_log_as_a_change_and_the_client_sees_
     html = html_of(signed_in_browser(anna).get("/account/inzage/"))
     assert html.count("Stap in het 5-stappenprogramma: gewijzigd") == 3
     assert "pieter" in html.lower()
+
+
+def test_the_page_reads_the_step_status_as_the_program_does(anna):
+    """program_controls.read_status (one plain statement) gives services.status_for's answer:
+    nothing yet, some days and prompts (an empty answer is none; another step's neither), all."""
+    from lijfwijs.practice.program_controls import read_status
+    from lijfwijs.program.models import Reflection
+    from lijfwijs.program.tests.program_helpers import practise_days
+
+    progress = services.ensure_progress(anna)
+    assert read_status(anna, progress) == services.status_for(anna, progress)
+    practise_days(anna, 2)
+    prompt, empty, *_rest = sorted(program.step(1).prompt_keys)
+    Reflection.objects.create(user=anna, step=1, prompt=prompt, answer="Mijn schouders")
+    Reflection.objects.create(user=anna, step=2, prompt="ander", answer="x")
+    Reflection.objects.update_or_create(user=anna, step=1, prompt=empty, defaults={"answer": ""})
+    status = read_status(anna, progress)
+    assert status == services.status_for(anna, progress) and not status.may_advance
+    ready_to_go_on(anna)
+    progress.refresh_from_db()
+    status = read_status(anna, progress)
+    assert status == services.status_for(anna, progress) and status.may_advance
