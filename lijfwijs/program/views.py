@@ -90,6 +90,12 @@ def _progress(state: services.ProgramState | None) -> dict[str, Any] | None:
     }
 
 
+def _filled(translated: str, **values: Any) -> SafeString:
+    """A translated sentence with its values put in as `{% blocktranslate %}` does: the values
+    escaped, the sentence itself as translated."""
+    return mark_safe(translated % {k: escape(v) for k, v in values.items()})  # noqa: S308
+
+
 def progress_markup(progress: dict[str, Any], progress_id: str = "") -> SafeString:
     """`program/_progress.html` written in one pass, for the start page's panel and the overview
     (an include, two blocktranslates and localized numbers cost the panel half its time); the
@@ -170,8 +176,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     steps = []
     for step in program.steps():
         row = _titles(step, lang)
+        n = step.number
         row["url"] = urls[step.number - 1]
-        row["heading"] = _("Stap %(number)s: %(name)s") % row
+        row["heading"] = _filled(_("Stap %(number)s: %(name)s"), number=n, name=row["name"])
         row["state"] = state.state_of(step.number) if state else ""
         row["state_label"] = state_label(row["state"]) if row["state"] else ""
         steps.append(row)
@@ -181,6 +188,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "progress": progress,
         "progress_html": progress_markup(progress) if progress else "",
         "current": steps[state.current_step - 1] if state else None,
+        "current_words": _current_words(steps[state.current_step - 1]) if state else None,
         "practitioner_messages": _practitioner_messages(
             user, state, state.current_step if state else 0
         ),
@@ -189,6 +197,16 @@ def overview(request: HttpRequest) -> HttpResponse:
         "program_links": links(),
     }
     return render(request, "program/overview.html", context)
+
+
+def _current_words(row: dict[str, Any]) -> dict[str, SafeString]:
+    """The overview's heading and button for the current step (the template's msgids)."""
+    return {
+        "heading": _filled(
+            _("Je bent in stap %(number)s: %(name)s"), number=row["number"], name=row["name"]
+        ),
+        "go": _filled(_("Naar stap %(number)s"), number=row["number"]),
+    }
 
 
 def _step_content(step: program.Step, lang: str) -> dict[str, Any]:
@@ -330,6 +348,10 @@ def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
     suggestion = services.today_suggested_exercise(request.user, state)
     step = _titles(program.step(state.current_step), lang)
     step["url"] = urls["steps"][state.current_step - 1]
+    step["heading"] = _filled(
+        _("Stap %(number)s: %(name)s"), number=step["number"], name=step["name"]
+    )
+    step["go"] = _filled(_("Naar stap %(number)s"), number=step["number"])
     progress = _progress(state)
     return "program/_home_panel.html", {
         "state": state,

@@ -65,3 +65,20 @@ def test_the_progress_markup_is_the_templates(language):
                 "program/_progress.html", {"progress": progress, "progress_id": progress_id}
             )
             assert progress_markup(progress, progress_id) == expected
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_sentences_are_filled_in_as_blocktranslate_does(language):
+    from django.template import engines
+    from django.utils.translation import gettext
+
+    from lijfwijs.program.views import _filled
+
+    template = engines["django"].from_string(
+        "{% load i18n %}{% blocktranslate trimmed with number=n name=name %}"
+        "Stap {{ number }}: {{ name }}{% endblocktranslate %}"
+    )
+    with translation.override(language):
+        for name in ("Grenzen", "Rust & <ruimte>", 'Don\'t "stop"'):
+            expected = template.render({"n": 3, "name": name})
+            assert _filled(gettext("Stap %(number)s: %(name)s"), number=3, name=name) == expected
