@@ -130,4 +130,4 @@ def draft_by_id(draft_id: str, instrument: str) -> Response | None:
     Pijntest, or the finished one it became), whole; None when there is none."""
     if not TOKEN.fullmatch(str(draft_id)):
         return None
-    return _fetch(True, None, [draft_id, instrument])
+    return _fetch(True, None, [str(draft_id), instrument])
