@@ -891,7 +891,7 @@ def summary(
 def what_calms_top(client: Any) -> list[dict[str, Any]]:
     """The (up to) three exercises with the largest clear drop in tension, with their names."""
     best = helped_most(client)
-    named = calm.names([c.slug for c in best])
+    named = calm.names([c.slug for c in best]) if best else {}  # no names to look up: no query
     return [
         {
             "slug": c.slug,
