@@ -529,7 +529,12 @@ def test_the_practitioner_sees_the_red_flag_level_in_words(content, flag, words)
         person,
         [services.submit("pijntest", pijntest_answers(**{flag: "yes"}), language="nl").response.pk],
     )
-    html = signed_in_browser(practitioner).get(f"/praktijk/clienten/{person.pk}/").content.decode()
+    # the Pijntests are on the client's timeline (the record's "Tijdlijn" tab)
+    html = (
+        signed_in_browser(practitioner)
+        .get(f"/praktijk/clienten/{person.pk}/tijdlijn/")
+        .content.decode()
+    )
     assert words in html
     assert ">same_day<" not in html and ">urgent<" not in html
 
