@@ -258,7 +258,8 @@ REPORT_TEXTS = {
 def report_words(lang: str, script_prefix: str) -> dict[str, Any]:
     """The report's fixed words in one language, translated once per process and language:
     gettext's catalogs do not change while a process runs (like the layout's addresses in
-    `core.context_processors`). Words, not a person's data or HTML. `lang` must be active."""
+    `core.context_processors`). Words (the template's escaped once, as `{{ }}` would) and fixed
+    addresses, not a person's data or markup. `lang` must be active."""
     names = {c: str(labels.DOMAINS[c]) for c in labels.DOMAINS}
     return {
         "names": names,
