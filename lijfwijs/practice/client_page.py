@@ -54,6 +54,20 @@ def _client_sql(vendor: str) -> str:
     )
 
 
+@lru_cache(maxsize=4)
+def _user_columns(vendor: str) -> tuple[list[str], list[tuple[int, list[tuple[Any, Any]]]]]:
+    """The account's field names and, per column that has any, the converters the ORM applies
+    when it reads it (the backend's and the field's own), looked up once per process."""
+    names, converters = [], []
+    for n, field in enumerate(User._meta.concrete_fields):
+        names.append(field.attname)
+        column = field.get_col(User._meta.db_table)
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if found:
+            converters.append((n, [(convert, column) for convert in found]))
+    return names, converters
+
+
 def client_with_access(request: HttpRequest, client_id: int) -> tuple[Any, dict[str, Any]]:
     """`client_for` and the grant's details (granted_at, share_notes) in one query: one client
     of the requesting practitioner, or 404 (also after the client revoked access)."""
@@ -65,14 +79,22 @@ def client_with_access(request: HttpRequest, client_id: int) -> tuple[Any, dict[
     ):
         raise Http404("no such client")
     params = [practitioner.pk, PractitionerAccess.Status.ACTIVE, client_id, User.Role.CLIENT]
-    found = list(User.objects.raw(_client_sql(connection.vendor), params))
-    if not found:
+    with connection.cursor() as cursor:
+        cursor.execute(_client_sql(connection.vendor), params)
+        row = cursor.fetchone()
+    if row is None:
         raise Http404("no such client")
-    client = found[0]
-    grant = {
-        "granted_at": _moment(client.access_granted_at),
-        "share_notes": bool(client.access_share_notes),
-    }
+    # the account as the ORM makes it (its columns' converters, `from_db`), not a RawQuerySet
+    names, converters = _user_columns(connection.vendor)
+    values = list(row[: len(names)])
+    for n, column_converters in converters:
+        value = values[n]
+        for convert, expression in column_converters:
+            value = convert(value, expression, connection)
+        values[n] = value
+    client = User.from_db(connection.alias, names, values)
+    granted_at, share_notes = row[len(names) :]
+    grant = {"granted_at": _moment(granted_at), "share_notes": bool(share_notes)}
     return client, grant
 
 

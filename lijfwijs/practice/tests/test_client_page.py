@@ -559,6 +559,11 @@ def test_the_page_finds_exactly_the_clients_clients_of_finds(annas, bram, pieter
     client, grant = found(pieter, annas)
     access = PractitionerAccess.objects.get(client=annas, practitioner=pieter, status="active")
     assert client == annas and client.email == annas.email
+    stored = User.objects.get(pk=annas.pk)  # every field as the ORM reads it, with its type
+    for f in User._meta.concrete_fields:
+        assert getattr(client, f.attname) == getattr(stored, f.attname), f.name
+        assert type(getattr(client, f.attname)) is type(getattr(stored, f.attname)), f.name
+    assert not client._state.adding and client._state.db == stored._state.db
     assert grant == {"granted_at": access.granted_at, "share_notes": True}
 
 
