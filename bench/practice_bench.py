@@ -14,12 +14,19 @@ from inproc import Browser, sign_in
 
 CLIENT_LIST_PATH = "/praktijk/"
 CLIENT_LIST_MARKER = b'id="clients-caption"'  # the table of clients (not the empty state)
-CLIENT_PAGE_MARKER = b'id="timeline-heading"'  # a client's page with its timeline
+CLIENT_PAGE_MARKER = b'id="glance-heading"'  # a client's record, its overview tab
+# The record's other tabs: (name, address under the record, what proves it is that tab).
+CLIENT_TABS = (
+    ("timeline", "tijdlijn/", b'id="timeline-heading"'),
+    ("insights", "inzichten/", b'id="calm-heading"'),
+    ("notes and assignments", "notities-en-opdrachten/", b'id="notes-heading"'),
+)
 
 
 def client_page_path(practitioner_email: str) -> str:
-    """The page of the practitioner's first client: a year of check-ins, an open alert and a note
-    (practice_with_clients gives them to every tenth and every seventh client, the first included)."""
+    """The record of the practitioner's first client (its overview tab; the other tabs are under
+    it, CLIENT_TABS): a year of check-ins, an open alert and a note (practice_with_clients gives
+    them to every tenth and every seventh client, the first included)."""
     from lijfwijs.accounts.models import User
 
     name = practitioner_email.split("@")[0]

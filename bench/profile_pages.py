@@ -6,7 +6,7 @@ The first run builds a smaller bench database (the measured client's 5 years, 10
 the client list, a few hundred other clients) in DIR (default var/profile-pages/) and keeps it;
 later runs reuse it, so a change to a view can be measured again in seconds. Pages are named as
 in `bench/run.py` (home, question, report, catalog, article, kb, kb-search, player, start,
-checkin, diary, program, player-client, log, insights, clients, client-page); with none, all.
+checkin, diary, program, player-client, log, insights, clients, client-page, client-timeline, client-insights, client-care); with none, all.
 Each page: the median of 100 requests beside the reference page's, then the functions with the
 most cumulative time over 50 profiled requests. A tool for finding the cost, not a measurement:
 `make bench` gives the figures.
@@ -135,6 +135,9 @@ def main() -> int:
         "insights": (client, "/dagboek/inzichten/"),
         "clients": (practitioner, "/praktijk/"),
         "client-page": (practitioner, state["client_page"]),
+        "client-timeline": (practitioner, state["client_page"] + "tijdlijn/"),
+        "client-insights": (practitioner, state["client_page"] + "inzichten/"),
+        "client-care": (practitioner, state["client_page"] + "notities-en-opdrachten/"),
     }
     unknown = set(args.pages) - set(pages)
     if unknown:

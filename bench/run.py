@@ -77,6 +77,7 @@ from practice_bench import (  # noqa: E402
     CLIENT_LIST_MARKER,
     CLIENT_LIST_PATH,
     CLIENT_PAGE_MARKER,
+    CLIENT_TABS,
     client_page_path,
     list_queries,
     practice_with_clients,
@@ -893,6 +894,17 @@ def main(argv: list[str] | None = None) -> int:
                 CLIENT_PAGE_MARKER,
                 SIGNED_IN_X,
                 label="/praktijk/clienten/<id>/",
+            ),
+            *(
+                Page(
+                    f"client page, {tab} (practitioner)",
+                    practitioner,
+                    client_page_path("bench-practice@bench.invalid") + suffix,
+                    marker,
+                    SIGNED_IN_X,
+                    label=f"/praktijk/clienten/<id>/{suffix}",
+                )
+                for tab, suffix, marker in CLIENT_TABS
             ),
         ]
         log(
