@@ -27,7 +27,9 @@ def _n(value: float | None, digits: int = 1, separator: str = "") -> str:
     here, not by `formats.number_format`: a page has some 700 of them."""
     if value is None:
         return "–"
-    text = f"{round(value, digits) + 0.0:.{digits}f}"  # + 0.0: no "-0.0"
+    text = f"{value:.{digits}f}"  # rounded as round() rounds (half to even, exact binary)
+    if text[0] == "-" and not text.strip("-0."):
+        text = text[1:]  # no "-0.0"
     return text.replace(".", separator or _separator(get_language()))
 
 

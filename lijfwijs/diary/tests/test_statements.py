@@ -92,3 +92,18 @@ def test_numbers_in_the_insights_take_the_languages_decimal_separator():
         assert _n(3.456) == "3.5" and _n(0.001, 3) == "0.001"
     with translation.override("nl"):
         assert _n(1.25, 2) == "1,25"
+
+
+def test_numbers_round_as_round_does_and_never_show_minus_zero():
+    import random
+
+    from lijfwijs.diary.presenting import _n
+
+    rng = random.Random(7)
+    values = [rng.uniform(-10, 10) for _ in range(2000)]
+    values += [-0.04, -0.0, 0.05, 2.675, -0.05, 1e-9, -1e-9, 0.25, 0.35, 4, -3]
+    for digits in (0, 1, 2, 3):
+        for value in values:
+            expected = f"{round(value, digits) + 0.0:.{digits}f}".replace(".", ",")
+            assert _n(value, digits, ",") == expected, (value, digits)
+    assert _n(None) == "–"
