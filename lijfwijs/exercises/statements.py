@@ -10,12 +10,12 @@ Nothing is stored between requests but the SQL text.
 """
 
 import functools
-import json
-import uuid
-from datetime import UTC, date, datetime
 from typing import Any
 
-from django.db import connections, router
+from django.db import router
+
+from lijfwijs.core.statements import compiled, fetch, json_value, moment, uuid_text
+from lijfwijs.core.statements import day as as_day
 
 from .models import Exercise, PracticeSession
 
@@ -38,38 +38,6 @@ LOG_COLUMNS = (
 )
 
 
-def _fetch(alias: str, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _compiled(queryset: Any) -> tuple[str, tuple[Any, ...]]:
-    return queryset.query.get_compiler(queryset.db).as_sql()
-
-
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-def _moment(value: Any) -> datetime:
-    """An aware datetime: as PostgreSQL gives it, or from SQLite's text in UTC (USE_TZ)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def _uuid_text(value: Any) -> str:
-    """A UUID column as its usual text (with dashes): SQLite hands 32 hex digits."""
-    if isinstance(value, str) and len(value) == 32:
-        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
-    return str(uuid.UUID(str(value)))
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str | bytes) else value
-
-
 # --- The practice log's rows ---------------------------------------------------------------------
 
 
@@ -83,7 +51,7 @@ def _log_rows_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
         .order_by("-day", "-started_at", "-created_at")
         .values_list(*LOG_COLUMNS)
     )
-    sql, params = _compiled(queryset)
+    sql, params = compiled(queryset)
     return f"{sql} LIMIT %s OFFSET %s", params
 
 
@@ -96,17 +64,17 @@ def log_rows(user: Any, offset: int, limit: int) -> list[tuple[Any, ...]]:
     values = [user.pk if p == _PERSON else p for p in params]
     return [
         (
-            _uuid_text(pk),
-            _day(day),
-            _moment(started),
+            uuid_text(pk),
+            as_day(day),
+            moment(started),
             *names,
             seconds,
             bool(completed),
             before,
             after,
-            None if checkin is None else _uuid_text(checkin),
+            None if checkin is None else uuid_text(checkin),
         )
-        for pk, day, started, *names, seconds, completed, before, after, checkin in _fetch(
+        for pk, day, started, *names, seconds, completed, before, after, checkin in fetch(
             alias, sql, [*values, limit, offset]
         )
     ]
@@ -122,7 +90,7 @@ def _catalog_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
         .active()
         .values_list("slug", "name_nl", "name_en", "kind", "domains")
     )
-    return _compiled(queryset)
+    return compiled(queryset)
 
 
 def catalog() -> list[tuple[str, str, str, str, list[str]]]:
@@ -130,14 +98,14 @@ def catalog() -> list[tuple[str, str, str, str, list[str]]]:
     alias = router.db_for_read(Exercise)
     sql, params = _catalog_sql(alias)
     return [
-        (slug, name_nl, name_en, kind, _json(domains))
-        for slug, name_nl, name_en, kind, domains in _fetch(alias, sql, list(params))
+        (slug, name_nl, name_en, kind, json_value(domains))
+        for slug, name_nl, name_en, kind, domains in fetch(alias, sql, list(params))
     ]
 
 
 def _converter(field: Any) -> Any:
     """How a column of `field` is read back: JSON decoded, booleans and times as Python's."""
-    return {"JSONField": _json, "BooleanField": bool, "DateTimeField": _moment}.get(
+    return {"JSONField": json_value, "BooleanField": bool, "DateTimeField": moment}.get(
         field.get_internal_type()
     )
 
@@ -145,7 +113,7 @@ def _converter(field: Any) -> Any:
 @functools.lru_cache(maxsize=8)
 def _exercise_sql(alias: str) -> tuple[str, tuple[Any, ...], tuple[str, ...], tuple[Any, ...]]:
     queryset = Exercise.objects.using(alias).active().filter(slug=_SLUG)
-    sql, params = _compiled(queryset)
+    sql, params = compiled(queryset)
     fields = Exercise._meta.concrete_fields
     return sql, params, tuple(f.attname for f in fields), tuple(_converter(f) for f in fields)
 
@@ -154,7 +122,7 @@ def active_exercise(slug: str) -> Exercise | None:
     """`Exercise.objects.active().filter(slug=slug).first()`: the whole exercise, as a model."""
     alias = router.db_for_read(Exercise)
     sql, params, names, converters = _exercise_sql(alias)
-    rows = _fetch(alias, sql, [slug if p == _SLUG else p for p in params])
+    rows = fetch(alias, sql, [slug if p == _SLUG else p for p in params])
     if not rows:
         return None
     values = [

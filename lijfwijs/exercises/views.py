@@ -92,7 +92,10 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
     label = escape(_("Duur:"))
     by_kind: dict[str, list[str]] = {}
     for slug, kind, name_nl, name_en, summary_nl, summary_en, default, low, high in rows:
-        low, high = statements._json(low) or default, statements._json(high)  # JSON on PostgreSQL
+        low, high = (
+            statements.json_value(low) or default,
+            statements.json_value(high),
+        )  # JSON on PostgreSQL
         duration = (
             span % {"min": low, "max": high}
             if high and high > low
