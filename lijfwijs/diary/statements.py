@@ -10,35 +10,17 @@ Tests hold both to their querysets. Nothing is stored between requests but the S
 """
 
 import functools
-import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connections, router
 
+from lijfwijs.core.statements import day, fetch, moment, uuid_text
 from lijfwijs.exercises.models import Exercise
 
 from .models import CheckIn, Tag
 
 _PERSON = -735_102  # where the person goes in the compiled SQL: no account has this id
-
-
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-def _moment(value: Any) -> datetime:
-    """An aware datetime: as PostgreSQL gives it, or from SQLite's text in UTC (USE_TZ)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def _uuid_text(value: Any) -> str:
-    """A UUID column as its usual text (with dashes): SQLite hands 32 hex digits."""
-    if isinstance(value, str) and len(value) == 32:
-        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
-    return str(uuid.UUID(str(value)))
 
 
 @functools.lru_cache(maxsize=8)
@@ -88,9 +70,7 @@ def list_rows(
             cursor.execute(_tags_sql(alias, len(found)), list(names))
             for checkin_id, name_nl, name_en in cursor.fetchall():
                 names[checkin_id].append((name_nl, name_en))
-    return [
-        (_uuid_text(pk), _day(day), _moment(at), pain, names[pk]) for pk, day, at, pain in found
-    ]
+    return [(uuid_text(pk), day(on), moment(at), pain, names[pk]) for pk, on, at, pain in found]
 
 
 # --- The check-in form's choices ------------------------------------------------------------------
@@ -107,9 +87,7 @@ def offer_tags(user: Any) -> list[tuple[Any, str, str]]:
     and the person's own, active ones, in the tags' own order."""
     alias = router.db_for_read(Tag)
     sql, params = _offer_tags_sql(alias)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [user.pk if p == _PERSON else p for p in params])
-        return cursor.fetchall()
+    return fetch(alias, sql, [user.pk if p == _PERSON else p for p in params])
 
 
 @functools.lru_cache(maxsize=8)
@@ -122,9 +100,7 @@ def active_exercises() -> list[tuple[str, str, str]]:
     """`Exercise.objects.active().values_list("slug", "name_nl", "name_en")`, in catalog order."""
     alias = router.db_for_read(Exercise)
     sql, params = _exercises_sql(alias)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, list(params))
-        return cursor.fetchall()
+    return fetch(alias, sql, list(params))
 
 
 # --- The insights' tag names --------------------------------------------------------------------
@@ -147,6 +123,4 @@ def tag_names(ids: list[int]) -> list[tuple[int, str, str]]:
     if not ids:
         return []
     alias = router.db_for_read(Tag)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_tag_names_sql(alias, len(ids)), list(ids))
-        return cursor.fetchall()
+    return fetch(alias, _tag_names_sql(alias, len(ids)), list(ids))
