@@ -1,12 +1,13 @@
-"""The diary list's reads as plain SQL, written once per process.
+"""The diary's hot reads as plain SQL, written once per process: the list's rows and their tags,
+the check-in form's tags and exercises, the insights' tag names.
 
-Building the two querysets of the list through the ORM (filters, a join, ordering, the compiler)
-cost the page more CPU than the database took to answer them. The rows' statement is the SQL the
-ORM writes for `CheckIn.objects.for_user(...)` newest first, compiled once per process and
-database alias with a placeholder where the person goes; the tags' statement is written from the
-models' own table and column names, once per number of check-ins on a page. The values are read
-as the database hands them and converted here where SQLite hands text (dates, times, UUIDs).
-Tests hold both to their querysets. Nothing is stored between requests but the SQL text.
+Building these querysets through the ORM (filters, a join, ordering, the compiler) cost the pages
+more CPU than the database took to answer them. A statement is either the SQL the ORM writes for
+the queryset, compiled once per process and database alias with a placeholder where the person
+goes, or, where the number of values varies, written from the models' own table and column names
+once per count. The values are read as the database hands them and converted where SQLite hands
+text (dates, times, UUIDs: `core.statements`). Tests hold each to its queryset. Nothing is stored
+between requests but the SQL text.
 """
 
 import functools
