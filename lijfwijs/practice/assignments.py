@@ -675,9 +675,10 @@ def assignments_page(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 def _back(request: HttpRequest, client: Any) -> HttpResponse:
-    """To the client's page when the form was on it, else to the assignments page."""
+    """To the notes and assignments tab of the client's record when the form was on it, else to
+    the assignments page."""
     if request.POST.get("back") == "client":
-        url = reverse("practice:client", kwargs={"client_id": client.pk})
+        url = reverse("practice:client_care", kwargs={"client_id": client.pk})
         return redirect(f"{url}#assignments-heading")
     return redirect("practice:assign", client_id=client.pk)
 

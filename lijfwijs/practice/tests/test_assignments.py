@@ -420,8 +420,10 @@ def test_the_notes_and_assignments_tab_shows_the_section_and_logs_only_its_own_l
     assert [r.kind for r in access_log_rows(anna)[before:]] == [AccessLog.Kind.NOTES]
 
 
-def test_forms_on_the_client_page_lead_back_to_it(anna, pieter, pieter_browser, access):
-    tab = f"/praktijk/clienten/{anna.pk}/"
+def test_forms_on_the_notes_and_assignments_tab_lead_back_to_it(
+    anna, pieter, pieter_browser, access
+):
+    tab = f"/praktijk/clienten/{anna.pk}/notities-en-opdrachten/"
     response = assign(pieter_browser, anna, back="client")
     assert response["Location"] == f"{tab}#assignments-heading"
     made = Assignment.objects.get(client=anna)
