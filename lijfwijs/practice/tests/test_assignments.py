@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.timezone import now
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -657,3 +658,21 @@ def test_the_client_pages_list_is_visible_to_with_the_exercises(
         assert [a.pk for a in found] == [a.pk for a in expected], reader
         assert [a.exercise.slug for a in found] == [a.exercise.slug for a in expected]
     assert len(assignments.visible_list(pieter, anna)) == 2
+
+
+def test_program_messages_statement_follows_for_client(anna, pieter, pieter_browser, access):
+    """The statement behind program_messages repeats for_client's rule (withdrawn ones out),
+    oldest first, for one step or several."""
+    pieter_browser.post(page(anna), {"kind": "step", "stap-step": "2", "stap-message": "Eerst"})
+    pieter_browser.post(page(anna), {"kind": "step", "stap-step": "3", "stap-message": "Dan"})
+    Assignment.objects.filter(client=anna, step=3).update(withdrawn_at=now())
+    pieter_browser.post(page(anna), {"kind": "step", "stap-step": "4", "stap-message": "Later"})
+    for steps in ([2], [2, 3, 4], [4, 2], [5]):
+        expected = [
+            a.message
+            for a in assignments.for_client(anna)
+            .filter(kind=Assignment.Kind.STEP, step__in=steps)
+            .order_by("created_at")
+        ]
+        assert [m["message"] for m in assignments.program_messages(anna, steps)] == expected
+    assert assignments.program_messages(anna, []) == []
