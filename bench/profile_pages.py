@@ -118,6 +118,7 @@ def main() -> int:
         # a short page in the site's layout: what the layout costs every page
         "colofon": (anonymous, "/colofon/"),
         "colofon-client": (client, "/colofon/"),
+        "colofon-practitioner": (practitioner, "/colofon/"),
         "home": (anonymous, "/"),
         "question": (visitor_draft(handler), "/pijntest/vragen/toestand/"),
         "report": (anonymous, state["report"]),

@@ -2,17 +2,19 @@
 
 import secrets
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lijfwijs.core.i18n import Translated
+from lijfwijs.core.statements import Compiled, Slot
 
 
 class UserManager(BaseUserManager["User"]):
@@ -102,10 +104,7 @@ class User(AbstractUser):
             return self._membership_cache  # type: ignore[has-type]
         except AttributeError:
             pass
-        try:
-            found: Membership | None = Membership.objects.select_related("practice").get(user=self)
-        except Membership.DoesNotExist:
-            found = None
+        found = _membership_of(self.pk) if self.pk is not None else None
         self._membership_cache = found
         return found
 
@@ -448,3 +447,37 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("the access log is append-only")
+
+
+# A practitioner's or assistant's membership is read on every page of theirs (the menu, the
+# workspace's check, the access log's practice name): one statement compiled once per process from
+# `Membership.objects.filter(user=…)` with its practice's columns (lijfwijs.core.statements), the
+# row made models with the ORM's converters, instead of a select_related query built per request.
+_NO_ACCOUNT = -604_211_987  # the stand-in for the person in the compiled statement
+
+
+@cache
+def _membership_statement() -> tuple[tuple[str, ...], tuple[str, ...], Compiled]:
+    own = tuple(f.attname for f in Membership._meta.concrete_fields)
+    practice = tuple(f.attname for f in Practice._meta.concrete_fields)
+    statement = Compiled(
+        "membership",
+        lambda: Membership.objects.filter(user_id=_NO_ACCOUNT).values_list(
+            *own, *(f"practice__{name}" for name in practice)
+        ),
+        user=Slot(_NO_ACCOUNT, None),
+    )
+    return own, practice, statement
+
+
+def _membership_of(user_id: int) -> "Membership | None":
+    own, practice, statement = _membership_statement()
+    rows = statement.rows(user=user_id)
+    if not rows:
+        return None
+    row = rows[0]
+    membership = Membership.from_db(DEFAULT_DB_ALIAS, own, row[: len(own)])
+    membership._state.fields_cache["practice"] = Practice.from_db(
+        DEFAULT_DB_ALIAS, practice, row[len(own) :]
+    )
+    return membership

@@ -29,14 +29,18 @@ def test_every_look_by_the_practitioner_writes_one_row(anna, pieter, pieter_brow
     assert pieter_browser.get("/praktijk/").status_code == 200
     assert [(r.kind, r.action) for r in access_log_rows(anna)] == [("client_list", "list")]
 
-    assert pieter_browser.get(f"/praktijk/clienten/{anna.pk}/").status_code == 200
+    for tab in ("", "tijdlijn/", "inzichten/", "notities-en-opdrachten/"):  # the record's tabs
+        assert pieter_browser.get(f"/praktijk/clienten/{anna.pk}/{tab}").status_code == 200
     assert pieter_browser.get(f"/pijntest/uitslag/{annas_result.pk}/").status_code == 200
     assert pieter_browser.get(f"/pijntest/uitslag/{annas_result.pk}/").status_code == 200
 
     rows = access_log_rows(anna)
     assert [(r.kind, r.action, r.object_ref) for r in rows] == [
         ("client_list", "list", ""),
+        ("summary", "view", ""),
         ("timeline", "view", ""),
+        ("insights", "view", ""),
+        ("notes", "view", ""),
         ("pijntest", "view", f"response:{annas_result.pk}"),
         ("pijntest", "view", f"response:{annas_result.pk}"),  # every look, cached or not
     ]

@@ -82,7 +82,7 @@ def test_the_export_has_every_section_and_only_annas_data(
     [access] = account["practitioner_access"]
     assert access["practitioner"] == "pieter@example.org" and access["status"] == "active"
     [logged] = account["access_log"]
-    assert logged["actor"] == "pieter@example.org" and logged["kind"] == "timeline"
+    assert logged["actor"] == "pieter@example.org" and logged["kind"] == "summary"
     assert account["invitations"] == []
 
     [exported] = data["assessments"]["responses"]

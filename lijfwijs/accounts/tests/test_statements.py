@@ -47,3 +47,19 @@ def test_pending_invitations_counted_as_the_queryset_counts_them(anna, pieter, r
     assert (
         services.pending_invitation_count(anna) == services.pending_invitations(anna).count() == 2
     )
+
+
+def test_the_membership_is_read_as_the_orm_reads_it(pieter, anna):
+    from lijfwijs.accounts.models import Membership, User
+
+    expected = Membership.objects.select_related("practice").get(user=pieter)
+    found = User.objects.get(pk=pieter.pk).membership
+    for model, a, b in (
+        (Membership, found, expected),
+        (type(expected.practice), found.practice, expected.practice),
+    ):
+        names = [f.attname for f in model._meta.concrete_fields]
+        assert [getattr(a, n) for n in names] == [getattr(b, n) for n in names]
+        assert [type(getattr(a, n)) for n in names] == [type(getattr(b, n)) for n in names]
+    assert found.practice.name == pieter.practice_name
+    assert User.objects.get(pk=anna.pk).membership is None  # a client has none
