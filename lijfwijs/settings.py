@@ -132,7 +132,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "lijfwijs.accounts.middleware.OTPMiddleware",  # django-otp's, its device read by a statement
     "lijfwijs.accounts.middleware.SessionPolicyMiddleware",
     "lijfwijs.accounts.middleware.RequireTwoFactorMiddleware",
     "lijfwijs.core.middleware.PrivateResponseMiddleware",

@@ -63,3 +63,20 @@ def test_the_membership_is_read_as_the_orm_reads_it(pieter, anna):
         assert [type(getattr(a, n)) for n in names] == [type(getattr(b, n)) for n in names]
     assert found.practice.name == pieter.practice_name
     assert User.objects.get(pk=anna.pk).membership is None  # a client has none
+
+
+def test_the_session_device_is_read_as_the_orm_reads_it(pieter):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lijfwijs.accounts.middleware import OTPMiddleware
+    from lijfwijs.accounts.tests.helpers import confirmed_device
+
+    device = confirmed_device(pieter)
+    middleware = OTPMiddleware(lambda request: None)
+    found = middleware._device_from_persistent_id(device.persistent_id)
+    expected = TOTPDevice.objects.get(pk=device.pk)
+    names = [f.attname for f in TOTPDevice._meta.concrete_fields]
+    assert [getattr(found, n) for n in names] == [getattr(expected, n) for n in names]
+    assert [type(getattr(found, n)) for n in names] == [type(getattr(expected, n)) for n in names]
+    for broken in ("otp_totp.totpdevice/x", "no.such/1", "otp_totp.totpdevice/999999", "nothing"):
+        assert middleware._device_from_persistent_id(broken) is None
