@@ -116,6 +116,25 @@ def offer_for(user: Any) -> Offer:
     )
 
 
+def validation_offer(user: Any) -> Offer:
+    """What checking a sent check-in needs of the offer: its day (the rules read everything else
+    from the database, `services.check_checkin`), without the person's habits, whose computing
+    (usage, what calms them) each save would redo, since a save changes their data version. A
+    form sent back with mistakes is written from the whole offer (`offer_for`)."""
+    return Offer(
+        today=services.local_today(user),
+        days=[],
+        tags=[],
+        quick_tags=[],
+        yesterday_tags=[],
+        yesterday_state=False,
+        quick_scale="stress",
+        exercises=[],
+        calm={},
+        consent=has_health_consent(user),
+    )
+
+
 @dataclass(frozen=True)
 class _Habits:
     """What the check-in form needs from the person's own data, as plain values (cached)."""

@@ -20,7 +20,7 @@ from lijfwijs.exercises import calm
 from lijfwijs.exercises.services import what_calms_me
 
 from . import access, services, statements
-from .forms import REGION_LABELS, CheckInForm, offer_for, yesterdays_state
+from .forms import REGION_LABELS, CheckInForm, offer_for, validation_offer, yesterdays_state
 from .models import REGIONS, Tag
 
 DIARY_PAGE = 30  # check-ins per page of the list, newest first; older ones a link away
@@ -82,7 +82,9 @@ def diary(request: HttpRequest) -> HttpResponse:
 def new(request: HttpRequest) -> HttpResponse:
     """A new check-in: the quick part and "more"; "same as yesterday" fills in yesterday's tags
     (and how the person felt) without saving, so the person still sees what is sent."""
-    offer = offer_for(request.user)
+    saving = request.method == "POST" and "copy_yesterday" not in request.POST
+    # a save needs only the day of the offer; the page (and a form with mistakes) all of it
+    offer = validation_offer(request.user) if saving else offer_for(request.user)
     if not offer.consent:
         messages.info(
             request,
@@ -108,6 +110,8 @@ def new(request: HttpRequest) -> HttpResponse:
             services.save_checkin(request.user, form.cleaned_data)
             messages.success(request, _("Je check-in is bewaard."))
             return redirect("diary:list")
+        # sent back with its mistakes, written from the whole offer
+        form = CheckInForm(request.POST, user=request.user, offer=offer_for(request.user))
         status = 422
     context = {"form": form, "editing": False, "copied": copied}
     return _form_page(request, context, status=status)
