@@ -363,8 +363,18 @@ def round_half_up(numerator: int, denominator: int) -> int:
     return (2 * numerator + denominator) // (2 * denominator)
 
 
+_PATHS: dict[str, tuple[str, ...]] = {}  # a dotted key's parts (the definitions' keys only)
+
+
+def _path(key: str) -> tuple[str, ...]:
+    parts = _PATHS.get(key)
+    if parts is None:
+        parts = _PATHS[key] = tuple(key.split("."))
+    return parts
+
+
 def _set(out: dict[str, Any], key: str, value: Any) -> None:
-    *parents, last = key.split(".")
+    *parents, last = _path(key)
     node = out
     for p in parents:
         node = node.setdefault(p, {})
@@ -373,8 +383,10 @@ def _set(out: dict[str, Any], key: str, value: Any) -> None:
 
 def _get(out: Mapping[str, Any], key: str) -> Any:
     node: Any = out
-    for p in key.split("."):
-        if not isinstance(node, Mapping) or p not in node:
+    for p in _path(key):
+        if node.__class__ is not dict and not isinstance(node, Mapping):
+            return None
+        if p not in node:
             return None
         node = node[p]
     return node
@@ -745,6 +757,8 @@ def _compile(
             raise DefinitionError(f"scoring key {key} appears twice")
         seen.add(key)
         compiled.append((key, _compile_rule(rule, items, recommendations)))
+    # each rule with where its result goes (the dotted key split once, not on every scoring)
+    placed = [(key, _path(key)[:-1], _path(key)[-1], fn) for key, fn in compiled]
     tables = {iid: item.score_table() for iid, item in items.items() if item.type != "multi"}
     crisis_items = list(crisis.get("items", ()))
     crisis_when, crisis_above = crisis.get("when", "yes"), crisis.get("score_above")
@@ -762,9 +776,12 @@ def _compile(
             if value is not None:
                 scores[iid] = table.get(value)
         out: dict[str, Any] = {"instrument": instrument_id, "version": version}
-        for key, fn in compiled:
+        for key, parents, last, fn in placed:
             if only is None or key.startswith(only):
-                _set(out, key, fn(scores, answers, out))
+                node = out
+                for p in parents:
+                    node = node.setdefault(p, {})
+                node[last] = fn(scores, answers, out)
         # Every instrument's result says whether a crisis answer was given (docs/clinical.md).
         _set(out, "safety.crisis", any(crisis_hit(i, scores, answers) for i in crisis_items))
         return out
