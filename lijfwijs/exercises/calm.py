@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from lijfwijs.core import charts
 from lijfwijs.core.i18n import current_language
 
+from . import statements
 from .models import Exercise
 from .services import CALM_MIN_SESSIONS, Calm, helped_most, what_calms_me
 
@@ -78,9 +79,15 @@ def calm_text(calm: Calm) -> str:
 
 
 def names(slugs: list[str]) -> dict[str, str]:
-    """The exercises' names in the active language, in one query."""
+    """The exercises' names in the active language: from the catalog's statement (one query
+    compiled once per process) when it holds them all, else from the exercises themselves (an
+    exercise no longer in the catalog is still named)."""
     english = current_language() == "en"
-    found = Exercise.objects.filter(slug__in=slugs).values_list("slug", "name_nl", "name_en")
+    catalog = {slug: (nl, en) for slug, nl, en, _kind, _domains in statements.catalog()}
+    if all(slug in catalog for slug in slugs):
+        found = [(slug, *catalog[slug]) for slug in slugs]
+    else:
+        found = Exercise.objects.filter(slug__in=slugs).values_list("slug", "name_nl", "name_en")
     return {slug: (english and name_en) or name_nl for slug, name_nl, name_en in found}
 
 

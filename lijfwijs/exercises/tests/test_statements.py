@@ -66,3 +66,23 @@ def test_an_active_exercise_is_the_whole_model(content):
     assert statements.active_exercise("schudden") is None
     assert statements.active_exercise("bestaat-niet") is None
     assert Client().get("/oefeningen/schudden/oefenen/").status_code == 404
+
+
+def test_calm_names_come_from_the_catalog_or_the_exercise_itself(db):
+    """`calm.names` names active exercises from the catalog's statement, and an exercise that
+    left the catalog from the exercise itself."""
+    from django.utils import translation
+
+    from lijfwijs.exercises import calm
+    from lijfwijs.exercises.models import Exercise
+
+    first, second = Exercise.objects.active().order_by("pk")[:2]
+    with translation.override("en"):
+        assert calm.names([first.slug]) == {first.slug: first.name_en or first.name_nl}
+    Exercise.objects.filter(pk=second.pk).update(is_active=False)
+    with translation.override("nl"):
+        assert calm.names([first.slug, second.slug]) == {
+            first.slug: first.name_nl,
+            second.slug: second.name_nl,
+        }
+    assert calm.names([]) == {}
