@@ -732,28 +732,39 @@ def current_for_client(client: Any, today: date) -> list[Progress]:
     return [p for p in progress_of(client, assignments, today) if not p.done]
 
 
-@lru_cache(maxsize=4)
-def _current_sql(vendor: str) -> str:
-    """The SQL of `current_for_client`'s assignments, written once per process from the models'
-    own names (building the ORM's Exists cost more than the database took to answer it).
-    Placeholders: the client, the day, the client again."""
+def _visible_select(where: str, order: str) -> str:
+    """`SELECT` of the whole assignment where `where` holds, not withdrawn, and its practitioner
+    has the client's access now (the rule of `for_client`), ordered by `order`: the head of the
+    client's plain statements below, from the models' own names. `where` and `order` name the
+    columns as `{c[field]}` of the assignment's table; the placeholders are the statement's own,
+    then the client (for the access) last."""
     quote = connection.ops.quote_name
     table = quote(Assignment._meta.db_table)
-    c = {f.name: quote(f.column) for f in Assignment._meta.concrete_fields}
-    columns = ", ".join(f"{table}.{c[f.name]}" for f in Assignment._meta.concrete_fields)
+    c = {f.name: f"{table}.{quote(f.column)}" for f in Assignment._meta.concrete_fields}
+    columns = ", ".join(c[f.name] for f in Assignment._meta.concrete_fields)
     grants = quote(PractitionerAccess._meta.db_table)
-    g = {f.name: quote(f.column) for f in PractitionerAccess._meta.concrete_fields}
+    g = {f.name: f"{grants}.{quote(f.column)}" for f in PractitionerAccess._meta.concrete_fields}
     granted = (
-        f"SELECT 1 FROM {grants} WHERE {grants}.{g['client']} = %s"  # noqa: S608
-        f" AND {grants}.{g['practitioner']} = {table}.{c['practitioner']}"
-        f" AND {grants}.{g['status']} = '{PractitionerAccess.Status.ACTIVE.value}'"
+        f"SELECT 1 FROM {grants} WHERE {g['client']} = %s"  # noqa: S608
+        f" AND {g['practitioner']} = {c['practitioner']}"
+        f" AND {g['status']} = '{PractitionerAccess.Status.ACTIVE.value}'"
     )
     return (
-        f"SELECT {columns} FROM {table} WHERE {table}.{c['client']} = %s"  # noqa: S608
-        f" AND {table}.{c['withdrawn_at']} IS NULL"
-        f" AND ({table}.{c['kind']} = '{Assignment.Kind.STEP.value}' OR {table}.{c['ends_on']} >= %s)"
-        f" AND EXISTS ({granted})"
-        f" ORDER BY {table}.{c['starts_on']}, {table}.{c['created_at']}"
+        f"SELECT {columns} FROM {table} WHERE {where.format(c=c)}"  # noqa: S608
+        f" AND {c['withdrawn_at']} IS NULL AND EXISTS ({granted})"
+        f" ORDER BY {order.format(c=c)}"
+    )
+
+
+@lru_cache(maxsize=4)
+def _current_sql(vendor: str) -> str:
+    """The SQL of `current_for_client`'s assignments, written once per process (building the
+    ORM's Exists cost more than the database took to answer it). Placeholders: the client, the
+    day, the client again."""
+    step = Assignment.Kind.STEP.value
+    return _visible_select(
+        "{c[client]} = %s AND ({c[kind]} = '" + step + "' OR {c[ends_on]} >= %s)",
+        "{c[starts_on]}, {c[created_at]}",
     )
 
 
@@ -799,27 +810,12 @@ def program_messages(user: Any, steps: Iterable[int]) -> list[dict[str, Any]]:
 @lru_cache(maxsize=16)
 def _messages_sql(vendor: str, count: int) -> str:
     """The SQL of `for_client(...).filter(kind=STEP, step__in=...)` oldest first, written once per
-    process and number of steps from the models' own names (the `_current_sql` pattern).
-    Placeholders: the client, the steps, the client again."""
-    quote = connection.ops.quote_name
-    table = quote(Assignment._meta.db_table)
-    c = {f.name: quote(f.column) for f in Assignment._meta.concrete_fields}
-    columns = ", ".join(f"{table}.{c[f.name]}" for f in Assignment._meta.concrete_fields)
-    grants = quote(PractitionerAccess._meta.db_table)
-    g = {f.name: quote(f.column) for f in PractitionerAccess._meta.concrete_fields}
-    granted = (
-        f"SELECT 1 FROM {grants} WHERE {grants}.{g['client']} = %s"  # noqa: S608
-        f" AND {grants}.{g['practitioner']} = {table}.{c['practitioner']}"
-        f" AND {grants}.{g['status']} = '{PractitionerAccess.Status.ACTIVE.value}'"
-    )
+    process and number of steps. Placeholders: the client, the steps, the client again."""
     marks = ", ".join(["%s"] * count)
-    return (
-        f"SELECT {columns} FROM {table} WHERE {table}.{c['client']} = %s"  # noqa: S608
-        f" AND {table}.{c['withdrawn_at']} IS NULL"
-        f" AND {table}.{c['kind']} = '{Assignment.Kind.STEP.value}'"
-        f" AND {table}.{c['step']} IN ({marks})"
-        f" AND EXISTS ({granted})"
-        f" ORDER BY {table}.{c['created_at']}"
+    step = Assignment.Kind.STEP.value
+    return _visible_select(
+        "{c[client]} = %s AND {c[kind]} = '" + step + "' AND {c[step]} IN (" + marks + ")",
+        "{c[created_at]}",
     )
 
 
