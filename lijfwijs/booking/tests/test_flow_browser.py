@@ -72,8 +72,9 @@ def test_a_visitor_books_the_advice_call_on_a_phone(open_tab, offer, prefix):  #
     check(page, "the details")
     page.fill("#id_name", "Vera Visser")
     page.fill("#id_email", "vera@")
-    page.locator("main form.stack button[type=submit]").click()
-    page.wait_for_load_state()
+    # the page with the mistake is a new document: wait for it, not for the one still shown
+    with page.expect_navigation():
+        page.locator("main form.stack button[type=submit]").click()
     assert page.locator(".error-summary").is_visible()
     assert page.input_value("#id_name") == "Vera Visser"
     check(page, "the details with an error")
