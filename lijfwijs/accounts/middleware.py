@@ -2,8 +2,6 @@
 
 import time
 from collections.abc import Callable
-from functools import cache
-from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -11,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.storage import default_storage
-from django.db import DEFAULT_DB_ALIAS
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -20,7 +17,7 @@ from django.utils.translation import gettext as _
 from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 from django_otp.models import Device
 
-from lijfwijs.core.statements import Compiled, Slot
+from lijfwijs.core.statements import instance_by_id
 
 LOGIN_AT = "_login_at"
 SEEN_AT = "_seen_at"
@@ -117,20 +114,4 @@ class OTPMiddleware(DjangoOTPMiddleware):
             return None
         if not issubclass(model, Device):
             return None
-        names, statement = _device_statement(model)
-        rows = statement.rows(pk=pk)
-        return model.from_db(DEFAULT_DB_ALIAS, names, rows[0]) if rows else None
-
-
-_NO_DEVICE = -731_406_229  # the stand-in for the device's id in the compiled statement
-
-
-@cache
-def _device_statement(model: Any) -> tuple[tuple[str, ...], Compiled]:
-    names = tuple(f.attname for f in model._meta.concrete_fields)
-    statement = Compiled(
-        f"device {model._meta.label}",
-        lambda: model.objects.filter(id=_NO_DEVICE).values_list(*names),
-        pk=Slot(_NO_DEVICE, None),
-    )
-    return names, statement
+        return instance_by_id(model, "id", pk)

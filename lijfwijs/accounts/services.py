@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import override
 
-from lijfwijs.core import hooks
+from lijfwijs.core import hooks, statements
 from lijfwijs.core.mail import email_language, send_email
 from lijfwijs.core.ratelimit import hit
 
@@ -443,22 +443,17 @@ def _scalar(name: str, params: list[Any]) -> Any:
 def _statement(alias: str, name: str) -> str:
     """Two small reads of every client page, written once per process from the models' names:
     built through the ORM each time, they cost more than the database took to answer them."""
-    q = connections[alias].ops.quote_name
-
-    def column(model: Any, field: str) -> str:
-        return q(model._meta.get_field(field).column)
-
     if name == "health_consent":
+        table, c = statements.names(alias, Consent)
         return (
-            f"SELECT 1 FROM {q(Consent._meta.db_table)} "  # noqa: S608 (model names only)
-            f"WHERE {column(Consent, 'user')} = %s AND {column(Consent, 'kind')} = %s "
-            f"AND {column(Consent, 'withdrawn_at')} IS NULL LIMIT 1"
+            f"SELECT 1 FROM {table} WHERE {c['user']} = %s AND {c['kind']} = %s "  # noqa: S608
+            f"AND {c['withdrawn_at']} IS NULL LIMIT 1"
         )
     # the address compared without case, as `email__iexact` does
+    table, c = statements.names(alias, Invitation)
     return (
-        f"SELECT COUNT(*) FROM {q(Invitation._meta.db_table)} "  # noqa: S608 (model names only)
-        f"WHERE LOWER({column(Invitation, 'email')}) = LOWER(%s) "
-        f"AND {column(Invitation, 'status')} = %s AND {column(Invitation, 'expires_at')} > %s"
+        f"SELECT COUNT(*) FROM {table} WHERE LOWER({c['email']}) = LOWER(%s) "  # noqa: S608
+        f"AND {c['status']} = %s AND {c['expires_at']} > %s"
     )
 
 

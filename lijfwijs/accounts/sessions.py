@@ -14,13 +14,15 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+from lijfwijs.core import statements
+
 
 @lru_cache(maxsize=8)
-def _select(alias: str, table: str, data: str, key: str, expiry: str) -> str:
-    quote = connections[alias].ops.quote_name
+def _select(alias: str, model: type) -> str:
+    table, c = statements.names(alias, model)
     return (
-        f"SELECT {quote(data)} FROM {quote(table)} "  # noqa: S608 (model names only)
-        f"WHERE {quote(key)} = %s AND {quote(expiry)} > %s"
+        f"SELECT {c['session_data']} FROM {table} "  # noqa: S608 (model names only)
+        f"WHERE {c['session_key']} = %s AND {c['expire_date']} > %s"
     )
 
 
@@ -29,14 +31,7 @@ class SessionStore(db.SessionStore):
         model = self.model
         alias = router.db_for_read(model)
         connection = connections[alias]
-        meta = model._meta
-        sql = _select(
-            alias,
-            meta.db_table,
-            meta.get_field("session_data").column,
-            meta.get_field("session_key").column,
-            meta.get_field("expire_date").column,
-        )
+        sql = _select(alias, model)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.session_key, now])

@@ -9,6 +9,9 @@ its SQL text, its parameters and how to convert its columns. Rows are read on ev
   database vendor with a stand-in value for each slot (`Slot`), which must appear exactly once
   among its parameters; `rows(**values)` runs it with a request's values and converts the columns
   with the ORM's own converters (JSON, SQLite's dates and booleans).
+- `instance_by_id(model, field, value)`: one model row by an integer key through such a
+  statement, made a model instance with the ORM's converters.
+- `names(alias, model)`: a model's quoted table and columns, for statements written by hand.
 - `compiled(queryset)` and `fetch(alias, sql, params)` for statements kept by hand (with a stand-in
   swapped for the request's value), and `day`, `moment`, `uuid_text`, `json_value` to read the
   columns SQLite hands back as text.
@@ -21,10 +24,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,35 @@ class Compiled:
             for position, (functions, expression) in compiler.get_converters(columns).items()
         )
         return Statement(sql, tuple(params), found, converters)
+
+
+_AN_ID = -918_273_645  # the stand-in for an integer key: no row has it
+
+
+@cache
+def _by_id(model: type[Model], field: str) -> tuple[tuple[str, ...], Compiled]:
+    names = tuple(f.attname for f in model._meta.concrete_fields)
+    statement = Compiled(
+        f"{model._meta.label} by {field}",
+        lambda: model._default_manager.filter(**{field: _AN_ID}).values_list(*names),
+        key=Slot(_AN_ID, None),
+    )
+    return names, statement
+
+
+def instance_by_id(model: type[Model], field: str, value: int) -> Any:
+    """The row of `model` whose integer `field` is `value` (None when there is none), as the
+    default manager reads it: a model instance made with the columns' own converters."""
+    names, statement = _by_id(model, field)
+    rows = statement.rows(key=value)
+    return model.from_db(DEFAULT_DB_ALIAS, names, rows[0]) if rows else None
+
+
+def names(alias: str, model: type[Model]) -> tuple[str, dict[str, str]]:
+    """The model's table and its fields' columns (by field name), quoted for `alias`."""
+    quote = connections[alias].ops.quote_name
+    meta = model._meta
+    return quote(meta.db_table), {f.name: quote(f.column) for f in meta.concrete_fields}
 
 
 def compiled(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:

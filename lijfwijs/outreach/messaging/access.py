@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 
 from lijfwijs.accounts.access import clients_of
 from lijfwijs.accounts.models import PractitionerAccess, User
+from lijfwijs.core import statements
 
 from .models import Conversation, Message
 
@@ -124,26 +125,20 @@ def unread_count(user: Any) -> int:
 
 @lru_cache(maxsize=8)
 def _unread_sql(alias: str, side: str) -> str:
-    q = connections[alias].ops.quote_name
-
-    def column(model: Any, name: str) -> str:
-        return q(model._meta.get_field(name).column)
-
-    message, conversation = q(Message._meta.db_table), q(Conversation._meta.db_table)
+    message, m = statements.names(alias, Message)
+    conversation, c = statements.names(alias, Conversation)
     sql = (
         f"SELECT COUNT(*) FROM {message} m INNER JOIN {conversation} c "  # noqa: S608 (names)
-        f"ON m.{column(Message, 'conversation')} = c.{column(Conversation, 'id')} "
-        f"WHERE c.{column(Conversation, side)} = %s AND m.{column(Message, 'from_client')} = %s "
-        f"AND m.{column(Message, 'read_at')} IS NULL"
+        f"ON m.{m['conversation']} = c.{c['id']} WHERE c.{c[side]} = %s "
+        f"AND m.{m['from_client']} = %s AND m.{m['read_at']} IS NULL"
     )
     if side == "practitioner":
-        access, users = q(PractitionerAccess._meta.db_table), q(User._meta.db_table)
+        access, a = statements.names(alias, PractitionerAccess)
+        users, u = statements.names(alias, User)
         sql += (
-            f" AND c.{column(Conversation, 'client')} IN (SELECT a."  # noqa: S608 (names)
-            f"{column(PractitionerAccess, 'client')} FROM {access} a INNER JOIN {users} u "
-            f"ON u.{column(User, 'id')} = a.{column(PractitionerAccess, 'client')} "
-            f"WHERE a.{column(PractitionerAccess, 'practitioner')} = %s "
-            f"AND a.{column(PractitionerAccess, 'status')} = %s "
-            f"AND u.{column(User, 'is_active')} = %s AND u.{column(User, 'role')} = %s)"
+            f" AND c.{c['client']} IN (SELECT a.{a['client']} FROM {access} a "  # noqa: S608
+            f"INNER JOIN {users} u ON u.{u['id']} = a.{a['client']} "
+            f"WHERE a.{a['practitioner']} = %s AND a.{a['status']} = %s "
+            f"AND u.{u['is_active']} = %s AND u.{u['role']} = %s)"
         )
     return sql
