@@ -111,7 +111,11 @@ def test_a_practitioner_writes_previews_schedules_and_publishes_an_article(open_
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     image = page.locator("picture img")
     expect(image).to_have_attribute("alt", "Een bospad in de ochtendzon")
-    assert page.evaluate("document.querySelector('picture img').complete")
+    # the cover loads (it may still be on its way when the heading shows: wait for it)
+    page.wait_for_function(
+        "() => { const img = document.querySelector('picture img');"
+        " return img.complete && img.naturalWidth > 0; }"
+    )
     expect(page.locator("picture source[type='image/webp']")).to_have_attribute(
         "srcset",
         f"/kennisbank/beeld/{article.pk}/480.webp 480w, "
