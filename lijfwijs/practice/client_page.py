@@ -259,32 +259,6 @@ def client_insights(request: HttpRequest, client_id: int) -> HttpResponse:
     return _tab(request, client, "client_insights", "practice/client_insights.html", context)
 
 
-def care_page(request: HttpRequest, client: Any, status: int = 200, **forms_: Any) -> HttpResponse:
-    """The notes and assignments tab (kind NOTES): the newest notes with the form to add one, and
-    the assignments with the forms to give one; `forms_` are the assignments' forms sent back."""
-    practitioner = request.user
-    progress = program_controls.read_progress(client)
-    context = notes.client_section(request, client, notes.client_page_notes(practitioner, client))
-    context.update(
-        assignments.client_section(
-            request,
-            client,
-            assignments=assignments.visible_list(practitioner, client),
-            current_step=progress.current_step if progress is not None else None,
-            **forms_,
-        )
-    )
-    return _tab(request, client, "client_care", "practice/client_care.html", context, status)
-
-
-@never_cache
-@practitioner_required
-@require_safe
-def client_care(request: HttpRequest, client_id: int) -> HttpResponse:
-    client, _grant_details = client_with_access(request, client_id)
-    return care_page(request, client)
-
-
 @never_cache
 @practitioner_required
 @require_POST
@@ -344,7 +318,6 @@ urlpatterns = [
     path("clienten/<int:client_id>/", client_detail, name="client"),
     path("clienten/<int:client_id>/tijdlijn/", client_timeline, name="client_timeline"),
     path("clienten/<int:client_id>/inzichten/", client_insights, name="client_insights"),
-    path("clienten/<int:client_id>/notities-en-opdrachten/", client_care, name="client_care"),
     path("clienten/<int:client_id>/programma/", client_program, name="client_program"),
     path(
         "clienten/<int:client_id>/uitslagen/<str:response_id>/",

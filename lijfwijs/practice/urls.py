@@ -3,6 +3,7 @@
 from . import (
     alert_views,
     assignments,
+    care,
     client_list,
     client_page,
     invitations,
@@ -15,6 +16,7 @@ app_name = "practice"
 urlpatterns = [
     *client_list.urlpatterns,
     *client_page.urlpatterns,
+    *care.urlpatterns,
     *alert_views.urlpatterns,
     *notes.urlpatterns,
     *assignments.urlpatterns,

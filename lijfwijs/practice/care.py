@@ -1,0 +1,43 @@
+"""The client's record's fourth tab: the notes and the assignments, with their forms."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from . import assignments, notes, program_controls
+from .access import practitioner_required
+from .client_page import _tab, client_with_access
+
+
+def care_page(request: HttpRequest, client: Any, status: int = 200, **forms_: Any) -> HttpResponse:
+    """The notes and assignments tab (kind NOTES): the newest notes with the form to add one, and
+    the assignments with the forms to give one; `forms_` are the assignments' forms sent back."""
+    practitioner = request.user
+    progress = program_controls.read_progress(client)
+    context = notes.client_section(request, client, notes.client_page_notes(practitioner, client))
+    context.update(
+        assignments.client_section(
+            request,
+            client,
+            assignments=assignments.visible_list(practitioner, client),
+            current_step=progress.current_step if progress is not None else None,
+            **forms_,
+        )
+    )
+    return _tab(request, client, "client_care", "practice/client_care.html", context, status)
+
+
+@never_cache
+@practitioner_required
+@require_safe
+def client_care(request: HttpRequest, client_id: int) -> HttpResponse:
+    client, _grant_details = client_with_access(request, client_id)
+    return care_page(request, client)
+
+
+urlpatterns = [
+    path("clienten/<int:client_id>/notities-en-opdrachten/", client_care, name="client_care"),
+]
