@@ -1,7 +1,7 @@
 """The practitioner's client list (`/praktijk/`): every consenting client at a glance, a page at
 a time, with search, filters and sorting as a GET form (the rows come from `overview`)."""
 
-from datetime import date
+from functools import cache
 from html import escape  # the standard library's: Django's adds a lazy-text check per call
 from typing import Any
 from urllib.parse import urlencode
@@ -10,11 +10,11 @@ from django import forms
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import get_script_prefix, path, reverse
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_safe
 
 from lijfwijs.accounts.access import clients_of
@@ -92,182 +92,261 @@ def _sort_links(params: dict[str, Any], sort: str) -> dict[str, dict[str, str]]:
     return links
 
 
-def _sparkline(weeks: tuple[float | None, ...]) -> str:
-    """The weekly means as a small line (decorative: the numbers are in the text beside it).
-    Only numbers go into the markup."""
-    width, height, pad = 64, 24, 3
-    step = (width - 2 * pad) / max(len(weeks) - 1, 1)
-    points = [
-        None if v is None else (pad + i * step, pad + (height - 2 * pad) * (1 - v / 10))
-        for i, v in enumerate(weeks)
-    ]
-    path, pen = [], False
-    for p in points:
-        if p is None:
+# The sparkline's drawing: 64 x 24 with 3 of padding, the weeks spread over its width.
+WIDTH, HEIGHT, PAD = 64, 24, 3
+_XS = tuple(
+    f"{PAD + i * (WIDTH - 2 * PAD) / max(overview.WEEKS - 1, 1):.1f}" for i in range(overview.WEEKS)
+)
+_SPARK_START = (
+    f'<svg class="sparkline" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
+    f'height="{HEIGHT}" aria-hidden="true" focusable="false" '
+    'xmlns="http://www.w3.org/2000/svg">'
+    f'<line x1="0" y1="{HEIGHT - PAD}" x2="{WIDTH}" y2="{HEIGHT - PAD}" stroke="#c9c4b9" '
+    'stroke-width="1"/>'
+)
+
+
+class _PerPage(dict):
+    """Values a page works out once, on a key's first use (a day, a number, a count)."""
+
+    def __init__(self, make: Any) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.make(key)
+        return value
+
+
+def _y(value: float) -> str:
+    """The sparkline's height of a weekly mean pain (0-10)."""
+    return f"{PAD + (HEIGHT - 2 * PAD) * (1 - value / 10):.1f}"
+
+
+def _sparkline(weeks: tuple[float | None, ...], ys: dict[float, str]) -> str:
+    """The weekly means as a small line (decorative: the numbers are in the text beside it),
+    a line between the weeks next to each other and a dot on each. Only numbers go into the
+    markup; `ys` has each mean's height."""
+    line = dots = ""
+    pen, points = False, 0
+    for x, value in zip(_XS, weeks):  # noqa: B905 - WEEKS of each
+        if value is None:
             pen = False
             continue
-        path.append(f"{'L' if pen else 'M'}{p[0]:.1f},{p[1]:.1f}")
+        point = f"{x},{ys[value]}"
+        line += ("L" if pen else "M") + point
+        dots += f"M{point}h0"
         pen = True
-    dots = "".join(f"M{p[0]:.1f},{p[1]:.1f}h0" for p in points if p is not None)
-    line = (
-        f'<path d="{"".join(path)}" fill="none" stroke="#1f5f5b" stroke-width="2" '
-        'stroke-linejoin="round"/>'
-        if len(path) > 1
-        else ""
-    )
-    marks = (
-        f'<path d="{dots}" fill="none" stroke="#1f5f5b" stroke-width="5" stroke-linecap="round"/>'
-        if dots
-        else ""
-    )
+        points += 1
+    if points > 1:
+        line = (
+            f'<path d="{line}" fill="none" stroke="#1f5f5b" stroke-width="2" '
+            'stroke-linejoin="round"/>'
+        )
+    elif points:
+        line = ""
+    else:
+        return _SPARK_START + "</svg>"
     return (
-        f'<svg class="sparkline" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" aria-hidden="true" focusable="false" '
-        'xmlns="http://www.w3.org/2000/svg">'
-        f'<line x1="0" y1="{height - pad}" x2="{width}" y2="{height - pad}" stroke="#c9c4b9" '
-        f'stroke-width="1"/>{line}{marks}</svg>'
+        f'{_SPARK_START}{line}<path d="{dots}" fill="none" stroke="#1f5f5b" stroke-width="5" '
+        'stroke-linecap="round"/></svg>'
     )
 
 
-def _words() -> dict[str, Any]:
-    """The words of the rows, translated once a page (not once a row)."""
+@cache
+def _words(language: str) -> dict[str, Any]:
+    """The rows' fixed words, escaped, translated once per process and language."""
     return {
-        "none": _("geen"),
-        "no_checkin": escape(_("nog geen check-in")),
-        "today": escape(_("vandaag")),
-        "yesterday": escape(_("gisteren")),
-        "silent": escape(_("stil")),
+        "none": escape(_("geen")),
+        "no_checkin": f'<span class="muted">{escape(_("nog geen check-in"))}</span>',
+        "ago": {0: escape(_("vandaag")), 1: escape(_("gisteren"))},
+        "silent": f' <span class="tag silent-tag">{escape(_("stil"))}</span>',
         "weeks": escape(_("pijn per week, oudste eerst:")),
         "direction": {k: escape(str(v)) for k, v in DIRECTION_WORDS.items()},
         "contact": {
-            "note": _("notitie, %(day)s"),
-            "alert": _("melding afgehandeld, %(day)s"),
-            "access": _("toegang gegeven, %(day)s"),
+            "note": escape(_("notitie, %(day)s")),
+            "alert": escape(_("melding afgehandeld, %(day)s")),
+            "access": escape(_("toegang gegeven, %(day)s")),
         },
-        "decimal": formats.get_format("DECIMAL_SEPARATOR"),
+        "decimal": escape(formats.get_format("DECIMAL_SEPARATOR")),
     }
 
 
-def _ago(days: int | None, words: dict[str, Any]) -> str:
-    if days is None:
-        return words["no_checkin"]
-    if days == 0:
-        return words["today"]
-    if days == 1:
-        return words["yesterday"]
-    return escape(ngettext("%(days)s dag geleden", "%(days)s dagen geleden", days) % {"days": days})
-
-
-def _row_markup(
-    row: overview.ClientRow,
-    words: dict[str, Any],
-    days: dict[date, tuple[str, str]],
-    zone: Any,
-    href: str,
-) -> str:
-    """One row of the table as escaped markup: the template engine spends far more on a loop of
-    tags and filters than this does (the diary's list is written the same way)."""
-    none, decimal = words["none"], words["decimal"]
-    numbers = " · ".join(
-        none if v is None else f"{v:.1f}".replace(".", decimal) for v in row.weekly_pain
-    )
-    if row.last_checkin is None:
-        checkin = f'<span class="muted">{words["no_checkin"]}</span>'
-    else:
-        checkin = (
-            f'<time datetime="{row.last_checkin.isoformat()}" '
-            f'title="{escape(days[row.last_checkin][1])}">{_ago(row.days_silent, words)}</time>'
-        )
-        if row.days_silent is not None and row.days_silent > overview.SILENT_AFTER_DAYS:
-            checkin += f' <span class="tag silent-tag">{words["silent"]}</span>'
-    if row.open_alerts:
-        count = ngettext("%(count)s open melding", "%(count)s open meldingen", row.open_alerts) % {
-            "count": row.open_alerts
-        }
-        alerts = f'<a class="alert-count" href="{href}">{escape(count)}</a>'
-    else:
-        alerts = f'<span class="muted">{escape(none)}</span>'
-    contact = "–"
-    if row.last_contact is not None:
-        day = days[row.last_contact.astimezone(zone).date()][1]
-        contact = escape(words["contact"][row.last_contact_kind] % {"day": day})
-    return (
-        f'<tr><th scope="row"><a href="{href}">{escape(row.name)}</a><br>'
-        f'<span class="muted small">{escape(row.email)}</span></th>'
-        f"<td>{checkin}</td>"
-        f'<td><span class="trend">{_sparkline(row.weekly_pain)}<span class="trend-text">'
-        f'<span class="visually-hidden">{words["weeks"]} </span>{escape(numbers)} '
-        f'<span class="trend-word"><span class="visually-hidden">— </span>'
-        f"{words['direction'][row.direction]}</span></span></span>"
-        "</td>"
-        f'<td class="num">{row.step or "–"}</td>'
-        f"<td>{alerts}</td>"
-        f'<td class="contact-cell">{contact}</td></tr>\n'
-    )
+@cache
+def _client_href(language: str, prefix: str) -> tuple[str, str]:
+    """A client's address before and after the id, reversed once per process, language and
+    script prefix."""
+    before, after = reverse("practice:client", kwargs={"client_id": int(URL_ID)}).split(URL_ID)
+    return before, after
 
 
 def _rows_markup(rows: list[overview.ClientRow], zone: Any) -> SafeString:
-    """The table's rows, every value escaped; the client's address reversed once a page."""
-    client_url = reverse("practice:client", kwargs={"client_id": int(URL_ID)})
-    days = {r.last_checkin for r in rows if r.last_checkin}
-    days |= {r.last_contact.astimezone(zone).date() for r in rows if r.last_contact}
-    words, day_names = _words(), day_words(days)
-    return mark_safe(  # noqa: S308 - every value is escaped in _row_markup
-        "".join(
-            _row_markup(r, words, day_names, zone, client_url.replace(URL_ID, str(r.id)))
-            for r in rows
-        )
+    """The table's rows as escaped markup in one pass: the template engine spends far more on a
+    loop of tags and filters than this does (the diary's list is written the same way). What
+    repeats between rows (a day's words, a number, a count's words) is worked out once a page."""
+    language = get_language()
+    words = _words(language)
+    before, after = _client_href(language, get_script_prefix())
+    none, decimal, silent, weeks_words = (
+        words["none"],
+        words["decimal"],
+        words["silent"],
+        words["weeks"],
     )
+    direction, contact_words = words["direction"], words["contact"]
+    shown_days = _PerPage(lambda day: escape(day_words({day})[day][1]))
+    numbers = _PerPage(lambda v: none if v is None else f"{v:.1f}".replace(".", decimal))
+    ys = _PerPage(_y)
+
+    def ago(days: int) -> str:
+        return escape(
+            ngettext("%(days)s dag geleden", "%(days)s dagen geleden", days) % {"days": days}
+        )
+
+    def open_alerts(count: int) -> str:
+        return escape(
+            ngettext("%(count)s open melding", "%(count)s open meldingen", count) % {"count": count}
+        )
+
+    agos = _PerPage(ago)
+    agos.update(words["ago"])
+    counts = _PerPage(open_alerts)
+    parts = []
+    for row in rows:
+        href = f"{before}{row.id}{after}"
+        day = row.last_checkin
+        if day is None:
+            checkin = words["no_checkin"]
+        else:
+            checkin = (
+                f'<time datetime="{day.isoformat()}" title="{shown_days[day]}">'
+                f"{agos[row.days_silent]}</time>"
+            )
+            if row.days_silent > overview.SILENT_AFTER_DAYS:
+                checkin += silent
+        if row.open_alerts:
+            alerts = f'<a class="alert-count" href="{href}">{counts[row.open_alerts]}</a>'
+        else:
+            alerts = f'<span class="muted">{none}</span>'
+        if row.last_contact is None:
+            contact = "–"
+        else:
+            contact = contact_words[row.last_contact_kind] % {
+                "day": shown_days[row.last_contact.astimezone(zone).date()]
+            }
+        weeks = row.weekly_pain
+        parts.append(
+            f'<tr><th scope="row"><a href="{href}">{escape(row.name)}</a><br>'
+            f'<span class="muted small">{escape(row.email)}</span></th>'
+            f"<td>{checkin}</td>"
+            f'<td><span class="trend">{_sparkline(weeks, ys)}<span class="trend-text">'
+            f'<span class="visually-hidden">{weeks_words} </span>'
+            f"{' · '.join(map(numbers.__getitem__, weeks))} "
+            f'<span class="trend-word"><span class="visually-hidden">— </span>'
+            f"{direction[row.direction]}</span></span></span>"
+            "</td>"
+            f'<td class="num">{row.step or "–"}</td>'
+            f"<td>{alerts}</td>"
+            f'<td class="contact-cell">{contact}</td></tr>\n'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above
 
 
-def _filter_fields(form: ClientFilterForm, chosen: dict[str, Any]) -> SafeString:
+STEPS = {str(n): n for n in range(1, 6)}
+
+
+def _asked(query: Any) -> dict[str, Any] | None:
+    """The search, filters and order asked for, as `ClientFilterForm` cleans them (the last
+    value of a parameter given twice, the search without spaces around it), without building
+    the form: its fields are deep-copied for each instance. None when a field is not valid:
+    then the form says why."""
+    q, flag, step = query.get("q"), query.get("flag") or "", query.get("step") or ""
+    q = "" if q is None else q.strip()
+    if (
+        len(q) > 100
+        or "\x00" in q
+        or flag not in ("", *overview.FLAGS)
+        or (step and step not in STEPS)
+    ):  # noqa: PLR2004
+        return None
+    sort = query.get("sort")
+    return {
+        "q": q,
+        "flag": flag,
+        "step": STEPS.get(step),
+        "sort": sort if sort in overview.SORTS else "name",
+    }
+
+
+@cache
+def _form_words(language: str) -> dict[str, Any]:
+    """The search form's labels, its selects' options for each value chosen and its message
+    heading, escaped, from the form's fields once per process and language."""
+    fields = ClientFilterForm.base_fields
+    options = {}
+    for name in ("flag", "step"):
+        choices = [
+            (str(v), escape(str(v)), escape(str(label))) for v, label in fields[name].choices
+        ]
+        options[name] = {
+            current: "".join(
+                f'<option value="{value}"{" selected" if v == current else ""}>{label}</option>'
+                for v, value, label in choices
+            )
+            for current, _value, _label in choices
+        }
+    return {
+        "labels": {name: escape(str(fields[name].label)) for name in ("q", "flag", "step")},
+        "options": options,
+        "check": escape(_("Kijk dit nog even na")),
+    }
+
+
+def _filter_fields(q: str, chosen: dict[str, Any], errors: dict[str, list[str]]) -> SafeString:
     """The search form's fields as markup in one pass, like core/_form_fields.html writes them
     (label, message under it, what was typed), without a template per widget: the widgets'
-    templates cost more than the rest of the page's template together."""
+    templates cost more than the rest of the page's template together. `q` is the search as
+    typed, `errors` the form's messages (none when the search was valid)."""
+    words = _form_words(get_language())
+    labels = words["labels"]
     parts = []
-    if form.errors:
+    if errors:
         items = "".join(
-            f'<li><a href="#id_{name}">{escape(form.fields[name].label)}</a>: '
-            f"{escape(errors[0])}</li>"
-            for name, errors in form.errors.items()
-            if name in form.fields and form.fields[name].label
+            f'<li><a href="#id_{name}">{labels[name]}</a>: {escape(messages[0])}</li>'
+            for name, messages in errors.items()
+            if name in labels
         )
         parts.append(
             '<div class="error-summary" role="alert" tabindex="-1" '
             'aria-labelledby="form-error-heading">'
-            f'<h2 id="form-error-heading">{escape(_("Kijk dit nog even na"))}</h2>'
+            f'<h2 id="form-error-heading">{words["check"]}</h2>'
             f"<ul>{items}</ul></div>"
         )
     sort = chosen["sort"]
     if sort != "name":
         parts.append(f'<input type="hidden" name="sort" value="{escape(sort)}" id="id_sort">')
     for name in ("q", "flag", "step"):
-        field = form.fields[name]
-        errors = form.errors.get(name)
-        described = f' aria-invalid="true" aria-describedby="id_{name}_error"' if errors else ""
+        messages = errors.get(name)
+        described = f' aria-invalid="true" aria-describedby="id_{name}_error"' if messages else ""
         if name == "q":
-            value = form.data.get("q", "")
             control = (
                 f'<input type="search" name="q" id="id_q" maxlength="100" '
-                f'value="{escape(value)}"{described}>'
+                f'value="{escape(q)}"{described}>'
             )
         else:
             current = "" if chosen[name] is None else str(chosen[name])
-            options = "".join(
-                f'<option value="{escape(v)}"{" selected" if str(v) == current else ""}>'
-                f"{escape(label)}</option>"
-                for v, label in field.choices
-            )
+            options = words["options"][name][current]
             control = f'<select name="{name}" id="id_{name}"{described}>{options}</select>'
-        error = (
-            f'<div id="id_{name}_error"><p class="field-error">{escape(errors[0])}</p></div>'
-            if errors
-            else ""
-        )
-        parts.append(
-            f'<div class="field{" has-error" if errors else ""}">'
-            f'<label for="id_{name}">{escape(field.label)}</label>{error}{control}</div>'
-        )
+        if messages:
+            parts.append(
+                f'<div class="field has-error"><label for="id_{name}">{labels[name]}</label>'
+                f'<div id="id_{name}_error"><p class="field-error">{escape(messages[0])}</p>'
+                f"</div>{control}</div>"
+            )
+        else:
+            parts.append(
+                f'<div class="field"><label for="id_{name}">{labels[name]}</label>{control}</div>'
+            )
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above
 
 
@@ -276,17 +355,21 @@ def _filter_fields(form: ClientFilterForm, chosen: dict[str, Any]) -> SafeString
 def home(request: HttpRequest) -> HttpResponse:
     """The client list. Each client on the page shown is one access-log row (kind client list)."""
     page_no = page_number(request)
-    form = ClientFilterForm(request.GET)
-    form.is_valid()  # an invalid field is left out of the search, and said why
-    # an order that is not one (a link edited by hand) is the default order, without a message
-    form.errors.pop("sort", None)
-    valid = not form.errors
-    chosen = {
-        "q": form.cleaned_data.get("q") or "",
-        "flag": form.cleaned_data.get("flag") or "",
-        "step": form.cleaned_data.get("step"),
-        "sort": form.cleaned_data.get("sort") or "name",
-    }
+    chosen = _asked(request.GET)
+    errors: dict[str, list[str]] = {}
+    if chosen is None:  # a field is not valid: the form says why
+        form = ClientFilterForm(request.GET)
+        form.is_valid()  # an invalid field is left out of the search, and said why
+        # an order that is not one (a link edited by hand) is the default order, no message
+        form.errors.pop("sort", None)
+        errors = dict(form.errors)
+        chosen = {
+            "q": form.cleaned_data.get("q") or "",
+            "flag": form.cleaned_data.get("flag") or "",
+            "step": form.cleaned_data.get("step"),
+            "sort": form.cleaned_data.get("sort") or "name",
+        }
+    valid = not errors
     try:
         page = overview.client_rows(request.user, page=page_no, per_page=PER_PAGE, **chosen)
     except InvalidPage:
@@ -306,7 +389,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "pages": page.paginator.num_pages,
         }
     context = {
-        "fields": _filter_fields(form, chosen),
+        "fields": _filter_fields(request.GET.get("q", ""), chosen, errors),
         "rows": _rows_markup(rows, zone_of(request.user)) if rows else "",
         "count_text": count_text,
         "page": page,
