@@ -17,7 +17,8 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
+from html import escape  # the standard library's: Django's adds a lazy-text check per call
 from typing import Any
 
 from django.db import connection
@@ -25,10 +26,9 @@ from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from lijfwijs.accounts.localtime import local_today, zone_of
 from lijfwijs.accounts.models import AccessLog, PractitionerAccess
@@ -43,6 +43,7 @@ from lijfwijs.exercises.services import helped_most
 from lijfwijs.program import program
 from lijfwijs.program.models import ProgramProgress
 
+from . import dates
 from .assignments import UNREAD, visible_to
 from .models import Alert, Assignment
 from .notes import notes_of
@@ -175,7 +176,14 @@ def number(value: float | None, digits: int = 1) -> str:
     """5.25 → "5,3" in Dutch, "5.3" in English; "–" for none."""
     if value is None:
         return "–"
-    return formats.number_format(round(value, digits) + 0.0, digits)
+    # what formats.number_format writes for a rounded float, with the separator looked up once
+    # per language (no thousands separator: USE_THOUSAND_SEPARATOR is off)
+    return f"{round(value, digits) + 0.0:.{digits}f}".replace(".", _decimal(get_language()))
+
+
+@cache
+def _decimal(language: str | None) -> str:
+    return str(formats.get_format("DECIMAL_SEPARATOR", language))
 
 
 def signed(value: float) -> str:
@@ -215,7 +223,7 @@ def peg_change(before: float | None, after: float | None) -> dict[str, Any] | No
 def _change_line(diff: dict[str, Any], previous: datetime) -> str:
     values = {
         "change": number(abs(diff["change"])),
-        "date": formats.date_format(timezone.localtime(previous), "DATE_FORMAT"),
+        "date": dates.formatter()(timezone.localtime(previous)),
         "threshold": number(PEG_MEANINGFUL_CHANGE),
     }
     if diff["direction"] == "same":
@@ -543,14 +551,13 @@ def _alerts(client: Any, practitioner: Any, since: datetime, read: Any = None) -
     else:
         found = [a for a in read if a.created_at >= since]
     events = []
+    when = dates.formatter("DATETIME_FORMAT")
     for alert in found:
         if alert.acknowledged_at:
             who = alert.acknowledged_by or _("een behandelaar")
             seen = _("Gezien door %(who)s op %(when)s") % {
                 "who": who,
-                "when": formats.date_format(
-                    timezone.localtime(alert.acknowledged_at), "DATETIME_FORMAT"
-                ),
+                "when": when(timezone.localtime(alert.acknowledged_at)),
             }
         else:
             seen = _("Nog niet gezien")
@@ -613,11 +620,12 @@ def _assignments(client: Any, practitioner: Any, since: datetime, read: Any = No
     else:
         found = [a for a in read if a.created_at >= since]
     events = []
+    day_text = dates.formatter()
     for a in found:
         values = {
             "who": a.practitioner_name,
-            "from": formats.date_format(a.starts_on, "DATE_FORMAT"),
-            "until": formats.date_format(a.ends_on, "DATE_FORMAT") if a.ends_on else "",
+            "from": day_text(a.starts_on),
+            "until": day_text(a.ends_on) if a.ends_on else "",
             "times": a.times_per_week or 0,
         }
         if a.kind == Assignment.Kind.EXERCISE and a.exercise is not None:
@@ -632,7 +640,7 @@ def _assignments(client: Any, practitioner: Any, since: datetime, read: Any = No
         if a.withdrawn_at:
             lines.append(
                 _("ingetrokken op %(when)s")
-                % {"when": formats.date_format(timezone.localtime(a.withdrawn_at), "DATE_FORMAT")}
+                % {"when": day_text(timezone.localtime(a.withdrawn_at))}
             )
         events.append(Event(at=a.created_at, kind=Kind.ASSIGNMENT, title=title, lines=tuple(lines)))
     return events
@@ -910,12 +918,7 @@ def markup(weeks: list[Week]) -> SafeString:
     """The weeks as the client's page shows them (the list inside its section), every value
     escaped: twelve weeks of dates, sentences and events cost the template engine several times
     what this does (the client list's rows are written the same way)."""
-    dates: dict[Any, str] = {}
-
-    def day_text(day: date) -> str:
-        if day not in dates:
-            dates[day] = escape(formats.date_format(day, "DATE_FORMAT"))
-        return dates[day]
+    day_text, moment_text = dates.formatter(), dates.formatter("DATETIME_FORMAT")
 
     words = {
         "empty": escape(_("Niets vastgelegd in deze week.")),
@@ -930,8 +933,8 @@ def markup(weeks: list[Week]) -> SafeString:
         heading = escape(
             _("Week van %(start)s tot en met %(end)s")
             % {
-                "start": formats.date_format(week.start, "DATE_FORMAT"),
-                "end": formats.date_format(week.end, "DATE_FORMAT"),
+                "start": day_text(week.start),
+                "end": day_text(week.end),
             }
         )
         parts.append(
@@ -954,7 +957,7 @@ def markup(weeks: list[Week]) -> SafeString:
                     "%(counter)s gedeelde notitie", "%(counter)s gedeelde notities", count
                 ) % {"counter": count}
                 items = "".join(
-                    f"<li><strong>{day_text(day)}</strong>: {linebreaksbr(note, autoescape=True)}"
+                    f"<li><strong>{escape(day_text(day))}</strong>: {linebreaksbr(note, autoescape=True)}"
                     "</li>"
                     for day, note in diary.notes
                 )
@@ -985,7 +988,7 @@ def markup(weeks: list[Week]) -> SafeString:
                     f'\n        <li class="timeline-event timeline-{escape(event.kind)}'
                     f'{" is-warning" if event.warning else ""}">\n'
                     f'          <time datetime="{at.isoformat()}">'
-                    f"{escape(formats.date_format(at, 'DATETIME_FORMAT'))}</time>\n"
+                    f"{escape(moment_text(at))}</time>\n"
                     f'          <strong class="timeline-title">{title}</strong>\n'
                     f"          {lines}\n        </li>"
                 )
