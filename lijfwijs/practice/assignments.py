@@ -11,8 +11,10 @@ own. Assigning and withdrawing write one access-log row each (ASSIGNMENTS, CHANG
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, timedelta
 from functools import lru_cache
+from html import escape  # the standard library's: Django's adds a lazy-text check per call
 from typing import Any
 
 from django import forms
@@ -25,8 +27,9 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lijfwijs.accounts.access import client_for
@@ -35,13 +38,17 @@ from lijfwijs.accounts.localtime import local_today
 from lijfwijs.accounts.models import AccessLog, Membership, PractitionerAccess, User
 from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core.i18n import current_language, pick
+from lijfwijs.core.statements import Compiled, Slot
+from lijfwijs.exercises import statements as catalog_statements
 from lijfwijs.exercises.models import Exercise, PracticeSession
 from lijfwijs.program import program
 from lijfwijs.program import services as program_services
 from lijfwijs.program.models import ProgramProgress
 
+from . import form_markup
 from .access import practitioner_required
 from .models import Assignment
+from .templatetags.practice_forms import field_control, fields_markup
 
 UNREAD: Any = object()  # an argument not given: the function reads it itself
 MAX_WEEKS = 8
@@ -334,18 +341,10 @@ class ExerciseAssignmentForm(forms.Form):
         field = self.fields["exercise"]
         field.queryset = Exercise.objects.active()  # type: ignore[attr-defined]
         field.label_from_instance = lambda e: e.name  # type: ignore[attr-defined]
-        # The list shows slugs and names only: read as values in the queryset's own order, not
-        # as model instances with their steps and texts (validation still uses the queryset).
-        english = current_language() == "en"
-        field.choices = [  # type: ignore[attr-defined]
-            ("", field.empty_label),  # type: ignore[attr-defined]
-            *(
-                (slug, (english and name_en) or name_nl)
-                for slug, name_nl, name_en in field.queryset.values_list(  # type: ignore[attr-defined]
-                    "slug", "name_nl", "name_en"
-                )
-            ),
-        ]
+        # The list shows slugs and names only: read by the catalog's statement (the queryset's
+        # own SQL and order), not as model instances with their steps and texts (validation
+        # still uses the queryset).
+        field.choices = [("", field.empty_label), *exercise_choices()]  # type: ignore[attr-defined]
         choices: dict[str, Any] = {
             "frequency": [(key, frequency_text(n)) for key, n in FREQUENCIES],
             "weeks": [(n, weeks_text(n)) for n in range(1, MAX_WEEKS + 1)],
@@ -353,9 +352,7 @@ class ExerciseAssignmentForm(forms.Form):
         for name, labelled in choices.items():
             self.fields[name].choices = labelled  # type: ignore[attr-defined]
         self.fields["starts_on"].initial = self.today
-        self.fields["starts_on"].help_text = _(
-            "Vandaag is het bij je cliënt %(date)s; je kunt ook later laten beginnen."
-        ) % {"date": _date(self.today)}
+        self.fields["starts_on"].help_text = _starts_hint(self.today)
 
     def clean_starts_on(self) -> date:
         day: date = self.cleaned_data["starts_on"]
@@ -370,6 +367,90 @@ class ExerciseAssignmentForm(forms.Form):
         if not has_health_consent(self.client):
             raise forms.ValidationError(_no_consent())
         return data
+
+
+def exercise_choices() -> list[tuple[str, str]]:
+    """(slug, name) of the active exercises in the catalog's order, named in the language of the
+    request: `Exercise.objects.active()` read by the catalog's statement."""
+    english = current_language() == "en"
+    return [
+        (slug, (english and name_en) or name_nl)
+        for slug, name_nl, name_en, _kind, _domains in catalog_statements.catalog()
+    ]
+
+
+def _starts_hint(today: date) -> str:
+    return _("Vandaag is het bij je cliënt %(date)s; je kunt ook later laten beginnen.") % {
+        "date": _date(today)
+    }
+
+
+@lru_cache(maxsize=8)
+def _exercise_words(language: str | None) -> dict[str, Any]:
+    """The fixed words of the exercise form (labels, hints, the options of how often and how
+    long), escaped, with its initial values, from the form's own fields once per process and
+    language."""
+    fields = ExerciseAssignmentForm.base_fields
+    words: dict[str, Any] = {name: escape(str(f.label)) for name, f in fields.items()}
+    message = fields["message"]
+    words.update(
+        empty=escape(str(fields["exercise"].empty_label)),  # type: ignore[attr-defined]
+        frequency_options=tuple((key, escape(frequency_text(n))) for key, n in FREQUENCIES),
+        frequency_initial=str(fields["frequency"].initial),
+        weeks_options=tuple((str(n), escape(weeks_text(n))) for n in range(1, MAX_WEEKS + 1)),
+        weeks_initial=str(fields["weeks"].initial),
+        message_hint=escape(str(message.help_text)),
+        message_rows=message.widget.attrs["rows"],
+        message_length=message.max_length,  # type: ignore[attr-defined]
+    )
+    return words
+
+
+def blank_exercise_fields(today: date) -> SafeString:
+    """An empty `ExerciseAssignmentForm`'s fields (starting on the client's `today`) as
+    `{% form_fields %}` writes them, without building the form: the exercises from the catalog's
+    statement, the fixed words once per language. A test holds the two together."""
+    w = _exercise_words(get_language())
+    exercises = [("", w["empty"])]
+    exercises += [(escape(slug), escape(name)) for slug, name in exercise_choices()]
+    f = form_markup
+    written = f.fields(
+        f.field(
+            "id_oefening-exercise",
+            w["exercise"],
+            f.select("oefening-exercise", "id_oefening-exercise", exercises, "", required=True),
+        ),
+        f.field(
+            "id_oefening-frequency",
+            w["frequency"],
+            f.select(
+                "oefening-frequency",
+                "id_oefening-frequency",
+                w["frequency_options"],
+                w["frequency_initial"],
+            ),
+        ),
+        f.field(
+            "id_oefening-starts_on",
+            w["starts_on"],
+            f.date_input("oefening-starts_on", "id_oefening-starts_on", today.isoformat()),
+            escape(_starts_hint(today)),
+        ),
+        f.field(
+            "id_oefening-weeks",
+            w["weeks"],
+            f.select("oefening-weeks", "id_oefening-weeks", w["weeks_options"], w["weeks_initial"]),
+        ),
+        f.field(
+            "id_oefening-message",
+            w["message"],
+            f.textarea(
+                "oefening-message", "id_oefening-message", w["message_rows"], w["message_length"]
+            ),
+            w["message_hint"],
+        ),
+    )
+    return mark_safe(written)  # noqa: S308 - every word and value is escaped above
 
 
 class StepAssignmentForm(forms.Form):
@@ -406,10 +487,8 @@ class StepAssignmentForm(forms.Form):
         kwargs.setdefault("prefix", "stap")
         super().__init__(*args, **kwargs)
         self.client = client
-        self.next_step = next_step(client, current_step)
+        self.next_step, self.already_open = step_state(client, current_step)
         self.fields["step"].initial = self.next_step
-        # opened already (with a message, not withdrawn): the client can go on, nothing to open
-        self.already_open = self.next_step is not None and opened(client, self.next_step)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -430,6 +509,50 @@ class StepAssignmentForm(forms.Form):
         return data
 
 
+def step_state(client: Any, current: Any = UNREAD) -> tuple[int | None, bool]:
+    """The step opening would open (None in the last step), and whether it is opened already
+    (with a message, not withdrawn: the client can go on, there is nothing to open)."""
+    step = next_step(client, current)
+    return step, step is not None and opened(client, step)
+
+
+@dataclass(frozen=True)
+class BlankField:
+    """What `_client_assignments.html` reads of an empty form's field."""
+
+    label: str
+    help_text: str
+    auto_id: str
+    errors: tuple[str, ...] = ()
+
+    @property
+    def id_for_label(self) -> str:
+        return self.auto_id
+
+
+@dataclass(frozen=True)
+class BlankStepForm:
+    """What `_client_assignments.html` reads of an empty `StepAssignmentForm`, without building
+    one: the step it would open, whether that is open already, the message field."""
+
+    next_step: int | None
+    already_open: bool
+    message: BlankField = dataclass_field(default_factory=lambda: _blank_message())
+    errors: tuple[str, ...] = ()
+
+
+def _blank_message() -> BlankField:
+    message = StepAssignmentForm.base_fields["message"]
+    return BlankField(str(message.label), str(message.help_text), "id_stap-message")
+
+
+def blank_step_control() -> str:
+    """The empty message control of `StepAssignmentForm` as `{% field_control %}` writes it."""
+    message = StepAssignmentForm.base_fields["message"]
+    rows, length = message.widget.attrs["rows"], message.max_length  # type: ignore[attr-defined]
+    return form_markup.textarea("stap-message", "id_stap-message", rows, length, required=True)
+
+
 def _no_consent() -> str:
     return _(
         "Deze cliënt heeft geen toestemming gegeven voor het bewaren van gezondheidsgegevens; "
@@ -437,11 +560,23 @@ def _no_consent() -> str:
     )
 
 
+_A_CLIENT, _A_STEP = -604_211, 32_109  # stand-ins in the compiled statements: no row has them
+
+# Whether a practitioner opened this step for the client (not withdrawn): the queryset's own SQL,
+# compiled once per process (building it cost more than the database took to answer it).
+_OPENED = Compiled(
+    "opened step",
+    lambda: Assignment.objects.filter(
+        client_id=_A_CLIENT, kind=Assignment.Kind.STEP, step=_A_STEP, withdrawn_at__isnull=True
+    ).values_list("pk")[:1],
+    client=Slot(_A_CLIENT, None),
+    step=Slot(_A_STEP, None),
+)
+
+
 def opened(client: Any, step: int) -> bool:
     """Whether a practitioner opened this step for the client (not withdrawn)."""
-    return Assignment.objects.filter(
-        client=client, kind=Assignment.Kind.STEP, step=step, withdrawn_at__isnull=True
-    ).exists()
+    return bool(_OPENED.rows(client=client.pk, step=step))
 
 
 def next_step(client: Any, current: Any = UNREAD) -> int | None:
@@ -608,14 +743,25 @@ def client_section(
     if assignments is None:
         assignments = visible_list(request.user, client)
     progress = progress_of(client, assignments, today, current_step)
+    # empty forms as plain markup; a form sent back with mistakes through its widgets
+    if exercise_form is None:
+        exercise_fields = blank_exercise_fields(today)
+    else:
+        exercise_fields = fields_markup(exercise_form)
+    if step_form is None:
+        step = BlankStepForm(*step_state(client, current_step))
+        step_control = blank_step_control()
+    else:
+        step, step_control = step_form, field_control(step_form["message"])
     return {
         "client": client,
         "current_assignments": [
             p for p in progress if not p.assignment.withdrawn_at and not p.done
         ],
         "past_assignments": [p for p in progress if p.assignment.withdrawn_at or p.done],
-        "exercise_form": exercise_form or ExerciseAssignmentForm(client=client),
-        "step_form": step_form or StepAssignmentForm(client=client, current_step=current_step),
+        "exercise_fields": exercise_fields,
+        "step_form": step,
+        "step_message_control": mark_safe(step_control),  # noqa: S308 - escaped where written
         "user": request.user,
         "csrf_token": get_token(request),
         # where the forms send the practitioner back to: this page or the client's page

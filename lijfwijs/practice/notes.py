@@ -13,6 +13,7 @@ the view (NOTES, VIEW). `client_section` (for the client's page) logs nothing: t
 
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from html import escape  # the standard library's: Django's adds a lazy-text check per call
 from typing import Any
 
 from django import forms
@@ -24,15 +25,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lijfwijs.accounts.access import client_for, clients_of
 from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.models import AccessLog, Membership, PractitionerAccess, User
 
-from . import assignments
+from . import assignments, form_markup
 from .access import practitioner_required
 from .models import Alert, ClientNote
 
@@ -489,11 +491,30 @@ class NoteForm(forms.Form):
             raise forms.ValidationError(error.message) from None
 
 
+@lru_cache(maxsize=8)
+def _note_words(language: str | None) -> tuple[str, str, int, int]:
+    """The note field's label and hint (escaped), its rows and length, from `NoteForm`'s own field
+    once per process and language."""
+    body = NoteForm.base_fields["body"]
+    attrs = body.widget.attrs
+    return escape(str(body.label)), escape(str(body.help_text)), attrs["rows"], attrs["maxlength"]
+
+
+def blank_note_fields() -> SafeString:
+    """An empty `NoteForm(prefix="note")`'s fields as `{% form_fields %}` writes them, without
+    building the form (a test holds the two together in both languages)."""
+    label, hint, rows, maxlength = _note_words(get_language())
+    control = form_markup.textarea("note-body", "id_note-body", rows, maxlength)
+    written = form_markup.fields(form_markup.field("id_note-body", label, control, hint))
+    return mark_safe(written)  # noqa: S308 - the words are escaped in _note_words
+
+
 def client_section(
     request: HttpRequest, client: Any, notes: list[ClientNote] | None = None
 ) -> dict[str, Any]:
     """The context of `practice/_client_notes.html` on the client's page: the newest notes the
-    practitioner may read (with their addenda), how many there are, and the form to add one.
+    practitioner may read (with their addenda), how many there are, and the empty form to add one
+    (`note_fields`, its fields as markup).
     Writes no access-log row (the client's page writes its own). `notes`: `visible_notes()`
     when the page has read them already."""
     if notes is None:
@@ -503,7 +524,7 @@ def client_section(
         "note_list": notes[:SECTION_SIZE],
         "note_count": len(notes),
         "note_more": len(notes) > SECTION_SIZE,
-        "note_form": NoteForm(prefix="note"),
+        "note_fields": blank_note_fields(),
     }
 
 

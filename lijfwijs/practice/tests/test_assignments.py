@@ -676,3 +676,36 @@ def test_program_messages_statement_follows_for_client(anna, pieter, pieter_brow
         ]
         assert [m["message"] for m in assignments.program_messages(anna, steps)] == expected
     assert assignments.program_messages(anna, []) == []
+
+
+def test_opened_is_its_querysets_rule(anna, bram, pieter):
+    """`opened` runs the compiled SQL of its queryset: a step opened for this client, not
+    withdrawn; not another step, another client's, an exercise or a withdrawn one."""
+    give_access(anna, pieter)
+    give_access(bram, pieter)
+    today = local_today(anna)
+    exercise = Exercise.objects.active().first()
+
+    def made(client, **fields):
+        return Assignment.objects.create(
+            client=client, practitioner=pieter, starts_on=today, message="Ga", **fields
+        )
+
+    made(anna, kind=Assignment.Kind.STEP, step=2)
+    made(anna, kind=Assignment.Kind.STEP, step=3, withdrawn_at=now())
+    made(bram, kind=Assignment.Kind.STEP, step=4)
+    made(
+        anna,
+        kind=Assignment.Kind.EXERCISE,
+        exercise=exercise,
+        times_per_week=7,
+        ends_on=today + timedelta(days=6),
+    )
+    for client in (anna, bram):
+        for step in range(1, program.LAST_STEP + 1):
+            expected = Assignment.objects.filter(
+                client=client, kind=Assignment.Kind.STEP, step=step, withdrawn_at__isnull=True
+            ).exists()
+            assert assignments.opened(client, step) is expected, (client, step)
+    assert assignments.opened(anna, 2) and assignments.opened(bram, 4)
+    assert not assignments.opened(anna, 3) and not assignments.opened(anna, 4)

@@ -92,3 +92,83 @@ def test_the_exercise_choices_are_the_active_exercises_by_name(anna, language):
         assert len(expected) > 5
     slug = expected[1][0]
     assert field.clean(slug).slug == slug
+
+
+# --- the empty forms written without building them (the notes and assignments tab) -----------
+
+
+@pytest.fixture
+def odd_exercise(content):
+    """An exercise whose names need escaping, in the catalog's choices."""
+    from lijfwijs.exercises.models import Exercise
+
+    return Exercise.objects.create(
+        slug="vreemd",
+        kind="breathing",
+        name_nl='Adem <in> & "uit"',
+        name_en="Breathe <in> & 'out'",
+        summary_nl="Vreemd.",
+        steps_nl=["Een"],
+        parameters={"phases": [{"phase": "inhale", "seconds": 3}]},
+    )
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_blank_forms_are_the_empty_forms_as_django_writes_them(anna, odd_exercise, language):
+    """`blank_note_fields`, `blank_exercise_fields` and the blank step form are what Django's
+    widget templates write for the empty forms: a change to a form's fields fails here until the
+    writer follows."""
+    from django.utils import translation
+
+    from lijfwijs.accounts.localtime import local_today
+    from lijfwijs.practice import assignments, notes
+
+    with translation.override(language):
+        note = notes.blank_note_fields()
+        assert normal(note) == normal(with_templates(NoteForm(prefix="note")))
+        exercise = assignments.blank_exercise_fields(local_today(anna))
+        assert normal(exercise) == normal(with_templates(ExerciseAssignmentForm(client=anna)))
+        written = (
+            "Breathe &lt;in&gt; &amp; &#x27;out&#x27;"
+            if language == "en"
+            else ("Adem &lt;in&gt; &amp; &quot;uit&quot;")
+        )
+        assert f'<option value="vreemd">{written}</option>' in exercise
+
+        form = StepAssignmentForm(client=anna)
+        blank = assignments.BlankStepForm(*assignments.step_state(anna))
+        assert (blank.next_step, blank.already_open) == (form.next_step, form.already_open)
+        assert not blank.errors and not form.errors
+        field = form["message"]
+        read = ("label", "help_text", "auto_id", "id_for_label")
+        assert [str(getattr(blank.message, n)) for n in read] == [
+            str(getattr(field, n)) for n in read
+        ]
+        assert not blank.message.errors and not field.errors
+        assert normal(assignments.blank_step_control()) == normal(str(field))
+
+
+def test_the_blank_step_form_knows_an_opened_step_and_the_last_one(anna, pieter):
+    from lijfwijs.accounts.localtime import local_today
+    from lijfwijs.accounts.tests.helpers import give_access
+    from lijfwijs.practice import assignments
+    from lijfwijs.practice.models import Assignment
+    from lijfwijs.program import program
+    from lijfwijs.program.models import ProgramProgress
+
+    give_access(anna, pieter)
+    progress = ProgramProgress.objects.create(user=anna, start_step=1, current_step=1)
+    Assignment.objects.create(
+        client=anna,
+        practitioner=pieter,
+        kind=Assignment.Kind.STEP,
+        step=2,
+        starts_on=local_today(anna),
+        message="Ga",
+    )
+    form = StepAssignmentForm(client=anna)
+    assert assignments.step_state(anna) == (form.next_step, form.already_open) == (2, True)
+    progress.current_step = program.LAST_STEP
+    progress.save()
+    form = StepAssignmentForm(client=anna)
+    assert assignments.step_state(anna) == (form.next_step, form.already_open) == (None, False)
