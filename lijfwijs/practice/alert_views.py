@@ -245,6 +245,22 @@ def client_alerts(practitioner: Any, client: Any, since: datetime) -> list[Alert
     return found
 
 
+def client_lists(alerts: list[Alert]) -> tuple[list[Alert], list[Alert]]:
+    """Of `client_alerts()`: the open ones, newest first, and the last CLIENT_ACKNOWLEDGED_SHOWN
+    acknowledged ones, last acknowledged first (what the client's page shows)."""
+    open_alerts = sorted(
+        (a for a in alerts if a.acknowledged_at is None),
+        key=lambda a: a.created_at,
+        reverse=True,
+    )
+    done = sorted(
+        (a for a in alerts if a.acknowledged_at is not None),
+        key=lambda a: a.acknowledged_at,
+        reverse=True,
+    )[:CLIENT_ACKNOWLEDGED_SHOWN]
+    return open_alerts, done
+
+
 def client_section(
     request: HttpRequest, client: Any, alerts: list[Alert] | None = None
 ) -> dict[str, Any]:
@@ -261,16 +277,7 @@ def client_section(
             ]
         )
     else:
-        open_alerts = sorted(
-            (a for a in alerts if a.acknowledged_at is None),
-            key=lambda a: a.created_at,
-            reverse=True,
-        )
-        done = sorted(
-            (a for a in alerts if a.acknowledged_at is not None),
-            key=lambda a: a.acknowledged_at,
-            reverse=True,
-        )[:CLIENT_ACKNOWLEDGED_SHOWN]
+        open_alerts, done = client_lists(alerts)
     return {
         "client_alerts": {
             "open": entries(open_alerts),

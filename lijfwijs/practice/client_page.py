@@ -31,7 +31,7 @@ from lijfwijs.assessments.services import PIJNTEST
 from lijfwijs.exercises import calm
 from lijfwijs.exercises.services import what_calms_me
 
-from . import alert_views, assignments, notes, program_controls, timeline
+from . import alert_views, assignments, dates, notes, program_controls, record_markup, timeline
 from .access import practitioner_required
 
 
@@ -166,7 +166,17 @@ def _client_page(
 ) -> HttpResponse:
     """The overview tab, with the one access-log row of this look (kind SUMMARY): the client's
     details, the summary, the alerts and the program. Each source is read once and handed to
-    every part that shows it."""
+    every part that shows it; the parts are written in one pass (record_markup), not by the
+    templates' tags and forms."""
+    context, alerts = overview_context(request, client, grant)
+    context.update(record_markup.overview(request, client, context, alerts, form))
+    return _tab(request, client, "client", "practice/client.html", context, status)
+
+
+def overview_context(
+    request: HttpRequest, client: Any, grant: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], list[Any]]:
+    """What the overview shows, as plain values, and the alerts it read (`client_alerts`)."""
     practitioner = request.user
     access = grant or _grant(client, practitioner)
     today = local_today(client)
@@ -178,28 +188,25 @@ def _client_page(
     checkins = timeline.read_checkins(client, first)
     pijntests = timeline.read_pijntests(client, start_of_today)
     glance = timeline.summary(client, today, progress, checkins, pijntests)
+    day_text = dates.formatter()
     context: dict[str, Any] = {
         "granted_at": access["granted_at"],
         "shares_notes": access["share_notes"],
         "glance": glance,
         "open_alerts": sum(1 for a in alerts if a.acknowledged_at is None),
         "program": program_controls.summary(client, progress),
-        "program_form": form or program_controls.OverrideForm(client=client),
         "meaningful_peg": timeline.number(timeline.PEG_MEANINGFUL_CHANGE),
         # the four weeks' table: its dates and numbers formatted here, not by filters per cell
         "trend_weeks": [
             {
                 **week,
-                "start_text": formats.date_format(
-                    date.fromisoformat(week["week_start"]), "DATE_FORMAT"
-                ),
+                "start_text": day_text(date.fromisoformat(week["week_start"])),
                 "pain_text": timeline.number(week["mean_pain"]),
             }
             for week in glance["diary"]["weeks"]
         ],
     }
-    context.update(alert_views.client_section(request, client, alerts))
-    return _tab(request, client, "client", "practice/client.html", context, status)
+    return context, alerts
 
 
 def _grant(client: Any, practitioner: Any) -> dict[str, Any]:

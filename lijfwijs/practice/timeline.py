@@ -178,11 +178,13 @@ def number(value: float | None, digits: int = 1) -> str:
         return "–"
     # what formats.number_format writes for a rounded float, with the separator looked up once
     # per language (no thousands separator: USE_THOUSAND_SEPARATOR is off)
-    return f"{round(value, digits) + 0.0:.{digits}f}".replace(".", _decimal(get_language()))
+    return f"{round(value, digits) + 0.0:.{digits}f}".replace(
+        ".", decimal_separator(get_language())
+    )
 
 
 @cache
-def _decimal(language: str | None) -> str:
+def decimal_separator(language: str | None) -> str:
     return str(formats.get_format("DECIMAL_SEPARATOR", language))
 
 

@@ -1,0 +1,492 @@
+"""The overview tab of a client's record written in Python, in one pass: the client's details,
+"in het kort" with its four weeks, the alerts with their acknowledge forms and the program with
+its controls.
+
+The templates these replace (`client.html`'s blocks as they were, `_client_alerts.html` with
+`alerts_entry.html`, `_client_program.html`, `_client_trend_table.html`) cost the overview some
+6,000 Python calls a request in tags, filters, includes and two Django forms; this writes the same
+markup with every value escaped (tests hold it to those templates in both languages). Per process
+only the addresses (reversed once per language and script prefix, with a stand-in id) and the
+words of the acknowledge form's field are kept; everything about the client is read and written
+per request.
+"""
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from html import escape  # the standard library's: Django's adds a lazy-text check per call
+from typing import Any
+
+from django.template.defaultfilters import linebreaksbr
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from . import dates
+from .alert_views import NOTE_MAX, AcknowledgeForm, describe
+from .models import Alert
+from .program_controls import OverrideForm
+from .timeline import decimal_separator
+
+URL_ID = "2147483647"  # the stand-in id of the addresses reversed once
+RESPONSE_ID = "R3SP0NS3-ST4ND-1N"  # the stand-in of a Pijntest result's id
+
+
+@lru_cache(maxsize=16)
+def _urls(language: str | None, prefix: str) -> dict[str, str]:
+    """The overview's addresses for the stand-in ids, per language and script prefix."""
+    client = {"client_id": int(URL_ID)}
+    return {
+        "messages": reverse("messaging:client_conversation", kwargs=client),
+        "exports": reverse("exports:client", args=[int(URL_ID)]),
+        "report": reverse("practice:client_report", kwargs={**client, "response_id": RESPONSE_ID}),
+        "acknowledge": reverse("practice:acknowledge_alert", kwargs={"alert_id": int(URL_ID)}),
+        "alerts": reverse("practice:alerts"),
+        "program": reverse("practice:client_program", kwargs=client),
+    }
+
+
+def urls() -> dict[str, str]:
+    return _urls(get_language(), get_script_prefix())
+
+
+@lru_cache(maxsize=4)
+def _note_words(language: str | None) -> tuple[str, str]:
+    """The acknowledge form's note field's label and help, escaped (fixed words)."""
+    field = AcknowledgeForm.base_fields["note"]
+    return escape(str(field.label)), escape(str(field.help_text))
+
+
+def tr(msgid: str) -> str:
+    """`{% translate msgid %}`: the translation, escaped."""
+    return escape(_(msgid))
+
+
+def blk(msgid: str, **values: Any) -> str:
+    """`{% blocktranslate with ... %}`: the translation with its values escaped (not itself)."""
+    return _(msgid) % {k: escape(str(v)) for k, v in values.items()}
+
+
+def one_decimal(value: Any, separator: str) -> str:
+    """`value|floatformat:1` (rounded half up, as Django's filter does)."""
+    if value is None:
+        return ""
+    rounded = Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    if not rounded:
+        rounded = abs(rounded)  # no "-0.0"
+    return f"{rounded:f}".replace(".", separator)
+
+
+def _local_iso(moment: datetime) -> str:
+    return timezone.localtime(moment).isoformat()
+
+
+def overview(
+    request: Any,
+    client: Any,
+    context: dict[str, Any],
+    alerts_read: list[Alert],
+    form: OverrideForm | None,
+) -> dict[str, SafeString]:
+    """The overview's two parts, `facts_html` (in the header) and `tab_html` (the tab's
+    sections), from what `client_page._client_page` read."""
+    from django.middleware.csrf import get_token
+
+    from .alert_views import client_lists
+
+    csrf = get_token(request)
+    sep = decimal_separator(get_language())
+    open_alerts, done = client_lists(alerts_read)
+    facts_html = facts(
+        client,
+        context["granted_at"],
+        context["glance"],
+        context["open_alerts"],
+        context["shares_notes"],
+    )
+    tab_html = "\n\n".join(
+        (
+            glance(
+                client.pk,
+                context["glance"],
+                context["trend_weeks"],
+                context["meaningful_peg"],
+                sep,
+            ),
+            alerts(open_alerts, done, request.get_full_path(), csrf),
+            program(client.pk, context["program"], form, csrf),
+        )
+    )
+    return {
+        "facts_html": mark_safe(facts_html),  # noqa: S308 - every value is escaped
+        "tab_html": mark_safe(tab_html),  # noqa: S308 - every value is escaped
+    }
+
+
+# --- the details (the header's facts) ---------------------------------------------------------
+
+
+def facts(
+    client: Any, granted_at: Any, glance: dict[str, Any], open_alerts: int, shares: bool
+) -> str:
+    u = urls()
+    email = escape(client.email)
+    granted = ""
+    if granted_at:
+        granted = (
+            f"<dt>{escape(_('Toegang sinds'))}</dt>"
+            f"<dd>{escape(dates.formatter()(timezone.localtime(granted_at)))}</dd>"
+        )
+    program = glance["program"]
+    if program:
+        step = blk("stap %(number)s: %(name)s", number=program["step"], name=program["name"])
+    else:
+        step = escape(_("nog niet begonnen"))
+    alerts = f"<strong>{open_alerts}</strong>" if open_alerts else escape(_("geen"))
+    notes = escape(_("gedeeld met jou") if shares else _("niet gedeeld"))
+    pk = str(client.pk)
+    return (
+        '  <dl class="facts">\n'
+        f'    <dt>{escape(_("E-mail"))}</dt><dd><a href="mailto:{email}">{email}</a></dd>\n'
+        f"    {granted}\n"
+        f"    <dt>{escape(_('Programma'))}</dt><dd>{step}</dd>\n"
+        f"    <dt>{escape(_('Open meldingen'))}</dt><dd>{alerts}</dd>\n"
+        f"    <dt>{escape(_('Dagboeknotities'))}</dt><dd>{notes}</dd>\n"
+        "  </dl>\n"
+        f'  <p><a href="{u["messages"].replace(URL_ID, pk)}">{escape(_("Berichten"))}</a></p>\n'
+        f'  <p><a href="{u["exports"].replace(URL_ID, pk)}">'
+        + escape(
+            _(
+                "Downloads: een overzicht voor de huisarts (PDF), het dagboek en oefenlogboek "
+                "(CSV), FHIR"
+            )
+        )
+        + "</a></p>\n"
+    )
+
+
+# --- "in het kort" ----------------------------------------------------------------------------
+
+
+def _compared(change: dict[str, Any], same: str, worse: str, better: str, sep: str) -> str:
+    """The change's words: `same`, or `worse`/`better` with its points, and whether it is
+    noticeable (the template's `change` span, without its tags)."""
+    if change["direction"] == "same":
+        text = tr(same)
+    elif change["direction"] == "worse":
+        text = blk(worse, points=one_decimal(change["change"], sep))
+    else:
+        text = blk(better, points=one_decimal(change["change"], sep).replace("-", ""))
+    if change["meaningful"]:
+        text += " · " + tr("merkbaar")
+    elif change["direction"] != "same":
+        text += " · " + tr("niet merkbaar")
+    return text
+
+
+def glance(
+    client_id: int,
+    glance: dict[str, Any],
+    trend_weeks: list[dict[str, Any]],
+    meaningful_peg: str,
+    sep: str,
+) -> str:
+    """The section "In het kort": the last Pijntest, the diary's fortnights, what calms and the
+    four weeks' table."""
+    pijntest = glance["pijntest"]
+    if pijntest:
+        change = pijntest["change"]
+        compared = (
+            '<span class="stat-label">'
+            + _compared(
+                change,
+                "gelijk aan de vorige keer",
+                "%(points)s punt hoger dan de vorige keer",
+                "%(points)s punt lager dan de vorige keer",
+                sep,
+            )
+            + "</span>"
+            if change
+            else ""
+        )
+        report = (
+            urls()["report"]
+            .replace(URL_ID, str(client_id))
+            .replace(RESPONSE_ID, escape(str(pijntest["id"])))
+        )
+        first = (
+            f'<span class="stat-value">{one_decimal(pijntest["peg"], sep)}</span>\n'
+            f'      <span class="stat-label">'
+            f"{escape(_('PEG bij de laatste Pijntest (0 tot 10)'))}</span>\n"
+            f"      {compared}\n"
+            f'      <a href="{report}">{escape(_("Laatste uitslag bekijken"))}</a>\n      '
+        )
+    else:
+        first = (
+            '<span class="stat-value">–</span><span class="stat-label">'
+            f"{escape(_('Nog geen Pijntest'))}</span>"
+        )
+    diary = glance["diary"]
+    if diary["last_two_weeks_mean"] is not None:
+        compared = ""
+        if diary["change"] is not None:
+            compared = (
+                '<span class="stat-label">'
+                + _compared(
+                    diary,
+                    "gelijk aan de 2 weken ervoor",
+                    "%(points)s punt hoger dan de 2 weken ervoor",
+                    "%(points)s punt lager dan de 2 weken ervoor",
+                    sep,
+                )
+                + "</span>"
+            )
+        words = _("Pijn in het dagboek, gemiddeld over de laatste 2 weken (0 tot 10)")
+        second = (
+            f'<span class="stat-value">{one_decimal(diary["last_two_weeks_mean"], sep)}</span>\n'
+            f'      <span class="stat-label">{escape(words)}</span>\n'
+            f"      {compared}\n      "
+        )
+    else:
+        second = (
+            '<span class="stat-value">–</span><span class="stat-label">'
+            f"{escape(_('Geen check-ins in de laatste 2 weken'))}</span>"
+        )
+    calms = glance["what_calms_me"]
+    if calms:
+        calm_text = f"<strong>{escape(_('Wat het meest rust geeft:'))}</strong> " + ", ".join(
+            blk(
+                "%(name)s (%(points)s punt minder spanning)",
+                name=c["name"],
+                points=one_decimal(c["mean_drop"], sep),
+            )
+            for c in calms
+        )
+    else:
+        calm_text = escape(_("Nog geen oefening met een duidelijke daling in spanning."))
+    note = blk(
+        "Een merkbare verandering: ongeveer %(peg)s punt op de PEG (Reed 2023); 2 punten of "
+        "30%% op de pijnschaal van het dagboek (Ostelo 2008).",
+        peg=meaningful_peg,
+    )
+    return (
+        '<section aria-labelledby="glance-heading">\n'
+        f'  <h2 id="glance-heading">{escape(_("In het kort"))}</h2>\n'
+        '  <ul class="stats">\n'
+        f'    <li class="stat">{first}</li>\n'
+        f'    <li class="stat">{second}</li>\n'
+        "  </ul>\n"
+        f"  <p>{calm_text}</p>\n"
+        f"  {trend_table(trend_weeks)}\n"
+        f'  <p class="muted">{note}</p>\n'
+        "</section>"
+    )
+
+
+def trend_table(weeks: list[dict[str, Any]]) -> str:
+    """`_client_trend_table.html`: the four weeks' check-ins and mean pain."""
+    if not weeks:
+        return ""
+    rows = "".join(
+        f'<tr><td>{escape(w["start_text"])}</td><td class="num">{w["checkins"]}</td>'
+        f'<td class="num">{escape(w["pain_text"])}</td></tr>'
+        for w in weeks
+    )
+    return (
+        '<div class="table-scroll" tabindex="0" role="region" aria-labelledby="trend4-caption">\n'
+        '<table class="trend-weeks">\n'
+        '  <caption id="trend4-caption">'
+        f"{escape(_('Gemiddelde pijn per week in het dagboek, de laatste 4 weken'))}</caption>\n"
+        f'  <thead><tr><th scope="col">{escape(_("Week van"))}</th>'
+        f'<th scope="col" class="num">{escape(_("Check-ins"))}</th>'
+        f'<th scope="col" class="num">{escape(_("Pijn"))}</th></tr></thead>\n'
+        f"  <tbody>{rows}</tbody>\n"
+        "</table></div>"
+    )
+
+
+# --- the alerts -------------------------------------------------------------------------------
+
+
+def _alert(alert: Alert, csrf: str, next_url: str, when: Any, urls_: dict[str, str]) -> str:
+    """`alerts_entry.html` for one alert on the client's page (no client named); an open one
+    with its empty acknowledge form (the page's forms are never sent back to it)."""
+    created = alert.created_at
+    head = (
+        '\n<li class="card stack">\n'
+        f'  <p><span class="tag">{escape(str(alert.get_kind_display()))}</span></p>\n'
+        f'  <p>{escape(capfirst(describe(alert)))} · <span class="muted">'
+        f'{escape(_("gemeld"))} <time datetime="{_local_iso(created)}">'
+        f"{escape(when(timezone.localtime(created)))}</time></span></p>\n  "
+    )
+    if alert.acknowledged_at is None:
+        pk = str(alert.pk)
+        name = f"ack-{pk}-note"
+        label, hint = _note_words(get_language())
+        return (
+            head + f'<form method="post" action="{urls_["acknowledge"].replace(URL_ID, pk)}" '
+            f'novalidate class="stack"><input type="hidden" name="csrfmiddlewaretoken" '
+            f'value="{escape(csrf)}">\n'
+            f'    <input type="hidden" name="next" value="{escape(next_url)}">\n'
+            f'    <div class="field">\n  <label for="id_{name}">{label}</label>'
+            f'<p class="field-hint" id="id_{name}_helptext">{hint}</p>'
+            f'<textarea name="{name}" cols="40" rows="2" maxlength="{NOTE_MAX}" '
+            f'aria-describedby="id_{name}_helptext" id="id_{name}">\n</textarea>\n</div>\n'
+            '    <div class="form-actions"><button type="submit" class="button-secondary">'
+            f"{escape(_('Markeer als gezien'))}</button></div>\n  </form>\n</li>"
+        )
+    who = alert.acknowledged_by or _("een behandelaar")
+    seen = alert.acknowledged_at
+    note = alert.acknowledged_note
+    quote = f"<blockquote>{linebreaksbr(note, autoescape=True)}</blockquote>" if note else ""
+    return (
+        head + f'<p class="muted">{blk("Gezien door %(who)s", who=who)}, '
+        f'<time datetime="{_local_iso(seen)}">{escape(when(timezone.localtime(seen)))}</time>'
+        f"</p>\n  {quote}\n</li>"
+    )
+
+
+def alerts(open_alerts: list[Alert], done: list[Alert], next_url: str, csrf: str) -> str:
+    """`_client_alerts.html`: the open alerts with their forms, the last ones seen."""
+    when = dates.formatter("DATETIME_FORMAT")
+    u = urls()
+    if open_alerts:
+        items = "".join(_alert(a, csrf, next_url, when, u) for a in open_alerts)
+        shown = f'<ul class="card-list">{items}</ul>'
+    else:
+        shown = f"<p>{escape(_('Geen open meldingen over deze cliënt.'))}</p>"
+    earlier = ""
+    if done:
+        items = "".join(_alert(a, csrf, next_url, when, u) for a in done)
+        earlier = (
+            f'<details class="more">\n    <summary>{escape(_("Eerder gezien"))}</summary>\n'
+            f'    <ul class="card-list">{items}</ul>\n  </details>'
+        )
+    return (
+        '<section aria-labelledby="client-alerts">\n'
+        f'  <h2 id="client-alerts">{escape(_("Meldingen"))}</h2>\n'
+        f"  {shown}\n  {earlier}\n"
+        f'  <p><a href="{u["alerts"]}">{escape(_("Alle meldingen"))}</a></p>\n'
+        "</section>"
+    )
+
+
+# --- the program ------------------------------------------------------------------------------
+
+
+def program(
+    client_id: int, program: dict[str, Any] | None, form: OverrideForm | None, csrf: str
+) -> str:
+    """`_client_program.html`: the client's step and the controls (`form`: one sent back with
+    mistakes, None for the empty one, which is not built)."""
+    if program:
+        status = program["status"]
+        day_text = dates.formatter()
+        if status.reflection_done:
+            reflection = tr("beantwoord")
+        else:
+            reflection = blk(
+                "%(answered)s van %(total)s vragen beantwoord",
+                answered=len(status.answered),
+                total=len(status.prompts),
+            )
+        if program["is_last"]:
+            following = tr("dit is de laatste stap")
+        elif status.may_advance:
+            following = tr("open")
+        else:
+            following = tr("nog niet open")
+        changed = ""
+        if program["override"]:
+            what = (
+                tr("volgende stap vrijgegeven")
+                if program["override"] == "unlock"
+                else tr("stap vastgehouden")
+            )
+            if program["override_by"]:
+                at = program["override_at"]
+                what += " " + blk(
+                    "door %(who)s op %(when)s",
+                    who=program["override_by"],
+                    when=day_text(timezone.localtime(at)) if at else "",
+                )
+            changed = f"<dt>{tr('Aangepast')}</dt><dd>{what}</dd>"
+        title = blk(
+            "Stap %(number)s van %(last)s: %(name)s",
+            number=program["number"],
+            last=program["last_step"],
+            name=program["name"],
+        )
+        days = blk(
+            "%(done)s van %(required)s", done=status.days_done, required=status.required_days
+        )
+        started = program["started"]
+        about = (
+            f"<p><strong>{title}</strong> — {escape(str(program['goal']))}</p>\n"
+            '  <dl class="facts">\n'
+            f"    <dt>{escape(_('In deze stap sinds'))}</dt>"
+            f"<dd>{escape(day_text(timezone.localtime(started))) if started else ''}</dd>\n"
+            f"    <dt>{escape(_('Dagen met oefening'))}</dt><dd>{days}</dd>\n"
+            f"    <dt>{escape(_('Reflectie'))}</dt><dd>{reflection}</dd>\n"
+            f"    <dt>{escape(_('Volgende stap'))}</dt><dd>{following}</dd>\n"
+            f"    {changed}\n"
+            "  </dl>\n"
+            '  <p class="muted">'
+            + escape(
+                _(
+                    "De antwoorden op de reflectievragen zijn alleen voor je cliënt; je ziet "
+                    "alleen of ze zijn beantwoord."
+                )
+            )
+            + "</p>\n  "
+        )
+    else:
+        about = f"<p>{escape(_('Deze cliënt is nog niet met het programma begonnen.'))}</p>\n  "
+    summary = field_errors = ""
+    fieldset = "<fieldset>"
+    if form is not None:
+        general = form.non_field_errors()
+        if general:
+            items = "".join(f"<li>{escape(str(e))}</li>" for e in general)
+            summary = (
+                f'<div class="error-summary" role="alert" tabindex="-1"><ul>{items}</ul></div>'
+            )
+        errors = form["action"].errors
+        if errors:
+            fieldset = '<fieldset class="has-error" aria-describedby="program-action-error">'
+            field_errors = "".join(
+                f'<p class="field-error" id="program-action-error">{escape(str(e))}</p>'
+                for e in errors
+            )
+    unlock = (
+        f'<button type="submit" name="action" value="unlock">'
+        f"{escape(_('Volgende stap nu openen'))}</button>"
+        if not program or not program["is_last"]
+        else ""
+    )
+    clear = (
+        '<button type="submit" name="action" value="clear" class="secondary">'
+        f"{escape(_('Weer de gewone regel laten gelden'))}</button>"
+        if program and program["override"]
+        else ""
+    )
+    action = urls()["program"].replace(URL_ID, str(client_id))
+    legend = escape(str(OverrideForm.base_fields["action"].label))
+    return (
+        '<section aria-labelledby="program-heading">\n'
+        f'  <h2 id="program-heading">{escape(_("Het 5-stappenprogramma"))}</h2>\n  '
+        f"{about}"
+        f'<form method="post" action="{action}" novalidate>'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf)}">\n'
+        f"    {summary}\n    {fieldset}\n      <legend>{legend}</legend>\n"
+        f"      {field_errors}\n"
+        '      <div class="form-actions">\n'
+        f"        {unlock}\n"
+        '        <button type="submit" name="action" value="hold" class="secondary">'
+        f"{escape(_('Deze stap vasthouden'))}</button>\n"
+        f"        {clear}\n"
+        "      </div>\n    </fieldset>\n  </form>\n</section>"
+    )
