@@ -82,16 +82,22 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
 
 def _sort_links(params: dict[str, Any], sort: str) -> dict[str, dict[str, str]]:
     """Per column: the link that sorts by it (the other way round when it is the order now) and
-    its aria-sort value ("" when the list is not sorted by it)."""
+    its aria-sort value ("" when the list is not sorted by it). The search is encoded once, as
+    `_query` would each time; an order is a word of SORTS, which urlencode leaves as it is."""
+    kept = [(k, v) for k, v in params.items() if k != "sort" and v not in ("", None)]
+    search = urlencode(kept)
     links = {}
     for column, first in COLUMNS.items():
-        current = sort.lstrip("-") == column
-        if current:
+        if sort.lstrip("-") == column:
             target = sort[1:] if sort.startswith("-") else f"-{sort}"
             aria = "descending" if sort in DESCENDING else "ascending"
         else:
             target, aria = first, ""
-        links[column] = {"href": _query(params, sort=target, pagina=""), "aria": aria}
+        if target == "name":
+            href = f"?{search}"
+        else:
+            href = f"?{search}&sort={target}" if search else f"?sort={target}"
+        links[column] = {"href": href, "aria": aria}
     return links
 
 

@@ -313,3 +313,20 @@ def test_the_rows_are_written_as_before(language):
     with translation.override(language):
         html = client_list._rows_markup(ROWS, ZoneInfo("Europe/Amsterdam"))
     assert html == "".join(EXPECTED_ROWS[language])
+
+
+@pytest.mark.parametrize("sort", client_list.overview.SORTS)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "", "flag": "", "step": "", "sort": ""},
+        {"q": 'a&b "c" ë', "flag": "alerts", "step": 2, "sort": ""},
+        {"q": "", "flag": "silent", "step": "", "sort": ""},
+    ],
+)
+def test_the_sort_links_are_the_addresses_of_query(params, sort):
+    links = client_list._sort_links({**params, "sort": sort}, sort)
+    for column, link in links.items():
+        target = link["href"].partition("sort=")[2] or "name"
+        assert target.lstrip("-") == column
+        assert link["href"] == client_list._query({**params, "sort": sort}, sort=target, pagina="")
