@@ -12,22 +12,21 @@ from .access import practitioner_required
 from .client_page import _tab, client_with_access
 
 
-def care_page(request: HttpRequest, client: Any, status: int = 200, **forms_: Any) -> HttpResponse:
-    """The notes and assignments tab (kind NOTES): the newest notes with the form to add one, and
-    the assignments with the forms to give one; `forms_` are the assignments' forms sent back."""
+def care_page(request: HttpRequest, client: Any) -> HttpResponse:
+    """The notes and assignments tab (kind NOTES): the newest notes with the empty form to add
+    one, and the assignments with the empty forms to give one (a form sent back with mistakes
+    comes back on its own page). The notes' section is written in one pass."""
     practitioner = request.user
     progress = program_controls.read_progress(client)
-    context = notes.client_section(request, client, notes.client_page_notes(practitioner, client))
-    context.update(
-        assignments.client_section(
-            request,
-            client,
-            assignments=assignments.visible_list(practitioner, client),
-            current_step=progress.current_step if progress is not None else None,
-            **forms_,
-        )
+    context = assignments.client_section(
+        request,
+        client,
+        assignments=assignments.visible_list(practitioner, client),
+        current_step=progress.current_step if progress is not None else None,
     )
-    return _tab(request, client, "client_care", "practice/client_care.html", context, status)
+    section = notes.client_section(request, client, notes.client_page_notes(practitioner, client))
+    context["notes_section"] = notes.section_markup(section, context["csrf_token"])
+    return _tab(request, client, "client_care", "practice/client_care.html", context)
 
 
 @never_cache

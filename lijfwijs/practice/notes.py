@@ -23,10 +23,10 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import get_script_prefix, path, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -34,7 +34,7 @@ from lijfwijs.accounts.access import client_for, clients_of
 from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.models import AccessLog, Membership, PractitionerAccess, User
 
-from . import assignments, form_markup
+from . import assignments, dates, form_markup
 from .access import practitioner_required
 from .models import Alert, ClientNote
 
@@ -526,6 +526,126 @@ def client_section(
         "note_more": len(notes) > SECTION_SIZE,
         "note_fields": blank_note_fields(),
     }
+
+
+# The section's addresses are reversed once per process, language and script prefix with these
+# ids, then each replaced by the request's (as the record's tabs).
+URL_CLIENT, URL_NOTE = "2147483647", "2147483646"
+
+
+@lru_cache(maxsize=16)
+def _addresses(language: str | None, prefix: str) -> tuple[str, str]:
+    """The notes page's (where the form posts) and a note's page's address, with the stand-ins."""
+    client = {"client_id": int(URL_CLIENT)}
+    return (
+        reverse("practice:note_add", kwargs=client),
+        reverse("practice:note_edit", kwargs={**client, "note_id": int(URL_NOTE)}),
+    )
+
+
+@lru_cache(maxsize=8)
+def _section_words(language: str | None) -> dict[str, str]:
+    """The section's fixed words, translated once per process and language (as the template's
+    `{% translate %}` of a literal writes them: not escaped but for <, > and &)."""
+    words = {
+        "heading": "Notities",
+        "none": "Er zijn nog geen notities over deze cliënt die jij kunt lezen.",
+        "save": "Notitie opslaan",
+        "edit": "Notitie wijzigen",
+        "append": "Aanvulling toevoegen",
+        "edit_addendum": "Aanvulling wijzigen",
+    }
+    return {key: escape(_(text), quote=False) for key, text in words.items()}
+
+
+def _body(text: str) -> str:
+    """`{{ text|linebreaksbr }}`."""
+    return escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+
+
+def section_markup(section: dict[str, Any], csrf_token: str) -> SafeString:
+    """What `practice/_client_notes.html` (with `_note_list.html`) writes for `client_section`'s
+    values, in one pass: the newest notes with their addenda, the link to all of them, and the
+    empty form with the art. 15 notice. Every value escaped; a test holds the two together in
+    both languages."""
+    client, notes = section["note_client"], section["note_list"]
+    w = _section_words(get_language())
+    add_url, edit_url = _addresses(get_language(), get_script_prefix())
+    add_url = add_url.replace(URL_CLIENT, str(client.pk))
+    edit_url = edit_url.replace(URL_CLIENT, str(client.pk))
+    when = dates.formatter("DATETIME_FORMAT")
+
+    def written(note: ClientNote) -> tuple[str, str]:
+        """The note's time element and ", gewijzigd …" when it was changed."""
+        at = timezone.localtime(note.created_at)
+        moment = f'<time datetime="{at.isoformat()}">{escape(when(at))}</time>'
+        if not note.edited:  # type: ignore[attr-defined]
+            return moment, ""
+        changed = _("gewijzigd %(when)s") % {
+            "when": escape(when(timezone.localtime(note.updated_at)))
+        }
+        return moment, f", {changed}"
+
+    parts = [
+        '<section id="notities" aria-labelledby="notes-heading">\n'
+        f'  <h2 id="notes-heading">{w["heading"]}</h2>\n'
+    ]
+    if notes:
+        parts.append('<ol class="card-list">')
+        for note in notes:
+            moment, changed = written(note)
+            practice = f" ({escape(note.practice.name)})" if note.practice else ""
+            parts.append(
+                f'\n  <li id="notitie-{note.pk}" class="card stack">\n'
+                f'    <p class="muted"><strong>{escape(note.author_name)}</strong>{practice},\n'
+                f"      {moment}{changed}</p>\n"
+                f"    <p>{_body(note.body)}</p>\n"
+            )
+            addenda = note.addenda_list  # type: ignore[attr-defined]
+            if addenda:
+                parts.append('    <ol class="card-list">')
+                for addendum in addenda:
+                    moment, changed = written(addendum)
+                    by = _("Aanvulling van %(who)s") % {"who": escape(addendum.author_name)}
+                    link = ""
+                    if addendum.editable:  # type: ignore[attr-defined]
+                        url = edit_url.replace(URL_NOTE, str(addendum.pk))
+                        link = f'<p><a href="{url}">{w["edit_addendum"]}</a></p>'
+                    parts.append(
+                        f'\n      <li id="notitie-{addendum.pk}">\n'
+                        f'        <p class="muted">{by},\n          {moment}{changed}</p>\n'
+                        f"        <p>{_body(addendum.body)}</p>\n        {link}\n      </li>"
+                    )
+                parts.append("\n    </ol>\n")
+            offer = (
+                "edit"
+                if note.editable  # type: ignore[attr-defined]
+                else "append"
+                if note.appendable  # type: ignore[attr-defined]
+                else ""
+            )
+            if offer:
+                url = edit_url.replace(URL_NOTE, str(note.pk))
+                parts.append(f'    <p><a href="{url}">{w[offer]}</a></p>\n')
+            parts.append("  </li>")
+        parts.append("\n</ol>\n")
+        if section["note_more"]:
+            count = section["note_count"]
+            everything = ngettext(
+                "De notitie bekijken", "Alle %(count)s notities bekijken", count
+            ) % {"count": count}
+            parts.append(f'  <p><a href="{add_url}">{everything}</a></p>\n')
+    else:
+        parts.append(f"  <p>{w['none']}</p>\n")
+    parts.append(
+        f'  <form method="post" action="{add_url}" novalidate>'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">\n'
+        '    <input type="hidden" name="return_to" value="client">\n'
+        f"    {section['note_fields']}\n"
+        f'    <div class="form-actions"><button type="submit" class="button">{w["save"]}'
+        "</button></div>\n  </form>\n</section>"
+    )
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above
 
 
 def _notes_page(

@@ -676,3 +676,61 @@ def test_the_client_pages_notes_are_visible_notes(anna_with_pieter, pieter, coll
         "Zonder praktijk",
     }
     assert notes.client_page_notes(odd, anna) == []
+
+
+def _same_markup(html: str) -> str:
+    """White space does not change what is shown: runs of it as one space, none between tags."""
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(html))).strip()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("count", [0, 1, 7])
+def test_the_tabs_notes_section_is_the_template_written_in_one_pass(
+    anna_with_pieter, pieter, colleague, language, count
+):
+    """`section_markup` writes what `_client_notes.html` with `_note_list.html` writes: notes of
+    the author and a colleague, changed or not, editable or only to add to, with addenda, text
+    that needs escaping, the link to all of them, and the form with its notice."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    anna = anna_with_pieter
+    give_access(anna, colleague)
+    Practice.objects.filter(pk=pieter.practice.pk).update(name='De <Brug> & "Co"')
+    pieter.refresh_from_db()
+    now = timezone.now()
+    written = []
+    for n in range(count):
+        at = now - timedelta(hours=7 * n, microseconds=n)
+        written.append(
+            a_note(
+                pieter if n % 3 else colleague,
+                anna,
+                f"Notitie {n}\r\n<script>x</script> & \"'ok'\"\rregel",
+                created_at=at,
+                updated_at=at + timedelta(minutes=n % 2),
+            )
+        )
+    if count > 1:
+        for hours in (1, 30):
+            at = now - timedelta(hours=hours)
+            a_note(
+                pieter,
+                anna,
+                f"Aanvulling <{hours}>",
+                addendum_to=written[1],
+                created_at=at,
+                updated_at=at + timedelta(hours=hours // 30),
+            )
+    ClientNote.objects.filter(author=pieter).update(author_name="Pieter <P> & 'Q'")
+    request = RequestFactory().get("/")
+    request.user = pieter
+    with translation.override(language):
+        section = notes.client_section(request, anna)
+        token = 'tok<&>"'
+        expected = render_to_string("practice/_client_notes.html", {**section, "csrf_token": token})
+        assert _same_markup(notes.section_markup(section, token)) == _same_markup(expected)
+    if count == 7:
+        assert "Pieter &lt;P&gt; &amp; &#x27;Q&#x27;" in expected and "<br>" in expected
+        assert "&lt;script&gt;" in expected and "(De &lt;Brug&gt; &amp; &quot;Co&quot;)" in expected
+        assert expected.count('class="card-list"') == 2  # the notes and one note's addenda
