@@ -10,6 +10,7 @@ from django import forms
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import get_script_prefix, path, reverse
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
@@ -263,8 +264,9 @@ def _rows_markup(rows: list[overview.ClientRow], zone: Any) -> SafeString:
 
 @cache
 def _page_words(language: str, prefix: str) -> dict[str, str]:
-    """The page's fixed words and the invitations' address, once per process, language and
-    script prefix (a translated literal is written as `{% translate %}` writes it: as is)."""
+    """The page's fixed words, the invitations' address and its stylesheet's link, once per
+    process, language and script prefix (a translated literal is written as `{% translate %}`
+    writes it: as is)."""
     return {
         "title": _("Mijn cliënten"),
         "lead": _(
@@ -295,6 +297,7 @@ def _page_words(language: str, prefix: str) -> dict[str, str]:
             "uitnodiging te accepteren."
         ),
         "invite_first": _("Nodig een cliënt uit"),
+        "head": f'<link rel="stylesheet" href="{escape(static("practice/clients.css"))}">',
     }
 
 
@@ -524,7 +527,13 @@ def home(request: HttpRequest) -> HttpResponse:
         newer=_query(params, pagina=page.previous_page_number()) if page.has_previous() else "",
         older=_query(params, pagina=page.next_page_number()) if page.has_next() else "",
     )
-    return render(request, "practice/home.html", {"content": content}, status=200 if valid else 422)
+    head = mark_safe(_page_words(get_language(), get_script_prefix())["head"])  # noqa: S308
+    return render(
+        request,
+        "practice/home.html",
+        {"head": head, "content": content},
+        status=200 if valid else 422,
+    )
 
 
 urlpatterns = [
