@@ -2,14 +2,12 @@
 and the section of a client's page (`client_section`)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import connection
-from django.db.models import prefetch_related_objects
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.models import AccessLog, Membership
+from lijfwijs.core.statements import Compiled, Slot
 
 from . import alert_rules, services
 from .access import alert_for, alerts_of, practitioner_required
@@ -211,37 +210,77 @@ def alert_settings(request: HttpRequest) -> HttpResponse:
 # --- A client's page ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def _client_alerts_sql(vendor: str) -> str:
-    """The SQL of `client_alerts`, written once per process from the model's own names (the ORM
-    took several times longer to build it than the database to answer it). Placeholders: client,
-    practitioner, since, client, practitioner."""
-    quote = connection.ops.quote_name
-    table = quote(Alert._meta.db_table)
-    columns = ", ".join(f"{table}.{quote(f.column)}" for f in Alert._meta.concrete_fields)
-    c = {f.name: quote(f.column) for f in Alert._meta.concrete_fields}
-    pair = f"{c['client']} = %s AND {c['practitioner']} = %s"
-    return (
-        f"SELECT {columns} FROM {table} WHERE {pair} AND ("  # noqa: S608 (model names only)
-        f"{c['acknowledged_at']} IS NULL OR {c['created_at']} >= %s OR {c['id']} IN ("
-        f"SELECT {c['id']} FROM {table} WHERE {pair} AND {c['acknowledged_at']} IS NOT NULL "
-        f"ORDER BY {c['acknowledged_at']} DESC LIMIT {CLIENT_ACKNOWLEDGED_SHOWN}))"
+_STAND_IN = -918_273_640  # the stand-ins of the compiled statement's values: no row has them
+_ALERT_FIELDS = tuple(f.attname for f in Alert._meta.concrete_fields)
+
+
+def _client_alerts_queryset() -> Any:
+    """The rule of `client_alerts` as a queryset with stand-ins for its values: the pair's open
+    alerts, those raised since a moment, and the last CLIENT_ACKNOWLEDGED_SHOWN acknowledged
+    ones, with the name and address of who acknowledged them."""
+    from django.db.models import Q
+
+    def pair(n: int) -> dict[str, int]:
+        return {"client_id": _STAND_IN - n, "practitioner_id": _STAND_IN - n - 1}
+
+    last_seen = (
+        Alert.objects.filter(**pair(2), acknowledged_at__isnull=False)
+        .order_by("-acknowledged_at")
+        .values("pk")[:CLIENT_ACKNOWLEDGED_SHOWN]
     )
+    since = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+    return (
+        Alert.objects.filter(**pair(0))
+        .filter(Q(acknowledged_at__isnull=True) | Q(created_at__gte=since) | Q(pk__in=last_seen))
+        .order_by()
+        .values_list(*_ALERT_FIELDS, "acknowledged_by__display_name", "acknowledged_by__email")
+    )
+
+
+_CLIENT_ALERTS = Compiled(
+    "the client page's alerts",
+    _client_alerts_queryset,
+    client=Slot(_STAND_IN, None),
+    practitioner=Slot(_STAND_IN - 1, None),
+    since=Slot(
+        datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC),
+        lambda moment: connection.ops.adapt_datetimefield_value(moment),
+    ),
+    last_client=Slot(_STAND_IN - 2, None),
+    last_practitioner=Slot(_STAND_IN - 3, None),
+)
 
 
 def client_alerts(practitioner: Any, client: Any, since: datetime) -> list[Alert]:
     """The practitioner's alerts about the client that the client's page shows: the open ones,
     the last CLIENT_ACKNOWLEDGED_SHOWN acknowledged ones and those raised since `since` (the
-    timeline's weeks), with who acknowledged them (a second query only when there are such).
-    `client` is one of the practitioner's clients now (`client_for` said so in this request):
-    that is the rule of `alerts_of` for one client, so the pair is enough here."""
+    timeline's weeks), with who acknowledged them (their name and address), in one statement
+    compiled once per process (core.statements). `client` is one of the practitioner's clients
+    now (`client_for` said so in this request): that is the rule of `alerts_of` for one client,
+    so the pair is enough here."""
+    from lijfwijs.accounts.models import User
+
     if not getattr(practitioner, "is_practitioner", False) or not practitioner.is_active:
         return []
-    moment = connection.ops.adapt_datetimefield_value(since)  # SQLite: text in UTC
-    params = [client.pk, practitioner.pk, moment, client.pk, practitioner.pk]
-    found = list(Alert.objects.raw(_client_alerts_sql(connection.vendor), params))
-    if any(a.acknowledged_by_id for a in found):
-        prefetch_related_objects(found, "acknowledged_by")
+    rows = _CLIENT_ALERTS.rows(
+        client=client.pk,
+        practitioner=practitioner.pk,
+        since=since,
+        last_client=client.pk,
+        last_practitioner=practitioner.pk,
+    )
+    found = []
+    width = len(_ALERT_FIELDS)
+    for row in rows:
+        alert = Alert.from_db(DEFAULT_DB_ALIAS, _ALERT_FIELDS, row[:width])
+        if alert.acknowledged_by_id is not None:
+            # who acknowledged it, with the two fields shown (the others deferred), given in
+            # the model's own order of fields as from_db wants them
+            known = dict(zip(("display_name", "email"), row[width:], strict=True))
+            known["id"] = alert.acknowledged_by_id
+            names = [f.attname for f in User._meta.concrete_fields if f.attname in known]
+            alert.acknowledged_by = User.from_db(DEFAULT_DB_ALIAS, names, [known[n] for n in names])
+        found.append(alert)
     return found
 
 

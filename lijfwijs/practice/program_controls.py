@@ -19,6 +19,7 @@ from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.models import AccessLog
 from lijfwijs.accounts.services import has_health_consent
 from lijfwijs.core.i18n import pick
+from lijfwijs.core.statements import instance_by_id
 from lijfwijs.program import program, services
 from lijfwijs.program.models import ProgramProgress
 
@@ -82,24 +83,12 @@ def apply(client: Any, practitioner: Any, form: OverrideForm) -> str:
     return _("Voor %(client)s geldt weer de gewone regel in stap %(number)s.") % values
 
 
-@lru_cache(maxsize=4)
-def _progress_sql(vendor: str) -> str:
-    """The SQL of `read_progress`, written once per process from the model's own names."""
-    quote = connection.ops.quote_name
-    table = quote(ProgramProgress._meta.db_table)
-    c = {f.name: quote(f.column) for f in ProgramProgress._meta.concrete_fields}
-    columns = ", ".join(f"{table}.{c[f.name]}" for f in ProgramProgress._meta.concrete_fields)
-    return f"SELECT {columns} FROM {table} WHERE {c['user']} = %s"  # noqa: S608 (model names)
-
-
 def read_progress(client: Any) -> ProgramProgress | None:
-    """The client's place in the program (one row per person) with who changed it last, in a
-    second query only when someone did (None before they started)."""
-    found = list(ProgramProgress.objects.raw(_progress_sql(connection.vendor), [client.pk]))
-    if not found:
-        return None
-    progress = found[0]
-    if progress.override_by_id:
+    """The client's place in the program (one row per person, by a statement compiled once per
+    process: core.statements) with who changed it last, in a second query only when someone did
+    (None before they started)."""
+    progress = instance_by_id(ProgramProgress, "user", client.pk)
+    if progress is not None and progress.override_by_id:
         prefetch_related_objects([progress], "override_by")
     return progress
 

@@ -60,14 +60,34 @@ def _note_words(language: str | None) -> tuple[str, str]:
     return escape(str(field.label)), escape(str(field.help_text))
 
 
-def tr(msgid: str) -> str:
-    """`{% translate msgid %}`: the translation, escaped."""
-    return escape(_(msgid))
+class Words(dict[Any, str]):
+    """The overview's fixed words in one language, translated once per process and language:
+    `tr` as `{% translate %}` (escaped), `blk` as `{% blocktranslate with ... %}` (the
+    translation with its values escaped, not itself)."""
+
+    def tr(self, msgid: str) -> str:
+        try:
+            return self[msgid]
+        except KeyError:
+            text = self[msgid] = escape(_(msgid))
+            return text
+
+    def blk(self, msgid: str, **values: Any) -> str:
+        key = ("blk", msgid)
+        try:
+            text = self[key]
+        except KeyError:
+            text = self[key] = _(msgid)
+        return text % {k: escape(str(v)) for k, v in values.items()}
 
 
-def blk(msgid: str, **values: Any) -> str:
-    """`{% blocktranslate with ... %}`: the translation with its values escaped (not itself)."""
-    return _(msgid) % {k: escape(str(v)) for k, v in values.items()}
+@lru_cache(maxsize=4)
+def _words(language: str | None) -> Words:
+    return Words()
+
+
+def words() -> Words:
+    return _words(get_language())
 
 
 def one_decimal(value: Any, separator: str) -> str:
@@ -132,37 +152,36 @@ def overview(
 def facts(
     client: Any, granted_at: Any, glance: dict[str, Any], open_alerts: int, shares: bool
 ) -> str:
+    w = words()
     u = urls()
     email = escape(client.email)
     granted = ""
     if granted_at:
         granted = (
-            f"<dt>{escape(_('Toegang sinds'))}</dt>"
+            f"<dt>{w.tr('Toegang sinds')}</dt>"
             f"<dd>{escape(dates.formatter()(timezone.localtime(granted_at)))}</dd>"
         )
     program = glance["program"]
     if program:
-        step = blk("stap %(number)s: %(name)s", number=program["step"], name=program["name"])
+        step = w.blk("stap %(number)s: %(name)s", number=program["step"], name=program["name"])
     else:
-        step = escape(_("nog niet begonnen"))
-    alerts = f"<strong>{open_alerts}</strong>" if open_alerts else escape(_("geen"))
-    notes = escape(_("gedeeld met jou") if shares else _("niet gedeeld"))
+        step = w.tr("nog niet begonnen")
+    alerts = f"<strong>{open_alerts}</strong>" if open_alerts else w.tr("geen")
+    notes = w.tr("gedeeld met jou") if shares else w.tr("niet gedeeld")
     pk = str(client.pk)
     return (
         '  <dl class="facts">\n'
-        f'    <dt>{escape(_("E-mail"))}</dt><dd><a href="mailto:{email}">{email}</a></dd>\n'
+        f'    <dt>{w.tr("E-mail")}</dt><dd><a href="mailto:{email}">{email}</a></dd>\n'
         f"    {granted}\n"
-        f"    <dt>{escape(_('Programma'))}</dt><dd>{step}</dd>\n"
-        f"    <dt>{escape(_('Open meldingen'))}</dt><dd>{alerts}</dd>\n"
-        f"    <dt>{escape(_('Dagboeknotities'))}</dt><dd>{notes}</dd>\n"
+        f"    <dt>{w.tr('Programma')}</dt><dd>{step}</dd>\n"
+        f"    <dt>{w.tr('Open meldingen')}</dt><dd>{alerts}</dd>\n"
+        f"    <dt>{w.tr('Dagboeknotities')}</dt><dd>{notes}</dd>\n"
         "  </dl>\n"
-        f'  <p><a href="{u["messages"].replace(URL_ID, pk)}">{escape(_("Berichten"))}</a></p>\n'
+        f'  <p><a href="{u["messages"].replace(URL_ID, pk)}">{w.tr("Berichten")}</a></p>\n'
         f'  <p><a href="{u["exports"].replace(URL_ID, pk)}">'
-        + escape(
-            _(
-                "Downloads: een overzicht voor de huisarts (PDF), het dagboek en oefenlogboek "
-                "(CSV), FHIR"
-            )
+        + w.tr(
+            "Downloads: een overzicht voor de huisarts (PDF), het dagboek en oefenlogboek "
+            "(CSV), FHIR"
         )
         + "</a></p>\n"
     )
@@ -174,16 +193,17 @@ def facts(
 def _compared(change: dict[str, Any], same: str, worse: str, better: str, sep: str) -> str:
     """The change's words: `same`, or `worse`/`better` with its points, and whether it is
     noticeable (the template's `change` span, without its tags)."""
+    w = words()
     if change["direction"] == "same":
-        text = tr(same)
+        text = w.tr(same)
     elif change["direction"] == "worse":
-        text = blk(worse, points=one_decimal(change["change"], sep))
+        text = w.blk(worse, points=one_decimal(change["change"], sep))
     else:
-        text = blk(better, points=one_decimal(change["change"], sep).replace("-", ""))
+        text = w.blk(better, points=one_decimal(change["change"], sep).replace("-", ""))
     if change["meaningful"]:
-        text += " · " + tr("merkbaar")
+        text += " · " + w.tr("merkbaar")
     elif change["direction"] != "same":
-        text += " · " + tr("niet merkbaar")
+        text += " · " + w.tr("niet merkbaar")
     return text
 
 
@@ -196,6 +216,7 @@ def glance(
 ) -> str:
     """The section "In het kort": the last Pijntest, the diary's fortnights, what calms and the
     four weeks' table."""
+    w = words()
     pijntest = glance["pijntest"]
     if pijntest:
         change = pijntest["change"]
@@ -220,14 +241,14 @@ def glance(
         first = (
             f'<span class="stat-value">{one_decimal(pijntest["peg"], sep)}</span>\n'
             f'      <span class="stat-label">'
-            f"{escape(_('PEG bij de laatste Pijntest (0 tot 10)'))}</span>\n"
+            f"{w.tr('PEG bij de laatste Pijntest (0 tot 10)')}</span>\n"
             f"      {compared}\n"
-            f'      <a href="{report}">{escape(_("Laatste uitslag bekijken"))}</a>\n      '
+            f'      <a href="{report}">{w.tr("Laatste uitslag bekijken")}</a>\n      '
         )
     else:
         first = (
             '<span class="stat-value">–</span><span class="stat-label">'
-            f"{escape(_('Nog geen Pijntest'))}</span>"
+            f"{w.tr('Nog geen Pijntest')}</span>"
         )
     diary = glance["diary"]
     if diary["last_two_weeks_mean"] is not None:
@@ -244,21 +265,21 @@ def glance(
                 )
                 + "</span>"
             )
-        words = _("Pijn in het dagboek, gemiddeld over de laatste 2 weken (0 tot 10)")
+        label = w.tr("Pijn in het dagboek, gemiddeld over de laatste 2 weken (0 tot 10)")
         second = (
             f'<span class="stat-value">{one_decimal(diary["last_two_weeks_mean"], sep)}</span>\n'
-            f'      <span class="stat-label">{escape(words)}</span>\n'
+            f'      <span class="stat-label">{label}</span>\n'
             f"      {compared}\n      "
         )
     else:
         second = (
             '<span class="stat-value">–</span><span class="stat-label">'
-            f"{escape(_('Geen check-ins in de laatste 2 weken'))}</span>"
+            f"{w.tr('Geen check-ins in de laatste 2 weken')}</span>"
         )
     calms = glance["what_calms_me"]
     if calms:
-        calm_text = f"<strong>{escape(_('Wat het meest rust geeft:'))}</strong> " + ", ".join(
-            blk(
+        calm_text = f"<strong>{w.tr('Wat het meest rust geeft:')}</strong> " + ", ".join(
+            w.blk(
                 "%(name)s (%(points)s punt minder spanning)",
                 name=c["name"],
                 points=one_decimal(c["mean_drop"], sep),
@@ -266,15 +287,15 @@ def glance(
             for c in calms
         )
     else:
-        calm_text = escape(_("Nog geen oefening met een duidelijke daling in spanning."))
-    note = blk(
+        calm_text = w.tr("Nog geen oefening met een duidelijke daling in spanning.")
+    note = w.blk(
         "Een merkbare verandering: ongeveer %(peg)s punt op de PEG (Reed 2023); 2 punten of "
         "30%% op de pijnschaal van het dagboek (Ostelo 2008).",
         peg=meaningful_peg,
     )
     return (
         '<section aria-labelledby="glance-heading">\n'
-        f'  <h2 id="glance-heading">{escape(_("In het kort"))}</h2>\n'
+        f'  <h2 id="glance-heading">{w.tr("In het kort")}</h2>\n'
         '  <ul class="stats">\n'
         f'    <li class="stat">{first}</li>\n'
         f'    <li class="stat">{second}</li>\n'
@@ -288,6 +309,7 @@ def glance(
 
 def trend_table(weeks: list[dict[str, Any]]) -> str:
     """`_client_trend_table.html`: the four weeks' check-ins and mean pain."""
+    w = words()
     if not weeks:
         return ""
     rows = "".join(
@@ -299,10 +321,10 @@ def trend_table(weeks: list[dict[str, Any]]) -> str:
         '<div class="table-scroll" tabindex="0" role="region" aria-labelledby="trend4-caption">\n'
         '<table class="trend-weeks">\n'
         '  <caption id="trend4-caption">'
-        f"{escape(_('Gemiddelde pijn per week in het dagboek, de laatste 4 weken'))}</caption>\n"
-        f'  <thead><tr><th scope="col">{escape(_("Week van"))}</th>'
-        f'<th scope="col" class="num">{escape(_("Check-ins"))}</th>'
-        f'<th scope="col" class="num">{escape(_("Pijn"))}</th></tr></thead>\n'
+        f"{w.tr('Gemiddelde pijn per week in het dagboek, de laatste 4 weken')}</caption>\n"
+        f'  <thead><tr><th scope="col">{w.tr("Week van")}</th>'
+        f'<th scope="col" class="num">{w.tr("Check-ins")}</th>'
+        f'<th scope="col" class="num">{w.tr("Pijn")}</th></tr></thead>\n'
         f"  <tbody>{rows}</tbody>\n"
         "</table></div>"
     )
@@ -314,12 +336,13 @@ def trend_table(weeks: list[dict[str, Any]]) -> str:
 def _alert(alert: Alert, csrf: str, next_url: str, when: Any, urls_: dict[str, str]) -> str:
     """`alerts_entry.html` for one alert on the client's page (no client named); an open one
     with its empty acknowledge form (the page's forms are never sent back to it)."""
+    w = words()
     created = alert.created_at
     head = (
         '\n<li class="card stack">\n'
         f'  <p><span class="tag">{escape(str(alert.get_kind_display()))}</span></p>\n'
         f'  <p>{escape(capfirst(describe(alert)))} · <span class="muted">'
-        f'{escape(_("gemeld"))} <time datetime="{_local_iso(created)}">'
+        f'{w.tr("gemeld")} <time datetime="{_local_iso(created)}">'
         f"{escape(when(timezone.localtime(created)))}</time></span></p>\n  "
     )
     if alert.acknowledged_at is None:
@@ -336,14 +359,14 @@ def _alert(alert: Alert, csrf: str, next_url: str, when: Any, urls_: dict[str, s
             f'<textarea name="{name}" cols="40" rows="2" maxlength="{NOTE_MAX}" '
             f'aria-describedby="id_{name}_helptext" id="id_{name}">\n</textarea>\n</div>\n'
             '    <div class="form-actions"><button type="submit" class="button-secondary">'
-            f"{escape(_('Markeer als gezien'))}</button></div>\n  </form>\n</li>"
+            f"{w.tr('Markeer als gezien')}</button></div>\n  </form>\n</li>"
         )
-    who = alert.acknowledged_by or _("een behandelaar")
+    who = alert.acknowledged_by or w.blk("een behandelaar")
     seen = alert.acknowledged_at
     note = alert.acknowledged_note
     quote = f"<blockquote>{linebreaksbr(note, autoescape=True)}</blockquote>" if note else ""
     return (
-        head + f'<p class="muted">{blk("Gezien door %(who)s", who=who)}, '
+        head + f'<p class="muted">{w.blk("Gezien door %(who)s", who=who)}, '
         f'<time datetime="{_local_iso(seen)}">{escape(when(timezone.localtime(seen)))}</time>'
         f"</p>\n  {quote}\n</li>"
     )
@@ -351,25 +374,26 @@ def _alert(alert: Alert, csrf: str, next_url: str, when: Any, urls_: dict[str, s
 
 def alerts(open_alerts: list[Alert], done: list[Alert], next_url: str, csrf: str) -> str:
     """`_client_alerts.html`: the open alerts with their forms, the last ones seen."""
+    w = words()
     when = dates.formatter("DATETIME_FORMAT")
     u = urls()
     if open_alerts:
         items = "".join(_alert(a, csrf, next_url, when, u) for a in open_alerts)
         shown = f'<ul class="card-list">{items}</ul>'
     else:
-        shown = f"<p>{escape(_('Geen open meldingen over deze cliënt.'))}</p>"
+        shown = f"<p>{w.tr('Geen open meldingen over deze cliënt.')}</p>"
     earlier = ""
     if done:
         items = "".join(_alert(a, csrf, next_url, when, u) for a in done)
         earlier = (
-            f'<details class="more">\n    <summary>{escape(_("Eerder gezien"))}</summary>\n'
+            f'<details class="more">\n    <summary>{w.tr("Eerder gezien")}</summary>\n'
             f'    <ul class="card-list">{items}</ul>\n  </details>'
         )
     return (
         '<section aria-labelledby="client-alerts">\n'
-        f'  <h2 id="client-alerts">{escape(_("Meldingen"))}</h2>\n'
+        f'  <h2 id="client-alerts">{w.tr("Meldingen")}</h2>\n'
         f"  {shown}\n  {earlier}\n"
-        f'  <p><a href="{u["alerts"]}">{escape(_("Alle meldingen"))}</a></p>\n'
+        f'  <p><a href="{u["alerts"]}">{w.tr("Alle meldingen")}</a></p>\n'
         "</section>"
     )
 
@@ -382,69 +406,68 @@ def program(
 ) -> str:
     """`_client_program.html`: the client's step and the controls (`form`: one sent back with
     mistakes, None for the empty one, which is not built)."""
+    w = words()
     if program:
         status = program["status"]
         day_text = dates.formatter()
         if status.reflection_done:
-            reflection = tr("beantwoord")
+            reflection = w.tr("beantwoord")
         else:
-            reflection = blk(
+            reflection = w.blk(
                 "%(answered)s van %(total)s vragen beantwoord",
                 answered=len(status.answered),
                 total=len(status.prompts),
             )
         if program["is_last"]:
-            following = tr("dit is de laatste stap")
+            following = w.tr("dit is de laatste stap")
         elif status.may_advance:
-            following = tr("open")
+            following = w.tr("open")
         else:
-            following = tr("nog niet open")
+            following = w.tr("nog niet open")
         changed = ""
         if program["override"]:
             what = (
-                tr("volgende stap vrijgegeven")
+                w.tr("volgende stap vrijgegeven")
                 if program["override"] == "unlock"
-                else tr("stap vastgehouden")
+                else w.tr("stap vastgehouden")
             )
             if program["override_by"]:
                 at = program["override_at"]
-                what += " " + blk(
+                what += " " + w.blk(
                     "door %(who)s op %(when)s",
                     who=program["override_by"],
                     when=day_text(timezone.localtime(at)) if at else "",
                 )
-            changed = f"<dt>{tr('Aangepast')}</dt><dd>{what}</dd>"
-        title = blk(
+            changed = f"<dt>{w.tr('Aangepast')}</dt><dd>{what}</dd>"
+        title = w.blk(
             "Stap %(number)s van %(last)s: %(name)s",
             number=program["number"],
             last=program["last_step"],
             name=program["name"],
         )
-        days = blk(
+        days = w.blk(
             "%(done)s van %(required)s", done=status.days_done, required=status.required_days
         )
         started = program["started"]
         about = (
             f"<p><strong>{title}</strong> — {escape(str(program['goal']))}</p>\n"
             '  <dl class="facts">\n'
-            f"    <dt>{escape(_('In deze stap sinds'))}</dt>"
+            f"    <dt>{w.tr('In deze stap sinds')}</dt>"
             f"<dd>{escape(day_text(timezone.localtime(started))) if started else ''}</dd>\n"
-            f"    <dt>{escape(_('Dagen met oefening'))}</dt><dd>{days}</dd>\n"
-            f"    <dt>{escape(_('Reflectie'))}</dt><dd>{reflection}</dd>\n"
-            f"    <dt>{escape(_('Volgende stap'))}</dt><dd>{following}</dd>\n"
+            f"    <dt>{w.tr('Dagen met oefening')}</dt><dd>{days}</dd>\n"
+            f"    <dt>{w.tr('Reflectie')}</dt><dd>{reflection}</dd>\n"
+            f"    <dt>{w.tr('Volgende stap')}</dt><dd>{following}</dd>\n"
             f"    {changed}\n"
             "  </dl>\n"
             '  <p class="muted">'
-            + escape(
-                _(
-                    "De antwoorden op de reflectievragen zijn alleen voor je cliënt; je ziet "
-                    "alleen of ze zijn beantwoord."
-                )
+            + w.tr(
+                "De antwoorden op de reflectievragen zijn alleen voor je cliënt; je ziet "
+                "alleen of ze zijn beantwoord."
             )
             + "</p>\n  "
         )
     else:
-        about = f"<p>{escape(_('Deze cliënt is nog niet met het programma begonnen.'))}</p>\n  "
+        about = f"<p>{w.tr('Deze cliënt is nog niet met het programma begonnen.')}</p>\n  "
     summary = field_errors = ""
     fieldset = "<fieldset>"
     if form is not None:
@@ -463,13 +486,13 @@ def program(
             )
     unlock = (
         f'<button type="submit" name="action" value="unlock">'
-        f"{escape(_('Volgende stap nu openen'))}</button>"
+        f"{w.tr('Volgende stap nu openen')}</button>"
         if not program or not program["is_last"]
         else ""
     )
     clear = (
         '<button type="submit" name="action" value="clear" class="secondary">'
-        f"{escape(_('Weer de gewone regel laten gelden'))}</button>"
+        f"{w.tr('Weer de gewone regel laten gelden')}</button>"
         if program and program["override"]
         else ""
     )
@@ -477,7 +500,7 @@ def program(
     legend = escape(str(OverrideForm.base_fields["action"].label))
     return (
         '<section aria-labelledby="program-heading">\n'
-        f'  <h2 id="program-heading">{escape(_("Het 5-stappenprogramma"))}</h2>\n  '
+        f'  <h2 id="program-heading">{w.tr("Het 5-stappenprogramma")}</h2>\n  '
         f"{about}"
         f'<form method="post" action="{action}" novalidate>'
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf)}">\n'
@@ -486,7 +509,7 @@ def program(
         '      <div class="form-actions">\n'
         f"        {unlock}\n"
         '        <button type="submit" name="action" value="hold" class="secondary">'
-        f"{escape(_('Deze stap vasthouden'))}</button>\n"
+        f"{w.tr('Deze stap vasthouden')}</button>\n"
         f"        {clear}\n"
         "      </div>\n    </fieldset>\n  </form>\n</section>"
     )
