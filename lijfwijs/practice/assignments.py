@@ -24,7 +24,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_obj
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
@@ -767,6 +768,117 @@ def client_section(
         # where the forms send the practitioner back to: this page or the client's page
         "back": "page" if _on_own_page(request) else "client",
     }
+
+
+URL_CLIENT = "2147483647"  # the assign address is reversed once per process with this id
+
+
+@lru_cache(maxsize=16)
+def _assign_url(language: str | None, prefix: str) -> str:
+    return reverse("practice:assign", kwargs={"client_id": int(URL_CLIENT)})
+
+
+@lru_cache(maxsize=8)
+def _section_words(language: str | None) -> dict[str, str]:
+    """The section's fixed words, translated once per process and language (as the template's
+    `{% translate %}` of a literal writes them: not escaped but for <, > and &)."""
+    words = {
+        "heading": "Opdrachten",
+        "intro": "Wat je cliënt doet, lees je uit het oefenlogboek en het programma; je cliënt "
+        "hoeft niets af te vinken.",
+        "current": "Lopende opdrachten",
+        "none": "Er lopen nu geen opdrachten.",
+        "exercise": "Een oefening meegeven",
+        "give": "Oefening meegeven",
+        "step": "Een stap openen met een bericht",
+        "last": "Je cliënt is in de laatste stap van het programma; er is geen stap meer om te "
+        "openen.",
+        "past": "Eerdere opdrachten",
+    }
+    return {key: escape(_(text), quote=False) for key, text in words.items()}
+
+
+def section_markup(section: dict[str, Any]) -> SafeString:
+    """What `practice/_client_assignments.html` writes for `client_section`'s values with the
+    empty forms (`BlankStepForm`: the notes and assignments tab), in one pass; each assignment's
+    card is still `_assignment.html`. Every value escaped; a test holds the two together in both
+    languages."""
+    w = _section_words(get_language())
+    url = _assign_url(get_language(), get_script_prefix()).replace(
+        URL_CLIENT, str(section["client"].pk)
+    )
+    hidden = (
+        f'    <input type="hidden" name="csrfmiddlewaretoken" '
+        f'value="{escape(section["csrf_token"])}">\n'
+        f'    <input type="hidden" name="back" value="{escape(section["back"])}">\n'
+    )
+    card = {k: section[k] for k in ("user", "csrf_token", "back")}
+
+    def cards(found: list[Progress], heading: str) -> str:
+        items = "".join(
+            f'\n    <li class="card">'
+            f"{render_to_string('practice/_assignment.html', {**card, 'p': p})}</li>"
+            for p in found
+        )
+        return f'  <ul class="stack" aria-labelledby="{heading}">{items}\n  </ul>\n'
+
+    parts = [
+        '<section aria-labelledby="assignments-heading" class="stack">\n'
+        f'  <h2 id="assignments-heading">{w["heading"]}</h2>\n'
+        f'  <p class="muted">{w["intro"]}</p>\n'
+        f'  <h3 id="current-assignments-heading">{w["current"]}</h3>\n'
+    ]
+    if section["current_assignments"]:
+        parts.append(cards(section["current_assignments"], "current-assignments-heading"))
+    else:
+        parts.append(f"  <p>{w['none']}</p>\n")
+    parts.append(
+        f'\n  <h3 id="assign-exercise-heading">{w["exercise"]}</h3>\n'
+        f'  <form method="post" action="{url}" novalidate class="stack" '
+        'aria-labelledby="assign-exercise-heading">\n'
+        f'{hidden}    <input type="hidden" name="kind" value="exercise">\n'
+        f"    {section['exercise_fields']}\n"
+        f'    <div class="form-actions"><button type="submit">{w["give"]}</button></div>\n'
+        "  </form>\n\n"
+        f'  <h3 id="assign-step-heading">{w["step"]}</h3>\n'
+    )
+    step = section["step_form"]
+    number = {"number": step.next_step}
+    if step.already_open:
+        opened_text = _(
+            "Stap %(number)s is al voor je cliënt geopend; je cliënt kan door zodra die wil. "
+            "Trek de opdracht hierboven in om de stap weer te sluiten."
+        )
+        parts.append(f"  <p>{opened_text % number}</p>\n")
+    elif step.next_step:
+        field = step.message
+        then = _(
+            "Je cliënt kan dan meteen door naar stap %(number)s, ook als de vijf oefendagen en "
+            "de reflectie nog niet klaar zijn. Je bericht staat bij die stap."
+        )
+        parts.append(
+            f"  <p>{then % number}</p>\n"
+            f'  <form method="post" action="{url}" novalidate class="stack" '
+            'aria-labelledby="assign-step-heading">\n'
+            f'{hidden}    <input type="hidden" name="kind" value="step">\n'
+            f'    <input type="hidden" name="stap-step" value="{step.next_step}">\n'
+            '    <div class="field">\n'
+            f'      <label for="{field.id_for_label}">{escape(str(field.label))}</label>\n'
+            f'      <p class="field-hint" id="{field.auto_id}_helptext">'
+            f"{escape(str(field.help_text))}</p>\n"
+            f"      {section['step_message_control']}\n    </div>\n"
+            f'    <div class="form-actions"><button type="submit">'
+            f"{_('Stap %(number)s openen') % number}</button></div>\n  </form>\n"
+        )
+    else:
+        parts.append(f"  <p>{w['last']}</p>\n")
+    if section["past_assignments"]:
+        parts.append(
+            f'\n  <h3 id="past-assignments-heading">{w["past"]}</h3>\n'
+            + cards(section["past_assignments"], "past-assignments-heading")
+        )
+    parts.append("</section>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above
 
 
 def _on_own_page(request: HttpRequest) -> bool:

@@ -15,7 +15,7 @@ from .client_page import _tab, client_with_access
 def care_page(request: HttpRequest, client: Any) -> HttpResponse:
     """The notes and assignments tab (kind NOTES): the newest notes with the empty form to add
     one, and the assignments with the empty forms to give one (a form sent back with mistakes
-    comes back on its own page). The notes' section is written in one pass."""
+    comes back on its own page). Both sections are written in one pass."""
     practitioner = request.user
     progress = program_controls.read_progress(client)
     context = assignments.client_section(
@@ -26,6 +26,7 @@ def care_page(request: HttpRequest, client: Any) -> HttpResponse:
     )
     section = notes.client_section(request, client, notes.client_page_notes(practitioner, client))
     context["notes_section"] = notes.section_markup(section, context["csrf_token"])
+    context["assignments_section"] = assignments.section_markup(context)
     return _tab(request, client, "client_care", "practice/client_care.html", context)
 
 

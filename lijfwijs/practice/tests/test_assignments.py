@@ -709,3 +709,60 @@ def test_opened_is_its_querysets_rule(anna, bram, pieter):
             assert assignments.opened(client, step) is expected, (client, step)
     assert assignments.opened(anna, 2) and assignments.opened(bram, 4)
     assert not assignments.opened(anna, 3) and not assignments.opened(anna, 4)
+
+
+def _same_markup(html: str) -> str:
+    """White space does not change what is shown: runs of it as one space, none between tags."""
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", str(html))).strip()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("state", ["nothing", "assignments", "last step"])
+def test_the_tabs_assignments_section_is_the_template_written_in_one_pass(
+    anna, pieter, language, state
+):
+    """`section_markup` writes what `_client_assignments.html` writes with the empty forms: no
+    assignments and a step to open, current and past ones with the next step opened already
+    (messages and names that need escaping), and a client in the last step."""
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    give_access(anna, pieter)
+    today = local_today(anna)
+    User.objects.filter(pk=pieter.pk).update(display_name="Pieter <P> & 'Q'")
+    pieter.refresh_from_db()
+    if state == "assignments":
+        exercises = list(Exercise.objects.active()[:2])
+        for n, exercise in enumerate(exercises):
+            Assignment.objects.create(
+                client=anna,
+                practitioner=pieter,
+                practitioner_name=str(pieter),
+                kind=Assignment.Kind.EXERCISE,
+                exercise=exercise,
+                times_per_week=3,
+                starts_on=today - timedelta(days=9 + 20 * n),
+                ends_on=today + timedelta(days=4 - 20 * n),
+                message="Doe <dit>\nelke dag & 'meer'",
+            )
+        ProgramProgress.objects.create(user=anna, start_step=1, current_step=1)
+        Assignment.objects.create(
+            client=anna,
+            practitioner=pieter,
+            kind=Assignment.Kind.STEP,
+            step=2,
+            starts_on=today,
+            message='Stap <2> & "zo"',
+        )
+    if state == "last step":
+        ProgramProgress.objects.create(user=anna, start_step=5, current_step=program.LAST_STEP)
+    request = RequestFactory().get("/")
+    request.user = pieter
+    with translation.override(language):
+        section = assignments.client_section(request, anna)
+        expected = render_to_string("practice/_client_assignments.html", section)
+        assert _same_markup(assignments.section_markup(section)) == _same_markup(expected)
+    if state == "assignments":
+        assert "Doe &lt;dit&gt;<br>elke dag &amp; &#x27;meer&#x27;" in expected
+        assert expected.count('<li class="card">') == 3 and "Pieter &lt;P&gt;" in expected
