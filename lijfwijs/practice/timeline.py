@@ -410,8 +410,9 @@ def _diary(
     pains: dict[date, list[int]] = defaultdict(list)
     days: dict[date, set[date]] = defaultdict(set)
     for _pk, day, pain in rows:
-        pains[_monday(day)].append(pain)
-        days[_monday(day)].add(day)
+        monday = _monday(day)
+        pains[monday].append(pain)
+        days[monday].add(day)
     return {
         monday: DiaryWeek(
             checkins=len(values),
