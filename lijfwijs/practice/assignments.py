@@ -19,7 +19,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -27,7 +27,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
@@ -46,7 +45,7 @@ from lijfwijs.program import program
 from lijfwijs.program import services as program_services
 from lijfwijs.program.models import ProgramProgress
 
-from . import form_markup
+from . import dates, form_markup
 from .access import practitioner_required
 from .models import Assignment
 from .templatetags.practice_forms import field_control, fields_markup
@@ -239,7 +238,8 @@ class Progress:
 
 
 def _date(day: date) -> str:
-    return date_format(day, "DATE_FORMAT")
+    """`formats.date_format(day, "DATE_FORMAT")`, without its per-call format machinery."""
+    return dates.formatter("DATE_FORMAT")(day)
 
 
 def progress_of(
@@ -696,33 +696,49 @@ def withdraw(client: Any, practitioner: Any, assignment: Assignment) -> bool:
 # --- The practitioner's section and page -----------------------------------------------------
 
 
-@lru_cache(maxsize=8)
-def _visible_sql(vendor: str, practice: bool) -> str:
-    """The SQL of `visible_list`, written once per process from the models' own names.
-    Placeholders: the client, the practitioner, and the practice when `practice`."""
-    quote = connection.ops.quote_name
-    table = quote(Assignment._meta.db_table)
-    c = {f.name: quote(f.column) for f in Assignment._meta.concrete_fields}
-    columns = ", ".join(f"{table}.{c[f.name]}" for f in Assignment._meta.concrete_fields)
-    members = quote(Membership._meta.db_table)
-    m = {f.name: quote(f.column) for f in Membership._meta.concrete_fields}
-    readers = f"{c['practitioner']} = %s"
+_A_PRACTITIONER, _A_PRACTICE = -604_212, -604_213  # stand-ins: no row has them
+_ASSIGNMENT_FIELDS = tuple(f.attname for f in Assignment._meta.concrete_fields)
+
+
+def _visible(practice: bool) -> QuerySet[Any]:
+    """`visible_to`'s rule, newest first, the whole row: the client's assignments made by the
+    reader, or by a member of their practice when `practice`."""
+    mine = Q(practitioner_id=_A_PRACTITIONER)
     if practice:
-        readers += f" OR {c['practitioner']} IN (SELECT {m['user']} FROM {members} WHERE {m['practice']} = %s)"  # noqa: S608,E501
+        members = Membership.objects.filter(practice_id=_A_PRACTICE).values("user")
+        mine |= Q(practitioner__in=members)
     return (
-        f"SELECT {columns} FROM {table} WHERE {c['client']} = %s AND ({readers}) "  # noqa: S608
-        f"ORDER BY {c['created_at']} DESC"
+        Assignment.objects.filter(mine, client_id=_A_CLIENT)
+        .order_by("-created_at")
+        .values_list(*_ASSIGNMENT_FIELDS)
     )
+
+
+# `visible_list`'s statement, without and with the reader's practice: the queryset's own SQL
+# compiled once per process, its rows converted by the fields' own converters.
+_VISIBLE = {
+    practice: Compiled(
+        "the record's assignments",
+        lambda practice=practice: _visible(practice),  # type: ignore[misc]
+        client=Slot(_A_CLIENT, None),
+        practitioner=Slot(_A_PRACTITIONER, None),
+        **({"practice": Slot(_A_PRACTICE, None)} if practice else {}),
+    )
+    for practice in (False, True)
+}
 
 
 def visible_list(practitioner: Any, client: Any) -> list[Assignment]:
     """`visible_to` with the exercises, newest first (the section and the timeline share it): one
-    SQL statement written once per process, the exercises in a second only when there are any."""
+    SQL statement compiled once per process from its queryset, the exercises in a second only when there are any."""
     practice = practitioner.practice
-    params = [client.pk, practitioner.pk] + ([practice.pk] if practice is not None else [])
-    found = list(
-        Assignment.objects.raw(_visible_sql(connection.vendor, practice is not None), params)
-    )
+    readers = {"practitioner": practitioner.pk}
+    if practice is not None:
+        readers["practice"] = practice.pk
+    found = [
+        Assignment.from_db(DEFAULT_DB_ALIAS, _ASSIGNMENT_FIELDS, row)
+        for row in _VISIBLE[practice is not None].rows(client=client.pk, **readers)
+    ]
     if any(a.exercise_id for a in found):
         prefetch_related_objects(found, "exercise")
     return found

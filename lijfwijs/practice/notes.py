@@ -19,7 +19,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +33,7 @@ from django.views.decorators.http import require_http_methods
 from lijfwijs.accounts.access import client_for, clients_of
 from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.models import AccessLog, Membership, PractitionerAccess, User
+from lijfwijs.core.statements import Compiled, Slot
 
 from . import assignments, dates, form_markup
 from .access import practitioner_required
@@ -145,24 +146,40 @@ def visible_notes(practitioner: Any, client: Any) -> list[ClientNote]:
     return _threaded(rows, practitioner)
 
 
-@lru_cache(maxsize=8)
-def _client_notes_sql(vendor: str, practice: bool) -> str:
-    """The SQL of `client_page_notes`, written once per process from the model's own names.
-    Placeholders: the client, the author, and the practice when `practice`."""
-    quote = connection.ops.quote_name
-    table = quote(ClientNote._meta.db_table)
-    c = {f.name: quote(f.column) for f in ClientNote._meta.concrete_fields}
-    columns = ", ".join(f"{table}.{c[f.name]}" for f in ClientNote._meta.concrete_fields)
-    readers = f"{c['author']} = %s" + (f" OR {c['practice']} = %s" if practice else "")
+_A_CLIENT, _AN_AUTHOR, _A_PRACTICE = -604_211, -604_212, -604_213  # stand-ins: no row has them
+_NOTE_FIELDS = tuple(f.attname for f in ClientNote._meta.concrete_fields)
+
+
+def _page_notes(practice: bool) -> QuerySet[Any]:
+    """The rest of `notes_of`'s rule once access is checked: the client's notes by the reader, or
+    written in their practice when `practice`; newest first, the whole row."""
+    readers = Q(author_id=_AN_AUTHOR)
+    if practice:
+        readers |= Q(practice_id=_A_PRACTICE)
     return (
-        f"SELECT {columns} FROM {table} WHERE {c['client']} = %s AND ({readers}) "  # noqa: S608
-        f"ORDER BY {c['created_at']} DESC, {c['id']} DESC"
+        ClientNote.objects.filter(readers, client_id=_A_CLIENT)
+        .order_by("-created_at", "-pk")
+        .values_list(*_NOTE_FIELDS)
     )
+
+
+# `client_page_notes`' statement, without and with the reader's practice: the queryset's own SQL
+# compiled once per process, its rows converted by the fields' own converters (the decryption).
+_PAGE_NOTES = {
+    practice: Compiled(
+        "the record's notes",
+        lambda practice=practice: _page_notes(practice),  # type: ignore[misc]
+        client=Slot(_A_CLIENT, None),
+        author=Slot(_AN_AUTHOR, None),
+        **({"practice": Slot(_A_PRACTICE, None)} if practice else {}),
+    )
+    for practice in (False, True)
+}
 
 
 @lru_cache(maxsize=8)
 def _note_marks_sql(vendor: str, practice: bool) -> str:
-    """When, by whom and whether an addendum, for `note_marks`: the rule of `_client_notes_sql`
+    """When, by whom and whether an addendum, for `note_marks`: the rule of `client_page_notes`
     from a moment on, without the (encrypted) body. Placeholders: the client, the moment, the
     author, and the practice when `practice`."""
     quote = connection.ops.quote_name
@@ -212,8 +229,8 @@ def _aware(field: Any, value: Any) -> Any:
 def client_page_notes(practitioner: Any, client: Any) -> list[ClientNote]:
     """`visible_notes` for the client's page, where `client_for` has said in this request that
     `client` is one of the practitioner's clients now: the rest of `notes_of`'s rule (the
-    reader's own notes and their practice's; none for an assistant) in one SQL statement written
-    once per process, the practices from the reader's own membership (a query only for a note
+    reader's own notes and their practice's; none for an assistant) in one SQL statement compiled
+    once per process from its queryset, the practices from the reader's own membership (a query only for a note
     written in another practice)."""
     if (
         not getattr(practitioner, "is_authenticated", False)
@@ -225,9 +242,13 @@ def client_page_notes(practitioner: Any, client: Any) -> list[ClientNote]:
     if membership is not None and membership.role == Membership.Role.ASSISTANT:
         return []
     practice_id = _practice_of(practitioner)
-    params = [client.pk, practitioner.pk] + ([practice_id] if practice_id is not None else [])
-    sql = _client_notes_sql(connection.vendor, practice_id is not None)
-    rows = list(ClientNote.objects.raw(sql, params))
+    readers = {"author": practitioner.pk}
+    if practice_id is not None:
+        readers["practice"] = practice_id
+    rows = [
+        ClientNote.from_db(DEFAULT_DB_ALIAS, _NOTE_FIELDS, row)
+        for row in _PAGE_NOTES[practice_id is not None].rows(client=client.pk, **readers)
+    ]
     others = []
     for row in rows:
         if row.practice_id is None:
