@@ -1,9 +1,10 @@
 """`{% form_fields form %}`: a form's fields as `core/_form_fields.html` writes them (the error
 summary, each label, hint, message and control), in one pass in Python.
 
-The client's page shows up to four forms (an alert's acknowledgement, a note, an exercise with
-four controls and a step's message); through Django's widget templates (a template per control,
-per option and per attribute list) they cost more than the rest of the page. The markup is the
+For the forms of the practitioner's pages (an alert's acknowledgement, and the assignment forms
+sent back with mistakes; the empty ones are written by `practice.form_markup`): through Django's
+widget templates (a template per control, per option and per attribute list) they cost more than
+the rest of the page. The markup is the
 same as the widget templates': the attributes come from the widget's own `get_context()` (with
 what `BoundField.as_widget` adds: required, aria-invalid, aria-describedby, the id), every value
 escaped. A widget of another kind is rendered by Django as before.
