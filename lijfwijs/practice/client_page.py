@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import get_script_prefix, path, reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
@@ -119,26 +120,50 @@ URL_ID = "2147483647"  # the tabs' addresses are reversed once per process, this
 
 
 @lru_cache(maxsize=16)
-def _tab_urls(language: str | None, prefix: str) -> tuple[str, ...]:
-    """The tabs' addresses for URL_ID, per language and script prefix (as the layout's LINKS)."""
-    return tuple(
-        reverse(f"practice:{name}", kwargs={"client_id": int(URL_ID)}) for name, *_ in TABS
-    )
+def _tab_parts(language: str | None, prefix: str) -> dict[str, Any]:
+    """What every tab shows around the client, per language and script prefix (as the layout's
+    LINKS): the tabs' addresses for URL_ID and their labels, the way back to the client list and
+    the record's stylesheet (reversed addresses, translated words, a static-file url)."""
+    return {
+        "tabs": tuple(
+            (
+                name,
+                reverse(f"practice:{name}", kwargs={"client_id": int(URL_ID)}),
+                escape(str(label)),
+            )
+            for name, label, _kind in TABS
+        ),
+        "nav_label": escape(_("Dossier van de cliënt")),
+        "home": escape(reverse("practice:home")),
+        "back": escape(_("Terug naar je cliënten")),
+        "css": escape(static("practice/client.css")),
+    }
 
 
 def tab_nav(client_id: int, current: str) -> SafeString:
     """The tabs as a navigation, the one shown marked with aria-current."""
-    urls = _tab_urls(get_language(), get_script_prefix())
+    parts = _tab_parts(get_language(), get_script_prefix())
     here = ' aria-current="page"'
     links = "".join(
         f'<li><a href="{url.replace(URL_ID, str(client_id))}"'
-        f"{here if name == current else ''}>{escape(str(label))}</a></li>"
-        for url, (name, label, _kind) in zip(urls, TABS, strict=True)
+        f"{here if name == current else ''}>{label}</a></li>"
+        for name, url, label in parts["tabs"]
     )
     return mark_safe(  # noqa: S308 - the labels are escaped, the addresses are ours
-        f'<nav class="client-tabs" aria-label="{escape(_("Dossier van de cliënt"))}">'
-        f"<ul>{links}</ul></nav>"
+        f'<nav class="client-tabs" aria-label="{parts["nav_label"]}"><ul>{links}</ul></nav>'
     )
+
+
+def _frame(client_id: int, current: str) -> dict[str, SafeString]:
+    """client_base.html's parts around the tab: the tabs, the way back and the stylesheet."""
+    parts = _tab_parts(get_language(), get_script_prefix())
+    back = f'<p class="back-link"><a href="{parts["home"]}">← {parts["back"]}</a></p>'
+    css = f'<link rel="stylesheet" href="{parts["css"]}">'
+    return {
+        "tabs": tab_nav(client_id, current),
+        "back_link": mark_safe(back),  # noqa: S308 - escaped words and our address
+        "client_css": mark_safe(css),  # noqa: S308 - a static-file url, escaped
+    }
 
 
 def _tab(
@@ -152,7 +177,7 @@ def _tab(
     """One tab: the client, the tab navigation and this tab's parts, with its access-log row."""
     kind = next(k for n, _label, k in TABS if n == name)
     context["client"] = client
-    context["tabs"] = tab_nav(client.pk, name)
+    context.update(_frame(client.pk, name))
     log_access(request.user, [client.pk], kind, AccessLog.Action.VIEW)
     return render(request, template, context, status=status)
 
@@ -226,6 +251,11 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     return _client_page(request, client, grant=grant)
 
 
+def timeline_title(client: Any) -> SafeString:
+    """The timeline tab's title ("Tijdlijn van <name>"), as its template's blocktranslate."""
+    return mark_safe(_("Tijdlijn van %(name)s") % {"name": escape(str(client))})  # noqa: S308
+
+
 @never_cache
 @practitioner_required
 @require_safe
@@ -248,7 +278,10 @@ def client_timeline(request: HttpRequest, client_id: int) -> HttpResponse:
         checkins=timeline.read_checkins(client, first),
         pijntests=timeline.read_pijntests(client, since),
     )
-    context = {"weeks": weeks, "timeline_html": timeline.markup(weeks)}
+    context = {
+        "title": timeline_title(client),
+        "timeline_section": timeline.section(weeks),
+    }
     return _tab(request, client, "client_timeline", "practice/client_timeline.html", context)
 
 

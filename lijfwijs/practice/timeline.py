@@ -917,6 +917,21 @@ def what_calms_top(client: Any) -> list[dict[str, Any]]:
 # --- The timeline's markup (the client's page) -------------------------------------------------
 
 
+def section(weeks: list[Week]) -> SafeString:
+    """The timeline's section on its tab (what `_client_timeline.html` wrote around `markup`):
+    its heading, how many weeks, the weeks."""
+    count = len(weeks)
+    shown = ngettext(
+        "De laatste week, nieuwste eerst.", "De laatste %(counter)s weken, nieuwste eerst.", count
+    ) % {"counter": count}
+    return mark_safe(  # noqa: S308 - fixed words and the escaped weeks
+        '<section aria-labelledby="timeline-heading">\n'
+        f'  <h2 id="timeline-heading">{escape(_("Tijdlijn"))}</h2>\n'
+        f'  <p class="muted">{shown}</p>\n'
+        f"  {markup(weeks)}\n</section>"
+    )
+
+
 def markup(weeks: list[Week]) -> SafeString:
     """The weeks as the client's page shows them (the list inside its section), every value
     escaped: twelve weeks of dates, sentences and events cost the template engine several times

@@ -139,3 +139,45 @@ def test_without_consent_the_forms_general_mistake(pieter, language):
         form = program_controls.OverrideForm({"action": "hold"}, client=person)
         assert not form.is_valid()
     assert "error-summary" in compare(pieter, person, form, language)
+
+
+# --- around every tab, and the timeline's section ------------------------------------------------
+
+FRAME = (
+    "{% load i18n static %}"
+    '<p class="back-link"><a href="{% url \'practice:home\' %}">← '
+    "{% translate 'Terug naar je cliënten' %}</a></p>"
+    '<link rel="stylesheet" href="{% static \'practice/client.css\' %}">'
+)
+TIMELINE_TITLE = (
+    "{% load i18n %}{% blocktranslate trimmed with name=client %}Tijdlijn van {{ name }}"
+    "{% endblocktranslate %}"
+)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_frame_of_every_tab_is_client_bases(client_of, language):
+    with translation.override(language):
+        frame = client_page._frame(client_of.pk, "client_timeline")
+        django = engines["django"]
+        assert frame["back_link"] + frame["client_css"] == django.from_string(FRAME).render({})
+        title = django.from_string(TIMELINE_TITLE).render({"client": client_of})
+        assert "&lt;Zo&gt;" in title
+        assert client_page.timeline_title(client_of) == title
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_timelines_section_is_its_templates(pieter, rita, client_of, language, count):
+    from django.template.loader import render_to_string
+
+    from lijfwijs.practice import timeline
+
+    fill(client_of, pieter, rita)
+    with translation.override(language):
+        weeks = timeline.timeline(client_of, pieter, weeks=count)
+        reference = render_to_string(
+            "practice/_client_timeline.html",
+            {"weeks": weeks, "timeline_html": timeline.markup(weeks)},
+        )
+        assert normal(timeline.section(weeks)) == normal(reference)
