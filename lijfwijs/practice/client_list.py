@@ -133,17 +133,33 @@ def _y(value: float) -> str:
     return f"{PAD + (HEIGHT - 2 * PAD) * (1 - value / 10):.1f}"
 
 
-def _sparkline(weeks: tuple[float | None, ...], ys: dict[float, str]) -> str:
+class _Tenths(dict):
+    """A number written for every weekly mean there is (0.0 to 10.0 by tenths: the rows round
+    them so), once; a value outside those is written when asked. A table of numbers, not of
+    anyone's data."""
+
+    def __init__(self, write: Any) -> None:
+        super().__init__((k / 10, write(k / 10)) for k in range(101))
+        self.write = write
+
+    def __missing__(self, value: float) -> str:
+        return self.write(value)
+
+
+_HEIGHTS = _Tenths(_y)
+
+
+def _sparkline(weeks: tuple[float | None, ...]) -> str:
     """The weekly means as a small line (decorative: the numbers are in the text beside it),
     a line between the weeks next to each other and a dot on each. Only numbers go into the
-    markup; `ys` has each mean's height."""
+    markup."""
     line = dots = ""
     pen, points = False, 0
     for x, value in zip(_XS, weeks):  # noqa: B905 - WEEKS of each
         if value is None:
             pen = False
             continue
-        point = f"{x},{ys[value]}"
+        point = f"{x},{_HEIGHTS[value]}"
         line += ("L" if pen else "M") + point
         dots += f"M{point}h0"
         pen = True
@@ -165,7 +181,11 @@ def _sparkline(weeks: tuple[float | None, ...], ys: dict[float, str]) -> str:
 
 @cache
 def _words(language: str) -> dict[str, Any]:
-    """The rows' fixed words, escaped, translated once per process and language."""
+    """The rows' fixed words, escaped, translated once per process and language, and the
+    weekly means written with the language's decimal separator ("geen" for a week without)."""
+    decimal = escape(formats.get_format("DECIMAL_SEPARATOR"))
+    numbers = _Tenths(lambda value: f"{value:.1f}".replace(".", decimal))
+    numbers[None] = escape(_("geen"))
     return {
         "none": escape(_("geen")),
         "no_checkin": f'<span class="muted">{escape(_("nog geen check-in"))}</span>',
@@ -178,7 +198,7 @@ def _words(language: str) -> dict[str, Any]:
             "alert": escape(_("melding afgehandeld, %(day)s")),
             "access": escape(_("toegang gegeven, %(day)s")),
         },
-        "decimal": escape(formats.get_format("DECIMAL_SEPARATOR")),
+        "numbers": numbers,
     }
 
 
@@ -193,20 +213,18 @@ def _client_href(language: str, prefix: str) -> tuple[str, str]:
 def _rows_markup(rows: list[overview.ClientRow], zone: Any) -> SafeString:
     """The table's rows as escaped markup in one pass: the template engine spends far more on a
     loop of tags and filters than this does (the diary's list is written the same way). What
-    repeats between rows (a day's words, a number, a count's words) is worked out once a page."""
+    repeats between rows (a day's words, a count's words) is worked out once a page."""
     language = get_language()
     words = _words(language)
     before, after = _client_href(language, get_script_prefix())
-    none, decimal, silent, weeks_words = (
+    none, numbers, silent, weeks_words = (
         words["none"],
-        words["decimal"],
+        words["numbers"],
         words["silent"],
         words["weeks"],
     )
     direction, contact_words = words["direction"], words["contact"]
     shown_days = _PerPage(lambda day: escape(day_words({day})[day][1]))
-    numbers = _PerPage(lambda v: none if v is None else f"{v:.1f}".replace(".", decimal))
-    ys = _PerPage(_y)
 
     def ago(days: int) -> str:
         return escape(
@@ -249,7 +267,7 @@ def _rows_markup(rows: list[overview.ClientRow], zone: Any) -> SafeString:
             f'<tr><th scope="row"><a href="{href}">{escape(row.name)}</a><br>'
             f'<span class="muted small">{escape(row.email)}</span></th>'
             f"<td>{checkin}</td>"
-            f'<td><span class="trend">{_sparkline(weeks, ys)}<span class="trend-text">'
+            f'<td><span class="trend">{_sparkline(weeks)}<span class="trend-text">'
             f'<span class="visually-hidden">{weeks_words} </span>'
             f"{' · '.join(map(numbers.__getitem__, weeks))} "
             f'<span class="trend-word"><span class="visually-hidden">— </span>'

@@ -330,3 +330,15 @@ def test_the_sort_links_are_the_addresses_of_query(params, sort):
         target = link["href"].partition("sort=")[2] or "name"
         assert target.lstrip("-") == column
         assert link["href"] == client_list._query({**params, "sort": sort}, sort=target, pagina="")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_tables_of_numbers_write_every_value_as_asked(language):
+    """Every weekly mean the rows can hold is in the tables; another value is written anyway."""
+    with translation.override(language):
+        numbers = client_list._words(language)["numbers"]
+        decimal = "," if language == "nl" else "."
+        for value in [round(k / 10, 1) for k in range(101)] + [0.05, 3.25, 11.0]:
+            assert numbers[value] == f"{value:.1f}".replace(".", decimal)
+            assert client_list._HEIGHTS[value] == f"{3 + 18 * (1 - value / 10):.1f}"
+        assert numbers[None] == ("geen" if language == "nl" else "none")
