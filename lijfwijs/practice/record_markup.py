@@ -143,6 +143,8 @@ def overview(
     return {
         "facts_html": mark_safe(facts_html),  # noqa: S308 - every value is escaped
         "tab_html": mark_safe(tab_html),  # noqa: S308 - every value is escaped
+        # the layout's forms take the same token (the template's csrf_token would mask another)
+        "csrf_token": csrf,
     }
 
 
