@@ -28,3 +28,26 @@ def test_a_hypothesis_profile_bounds_the_examples():
     from hypothesis import settings
 
     assert settings.default.max_examples <= 500 and settings.default.deadline is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_transactional_test_the_database_is_the_sessions_again():
+    """On SQLite the session's database comes back from its copy (conftest `_Snapshots`): what a
+    test wrote is gone, what it deleted of the content is back."""
+    from django.db import connection
+
+    import conftest
+    from lijfwijs.accounts.models import User
+    from lijfwijs.exercises.models import Exercise
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's transactional tests end with Django's flush")
+    exercises = sorted(Exercise.objects.values_list("slug", flat=True))
+    User.objects.create(email="left@behind.invalid")
+    Exercise.objects.all().delete()
+
+    assert conftest._snapshots.restore(connection.alias)
+
+    assert not User.objects.filter(email="left@behind.invalid").exists()
+    assert sorted(Exercise.objects.values_list("slug", flat=True)) == exercises
+    assert connection.cursor().execute("PRAGMA journal_mode").fetchone()[0] == "wal"
