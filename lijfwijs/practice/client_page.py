@@ -137,6 +137,7 @@ def _tab_parts(language: str | None, prefix: str) -> dict[str, Any]:
         "home": escape(reverse("practice:home")),
         "back": escape(_("Terug naar je cliënten")),
         "css": escape(static("practice/client.css")),
+        "insights_css": escape(static("diary/insights.css")),
     }
 
 
@@ -256,6 +257,11 @@ def timeline_title(client: Any) -> SafeString:
     return mark_safe(_("Tijdlijn van %(name)s") % {"name": escape(str(client))})  # noqa: S308
 
 
+def insights_title(client: Any) -> SafeString:
+    """The insights tab's title ("Inzichten van <name>"), as its template's blocktranslate."""
+    return mark_safe(_("Inzichten van %(name)s") % {"name": escape(str(client))})  # noqa: S308
+
+
 @never_cache
 @practitioner_required
 @require_safe
@@ -296,6 +302,11 @@ def client_insights(request: HttpRequest, client_id: int) -> HttpResponse:
     client, _grant_details = client_with_access(request, client_id)
     context = presenting.page_context(client, local_today(client))
     context.update(calm.context(what_calms_me(client)))
+    parts = _tab_parts(get_language(), get_script_prefix())
+    context["title"] = insights_title(client)
+    context["insights_css"] = mark_safe(  # noqa: S308 - a static-file url, escaped
+        f'<link rel="stylesheet" href="{parts["insights_css"]}">'
+    )
     return _tab(request, client, "client_insights", "practice/client_insights.html", context)
 
 

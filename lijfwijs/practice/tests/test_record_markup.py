@@ -164,6 +164,10 @@ def test_the_frame_of_every_tab_is_client_bases(client_of, language):
         title = django.from_string(TIMELINE_TITLE).render({"client": client_of})
         assert "&lt;Zo&gt;" in title
         assert client_page.timeline_title(client_of) == title
+        insights = django.from_string(
+            TIMELINE_TITLE.replace("Tijdlijn van", "Inzichten van")
+        ).render({"client": client_of})
+        assert client_page.insights_title(client_of) == insights
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
