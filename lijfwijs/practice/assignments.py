@@ -19,7 +19,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -45,7 +45,7 @@ from lijfwijs.program import program
 from lijfwijs.program import services as program_services
 from lijfwijs.program.models import ProgramProgress
 
-from . import dates, form_markup
+from . import dates, form_markup, statements
 from .access import practitioner_required
 from .models import Assignment
 from .templatetags.practice_forms import field_control, fields_markup
@@ -561,16 +561,19 @@ def _no_consent() -> str:
     )
 
 
-_A_CLIENT, _A_STEP = -604_211, 32_109  # stand-ins in the compiled statements: no row has them
+_A_STEP = 32_109  # the step's stand-in in the compiled statement: no assignment has it
 
 # Whether a practitioner opened this step for the client (not withdrawn): the queryset's own SQL,
 # compiled once per process (building it cost more than the database took to answer it).
 _OPENED = Compiled(
     "opened step",
     lambda: Assignment.objects.filter(
-        client_id=_A_CLIENT, kind=Assignment.Kind.STEP, step=_A_STEP, withdrawn_at__isnull=True
+        client_id=statements.CLIENT,
+        kind=Assignment.Kind.STEP,
+        step=_A_STEP,
+        withdrawn_at__isnull=True,
     ).values_list("pk")[:1],
-    client=Slot(_A_CLIENT, None),
+    client=Slot(statements.CLIENT, None),
     step=Slot(_A_STEP, None),
 )
 
@@ -696,49 +699,39 @@ def withdraw(client: Any, practitioner: Any, assignment: Assignment) -> bool:
 # --- The practitioner's section and page -----------------------------------------------------
 
 
-_A_PRACTITIONER, _A_PRACTICE = -604_212, -604_213  # stand-ins: no row has them
 _ASSIGNMENT_FIELDS = tuple(f.attname for f in Assignment._meta.concrete_fields)
 
 
 def _visible(practice: bool) -> QuerySet[Any]:
     """`visible_to`'s rule, newest first, the whole row: the client's assignments made by the
     reader, or by a member of their practice when `practice`."""
-    mine = Q(practitioner_id=_A_PRACTITIONER)
+    mine = Q(practitioner_id=statements.READER)
     if practice:
-        members = Membership.objects.filter(practice_id=_A_PRACTICE).values("user")
+        members = Membership.objects.filter(practice_id=statements.PRACTICE).values("user")
         mine |= Q(practitioner__in=members)
     return (
-        Assignment.objects.filter(mine, client_id=_A_CLIENT)
+        Assignment.objects.filter(mine, client_id=statements.CLIENT)
         .order_by("-created_at")
         .values_list(*_ASSIGNMENT_FIELDS)
     )
 
 
-# `visible_list`'s statement, without and with the reader's practice: the queryset's own SQL
-# compiled once per process, its rows converted by the fields' own converters.
-_VISIBLE = {
-    practice: Compiled(
-        "the record's assignments",
-        lambda practice=practice: _visible(practice),  # type: ignore[misc]
-        client=Slot(_A_CLIENT, None),
-        practitioner=Slot(_A_PRACTITIONER, None),
-        **({"practice": Slot(_A_PRACTICE, None)} if practice else {}),
-    )
-    for practice in (False, True)
-}
+# `visible_list`'s statements
+_VISIBLE = statements.per_reader("the record's assignments", _visible)
 
 
 def visible_list(practitioner: Any, client: Any) -> list[Assignment]:
     """`visible_to` with the exercises, newest first (the section and the timeline share it): one
     SQL statement compiled once per process from its queryset, the exercises in a second only when there are any."""
     practice = practitioner.practice
-    readers = {"practitioner": practitioner.pk}
-    if practice is not None:
-        readers["practice"] = practice.pk
-    found = [
-        Assignment.from_db(DEFAULT_DB_ALIAS, _ASSIGNMENT_FIELDS, row)
-        for row in _VISIBLE[practice is not None].rows(client=client.pk, **readers)
-    ]
+    found = statements.rows_for(
+        Assignment,
+        _ASSIGNMENT_FIELDS,
+        _VISIBLE,
+        client.pk,
+        practitioner.pk,
+        practice.pk if practice is not None else None,
+    )
     if any(a.exercise_id for a in found):
         prefetch_related_objects(found, "exercise")
     return found

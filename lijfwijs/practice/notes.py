@@ -19,7 +19,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,9 +33,8 @@ from django.views.decorators.http import require_http_methods
 from lijfwijs.accounts.access import client_for, clients_of
 from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.models import AccessLog, Membership, PractitionerAccess, User
-from lijfwijs.core.statements import Compiled, Slot
 
-from . import assignments, dates, form_markup
+from . import assignments, dates, form_markup, statements
 from .access import practitioner_required
 from .models import Alert, ClientNote
 
@@ -146,35 +145,24 @@ def visible_notes(practitioner: Any, client: Any) -> list[ClientNote]:
     return _threaded(rows, practitioner)
 
 
-_A_CLIENT, _AN_AUTHOR, _A_PRACTICE = -604_211, -604_212, -604_213  # stand-ins: no row has them
 _NOTE_FIELDS = tuple(f.attname for f in ClientNote._meta.concrete_fields)
 
 
 def _page_notes(practice: bool) -> QuerySet[Any]:
     """The rest of `notes_of`'s rule once access is checked: the client's notes by the reader, or
     written in their practice when `practice`; newest first, the whole row."""
-    readers = Q(author_id=_AN_AUTHOR)
+    readers = Q(author_id=statements.READER)
     if practice:
-        readers |= Q(practice_id=_A_PRACTICE)
+        readers |= Q(practice_id=statements.PRACTICE)
     return (
-        ClientNote.objects.filter(readers, client_id=_A_CLIENT)
+        ClientNote.objects.filter(readers, client_id=statements.CLIENT)
         .order_by("-created_at", "-pk")
         .values_list(*_NOTE_FIELDS)
     )
 
 
-# `client_page_notes`' statement, without and with the reader's practice: the queryset's own SQL
-# compiled once per process, its rows converted by the fields' own converters (the decryption).
-_PAGE_NOTES = {
-    practice: Compiled(
-        "the record's notes",
-        lambda practice=practice: _page_notes(practice),  # type: ignore[misc]
-        client=Slot(_A_CLIENT, None),
-        author=Slot(_AN_AUTHOR, None),
-        **({"practice": Slot(_A_PRACTICE, None)} if practice else {}),
-    )
-    for practice in (False, True)
-}
+# `client_page_notes`' statements, the body decrypted by its field's own converter
+_PAGE_NOTES = statements.per_reader("the record's notes", _page_notes)
 
 
 @lru_cache(maxsize=8)
@@ -242,13 +230,9 @@ def client_page_notes(practitioner: Any, client: Any) -> list[ClientNote]:
     if membership is not None and membership.role == Membership.Role.ASSISTANT:
         return []
     practice_id = _practice_of(practitioner)
-    readers = {"author": practitioner.pk}
-    if practice_id is not None:
-        readers["practice"] = practice_id
-    rows = [
-        ClientNote.from_db(DEFAULT_DB_ALIAS, _NOTE_FIELDS, row)
-        for row in _PAGE_NOTES[practice_id is not None].rows(client=client.pk, **readers)
-    ]
+    rows = statements.rows_for(
+        ClientNote, _NOTE_FIELDS, _PAGE_NOTES, client.pk, practitioner.pk, practice_id
+    )
     others = []
     for row in rows:
         if row.practice_id is None:
