@@ -77,6 +77,32 @@ class Event:
     warning: bool = False  # shown as needing attention (an open alert, a red flag, worse PEG)
 
 
+class Words:
+    """The timeline's words for one request: each translation looked up once (a plural once per
+    count) and numbers written with the language's separator, instead of a lookup per week."""
+
+    def __init__(self) -> None:
+        self.separator = decimal_separator(get_language())
+        self._found: dict[Any, str] = {}
+
+    def gettext(self, msgid: str) -> str:
+        found = self._found.get(msgid)
+        if found is None:
+            found = self._found[msgid] = _(msgid)
+        return found
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        key = (singular, plural, count)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = ngettext(singular, plural, count)
+        return found
+
+    def number(self, value: float | None, digits: int = 1) -> str:
+        """`number(value, digits)`."""
+        return written(value, digits, self.separator)
+
+
 @dataclass(frozen=True)
 class DiaryWeek:
     """The week's check-ins: how many, the pain (0-10) and the tags that came most often."""
@@ -91,15 +117,18 @@ class DiaryWeek:
 
     @property
     def sentence(self) -> str:
+        return self.sentence_in(Words())
+
+    def sentence_in(self, words: Words) -> str:
         values = {
             "checkins": self.checkins,
             "days": self.days,
-            "mean": number(self.mean_pain),
+            "mean": words.number(self.mean_pain),
             "min": self.min_pain,
             "max": self.max_pain,
         }
         return (
-            ngettext(
+            words.ngettext(
                 "%(checkins)s check-in, op %(days)s van de 7 dagen; pijn gemiddeld "
                 "%(mean)s (laagste %(min)s, hoogste %(max)s).",
                 "%(checkins)s check-ins, op %(days)s van de 7 dagen; pijn gemiddeld "
@@ -112,9 +141,11 @@ class DiaryWeek:
     @property
     def tags_text(self) -> str:
         """ "werk (3×), slecht geslapen (2×)"."""
-        return ", ".join(
-            _("%(tag)s (%(count)s×)") % {"tag": name, "count": count} for name, count in self.tags
-        )
+        return self.tags_text_in(Words())
+
+    def tags_text_in(self, words: Words) -> str:
+        each = words.gettext("%(tag)s (%(count)s×)")
+        return ", ".join(each % {"tag": name, "count": count} for name, count in self.tags)
 
 
 @dataclass(frozen=True)
@@ -128,28 +159,31 @@ class PracticeWeek:
 
     @property
     def sentence(self) -> str:
-        text = ngettext(
+        return self.sentence_in(Words())
+
+    def sentence_in(self, words: Words) -> str:
+        text = words.ngettext(
             "%(sessions)s keer geoefend, %(minutes)s minuten.",
             "%(sessions)s keer geoefend, %(minutes)s minuten.",
             self.sessions,
         ) % {"sessions": self.sessions, "minutes": self.minutes}
         if self.mean_drop is None:
             return text
-        values = {"drop": number(abs(self.mean_drop)), "rated": self.rated}
+        values = {"drop": words.number(abs(self.mean_drop)), "rated": self.rated}
         if self.mean_drop > 0:
-            after = ngettext(
+            after = words.ngettext(
                 "Spanning gemiddeld %(drop)s punt lager na afloop (%(rated)s keer gemeten).",
                 "Spanning gemiddeld %(drop)s punt lager na afloop (%(rated)s keer gemeten).",
                 self.rated,
             )
         elif self.mean_drop < 0:
-            after = ngettext(
+            after = words.ngettext(
                 "Spanning gemiddeld %(drop)s punt hoger na afloop (%(rated)s keer gemeten).",
                 "Spanning gemiddeld %(drop)s punt hoger na afloop (%(rated)s keer gemeten).",
                 self.rated,
             )
         else:
-            after = ngettext(
+            after = words.ngettext(
                 "Spanning gemiddeld gelijk na afloop (%(rated)s keer gemeten).",
                 "Spanning gemiddeld gelijk na afloop (%(rated)s keer gemeten).",
                 self.rated,
@@ -174,13 +208,16 @@ class Week:
 
 def number(value: float | None, digits: int = 1) -> str:
     """5.25 → "5,3" in Dutch, "5.3" in English; "–" for none."""
+    return written(value, digits, decimal_separator(get_language()))
+
+
+def written(value: float | None, digits: int, separator: str) -> str:
+    """What formats.number_format writes for `value` rounded to `digits` ("–" for none), with
+    the language's separator looked up once (no thousands separator: USE_THOUSAND_SEPARATOR is
+    off)."""
     if value is None:
         return "–"
-    # what formats.number_format writes for a rounded float, with the separator looked up once
-    # per language (no thousands separator: USE_THOUSAND_SEPARATOR is off)
-    return f"{round(value, digits) + 0.0:.{digits}f}".replace(
-        ".", decimal_separator(get_language())
-    )
+    return f"{round(value, digits) + 0.0:.{digits}f}".replace(".", separator)
 
 
 @cache
@@ -937,6 +974,9 @@ def markup(weeks: list[Week]) -> SafeString:
     escaped: twelve weeks of dates, sentences and events cost the template engine several times
     what this does (the client list's rows are written the same way)."""
     day_text, moment_text = dates.formatter(), dates.formatter("DATETIME_FORMAT")
+    say = Words()
+    week_words = _("Week van %(start)s tot en met %(end)s")
+    often = _("Vaakst: %(tags)s")
 
     words = {
         "empty": escape(_("Niets vastgelegd in deze week.")),
@@ -949,7 +989,7 @@ def markup(weeks: list[Week]) -> SafeString:
     for week in weeks:
         empty = week.is_empty
         heading = escape(
-            _("Week van %(start)s tot en met %(end)s")
+            week_words
             % {
                 "start": day_text(week.start),
                 "end": day_text(week.end),
@@ -966,9 +1006,9 @@ def markup(weeks: list[Week]) -> SafeString:
         if diary is None:
             diary_html = words["no_checkins"]
         else:
-            diary_html = escape(diary.sentence)
+            diary_html = escape(diary.sentence_in(say))
             if diary.tags:
-                diary_html += "<br>" + escape(_("Vaakst: %(tags)s") % {"tags": diary.tags_text})
+                diary_html += "<br>" + escape(often % {"tags": diary.tags_text_in(say)})
             if diary.notes:
                 count = len(diary.notes)
                 summary_text = ngettext(
@@ -984,7 +1024,9 @@ def markup(weeks: list[Week]) -> SafeString:
                     f'\n            <ul class="shared-notes">{items}</ul></details>'
                 )
         practice_html = (
-            escape(week.practice.sentence) if week.practice is not None else words["no_practice"]
+            escape(week.practice.sentence_in(say))
+            if week.practice is not None
+            else words["no_practice"]
         )
         parts.append(
             '<dl class="timeline-facts">\n'

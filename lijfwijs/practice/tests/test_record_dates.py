@@ -50,3 +50,5 @@ def test_numbers_are_djangos(language):
                     round(value, digits) + 0.0, digits
                 )
         assert timeline.number(None) == "–"
+        words = timeline.Words()
+        assert [words.number(v) for v in values] == [timeline.number(v) for v in values]
