@@ -28,7 +28,7 @@ from . import overview
 from .access import practitioner_required
 
 PER_PAGE = 25
-URL_ID = "2147483647"  # a client's address is reversed once a page, with this id replaced
+URL_ID = "2147483647"  # a client's address is reversed with this id, then split around it
 
 
 class ClientFilterForm(forms.Form):
@@ -104,9 +104,8 @@ def _sort_links(params: dict[str, Any], sort: str) -> dict[str, dict[str, str]]:
 
 # The sparkline's drawing: 64 x 24 with 3 of padding, the weeks spread over its width.
 WIDTH, HEIGHT, PAD = 64, 24, 3
-_XS = tuple(
-    f"{PAD + i * (WIDTH - 2 * PAD) / max(overview.WEEKS - 1, 1):.1f}" for i in range(overview.WEEKS)
-)
+_STEP = (WIDTH - 2 * PAD) / max(overview.WEEKS - 1, 1)
+_XS = tuple(f"{PAD + i * _STEP:.1f}" for i in range(overview.WEEKS))
 _SPARK_START = (
     f'<svg class="sparkline" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
     f'height="{HEIGHT}" aria-hidden="true" focusable="false" '
@@ -117,7 +116,7 @@ _SPARK_START = (
 
 
 class _PerPage(dict):
-    """Values a page works out once, on a key's first use (a day, a number, a count)."""
+    """Values a page works out once, on a key's first use (a day's words, a count's)."""
 
     def __init__(self, make: Any) -> None:
         super().__init__()
