@@ -304,6 +304,7 @@ def client_insights(request: HttpRequest, client_id: int) -> HttpResponse:
     context.update(calm.context(what_calms_me(client)))
     parts = _tab_parts(get_language(), get_script_prefix())
     context["title"] = insights_title(client)
+    context["insights_html"] = record_markup.insights(context)
     context["insights_css"] = mark_safe(  # noqa: S308 - a static-file url, escaped
         f'<link rel="stylesheet" href="{parts["insights_css"]}">'
     )

@@ -22,7 +22,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from . import dates
@@ -514,4 +514,97 @@ def program(
         f"{w.tr('Deze stap vasthouden')}</button>\n"
         f"        {clear}\n"
         "      </div>\n    </fieldset>\n  </form>\n</section>"
+    )
+
+
+# --- the insights tab -------------------------------------------------------------------------
+
+
+def _value(value: Any) -> str:
+    """`{{ value }}`: markup as it is (SafeString), anything else escaped."""
+    html = getattr(value, "__html__", None)
+    return str(html()) if html is not None else escape(str(value))
+
+
+def insights(c: dict[str, Any]) -> SafeString:
+    """`_client_insights.html`: the client's insights as they see them, from
+    `diary.presenting.page_context` (its cards already written by `presenting.card_markup`)."""
+    w = words()
+    days = c["days"]
+    counted = ngettext(
+        "Uit %(counter)s dag met check-ins. Patronen in de eigen gegevens van je cliënt, geen "
+        "bewijs van een oorzaak en geen diagnose.",
+        "Uit %(counter)s dagen met check-ins. Patronen in de eigen gegevens van je cliënt, geen "
+        "bewijs van een oorzaak en geen diagnose.",
+        days,
+    ) % {"counter": escape(str(days))}
+    flare = c.get("flare")
+    flare_html = (
+        f'<div class="notice notice-warning"><h3>{w.tr("Een opvlamming")}</h3>'
+        f"<p>{_value(flare['text'])}</p></div>"
+        if flare
+        else ""
+    )
+    safety = c.get("trend_safety_net")
+    safety_html = (
+        '<p class="notice notice-warning">'
+        f"{w.tr('De pijn is merkbaar toegenomen. Je cliënt ziet hier deze regel:')} "
+        f"<strong>{_value(safety)}</strong></p>"
+        if safety
+        else ""
+    )
+    chart = c.get("trend_chart")
+    numbers, rows = c.get("trend_numbers"), c.get("trend_rows")
+    figures = ""
+    if numbers or rows:
+        listed = f'<ul class="insight-numbers">{_value(numbers)}</ul>' if numbers else ""
+        table = ""
+        if rows:
+            table = (
+                '<div class="table-scroll" tabindex="0" role="region" '
+                'aria-labelledby="trend-table-caption">\n      <table><caption '
+                f'id="trend-table-caption">{w.tr("Pijn per dag en het gemiddelde over 7 dagen")}'
+                f'</caption>\n        <thead><tr><th scope="col">{w.tr("Dag")}</th>'
+                f'<th scope="col" class="num">{w.tr("Pijn")}</th>'
+                f'<th scope="col" class="num">{w.tr("Gemiddelde 7 dagen")}</th></tr></thead>\n'
+                f"        <tbody>{_value(rows)}</tbody>\n      </table></div>"
+            )
+        figures = (
+            f'<details class="more">\n      <summary>{w.tr("De cijfers per dag")}</summary>\n'
+            f"      {listed}\n      {table}\n    </details>"
+        )
+    if c.get("clear"):
+        interval = c.get("interval_chart")
+        patterns = (
+            f'<ol class="insight-list" aria-label="{w.tr("Duidelijke patronen")}">\n'
+            f"  {_value(c['clear_cards'])}\n  </ol>\n  "
+            + (f'<div class="card insight-overview">{_value(interval)}</div>' if interval else "")
+        )
+    else:
+        patterns = f"<p>{w.tr('Nog geen duidelijke patronen.')}</p>"
+    unclear, items = c.get("unclear"), c.get("unclear_items")
+    later = ""
+    if unclear or items:
+        later = (
+            f'<details class="more">\n    <summary>{w.tr("Nog niet duidelijk")}</summary>\n    '
+            + (f'<ul class="insight-list">{_value(c["unclear_cards"])}</ul>' if unclear else "")
+            + "\n    "
+            + (f'<ul class="insight-unclear-list">{_value(items)}</ul>' if items else "")
+            + "\n  </details>"
+        )
+    return mark_safe(  # noqa: S308 - every value is escaped or already markup
+        '<section class="insights" aria-labelledby="insights-heading">\n'
+        f'  <h2 id="insights-heading">{w.tr("Inzichten, zoals je cliënt ze ziet")}</h2>\n'
+        f'  <p class="muted">{counted}</p>\n'
+        f"  {flare_html}\n"
+        '  <div class="card">\n'
+        f"    <h3>{w.tr('Het verloop van de pijn')}</h3>\n"
+        f'    <p class="insight-sentence">{_value(c["trend_sentence"])}</p>\n'
+        f"    {safety_html}\n"
+        f"    {_value(chart) if chart else ''}\n"
+        f"    {figures}\n"
+        "  </div>\n"
+        f"  {patterns}\n"
+        f"  {later}\n"
+        "</section>"
     )

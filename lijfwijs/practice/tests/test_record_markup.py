@@ -185,3 +185,50 @@ def test_the_timelines_section_is_its_templates(pieter, rita, client_of, languag
             {"weeks": weeks, "timeline_html": timeline.markup(weeks)},
         )
         assert normal(timeline.section(weeks)) == normal(reference)
+
+
+# --- the insights tab -------------------------------------------------------------------------
+
+
+def _insights_reference(context):
+    from django.template.loader import render_to_string
+
+    return render_to_string("practice/_client_insights.html", context)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_insights_are_their_templates(pieter, rita, client_of, language):
+    from lijfwijs.diary import presenting
+
+    for filled in (False, True):
+        if filled:
+            fill(client_of, pieter, rita)
+        with translation.override(language):
+            context = presenting.page_context(client_of, local_today(client_of))
+            written = record_markup.insights(context)
+            assert normal(written) == normal(_insights_reference(context))
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("full", [True, False])
+def test_every_part_of_the_insights_is_its_templates(language, full):
+    from django.utils.safestring import mark_safe
+
+    odd = '<b>"Zo" & zo</b>'
+    context = {
+        "days": 1 if full else 12,
+        "flare": {"text": odd} if full else None,
+        "trend_sentence": odd,
+        "trend_safety_net": mark_safe("<em>bel</em>") if full else "",
+        "trend_chart": mark_safe("<svg></svg>") if full else "",
+        "trend_numbers": mark_safe("<li>1</li>") if full else "",
+        "trend_rows": mark_safe("<tr><td>1</td></tr>") if full else "",
+        "clear": [1] if full else [],
+        "clear_cards": mark_safe('<li class="card">k</li>'),
+        "interval_chart": mark_safe("<svg id=i></svg>") if full else "",
+        "unclear": [1] if full else [],
+        "unclear_cards": mark_safe('<li class="card">o</li>'),
+        "unclear_items": mark_safe("<li>t</li>") if not full else "",
+    }
+    with translation.override(language):
+        assert normal(record_markup.insights(context)) == normal(_insights_reference(context))
