@@ -35,7 +35,7 @@ run: $(STAMP)
 	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) browser
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 e2e: $(STAMP) browser
 	$(PY) -m pytest -q e2e

@@ -1,9 +1,11 @@
 """Shared test fixtures (the environment is set by lijfwijs.core.testenv)."""
 
+import functools
 import logging
 import os
 import signal
 import sqlite3
+from pathlib import Path
 
 import pytest
 from django.test import TransactionTestCase
@@ -19,6 +21,38 @@ pytest_plugins = ["lijfwijs.accounts.tests.helpers"]
 hypothesis_settings.register_profile("bounded", max_examples=50, deadline=None)
 hypothesis_settings.register_profile("thorough", max_examples=500, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "bounded"))
+
+
+def _shares_a_module_fixture(path: str) -> bool:
+    """Whether a test module builds something once for its tests (the authorization matrix's
+    world, a gunicorn for the many-processes tests): read from its source, as the scheduler sees
+    only test ids. Browser modules are left out (see pytest_xdist_make_scheduler)."""
+    if "browser" in path or not path.endswith(".py"):
+        return False
+    return _module_source(path).count('scope="module"') > 0
+
+
+@functools.cache
+def _module_source(path: str) -> str:
+    return (Path(__file__).resolve().parent / path).read_text(encoding="utf-8")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadgroup` (the Makefile's): tests are spread one by one, as with `load`, except
+    that a module with a costly module fixture runs on one worker, which builds it once instead of
+    each worker building it again. Browser modules stay spread: their fixture is a browser (a
+    second to start), and a long module on one worker would leave the other idle at the end.
+    (xdist's own `xdist_group` marks do not reach its scheduler with pytest 9.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if _shares_a_module_fixture(path) else nodeid
+
+    return ModuleFixtureScheduling(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -92,38 +126,18 @@ _django_fixture_teardown = TransactionTestCase._fixture_teardown
 
 
 def _fixture_teardown(self: TransactionTestCase) -> None:
+    """After a transactional test the database is the session's again, whatever test comes next
+    (the scheduler does not keep pytest-django's order of transactional tests last): on SQLite
+    from the copy, elsewhere by Django's flush and the content loaded again."""
     names = list(self._databases_names(include_mirrors=False))
     if not all(_snapshots.restore(alias) for alias in names):
+        from django.core.management import call_command
+
         _django_fixture_teardown(self)
+        call_command("load_content", verbosity=0)
 
 
 TransactionTestCase._fixture_teardown = _fixture_teardown
-
-
-def _transactional(request: pytest.FixtureRequest) -> bool:
-    """Whether pytest-django runs this test as a TransactionTestCase (the same rule it uses)."""
-    from pytest_django.plugin import validate_django_db
-
-    marker = request.node.get_closest_marker("django_db")
-    if marker is not None:
-        transaction, reset_sequences, *_ = validate_django_db(marker)
-        if transaction or reset_sequences:
-            return True
-    return bool(
-        {"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames)
-    )
-
-
-@pytest.fixture(autouse=True)
-def _shipped_content(request, django_db_blocker):
-    """A transactional test's flush empties every table, so each one loads the content again
-    (pytest-django runs them after the others, which keep the session's content)."""
-    if _transactional(request) and not _snapshots.copies:
-        from django.core.management import call_command
-
-        request.getfixturevalue("transactional_db")  # the flushed database, open to the test
-        with django_db_blocker.unblock():
-            call_command("load_content", verbosity=0)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The shipped content is there for every test: loaded once per session, again after a flush."""
+"""The shipped content is there for every test: loaded once per session, there again after a
+transactional test."""
 
 import pytest
 
@@ -16,8 +17,8 @@ def test_a_test_in_a_transaction_sees_the_content(client):
     shipped_pages_answer(client)
 
 
-# pytest-django runs transactional tests after the others and flushes every table after each,
-# so the second of these only passes when the content is loaded again.
+# A transactional test's database is put back to the session's after it (conftest
+# `_fixture_teardown`), so the second of these only passes when the content is there again.
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("run", ["first", "second"])
 def test_each_transactional_test_sees_the_content(client, run):
