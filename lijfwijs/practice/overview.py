@@ -18,8 +18,6 @@ from typing import Any, Literal
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from lijfwijs.accounts.localtime import local_today
 from lijfwijs.accounts.models import PractitionerAccess, User
@@ -306,10 +304,10 @@ def _day(value: Any) -> date | None:
 def _moment(value: Any) -> datetime | None:
     if value is None:
         return None
-    if isinstance(value, str):  # SQLite: text in UTC without a zone
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, UTC)
+    if isinstance(value, str):  # SQLite: text in UTC without a zone ("YYYY-MM-DD HH:MM:SS[.f]")
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
     return value
 
 
@@ -338,12 +336,11 @@ def _row(values: dict[str, Any], today: date) -> ClientRow:
         None if values[w] is None else round(float(values[w]), 1) for w in ("w1", "w2", "w3", "w4")
     )
     last_day = values["last_day"]
-    contacts = [
-        (values[field], kind)
-        for field, kind in (("last_note", "note"), ("last_ack", "alert"), ("granted", "access"))
-        if values[field] is not None
-    ]
-    last_contact, contact_kind = max(contacts, key=lambda c: c[0]) if contacts else (None, "")
+    last_contact, contact_kind = None, ""
+    for field, kind in (("last_note", "note"), ("last_ack", "alert"), ("granted", "access")):
+        moment = values[field]  # the first of equal moments, as max() gave
+        if moment is not None and (last_contact is None or moment > last_contact):
+            last_contact, contact_kind = moment, kind
     return ClientRow(
         id=values["pk"],
         name=values["display_name"] or values["email"],
