@@ -22,7 +22,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 
 from . import dates
@@ -226,9 +226,9 @@ def glance(
             '<span class="stat-label">'
             + _compared(
                 change,
-                "gelijk aan de vorige keer",
-                "%(points)s punt hoger dan de vorige keer",
-                "%(points)s punt lager dan de vorige keer",
+                gettext_noop("gelijk aan de vorige keer"),
+                gettext_noop("%(points)s punt hoger dan de vorige keer"),
+                gettext_noop("%(points)s punt lager dan de vorige keer"),
                 sep,
             )
             + "</span>"
@@ -260,9 +260,9 @@ def glance(
                 '<span class="stat-label">'
                 + _compared(
                     diary,
-                    "gelijk aan de 2 weken ervoor",
-                    "%(points)s punt hoger dan de 2 weken ervoor",
-                    "%(points)s punt lager dan de 2 weken ervoor",
+                    gettext_noop("gelijk aan de 2 weken ervoor"),
+                    gettext_noop("%(points)s punt hoger dan de 2 weken ervoor"),
+                    gettext_noop("%(points)s punt lager dan de 2 weken ervoor"),
                     sep,
                 )
                 + "</span>"
