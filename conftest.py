@@ -1,11 +1,9 @@
 """Shared test fixtures (the environment is set by lijfwijs.core.testenv)."""
 
-import functools
 import logging
 import os
 import signal
 import sqlite3
-from pathlib import Path
 
 import pytest
 from django.test import TransactionTestCase
@@ -23,36 +21,24 @@ hypothesis_settings.register_profile("thorough", max_examples=500, deadline=None
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "bounded"))
 
 
-def _shares_a_module_fixture(path: str) -> bool:
-    """Whether a test module builds something once for its tests (the authorization matrix's
-    world, a gunicorn for the many-processes tests): read from its source, as the scheduler sees
-    only test ids. Browser modules are left out (see pytest_xdist_make_scheduler)."""
-    if "browser" in path or not path.endswith(".py"):
-        return False
-    return _module_source(path).count('scope="module"') > 0
-
-
-@functools.cache
-def _module_source(path: str) -> str:
-    return (Path(__file__).resolve().parent / path).read_text(encoding="utf-8")
-
-
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """`--dist loadgroup` (the Makefile's): tests are spread one by one, as with `load`, except
-    that a module with a costly module fixture runs on one worker, which builds it once instead of
-    each worker building it again. Browser modules stay spread: their fixture is a browser (a
-    second to start), and a long module on one worker would leave the other idle at the end.
+    """`--dist loadgroup` (the Makefile's): a test module is one unit of work, given whole to the
+    next free worker, largest first (xdist's `loadscope` order), so a module's fixtures (the
+    authorization matrix's world, a gunicorn for the many-processes tests) are built once, and a
+    worker is sent work per module instead of per test (with one test at a time, each test waited
+    for the controller to hand out the next). Browser tests stay units of their own: they are long,
+    and a whole browser module on one worker would leave the other idle at the end of the run.
     (xdist's own `xdist_group` marks do not reach its scheduler with pytest 9.)"""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
-    class ModuleFixtureScheduling(LoadScopeScheduling):
+    class ModuleScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            return path if _shares_a_module_fixture(path) else nodeid
+            return nodeid if "browser" in path else path
 
-    return ModuleFixtureScheduling(config, log)
+    return ModuleScheduling(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)
