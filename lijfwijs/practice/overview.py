@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -21,6 +21,7 @@ from django.db import connection
 
 from lijfwijs.accounts.localtime import local_today
 from lijfwijs.accounts.models import PractitionerAccess, User
+from lijfwijs.core import statements
 from lijfwijs.diary.models import CheckIn
 from lijfwijs.program.models import ProgramProgress
 
@@ -302,13 +303,7 @@ def _day(value: Any) -> date | None:
 
 
 def _moment(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):  # SQLite: text in UTC without a zone ("YYYY-MM-DD HH:MM:SS[.f]")
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value
+    return None if value is None else statements.moment(value)
 
 
 def _details(practitioner: Any, ids: list[int], today: date) -> dict[int, dict[str, Any]]:
