@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-CHROMIUM := /usr/bin/chromium
+CHROMIUM := /usr/bin/chromium-headless-shell
 
 .PHONY: run test lint bench e2e browser screenshots clean
 
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 browser:
 	@test -x $(CHROMIUM) || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-headless-shell) >/dev/null; \
 	  else echo "note: $(CHROMIUM) missing and cannot be installed here; browser tests will be skipped"; fi; }
 	@test -f node_modules/axe-core/axe.min.js || { \
 	  if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; \

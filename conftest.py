@@ -21,6 +21,7 @@ hypothesis_settings.register_profile("thorough", max_examples=500, deadline=None
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "bounded"))
 
 
+@pytest.hookimpl(optionalhook=True)  # a run without xdist (`-p no:xdist`) has no such hook
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """`--dist loadgroup` (the Makefile's): a test module is one unit of work, given whole to the
     next free worker, largest first (xdist's `loadscope` order), so a module's fixtures (the

@@ -276,8 +276,14 @@ def start_gunicorn(tmp: Path, port: int, redis_url: str, prefix: str) -> subproc
         )
 
 
+# How long a starting gunicorn may take to answer: a deadline, not a measure. Its workers import
+# Django and the apps while the other xdist worker runs its own tests on the same two cores;
+# 30 s proved too short on a loaded machine.
+STARTUP_S = 90
+
+
 def wait_until_up(port: int, server: subprocess.Popen, tmp: Path) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STARTUP_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
             pytest.fail(f"gunicorn stopped: {(tmp / 'error.log').read_text()[-2000:]}")
@@ -290,7 +296,7 @@ def wait_until_up(port: int, server: subprocess.Popen, tmp: Path) -> None:
         if status >= 500:
             pytest.fail(f"gunicorn answers {status}: {(tmp / 'error.log').read_text()[-3000:]}")
         time.sleep(0.1)  # polling a starting server, not waiting on the site under test
-    pytest.fail("gunicorn did not answer /healthz within 30 s")
+    pytest.fail(f"gunicorn did not answer /healthz within {STARTUP_S} s")
 
 
 def people(*names: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from datetime import time
 
 import pytest
 
-from e2e.conftest import PHONE, browser, missing_tools, open_tab, served_static  # noqa: F401
+from e2e.conftest import PHONE, missing_tools
 from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, sign_in
 
 pytestmark = [
@@ -53,7 +53,7 @@ def check(page, what: str) -> None:
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_a_visitor_books_the_advice_call_on_a_phone(open_tab, offer, prefix):  # noqa: F811
+def test_a_visitor_books_the_advice_call_on_a_phone(open_tab, offer, prefix):
     from lijfwijs.booking.models import Booking
 
     tab = open_tab(PHONE, axe=True)
@@ -88,7 +88,7 @@ def test_a_visitor_books_the_advice_call_on_a_phone(open_tab, offer, prefix):  #
     assert booking.language == ("en" if prefix else "nl")
 
 
-def test_a_client_books_with_one_tap_and_finds_it_in_her_bookings(open_tab, offer):  # noqa: F811
+def test_a_client_books_with_one_tap_and_finds_it_in_her_bookings(open_tab, offer):
     from lijfwijs.accounts.tests.helpers import PASSWORD, give_access, make_client_user
     from lijfwijs.booking.models import AppointmentType, Booking
 
