@@ -117,9 +117,10 @@ class Browser:
 
 
 def handler() -> Any:
-    from django.core.handlers.wsgi import WSGIHandler
+    """The site's WSGI application as gunicorn loads it (lijfwijs.wsgi, with its frozen heap)."""
+    from lijfwijs.wsgi import application
 
-    return WSGIHandler()
+    return application
 
 
 def sign_in(browser: Browser, email: str, password: str, login_path: str) -> Answer:
