@@ -21,7 +21,7 @@ browser:
 	@test -x $(CHROMIUM) || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-headless-shell) >/dev/null; \
-	  else echo "note: $(CHROMIUM) missing and cannot be installed here; browser tests will be skipped"; fi; }
+	  else echo "note: $(CHROMIUM) missing and cannot be installed here; browser tests use /usr/bin/chromium if present, else are skipped"; fi; }
 	@test -f node_modules/axe-core/axe.min.js || { \
 	  if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; \
 	  else echo "note: npm missing; browser tests will be skipped"; fi; }

@@ -3,7 +3,7 @@ client's details, a summary, the alerts and the program controls), the timeline,
 insights and "what calms me", and the notes and assignments; and a Pijntest result as the
 practitioner's view (client named, a way back, printable)."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import lru_cache
 from html import escape  # the standard library's: Django's adds a lazy-text check per call
 from typing import Any
@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import get_script_prefix, path, reverse
 from django.utils import formats, timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from lijfwijs.accounts.models import AccessLog, PractitionerAccess, User
 from lijfwijs.assessments import pages
 from lijfwijs.assessments.models import TOKEN, Response
 from lijfwijs.assessments.services import PIJNTEST
+from lijfwijs.core import statements
 from lijfwijs.exercises import calm
 from lijfwijs.exercises.services import what_calms_me
 
@@ -95,17 +95,8 @@ def client_with_access(request: HttpRequest, client_id: int) -> tuple[Any, dict[
         values[n] = value
     client = User.from_db(connection.alias, names, values)
     granted_at, share_notes = row[len(names) :]
-    grant = {"granted_at": _moment(granted_at), "share_notes": bool(share_notes)}
+    grant = {"granted_at": statements.moment(granted_at), "share_notes": bool(share_notes)}
     return client, grant
-
-
-def _moment(value: Any) -> Any:
-    """A datetime the raw statement read (SQLite gives it in UTC without a zone, or as text)."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if isinstance(value, datetime) and timezone.is_naive(value):
-        value = timezone.make_aware(value, UTC)
-    return value
 
 
 # The client's record is four tabs, each its own address and its own look in the access log
