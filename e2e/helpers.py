@@ -51,7 +51,11 @@ def checked(page) -> dict[str, list[str]]:
 
 
 def answer_page(
-    page, choices: dict[str, str | list[str]] | None = None, *, only: bool = False
+    page,
+    choices: dict[str, str | list[str]] | None = None,
+    *,
+    only: bool = False,
+    by_script: bool = False,
 ) -> dict[str, list[str]]:
     """Answer the page by clicking labels, like a person would.
 
@@ -59,9 +63,15 @@ def answer_page(
     red flags) and otherwise an option that varies with the position on the page, unless
     `only` (then they stay empty); optional checkbox groups are left empty. Returns what
     should now be checked.
+
+    `by_script`: the labels are clicked by the page's own script (`label.click()`, which checks
+    the input and fires its events as a tap does) in one call, instead of one pointer click by
+    Playwright each, with its scrolling and waiting. For tests about what comes after the
+    answers (a report, a language, a policy), not about answering.
     """
     choices = choices or {}
     expected = {}
+    labels = []
     for n, fs in enumerate(fieldsets(page)):
         values = [o["value"] for o in fs["options"]]
         if fs["name"] in choices:
@@ -73,8 +83,16 @@ def answer_page(
             wanted = []
         for value in wanted:
             option = fs["options"][values.index(value)]
-            page.locator(f'label[for="{option["id"]}"]').click()
+            if by_script:
+                labels.append(option["id"])
+            else:
+                page.locator(f'label[for="{option["id"]}"]').click()
         expected[fs["name"]] = wanted
+    if labels:
+        page.evaluate(
+            "ids => ids.forEach(id => document.querySelector(`label[for='${id}']`).click())",
+            labels,
+        )
     got = checked(page)
     assert got == expected, f"clicking the labels did not check the answers on {page.url}"
     return expected
@@ -162,13 +180,18 @@ def press_start(page) -> None:
 
 
 def walk_to_report(
-    page, choices: dict[str, str | list[str]] | None = None, *, until: str = ""
+    page,
+    choices: dict[str, str | list[str]] | None = None,
+    *,
+    until: str = "",
+    by_script: bool = True,
 ) -> None:
-    """Answer the pages from the current one up to (not including) `until`, or to the report."""
+    """Answer the pages from the current one up to (not including) `until`, or to the report
+    (by the page's script unless `by_script` is false: see answer_page)."""
     while section_of(page) and section_of(page) != until:
         here = section_of(page)
         assert_fits_the_screen(page)
-        answer_page(page, choices)
+        answer_page(page, choices, by_script=by_script)
         response = submit(page)
         assert response.status == 200, f"{here}: {response.status}"
         assert section_of(page) != here, f"{here} did not accept the answers"

@@ -48,7 +48,7 @@ def test_normal_path_on_a_phone(open_tab, content):
     page.wait_for_url(re.compile(r"/pijntest/vragen/veiligheid/$"))
 
     # safety and wellbeing: no to everything; no safety panel on the next pages
-    walk_to_report(page, until="pijn")
+    walk_to_report(page, until="pijn", by_script=False)  # tapped, as a person does
     assert page.locator(".panel-crisis, .panel-urgent, .panel-same_day").count() == 0
 
     # the pain page: a 0-10 scale and an optional multiple choice
@@ -104,12 +104,15 @@ def test_normal_path_on_a_phone(open_tab, content):
     assert section_of(page) == "ademhaling"
 
     # the domain pages, then skip "Patronen in je pijn"
-    walk_to_report(page, until="patronen")
+    walk_to_report(page, until="patronen", by_script=False)
     assert page.get_by_role("heading", level=1).inner_text() == "Patronen in je pijn"
     assert submit(page, "skip").status == 200
     assert section_of(page) == "klachten"
     walk_to_report(
-        page, {"complaints": ["sleep"], "goals": ["calm", "sleep_better"]}, until="doelen"
+        page,
+        {"complaints": ["sleep"], "goals": ["calm", "sleep_better"]},
+        until="doelen",
+        by_script=False,
     )
     answer_page(page, {"goals": ["calm"], "time.per_day": "10"})
     with page.expect_navigation() as nav:
