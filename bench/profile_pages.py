@@ -1,6 +1,6 @@
 """Where a page's server time goes: the bench's pages, timed and profiled (cProfile) in process.
 
-    .venv/bin/python bench/profile_pages.py [--var DIR] [--top N] [page ...]
+    .venv/bin/python bench/profile_pages.py [--var DIR] [--top N] [--sort KEY] [--dump DIR] [page ...]
 
 The first run builds a smaller bench database (the measured client's 5 years, 100 clients on
 the client list, a few hundred other clients) in DIR (default var/profile-pages/) and keeps it;
@@ -72,6 +72,9 @@ def main() -> int:
     parser.add_argument("--var", type=Path, default=ROOT / "var" / "profile-pages")
     parser.add_argument("--top", type=int, default=25, help="profile lines per page (25)")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key (cumulative)")
+    parser.add_argument(
+        "--dump", type=Path, help="also write each page's profile to DUMP/<page>.prof (pstats)"
+    )
     args = parser.parse_args()
 
     var_dir = args.var.resolve()
@@ -167,6 +170,9 @@ def main() -> int:
         for _ in range(50):
             browser.get(path)
         profile.disable()
+        if args.dump:
+            args.dump.mkdir(parents=True, exist_ok=True)
+            profile.dump_stats(args.dump / f"{name}.prof")
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
         print(out.getvalue().split("\n", 6)[-1])
