@@ -104,27 +104,45 @@ def _week_bounds(today: date) -> list[tuple[date, date]]:
 
 
 class _Ids:
-    """The matching ids for the Paginator: counted, and sliced in order (LIMIT/OFFSET)."""
+    """The matching ids for the Paginator: counted, and sliced in order (LIMIT/OFFSET).
+
+    A slice's statement also counts every match (`COUNT(*) OVER ()`), so a page that has rows
+    needs no statement of its own for the count: `fetch` reads the page before the Paginator
+    asks, and the Paginator's count and slice are then answered from it. The count has its own
+    statement only for a page without rows (past the last, or no match at all)."""
 
     ordered = True  # what the Paginator checks
 
     def __init__(self, sql: tuple[str, str], where: list[Any], select: list[Any]) -> None:
         self.count_sql, self.ids_sql = sql
         self.where, self.select = where, select
+        self._count: int | None = None
+        self._fetched: tuple[int, list[int]] | None = None  # (offset, ids from there)
+
+    def fetch(self, offset: int, limit: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(self.ids_sql, [*self.select, *self.where, limit, offset])
+            rows = cursor.fetchall()
+        if rows:
+            self._count = int(rows[0][1])
+        self._fetched = (offset, [row[0] for row in rows])
 
     def count(self) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(self.count_sql, self.where)
-            return int(cursor.fetchone()[0])
+        if self._count is None:
+            with connection.cursor() as cursor:
+                cursor.execute(self.count_sql, self.where)
+                self._count = int(cursor.fetchone()[0])
+        return self._count
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, key: slice) -> list[int]:
         offset, stop = key.start or 0, key.stop
-        with connection.cursor() as cursor:
-            cursor.execute(self.ids_sql, [*self.select, *self.where, stop - offset, offset])
-            return [row[0] for row in cursor.fetchall()]
+        if self._fetched is None or self._fetched[0] != offset:
+            self.fetch(offset, stop - offset)
+        _, ids = self._fetched  # type: ignore[misc]
+        return ids[: stop - offset]
 
 
 def _like(q: str) -> str:
@@ -240,8 +258,8 @@ def _listed_sql(q: bool, flag: str, step: bool, sort: str, vendor: str) -> tuple
     )
     count_sql = f"SELECT COUNT(*) FROM {user} WHERE {where}"  # noqa: S608
     ids_sql = (
-        f"SELECT t.id FROM (SELECT {', '.join(columns)} FROM {user} WHERE {where}) t "  # noqa: S608
-        f"ORDER BY {order} LIMIT %s OFFSET %s"
+        f"SELECT t.id, COUNT(*) OVER () FROM (SELECT {', '.join(columns)} "  # noqa: S608
+        f"FROM {user} WHERE {where}) t ORDER BY {order} LIMIT %s OFFSET %s"
     )
     return count_sql, ids_sql
 
@@ -393,7 +411,10 @@ def client_rows(
         and practitioner.is_active
     ):  # as clients_of: nobody's clients for anyone else
         return Paginator([], per_page).page(page)
-    paginator = Paginator(_listed(practitioner, q.strip(), flag, step, sort, today), per_page)
+    listed = _listed(practitioner, q.strip(), flag, step, sort, today)
+    if isinstance(page, int) and page >= 1:
+        listed.fetch((page - 1) * per_page, per_page)  # the page and the count in one statement
+    paginator = Paginator(listed, per_page)
     found = paginator.page(page)
     ids = list(found.object_list)
     details = _details(practitioner, ids, today) if ids else {}

@@ -349,9 +349,9 @@ def test_the_client_list_takes_a_fixed_number_of_queries(
         assert pieter_browser.get(CLIENTS).json()["count"] == 5
 
 
-# the session, the user, the device; the count, the page's ids, their rows; the membership (the
-# practice's name in the log), the access-log rows
-NUM_LIST_QUERIES = 8
+# the session, the user, the device; the page's ids with the count, their rows; the membership
+# (the practice's name in the log), the access-log rows
+NUM_LIST_QUERIES = 7
 
 
 # --- a client's summary ----------------------------------------------------------------------

@@ -6,6 +6,7 @@ import re
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.core.paginator import EmptyPage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -450,6 +451,31 @@ def test_the_listing_sql_agrees_with_the_querysets(clients, pieter, rita):
     with_alerts = {r.id for r in overview.client_rows(pieter, flag="alerts", per_page=100)}
     assert with_alerts == set(alerts_of(pieter).open().values_list("client_id", flat=True))
     assert with_alerts == {anna.pk}
+
+
+def test_the_count_read_with_a_page_is_the_count_of_its_own(pieter, django_assert_num_queries):
+    """A page's statement also counts the matches; the count's own statement (for a page without
+    rows) gives the same number, for filters and orders, on a full, a partial and an empty page."""
+    many_clients(pieter, 7, 3)
+    today = local_today(pieter)
+    for q, flag, step, sort in (
+        ("", "", None, "name"),
+        ("q 0", "", None, "-name"),
+        ("", "silent", None, "checkin"),
+        ("", "", None, "-trend"),
+        ("", "alerts", 1, "alerts"),
+    ):
+        expected = overview._listed(pieter, q, flag, step, sort, today).count()  # its own
+        for page_number in (1, 2, 3):
+            listed = overview._listed(pieter, q, flag, step, sort, today)
+            listed.fetch((page_number - 1) * 3, 3)
+            if listed[(page_number - 1) * 3 : page_number * 3]:
+                with django_assert_num_queries(0):  # read with the page
+                    assert listed.count() == expected, (q, flag, sort, page_number)
+            else:
+                assert listed.count() == expected, (q, flag, sort, page_number)
+    with pytest.raises(EmptyPage):
+        overview.client_rows(pieter, per_page=3, page=4)
 
 
 def test_an_unknown_order_is_the_default_one(clients, pieter_browser):
