@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium-headless-shell
+# Python keeps its compiled modules (__pycache__, git-ignored) even where the machine's environment
+# says not to (PYTHONDONTWRITEBYTECODE=1 here): otherwise every process compiles the project again
+# and every test process rewrites the asserts of 45,000 lines of tests, some 17 s each
+# (docs/decisions.md). Empty means unset to Python.
+export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: run test lint bench e2e browser screenshots clean
 

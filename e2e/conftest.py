@@ -29,6 +29,9 @@ CHROMIUM = Path(
     )
 )
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core is served by the live server beside the site's own files (`served_static`), under
+# this prefix: a page loads it with a <script src> its CSP allows, only when it is checked.
+AXE_PREFIX = "test-only-axe-core"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -92,7 +95,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def served_static(settings) -> None:
-    """Plain static URLs for the live server, whatever STATIC_STORAGE says.
+    """Plain static URLs for the live server, whatever STATIC_STORAGE says, and axe-core among them.
 
     The live server serves static files straight from the app folders (like
     StaticLiveServerTestCase), which only knows the plain names, not a manifest's hashed ones.
@@ -101,6 +104,7 @@ def served_static(settings) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, (AXE_PREFIX, AXE.parent)]
 
 
 @dataclass
@@ -166,20 +170,16 @@ document.addEventListener('securitypolicyviolation', e => console.error(
 def open_tab(
     browser, live_server, served_static, transactional_db
 ) -> Iterator[Callable[..., BrowserTab]]:
-    """open_tab(viewport, locale, axe) -> a BrowserTab in a fresh context (no cookies from other tests).
+    """open_tab(viewport, locale) -> a BrowserTab in a fresh context (no cookies from other tests).
 
-    The site sends a strict CSP (script-src 'self', no inline scripts). A tab that runs axe needs
-    `axe=True`: a context with bypass_csp, which switches the page's CSP off, and axe-core as an
-    init script of every document (injected once per context, not sent again per check). Such a
-    tab cannot notice CSP violations: they are checked in tabs without it (see
-    tab.csp_violations()).
+    Every tab runs under the site's real CSP (script-src 'self', no inline scripts), axe-core
+    included: the checks load it from the live server, same origin (helpers.assert_accessible).
+    Whatever the test, the browser must have blocked nothing by the end of it.
     """
-    contexts = []
+    contexts, tabs = [], []
 
-    def _open(
-        viewport: dict[str, int] = DESKTOP, locale: str = "nl-NL", *, axe: bool = False
-    ) -> BrowserTab:
-        context = browser.new_context(viewport=viewport, locale=locale, bypass_csp=axe)
+    def _open(viewport: dict[str, int] = DESKTOP, locale: str = "nl-NL") -> BrowserTab:
+        context = browser.new_context(viewport=viewport, locale=locale)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         tab = BrowserTab(page=None, base_url=live_server.url)
@@ -188,9 +188,8 @@ def open_tab(
         context.on("response", tab.on_response)
         context.on("console", tab.on_console)
         context.add_init_script(REPORT_CSP_VIOLATIONS)
-        if axe:  # in every document from its start: no 500 KB sent over the wire per check
-            context.add_init_script(path=str(AXE))
         tab.page = context.new_page()
+        tabs.append(tab)
         return tab
 
     yield _open
@@ -199,3 +198,5 @@ def open_tab(
     # the tables deadlocks.
     for context in contexts:
         context.close()
+    blocked = [text for tab in tabs for text in tab.csp_violations()]
+    assert not blocked, "the site's CSP blocked something:\n" + "\n".join(blocked)

@@ -50,7 +50,7 @@ def result_links(page) -> list[str]:
 
 
 def test_register_from_the_report_then_log_out_and_in(open_tab, content):
-    tab = open_tab(viewport=DESKTOP, axe=True)
+    tab = open_tab(viewport=DESKTOP)
     page = start(tab)
     press_start(page)
     walk_to_report(page)
@@ -125,7 +125,7 @@ def test_a_wrong_password_keeps_the_email_and_says_why(open_tab, content):
     from lijfwijs.accounts.models import User
 
     User.objects.create_user(EMAIL, PASSWORD, display_name=NAME)
-    tab = open_tab(viewport=DESKTOP, axe=True)
+    tab = open_tab(viewport=DESKTOP)
     page = tab.page
     assert page.goto(tab.url("/account/inloggen/")).status == 200
     page.locator("main").get_by_label("E-mailadres").fill(EMAIL)

@@ -57,7 +57,7 @@ def test_a_practitioner_acknowledges_an_alert_with_a_note_and_sets_the_silence_o
     from lijfwijs.practice.models import Alert
 
     pieter, _anna, silence, rising = people
-    tab = open_tab(PHONE, axe=True)
+    tab = open_tab(PHONE)
     sign_in_with_code(tab, pieter, PASSWORD)
     page = tab.page
 

@@ -51,7 +51,7 @@ def photo() -> bytes:
 def test_a_practitioner_writes_previews_schedules_and_publishes_an_article(open_tab, pieter):
     from lijfwijs.learn.models import Article, Status
 
-    tab = open_tab(PHONE, axe=True)
+    tab = open_tab(PHONE)
     sign_in_with_code(tab, pieter, PASSWORD)
     page = tab.page
     assert page.goto(tab.url("/praktijk/artikelen/")).status == 200

@@ -41,7 +41,7 @@ def test_a_practitioner_assigns_and_the_client_sees_it_on_a_phone(open_tab, peop
     from lijfwijs.practice.models import Assignment
 
     pieter, anna = people
-    tab = open_tab(PHONE, axe=True)
+    tab = open_tab(PHONE)
     sign_in_with_code(tab, pieter, PASSWORD)
     page = tab.page
     assert page.goto(tab.url(f"/praktijk/clienten/{anna.pk}/opdrachten/")).status == 200
@@ -81,7 +81,7 @@ def test_a_practitioner_assigns_and_the_client_sees_it_on_a_phone(open_tab, peop
     assert_accessible(page, "the assignments page with two assignments")
 
     # Anna, on her own phone.
-    client_tab = open_tab(PHONE, axe=True)
+    client_tab = open_tab(PHONE)
     sign_in(client_tab, anna.email, PASSWORD)
     client = client_tab.page
     assert client.goto(client_tab.url("/")).status == 200

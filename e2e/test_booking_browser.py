@@ -126,7 +126,7 @@ def test_a_visitor_books_confirms_moves_and_cancels_the_advice_call(open_tab, ad
     pieter = advice_call.practitioners.get()
 
     # --- Pieter signs in on his desktop with his password and second factor
-    practice_tab = open_tab(DESKTOP, axe=True)
+    practice_tab = open_tab(DESKTOP)
     sign_in_with_code(practice_tab, pieter, PASSWORD)
     page = practice_tab.page
     assert page.goto(practice_tab.url("/praktijk/agenda/")).status == 200
@@ -134,7 +134,7 @@ def test_a_visitor_books_confirms_moves_and_cancels_the_advice_call(open_tab, ad
     expect(page.locator("main li.card")).to_have_count(0)
 
     # --- Vera takes the Pijntest on her phone and follows the booking button on her report
-    visitor = open_tab(PHONE, axe=True)
+    visitor = open_tab(PHONE)
     phone = start(visitor)
     press_start(phone)
     walk_to_report(phone)
@@ -293,7 +293,7 @@ def test_a_visitor_books_confirms_moves_and_cancels_the_advice_call(open_tab, ad
 
 
 def test_the_times_and_details_in_english_on_a_phone(open_tab, advice_call):
-    tab = open_tab(PHONE, locale="en-GB", axe=True)
+    tab = open_tab(PHONE, locale="en-GB")
     page = tab.page
     assert page.goto(tab.url(f"/en/afspraak/{advice_call.pk}/")).status == 200
     assert page.locator("html").get_attribute("lang") == "en"

@@ -56,7 +56,7 @@ def check(page, what: str) -> None:
 def test_a_visitor_books_the_advice_call_on_a_phone(open_tab, offer, prefix):
     from lijfwijs.booking.models import Booking
 
-    tab = open_tab(PHONE, axe=True)
+    tab = open_tab(PHONE)
     page = tab.page
     page.goto(tab.url(f"{prefix}/afspraak/"))
     check(page, "what can be booked")
@@ -104,7 +104,7 @@ def test_a_client_books_with_one_tap_and_finds_it_in_her_bookings(open_tab, offe
         min_notice_hours=1,
     )
     session.practitioners.add(*offer.practitioners.all())
-    tab = open_tab(PHONE, axe=True)
+    tab = open_tab(PHONE)
     page = tab.page
     sign_in(tab, anna.email, PASSWORD)
     page.goto(tab.url("/afspraak/"))

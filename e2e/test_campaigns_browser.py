@@ -61,7 +61,7 @@ def pieter(content, settings, monkeypatch):
 def test_a_practitioner_writes_previews_tests_and_sends_a_campaign(open_tab, pieter):
     from lijfwijs.outreach.campaigns.models import Campaign
 
-    tab = open_tab(PHONE, axe=True)
+    tab = open_tab(PHONE)
     sign_in_with_code(tab, pieter, PASSWORD)
     page = tab.page
     assert page.goto(tab.url("/praktijk/campagnes/")).status == 200

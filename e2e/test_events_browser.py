@@ -49,7 +49,7 @@ def pieter(content, settings):
 
 def visitor_signs_up(open_tab, name: str, email: str):
     """A visitor on a phone: the events page, the masterclass, the form."""
-    tab = open_tab(PHONE, axe=True)
+    tab = open_tab(PHONE)
     phone = tab.page
     assert phone.goto(tab.url("/evenementen/")).status == 200
     check(phone, "the events page")
@@ -66,7 +66,7 @@ def test_a_visitor_signs_up_the_next_waits_and_moves_up_when_she_cancels(open_ta
     from lijfwijs.outreach.events.models import Event, SignUp
 
     # --- Pieter creates the masterclass on his desktop and publishes it
-    practice_tab = open_tab(DESKTOP, axe=True)
+    practice_tab = open_tab(DESKTOP)
     sign_in_with_code(practice_tab, pieter, PASSWORD)
     desk = practice_tab.page
     assert desk.goto(practice_tab.url("/praktijk/evenementen/")).status == 200

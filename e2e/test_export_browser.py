@@ -22,7 +22,7 @@ def person(content):
 
 
 def test_a_download_leaves_no_error_and_a_wrong_password_shows_one(open_tab, person):
-    tab = open_tab(viewport=PHONE, axe=True)
+    tab = open_tab(viewport=PHONE)
     sign_in(tab, EMAIL, PASSWORD)
     page = tab.page
     assert page.goto(tab.url("/account/export/")).status == 200

@@ -36,7 +36,7 @@ def eva(content):
 
 
 def test_a_client_asks_for_the_pdf_and_downloads_it(open_tab, eva):
-    tab = open_tab(viewport=PHONE, axe=True)
+    tab = open_tab(viewport=PHONE)
     sign_in(tab, EMAIL, PASSWORD)
     page = tab.page
     assert page.goto(tab.url("/account/export/")).status == 200

@@ -47,7 +47,7 @@ def anna(content):
 def test_the_insights_page_on_a_phone(open_tab, anna):
     from lijfwijs.practice.management.commands.load_demo import PASSWORD
 
-    tab = open_tab(viewport=PHONE, axe=True)
+    tab = open_tab(viewport=PHONE)
     sign_in(tab, anna.email, PASSWORD)
     page = tab.page
     assert page.goto(tab.url("/dagboek/inzichten/")).status == 200

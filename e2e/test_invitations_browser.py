@@ -43,7 +43,7 @@ def test_a_practitioner_invites_resends_and_withdraws_on_a_phone(open_tab, peopl
     from lijfwijs.accounts.models import Invitation
 
     pieter, anna = people
-    tab = open_tab(PHONE, axe=True)
+    tab = open_tab(PHONE)
     sign_in_with_code(tab, pieter, PASSWORD)
     page = tab.page
     response = page.goto(tab.url("/praktijk/uitnodigingen/"))
@@ -117,7 +117,7 @@ def test_the_client_reads_her_access_log_on_a_phone(open_tab, people):
             [("client_list", "list"), ("timeline", "view"), ("notes", "change")] * 20
         )
     )
-    tab = open_tab(PHONE, axe=True)
+    tab = open_tab(PHONE)
     sign_in(tab, anna.email, PASSWORD)
     page = tab.page
     response = page.goto(tab.url("/account/inzage/"))

@@ -77,7 +77,7 @@ def test_a_visitor_asks_and_the_practitioner_converts_the_lead(open_tab, pieter)
     from lijfwijs.outreach.leads.models import Lead
 
     # --- Vera, on her phone, from the contact page to the form
-    visitor = open_tab(PHONE, axe=True)
+    visitor = open_tab(PHONE)
     phone = visitor.page
     assert phone.goto(visitor.url("/contact/")).status == 200
     check(phone, "the contact page with the way to the form")
@@ -105,7 +105,7 @@ def test_a_visitor_asks_and_the_practitioner_converts_the_lead(open_tab, pieter)
     assert QUESTION not in notice.body and "Vera" not in notice.body
 
     # --- Pieter, on his desktop: the leads, Vera's lead, a note, the invitation
-    desk = open_tab(DESKTOP, axe=True)
+    desk = open_tab(DESKTOP)
     sign_in_with_code(desk, pieter)
     page = desk.page
     assert page.goto(desk.url("/praktijk/leads/")).status == 200

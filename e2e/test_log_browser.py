@@ -41,7 +41,7 @@ def sanne(content):
 
 
 def test_the_log_page_and_insights_are_accessible(open_tab, sanne):
-    tab = open_tab(viewport=PHONE, axe=True)
+    tab = open_tab(viewport=PHONE)
     sign_in(tab, EMAIL, PASSWORD)
     page = tab.page
     assert page.goto(tab.url("/oefeningen/logboek/")).status == 200
@@ -106,7 +106,7 @@ def test_exercises_ticked_in_a_check_in_show_in_the_log(open_tab, sanne):
     )
     assert not errors
     checkin, _ = diary.save_checkin(sanne, clean)
-    tab = open_tab(viewport=PHONE, axe=True)
+    tab = open_tab(viewport=PHONE)
     sign_in(tab, EMAIL, PASSWORD)
     page = tab.page
     assert page.goto(tab.url("/oefeningen/logboek/")).status == 200

@@ -70,7 +70,7 @@ def test_a_client_and_her_practitioner_exchange_messages_and_see_them_read(open_
     long_word = "doorlopendwoordzonderspaties" * 4
 
     # Anna, on her phone: her messages, then Pieter's page from there
-    client = open_tab(PHONE, axe=True)
+    client = open_tab(PHONE)
     _sign_in(client, anna)
     page = client.page
     assert page.goto(client.url("/berichten/")).status == 200
@@ -95,7 +95,7 @@ def test_a_client_and_her_practitioner_exchange_messages_and_see_them_read(open_
     assert_accessible(page, "the client's conversation")
 
     # Pieter, on his phone: his list marks one new, he reads and answers
-    practitioner = open_tab(PHONE, axe=True)
+    practitioner = open_tab(PHONE)
     _sign_in(practitioner, pieter, code=True)
     desk = practitioner.page
     assert desk.goto(practitioner.url("/praktijk/berichten/")).status == 200

@@ -73,7 +73,7 @@ def open_menu(page):
 
 @pytest.mark.parametrize("viewport", WIDTHS)
 def test_a_visitor_s_pages(open_tab, content, viewport):
-    tab = open_tab(viewport=viewport, axe=True)
+    tab = open_tab(viewport=viewport)
     page = tab.page
     for path in ("/", "/oefeningen/", "/kennisbank/"):
         assert page.goto(tab.url(path)).status == 200
@@ -104,7 +104,7 @@ def test_a_visitor_s_pages(open_tab, content, viewport):
 
 @pytest.mark.parametrize("viewport", WIDTHS)
 def test_a_client_s_navigation(open_tab, lotte, viewport):
-    tab = open_tab(viewport=viewport, axe=True)
+    tab = open_tab(viewport=viewport)
     sign_in(tab, EMAIL, PASSWORD)
     page = tab.page
     for path, label in (("/", "Vandaag"), ("/oefeningen/", "Oefeningen"), ("/dagboek/", "Dagboek")):
@@ -199,7 +199,7 @@ def test_the_tab_bar_is_reachable_by_keyboard(open_tab, lotte):
 @pytest.mark.parametrize("viewport", WIDTHS)
 def test_the_style_guide_shows_every_component_accessibly(open_tab, content, settings, viewport):
     settings.DEBUG = True  # the style guide is for DEBUG or staff
-    tab = open_tab(viewport=viewport, axe=True)
+    tab = open_tab(viewport=viewport)
     page = tab.page
     for path in ("/stijl/", "/en/stijl/"):
         assert page.goto(tab.url(path)).status == 200

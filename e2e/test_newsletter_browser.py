@@ -45,7 +45,7 @@ def test_a_visitor_subscribes_in_the_footer_confirms_chooses_and_leaves(open_tab
     from lijfwijs.learn.models import Article
     from lijfwijs.outreach.newsletter.models import Subscriber
 
-    visitor = open_tab(PHONE, axe=True)
+    visitor = open_tab(PHONE)
     phone = visitor.page
     article = Article.objects.published().first()
     assert phone.goto(visitor.url(f"/kennisbank/{article.slug}/")).status == 200
@@ -94,7 +94,7 @@ def test_a_visitor_subscribes_in_the_footer_confirms_chooses_and_leaves(open_tab
     assert sorted(nl.kind for nl in subscriber.lists.all()) == ["general", "pijntest"]
 
     # Pieter sees Noor among the practice's subscribers
-    practice_tab = open_tab(DESKTOP, axe=True)
+    practice_tab = open_tab(DESKTOP)
     sign_in_with_code(practice_tab, pieter, PASSWORD)
     desk = practice_tab.page
     assert desk.goto(practice_tab.url("/praktijk/nieuwsbrief/")).status == 200

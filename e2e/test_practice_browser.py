@@ -47,7 +47,7 @@ def png() -> bytes:
 def test_the_owner_manages_the_practice_on_a_phone(open_tab, owner):
     from lijfwijs.accounts.models import Membership, Practice, User
 
-    tab = open_tab(PHONE, axe=True)
+    tab = open_tab(PHONE)
     sign_in_with_code(tab, owner, PASSWORD)
     page = tab.page
     assert page.goto(tab.url("/")).status == 200
@@ -112,7 +112,7 @@ def test_an_assistant_reads_the_practice_on_a_phone(open_tab, owner):
         "sanne@praktijk.example", PASSWORD, role=User.Role.ASSISTANT, display_name="Sanne"
     )
     join_practice(sanne, Practice.objects.get(), Membership.Role.ASSISTANT)
-    tab = open_tab(PHONE, axe=True)
+    tab = open_tab(PHONE)
     sign_in_with_code(tab, sanne, PASSWORD)
     page = tab.page
     assert page.goto(tab.url("/")).status == 200

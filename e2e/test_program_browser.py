@@ -126,7 +126,7 @@ def test_from_step_1_to_step_2_with_the_keyboard_alone(open_tab, five_days):
 
 
 def test_the_program_pages_are_accessible_on_a_phone(open_tab, five_days):
-    tab = open_tab(viewport=PHONE, axe=True)
+    tab = open_tab(viewport=PHONE)
     sign_in_by_keyboard(tab)
     page = tab.page
     for path, what in (
@@ -151,7 +151,7 @@ def test_the_program_pages_are_accessible_on_a_phone(open_tab, five_days):
 
 
 def test_visitors_read_the_program_accessibly(open_tab, content):
-    tab = open_tab(axe=True)
+    tab = open_tab()
     page = tab.page
     for path in ("/programma/", "/programma/stap/2/"):
         assert page.goto(tab.url(path)).status == 200

