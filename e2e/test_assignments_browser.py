@@ -5,6 +5,7 @@ her start page and the message in the program, practises, and the practitioner s
 Nothing scrolls sideways and axe finds no serious or critical violation on these pages."""
 
 import pytest
+from django.utils import timezone
 
 from e2e.conftest import PHONE
 from e2e.helpers import (
@@ -102,8 +103,13 @@ def test_a_practitioner_assigns_and_the_client_sees_it_on_a_phone(open_tab, peop
     assert_accessible(client, "the program step with the practitioner's message")
 
     # Anna practises (as the player saves it); Pieter sees it counted.
+    # started now: five minutes back can be yesterday just after midnight, before the assignment
     practice_log.log_session(
-        anna, Exercise.objects.get(slug="bodyscan"), seconds=300, completed=True
+        anna,
+        Exercise.objects.get(slug="bodyscan"),
+        seconds=300,
+        completed=True,
+        started_at=timezone.now(),
     )
     page.reload()
     assert page.get_by_text("1 van 2 keer gedaan tot nu toe (42 in totaal).").is_visible()
