@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -111,14 +112,19 @@ def log_in_with_code(browser: Client, user: User) -> TOTPDevice:
 
 
 def signed_in_browser(user: User) -> Client:
-    """A browser signed in as `user`: practitioners and staff through the real login and
-    two-factor forms; clients with `force_login` (the login form has its own tests), which
-    saves a password hash per test."""
+    """A browser signed in as `user` with `force_login` (the login and two-factor forms have their
+    own tests), which saves a password hash and two form posts per test. For practitioners and
+    staff the session is then marked as having passed the second factor with their app, as the
+    two-factor form marks it (`django_otp.login`)."""
     browser = Client()
+    browser.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
     if user.needs_two_factor:
-        log_in_with_code(browser, user)
-    else:
-        browser.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or confirmed_device(
+            user
+        )
+        session = browser.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return browser
 
 
