@@ -113,7 +113,9 @@ class CheckIn(models.Model):
 
     class Meta:
         ordering = ["-day", "-at"]
-        indexes = [models.Index(fields=["user", "day"])]
+        # a person's days in order; with the pain score in it too, the client list's weekly means
+        # and trends read the index alone, not a table row per check-in (docs/decisions.md)
+        indexes = [models.Index(fields=["user", "day", "pain"], name="diary_checkin_user_day_pain")]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "client_key"],
