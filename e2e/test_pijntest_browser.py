@@ -3,7 +3,8 @@ the whole flow under the site's real Content Security Policy.
 
 Every test also checks that no request leaves the server (no CDN, fonts or trackers) and that
 the page does not scroll sideways; some run axe-core (WCAG 2.1 A/AA) on the key pages. Every tab
-runs under the site's real CSP; the last tests check that it blocked nothing on the way.
+runs under the site's real CSP and must end with nothing blocked (`open_tab`); the last tests
+also check that every document carries the policy and that a blocked script is reported.
 """
 
 import re

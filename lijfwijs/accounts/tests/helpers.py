@@ -88,6 +88,11 @@ def confirmed_device(user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
 
 
+def app_device(user: User) -> TOTPDevice:
+    """The person's confirmed authenticator app (one is made when missing)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() or confirmed_device(user)
+
+
 def code_for(device: TOTPDevice, steps: int = 0) -> str:
     """The code the person's app shows now (or `steps` time steps later)."""
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=steps):0{device.digits}d}"
@@ -104,7 +109,7 @@ def log_in(browser: Client, email: str, password: str = PASSWORD, **extra: Any) 
 
 def log_in_with_code(browser: Client, user: User) -> TOTPDevice:
     """Password, then the app code on the real two-factor form (a device is made when missing)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or confirmed_device(user)
+    device = app_device(user)
     log_in(browser, user.email)
     response = browser.post(TWO_FACTOR_URL, {"code": code_for(device)})
     assert response.status_code == 302, response.content.decode()[:500]
@@ -119,9 +124,7 @@ def signed_in_browser(user: User) -> Client:
     browser = Client()
     browser.force_login(user, backend="lijfwijs.accounts.backends.UserBackend")
     if user.needs_two_factor:
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or confirmed_device(
-            user
-        )
+        device = app_device(user)
         session = browser.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
