@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import mail
 
 from e2e.conftest import AXE, AXE_PREFIX
+from lijfwijs.accounts.tests.helpers import code_for, confirmed_device
 from lijfwijs.assessments import registry
 
 SECTIONS = [s.id for s in registry.get("pijntest").sections]
@@ -231,19 +232,22 @@ def sign_in(tab, email: str, password: str) -> None:
     assert "/account/inloggen/" not in page.url
 
 
-def sign_in_with_code(tab, user, password: str) -> None:
-    """Log in as a practitioner does: the password, then a code from a new authenticator device."""
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-    sign_in(tab, user.email, password)
+def enter_code(tab, device) -> None:
+    """The second step of signing in: the code the authenticator app `device` shows now."""
     page = tab.page
     assert "/account/tweestaps/" in page.url, page.url
-    page.get_by_label("Code").fill(f"{totp(device.bin_key):06d}")
+    page.locator("main").get_by_label("Code").fill(code_for(device))
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
-    assert "/account/tweestaps/" not in page.url
+    assert "/account/tweestaps/" not in page.url, "the code was not accepted"
+
+
+def sign_in_with_code(tab, user, password: str) -> None:
+    """Log in as a practitioner does: the password, then a code from a new authenticator device
+    (a new one each time: a code is accepted once per time step)."""
+    device = confirmed_device(user)
+    sign_in(tab, user.email, password)
+    enter_code(tab, device)
 
 
 # --- a page, a click, an email (the journeys of booking and outreach)

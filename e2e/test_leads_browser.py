@@ -14,11 +14,10 @@ as the server signs it. Every page fits the phone or the desktop and axe finds n
 import time
 
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
-from e2e.helpers import check, click_to
+from e2e.helpers import check, click_to, sent_to, sign_in_with_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,28 +48,6 @@ def waited(page) -> None:
     page.locator("input[name=shown]").evaluate(
         "(el, v) => { el.value = v; }", stamp(time.time() - 60)
     )
-
-
-def sign_in_with_code(tab, user) -> None:
-    """The login page in <main> (the footer has a form of its own), then a code from a new
-    authenticator device."""
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-    page = tab.page
-    assert page.goto(tab.url("/account/inloggen/")).status == 200
-    main = page.locator("main")
-    main.get_by_label("E-mailadres").fill(user.email)
-    main.get_by_label("Wachtwoord").fill(PASSWORD)
-    click_to(page, main.get_by_role("button", name="Inloggen"))
-    main.get_by_label("Code").fill(f"{totp(device.bin_key):06d}")
-    click_to(page, main.locator("form button[type=submit]").first)
-    assert "/account/" not in page.url, page.url
-
-
-def sent_to(address: str) -> list:
-    return [message for message in mail.outbox if message.to == [address]]
 
 
 def test_a_visitor_asks_and_the_practitioner_converts_the_lead(open_tab, pieter):
@@ -106,7 +83,7 @@ def test_a_visitor_asks_and_the_practitioner_converts_the_lead(open_tab, pieter)
 
     # --- Pieter, on his desktop: the leads, Vera's lead, a note, the invitation
     desk = open_tab(DESKTOP)
-    sign_in_with_code(desk, pieter)
+    sign_in_with_code(desk, pieter, PASSWORD)
     page = desk.page
     assert page.goto(desk.url("/praktijk/leads/")).status == 200
     check(page, "the practice's leads")

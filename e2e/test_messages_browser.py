@@ -12,6 +12,8 @@ from e2e.helpers import (
     assert_fits_the_screen,
     assert_stays_on_the_server,
     assert_styled,
+    sign_in,
+    sign_in_with_code,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -34,27 +36,6 @@ def people(content):
     return pieter, anna
 
 
-def _sign_in(tab, user, *, code: bool = False) -> None:
-    """The login form in the page's main part (the footer has an email field of its own), then
-    for a practitioner a code from a new authenticator device."""
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True) if code else None
-    page = tab.page
-    assert page.goto(tab.url("/account/inloggen/")).status == 200
-    form = page.locator("main form")
-    form.get_by_label("E-mailadres").fill(user.email)
-    form.get_by_label("Wachtwoord").fill(PASSWORD)
-    with page.expect_navigation():
-        form.get_by_role("button", name="Inloggen").click()
-    if device is not None:
-        page.locator("main form").get_by_label("Code").fill(f"{totp(device.bin_key):06d}")
-        with page.expect_navigation():
-            page.locator("main form button[type=submit]").first.click()
-    assert "/account/" not in page.url, page.url
-
-
 def _send(page, text: str) -> int:
     field = page.get_by_label("Je bericht", exact=True)
     field.fill(text)
@@ -71,7 +52,7 @@ def test_a_client_and_her_practitioner_exchange_messages_and_see_them_read(open_
 
     # Anna, on her phone: her messages, then Pieter's page from there
     client = open_tab(PHONE)
-    _sign_in(client, anna)
+    sign_in(client, anna.email, PASSWORD)
     page = client.page
     assert page.goto(client.url("/berichten/")).status == 200
     assert_styled(page)
@@ -96,7 +77,7 @@ def test_a_client_and_her_practitioner_exchange_messages_and_see_them_read(open_
 
     # Pieter, on his phone: his list marks one new, he reads and answers
     practitioner = open_tab(PHONE)
-    _sign_in(practitioner, pieter, code=True)
+    sign_in_with_code(practitioner, pieter, PASSWORD)
     desk = practitioner.page
     assert desk.goto(practitioner.url("/praktijk/berichten/")).status == 200
     assert_fits_the_screen(desk)

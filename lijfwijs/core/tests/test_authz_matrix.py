@@ -28,11 +28,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone, translation
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lijfwijs.accounts.models import AccessLog, Invitation, PractitionerAccess, User
 from lijfwijs.accounts.services import give_health_consent
+from lijfwijs.accounts.tests.helpers import code_for, confirmed_device
 from lijfwijs.assessments.tests.factories import pijntest_answers
 
 pytestmark = pytest.mark.django_db
@@ -817,8 +816,7 @@ def _sign_in(user: User, *, second_factor: bool) -> Client:
     client = Client()
     _ok(client.post(LOGIN, {"username": user.email, "password": PASSWORD}), f"login {user}")
     if second_factor:
-        device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-        code = f"{totp(device.bin_key):06d}"
+        code = code_for(confirmed_device(user))
         _ok(client.post(TWO_FACTOR, {"code": code}), f"second factor of {user}")
     return client
 

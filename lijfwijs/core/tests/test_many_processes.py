@@ -407,15 +407,13 @@ def test_after_consent_is_withdrawn_no_request_returns_the_erased_data(site):
 
 @pytest.mark.django_db(transaction=True)
 def test_after_access_is_revoked_the_practitioner_never_sees_the_client(site):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from lijfwijs.accounts.services import grant_access
-    from lijfwijs.accounts.tests.helpers import code_for
+    from lijfwijs.accounts.tests.helpers import code_for, confirmed_device
 
     made = people("roos", "pieter")
     roos, pieter = made["roos"], made["pieter"]
     access = grant_access(roos, pieter)
-    device = TOTPDevice.objects.create(user=pieter, name="app", confirmed=True)
+    device = confirmed_device(pieter)
     practitioner = site.browser()
     practitioner.sign_in("pieter-many@example.org", code=lambda: code_for(device))
     cookies = dict(practitioner.cookies)
