@@ -3,7 +3,8 @@
     .venv/bin/python bench/profile_pages.py [--var DIR] [--top N] [--sort KEY] [--dump DIR] [page ...]
 
 The first run builds a smaller bench database (the measured client's 5 years, 100 clients on
-the client list, a few hundred other clients) in DIR (default var/profile-pages/) and keeps it;
+the client list or `--clients N`, a few hundred other clients) in DIR (default
+var/profile-pages/) and keeps it;
 later runs reuse it, so a change to a view can be measured again in seconds. Pages are named as
 in `bench/run.py` (home, question, report, catalog, article, kb, kb-search, player, start,
 checkin, diary, program, player-client, log, insights, clients, client-page, client-timeline, client-insights, client-care); with none, all.
@@ -34,7 +35,7 @@ CLIENT = ("profile-client@bench.invalid", "profile-client-password-2026")
 PRACTITIONER = "profile-practice@bench.invalid"
 
 
-def build(var_dir: Path) -> dict[str, str]:
+def build(var_dir: Path, clients: int) -> dict[str, str]:
     """The database and what the pages need to find in it (stored in DIR/state.json)."""
     import django
 
@@ -56,7 +57,7 @@ def build(var_dir: Path) -> dict[str, str]:
     report = make_reports(clean, count=1)[0]
     others(300, OTHER_CHECKINS)
     scale_client(clean, *CLIENT)
-    _, device = practice_with_clients(PRACTITIONER, PRACTITIONER_PASSWORD, 100, 365, 12)
+    _, device = practice_with_clients(PRACTITIONER, PRACTITIONER_PASSWORD, clients, 365, 12)
     article = Article.objects.published().order_by("pk").first()
     return {
         "report": report,
@@ -70,6 +71,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="*")
     parser.add_argument("--var", type=Path, default=ROOT / "var" / "profile-pages")
+    parser.add_argument(
+        "--clients", type=int, default=100, help="clients on the list, when DIR is built (100)"
+    )
     parser.add_argument("--top", type=int, default=25, help="profile lines per page (25)")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key (cumulative)")
     parser.add_argument(
@@ -92,7 +96,7 @@ def main() -> int:
         manage("migrate", "--noinput")
         manage("load_content")
         manage("collectstatic", "--noinput")
-        state_file.write_text(json.dumps(build(var_dir)))
+        state_file.write_text(json.dumps(build(var_dir, args.clients)))
     state = json.loads(state_file.read_text())
 
     import django

@@ -106,10 +106,11 @@ def _week_bounds(today: date) -> list[tuple[date, date]]:
 class _Ids:
     """The matching ids for the Paginator: counted, and sliced in order (LIMIT/OFFSET).
 
-    A slice's statement also counts every match (`COUNT(*) OVER ()`), so a page that has rows
-    needs no statement of its own for the count: `fetch` reads the page before the Paginator
-    asks, and the Paginator's count and slice are then answered from it. The count has its own
-    statement only for a page without rows (past the last, or no match at all)."""
+    A slice's statement also counts every match (the count's statement as a subquery of its
+    own, which the database runs once), so a page that has rows needs no statement of its own
+    for the count: `fetch` reads the page before the Paginator asks, and the Paginator's count
+    and slice are then answered from it. The count has its own statement only for a page
+    without rows (past the last, or no match at all)."""
 
     ordered = True  # what the Paginator checks
 
@@ -121,7 +122,7 @@ class _Ids:
 
     def fetch(self, offset: int, limit: int) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(self.ids_sql, [*self.select, *self.where, limit, offset])
+            cursor.execute(self.ids_sql, [*self.where, *self.select, *self.where, limit, offset])
             rows = cursor.fetchall()
         if rows:
             self._count = int(rows[0][1])
@@ -186,7 +187,9 @@ def _listed_sql(q: bool, flag: str, step: bool, sort: str, vendor: str) -> tuple
     written once per process from the models' own table and column names, like the details
     (the ORM took longer to build these than the database to answer them). The rules of
     `clients_of` and `alerts_of` are repeated here; the tests hold them to the querysets.
-    Placeholders: the order's values (select), then the filters' (where), then LIMIT, OFFSET."""
+    Placeholders of the count: the filters' values (where). Of the ids: the filters' (for the
+    count that comes with them), the order's values (select), the filters' again, then LIMIT and
+    OFFSET."""
     user, u = _columns(User)
     checkin, c = _columns(CheckIn)
     progress, g = _columns(ProgramProgress)
@@ -257,8 +260,11 @@ def _listed_sql(q: bool, flag: str, step: bool, sort: str, vendor: str) -> tuple
         + [f"t.email {way if not first else 'ASC'}", f"t.id {way if not first else 'ASC'}"]
     )
     count_sql = f"SELECT COUNT(*) FROM {user} WHERE {where}"  # noqa: S608
+    # The count as a subquery that does not depend on the row, which SQLite and PostgreSQL
+    # evaluate once; `COUNT(*) OVER ()` made SQLite carry every match through a window before
+    # sorting, where LIMIT lets it keep only a page's worth (500 clients: 0.36 -> 0.26 ms).
     ids_sql = (
-        f"SELECT t.id, COUNT(*) OVER () FROM (SELECT {', '.join(columns)} "  # noqa: S608
+        f"SELECT t.id, ({count_sql}) FROM (SELECT {', '.join(columns)} "  # noqa: S608
         f"FROM {user} WHERE {where}) t ORDER BY {order} LIMIT %s OFFSET %s"
     )
     return count_sql, ids_sql
