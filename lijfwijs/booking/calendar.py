@@ -1,6 +1,6 @@
 """Calendar files (RFC 5545) of bookings: the `.ics` in the emails and the practitioner's feed.
 
-Built with the `icalendar` library. Every event carries its booking's stable UID
+Built with `core.ics` (the `icalendar` library). Every event carries its booking's stable UID
 (`<booking.uid>@<site host>`) and SEQUENCE (`booking.sequence`, raised by the services on every
 change), times in the practice's zone (TZID) with a VTIMEZONE for it, so a calendar app moves the
 one event it already has instead of adding a second. Nothing about the person's health is in a
@@ -10,34 +10,24 @@ calendar file: never the question, only the type, the time, the place and who.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lijfwijs.core import ics
+from lijfwijs.core.ics import CANCEL, REQUEST
 from lijfwijs.core.mail import email_language
 
 from .models import AppointmentType, Booking
 
+__all__ = ["CANCEL", "REQUEST", "booking_ics", "feed_ics", "location_of", "summary_of"]
+
 PRODID = "-//Lijfwijs//Afspraken//NL"
-REQUEST = "REQUEST"
-CANCEL = "CANCEL"
-# The VTIMEZONE covers this much around the events (a year: every DST change they can meet).
-ZONE_MARGIN = timedelta(days=366)
-
-
-def site_host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "lijfwijs"
-
-
-def uid_of(booking: Booking) -> str:
-    """The event's UID: the same for the life of the booking, whatever changes."""
-    return f"{booking.uid}@{site_host()}"
 
 
 def zone_of(booking: Booking) -> ZoneInfo:
@@ -67,66 +57,19 @@ def summary_of(booking: Booking) -> str:
     return _("%(type)s bij %(practice)s") % {"type": name, "practice": booking.practice.name}
 
 
-def _organizer(booking: Booking) -> Any:
-    import icalendar
-
-    address = booking.practice.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    organizer = icalendar.vCalAddress(f"mailto:{address}")
-    organizer.params["CN"] = booking.practice.name
-    return organizer
-
-
-def _attendee(booking: Booking) -> Any:
-    import icalendar
-
-    attendee = icalendar.vCalAddress(f"mailto:{booking.contact_email}")
-    if booking.who:
-        attendee.params["CN"] = booking.who
-    attendee.params["ROLE"] = "REQ-PARTICIPANT"
-    attendee.params["PARTSTAT"] = "ACCEPTED"
-    attendee.params["RSVP"] = "FALSE"
-    return attendee
-
-
 def _event(booking: Booking, *, summary: str, description: str, now: datetime) -> Any:
-    import icalendar
-
-    zone = zone_of(booking)
-    event = icalendar.Event()
-    event.add("uid", uid_of(booking))
-    event.add("sequence", booking.sequence)
-    event.add("dtstamp", now.astimezone(ZoneInfo("UTC")))
-    event.add("dtstart", booking.start.astimezone(zone))
-    event.add("dtend", booking.end.astimezone(zone))
-    event.add("summary", summary)
-    location = location_of(booking)
-    if location:
-        event.add("location", location)
-    if description:
-        event.add("description", description)
-    return event
-
-
-def _calendar(method: str | None, events: list[Any], zone: ZoneInfo, name: str = "") -> bytes:
-    import icalendar
-
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    if method:
-        calendar.add("method", method)
-    if name:
-        calendar.add("x-wr-calname", name)
-        calendar.add("x-wr-timezone", zone.key)
-    for event in events:
-        calendar.add_component(event)
-    starts = [event.decoded("dtstart") for event in events]
-    now = timezone.now()
-    first = min(starts, default=now) - ZONE_MARGIN
-    last = max(starts, default=now) + ZONE_MARGIN
-    calendar.add_missing_timezones(first_date=first.date(), last_date=last.date())
-    return calendar.to_ical()
+    """The booking's VEVENT: its UID is the same for the life of the booking, whatever changes."""
+    return ics.event(
+        uid=ics.uid(booking.uid),
+        sequence=booking.sequence,
+        start=booking.start,
+        end=booking.end,
+        zone=zone_of(booking),
+        summary=summary,
+        location=location_of(booking),
+        description=description,
+        now=now,
+    )
 
 
 def booking_ics(
@@ -154,15 +97,23 @@ def booking_ics(
         if method == CANCEL:
             summary = _("Geannuleerd: %(summary)s") % {"summary": summary}
         event = _event(booking, summary=summary, description="\n".join(lines), now=now)
-    event.add("organizer", _organizer(booking))
+    organizer = booking.practice.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    event.add("organizer", ics.address(organizer, booking.practice.name))
     if booking.contact_email:
-        event.add("attendee", _attendee(booking))
+        attendee = ics.address(
+            booking.contact_email,
+            booking.who,
+            role="REQ-PARTICIPANT",
+            partstat="ACCEPTED",
+            rsvp="FALSE",
+        )
+        event.add("attendee", attendee)
     if method == CANCEL:
         event.add("status", "CANCELLED")
     else:  # a visitor's booking waits for their email address (the .ics link on its page)
         event.add("status", "TENTATIVE" if booking.status == Booking.Status.HELD else "CONFIRMED")
     event.add("transp", "OPAQUE")
-    return _calendar(method, [event], zone_of(booking))
+    return ics.calendar([event], prodid=PRODID, method=method)
 
 
 def feed_ics(
@@ -192,4 +143,4 @@ def feed_ics(
             )
             events.append(event)
         name = _("Afspraken van %(name)s") % {"name": str(practitioner)}
-    return _calendar(None, events, zone, name=name)
+    return ics.calendar(events, prodid=PRODID, name=name, zone=zone)

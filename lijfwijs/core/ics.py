@@ -2,7 +2,8 @@
 it, times in a zone (TZID) with its VTIMEZONE, so a calendar app shows the local time and moves the
 event it already has (same UID, higher SEQUENCE) instead of adding a second.
 
-Used by the events' emails; any app that sends a calendar file can build it here.
+Used by the events' emails and by booking (its emails and the practitioner's feed); any app
+that sends a calendar file builds it here.
 """
 
 from __future__ import annotations
@@ -67,8 +68,16 @@ def event(
     return found
 
 
-def calendar(events: list[Any], *, prodid: str, method: str | None = None) -> bytes:
-    """The VCALENDAR of `events` (with METHOD when given) and the VTIMEZONEs they use."""
+def calendar(
+    events: list[Any],
+    *,
+    prodid: str,
+    method: str | None = None,
+    name: str = "",
+    zone: ZoneInfo | None = None,
+) -> bytes:
+    """The VCALENDAR of `events` (with METHOD when given) and the VTIMEZONEs they use; a
+    subscribed calendar also has a `name` (X-WR-CALNAME) and its `zone` (X-WR-TIMEZONE)."""
     import icalendar
 
     found = icalendar.Calendar()
@@ -77,6 +86,10 @@ def calendar(events: list[Any], *, prodid: str, method: str | None = None) -> by
     found.add("calscale", "GREGORIAN")
     if method:
         found.add("method", method)
+    if name:
+        found.add("x-wr-calname", name)
+        if zone is not None:
+            found.add("x-wr-timezone", zone.key)
     for item in events:
         found.add_component(item)
     starts = [item.decoded("dtstart") for item in events]
