@@ -29,6 +29,14 @@ class ResponseQuerySet(models.QuerySet["Response"]):
     def drafts(self) -> "ResponseQuerySet":
         return self.filter(status=Response.Status.DRAFT)
 
+    def with_idempotency_key(self, scope: str, instrument: str, key: str) -> "ResponseQuerySet":
+        """The response this caller (`scope`) sent before with this Idempotency-Key. The condition
+        of the partial unique index is repeated, so the database reads that index rather than
+        every response of every caller."""
+        return self.filter(
+            idempotency_scope=scope, instrument=instrument, idempotency_key=key
+        ).exclude(idempotency_key="")
+
 
 class Response(models.Model):
     class Status(models.TextChoices):

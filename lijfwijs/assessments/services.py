@@ -259,10 +259,8 @@ def submit(
     instrument = registry.get(instrument_id)
     if not idempotency_scope:
         idempotency_key = ""
-    same_key = Response.objects.filter(
-        idempotency_scope=idempotency_scope,
-        instrument=instrument.id,
-        idempotency_key=idempotency_key,
+    same_key = Response.objects.with_idempotency_key(
+        idempotency_scope, instrument.id, idempotency_key
     )
     if idempotency_key:
         existing = same_key.first()

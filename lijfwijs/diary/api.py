@@ -374,7 +374,7 @@ def create_checkin(request: HttpRequest) -> Status:
         return _not_an_object()
     key = body.get("client_key")
     if isinstance(key, str) and CLIENT_KEY.fullmatch(key):  # a repeat is answered even later
-        existing = CheckIn.objects.for_user(user).filter(client_key=key).first()
+        existing = CheckIn.objects.for_user(user).with_client_key(key).first()
         if existing:
             return Status(200, _one(request, existing.pk))
     now = timezone.now().astimezone(services.zone_of(user))
@@ -384,7 +384,7 @@ def create_checkin(request: HttpRequest) -> Status:
     try:
         checkin, created = services.save_checkin(user, data)
     except IntegrityError:  # the same client key at the same moment
-        checkin = CheckIn.objects.for_user(user).get(client_key=data["client_key"])
+        checkin = CheckIn.objects.for_user(user).with_client_key(data["client_key"]).get()
         created = False
     return Status(201 if created else 200, _one(request, checkin.pk))
 

@@ -81,6 +81,12 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
     def between(self, first: Any, last: Any) -> "CheckInQuerySet":
         return self.filter(day__gte=first, day__lte=last)
 
+    def with_client_key(self, key: str) -> "CheckInQuerySet":
+        """The check-in sent with this client key (a resend). The condition of the partial unique
+        index (user, client_key) is repeated, so the database reads that index: without it SQLite
+        read every check-in of the person (0.4 ms at 5,800 check-ins, on every check-in sent)."""
+        return self.filter(client_key=key).exclude(client_key="")
+
 
 class CheckIn(models.Model):
     class State(models.TextChoices):

@@ -215,8 +215,7 @@ def save_checkin(
     (core.datacache): the next insights, flare-up and start page are computed anew."""
     key = data.get("client_key") or ""
     if instance is None and key:
-        # no ordering: SQLite then uses the (user, client_key) unique index, not a scan of the diary
-        existing = CheckIn.objects.filter(user=user, client_key=key).order_by().first()
+        existing = CheckIn.objects.for_user(user).with_client_key(key).first()
         if existing:
             return existing, False
     checkin = instance or CheckIn(user=user, client_key=key)

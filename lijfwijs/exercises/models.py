@@ -487,6 +487,12 @@ class PracticeSessionQuerySet(models.QuerySet["PracticeSession"]):
     def for_user(self, user: Any) -> "PracticeSessionQuerySet":
         return self.filter(user=user)
 
+    def with_client_key(self, key: str) -> "PracticeSessionQuerySet":
+        """The session sent with this client key (a resend). The condition of the partial unique
+        index (user, client_key) is repeated, so the database reads that index instead of every
+        session of the person."""
+        return self.filter(client_key=key).exclude(client_key="")
+
 
 class PracticeSession(models.Model):
     """One time someone practised: tension before and after (0-10, each optional) and how long.

@@ -90,7 +90,7 @@ def log_session(
     """Store one practice session; (session, created). A `client_key` already used by this person
     returns the stored session (a resend from the offline queue or a double submit)."""
     if client_key:
-        existing = PracticeSession.objects.for_user(user).filter(client_key=client_key).first()
+        existing = PracticeSession.objects.for_user(user).with_client_key(client_key).first()
         if existing is not None:
             return existing, False
     started = started_at or timezone.now() - timezone.timedelta(seconds=seconds)
@@ -111,7 +111,7 @@ def log_session(
         with transaction.atomic():
             session.save()
     except IntegrityError:  # the same client_key at the same moment from another request
-        return PracticeSession.objects.for_user(user).get(client_key=client_key), False
+        return PracticeSession.objects.for_user(user).with_client_key(client_key).get(), False
     User.objects.data_changed(user)
     return session, True
 
@@ -280,7 +280,6 @@ def sent_before(user: Any, client_key: Any) -> PracticeSession | None:
     return (
         PracticeSession.objects.for_user(user)
         .select_related("exercise")
-        .filter(client_key=client_key)
-        .order_by()
+        .with_client_key(client_key)
         .first()
     )
