@@ -58,9 +58,7 @@ def account_data(user: User) -> dict[str, Any]:
                 "status": i.status,
                 "created_at": _iso(i.created_at),
             }
-            for i in Invitation.objects.filter(email__iexact=user.email).select_related(
-                "practitioner"
-            )
+            for i in Invitation.objects.to_address(user.email).select_related("practitioner")
         ],
         "access_log": [
             {

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import DEFAULT_DB_ALIAS, models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -326,6 +327,14 @@ def invitation_expiry() -> Any:
     return timezone.now() + timedelta(days=INVITATION_DAYS)
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def to_address(self, email: str) -> "InvitationQuerySet":
+        """The invitations sent to this address, compared without case (as the sign-in compares
+        addresses), through the index on the lowered address: a client's start page asks on
+        every visit, and the table holds every invitation the installation ever sent."""
+        return self.alias(lowered=Lower("email")).filter(lowered=Lower(Value(email)))
+
+
 class Invitation(models.Model):
     """A practitioner's invitation to a client; it becomes access only when the client accepts."""
 
@@ -348,6 +357,8 @@ class Invitation(models.Model):
     sent_count = models.PositiveSmallIntegerField(default=1)
     last_sent_at = models.DateTimeField(default=timezone.now)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -356,6 +367,7 @@ class Invitation(models.Model):
                 name="one_open_invitation_per_pair",
             )
         ]
+        indexes = [models.Index(Lower("email"), name="invitation_email_lower")]
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

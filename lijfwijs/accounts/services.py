@@ -317,9 +317,11 @@ def _send_invitation_email(invitation: Invitation) -> None:
 
 def pending_invitations(user: User) -> Any:
     """The open invitations to the person's address that have not expired."""
-    return Invitation.objects.filter(
-        email__iexact=user.email, status=Invitation.Status.PENDING, expires_at__gt=timezone.now()
-    ).select_related("practitioner")
+    return (
+        Invitation.objects.to_address(user.email)
+        .filter(status=Invitation.Status.PENDING, expires_at__gt=timezone.now())
+        .select_related("practitioner")
+    )
 
 
 @transaction.atomic
@@ -339,7 +341,7 @@ def delete_account(user: User) -> None:
     """Remove the person and everything about them (cascade). The access log stays, by law."""
     with transaction.atomic():
         forget_emails_of(user)
-        Invitation.objects.filter(email__iexact=user.email).delete()
+        Invitation.objects.to_address(user.email).delete()
         # what apps hold about the person by their address rather than by a key to the account
         # (a question sent as a visitor before the account existed)
         for erase in hooks.functions("erase_user_data"):
@@ -449,7 +451,7 @@ def _statement(alias: str, name: str) -> str:
             f"SELECT 1 FROM {table} WHERE {c['user']} = %s AND {c['kind']} = %s "  # noqa: S608
             f"AND {c['withdrawn_at']} IS NULL LIMIT 1"
         )
-    # the address compared without case, as `email__iexact` does
+    # the address compared without case, as `Invitation.objects.to_address` does (its index)
     table, c = statements.names(alias, Invitation)
     return (
         f"SELECT COUNT(*) FROM {table} WHERE LOWER({c['email']}) = LOWER(%s) "  # noqa: S608
