@@ -131,7 +131,7 @@ class EmailChangeForm(forms.Form):
         email = self.cleaned_data["new_email"].strip().lower()
         if email == self.user.email:
             raise forms.ValidationError(_("Dit is al je e-mailadres."))
-        if User.objects.filter(email__iexact=email).exists():
+        if User.objects.with_email(email).exists():
             raise forms.ValidationError(_("Dit e-mailadres is al in gebruik."))
         return email
 
@@ -178,9 +178,11 @@ class GrantAccessForm(forms.Form):
 
     def clean_practitioner_email(self) -> User:
         email = self.cleaned_data["practitioner_email"].strip().lower()
-        practitioner = User.objects.filter(
-            email__iexact=email, role=User.Role.PRACTITIONER, is_active=True
-        ).first()
+        practitioner = (
+            User.objects.with_email(email)
+            .filter(role=User.Role.PRACTITIONER, is_active=True)
+            .first()
+        )
         if practitioner is None:
             raise forms.ValidationError(
                 _(

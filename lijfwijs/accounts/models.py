@@ -18,7 +18,15 @@ from lijfwijs.core.i18n import Translated
 from lijfwijs.core.statements import Compiled, Slot
 
 
-class UserManager(BaseUserManager["User"]):
+class UserQuerySet(models.QuerySet["User"]):
+    def with_email(self, email: str) -> "UserQuerySet":
+        """The account of this address, compared without case, through the index on the lowered
+        address: signing in, registering, a reset and an invitation each look an address up, and
+        a comparison without case could use no index (SQLite read every account)."""
+        return self.alias(lowered=Lower("email")).filter(lowered=Lower(Value(email)))
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra: Any) -> "User":
@@ -41,7 +49,7 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        return self.get(email__iexact=username or "")
+        return self.with_email(username or "").get()
 
     def data_changed(self, person: "User | int | None") -> None:
         """The person's data changed: raise their data version (`core.datacache`).
@@ -81,6 +89,10 @@ class User(AbstractUser):
     REQUIRED_FIELDS: list[str] = []
 
     objects = UserManager()  # type: ignore[misc]
+
+    class Meta(AbstractUser.Meta):
+        # addresses are looked up without case (UserQuerySet.with_email)
+        indexes = [models.Index(Lower("email"), name="user_email_lower")]
 
     def __str__(self) -> str:
         return self.display_name or self.email

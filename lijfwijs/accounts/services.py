@@ -54,7 +54,7 @@ def register(
 ) -> User | None:
     """A new account, with its consent and the verification email; or, when the address already
     has an account, None and an email telling its owner. The caller answers both the same way."""
-    existing = User.objects.filter(email__iexact=email).first()
+    existing = User.objects.with_email(email).first()
     if existing is None:
         try:
             with transaction.atomic():
@@ -67,7 +67,7 @@ def register(
                 send_verification(user)
                 return user
         except IntegrityError:  # registered at the same moment by another request
-            existing = User.objects.get(email__iexact=email)
+            existing = User.objects.with_email(email).get()
     # As much work as a new account (the password hash), so the time taken does not tell either.
     make_password(password)
     send_email(
@@ -137,7 +137,7 @@ def confirm_email_change(token: str) -> User | None:
     except signing.BadSignature:
         return None
     user = User.objects.filter(pk=data.get("u"), email=data.get("old")).first()
-    if user is None or User.objects.filter(email__iexact=data["new"]).exists():
+    if user is None or User.objects.with_email(data["new"]).exists():
         return None
     user.email = data["new"]
     user.email_verified_at = timezone.now()
@@ -223,7 +223,7 @@ def send_invitation(practitioner: User, email: str) -> tuple[Invitation | None, 
     sent while it is valid; an expired one is sent again (it must not block the address for good).
     A person who grants the practitioner access already is not invited."""
     email = email.strip().lower()
-    if clients_of(practitioner).filter(email__iexact=email).exists():
+    if clients_of(practitioner).with_email(email).exists():
         return None, InvitationOutcome.ALREADY_CLIENT
     for _attempt in range(2):  # the open one may be closed between the insert and the read
         try:
@@ -293,7 +293,7 @@ def _send_invitation_email(invitation: Invitation) -> None:
     """The invitation email, in the invited person's language when they have an account, saying
     until when it can be accepted."""
     practitioner = invitation.practitioner
-    existing = User.objects.filter(email__iexact=invitation.email).first()
+    existing = User.objects.with_email(invitation.email).first()
     language = existing.language if existing else "nl"
     zone = zone_of(existing)  # Europe/Amsterdam for an address without an account
     target = "accounts:settings" if existing else "accounts:register"

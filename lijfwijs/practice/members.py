@@ -84,7 +84,7 @@ def add_member(
     email = User.objects.normalize_email(email.strip()).lower()
     try:
         with transaction.atomic():
-            user = User.objects.select_for_update().filter(email__iexact=email).first()
+            user = User.objects.select_for_update().with_email(email).first()
             made = user is None
             if user is None:
                 user = User.objects.create_user(

@@ -1,7 +1,8 @@
-"""Lookups that run on every check-in, practice session or Pijntest sent, or on every visit of a
-client's start page, read the index made for them, not every row of the person or of the whole
-installation: a resend (the same client key, the same Idempotency-Key) through its partial unique
-index, the invitations to an address through the index on the lowered address."""
+"""Lookups that run on every check-in, practice session or Pijntest sent, every sign-in, or every
+visit of a client's start page read the index made for them, not every row of the person or of
+the whole installation: a resend (the same client key, the same Idempotency-Key) through its
+partial unique index, an account or the invitations to an address through the index on the lowered
+address."""
 
 from datetime import date, timedelta
 
@@ -10,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from lijfwijs.accounts import services as accounts
-from lijfwijs.accounts.models import Invitation
+from lijfwijs.accounts.models import Invitation, User
 from lijfwijs.accounts.tests.helpers import make_client_user, make_practitioner
 from lijfwijs.assessments.models import Response
 from lijfwijs.diary.models import CheckIn
@@ -38,8 +39,12 @@ def lookups(user):
     ]
 
 
-def invitation_lookups(user):
-    return [(accounts.pending_invitations(user), "invitation_email_lower")]
+def address_lookups(user):
+    """The lookups of an address without case (SQLite only: see test_each_lookup_reads_its_index)."""
+    return [
+        (accounts.pending_invitations(user), "invitation_email_lower"),
+        (User.objects.with_email("RESEND@example.org"), "user_email_lower"),
+    ]
 
 
 def index_only() -> None:
@@ -56,7 +61,7 @@ def test_each_lookup_reads_its_index(content):
     # PostgreSQL chooses between usable indexes by the tables' statistics (with empty tables, the
     # pending invitations' own index); SQLite's choice is fixed by the query
     sqlite = connection.vendor == "sqlite"
-    for queryset, index in lookups(user) + (invitation_lookups(user) if sqlite else []):
+    for queryset, index in lookups(user) + (address_lookups(user) if sqlite else []):
         plan = queryset.order_by("pk")[:1].explain()
         assert index in plan, f"{queryset.model.__name__}: {plan}"
 
@@ -94,3 +99,6 @@ def test_invitations_are_found_whatever_the_case_of_the_address(content):
     assert [i.email for i in accounts.pending_invitations(anna)] == ["anna.jansen@example.org"]
     assert accounts.pending_invitation_count(anna) == 1
     assert Invitation.objects.to_address("anna.JANSEN@example.ORG").count() == 2
+    assert User.objects.with_email("ANNA.jansen@example.org").get() == anna
+    assert User.objects.get_by_natural_key("anna.jansen@EXAMPLE.org") == anna
+    assert not User.objects.with_email("anna.jansen@example.org.nl").exists()
