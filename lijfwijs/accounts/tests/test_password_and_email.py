@@ -72,6 +72,24 @@ def test_password_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(
     assert outbox == []
 
 
+def test_a_reset_goes_only_to_the_account_of_that_very_address(
+    client, anna, outbox, django_capture_on_commit_callbacks
+):
+    """The accounts are read through the lowered address's index and then compared as Django
+    compares them: a look-alike address (a dotless ı) is not Anna's, and an account that cannot sign
+    in with a password gets no link."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/account/wachtwoord-vergeten/", {"email": "anna@example.org".replace("a", "ı", 1)}
+        )
+    assert outbox == []
+    anna.set_unusable_password()
+    anna.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/account/wachtwoord-vergeten/", {"email": "Anna@Example.org"})
+    assert outbox == []
+
+
 def test_the_reset_email_is_in_the_persons_language(
     client, anna, outbox, django_capture_on_commit_callbacks
 ):

@@ -8,9 +8,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lijfwijs.accounts import services as accounts
+from lijfwijs.accounts.forms import LijfwijsPasswordResetForm
 from lijfwijs.accounts.models import Invitation, User
 from lijfwijs.accounts.tests.helpers import make_client_user, make_practitioner
 from lijfwijs.assessments.models import Response
@@ -102,3 +104,16 @@ def test_invitations_are_found_whatever_the_case_of_the_address(content):
     assert User.objects.with_email("ANNA.jansen@example.org").get() == anna
     assert User.objects.get_by_natural_key("anna.jansen@EXAMPLE.org") == anna
     assert not User.objects.with_email("anna.jansen@example.org.nl").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="see test_each_lookup_reads_its_index")
+def test_the_reset_forms_lookup_reads_the_index(content):
+    make_client_user("Reset@Example.org")
+    with CaptureQueriesContext(connection) as queries:
+        [user] = LijfwijsPasswordResetForm().get_users("RESET@example.org")
+    [query] = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+        plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
+    assert "user_email_lower" in plan, plan
+    assert user.email == "reset@example.org"
