@@ -57,6 +57,13 @@ def index_only() -> None:
             cursor.execute("SET LOCAL enable_seqscan = off")
 
 
+def sqlite_plan(sql: str, params=()) -> str:
+    """SQLite's query plan of a statement, its rows joined into one line."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return " ".join(str(part) for row in cursor.fetchall() for part in row)
+
+
 def test_each_lookup_reads_its_index(content):
     user = make_client_user("Resend@Example.org")
     index_only()
@@ -72,9 +79,7 @@ def test_each_lookup_reads_its_index(content):
 def test_the_start_pages_count_of_invitations_reads_the_index(content):
     user = make_client_user("invited@example.org")
     sql = accounts._statement(connection.alias, "pending_invitations")
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql, [user.email, "pending", timezone.now()])
-        plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
+    plan = sqlite_plan(sql, [user.email, "pending", timezone.now()])
     assert "invitation_email_lower" in plan, plan
 
 
@@ -112,8 +117,6 @@ def test_the_reset_forms_lookup_reads_the_index(content):
     with CaptureQueriesContext(connection) as queries:
         [user] = LijfwijsPasswordResetForm().get_users("RESET@example.org")
     [query] = queries.captured_queries
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
-        plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
+    plan = sqlite_plan(query["sql"])
     assert "user_email_lower" in plan, plan
     assert user.email == "reset@example.org"
