@@ -24,6 +24,7 @@ import threading
 import time
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -440,10 +441,42 @@ def check(page: Page) -> None:
     page.queries = len(ctx.captured_queries)
 
 
-def time_pages(pages: list[Page], rounds: int, per_round: int, warm_up: int) -> None:
+class DurableCommits:
+    """The disk's part of a page that writes: one row committed with the site's own SQLite
+    PRAGMAs (WAL, synchronous=FULL: an fsync of the WAL per commit) into a scratch file beside
+    the bench's database, timed between the pages' rounds. A page that logs a look (the client
+    list, a client's page) pays one such commit; the reference page writes nothing, so when this
+    figure moves between runs while the reference page does not, so do those pages' multiples."""
+
+    def __init__(self, path: Path) -> None:
+        import sqlite3
+
+        from django.conf import settings
+
+        self.connection = sqlite3.connect(path, isolation_level=None)
+        self.connection.executescript(settings.DATABASES["default"]["OPTIONS"]["init_command"])
+        self.connection.execute("CREATE TABLE IF NOT EXISTS t (at REAL NOT NULL)")
+        self.times: list[float] = []
+
+    def measure(self, n: int) -> None:
+        for _ in range(n):
+            started = time.perf_counter()
+            self.connection.execute("BEGIN IMMEDIATE")
+            self.connection.execute("INSERT INTO t (at) VALUES (?)", (time.time(),))
+            self.connection.execute("COMMIT")
+            self.times.append(time.perf_counter() - started)
+
+
+def time_pages(
+    pages: list[Page],
+    rounds: int,
+    per_round: int,
+    warm_up: int,
+    between: Callable[[], None] | None = None,
+) -> None:
     """`warm_up` untimed requests per page, then `rounds` interleaved rounds of `per_round`
     timed requests each: a slow moment of a shared machine hits one round of every page rather
-    than all of one page."""
+    than all of one page. `between()` runs after each page's requests of a round."""
     for page in pages:
         for _ in range(warm_up):
             page.browser.get(page.path)
@@ -455,6 +488,8 @@ def time_pages(pages: list[Page], rounds: int, per_round: int, warm_up: int) -> 
                 if answer.status != 200:
                     raise BenchError(f"GET {page.path} ({page.name}) gave {answer.status}")
                 page.times.append(answer.seconds)
+            if between is not None:
+                between()
         log(f"round {rnd} of {rounds}: {len(pages)} pages x {per_round} requests")
 
 
@@ -911,7 +946,14 @@ def main(argv: list[str] | None = None) -> int:
             f"server time in process: {len(pages) + 1} pages, {args.warm_up} warm-up and "
             f"{args.rounds} x {args.requests} timed requests each"
         )
-        time_pages([reference, *pages], args.rounds, args.requests, args.warm_up)
+        commits = DurableCommits(var_dir / "commits.sqlite3")
+        time_pages(
+            [reference, *pages],
+            args.rounds,
+            args.requests,
+            args.warm_up,
+            lambda: commits.measure(10),
+        )
         log(f"insights right after a check-in: {args.cold} times")
         post_times, cold_times = insights_cold(signed_in, zone, args.cold)
         log(f"sign-in: {args.sign_ins} login POSTs")
@@ -997,6 +1039,13 @@ def main(argv: list[str] | None = None) -> int:
     sign_in_p95 = percentile(sign_in_times, 0.95)
     rows = page_rows(pages, reference)
     rows += [
+        (
+            "a durable commit of one row (SQLite, the site's PRAGMAs)",
+            f"median {ms(median(commits.times))}, p95 {ms(percentile(commits.times, 0.95))}, "
+            f"n={len(commits.times)} (between the pages' requests; a look at a client pays one)",
+            "-",
+            "-",
+        ),
         (
             f"insights, cold (client) {INSIGHTS_PATH}",
             f"median {ms(median(cold_times))}, p95 {ms(cold_p95)}, n={len(cold_times)} (each "
