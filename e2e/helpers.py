@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import mail
 
 from e2e.conftest import AXE, AXE_PREFIX
-from lijfwijs.accounts.tests.helpers import code_for, confirmed_device
+from lijfwijs.accounts.tests.helpers import code_for, confirmed_device, signed_in_browser
 from lijfwijs.assessments import registry
 
 SECTIONS = [s.id for s in registry.get("pijntest").sections]
@@ -230,6 +230,23 @@ def sign_in(tab, email: str, password: str) -> None:
     with page.expect_navigation():
         page.locator("main form").get_by_role("button", name="Inloggen").click()
     assert "/account/inloggen/" not in page.url
+
+
+def signed_in(tab, user) -> None:
+    """Give the tab a signed-in session of `user` (an account or its address) without the login
+    form, for tests whose subject
+    comes after signing in (Playwright's advice: sign in once, not in every test). The session is
+    `accounts.tests.helpers.signed_in_browser`'s: Django's own `login()`, and for practitioners
+    and staff the second factor passed with their app, as the code form leaves it. The tab opens
+    no page: the test goes where it needs. The login and code forms are what the account, offline
+    and workspace journeys, the crawls and the visitor's practices kept on the device go through."""
+    from lijfwijs.accounts.models import User
+
+    if isinstance(user, str):  # an address
+        user = User.objects.with_email(user).get()
+    name = settings.SESSION_COOKIE_NAME
+    session = signed_in_browser(user).cookies[name].value
+    tab.page.context.add_cookies([{"name": name, "value": session, "url": tab.base_url}])
 
 
 def enter_code(tab, device) -> None:

@@ -14,7 +14,7 @@ from e2e.helpers import (
     assert_fits_the_screen,
     assert_stays_on_the_server,
     assert_styled,
-    sign_in_with_code,
+    signed_in,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -58,7 +58,7 @@ def test_a_practitioner_acknowledges_an_alert_with_a_note_and_sets_the_silence_o
 
     pieter, _anna, silence, rising = people
     tab = open_tab(PHONE)
-    sign_in_with_code(tab, pieter, PASSWORD)
+    signed_in(tab, pieter)
     page = tab.page
 
     # The start page: both alerts in words, each with its form.

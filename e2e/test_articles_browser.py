@@ -20,7 +20,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from e2e.conftest import PHONE
-from e2e.helpers import check, click_to, sign_in_with_code
+from e2e.helpers import check, click_to, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +52,7 @@ def test_a_practitioner_writes_previews_schedules_and_publishes_an_article(open_
     from lijfwijs.learn.models import Article, Status
 
     tab = open_tab(PHONE)
-    sign_in_with_code(tab, pieter, PASSWORD)
+    signed_in(tab, pieter)
     page = tab.page
     assert page.goto(tab.url("/praktijk/artikelen/")).status == 200
     expect(page.get_by_role("heading", level=1)).to_have_text("Artikelen")

@@ -12,8 +12,7 @@ from e2e.helpers import (
     assert_accessible,
     assert_fits_the_screen,
     assert_styled,
-    sign_in,
-    sign_in_with_code,
+    signed_in,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -43,7 +42,7 @@ def test_a_practitioner_assigns_and_the_client_sees_it_on_a_phone(open_tab, peop
 
     pieter, anna = people
     tab = open_tab(PHONE)
-    sign_in_with_code(tab, pieter, PASSWORD)
+    signed_in(tab, pieter)
     page = tab.page
     assert page.goto(tab.url(f"/praktijk/clienten/{anna.pk}/opdrachten/")).status == 200
     assert_styled(page)
@@ -83,7 +82,7 @@ def test_a_practitioner_assigns_and_the_client_sees_it_on_a_phone(open_tab, peop
 
     # Anna, on her own phone.
     client_tab = open_tab(PHONE)
-    sign_in(client_tab, anna.email, PASSWORD)
+    signed_in(client_tab, anna)
     client = client_tab.page
     assert client.goto(client_tab.url("/")).status == 200
     panel = client.locator("section", has=client.get_by_role("heading", name="Van je behandelaar"))

@@ -30,7 +30,7 @@ from e2e.helpers import (
     press_start,
     report_section,
     sent_to,
-    sign_in_with_code,
+    signed_in,
     start,
     the_only_new_email,
     walk_to_report,
@@ -127,7 +127,7 @@ def test_a_visitor_books_confirms_moves_and_cancels_the_advice_call(open_tab, ad
 
     # --- Pieter signs in on his desktop with his password and second factor
     practice_tab = open_tab(DESKTOP)
-    sign_in_with_code(practice_tab, pieter, PASSWORD)
+    signed_in(practice_tab, pieter)
     page = practice_tab.page
     assert page.goto(practice_tab.url("/praktijk/agenda/")).status == 200
     check(page, "the agenda before any booking")

@@ -10,7 +10,7 @@ from datetime import time
 import pytest
 
 from e2e.conftest import PHONE, missing_tools
-from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, sign_in
+from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, signed_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -89,7 +89,7 @@ def test_a_visitor_books_the_advice_call_on_a_phone(open_tab, offer, prefix):
 
 
 def test_a_client_books_with_one_tap_and_finds_it_in_her_bookings(open_tab, offer):
-    from lijfwijs.accounts.tests.helpers import PASSWORD, give_access, make_client_user
+    from lijfwijs.accounts.tests.helpers import give_access, make_client_user
     from lijfwijs.booking.models import AppointmentType, Booking
 
     anna = make_client_user("anna@example.org", display_name="Anna")
@@ -106,7 +106,7 @@ def test_a_client_books_with_one_tap_and_finds_it_in_her_bookings(open_tab, offe
     session.practitioners.add(*offer.practitioners.all())
     tab = open_tab(PHONE)
     page = tab.page
-    sign_in(tab, anna.email, PASSWORD)
+    signed_in(tab, anna)
     page.goto(tab.url("/afspraak/"))
     check(page, "what a client can book")
     page.get_by_role("link", name="Behandeling").first.click()

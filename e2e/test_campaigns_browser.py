@@ -17,7 +17,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
-from e2e.helpers import check, click_to, sign_in_with_code
+from e2e.helpers import check, click_to, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -62,7 +62,7 @@ def test_a_practitioner_writes_previews_tests_and_sends_a_campaign(open_tab, pie
     from lijfwijs.outreach.campaigns.models import Campaign
 
     tab = open_tab(PHONE)
-    sign_in_with_code(tab, pieter, PASSWORD)
+    signed_in(tab, pieter)
     page = tab.page
     assert page.goto(tab.url("/praktijk/campagnes/")).status == 200
     expect(page.get_by_role("heading", level=1)).to_have_text("Campagnes")
@@ -113,7 +113,7 @@ def test_a_practitioner_writes_previews_tests_and_sends_a_campaign(open_tab, pie
 
     # under the site's CSP (no axe in this tab) the live preview works too
     strict = open_tab(DESKTOP)
-    sign_in_with_code(strict, pieter, PASSWORD)
+    signed_in(strict, pieter)
     assert strict.page.goto(strict.url("/praktijk/campagnes/nieuw/")).status == 200
     strict.page.get_by_label("Tekst", exact=True).fill("# Een kop")
     expect(strict.page.locator("[data-markdown-preview] h1")).to_have_text("Een kop")

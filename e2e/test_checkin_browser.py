@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
-from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled
+from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,16 +28,6 @@ def noor(content):
     user = User.objects.create_user(EMAIL, PASSWORD, role="client", display_name="Noor")
     give_health_consent(user)
     return user
-
-
-def sign_in(tab) -> None:
-    page = tab.page
-    assert page.goto(tab.url("/account/inloggen/")).status == 200
-    page.locator("main").get_by_label("E-mailadres").fill(EMAIL)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form").get_by_role("button", name="Inloggen").click()
-    assert "/account/inloggen/" not in page.url
 
 
 def open_check_in(tab):
@@ -81,7 +71,7 @@ def test_a_check_in_with_the_body_map_and_one_made_offline(open_tab, noor):
     from lijfwijs.diary.models import CheckIn
 
     tab = open_tab(viewport=DESKTOP)
-    sign_in(tab)
+    signed_in(tab, EMAIL)
     page = open_check_in(tab)
     assert_styled(page)
     scope = page.evaluate("async () => (await navigator.serviceWorker.ready).scope")
@@ -158,7 +148,7 @@ def test_a_check_in_with_the_body_map_and_one_made_offline(open_tab, noor):
 
 def test_the_check_in_page_is_accessible_on_a_phone(open_tab, noor):
     tab = open_tab(viewport=PHONE)
-    sign_in(tab)
+    signed_in(tab, EMAIL)
     page = open_check_in(tab)
     assert_fits_the_screen(page)
     assert_accessible(page, "the check-in page")
@@ -180,7 +170,7 @@ def test_a_kept_check_in_the_server_refuses_goes_back_in_the_form(open_tab, noor
     from lijfwijs.diary.models import CheckIn
 
     tab = open_tab(viewport=DESKTOP)
-    sign_in(tab)
+    signed_in(tab, EMAIL)
     page = open_check_in(tab)
     choose_pain(page, 5)
     tap_zone(page, "shoulders")

@@ -13,7 +13,12 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import PHONE
-from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, sign_in_with_code
+from e2e.helpers import (
+    assert_accessible,
+    assert_fits_the_screen,
+    assert_styled,
+    signed_in,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -59,7 +64,7 @@ def people(content):
 def test_the_client_page_and_the_printed_report_on_a_phone(open_tab, people):
     anna, latest = people["anna"], people["latest"]
     tab = open_tab(PHONE)
-    sign_in_with_code(tab, people["pieter"], PASSWORD)
+    signed_in(tab, people["pieter"])
     page = tab.page
 
     assert page.goto(tab.url(f"/praktijk/clienten/{anna.pk}/")).status == 200
@@ -132,7 +137,7 @@ def test_the_client_page_and_the_printed_report_on_a_phone(open_tab, people):
 def test_the_print_button_runs_under_the_content_security_policy(open_tab, people):
     anna, latest = people["anna"], people["latest"]
     tab = open_tab(PHONE)  # the site's own CSP (no axe)
-    sign_in_with_code(tab, people["pieter"], PASSWORD)
+    signed_in(tab, people["pieter"])
     page = tab.page
     assert page.goto(tab.url(f"/praktijk/clienten/{anna.pk}/uitslagen/{latest.pk}/")).status == 200
     page.evaluate("() => { window.print = () => { window.printed = true; }; }")

@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
-from e2e.helpers import check, click_to, sent_to, sign_in_with_code
+from e2e.helpers import check, click_to, sent_to, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -67,7 +67,7 @@ def test_a_visitor_signs_up_the_next_waits_and_moves_up_when_she_cancels(open_ta
 
     # --- Pieter creates the masterclass on his desktop and publishes it
     practice_tab = open_tab(DESKTOP)
-    sign_in_with_code(practice_tab, pieter, PASSWORD)
+    signed_in(practice_tab, pieter)
     desk = practice_tab.page
     assert desk.goto(practice_tab.url("/praktijk/evenementen/")).status == 200
     check(desk, "the practice's events, none yet")

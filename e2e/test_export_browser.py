@@ -6,7 +6,7 @@ import json
 import pytest
 
 from e2e.conftest import PHONE
-from e2e.helpers import assert_accessible, assert_fits_the_screen, sign_in
+from e2e.helpers import assert_accessible, assert_fits_the_screen, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ def person(content):
 
 def test_a_download_leaves_no_error_and_a_wrong_password_shows_one(open_tab, person):
     tab = open_tab(viewport=PHONE)
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     page = tab.page
     assert page.goto(tab.url("/account/export/")).status == 200
 

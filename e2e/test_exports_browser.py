@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from e2e.conftest import PHONE
-from e2e.helpers import assert_accessible, assert_fits_the_screen, sign_in
+from e2e.helpers import assert_accessible, assert_fits_the_screen, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,7 @@ def eva(content):
 
 def test_a_client_asks_for_the_pdf_and_downloads_it(open_tab, eva):
     tab = open_tab(viewport=PHONE)
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     page = tab.page
     assert page.goto(tab.url("/account/export/")).status == 200
     with page.expect_navigation():

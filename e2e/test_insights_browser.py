@@ -11,7 +11,7 @@ from e2e.helpers import (
     assert_fits_the_screen,
     assert_stays_on_the_server,
     assert_styled,
-    sign_in,
+    signed_in,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -45,10 +45,9 @@ def anna(content):
 
 
 def test_the_insights_page_on_a_phone(open_tab, anna):
-    from lijfwijs.practice.management.commands.load_demo import PASSWORD
 
     tab = open_tab(viewport=PHONE)
-    sign_in(tab, anna.email, PASSWORD)
+    signed_in(tab, anna)
     page = tab.page
     assert page.goto(tab.url("/dagboek/inzichten/")).status == 200
     assert_styled(page)

@@ -13,8 +13,7 @@ from e2e.helpers import (
     assert_fits_the_screen,
     assert_stays_on_the_server,
     assert_styled,
-    sign_in,
-    sign_in_with_code,
+    signed_in,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -44,7 +43,7 @@ def test_a_practitioner_invites_resends_and_withdraws_on_a_phone(open_tab, peopl
 
     pieter, anna = people
     tab = open_tab(PHONE)
-    sign_in_with_code(tab, pieter, PASSWORD)
+    signed_in(tab, pieter)
     page = tab.page
     response = page.goto(tab.url("/praktijk/uitnodigingen/"))
     assert response.status == 200
@@ -118,7 +117,7 @@ def test_the_client_reads_her_access_log_on_a_phone(open_tab, people):
         )
     )
     tab = open_tab(PHONE)
-    sign_in(tab, anna.email, PASSWORD)
+    signed_in(tab, anna)
     page = tab.page
     response = page.goto(tab.url("/account/inzage/"))
     assert response.status == 200

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
-from e2e.helpers import check, click_to, sent_to, sign_in_with_code
+from e2e.helpers import check, click_to, sent_to, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -83,7 +83,7 @@ def test_a_visitor_asks_and_the_practitioner_converts_the_lead(open_tab, pieter)
 
     # --- Pieter, on his desktop: the leads, Vera's lead, a note, the invitation
     desk = open_tab(DESKTOP)
-    sign_in_with_code(desk, pieter, PASSWORD)
+    signed_in(desk, pieter)
     page = desk.page
     assert page.goto(desk.url("/praktijk/leads/")).status == 200
     check(page, "the practice's leads")

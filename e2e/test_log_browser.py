@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from e2e.conftest import PHONE
-from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, sign_in
+from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +42,7 @@ def sanne(content):
 
 def test_the_log_page_and_insights_are_accessible(open_tab, sanne):
     tab = open_tab(viewport=PHONE)
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     page = tab.page
     assert page.goto(tab.url("/oefeningen/logboek/")).status == 200
     calm = page.locator("section[aria-labelledby=calm-heading]")
@@ -60,7 +60,7 @@ def test_a_practice_typed_in_with_the_keyboard_alone_and_deleted(open_tab, sanne
     from lijfwijs.exercises.models import PracticeSession
 
     tab = open_tab(viewport=PHONE)
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     page = tab.page
     assert page.goto(tab.url("/oefeningen/logboek/")).status == 200
     page.locator("#id_exercise").focus()
@@ -107,7 +107,7 @@ def test_exercises_ticked_in_a_check_in_show_in_the_log(open_tab, sanne):
     assert not errors
     checkin, _ = diary.save_checkin(sanne, clean)
     tab = open_tab(viewport=PHONE)
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     page = tab.page
     assert page.goto(tab.url("/oefeningen/logboek/")).status == 200
     recent = page.locator("section[aria-labelledby=recent-heading]")

@@ -12,8 +12,7 @@ from e2e.helpers import (
     assert_fits_the_screen,
     assert_stays_on_the_server,
     assert_styled,
-    sign_in,
-    sign_in_with_code,
+    signed_in,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -52,7 +51,7 @@ def test_a_client_and_her_practitioner_exchange_messages_and_see_them_read(open_
 
     # Anna, on her phone: her messages, then Pieter's page from there
     client = open_tab(PHONE)
-    sign_in(client, anna.email, PASSWORD)
+    signed_in(client, anna)
     page = client.page
     assert page.goto(client.url("/berichten/")).status == 200
     assert_styled(page)
@@ -77,7 +76,7 @@ def test_a_client_and_her_practitioner_exchange_messages_and_see_them_read(open_
 
     # Pieter, on his phone: his list marks one new, he reads and answers
     practitioner = open_tab(PHONE)
-    sign_in_with_code(practitioner, pieter, PASSWORD)
+    signed_in(practitioner, pieter)
     desk = practitioner.page
     assert desk.goto(practitioner.url("/praktijk/berichten/")).status == 200
     assert_fits_the_screen(desk)

@@ -12,7 +12,7 @@ from e2e.helpers import (
     assert_fits_the_screen,
     assert_stays_on_the_server,
     assert_styled,
-    sign_in,
+    signed_in,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -105,7 +105,7 @@ def test_a_visitor_s_pages(open_tab, content, viewport):
 @pytest.mark.parametrize("viewport", WIDTHS)
 def test_a_client_s_navigation(open_tab, lotte, viewport):
     tab = open_tab(viewport=viewport)
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     page = tab.page
     for path, label in (("/", "Vandaag"), ("/oefeningen/", "Oefeningen"), ("/dagboek/", "Dagboek")):
         assert page.goto(tab.url(path)).status == 200
@@ -158,7 +158,7 @@ def test_a_client_s_navigation(open_tab, lotte, viewport):
 
 def test_the_tab_bar_is_reachable_by_keyboard(open_tab, lotte):
     tab = open_tab(viewport=PHONE)
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     page = tab.page
     assert page.goto(tab.url("/")).status == 200
 

@@ -16,7 +16,13 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
-from e2e.helpers import assert_stays_on_the_server, check, click_to, link_path, sign_in_with_code
+from e2e.helpers import (
+    assert_stays_on_the_server,
+    check,
+    click_to,
+    link_path,
+    signed_in,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -95,7 +101,7 @@ def test_a_visitor_subscribes_in_the_footer_confirms_chooses_and_leaves(open_tab
 
     # Pieter sees Noor among the practice's subscribers
     practice_tab = open_tab(DESKTOP)
-    sign_in_with_code(practice_tab, pieter, PASSWORD)
+    signed_in(practice_tab, pieter)
     desk = practice_tab.page
     assert desk.goto(practice_tab.url("/praktijk/nieuwsbrief/")).status == 200
     check(desk, "the practice's newsletter")

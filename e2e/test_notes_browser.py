@@ -13,7 +13,7 @@ from e2e.helpers import (
     assert_fits_the_screen,
     assert_stays_on_the_server,
     assert_styled,
-    sign_in_with_code,
+    signed_in,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -54,7 +54,7 @@ def test_a_practitioner_writes_changes_and_adds_to_notes_on_a_phone(open_tab, pe
 
     pieter, anna, old = people
     tab = open_tab(PHONE)
-    sign_in_with_code(tab, pieter, PASSWORD)
+    signed_in(tab, pieter)
     page = tab.page
     response = page.goto(tab.url(f"/praktijk/clienten/{anna.pk}/notities/"))
     assert response.status == 200

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import PHONE
-from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, sign_in
+from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, sign_in, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -134,7 +134,7 @@ def test_eight_rounds_of_an_own_4_7_8_land_within_100_ms(open_tab, sanne):
         cycles=8,  # the most a rhythm with a hold may have
     )
     tab = open_tab()
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     player = Player(tab, f"/oefeningen/mijn-ritmes/{pattern.pk}/oefenen/")
     expect(player.page.locator("#setup-cycles")).to_have_value("8")
     player.start()
@@ -413,7 +413,7 @@ def test_speech_is_off_until_chosen_and_then_reads_the_cues(open_tab, content):
 
 def test_save_as_own_pattern_takes_the_chosen_rhythm_along(open_tab, sanne):
     tab = open_tab()
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     page = tab.page
     page.goto(tab.url("/oefeningen/rustig-ademen/oefenen/"))
     page.locator("#setup-tempo").select_option("6.0")
@@ -453,7 +453,7 @@ def test_a_shaking_session_is_saved_and_shows_in_what_calms_me(open_tab, sanne):
     from lijfwijs.exercises.models import PracticeSession
 
     tab = open_tab()
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     player = Player(tab, "/oefeningen/schudden/oefenen/")
     page = player.page
     finish_shaking(player, 7, 3)
@@ -496,7 +496,7 @@ def test_a_player_works_offline_and_its_session_is_sent_once(open_tab, sanne):
     from lijfwijs.exercises.models import PracticeSession
 
     tab = open_tab()
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     page = tab.page
     path = "/oefeningen/schudden/oefenen/"
     page.goto(tab.url(path))

@@ -14,7 +14,7 @@ from e2e.helpers import (
     assert_fits_the_screen,
     assert_stays_on_the_server,
     assert_styled,
-    sign_in_with_code,
+    signed_in,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -48,7 +48,7 @@ def test_the_owner_manages_the_practice_on_a_phone(open_tab, owner):
     from lijfwijs.accounts.models import Membership, Practice, User
 
     tab = open_tab(PHONE)
-    sign_in_with_code(tab, owner, PASSWORD)
+    signed_in(tab, owner)
     page = tab.page
     assert page.goto(tab.url("/")).status == 200
     with page.expect_navigation():
@@ -113,7 +113,7 @@ def test_an_assistant_reads_the_practice_on_a_phone(open_tab, owner):
     )
     join_practice(sanne, Practice.objects.get(), Membership.Role.ASSISTANT)
     tab = open_tab(PHONE)
-    sign_in_with_code(tab, sanne, PASSWORD)
+    signed_in(tab, sanne)
     page = tab.page
     assert page.goto(tab.url("/")).status == 200
     assert_accessible(page, "the assistant's start page")

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
-from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, sign_in
+from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -113,7 +113,7 @@ def latest():
 
 def test_the_quick_check_in_takes_at_most_ten_actions(open_tab, sanne):
     tab = open_tab(viewport=PHONE)
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     page = open_form(tab)
     more = page.locator("details#more")
     expect(more).not_to_have_attribute("open", "")
@@ -151,7 +151,7 @@ def test_the_quick_check_in_takes_at_most_ten_actions(open_tab, sanne):
 
 def test_same_as_yesterday_is_one_tap(open_tab, sanne):
     tab = open_tab(viewport=PHONE)
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     page = open_form(tab)
     act = Actions(page)
     act.click(tile(page, "pain", 3))
@@ -176,7 +176,7 @@ def test_same_as_yesterday_is_one_tap(open_tab, sanne):
 
 def test_enter_in_the_new_tags_field_saves_the_check_in(open_tab, sanne):
     tab = open_tab(viewport=PHONE)
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     page = open_form(tab)
     expect(page.get_by_role("button", name="Zelfde als gisteren")).to_be_visible()
     act = Actions(page)
@@ -197,7 +197,7 @@ def test_enter_in_the_new_tags_field_saves_the_check_in(open_tab, sanne):
 
 def test_an_error_under_more_opens_it_and_keeps_everything(open_tab, sanne):
     tab = open_tab(viewport=PHONE)
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     page = open_form(tab)
     tile(page, "pain", 7).click()
     chip(page, "id_tags", "Fietsen").click()
@@ -220,7 +220,7 @@ def test_an_error_under_more_opens_it_and_keeps_everything(open_tab, sanne):
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_form_the_diary_and_the_tags_fit_the_screen_and_pass_axe(open_tab, sanne, viewport):
     tab = open_tab(viewport=viewport)
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     page = open_form(tab)
     assert_fits_the_screen(page)
     assert_accessible(page, "the quick check-in")

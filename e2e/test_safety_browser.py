@@ -15,7 +15,7 @@ from e2e.helpers import (
     assert_fits_the_screen,
     assert_stays_on_the_server,
     assert_styled,
-    sign_in,
+    signed_in,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -52,7 +52,7 @@ def noor(content, settings):
 def to_the_questions(tab):
     """From the start page's flare-up notice to the safety questions."""
     page = tab.page
-    sign_in(tab, EMAIL, PASSWORD)
+    signed_in(tab, EMAIL)
     assert page.goto(tab.url("/")).status == 200
     notice = page.locator("main section").first
     expect(notice.get_by_role("heading", name="Een opvlamming")).to_be_visible()

@@ -22,6 +22,7 @@ from e2e.helpers import (
     assert_styled,
     sign_in,
     sign_in_with_code,
+    signed_in,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -226,7 +227,7 @@ def test_the_workspace_in_english_on_a_phone(open_tab, people):
     anna = people["anna"]
     client_path = f"/en/praktijk/clienten/{anna.pk}/"
     tab = open_tab(PHONE, locale="en-GB")
-    sign_in_with_code(tab, people["pieter"], PASSWORD)
+    signed_in(tab, people["pieter"])
     for path, what, words in [
         ("/en/", "the practitioner's start page", "Anna Jansen"),
         ("/en/praktijk/", "the client list", "My clients"),
