@@ -357,7 +357,7 @@ def _content(
         parts.append(
             f'\n<p class="muted" id="clients-count">{escape(count_text)} '
             f'<span class="small">{w["hint"]}</span></p>\n'
-            '<div class="table-scroll client-table" role="region" '
+            '<div class="table-scroll table-wide client-table" role="region" '
             'aria-labelledby="clients-caption" tabindex="0">\n<table>\n'
             f'  <caption id="clients-caption">{w["caption"]}</caption>\n  <thead><tr>\n'
             f"    {head('name')}\n    {head('checkin')}\n    {head('trend')}\n"
