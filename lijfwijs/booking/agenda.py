@@ -232,6 +232,27 @@ def agenda(request: HttpRequest) -> HttpResponse:
     return render(request, "booking/agenda/agenda.html", context)
 
 
+def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
+    """On the start page of a practitioner who gives appointments: their own bookings of today in
+    the practice's time, each with a link to it, and the way to the agenda. The clients shown are
+    logged as the agenda's day logs them (PROFILE, LIST, "agenda")."""
+    user = request.user
+    if not (user.is_authenticated and user.is_practitioner) or user.membership is None:
+        return None
+    practice = user.membership.practice
+    if not any(g.pk == user.pk for g in services.practitioners_of(practice)):
+        return None
+    zone = services.zone_name(practice)
+    since, until = slots.local_day_bounds(services.local_today(practice), zone)
+    bookings = list(services.bookings_between(practice, since, until, practitioner=user))
+    shown = sorted(
+        {b.client_id for b in bookings if b.client_id and b.kind == Booking.Kind.APPOINTMENT}
+    )
+    if shown:
+        log_access(user, shown, AccessLog.Kind.PROFILE, AccessLog.Action.LIST, "agenda")
+    return "booking/_home_panel.html", {"zone": zone, "bookings": bookings}
+
+
 # --- one booking ------------------------------------------------------------------------------
 
 

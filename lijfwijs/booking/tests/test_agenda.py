@@ -131,6 +131,55 @@ def test_listing_a_signed_in_client_is_logged(frozen, anna_booking, pieter, piet
     ]
 
 
+def home_agenda(browser: Client) -> str:
+    """The start page's "today in your agenda" card ("" when there is none)."""
+    text = browser.get("/").content.decode()
+    match = re.search(
+        r'<section class="card" aria-labelledby="home-agenda">.*?</section>', text, re.S
+    )
+    return match.group(0) if match else ""
+
+
+def test_the_start_page_shows_your_own_bookings_of_today(
+    frozen, anna_booking, visitor_booking, pieter, pieter_browser, lotte_browser
+):
+    frozen.move_to(TUESDAY_NINE - timedelta(hours=2))  # Tuesday 07:00 in Amsterdam
+    before = len(access_log_rows(anna_booking.client))
+    card = home_agenda(pieter_browser)
+    assert "Vandaag in je agenda" in card
+    assert "09:00–09:30" in card and "Anna" in card and "Gratis adviesgesprek" in card
+    assert detail_url(anna_booking) in card and 'href="/praktijk/agenda/"' in card
+    assert "Vera Bezoeker" not in card  # Lotte's
+    rows = access_log_rows(anna_booking.client)[before:]
+    assert [(r.actor_id, r.kind, r.action, r.object_ref) for r in rows] == [
+        (pieter.pk, AccessLog.Kind.PROFILE, AccessLog.Action.LIST, "agenda")
+    ]
+    lotte_card = home_agenda(lotte_browser)
+    assert "Vera Bezoeker" in lotte_card and "Anna" not in lotte_card
+    # another day (signed in again: a practitioner's session ends after 12 hours): nothing
+    # booked, and no look logged
+    frozen.move_to(TUESDAY_NINE + timedelta(days=1))
+    before = len(access_log_rows(anna_booking.client))
+    card = home_agenda(signed_in_browser(pieter))
+    assert "Je hebt vandaag geen afspraken." in card and "Anna" not in card
+    assert len(access_log_rows(anna_booking.client)) == before
+
+
+def test_the_agenda_card_is_only_for_who_gives_appointments(
+    frozen, anna_booking, assistant_browser, anna_browser, rita_browser
+):
+    frozen.move_to(TUESDAY_NINE - timedelta(hours=2))
+    assert home_agenda(assistant_browser) == ""  # no appointments of her own: the agenda itself
+    assert home_agenda(anna_browser) == ""  # a client
+    assert "Anna" not in home_agenda(rita_browser)  # another practice
+
+
+def test_the_agenda_card_in_english(frozen, anna_booking, pieter_browser):
+    frozen.move_to(TUESDAY_NINE - timedelta(hours=2))
+    text = pieter_browser.get("/en/").content.decode()
+    assert "Today in your calendar" in text and "Open your calendar" in text
+
+
 def test_blocked_time_is_shown_in_the_agenda(frozen, pieter, hours, pieter_browser):
     start = TUESDAY_NINE
     services.block_time(pieter, start, start + timedelta(hours=1), note="Teamoverleg")
