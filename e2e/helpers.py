@@ -234,9 +234,8 @@ def sign_in(tab, email: str, password: str) -> None:
 
 def signed_in(tab, user) -> None:
     """Give the tab a signed-in session of `user` (an account or its address) without the login
-    form, for tests whose subject
-    comes after signing in (Playwright's advice: sign in once, not in every test). The session is
-    `accounts.tests.helpers.signed_in_browser`'s: Django's own `login()`, and for practitioners
+    form, for tests whose subject comes after signing in (Playwright's advice: sign in once, not
+    in every test). The session is `accounts.tests.helpers.signed_in_browser`'s: Django's own `login()`, and for practitioners
     and staff the second factor passed with their app, as the code form leaves it. The tab opens
     no page: the test goes where it needs. The login and code forms are what the account, offline
     and workspace journeys, the crawls and the visitor's practices kept on the device go through."""

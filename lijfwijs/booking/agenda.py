@@ -155,6 +155,20 @@ def _days(first: date, count: int, bookings: list[Booking], zone: str, today: da
     return days
 
 
+def _log_listed(user: Any, bookings: list[Booking]) -> None:
+    """A list of bookings (the agenda's days, the start page's today) is a look at the signed-in
+    clients among them: one access-log row each (PROFILE, LIST, "agenda")."""
+    shown = sorted(
+        {
+            b.client_id
+            for b in bookings
+            if b.client_id is not None and b.kind == Booking.Kind.APPOINTMENT
+        }
+    )
+    if shown:
+        log_access(user, shown, AccessLog.Kind.PROFILE, AccessLog.Action.LIST, "agenda")
+
+
 @never_cache
 @member_required
 @require_safe
@@ -194,21 +208,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     _start, until = slots.local_day_bounds(first + timedelta(days=count - 1), zone)
     filters = {"practitioner": practitioner} if practitioner is not None else {}
     bookings = list(services.bookings_between(request.membership.practice, since, until, **filters))  # type: ignore[attr-defined]
-    shown_clients = sorted(
-        {
-            b.client_id
-            for b in bookings
-            if b.client_id is not None and b.kind == Booking.Kind.APPOINTMENT
-        }
-    )
-    if shown_clients:
-        log_access(
-            request.user,  # type: ignore[arg-type]
-            shown_clients,
-            AccessLog.Kind.PROFILE,
-            AccessLog.Action.LIST,
-            "agenda",
-        )
+    _log_listed(request.user, bookings)
     who = ALL if practitioner is None else str(practitioner.pk)
     mode = "week" if week_mode else "dag"
     context = {
@@ -245,11 +245,7 @@ def home_panel(request: Any) -> tuple[str, dict[str, Any]] | None:
     zone = services.zone_name(practice)
     since, until = slots.local_day_bounds(services.local_today(practice), zone)
     bookings = list(services.bookings_between(practice, since, until, practitioner=user))
-    shown = sorted(
-        {b.client_id for b in bookings if b.client_id and b.kind == Booking.Kind.APPOINTMENT}
-    )
-    if shown:
-        log_access(user, shown, AccessLog.Kind.PROFILE, AccessLog.Action.LIST, "agenda")
+    _log_listed(user, bookings)
     return "booking/_home_panel.html", {"zone": zone, "bookings": bookings}
 
 
