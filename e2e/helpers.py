@@ -3,10 +3,12 @@ every test makes (no request leaves the server, nothing scrolls sideways, the CS
 
 import json
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 
 from e2e.conftest import AXE, AXE_PREFIX
 from lijfwijs.accounts.tests.helpers import code_for, confirmed_device, signed_in_browser
@@ -283,6 +285,21 @@ def click_to(page, locator, status: int = 200):
     response = nav.value
     assert response.status == status, f"{page.url}: {response.status}"
     return response
+
+
+def a_free_time(page, notice_hours: int):
+    """A free time on the week of times shown that stays bookable while the test runs: the first
+    one at least a step (15 minutes) after the notice ends now, from the next week when this one
+    has none. The week's very first time may lie seconds after the notice ends, and a slow moment
+    between choosing it and booking it then puts it inside the notice (a 422)."""
+    not_before = timezone.now() + timedelta(hours=notice_hours, minutes=15)
+    for _week in range(2):
+        times = page.locator("main form button[name=start]")
+        for value in times.evaluate_all("buttons => buttons.map(b => b.value)"):
+            if datetime.fromisoformat(value) >= not_before:
+                return page.locator(f'main form button[name=start][value="{value}"]').first
+        click_to(page, page.locator("a[rel=next]"))
+    raise AssertionError("no free time in this week or the next")
 
 
 def sent_to(address: str) -> list:

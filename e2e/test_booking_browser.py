@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 
 from e2e.conftest import DESKTOP, PHONE
 from e2e.helpers import (
+    a_free_time,
     assert_stays_on_the_server,
     check,
     click_to,
@@ -149,10 +150,7 @@ def test_a_visitor_books_confirms_moves_and_cancels_the_advice_call(open_tab, ad
     )
     check(phone, "the week of free times")
 
-    # the first free time (the next week's when this week has none left)
-    if phone.locator("main form button[name=start]").count() == 0:
-        click_to(phone, phone.locator("a[rel=next]"))
-    first_time = phone.locator("main form button[name=start]").first
+    first_time = a_free_time(phone, advice_call.min_notice_hours)
     chosen_start = first_time.get_attribute("value")
     click_to(phone, first_time)
     assert f"/afspraak/{advice_call.pk}/gegevens/?start=" in phone.url, phone.url
@@ -298,9 +296,7 @@ def test_the_times_and_details_in_english_on_a_phone(open_tab, advice_call):
     assert page.goto(tab.url(f"/en/afspraak/{advice_call.pk}/")).status == 200
     assert page.locator("html").get_attribute("lang") == "en"
     check(page, "the week of free times in English")
-    if page.locator("main form button[name=start]").count() == 0:
-        click_to(page, page.locator("a[rel=next]"))
-    click_to(page, page.locator("main form button[name=start]").first)
+    click_to(page, a_free_time(page, advice_call.min_notice_hours))
     assert f"/en/afspraak/{advice_call.pk}/gegevens/?start=" in page.url, page.url
     assert page.locator("html").get_attribute("lang") == "en"
     check(page, "the details in English")

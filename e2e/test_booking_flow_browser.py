@@ -10,7 +10,14 @@ from datetime import time
 import pytest
 
 from e2e.conftest import PHONE, missing_tools
-from e2e.helpers import assert_accessible, assert_fits_the_screen, assert_styled, signed_in
+from e2e.helpers import (
+    a_free_time,
+    assert_accessible,
+    assert_fits_the_screen,
+    assert_styled,
+    click_to,
+    signed_in,
+)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -64,10 +71,10 @@ def test_a_visitor_books_the_advice_call_on_a_phone(open_tab, offer, prefix):
     page.wait_for_url(f"**{prefix}/afspraak/{offer.pk}/")
     check(page, "the week of free times")
     # a week later, and back
-    page.locator("a[rel=next]").click()
+    click_to(page, page.locator("a[rel=next]"))
     check(page, "next week")
-    page.locator("a[rel=prev]").click()
-    page.locator("form button[name=start]").first.click()
+    click_to(page, page.locator("a[rel=prev]"))
+    a_free_time(page, offer.min_notice_hours).click()
     page.wait_for_url(f"**{prefix}/afspraak/{offer.pk}/gegevens/?start=*")
     check(page, "the details")
     page.fill("#id_name", "Vera Visser")
@@ -110,7 +117,7 @@ def test_a_client_books_with_one_tap_and_finds_it_in_her_bookings(open_tab, offe
     page.goto(tab.url("/afspraak/"))
     check(page, "what a client can book")
     page.get_by_role("link", name="Behandeling").first.click()
-    page.locator("form button[name=start]").first.click()
+    a_free_time(page, session.min_notice_hours).click()
     page.wait_for_url("**/gegevens/?start=*")
     check(page, "the client's one tap")
     page.fill("#id_question", "Mijn onderrug")
