@@ -3,7 +3,7 @@ JavaScript, the log page, and deleting a session."""
 
 import re
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from freezegun import freeze_time
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -139,7 +140,9 @@ def test_what_is_wrong_is_said_per_field_in_dutch(page, fields, field, message):
 def test_a_start_in_the_future_or_more_than_a_week_ago_is_refused(page, anna):
     now = timezone.now()
     for moment, message in [
-        (now + timedelta(hours=1), "Dat tijdstip ligt in de toekomst."),
+        # three hours on, not one: in the night the clocks go back, an hour on written as local
+        # time is the repeated hour, which is read as its first (earlier) occurrence: now
+        (now + timedelta(hours=3), "Dat tijdstip ligt in de toekomst."),
         (now - timedelta(days=8), "Je kunt een oefening tot 7 dagen terug bijhouden."),
     ]:
         response = page.post(LOG, played(started_at=local(anna, moment)), **JSON)
@@ -149,6 +152,23 @@ def test_a_start_in_the_future_or_more_than_a_week_ago_is_refused(page, anna):
     assert ok.status_code == 201
     skew = page.post(LOG, played(started_at=(now + timedelta(minutes=2)).isoformat()), **JSON)
     assert skew.status_code == 201  # a phone's clock a little ahead
+
+
+@pytest.mark.parametrize(
+    ("now", "typed", "stored"),
+    [
+        # the night the clocks go back: 02:30 comes twice, and is read as the first (summer time)
+        ("2027-10-31 01:40", "2027-10-31T02:30", datetime(2027, 10, 31, 0, 30, tzinfo=UTC)),
+        # the night they go forward: 02:30 never comes, and is read with the winter offset
+        ("2027-03-28 10:00", "2027-03-28T02:30", datetime(2027, 3, 28, 1, 30, tzinfo=UTC)),
+    ],
+)
+def test_a_local_time_of_the_night_the_clocks_change_is_read_one_way(anna, now, typed, stored):
+    assert str(zone_of(anna)) == "Europe/Amsterdam"
+    with freeze_time(now):
+        response = browser(anna).post(LOG, played(started_at=typed), **JSON)
+    assert response.status_code == 201, response.content
+    assert PracticeSession.objects.get(user=anna).started_at == stored
 
 
 def test_an_inactive_exercise_is_refused(page):
