@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 
+from lijfwijs.core.ids import MAX_ID
 from lijfwijs.core.statements import instance_by_id
 
 
@@ -22,7 +23,7 @@ class UserBackend(ModelBackend):
             pk = model._meta.pk.to_python(user_id)
         except (ValidationError, TypeError, ValueError):  # a malformed id is nobody's
             return None
-        if not isinstance(pk, int) or not 0 < pk < 2**63:  # no row can have it
+        if not isinstance(pk, int) or not 0 < pk <= MAX_ID:  # no row can have it
             return None
         user = instance_by_id(model, "pk", pk)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -38,6 +38,7 @@ from pydantic import Field
 
 from lijfwijs.accounts.models import Membership, User
 from lijfwijs.core.i18n import current_language
+from lijfwijs.core.ids import MAX_ID
 from lijfwijs.core.ratelimit import client_address, hit
 from lijfwijs.core.schemas import ErrorOut, body_schema, read_body
 
@@ -46,7 +47,6 @@ from .models import AppointmentType, Booking
 
 router = Router(tags=["booking"])
 
-MAX_ID = 2**63 - 1
 # Ids in a query string (a bound well inside what a float holds exactly).
 MAX_QUERY_ID = 2**31 - 1
 MAX_DAYS = 62  # the longest range of days one request of free times covers

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from lijfwijs.accounts.access import member_required
 from lijfwijs.accounts.models import User
+from lijfwijs.core.ids import ModelChoices
 
 from . import services
 from .agenda_forms import on_grain
@@ -60,7 +61,7 @@ class AppointmentTypeForm(forms.ModelForm):
     """An appointment type: the model's own validators (five-minute multiples, limits) plus the
     practitioners, who must be members of this practice who give appointments."""
 
-    practitioners = forms.ModelMultipleChoiceField(
+    practitioners = ModelChoices(
         label=gettext_lazy("Behandelaars die deze afspraak geven"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -27,6 +27,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic import ValidationError as PydanticError
 
 from lijfwijs.accounts.api_auth import SignedIn
+from lijfwijs.core.ids import MAX_ID
 from lijfwijs.core.schemas import ErrorOut
 from lijfwijs.exercises.models import Exercise
 
@@ -35,7 +36,6 @@ from .models import REGIONS, CheckIn, Tag
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 400
-MAX_ID = 2**63 - 1
 CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 NOT_VALID = "The request is not valid."
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from lijfwijs.accounts.localtime import local_today, zone_of
 from lijfwijs.accounts.models import User
 from lijfwijs.core import hooks
+from lijfwijs.core.ids import MAX_ID
 from lijfwijs.exercises import calm
 from lijfwijs.exercises import services as exercise_log
 from lijfwijs.program import services as practice
@@ -38,7 +39,6 @@ NOTE_MAX = 2000
 NEW_TAGS_MAX = 300  # all new names together, as typed in the form (commas between them)
 TAG_NAME_MAX = 60
 CLIENT_KEY_MAX = 64
-MAX_ID = 2**63 - 1
 WHOLE = re.compile(r"[0-9]{1,2}")
 
 

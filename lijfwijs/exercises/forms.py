@@ -22,6 +22,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lijfwijs.accounts.localtime import zone_of
+from lijfwijs.core.ids import MAX_ID
 
 from .models import (
     MAX_HOLD,
@@ -141,7 +142,7 @@ def pattern_for(user: Any, pattern_id: Any, *, with_base: bool = False) -> Breat
     patterns = own_patterns(user)
     if with_base:
         patterns = patterns.select_related("base")
-    pattern = patterns.filter(pk=pattern_id).first() if 0 < int(pattern_id) < 2**63 else None
+    pattern = patterns.filter(pk=pattern_id).first() if 0 < int(pattern_id) <= MAX_ID else None
     if pattern is None:
         raise Http404("no such pattern")
     return pattern
@@ -364,7 +365,6 @@ def initial_from_query(query: Any) -> dict[str, Any]:
 # --- One practice for the log ------------------------------------------------------------------
 
 MAX_MINUTES = MAX_SESSION_SECONDS // 60
-MAX_ID = 2**63 - 1
 BACKFILL = timedelta(days=7)
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not "the future"
 TENSION_MESSAGE = _("Kies een getal van 0 tot en met 10.")

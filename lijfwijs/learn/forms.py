@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from lijfwijs.core.ids import ModelChoices
+
 from . import services
 from .models import Article, Category
 
@@ -74,7 +76,7 @@ class ArticleForm(forms.Form):
             "Auteur (2020). Titel. | https://…"
         ),
     )
-    related = forms.ModelMultipleChoiceField(
+    related = ModelChoices(
         label=gettext_lazy("Lees ook (niet verplicht)"),
         queryset=Article.objects.none(),
         required=False,

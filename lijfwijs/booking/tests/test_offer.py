@@ -67,6 +67,12 @@ def test_practitioners_are_members_of_this_practice_who_give_appointments(
     page = pieter_browser.post("/praktijk/aanbod/nieuw/", type_form([]))
     assert page.status_code == 422
     assert "Kies minstens één behandelaar." in page.content.decode()
+    # an id no row can have (past 64 bits): the same message, not a server error
+    page = pieter_browser.post(
+        "/praktijk/aanbod/nieuw/", {**type_form([]), "practitioners": [pieter.pk, str(2**64)]}
+    )
+    assert page.status_code == 422
+    assert "Kies behandelaars van je eigen praktijk." in page.content.decode()
     assert not AppointmentType.objects.exists()
 
 

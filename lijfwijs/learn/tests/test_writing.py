@@ -438,6 +438,14 @@ def test_fuzzed_forms_never_fail(writer_browser, pieters_article):
     assert live.status_code == 200
 
 
+def test_a_related_article_past_64_bits_is_not_in_the_list(writer_browser):
+    page = writer_browser.post(f"{NEW}nieuw/", form(related=[str(2**64)]))
+    assert page.status_code == 422
+    assert "Kies artikelen uit de lijst." in page.content.decode()
+    assert 'value="Rustig beginnen met bewegen"' in page.content.decode()
+    assert not Article.objects.filter(title_nl="Rustig beginnen met bewegen").exists()
+
+
 def test_the_workspace_list_has_a_constant_number_of_queries(
     writer, writer_browser, django_assert_max_num_queries
 ):

@@ -23,6 +23,7 @@ from ninja.utils import check_csrf
 from pydantic import Field
 
 from lijfwijs.core.i18n import current_language
+from lijfwijs.core.ids import MAX_ID
 from lijfwijs.core.ratelimit import client_address, hit
 from lijfwijs.core.schemas import ErrorOut, body_schema, read_body
 
@@ -31,7 +32,6 @@ from .models import Event
 
 router = Router(tags=["events"])
 
-MAX_ID = 2**63 - 1
 RATE_WINDOW = 3600
 NOT_VALID = "The request is not valid."
 

@@ -25,13 +25,13 @@ from lijfwijs.accounts.access import client_for
 from lijfwijs.accounts.api_auth import SignedIn
 from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.models import AccessLog
+from lijfwijs.core.ids import MAX_ID
 from lijfwijs.core.schemas import ErrorOut, body_schema, read_body
 
 from . import access, services
 from .models import Conversation, Message
 from .views import LOG_KIND
 
-MAX_ID = 2**63 - 1
 MAX_LIST = 200  # conversations in one answer
 NOT_VALID = "The request is not valid."
 

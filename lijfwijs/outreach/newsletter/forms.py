@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lijfwijs.core.ids import ModelChoices
+
 from .models import NewsletterList, Subscriber
 
 PUBLIC_SOURCES = [
@@ -20,7 +22,7 @@ def source_of(value: object) -> str:
     return value if value in PUBLIC_SOURCES else Subscriber.Source.PAGE
 
 
-class ListChoice(forms.ModelMultipleChoiceField):
+class ListChoice(ModelChoices):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: NewsletterList) -> str:

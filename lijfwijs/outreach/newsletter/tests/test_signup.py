@@ -202,7 +202,8 @@ text = st.text(max_size=300)
     email=text,
     name=text,
     source=text,
-    lists=st.lists(text, max_size=3),
+    # a choice as text, or as a number of any size (past 64 bits too: no row has that id)
+    lists=st.lists(text | st.integers().map(str), max_size=3),
     n=st.integers(0, 255),
     prefix=st.sampled_from(["", "newsletter_"]),
 )
@@ -211,6 +212,15 @@ def test_fuzzed_sign_ups_never_fail(practice, lists, email, name, source, n, pre
     data = {k: (v.replace("\x00", "") if isinstance(v, str) else v) for k, v in data.items()}
     response = visitor().post(SIGNUP, data, REMOTE_ADDR=f"10.9.{n}.{len(email) % 250}")
     assert response.status_code in (302, 422, 429)
+
+
+def test_a_subject_past_64_bits_is_not_one_to_choose(practice, lists):
+    response = visitor().post(
+        SIGNUP, {"email": "groot@example.org", "source": "page", "lists": [str(2**64)]}
+    )
+    assert response.status_code == 422
+    assert "groot@example.org" in response.content.decode()
+    assert not Subscriber.objects.exists()
 
 
 def test_an_english_page_signs_up_in_english(practice, lists, mail):
