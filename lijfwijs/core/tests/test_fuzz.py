@@ -45,6 +45,9 @@ text = st.one_of(
     st.text(st.sampled_from("\x00\x01\x07\x1b\t\r\n\u200b\u202e\ufeff<>\"'&%;{}"), max_size=20),
     st.sampled_from(["", " ", "<script>alert(1)</script>", "' OR 1=1 --", "a@b", "é@ü.nl"]),
     st.text(any_char, min_size=1, max_size=5).map(lambda s: s * 400),  # a few kB
+    # numbers, ids past 64 bits among them (no row has one; SQLite cannot even be asked for it)
+    st.integers().map(str),
+    st.sampled_from([str(2**63), str(-(2**63) - 1), "9" * 40]),
 )
 emailish = st.one_of(
     text,
