@@ -10,10 +10,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 PREFIX = "/api/v1/"
 # The forms a query value must have, by the parameter's schema type or format; the view then
-# parses it as before. (pydantic alone would take "0" as a date and "1e3" as a number.)
+# parses it as before. (pydantic alone would take "0" as a date and "1e3" as a number.) An
+# integer is digits, with a fraction of zeros if any: 3.0 is an integer to JSON Schema (so a
+# client generating from the schema may send it) and to pydantic, which reads it as 3. Up to 19
+# digits, as many as the largest id has; each parameter's own bounds are the view's to check.
 FORMS = {
     "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
-    "integer": re.compile(r"-?\d{1,18}"),
+    "integer": re.compile(r"-?\d{1,19}(\.0+)?"),
 }
 
 
