@@ -30,9 +30,9 @@ class ModelChoices(forms.ModelMultipleChoiceField):
     """`ModelMultipleChoiceField`, with an id past 64 bits an invalid choice (its own message)
     instead of a server error on SQLite."""
 
-    def _check_values(self, value: Any) -> Any:
+    def clean(self, value: Any) -> Any:
         try:
-            return super()._check_values(value)
+            return super().clean(value)
         except OverflowError:  # raised before the query reached the database: nothing to undo
             raise ValidationError(
                 self.error_messages["invalid_choice"],
