@@ -18,10 +18,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -30,6 +29,8 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lijfwijs.core.redirects import local_path
 
 from .middleware import SECOND_FACTOR_CHOSEN
 
@@ -89,12 +90,7 @@ def _verify(user: Any, code: str) -> Any:
 
 def _next_page(request: HttpRequest) -> str:
     """Where to go after the second factor: `next` when it is a page of this site, else home."""
-    target = request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("home")
+    return local_path(request, request.GET.get("next"), reverse("home"))
 
 
 @login_required
@@ -110,7 +106,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             device = _verify(user, form.cleaned_data["code"])
             if device is not None:
                 otp_login(request, device)
-                return redirect(_next_page(request))
+                return HttpResponseRedirect(_next_page(request))
             form.add_error(
                 "code",
                 _("Deze code klopt niet of is al gebruikt. Probeer de volgende code uit je app."),

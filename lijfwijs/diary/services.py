@@ -132,8 +132,10 @@ def check_checkin(
         try:
             clean["day"] = day if isinstance(day, date) else date.fromisoformat(str(day))
         except ValueError:
-            clean["day"] = None
-        if clean["day"] not in allowed_days(user) and clean["day"] != own_day:
+            clean["day"] = None  # not a date: not one of the days offered, even without own_day
+        if clean["day"] is None or (
+            clean["day"] not in allowed_days(user) and clean["day"] != own_day
+        ):
             errors["day"] = _choice(day)
 
     at = data.get("time")

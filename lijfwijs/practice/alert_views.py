@@ -8,18 +8,18 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.models import AccessLog, Membership
+from lijfwijs.core.redirects import local_path
 from lijfwijs.core.statements import Compiled, Slot
 
 from . import alert_rules, services
@@ -127,12 +127,7 @@ def entries(alerts: list[Alert], bound: AcknowledgeForm | None = None) -> list[E
 
 
 def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("practice:alerts")
+    return local_path(request, request.POST.get("next"), reverse("practice:alerts"))
 
 
 # --- The alerts page ---------------------------------------------------------------------------
@@ -180,7 +175,7 @@ def acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
         messages.success(request, _("De melding is gemarkeerd als gezien."))
     else:
         messages.info(request, _("Deze melding was al gemarkeerd als gezien."))
-    return redirect(_safe_next(request))
+    return HttpResponseRedirect(_safe_next(request))
 
 
 # --- Settings ----------------------------------------------------------------------------------

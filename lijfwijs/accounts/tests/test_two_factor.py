@@ -200,6 +200,18 @@ def test_after_the_second_factor_the_page_goes_to_next_on_this_site_only(client,
     assert response["Location"] == "/praktijk/"
 
 
+@pytest.mark.parametrize("target", ["praktijk", "' OR 1=1 --", "/praktijk/\r\nX: y"])
+def test_a_next_that_is_no_path_leads_home(client, pieter, target):
+    """Not a path on this site: home, not a server error (Django's redirect() took a text without
+    "/" or "." for a view's name) nor a header split."""
+    device = confirmed_device(pieter)
+    log_in(client, pieter.email)
+    response = client.post(
+        f"{TWO_FACTOR_URL}?{urlencode({'next': target})}", {"code": code_for(device)}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
 @pytest.mark.parametrize(
     "extra", [{"role": User.Role.STAFF}, {"is_staff": True}, {"is_superuser": True}]
 )

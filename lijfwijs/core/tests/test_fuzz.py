@@ -7,7 +7,8 @@ form that does succeed (a new name, a deleted account) changes nothing for the n
 
 import json
 from html.parser import HTMLParser
-from urllib.parse import quote
+from http.cookies import SimpleCookie
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from django.conf import settings
@@ -246,6 +247,115 @@ def test_a_body_over_the_upload_limit_is_refused_not_a_crash(world):
     for actor, url in (("anon", "/account/registreren/"), ("client_a", "/account/")):
         status, _page = post(world, actor, url, {"email": big, "profile-display_name": big})
         assert status == 400, (url, status)
+
+
+# ---------------------------------------------------------------------------------------------
+# Every form on every page
+
+# Values no form expects, each put in every field of a form at once. With the page's own
+# choices and hidden values kept (so the view goes on past them), the fields a person types in
+# get a word, a number past 64 bits or a field sent twice; with nothing kept, every field gets a
+# word (Django's redirect() took `next=abc` for a view's name), a number past 64 bits (an id) or a
+# line break (a header split). The matrix already posts every form empty, and the boundary's
+# refusal of a NUL is tested once for every form above.
+ODD_TYPED = ("abc", "9" * 40, ["1", "2"])
+ODD_EVERYWHERE = ("abc", "9" * 40, "/x\nY: z")
+# One of each kind of person a page shows its own forms to (an assistant sees the practice's).
+FORM_READERS = ("anon", "client_a", "p_consent")
+
+
+class Forms(HTMLParser):
+    """The POST forms of a page: [(action, {field name: its first value on the page})]."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[str, dict[str, str]]] = []
+        self.fields: dict[str, str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.fields = None
+            if (a.get("method") or "get").lower() == "post":
+                self.fields = {}
+                self.forms.append((a.get("action") or "", self.fields))
+        elif self.fields is not None and tag in ("input", "textarea", "select", "button"):
+            if a.get("name") and a["name"] != "csrfmiddlewaretoken":
+                self.fields.setdefault(a["name"], a.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.fields = None
+
+
+def _as(world: World, actor: str) -> Client:
+    """The matrix's one test client, as `actor` (a new client loads the middleware again)."""
+    client = world.client
+    client.cookies = SimpleCookie(
+        {settings.SESSION_COOKIE_NAME: world.sessions[actor]} if actor != "anon" else {}
+    )
+    return client
+
+
+def _rolled_back(call):
+    """A request in a savepoint that is rolled back; a view's exception is the 500 it would be."""
+    with transaction.atomic():
+        try:
+            return call()
+        except Exception as error:  # noqa: BLE001 - reported as a server error
+            return f"{type(error).__name__}: {error}"
+        finally:
+            transaction.set_rollback(True)
+
+
+def post_forms(world: World) -> dict[tuple[str, tuple[str, ...]], tuple[str, dict[str, str]]]:
+    """{(action, field names): (actor, fields)}: every POST form on every page of the matrix
+    that one of FORM_READERS opens (the sign-out form aside)."""
+    from lijfwijs.core.tests.test_authz_matrix import ACTORS, ALL_ROUTES, ROUTES
+
+    found = {}
+    for key in ALL_ROUTES:
+        route = ROUTES[key]
+        if "GET" not in route.methods:
+            continue
+        url = world.url(route)
+        for actor, status in zip(ACTORS, route.expected("GET"), strict=True):
+            if status != 200 or actor not in FORM_READERS:
+                continue
+            response = _rolled_back(lambda url=url, actor=actor: _as(world, actor).get(url))
+            if isinstance(response, str):  # the matrix reports a page's server error
+                continue
+            if not response.get("Content-Type", "").startswith("text/html"):
+                continue
+            parser = Forms()
+            parser.feed(response.content.decode())
+            for action, fields in parser.forms:
+                target = urlsplit(urljoin(f"http://testserver{url}", action))
+                path = target.path + (f"?{target.query}" if target.query else "")
+                if path.rstrip("/").endswith(("uitloggen", "logout")):
+                    continue
+                found.setdefault((path, tuple(sorted(fields))), (actor, fields))
+    return found
+
+
+def test_every_form_on_every_page_takes_odd_values_without_a_server_error(world):
+    """Every form the pages show, filled with values no form expects (ODD_TYPED,
+    ODD_EVERYWHERE): never a server error. The fuzz tests of single forms above go deeper; this
+    one reaches every form, with the values that found a 500 in two of them."""
+    forms = post_forms(world)
+    assert len(forms) >= 100, sorted(forms)  # the matrix's pages hold this many forms
+    failures = []
+    for (path, names), (actor, fields) in sorted(forms.items()):
+        attempts = [{n: fields[n] or value for n in names} for value in ODD_TYPED]
+        attempts += [dict.fromkeys(names, value) for value in ODD_EVERYWHERE]
+        for data in attempts:
+            answer = _rolled_back(
+                lambda data=data, path=path, actor=actor: _as(world, actor).post(path, data)
+            )
+            status = answer if isinstance(answer, str) else answer.status_code
+            if isinstance(status, str) or status >= 500:
+                failures.append(f"{actor} POST {path} {data!r}: {status}")
+    assert not failures, "\n".join(failures)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -93,6 +93,19 @@ def test_days_before_the_last_week_are_refused(browser, anna):
     assert browser.post("/dagboek/nieuw/", post_data(anna, day=last)).status_code == 302
 
 
+@pytest.mark.parametrize("day", ["abc", "2", "2026-02-30", ["2", "abc"]])
+def test_a_day_that_is_no_date_is_refused_next_to_the_day(browser, anna, day):
+    """Before: a new check-in with a day that is no date passed the rules (only an edit's own day
+    was compared with it) and its save was a server error."""
+    response = browser.post("/dagboek/nieuw/", post_data(anna, day=day, note="mijn notitie"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    day_field = html[html.index('<label for="id_day">') - 40 : html.index('<select name="day"')]
+    assert "has-error" in day_field and "Selecteer een geldige keuze." in day_field
+    assert "mijn notitie" in html
+    assert CheckIn.objects.count() == 0
+
+
 def test_several_a_day_and_the_list(browser, anna):
     for pain in ("3", "7"):
         browser.post("/dagboek/nieuw/", post_data(anna, pain=pain))

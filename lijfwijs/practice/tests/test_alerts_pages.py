@@ -152,7 +152,19 @@ def test_acknowledging_with_a_note_keeps_it_encrypted_logs_it_and_goes_back(
 
 
 @pytest.mark.parametrize(
-    "target", ["https://elders.example/", "//elders.example/x", "javascript:alert(1)", ""]
+    "target",
+    [
+        "https://elders.example/",
+        "//elders.example/x",
+        "/\\elders.example/x",
+        "javascript:alert(1)",
+        "",
+        # not a path: Django's redirect() took these for view names (NoReverseMatch, a 500)
+        "praktijk",
+        "9223372036854775808",
+        "' OR 1=1 --",
+        "/praktijk/\nSet-Cookie: x=1",  # no control character goes into a Location header
+    ],
 )
 def test_only_a_local_next_is_followed(alert, pieter_browser, target):
     response = pieter_browser.post(ack_url(alert), {"next": target})
