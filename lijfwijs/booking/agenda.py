@@ -33,6 +33,7 @@ from lijfwijs.accounts.access import clients_of, member_required
 from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.models import AccessLog, PractitionerAccess, User
 from lijfwijs.assessments.attach import summary as result_summary
+from lijfwijs.core.dates import in_range
 
 from . import services, slots
 from .agenda_forms import (
@@ -123,10 +124,12 @@ def _parse_day(value: str) -> date | None:
     try:
         if "-W" in value.upper():  # an ISO week, 2026-W49
             year, week = value.upper().split("-W", 1)
-            return date.fromisocalendar(int(year), int(week), 1)
-        return date.fromisoformat(value)
+            day = date.fromisocalendar(int(year), int(week), 1)
+        else:
+            day = date.fromisoformat(value)
     except ValueError:
         return None
+    return day if in_range(day) else None  # a year nobody books: no week before or after it
 
 
 @dataclass

@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lijfwijs.core.dates import DayField
+
+from .forms import parse_start
 from .models import GRAIN_MINUTES, AppointmentType, Booking
 
 # Blocked time spans at most this many days (a holiday is an exception of the hours instead).
@@ -20,17 +23,6 @@ MAX_BLOCK_DAYS = 14
 def local_moment(day: date, moment: time, zone: str) -> datetime:
     """The UTC instant of a wall-clock time on a local day (the first one, in the autumn hour)."""
     return datetime.combine(day, moment, tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
-
-
-def parse_start(value: str) -> datetime | None:
-    """A start time as the forms send it (ISO 8601 with its offset), or None when it is not one."""
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except (ValueError, AttributeError):
-        return None
-    if moment.tzinfo is None:
-        return None
-    return moment.astimezone(ZoneInfo("UTC"))
 
 
 def on_grain(moment: time) -> bool:
@@ -49,7 +41,7 @@ class StartField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
-        moment = parse_start(text)
+        moment = parse_start(text.strip())
         if moment is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return moment
@@ -70,7 +62,7 @@ class MarkForm(forms.Form):
 class DayForm(forms.Form):
     """The day whose free times a page lists (GET)."""
 
-    dag = forms.DateField(
+    dag = DayField(
         label=_("Dag"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Vul een geldige datum in.")},
@@ -103,7 +95,7 @@ class BookForClientForm(forms.Form):
             "invalid_choice": _("Kies een van de afspraken die je geeft."),
         },
     )
-    day = forms.DateField(
+    day = DayField(
         label=_("Dag"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": _("Kies een dag."), "invalid": _("Vul een geldige datum in.")},
@@ -122,7 +114,7 @@ class BookForClientForm(forms.Form):
 
 
 class BlockForm(forms.Form):
-    day = forms.DateField(
+    day = DayField(
         label=_("Datum"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
@@ -138,7 +130,7 @@ class BlockForm(forms.Form):
             "invalid": _("Vul een tijd in, zoals 09:30."),
         },
     )
-    end_day = forms.DateField(
+    end_day = DayField(
         label=_("Tot en met datum (optioneel)"),
         help_text=_("Laat leeg als de blokkade op dezelfde dag eindigt."),
         required=False,

@@ -13,6 +13,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from lijfwijs.core.dates import in_range
+
 MAX_QUESTION = 2000
 PHONE = RegexValidator(
     r"^\+?[0-9][0-9 ()./-]{5,24}$",
@@ -24,15 +26,16 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_start(value: Any) -> datetime | None:
-    """The instant a form or link names, in UTC; None when it is missing, malformed or without an
-    offset (a time without a zone could be any instant)."""
+    """The instant a form or link names, in UTC; None when it is missing, malformed, without an
+    offset (a time without a zone could be any instant) or in a year nobody books
+    (`core.dates`)."""
     if not isinstance(value, str) or not _INSTANT.fullmatch(value):
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    if moment.tzinfo is None or moment.utcoffset() is None or not in_range(moment):
         return None
     return moment.astimezone(UTC)
 
@@ -44,12 +47,15 @@ def parse_id(value: Any) -> int | None:
 
 
 def parse_day(value: Any) -> date | None:
+    """The day a link names (`2026-12-08`); None when it is missing, malformed or in a year
+    nobody books (`core.dates`)."""
     if not isinstance(value, str) or not _DAY.fullmatch(value):
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return day if in_range(day) else None
 
 
 class _AttachMixin:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from lijfwijs.accounts.access import member_required
 from lijfwijs.accounts.models import User
+from lijfwijs.core.dates import DayField
 from lijfwijs.core.ids import ModelChoices
 
 from . import services
@@ -182,7 +183,7 @@ class ExceptionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Kies een soort uitzondering.")},
     )
-    first_day = forms.DateField(
+    first_day = DayField(
         label=gettext_lazy("Van (datum)"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
@@ -190,7 +191,7 @@ class ExceptionForm(forms.Form):
             "invalid": gettext_lazy("Vul een geldige datum in."),
         },
     )
-    last_day = forms.DateField(
+    last_day = DayField(
         label=gettext_lazy("Tot en met (datum, optioneel)"),
         help_text=gettext_lazy("Laat leeg voor één dag."),
         required=False,

@@ -18,7 +18,7 @@ the question the person asked: a link can be forwarded.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -33,11 +33,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import calendar, notifications, services
+from .forms import parse_day, parse_start
 from .models import Booking
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\+00:00|Z)")
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # --- finding the booking ------------------------------------------------------------------------
@@ -188,25 +187,6 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
 # --- rescheduling ---------------------------------------------------------------------------------
 
 
-def _parse_instant(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not _INSTANT.fullmatch(value):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment.astimezone(UTC)
-
-
-def _parse_day(value: Any) -> date | None:
-    if not isinstance(value, str) or not _DAY.fullmatch(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _week(booking: Booking, request: HttpRequest, now: datetime) -> dict[str, Any]:
     """The week list of free times of the booking's type with its practitioner (the booking's own
     time counts as free: it moves)."""
@@ -216,9 +196,9 @@ def _week(booking: Booking, request: HttpRequest, now: datetime) -> dict[str, An
     today = services.local_today(booking.practice, now)
     this_monday = today - timedelta(days=today.weekday())
     last_day = today + timedelta(days=appointment_type.horizon_days)
-    wanted = _parse_day(request.GET.get("week")) if request.method == "GET" else None
+    wanted = parse_day(request.GET.get("week")) if request.method == "GET" else None
     if wanted is None and request.method == "POST":
-        wanted = _parse_day(request.POST.get("week"))
+        wanted = parse_day(request.POST.get("week"))
     monday = (wanted or today) - timedelta(days=(wanted or today).weekday())
     monday = min(max(monday, this_monday), last_day - timedelta(days=last_day.weekday()))
     sunday = monday + timedelta(days=6)
@@ -268,7 +248,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
         status = 409 if request.method == "POST" else 200
         return render(request, "booking/self_service/reschedule.html", context, status=status)
     if request.method == "POST":
-        start = _parse_instant(request.POST.get("start"))
+        start = parse_start(request.POST.get("start"))
         if start is None:
             context.update(_week(booking, request, now))
             context["error"] = _("Kies een van de vrije tijden.")

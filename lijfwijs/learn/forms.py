@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from lijfwijs.core.dates import MomentField
 from lijfwijs.core.ids import ModelChoices
 
 from . import services
@@ -101,7 +102,7 @@ class ArticleForm(forms.Form):
         required=False,
     )
     remove_cover = forms.BooleanField(label=gettext_lazy("Afbeelding weghalen"), required=False)
-    publish_at = forms.DateTimeField(
+    publish_at = MomentField(
         label=gettext_lazy("Publiceren op (alleen bij inplannen)"),
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -163,13 +164,8 @@ class ArticleForm(forms.Form):
         # the form's time is the practice's wall clock (the browser sends no zone; Django read it
         # in the site's zone)
         local = timezone.make_naive(value) if timezone.is_aware(value) else value
-        value = local.replace(tzinfo=self.zone)
-        try:
-            value = value.astimezone(UTC)  # the year 9999 west of Greenwich is no time we keep
-        except OverflowError:
-            raise forms.ValidationError(
-                gettext_lazy("Vul een datum en tijd in, zoals 2026-12-24 09:00.")
-            ) from None
+        # within the years of core.dates, every zone's time has one in UTC
+        value = local.replace(tzinfo=self.zone).astimezone(UTC)
         if self.action == "schedule" and value <= timezone.now():
             raise forms.ValidationError(gettext_lazy("Kies een moment in de toekomst."))
         return value

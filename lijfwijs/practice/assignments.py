@@ -37,6 +37,7 @@ from lijfwijs.accounts.audit import log_access
 from lijfwijs.accounts.localtime import local_today
 from lijfwijs.accounts.models import AccessLog, Membership, PractitionerAccess, User
 from lijfwijs.accounts.services import has_health_consent
+from lijfwijs.core.dates import DayField
 from lijfwijs.core.i18n import current_language, pick
 from lijfwijs.core.statements import Compiled, Slot
 from lijfwijs.exercises import statements as catalog_statements
@@ -303,7 +304,7 @@ class ExerciseAssignmentForm(forms.Form):
             ),
         },
     )
-    starts_on = forms.DateField(
+    starts_on = DayField(
         label=gettext_lazy("Vanaf"),
         widget=DateInput(),
         error_messages={

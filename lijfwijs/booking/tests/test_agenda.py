@@ -381,10 +381,32 @@ def test_rescheduling_to_a_taken_time_keeps_the_choice_and_offers_the_nearest(
     assert anna_booking.start.isoformat() == NINE
 
 
-def test_rescheduling_without_a_time_says_so(frozen, anna_booking, pieter_browser):
-    page = pieter_browser.post(detail_url(anna_booking) + "verzetten/", {"start": "morgen"})
+@pytest.mark.parametrize(
+    # the last two: a year no zone can convert, a server error before (core.dates)
+    "start",
+    ["morgen", "0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00"],
+)
+def test_rescheduling_without_a_time_says_so(frozen, anna_booking, pieter_browser, start):
+    page = pieter_browser.post(detail_url(anna_booking) + "verzetten/", {"start": start})
     assert page.status_code == 422
     assert "Deze tijd is niet geldig" in page.content.decode()
+
+
+@pytest.mark.parametrize("query", ["dag=0001-01-01", "dag=9999-12-31", "week=9999-W52"])
+def test_a_day_in_a_year_nobody_books_is_today_with_a_notice(frozen, pieter_browser, query):
+    """Before: the day's bounds in the practice's zone, or the next week, were a server error."""
+    page = pieter_browser.get(f"/praktijk/agenda/?{query}")
+    assert page.status_code == 200
+    assert "Deze datum begrijpen we niet" in page.content.decode()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_free_times_of_a_day_in_a_year_nobody_books_are_refused(
+    frozen, anna_booking, pieter_browser, day
+):
+    page = pieter_browser.get(detail_url(anna_booking) + "verzetten/", {"dag": day})
+    assert page.status_code == 200
+    assert "Vul een geldige datum in." in page.content.decode()
 
 
 # --- booking for a client -----------------------------------------------------------------------
@@ -464,6 +486,16 @@ def test_the_assistant_does_not_book_for_clients(frozen, assistant_browser):
 
 def block_form(**fields):
     return {"day": "2026-12-08", "start": "09:00", "end": "12:00", "note": "Overleg", **fields}
+
+
+@pytest.mark.parametrize("fields", [{"day": "0001-01-01"}, {"end_day": "9999-12-31"}])
+def test_a_block_in_a_year_nobody_books_is_refused_next_to_the_day(
+    frozen, hours, pieter_browser, fields
+):
+    page = pieter_browser.post("/praktijk/agenda/blokkeren/", block_form(**fields))
+    assert page.status_code == 422
+    assert "Vul een geldige datum in." in page.content.decode()
+    assert not Booking.objects.filter(kind=Booking.Kind.BLOCK).exists()
 
 
 def test_blocking_over_a_booking_is_refused_clearly(frozen, anna_booking, pieter_browser):

@@ -361,6 +361,10 @@ def test_a_client_whose_time_was_taken_gets_alternatives_too(
         ("2026-12-08T09:00:00", "Deze tijd kunnen we niet lezen"),  # no zone: any instant
         ("2026-12-32T08:00:00+00:00", "Deze tijd kunnen we niet lezen"),
         ("", "Deze tijd kunnen we niet lezen"),
+        # years nobody books: no UTC, or no day after, for them (a server error before)
+        ("0001-01-01T00:30:00+01:00", "Deze tijd kunnen we niet lezen"),
+        ("0001-01-01T00:00:00+00:00", "Deze tijd kunnen we niet lezen"),
+        ("9999-12-31T23:59:59+00:00", "Deze tijd kunnen we niet lezen"),
         ("2026-12-01T08:00:00+00:00", "Deze tijd is al voorbij"),
         ("2026-12-07T12:00:00+00:00", "te kort dag"),  # 13:00 today: within 12 hours
         ("2026-12-08T02:00:00+00:00", "Op deze tijd is er geen afspraak mogelijk"),  # 03:00

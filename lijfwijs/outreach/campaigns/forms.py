@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from lijfwijs.core.dates import MomentField
 from lijfwijs.outreach.audience import Audience
 
 from .models import Campaign
@@ -59,7 +60,7 @@ class CampaignForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": gettext_lazy("Kies een groep ontvangers uit de lijst.")},
     )
-    send_at = forms.DateTimeField(
+    send_at = MomentField(
         label=gettext_lazy("Inplannen voor (niet verplicht)"),
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],

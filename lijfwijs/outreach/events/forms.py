@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lijfwijs.core.dates import MomentField
+
 from .models import MAX_CAPACITY, Event
 
 LOCAL_MOMENT = "%Y-%m-%dT%H:%M"
@@ -54,6 +56,7 @@ class EventForm(forms.ModelForm):
             "signup_deadline": _("Leeg: tot het begin."),
             "capacity": _("Wie zich aanmeldt als alles vol is, komt op de wachtlijst."),
         }
+        field_classes = {"start": MomentField, "end": MomentField, "signup_deadline": MomentField}
         widgets = {
             "start": MomentInput(),
             "end": MomentInput(),
