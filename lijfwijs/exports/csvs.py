@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lijfwijs.accounts.localtime import zone_of
+from lijfwijs.core.spreadsheet import as_text
 from lijfwijs.diary.forms import REGION_LABELS
 from lijfwijs.diary.models import REGIONS, CheckIn, Tag
 from lijfwijs.exercises.models import Exercise, PracticeSession
@@ -65,6 +66,8 @@ class Sheet:
         if isinstance(value, float):
             text = f"{value:.1f}"
             return text.replace(".", ",") if self.dutch else text
+        if isinstance(value, str) and self.dutch:  # the file a spreadsheet opens: no formulas
+            return as_text(value)
         return str(value)
 
     def header(self, columns: Sequence[tuple[str, Any]]) -> None:

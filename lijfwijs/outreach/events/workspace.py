@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lijfwijs.accounts.access import member_required
+from lijfwijs.core.spreadsheet import as_text
 
 from . import notifications, services
 from .forms import EventForm
@@ -244,8 +245,8 @@ def export_csv(request: HttpRequest, event_id: int) -> HttpResponse:
     for signup in event.signups.order_by("queued_at", "pk"):
         writer.writerow(
             [
-                _cell(signup.name),
-                _cell(signup.email),
+                as_text(signup.name),
+                as_text(signup.email),
                 signup.status,
                 _moment(signup.created_at, zone),
                 _moment(signup.confirmed_at, zone),
@@ -256,10 +257,6 @@ def export_csv(request: HttpRequest, event_id: int) -> HttpResponse:
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="aanmeldingen-{event.pk}.csv"'
     return response
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _moment(value: Any, zone: Any) -> str:
