@@ -272,20 +272,19 @@ FORM_READERS = ("anon", "client_a", "p_consent")
 
 
 class Forms(HTMLParser):
-    """The POST forms of a page: [(action, {field name: its first value on the page})]."""
+    """The forms of a page: [(method, action, {field name: its first value on the page})]."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.forms: list[tuple[str, dict[str, str]]] = []
+        self.forms: list[tuple[str, str, dict[str, str]]] = []
         self.fields: dict[str, str] | None = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self.fields = None
-            if (a.get("method") or "get").lower() == "post":
-                self.fields = {}
-                self.forms.append((a.get("action") or "", self.fields))
+            self.fields = {}
+            method = "post" if (a.get("method") or "get").lower() == "post" else "get"
+            self.forms.append((method, a.get("action") or "", self.fields))
         elif self.fields is not None and tag in ("input", "textarea", "select", "button"):
             if a.get("name") and a["name"] != "csrfmiddlewaretoken":
                 self.fields.setdefault(a["name"], a.get("value") or "")
@@ -315,9 +314,12 @@ def _rolled_back(call):
             transaction.set_rollback(True)
 
 
-def post_forms(world: World) -> dict[tuple[str, tuple[str, ...]], tuple[str, dict[str, str]]]:
-    """{(action, field names): (actor, fields)}: every POST form on every page of the matrix
-    that one of FORM_READERS opens (the sign-out form aside)."""
+def page_forms(
+    world: World,
+) -> dict[tuple[str, str, tuple[str, ...]], tuple[str, dict[str, str]]]:
+    """{(method, action, field names): (actor, fields)}: every form (a search or a day picker
+    sent with GET, the rest with POST) on every page of the matrix that one of FORM_READERS
+    opens (the sign-out form aside)."""
     from lijfwijs.core.tests.test_authz_matrix import ACTORS, ALL_ROUTES, ROUTES
 
     found = {}
@@ -336,32 +338,34 @@ def post_forms(world: World) -> dict[tuple[str, tuple[str, ...]], tuple[str, dic
                 continue
             parser = Forms()
             parser.feed(response.content.decode())
-            for action, fields in parser.forms:
+            for method, action, fields in parser.forms:
                 target = urlsplit(urljoin(f"http://testserver{url}", action))
                 path = target.path + (f"?{target.query}" if target.query else "")
                 if path.rstrip("/").endswith(("uitloggen", "logout")):
                     continue
-                found.setdefault((path, tuple(sorted(fields))), (actor, fields))
+                found.setdefault((method, path, tuple(sorted(fields))), (actor, fields))
     return found
 
 
 def test_every_form_on_every_page_takes_odd_values_without_a_server_error(world):
-    """Every form the pages show, filled with values no form expects (ODD_TYPED,
+    """Every form the pages show, sent with its own method and filled with values no form expects (ODD_TYPED,
     ODD_EVERYWHERE): never a server error. The fuzz tests of single forms above go deeper; this
     one reaches every form, with the values that found server errors the others had missed."""
-    forms = post_forms(world)
+    forms = page_forms(world)
     assert len(forms) >= 100, sorted(forms)  # the matrix's pages hold this many forms
     failures = []
-    for (path, names), (actor, fields) in sorted(forms.items()):
+    for (method, path, names), (actor, fields) in sorted(forms.items()):
         attempts = [{n: fields[n] or value for n in names} for value in ODD_TYPED]
         attempts += [dict.fromkeys(names, value) for value in ODD_EVERYWHERE]
         for data in attempts:
             answer = _rolled_back(
-                lambda data=data, path=path, actor=actor: _as(world, actor).post(path, data)
+                lambda data=data, path=path, actor=actor, method=method: getattr(
+                    _as(world, actor), method
+                )(path, data)
             )
             status = answer if isinstance(answer, str) else answer.status_code
             if isinstance(status, str) or status >= 500:
-                failures.append(f"{actor} POST {path} {data!r}: {status}")
+                failures.append(f"{actor} {method.upper()} {path} {data!r}: {status}")
     assert not failures, "\n".join(failures)
 
 
