@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -585,19 +585,38 @@ def release_expired_holds(
     return count
 
 
+# PostgreSQL checks the exclusion constraint against rows not yet committed: bookings of the same
+# time inserted at once wait for each other, and when they wait in a circle it stops one of them
+# as a deadlock (SQLSTATE 40P01). That one's savepoint is rolled back and it is written again: it
+# then waits for the others to finish and meets the time taken (SlotTaken) or free.
+DEADLOCK_RETRIES = 5
+DEADLOCK = "40P01"
+
+
+def _is_deadlock(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == DEADLOCK
+
+
 def _occupy(booking: Booking, *, fresh: bool) -> None:
     """Save the booking holding its time; SlotTaken when any of it is taken (the database says)."""
-    try:
-        with transaction.atomic():
-            if fresh:
-                booking.save()
-            else:
-                _free_minutes(booking)
-                booking.save()
-            _claim_minutes(booking)
-            touch(booking.practice_id)
-    except IntegrityError as error:
-        raise SlotTaken(_("Deze tijd is net door iemand anders geboekt.")) from error
+    for attempt in range(DEADLOCK_RETRIES + 1):
+        if fresh:  # a failed attempt's insert was rolled back, but Django kept the id it got
+            booking.pk, booking._state.adding = None, True
+        try:
+            with transaction.atomic():
+                if fresh:
+                    booking.save()
+                else:
+                    _free_minutes(booking)
+                    booking.save()
+                _claim_minutes(booking)
+                touch(booking.practice_id)
+            return
+        except IntegrityError as error:
+            raise SlotTaken(_("Deze tijd is net door iemand anders geboekt.")) from error
+        except OperationalError as error:
+            if not _is_deadlock(error) or attempt == DEADLOCK_RETRIES:
+                raise
 
 
 def _spans(
