@@ -601,7 +601,7 @@ def _occupy(booking: Booking, *, fresh: bool) -> None:
     """Save the booking holding its time; SlotTaken when any of it is taken (the database says)."""
     for attempt in range(DEADLOCK_RETRIES + 1):
         if fresh:  # a failed attempt's insert was rolled back, but Django kept the id it got
-            booking.pk, booking._state.adding = None, True
+            booking.pk = None
         try:
             with transaction.atomic():
                 if fresh:

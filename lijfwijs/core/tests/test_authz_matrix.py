@@ -793,6 +793,13 @@ class World:
     def url(self, route: Route) -> str:
         return route.url.format(**self.ids)
 
+    def client_as(self, actor: str) -> Client:
+        """The one test client, with `actor`'s session (none for "anon")."""
+        self.client.cookies = SimpleCookie(
+            {settings.SESSION_COOKIE_NAME: self.sessions[actor]} if actor != "anon" else {}
+        )
+        return self.client
+
     def logged_about_a(self) -> int:
         """The access-log rows about client A: one plain statement, not an ORM count built per
         request (another tenth)."""
@@ -1043,10 +1050,7 @@ def request(
 ) -> Outcome:
     """One request as `actor`, in a savepoint that is rolled back afterwards. With
     `logged_before` (the access-log rows about A before it), `logged` says how many it wrote."""
-    client = world.client
-    client.cookies = SimpleCookie(
-        {settings.SESSION_COOKIE_NAME: world.sessions[actor]} if actor != "anon" else {}
-    )
+    client = world.client_as(actor)
     with transaction.atomic():
         try:
             if method == "POST" and json:

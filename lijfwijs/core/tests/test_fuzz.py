@@ -7,7 +7,6 @@ form that does succeed (a new name, a deleted account) changes nothing for the n
 
 import json
 from html.parser import HTMLParser
-from http.cookies import SimpleCookie
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
@@ -92,12 +91,9 @@ def inputs(html: str) -> dict[str, tuple[str, str]]:
 
 def post(world: World, actor: str, url: str, data: dict) -> tuple[int, str]:
     """POST a form as `actor` in a savepoint that is rolled back; returns (status, page)."""
-    client = Client()
-    if actor != "anon":
-        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[actor]
     with transaction.atomic():
         try:
-            response = client.post(url, data)
+            response = world.client_as(actor).post(url, data)
             return response.status_code, response.content.decode(errors="replace")
         finally:
             transaction.set_rollback(True)
@@ -294,15 +290,6 @@ class Forms(HTMLParser):
             self.fields = None
 
 
-def _as(world: World, actor: str) -> Client:
-    """The matrix's one test client, as `actor` (a new client loads the middleware again)."""
-    client = world.client
-    client.cookies = SimpleCookie(
-        {settings.SESSION_COOKIE_NAME: world.sessions[actor]} if actor != "anon" else {}
-    )
-    return client
-
-
 def _rolled_back(call):
     """A request in a savepoint that is rolled back; a view's exception is the 500 it would be."""
     with transaction.atomic():
@@ -331,7 +318,7 @@ def page_forms(
         for actor, status in zip(ACTORS, route.expected("GET"), strict=True):
             if status != 200 or actor not in FORM_READERS:
                 continue
-            response = _rolled_back(lambda url=url, actor=actor: _as(world, actor).get(url))
+            response = _rolled_back(lambda url=url, actor=actor: world.client_as(actor).get(url))
             if isinstance(response, str):  # the matrix reports a page's server error
                 continue
             if not response.get("Content-Type", "").startswith("text/html"):
@@ -360,7 +347,7 @@ def test_every_form_on_every_page_takes_odd_values_without_a_server_error(world)
         for data in attempts:
             answer = _rolled_back(
                 lambda data=data, path=path, actor=actor, method=method: getattr(
-                    _as(world, actor), method
+                    world.client_as(actor), method
                 )(path, data)
             )
             status = answer if isinstance(answer, str) else answer.status_code
